@@ -1,0 +1,25 @@
+// The one Prisma client of the process, on PostgreSQL through the pg driver adapter (no native engine).
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+export type Db = InstanceType<typeof PrismaClient>;
+
+const globalForDb = globalThis as unknown as { trajectoryDb?: Db; trajectoryDbUrl?: string };
+
+/** Client for DATABASE_URL, created once per process (and kept across dev hot reloads). */
+export function db(): Db {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, or set it to a PostgreSQL URL");
+  if (!globalForDb.trajectoryDb || globalForDb.trajectoryDbUrl !== url) {
+    globalForDb.trajectoryDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    globalForDb.trajectoryDbUrl = url;
+  }
+  return globalForDb.trajectoryDb;
+}
+
+/** Closes the client (CLI tools and tests call it before exiting). */
+export async function disconnectDb(): Promise<void> {
+  await globalForDb.trajectoryDb?.$disconnect();
+  globalForDb.trajectoryDb = undefined;
+}

@@ -1,0 +1,32 @@
+// Formatting of durations, token counts and timestamps, shared by every page.
+
+/** "850ms", "12.3s", "2m 05s", "1h 05m", "1d 02h". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null) return "—";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, "0")}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, "0")}m`;
+  return `${Math.floor(h / 24)}d ${String(h % 24).padStart(2, "0")}h`;
+}
+
+/** Minute-precision runs only know whole minutes: say "2m" rather than invent seconds. */
+export function formatDurationAt(ms: number | null | undefined, minutePrecision: boolean): string {
+  if (ms == null || !minutePrecision) return formatDuration(ms);
+  const m = Math.round(ms / 60_000);
+  return m < 60 ? `${m}m` : formatDuration(m * 60_000);
+}
+
+export function formatCount(n: number | null | undefined): string {
+  return n == null ? "—" : n.toLocaleString("en-US");
+}
+
+/** UTC, so that every reader sees the same time as the stored run: "2026-06-29 12:05:51". */
+export function formatTime(d: Date | string | null | undefined, minutePrecision = false): string {
+  if (!d) return "—";
+  const iso = (typeof d === "string" ? new Date(d) : d).toISOString();
+  return iso.slice(0, minutePrecision ? 16 : 19).replace("T", " ");
+}

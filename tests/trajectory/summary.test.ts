@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { callGroups, runTotals, totalOf } from "@/lib/trajectory/summary";
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+const spans = [
+  { seq: 0, nesting: 0, type: "flow", name: "patch-triage", startedAt: at(0), finishedAt: at(60) },
+  { seq: 1, nesting: 1, type: "llm", name: "patch-evaluator", startedAt: at(1), finishedAt: at(5), inputTokens: 100, outputTokens: 10, outputThoughtsTokens: 5 },
+  { seq: 2, nesting: 1, type: "tool", name: "grepper", startedAt: at(5), finishedAt: at(7), error: "no matches" },
+  { seq: 3, nesting: 1, type: "llm", name: "patch-evaluator", startedAt: at(7), finishedAt: at(13), inputTokens: 200, outputTokens: 20 },
+  { seq: 4, nesting: 1, type: "tool", name: "grepper", startedAt: at(13), finishedAt: at(14) },
+  { seq: 5, nesting: 1, type: "llm", name: "kmsan-evaluator", startedAt: at(14), finishedAt: null, inputTokens: 50 },
+];
+
+describe("runTotals", () => {
+  it("counts calls, errors and tokens by kind, and wall time from first start to last finish", () => {
+    expect(runTotals(spans)).toEqual({
+      spanCount: 6,
+      llmCalls: 3,
+      toolCalls: 2,
+      toolErrors: 1,
+      inputTokens: 350,
+      outputTokens: 30,
+      thoughtsTokens: 5,
+      durationMs: 60_000,
+    });
+  });
+
+  it("has no duration while nothing has finished", () => {
+    expect(runTotals([{ seq: 0, nesting: 0, type: "flow", name: "f", startedAt: at(0) }]).durationMs).toBeNull();
+  });
+});
+
+describe("callGroups", () => {
+  it("groups llm calls by agent with tokens and time; running calls add no time", () => {
+    const g = callGroups(spans, "llm");
+    expect(g).toEqual([
+      { key: "patch-evaluator", calls: 2, errors: 0, tokens: 335, totalMs: 10_000 },
+      { key: "kmsan-evaluator", calls: 1, errors: 0, tokens: 50, totalMs: 0 },
+    ]);
+    expect(totalOf(g)).toEqual({ key: "all", calls: 3, errors: 0, tokens: 385, totalMs: 10_000 });
+  });
+
+  it("groups tool calls by tool with their errors", () => {
+    expect(callGroups(spans, "tool")).toEqual([{ key: "grepper", calls: 2, errors: 1, tokens: 0, totalMs: 3_000 }]);
+  });
+});
