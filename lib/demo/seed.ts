@@ -1,0 +1,13 @@
+// Fills an empty database with the demo runs, so a newcomer sees real pages at once.
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { saveImportedRun } from "@/lib/db/save-run";
+import { demoRuns } from "@/lib/demo/runs";
+
+/** Returns how many demo runs were stored (0 when the database already had runs). */
+export async function seedDemoIfEmpty(db: Db): Promise<number> {
+  if ((await db.job.count()) > 0) return 0;
+  const runs = demoRuns();
+  for (const run of runs) await saveImportedRun(db, run);
+  return runs.length;
+}
