@@ -1,0 +1,29 @@
+// The page frame: header with the product name and navigation.
+import type { Metadata } from "next";
+import Link from "next/link";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Trajectory viewer",
+  description: "Every triage run of your LLM agents, kept and readable.",
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <header className="border-b border-slate-200 bg-white">
+          <nav className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
+            <Link href="/" className="font-semibold tracking-tight">
+              Trajectory viewer
+            </Link>
+            <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
+              Runs
+            </Link>
+          </nav>
+        </header>
+        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+      </body>
+    </html>
+  );
+}

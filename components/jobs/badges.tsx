@@ -1,0 +1,31 @@
+// Small labels for a job's status and verdict, the same on the history list and the run page.
+import type { JobStatus } from "@/lib/generated/prisma/enums";
+
+const STATUS_STYLE: Record<JobStatus, string> = {
+  pending: "bg-slate-100 text-slate-700 ring-slate-300",
+  running: "bg-sky-50 text-sky-800 ring-sky-300",
+  finished: "bg-emerald-50 text-emerald-800 ring-emerald-300",
+  failed: "bg-red-50 text-red-800 ring-red-300",
+  aborted: "bg-amber-50 text-amber-800 ring-amber-300",
+};
+
+export function StatusBadge({ status }: { status: JobStatus }) {
+  return (
+    <span className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status]}`}>
+      {status === "running" && <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" aria-hidden />}
+      {status}
+    </span>
+  );
+}
+
+/** The run's main yes/no; `label` names the field (WorthFuzzing) where the reader needs it. */
+export function VerdictBadge({ verdict, label }: { verdict: boolean | null; label?: string | null }) {
+  if (verdict == null) return <span className="text-xs text-slate-400">—</span>;
+  const style = verdict ? "bg-emerald-600 text-white" : "bg-slate-600 text-white";
+  return (
+    <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-semibold ${style}`} data-verdict={verdict ? "yes" : "no"}>
+      {label ? `${label}: ` : ""}
+      {verdict ? "yes" : "no"}
+    </span>
+  );
+}

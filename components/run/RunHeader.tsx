@@ -1,0 +1,84 @@
+// Title block of a run: workflow, status, verdict, times, totals and lineage.
+import Link from "next/link";
+import type { Run } from "@/lib/db/jobs";
+import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
+import { formatCount, formatDurationAt, formatTime } from "@/lib/format";
+import { mainVerdictName } from "@/lib/trajectory/verdict";
+
+/** Only web links become anchors: a stored `javascript:` link must stay text. */
+function safeHref(link: string): string | null {
+  try {
+    const u = new URL(link);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function Stat({ label, value }: { label: string; value: React.ReactNode }) {
+  return (
+    <div>
+      <div className="text-xs text-slate-500">{label}</div>
+      <div className="font-medium tabular-nums">{value}</div>
+    </div>
+  );
+}
+
+export function RunHeader({ run }: { run: Run }) {
+  const href = run.link ? safeHref(run.link) : null;
+  return (
+    <section className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{run.workflow}</h1>
+        <StatusBadge status={run.status} />
+        <VerdictBadge verdict={run.verdict} label={mainVerdictName(run.workflow, run.results)} />
+        <span className="font-mono text-xs text-slate-400">{run.id}</span>
+      </div>
+      {run.description && <p className="text-slate-700">{run.description}</p>}
+      {run.link &&
+        (href ? (
+          <a href={href} className="break-all text-sm text-sky-700 hover:underline" rel="noreferrer noopener" target="_blank">
+            {run.link}
+          </a>
+        ) : (
+          <p className="break-all text-sm text-slate-600">{run.link}</p>
+        ))}
+      <div className="flex flex-wrap gap-6 rounded border border-slate-200 bg-white p-3 text-sm">
+        <Stat label="Started (UTC)" value={formatTime(run.startedAt ?? run.createdAt, run.minutePrecision)} />
+        <Stat label="Duration" value={run.status === "running" ? "running" : formatDurationAt(run.durationMs, run.minutePrecision)} />
+        <Stat label="Input tokens" value={formatCount(run.inputTokens)} />
+        <Stat label="Output tokens" value={formatCount(run.outputTokens)} />
+        <Stat label="Thought tokens" value={formatCount(run.thoughtsTokens)} />
+        <Stat label="LLM calls" value={formatCount(run.llmCalls)} />
+        <Stat label="Tool calls" value={formatCount(run.toolCalls)} />
+        <Stat label="Tool errors" value={<span className={run.toolErrors ? "text-red-700" : ""}>{formatCount(run.toolErrors)}</span>} />
+        {run.agentName && <Stat label="Agent" value={run.agentName} />}
+        {run.codeRevision && <Stat label="Code revision" value={<span className="font-mono text-xs">{run.codeRevision}</span>} />}
+        <Stat label="Source" value={run.source} />
+      </div>
+      {(run.rerunOf || run.reruns.length > 0) && (
+        <div className="text-sm text-slate-600">
+          {run.rerunOf && (
+            <span>
+              Rerun of{" "}
+              <Link className="font-mono text-sky-700 hover:underline" href={`/jobs/${run.rerunOf.id}`}>
+                {run.rerunOf.id.slice(0, 8)}
+              </Link>
+              .{" "}
+            </span>
+          )}
+          {run.reruns.length > 0 && (
+            <span>
+              Reruns:{" "}
+              {run.reruns.map((r) => (
+                <Link key={r.id} className="mr-2 font-mono text-sky-700 hover:underline" href={`/jobs/${r.id}`}>
+                  {r.id.slice(0, 8)}
+                </Link>
+              ))}
+            </span>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
