@@ -1,0 +1,56 @@
+// `npm run import -- <files or folders…>`: imports trajectories, one line per job, non-zero exit if anything failed.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { resolveDatabase } from "@/lib/db/database-url";
+import { applyMigrations } from "@/lib/db/schema-engine";
+import { db, disconnectDb } from "@/lib/db/client";
+import { importFiles } from "@/lib/import/import-files";
+
+function filesIn(p: string): string[] {
+  const st = statSync(p);
+  if (!st.isDirectory()) return [p];
+  return readdirSync(p)
+    .filter((n) => !n.startsWith("."))
+    .sort()
+    .flatMap((n) => filesIn(path.join(p, n)));
+}
+
+const args = process.argv.slice(2);
+if (args.length === 0) {
+  console.error("usage: npm run import -- <files or folders…>");
+  process.exit(2);
+}
+
+const database = await resolveDatabase();
+let failed = 0;
+try {
+  await applyMigrations(database.url);
+  process.env.DATABASE_URL = database.url;
+  for (const arg of args) {
+    let files: string[];
+    try {
+      files = filesIn(arg);
+    } catch {
+      console.error(`${arg}: no such file or folder`);
+      failed++;
+      continue;
+    }
+    for (const file of files) {
+      // One file at a time: a bad file is reported and skipped, the good ones still land.
+      const outcome = await importFiles(db(), [{ name: file, content: readFileSync(file) }]);
+      if (!outcome.ok) {
+        for (const e of outcome.errors) console.error(`error  ${e.file}: ${e.reason}`);
+        failed++;
+        continue;
+      }
+      for (const j of outcome.jobs) {
+        const verdict = j.verdict == null ? "-" : j.verdict ? "yes" : "no";
+        console.log(`${j.id}  ${j.workflow}  ${j.spanCount} spans  verdict ${verdict}${j.created ? "" : "  (already imported)"}  ${file}`);
+      }
+    }
+  }
+} finally {
+  await disconnectDb();
+  await database.stop();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,22 @@
+// Screenshots of the main pages for the README and for looking at changes: `npm run screenshots -- <base url>`.
+import { chromium } from "@playwright/test";
+import { existsSync, mkdirSync } from "node:fs";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const out = process.argv[3] ?? "docs/screenshots";
+mkdirSync(out, { recursive: true });
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+await page.goto(base);
+await page.screenshot({ path: `${out}/history.png`, fullPage: true });
+const runLinks = await page.locator('[data-testid="history-row"] a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+const target = process.argv[4] ?? runLinks.find(Boolean);
+if (target) {
+  await page.goto(target);
+  await page.screenshot({ path: `${out}/run.png`, fullPage: false });
+  await page.getByRole("button", { name: "Expand all" }).click();
+  await page.screenshot({ path: `${out}/run-expanded.png`, fullPage: false });
+}
+await browser.close();
+console.log(`screenshots in ${out}`);
