@@ -1,6 +1,8 @@
 // Next.js configuration: security headers for every page and API answer.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Separate build folders let two checkouts or test runs build side by side.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   async headers() {
     return [

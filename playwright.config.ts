@@ -29,6 +29,8 @@ export default defineConfig({
     env: { PORT: String(PORT), HOST: "127.0.0.1" },
     timeout: 300_000,
     reuseExistingServer: false,
+    // SIGTERM lets start.ts stop PostgreSQL and remove the throwaway database.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",
   },

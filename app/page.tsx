@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { countJobs, listJobs } from "@/lib/db/jobs";
+import { countJobs, listJobs } from "@/lib/db/history";
 import { HistoryTable } from "@/components/history/HistoryTable";
 import { formatCount } from "@/lib/format";
 

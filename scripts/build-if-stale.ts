@@ -6,7 +6,8 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SOURCES = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
-const STAMP = path.join(ROOT, ".next", "source-fingerprint");
+const DIST = path.join(ROOT, process.env.NEXT_DIST_DIR ?? ".next");
+const STAMP = path.join(DIST, "source-fingerprint");
 
 function walk(p: string, out: string[]): void {
   if (!existsSync(p)) return;
@@ -26,7 +27,7 @@ function fingerprint(): string {
 
 export function buildIfStale(): void {
   const current = fingerprint();
-  const built = existsSync(path.join(ROOT, ".next", "BUILD_ID")) && existsSync(STAMP) ? readFileSync(STAMP, "utf8") : "";
+  const built = existsSync(path.join(DIST, "BUILD_ID")) && existsSync(STAMP) ? readFileSync(STAMP, "utf8") : "";
   if (built === current) return;
   console.log("Building the app (first start or changed sources)…");
   const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], {

@@ -1,6 +1,6 @@
 // The history of runs as a table: one row per job, linking to its run page.
 import Link from "next/link";
-import type { HistoryRow } from "@/lib/db/jobs";
+import type { HistoryRow } from "@/lib/db/history";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 

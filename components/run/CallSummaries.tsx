@@ -1,5 +1,5 @@
 // The LLM-calls and tool-calls summaries of the original page, in total and per agent / per tool.
-import type { RunSpan } from "@/lib/db/jobs";
+import type { RunSpan } from "@/lib/db/runs";
 import { callGroups, totalOf, type CallGroup } from "@/lib/trajectory/summary";
 import { formatCount } from "@/lib/format";
 

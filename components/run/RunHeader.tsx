@@ -1,6 +1,6 @@
 // Title block of a run: workflow, status, verdict, times, totals and lineage.
 import Link from "next/link";
-import type { Run } from "@/lib/db/jobs";
+import type { Run } from "@/lib/db/runs";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDurationAt, formatTime } from "@/lib/format";
 import { mainVerdictName } from "@/lib/trajectory/verdict";

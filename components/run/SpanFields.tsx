@@ -1,5 +1,5 @@
 // Every field a span has, shown as plain text (model and tool output is untrusted: never HTML).
-import type { RunSpan } from "@/lib/db/jobs";
+import type { RunSpan } from "@/lib/db/runs";
 import { formatCount } from "@/lib/format";
 
 function Block({ label, children, tone = "normal" }: { label: string; children: React.ReactNode; tone?: "normal" | "error" }) {

@@ -1,5 +1,5 @@
 // The trajectory as a tree by nesting; each span opens to show every field it has.
-import type { RunSpan } from "@/lib/db/jobs";
+import type { RunSpan } from "@/lib/db/runs";
 import { buildTree, toolCallsByLlm, type TreeNode } from "@/lib/trajectory/tree";
 import { spanDurationMs, spanTokens } from "@/lib/trajectory/summary";
 import { formatCount, formatDurationAt, formatTime } from "@/lib/format";

@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { saveImportedRun } from "@/lib/db/save-run";
-import { getRun, listJobs } from "@/lib/db/jobs";
+import { getRun } from "@/lib/db/runs";
+import { listJobs } from "@/lib/db/history";
 import { patchTriageRun } from "@/lib/demo/patch-triage";
 import type { ImportedRun } from "@/lib/trajectory/span";
 

@@ -2,7 +2,7 @@
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { getRun } from "@/lib/db/jobs";
+import { getRun } from "@/lib/db/runs";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";

@@ -1,4 +1,4 @@
-// Read queries for the history list and the run page; list queries never touch spans or large text.
+// Queries of the history of runs; they read the totals kept on jobs and never touch spans or large text.
 import "server-only";
 import type { Db } from "@/lib/db/client";
 
@@ -71,21 +71,3 @@ export async function listJobs(db: Db, opts: { limit?: number; cursor?: string |
 export async function countJobs(db: Db): Promise<number> {
   return db.job.count();
 }
-
-/** One run with its whole trajectory, for the run page. */
-export async function getRun(db: Db, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const job = await db.job.findUnique({
-    where: { id },
-    include: {
-      spans: { orderBy: { seq: "asc" } },
-      rerunOf: { select: { id: true } },
-      reruns: { select: { id: true, createdAt: true }, orderBy: { createdAt: "asc" } },
-    },
-  });
-  if (!job) return null;
-  return { ...job, durationMs: job.durationMs == null ? null : Number(job.durationMs) };
-}
-
-export type Run = NonNullable<Awaited<ReturnType<typeof getRun>>>;
-export type RunSpan = Run["spans"][number];
