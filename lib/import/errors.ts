@@ -1,0 +1,60 @@
+// The one error type importers throw: it names the file and says what is wrong in words a user can act on.
+
+export class ImportError extends Error {
+  /** the file name as the user gave it */
+  readonly file: string;
+  /** the problem alone, without the file name */
+  readonly reason: string;
+
+  constructor(file: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = "ImportError";
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+/** Human size for limits and file sizes in messages: "60 MB", "1.5 KB", "12 bytes". */
+export function formatBytes(n: number): string {
+  const units: [number, string][] = [
+    [1024 * 1024 * 1024, "GB"],
+    [1024 * 1024, "MB"],
+    [1024, "KB"],
+  ];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      // One decimal only where it carries information ("1.5 MB"), none for round values ("50 MB").
+      const text = v >= 10 || Number.isInteger(v) ? String(Math.floor(v)) : v.toFixed(1).replace(/\.0$/, "");
+      return `${text} ${unit}`;
+    }
+  }
+  return n === 1 ? "1 byte" : `${n} bytes`;
+}
+
+/** Position in text as "line L, column C" (1-based), for pointing at syntax errors. */
+export function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
+}
+
+/** JSON.parse with an ImportError that says where the syntax breaks. */
+export function parseJsonOrThrow(file: string, text: string, what = "not valid JSON"): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /at position (\d+)/.exec(msg);
+    // V8 quotes a long excerpt of the input in some messages; keep the reason short.
+    const short = msg.replace(/, "[\s\S]*" is not valid JSON$/, "").replace(/ in JSON at position \d+.*$/s, "");
+    const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : "";
+    throw new ImportError(file, `${what}${where} (${short})`);
+  }
+}

@@ -1,0 +1,76 @@
+// RFC 3339 timestamps as integer nanoseconds, so Started + Duration keeps full precision and year 1 works.
+
+const RFC3339 =
+  /^(\d{4,})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+const NS_PER_SEC = 1_000_000_000n;
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Hinnant's algorithm); Date.UTC maps years 0-99 to 19xx.
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(z0: number): [number, number, number] {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** Nanoseconds since the Unix epoch, or null when the text is not RFC 3339. */
+export function parseTimestampNs(s: string): bigint | null {
+  const m = RFC3339.exec(s.trim());
+  if (!m) return null;
+  const [, ys, mos, ds, hs, mis, ss, frac, zone] = m as unknown as string[];
+  const mo = Number(mos);
+  const d = Number(ds);
+  const h = Number(hs);
+  const mi = Number(mis);
+  const sec = Number(ss);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return null;
+  let offsetMin = 0;
+  if (zone && zone !== "Z" && zone !== "z") {
+    const sign = zone.startsWith("-") ? -1 : 1;
+    offsetMin = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  }
+  const seconds = daysFromCivil(Number(ys), mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetMin * 60;
+  const nanos = BigInt((frac ?? "").slice(0, 9).padEnd(9, "0"));
+  return BigInt(seconds) * NS_PER_SEC + nanos;
+}
+
+/** UTC RFC 3339 with the shortest exact fraction, as Go's RFC3339Nano prints it. */
+export function formatTimestampNs(ns: bigint): string {
+  let secs = ns / NS_PER_SEC;
+  let nanos = ns % NS_PER_SEC;
+  if (nanos < 0n) {
+    nanos += NS_PER_SEC;
+    secs -= 1n;
+  }
+  const s = Number(secs);
+  const days = Math.floor(s / 86400);
+  const rem = s - days * 86400;
+  const [y, mo, d] = civilFromDays(days);
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const frac = nanos === 0n ? "" : "." + String(nanos).padStart(9, "0").replace(/0+$/, "");
+  const year = y < 0 ? "-" + String(-y).padStart(4, "0") : String(y).padStart(4, "0");
+  return (
+    `${year}-${p2(mo)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor((rem % 3600) / 60))}:${p2(rem % 60)}` +
+    `${frac}Z`
+  );
+}
+
+/** The timestamp `ns` nanoseconds after `ts`, or null when `ts` is not RFC 3339. */
+export function addNanos(ts: string, ns: bigint): string | null {
+  const start = parseTimestampNs(ts);
+  return start === null ? null : formatTimestampNs(start + ns);
+}
