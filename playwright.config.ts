@@ -1,8 +1,12 @@
 // End-to-end tests: the built app on a throwaway PostgreSQL, driven in Chromium (Debian's, when present).
 import { defineConfig } from "@playwright/test";
 import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// The app writes its throwaway database URL here; tests that prepare or check data read it (e2e/db.ts).
+process.env.TRAJECTORY_URL_FILE ??= path.join(os.tmpdir(), `trajectory-e2e-${PORT}.url`);
 const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 
 export default defineConfig({
@@ -26,7 +30,7 @@ export default defineConfig({
   webServer: {
     command: "node --conditions=react-server --import tsx scripts/start.ts --throwaway",
     url: `http://127.0.0.1:${PORT}/`,
-    env: { PORT: String(PORT), HOST: "127.0.0.1" },
+    env: { PORT: String(PORT), HOST: "127.0.0.1", TRAJECTORY_URL_FILE: process.env.TRAJECTORY_URL_FILE },
     timeout: 300_000,
     reuseExistingServer: false,
     // SIGTERM lets start.ts stop PostgreSQL and remove the throwaway database.

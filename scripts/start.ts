@@ -1,5 +1,6 @@
 // `npm start`: database (DATABASE_URL or embedded PostgreSQL), migrations, demo runs, build, then the app.
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveDatabase } from "@/lib/db/database-url";
@@ -39,6 +40,8 @@ for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
 try {
   await applyMigrations(database.url);
   process.env.DATABASE_URL = database.url;
+  // End-to-end tests read the throwaway database's URL from here to prepare and check data.
+  if (process.env.TRAJECTORY_URL_FILE) writeFileSync(process.env.TRAJECTORY_URL_FILE, database.url);
   if (!flags["no-demo"]) {
     const seeded = await seedDemoIfEmpty(db());
     if (seeded) console.log(`Empty database: added ${seeded} demo runs.`);

@@ -96,7 +96,8 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
               OutputTokens: 20 + Math.round(rnd() * 60),
               OutputThoughtsTokens: 100 + Math.round(rnd() * 400),
             });
-            promptTokens += 300 + Math.round(rnd() * 1500);
+            // Context grows with each step until the agent compresses it, as real runs do.
+            promptTokens = Math.min(promptTokens + 300 + Math.round(rnd() * 1500), 180_000);
             const sym = s.symbols[i % s.symbols.length] ?? "main";
             const failed = s.toolErrorSteps?.includes(i);
             const toolArgs = tool === "read-file" ? { File: s.files[0], FirstLine: 100, LastLine: 140 } : tool === "grepper" ? { Expression: sym, PathPrefix: s.files[0]?.split("/")[0] } : { Dir: s.files[0]?.split("/").slice(0, -1).join("/") };

@@ -1,0 +1,25 @@
+// /compare?a=<id>&b=<id>: two runs side by side.
+import Link from "next/link";
+import { connection } from "next/server";
+import { db } from "@/lib/db/client";
+import { loadForCompare } from "@/lib/db/compare";
+import { CompareView } from "@/components/compare/CompareView";
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
+  await connection();
+  const { a, b } = await searchParams;
+  const [ra, rb] = await Promise.all([a ? loadForCompare(db(), a) : null, b ? loadForCompare(db(), b) : null]);
+  if (!ra || !rb) {
+    return (
+      <div className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">
+        Pick two runs to compare: <code>/compare?a=&lt;run id&gt;&amp;b=&lt;run id&gt;</code>.{" "}
+        {a && !ra && <span>No run {a}. </span>}
+        {b && !rb && <span>No run {b}. </span>}
+        <Link href="/" className="text-sky-700 hover:underline">
+          Back to the runs
+        </Link>
+      </div>
+    );
+  }
+  return <CompareView a={ra} b={rb} />;
+}

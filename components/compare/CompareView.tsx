@@ -1,0 +1,111 @@
+// Two runs side by side: verdict fields that differ, totals with deltas, and the trajectories step by step.
+import Link from "next/link";
+import type { ComparedRun } from "@/lib/db/compare";
+import { MAX_COMPARED_SPANS } from "@/lib/db/compare";
+import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align";
+import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
+import { formatCount, formatDuration, formatTime } from "@/lib/format";
+import { StepDiffTable } from "@/components/compare/StepDiffTable";
+
+function show(v: unknown): string {
+  if (v === undefined) return "—";
+  return typeof v === "string" ? v : JSON.stringify(v, null, 1);
+}
+
+function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
+  return (
+    <div className="rounded border border-slate-200 bg-white p-3" data-testid={`compare-${side}`}>
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="rounded bg-slate-800 px-1.5 text-xs font-bold text-white">{side}</span>
+        <Link href={`/jobs/${run.id}`} className="font-mono text-sm text-sky-700 hover:underline">
+          {run.id.slice(0, 8)}
+        </Link>
+        <StatusBadge status={run.status} />
+        <VerdictBadge verdict={run.verdict} />
+        {run.rerunOfId && <span className="text-xs text-slate-500">rerun of {run.rerunOfId.slice(0, 8)}</span>}
+      </div>
+      <div className="mt-1 text-xs text-slate-500">
+        {formatTime(run.startedAt ?? run.createdAt)} · {run.agentName ?? "no agent"}
+      </div>
+    </div>
+  );
+}
+
+export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
+  const verdict = compareVerdicts(a.results, b.results);
+  const totals = compareTotals(
+    { tokens: a.inputTokens + a.outputTokens + a.thoughtsTokens, llmCalls: a.llmCalls, toolCalls: a.toolCalls, toolErrors: a.toolErrors, durationMs: a.durationMs },
+    { tokens: b.inputTokens + b.outputTokens + b.thoughtsTokens, llmCalls: b.llmCalls, toolCalls: b.toolCalls, toolErrors: b.toolErrors, durationMs: b.durationMs },
+    ["tokens", "llmCalls", "toolCalls", "toolErrors", "durationMs"],
+  );
+  const steps = alignSteps(a.spans, b.spans);
+  const fmt = (name: string, v: number | null) => (name === "durationMs" ? formatDuration(v) : formatCount(v));
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-semibold">Compare {a.workflow} runs</h1>
+      <div className="grid gap-3 md:grid-cols-2">
+        <RunTitle run={a} side="A" />
+        <RunTitle run={b} side="B" />
+      </div>
+      <section className="rounded border border-slate-200 bg-white p-4">
+        <h2 className="mb-2 font-semibold">Verdict</h2>
+        {(a.error || b.error) && (
+          <div className="mb-2 grid gap-3 text-sm text-red-800 md:grid-cols-2">
+            <pre className="whitespace-pre-wrap">{a.error ?? ""}</pre>
+            <pre className="whitespace-pre-wrap">{b.error ?? ""}</pre>
+          </div>
+        )}
+        <table className="w-full table-fixed text-sm" data-testid="compare-verdict">
+          <thead className="text-left text-xs text-slate-500">
+            <tr>
+              <th className="w-40 py-1">Field</th>
+              <th className="py-1">A</th>
+              <th className="py-1">B</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 align-top">
+            {verdict.map((r) => (
+              <tr key={r.name} className={r.differs ? "bg-amber-50" : ""} data-differs={r.differs} data-field={r.name}>
+                <td className="py-1 pr-2 font-medium">
+                  {r.name}
+                  {r.differs && <span className="ml-1 text-xs font-semibold text-amber-700">differs</span>}
+                </td>
+                <td className="whitespace-pre-wrap break-words py-1 pr-2 font-mono text-xs">{show(r.a)}</td>
+                <td className="whitespace-pre-wrap break-words py-1 font-mono text-xs">{show(r.b)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="rounded border border-slate-200 bg-white p-4">
+        <h2 className="mb-2 font-semibold">Totals</h2>
+        <table className="text-sm tabular-nums" data-testid="compare-totals">
+          <thead className="text-left text-xs text-slate-500">
+            <tr>
+              <th className="py-1 pr-6" />
+              <th className="py-1 pr-6 text-right">A</th>
+              <th className="py-1 pr-6 text-right">B</th>
+              <th className="py-1 text-right">B − A</th>
+            </tr>
+          </thead>
+          <tbody>
+            {totals.map((t) => (
+              <tr key={t.name}>
+                <td className="py-0.5 pr-6 text-slate-600">{t.name}</td>
+                <td className="py-0.5 pr-6 text-right">{fmt(t.name, t.a)}</td>
+                <td className="py-0.5 pr-6 text-right">{fmt(t.name, t.b)}</td>
+                <td className={`py-0.5 text-right ${t.delta ? (t.delta > 0 ? "text-red-700" : "text-emerald-700") : "text-slate-400"}`}>
+                  {t.delta == null ? "—" : `${t.delta > 0 ? "+" : t.delta < 0 ? "−" : "±"}${fmt(t.name, Math.abs(t.delta))}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <StepDiffTable steps={steps} />
+      {(a.spanCount > MAX_COMPARED_SPANS || b.spanCount > MAX_COMPARED_SPANS) && (
+        <p className="text-sm text-amber-700">Only the first {formatCount(MAX_COMPARED_SPANS)} steps of each run are compared.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+// The agent protocol over real HTTP: a test agent polls, streams a trajectory, finishes; auth, concurrency, silent agents.
+import { randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { expect, test } from "@playwright/test";
+import { TestAgent } from "./agent-client";
+import { withDb } from "./db";
+
+const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, s)).toISOString();
+
+/** Queues pending jobs of a workflow only this test polls for. */
+async function queueJobs(workflow: string, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => randomUUID());
+  await withDb((c) =>
+    c.query(
+      `INSERT INTO jobs (id, workflow, status, args, created_at)
+       SELECT id, $2, 'pending', '{"KernelSrc":"/src","TargetArch":"amd64"}'::jsonb, now() + (ord * interval '1 ms')
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord)`,
+      [ids, workflow],
+    ),
+  );
+  return ids;
+}
+
+test("an agent polls, streams its trajectory out of order and twice, finishes; the run holds exactly that trajectory", async ({ page }) => {
+  const workflow = `proto-${randomUUID().slice(0, 8)}`;
+  const [jobId] = await queueJobs(workflow, 1);
+  const agent = TestAgent.create(BASE, `agent-${randomUUID().slice(0, 8)}`);
+
+  const job = await agent.poll([workflow]);
+  expect(job).toEqual({ ID: jobId, Workflow: workflow, Args: { KernelSrc: "/src", TargetArch: "amd64" } });
+  expect((await agent.poll([workflow])).ID).toBe(""); // no more work
+
+  const flowStart = { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(0), Args: { KernelSrc: "/src" } };
+  const llmStart = { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: "m-1", Started: t(1) };
+  const llmDone = { ...llmStart, Finished: t(5), Thoughts: "thinking <b>hard</b>", InputTokens: 100, OutputTokens: 7, OutputThoughtsTokens: 3 };
+  const toolStart = { Seq: 2, Nesting: 1, Type: "tool", Name: "grepper", Started: t(5), Args: { Expression: "x" } };
+  const toolDone = { ...toolStart, Finished: t(6), Error: "no matches" };
+  const flowDone = { ...flowStart, Finished: t(9), Results: { WorthFuzzing: false, Reasoning: "nothing reachable" } };
+  for (const span of [flowStart, llmStart, llmDone, toolDone, toolStart /* late start copy */, llmDone /* twice */, flowDone]) {
+    const r = await agent.log(jobId!, span);
+    expect(r.status, r.text).toBe(200);
+  }
+  const done = await agent.done(jobId!, { WorthFuzzing: false, Reasoning: "nothing reachable" });
+  expect(done.status, done.text).toBe(200);
+  expect((await agent.done(jobId!, { WorthFuzzing: false })).status).toBe(200); // repeated done is harmless
+
+  const stored = await withDb(async (c) => {
+    const j = await c.query("SELECT status, agent_name, code_revision, verdict, llm_calls, tool_calls, tool_errors, input_tokens FROM jobs WHERE id = $1", [jobId]);
+    const s = await c.query("SELECT seq, parent_seq, finished_at IS NOT NULL AS finished, error, thoughts FROM spans WHERE job_id = $1 ORDER BY seq", [jobId]);
+    return { job: j.rows[0], spans: s.rows };
+  });
+  expect(stored.job).toEqual({ status: "finished", agent_name: agent.agentName, code_revision: "test-rev-1", verdict: false, llm_calls: 1, tool_calls: 1, tool_errors: 1, input_tokens: 100 });
+  expect(stored.spans).toEqual([
+    { seq: 0, parent_seq: null, finished: true, error: null, thoughts: null },
+    { seq: 1, parent_seq: 0, finished: true, error: null, thoughts: "thinking <b>hard</b>" },
+    { seq: 2, parent_seq: 0, finished: true, error: "no matches", thoughts: null },
+  ]);
+
+  await page.goto(`/jobs/${jobId}`);
+  await expect(page.getByTestId("verdict")).toContainText("nothing reachable");
+  await expect(page.locator("body")).toContainText("grepper");
+});
+
+test("wrong key, unknown client, someone else's job, unknown method and bad payloads are refused with a reason", async () => {
+  const workflow = `auth-${randomUUID().slice(0, 8)}`;
+  const [jobId] = await queueJobs(workflow, 1);
+  const owner = TestAgent.create(BASE, `owner-${randomUUID().slice(0, 8)}`);
+  const other = TestAgent.create(BASE, `other-${randomUUID().slice(0, 8)}`);
+  expect((await owner.poll([workflow])).ID).toBe(jobId);
+
+  const wrongKey = await owner.call("ai_job_poll", { AgentName: owner.agentName, Workflows: [] }, { key: "not-the-key" });
+  expect(wrongKey).toEqual({ status: 401, text: `wrong key for client "${owner.client}"` });
+  const unknown = await owner.call("ai_job_poll", { AgentName: "x" }, { client: "nobody-here" });
+  expect(unknown).toEqual({ status: 401, text: 'unknown client "nobody-here"' });
+
+  const foreign = await other.log(jobId!, { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(0) });
+  expect(foreign.status).toBe(403);
+  expect(foreign.text).toContain(`assigned to agent "${owner.agentName}"`);
+
+  expect(await owner.call("ai_no_such_call", {})).toEqual({ status: 400, text: 'unknown method "ai_no_such_call"' });
+  const truncated = gzipSync(JSON.stringify({ AgentName: "a" })).subarray(0, 12);
+  const bad = await owner.call("ai_job_poll", undefined, { rawPayload: truncated });
+  expect(bad.status).toBe(400);
+  expect(bad.text).toContain("payload is not valid gzip");
+  const noSeq = await owner.log(jobId!, { Nesting: 0, Type: "flow", Name: "x", Started: t(0) });
+  expect(noSeq.status).toBe(400);
+  expect(noSeq.text).toContain("Span.Seq");
+  const spans = await withDb((c) => c.query("SELECT count(*)::int AS n FROM spans WHERE job_id = $1", [jobId]));
+  expect(spans.rows[0].n).toBe(0);
+});
+
+test("20 agents polling 100 pending jobs at once get every job exactly once", async () => {
+  const workflow = `many-${randomUUID().slice(0, 8)}`;
+  const ids = await queueJobs(workflow, 100);
+  const agents = Array.from({ length: 20 }, (_, i) => TestAgent.create(BASE, `swarm-${i}-${randomUUID().slice(0, 6)}`));
+  const got: string[] = [];
+  await Promise.all(
+    agents.map(async (agent) => {
+      for (;;) {
+        const job = await agent.poll([workflow]);
+        if (!job.ID) return;
+        got.push(job.ID);
+      }
+    }),
+  );
+  expect(got.length).toBe(100);
+  expect(new Set(got).size).toBe(100);
+  expect([...got].sort()).toEqual([...ids].sort());
+  const running = await withDb((c) => c.query("SELECT count(DISTINCT agent_name)::int AS agents, count(*)::int AS n FROM jobs WHERE workflow = $1 AND status = 'running'", [workflow]));
+  expect(running.rows[0].n).toBe(100);
+  expect(running.rows[0].agents).toBeGreaterThan(1);
+});
+
+test("a job whose agent went silent is aborted with the reason and a fresh copy is queued", async () => {
+  const workflow = `silent-${randomUUID().slice(0, 8)}`;
+  const [jobId] = await queueJobs(workflow, 1);
+  const agent = TestAgent.create(BASE, `silent-${randomUUID().slice(0, 8)}`);
+  expect((await agent.poll([workflow])).ID).toBe(jobId);
+  // The agent has not been heard of for an hour (the server's timeout is 10 minutes).
+  await withDb((c) => c.query("UPDATE jobs SET last_seen_at = now() - interval '1 hour' WHERE id = $1", [jobId]));
+  const fresh = await agent.poll([workflow]);
+  expect(fresh.ID).not.toBe("");
+  expect(fresh.ID).not.toBe(jobId);
+  const rows = await withDb((c) => c.query("SELECT id::text, status, error, rerun_of_id::text AS rerun_of FROM jobs WHERE workflow = $1 ORDER BY created_at", [workflow]));
+  expect(rows.rows[0]).toMatchObject({ id: jobId, status: "aborted" });
+  expect(rows.rows[0].error).toMatch(/sent nothing for more than 600s/);
+  expect(rows.rows[1]).toMatchObject({ id: fresh.ID, status: "running", rerun_of: jobId });
+  const late = await agent.log(jobId!, { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(0) });
+  expect(late.status).toBe(409);
+});

@@ -1,0 +1,89 @@
+// Reads an agent-protocol request: multipart fields client, key, method and a gzip-compressed JSON payload.
+import { gunzipSync } from "node:zlib";
+import { ProtocolError } from "./errors";
+
+/** Largest request body and largest decompressed payload an agent may send (a span with big tool output). */
+export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+export interface ProtocolRequest {
+  client: string;
+  key: string;
+  /** as sent; the dispatcher checks it against METHODS after authentication */
+  method: string;
+  /** parsed JSON payload, or undefined when the call has none */
+  payload: unknown;
+}
+
+async function readCapped(req: Request): Promise<Buffer> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_REQUEST_BYTES) throw new ProtocolError(413, `request is ${declared} bytes, the limit is ${MAX_REQUEST_BYTES}`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) throw new ProtocolError(413, `request is larger than the limit of ${MAX_REQUEST_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+function decodePayload(raw: Buffer): unknown {
+  let json: Buffer;
+  if (raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      // maxOutputLength stops a small gzip bomb from inflating into gigabytes.
+      json = gunzipSync(raw, { maxOutputLength: MAX_PAYLOAD_BYTES });
+    } catch (e) {
+      const tooBig = e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+      if (tooBig) throw new ProtocolError(413, `payload decompresses to more than ${MAX_PAYLOAD_BYTES} bytes`);
+      throw new ProtocolError(400, `payload is not valid gzip: ${(e as Error).message}`);
+    }
+  } else {
+    throw new ProtocolError(400, "payload must be gzip-compressed JSON");
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(json);
+  } catch {
+    throw new ProtocolError(400, "payload is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ProtocolError(400, `payload is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+  }
+}
+
+async function fieldBytes(v: FormDataEntryValue): Promise<Buffer> {
+  return typeof v === "string" ? Buffer.from(v, "latin1") : Buffer.from(await v.arrayBuffer());
+}
+
+async function fieldText(form: FormData, name: string): Promise<string> {
+  const v = form.get(name);
+  if (v == null) return "";
+  return typeof v === "string" ? v : (await v.text()).slice(0, 1000);
+}
+
+export async function decodeRequest(req: Request): Promise<ProtocolRequest> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.startsWith("multipart/form-data")) throw new ProtocolError(400, "body must be multipart/form-data with fields client, key, method, payload");
+  const body = await readCapped(req);
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new ProtocolError(400, "malformed multipart/form-data body");
+  }
+  const client = await fieldText(form, "client");
+  const key = await fieldText(form, "key");
+  const method = await fieldText(form, "method");
+  if (!client) throw new ProtocolError(401, "missing client");
+  if (!key) throw new ProtocolError(401, "missing key");
+  if (!method) throw new ProtocolError(400, "missing method");
+  const payloadField = form.get("payload");
+  const payload = payloadField == null ? undefined : decodePayload(await fieldBytes(payloadField));
+  return { client, key, method, payload };
+}

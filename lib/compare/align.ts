@@ -1,0 +1,85 @@
+// Lines up two runs for comparison: verdict fields, totals with deltas, and trajectories step by step.
+import { diffArrays, diffLines } from "diff";
+import { resultsObject } from "@/lib/trajectory/verdict";
+
+/** The span fields a comparison reads. */
+export interface ComparableSpan {
+  seq: number;
+  nesting: number;
+  type: string;
+  name: string;
+  error: string | null;
+  args: unknown;
+  results: unknown;
+}
+
+export interface VerdictRow {
+  name: string;
+  a: unknown;
+  b: unknown;
+  differs: boolean;
+}
+
+export type StepStatus = "same" | "changed" | "only-a" | "only-b";
+
+export interface StepRow<S extends ComparableSpan> {
+  a: S | null;
+  b: S | null;
+  status: StepStatus;
+  /** line diff of Args/Results/Error as pretty JSON, for changed steps */
+  diff?: { added?: boolean; removed?: boolean; value: string }[];
+}
+
+const stable = (v: unknown) => JSON.stringify(v ?? null, null, 2);
+
+export function compareVerdicts(a: unknown, b: unknown): VerdictRow[] {
+  const ra = resultsObject(a) ?? {};
+  const rb = resultsObject(b) ?? {};
+  const names = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort();
+  return names.map((name) => ({ name, a: ra[name], b: rb[name], differs: stable(ra[name]) !== stable(rb[name]) }));
+}
+
+function payload(s: ComparableSpan): string {
+  return stable({ Args: s.args ?? undefined, Results: s.results ?? undefined, Error: s.error ?? undefined });
+}
+
+/** Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs. */
+export function alignSteps<S extends ComparableSpan>(a: S[], b: S[]): StepRow<S>[] {
+  const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
+  const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y) });
+  const rows: StepRow<S>[] = [];
+  let ia = 0;
+  let ib = 0;
+  for (const c of changes) {
+    const n = c.value.length;
+    if (c.removed) {
+      for (let i = 0; i < n; i++) rows.push({ a: a[ia++]!, b: null, status: "only-a" });
+    } else if (c.added) {
+      for (let i = 0; i < n; i++) rows.push({ a: null, b: b[ib++]!, status: "only-b" });
+    } else {
+      for (let i = 0; i < n; i++) {
+        const sa = a[ia++]!;
+        const sb = b[ib++]!;
+        const pa = payload(sa);
+        const pb = payload(sb);
+        rows.push(pa === pb ? { a: sa, b: sb, status: "same" } : { a: sa, b: sb, status: "changed", diff: diffLines(pa, pb) });
+      }
+    }
+  }
+  return rows;
+}
+
+export interface TotalsDelta {
+  name: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+
+export function compareTotals<T extends Record<string, number | null>>(a: T, b: T, names: (keyof T & string)[]): TotalsDelta[] {
+  return names.map((name) => {
+    const va = a[name] ?? null;
+    const vb = b[name] ?? null;
+    return { name, a: va, b: vb, delta: va == null || vb == null ? null : vb - va };
+  });
+}

@@ -1,0 +1,36 @@
+// Queues a rerun of a job: a new pending job with the same workflow and inputs, linked to the original.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+
+export type RerunOutcome = { ok: true; id: string; created: boolean } | { ok: false; reason: string };
+
+export async function rerunJob(db: Db, originalId: string): Promise<RerunOutcome> {
+  return db.$transaction(async (tx) => {
+    // The row lock serializes double clicks and two users: the second one finds the first one's rerun.
+    const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
+      SELECT id::text, status::text FROM jobs WHERE id = ${originalId}::uuid FOR UPDATE`;
+    const original = rows[0];
+    if (!original) return { ok: false, reason: `no run ${originalId}` };
+    if (original.status === "running" || original.status === "pending") {
+      return { ok: false, reason: `this run is ${original.status}; rerun it once it has ended` };
+    }
+    const queued = await tx.job.findFirst({ where: { rerunOfId: originalId, status: "pending" }, select: { id: true } });
+    if (queued) return { ok: true, id: queued.id, created: false };
+    const job = await tx.job.findUniqueOrThrow({ where: { id: originalId } });
+    const id = randomUUID();
+    await tx.job.create({
+      data: {
+        id,
+        workflow: job.workflow,
+        workflowType: job.workflowType,
+        description: job.description,
+        link: job.link,
+        args: job.args ?? undefined,
+        rerunOfId: job.id,
+        source: "rerun",
+      },
+    });
+    return { ok: true, id, created: true };
+  });
+}
