@@ -1,5 +1,7 @@
 // A test agent: speaks the agent protocol over real HTTP exactly as the formats doc describes (multipart, gzip JSON).
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import http from "node:http";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { databaseUrl } from "./db";
 
@@ -17,13 +19,12 @@ export class TestAgent {
   ) {}
 
   /** Creates a client with `npm run agent:add` against the app's database and returns an agent using its key. */
-  static create(baseURL: string, client: string): TestAgent {
-    const r = spawnSync("npm", ["run", "--silent", "agent:add", "--", client], {
+  static async create(baseURL: string, client: string): Promise<TestAgent> {
+    const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "agent:add", "--", client], {
       env: { ...process.env, DATABASE_URL: databaseUrl() },
       encoding: "utf8",
     });
-    if (r.status !== 0) throw new Error(`agent:add failed: ${r.stderr}`);
-    return new TestAgent(baseURL, client, r.stdout.trim());
+    return new TestAgent(baseURL, client, stdout.trim());
   }
 
   async call(method: string, payload?: unknown, opts: { key?: string; client?: string; rawPayload?: Buffer } = {}): Promise<AgentReply> {
@@ -33,8 +34,24 @@ export class TestAgent {
     form.append("method", method);
     const body = opts.rawPayload ?? (payload === undefined ? undefined : gzipSync(JSON.stringify(payload)));
     if (body) form.append("payload", new Blob([new Uint8Array(body)]), "payload");
-    const res = await fetch(`${this.baseURL}/api`, { method: "POST", body: form });
-    return { status: res.status, text: await res.text() };
+    // The multipart encoding of the platform's FormData, sent on a fresh connection: a reused keep-alive
+    // socket that the server has just closed would fail a POST that was never processed.
+    const req = new Request(`${this.baseURL}/api`, { method: "POST", body: form });
+    const bytes = Buffer.from(await req.arrayBuffer());
+    return new Promise((resolve, reject) => {
+      const r = http.request(
+        `${this.baseURL}/api`,
+        { method: "POST", agent: false, headers: { "content-type": req.headers.get("content-type")!, "content-length": bytes.length } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
+      r.on("error", reject);
+      r.end(bytes);
+    });
   }
 
   async poll(workflows: string[]): Promise<{ ID: string; Workflow: string; Args: unknown }> {

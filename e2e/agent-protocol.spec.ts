@@ -25,7 +25,7 @@ async function queueJobs(workflow: string, n: number): Promise<string[]> {
 test("an agent polls, streams its trajectory out of order and twice, finishes; the run holds exactly that trajectory", async ({ page }) => {
   const workflow = `proto-${randomUUID().slice(0, 8)}`;
   const [jobId] = await queueJobs(workflow, 1);
-  const agent = TestAgent.create(BASE, `agent-${randomUUID().slice(0, 8)}`);
+  const agent = await TestAgent.create(BASE, `agent-${randomUUID().slice(0, 8)}`);
 
   const job = await agent.poll([workflow]);
   expect(job).toEqual({ ID: jobId, Workflow: workflow, Args: { KernelSrc: "/src", TargetArch: "amd64" } });
@@ -65,8 +65,8 @@ test("an agent polls, streams its trajectory out of order and twice, finishes; t
 test("wrong key, unknown client, someone else's job, unknown method and bad payloads are refused with a reason", async () => {
   const workflow = `auth-${randomUUID().slice(0, 8)}`;
   const [jobId] = await queueJobs(workflow, 1);
-  const owner = TestAgent.create(BASE, `owner-${randomUUID().slice(0, 8)}`);
-  const other = TestAgent.create(BASE, `other-${randomUUID().slice(0, 8)}`);
+  const owner = await TestAgent.create(BASE, `owner-${randomUUID().slice(0, 8)}`);
+  const other = await TestAgent.create(BASE, `other-${randomUUID().slice(0, 8)}`);
   expect((await owner.poll([workflow])).ID).toBe(jobId);
 
   const wrongKey = await owner.call("ai_job_poll", { AgentName: owner.agentName, Workflows: [] }, { key: "not-the-key" });
@@ -93,7 +93,9 @@ test("wrong key, unknown client, someone else's job, unknown method and bad payl
 test("20 agents polling 100 pending jobs at once get every job exactly once", async () => {
   const workflow = `many-${randomUUID().slice(0, 8)}`;
   const ids = await queueJobs(workflow, 100);
-  const agents = Array.from({ length: 20 }, (_, i) => TestAgent.create(BASE, `swarm-${i}-${randomUUID().slice(0, 6)}`));
+  // One client key shared by a fleet of 20 agent processes, each with its own AgentName.
+  const fleet = await TestAgent.create(BASE, `fleet-${randomUUID().slice(0, 8)}`);
+  const agents = Array.from({ length: 20 }, (_, i) => new TestAgent(BASE, fleet.client, fleet.key, `${fleet.client}-${i}`));
   const got: string[] = [];
   await Promise.all(
     agents.map(async (agent) => {
@@ -115,7 +117,7 @@ test("20 agents polling 100 pending jobs at once get every job exactly once", as
 test("a job whose agent went silent is aborted with the reason and a fresh copy is queued", async () => {
   const workflow = `silent-${randomUUID().slice(0, 8)}`;
   const [jobId] = await queueJobs(workflow, 1);
-  const agent = TestAgent.create(BASE, `silent-${randomUUID().slice(0, 8)}`);
+  const agent = await TestAgent.create(BASE, `silent-${randomUUID().slice(0, 8)}`);
   expect((await agent.poll([workflow])).ID).toBe(jobId);
   // The agent has not been heard of for an hour (the server's timeout is 10 minutes).
   await withDb((c) => c.query("UPDATE jobs SET last_seen_at = now() - interval '1 hour' WHERE id = $1", [jobId]));

@@ -1,0 +1,49 @@
+// Integration: reruns on a real PostgreSQL — one rerun however many clicks, none of a running job.
+import { afterAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db/client";
+import { saveImportedRun } from "@/lib/db/save-run";
+import { rerunJob } from "@/lib/jobs/rerun";
+import { patchTriageRun } from "@/lib/demo/patch-triage";
+
+afterAll(disconnectDb);
+
+let seed = 5000;
+async function storedRun(opts: { running?: boolean } = {}) {
+  seed++;
+  const run = patchTriageRun({
+    seed, start: new Date(Date.UTC(2026, 6, 1, 0, 0, seed % 60)), description: `rerun test ${seed}`, subsystem: "mm",
+    files: ["mm/slub.c"], symbols: ["kmem_cache_alloc"], configs: ["SLUB"], worthFuzzing: true, needsKmsan: false, steps: 2, ...opts,
+  });
+  return saveImportedRun(db(), run);
+}
+
+describe("rerunJob", () => {
+  it("queues a pending job with the same workflow and inputs, linked to the original", async () => {
+    const original = await storedRun();
+    const r = await rerunJob(db(), original.id);
+    expect(r).toMatchObject({ ok: true, created: true });
+    if (!r.ok) return;
+    const [o, n] = await Promise.all([db().job.findUniqueOrThrow({ where: { id: original.id } }), db().job.findUniqueOrThrow({ where: { id: r.id } })]);
+    expect(n).toMatchObject({ status: "pending", workflow: o.workflow, rerunOfId: o.id, description: o.description, spanCount: 0 });
+    expect(n.args).toEqual(o.args);
+  });
+
+  it("makes one rerun when many clicks arrive at once", async () => {
+    const original = await storedRun();
+    const results = await Promise.all(Array.from({ length: 8 }, () => rerunJob(db(), original.id)));
+    const ids = new Set(results.map((r) => (r.ok ? r.id : r.reason)));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.ok && r.created)).toHaveLength(1);
+    expect(await db().job.count({ where: { rerunOfId: original.id } })).toBe(1);
+  });
+
+  it("refuses to rerun a running job, with the reason", async () => {
+    const running = await storedRun({ running: true });
+    expect(await rerunJob(db(), running.id)).toEqual({ ok: false, reason: "this run is running; rerun it once it has ended" });
+    expect(await db().job.count({ where: { rerunOfId: running.id } })).toBe(0);
+  });
+
+  it("says so for a run that does not exist", async () => {
+    expect(await rerunJob(db(), "00000000-0000-4000-8000-000000000000")).toEqual({ ok: false, reason: "no run 00000000-0000-4000-8000-000000000000" });
+  });
+});
