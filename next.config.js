@@ -4,6 +4,8 @@ const nextConfig = {
   // Separate build folders let two checkouts or test runs build side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // `npm test` type-checks the whole project first (npm run typecheck); checking again in every build only costs time.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {
