@@ -1,34 +1,45 @@
-// The history of runs, newest first, paged by cursor.
+// The history of runs at /: filters, sort and page come from the URL (lib/history/query.ts); trends stream in above the list.
+import { Suspense } from "react";
 import Link from "next/link";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { countJobs, listJobs } from "@/lib/db/history";
-import { HistoryTable } from "@/components/history/HistoryTable";
-import { formatCount } from "@/lib/format";
+import { findJobs, HistoryQueryError } from "@/lib/db/history";
+import { countJobs, historyFacets } from "@/lib/db/history-stats";
+import { DEFAULT_QUERY, FILTER_KEYS, parseHistoryQuery, toSearchParams, type HistoryQuery } from "@/lib/history/query";
+import { HistoryView } from "@/components/history/HistoryView";
+import { Trends, TrendsSkeleton } from "@/components/history/Trends";
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ after?: string }> }) {
+async function firstPageOr(query: HistoryQuery) {
+  try {
+    return { page: await findJobs(db(), query), error: null };
+  } catch (e) {
+    if (!(e instanceof HistoryQueryError)) throw e;
+    return { page: await findJobs(db(), { ...query, after: undefined, before: undefined }), error: `${e.message}; showing the first page` };
+  }
+}
+
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
-  const { after } = await searchParams;
-  const [page, total] = await Promise.all([listJobs(db(), { cursor: after, limit: 50 }), countJobs(db())]);
+  const parsed = parseHistoryQuery(await searchParams);
+  const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
+  const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(db(), query), historyFacets(db())]);
+  const problem = parsed.ok ? error : `This link has a bad parameter (${parsed.error}); showing all runs`;
+  // Changed filters show the skeleton while new charts load; paging and sorting keep the old ones on screen meanwhile.
+  const trendKey = toSearchParams(Object.fromEntries(FILTER_KEYS.map((k) => [k, query[k]]))).toString();
+
   return (
-    <div className="space-y-4">
-      <div className="flex items-baseline justify-between">
-        <h1 className="text-xl font-semibold">Runs</h1>
-        <span className="text-sm text-slate-500">{formatCount(total)} runs</span>
-      </div>
-      <HistoryTable jobs={page.jobs} />
-      <div className="flex gap-4 text-sm">
-        {after && (
-          <Link href="/" className="text-sky-700 hover:underline">
-            ← Newest
-          </Link>
-        )}
-        {page.next && (
-          <Link href={`/?after=${page.next}`} className="text-sky-700 hover:underline" data-testid="older">
-            Older →
-          </Link>
-        )}
-      </div>
+    <div className="space-y-3">
+      <h1 className="text-lg font-semibold">Runs</h1>
+      {problem && (
+        <p role="alert" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {problem}. <Link href="/" className="underline">Reset</Link>
+        </p>
+      )}
+      <HistoryView rows={page.jobs} next={page.next} prev={page.prev} query={query} total={total} facets={facets}>
+        <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
+          <Trends filters={query} />
+        </Suspense>
+      </HistoryView>
     </div>
   );
 }

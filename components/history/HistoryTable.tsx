@@ -1,75 +1,113 @@
-// The history of runs as a table: one row per job, linking to its run page.
-import Link from "next/link";
+// The history as a table: TanStack Table owns columns, sorting and visibility state; the URL owns the values, the server sorts.
+"use client";
+import { useMemo } from "react";
+import { useTable, type ColumnVisibilityState, type SortingState, type Updater } from "@tanstack/react-table";
 import type { HistoryRow } from "@/lib/db/history";
-import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
-import { formatCount, formatDuration, formatTime } from "@/lib/format";
+import { hiddenColumns, hrefWith, hrefWithHidden, SORT_KEYS, type HistoryQuery, type SortKey } from "@/lib/history/query";
+import { DEFAULT_HIDDEN, features, historyColumns, NUMERIC_COLUMNS } from "@/components/history/columns";
 
-export function HistoryTable({ jobs }: { jobs: HistoryRow[] }) {
-  if (jobs.length === 0) {
-    return (
-      <p className="rounded border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
-        No runs yet. Import one with <code className="font-mono">npm run import -- &lt;file&gt;</code>.
-      </p>
-    );
-  }
+function apply<T>(updater: Updater<T>, old: T): T {
+  return typeof updater === "function" ? (updater as (o: T) => T)(old) : updater;
+}
+
+export function HistoryTable({ rows, query, navigate, toolbar }: { rows: HistoryRow[]; query: HistoryQuery; navigate: (href: string) => void; toolbar?: React.ReactNode }) {
+  const columns = useMemo(() => historyColumns(query), [query]);
+  const sorting: SortingState = useMemo(() => [{ id: query.sort, desc: query.dir === "desc" }], [query.sort, query.dir]);
+  const hidden = hiddenColumns(query.hide, DEFAULT_HIDDEN);
+  const columnVisibility: ColumnVisibilityState = Object.fromEntries(hidden.map((id) => [id, false]));
+
+  const table = useTable({
+    features,
+    columns,
+    data: rows,
+    getRowId: (row) => row.id,
+    manualSorting: true,
+    enableSortingRemoval: false,
+    enableMultiSort: false,
+    // Numbers and times read best largest / newest first; names A to Z.
+    sortDescFirst: true,
+    state: { sorting, columnVisibility },
+    onSortingChange: (updater) => {
+      const next = apply(updater, sorting)[0];
+      if (next && (SORT_KEYS as readonly string[]).includes(next.id)) navigate(hrefWith(query, { sort: next.id as SortKey, dir: next.desc ? "desc" : "asc" }));
+    },
+    onColumnVisibilityChange: (updater) => {
+      const next = apply(updater, columnVisibility);
+      navigate(hrefWithHidden(query, Object.keys(next).filter((id) => next[id] === false)));
+    },
+  });
+
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-sm" data-testid="history-table">
-        <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            <th className="px-3 py-2">Workflow</th>
-            <th className="px-3 py-2">Description</th>
-            <th className="px-3 py-2">Status</th>
-            <th className="px-3 py-2">Verdict</th>
-            <th className="px-3 py-2">Started (UTC)</th>
-            <th className="px-3 py-2 text-right">Duration</th>
-            <th className="px-3 py-2 text-right">Tokens</th>
-            <th className="px-3 py-2 text-right">LLM calls</th>
-            <th className="px-3 py-2 text-right">Tool calls</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {jobs.map((job) => (
-            <tr key={job.id} className="hover:bg-slate-50" data-testid="history-row">
-              <td className="px-3 py-2 font-medium">
-                <Link href={`/jobs/${job.id}`} className="text-sky-700 hover:underline">
-                  {job.workflow}
-                </Link>
-              </td>
-              <td className="max-w-md truncate px-3 py-2 text-slate-700" title={job.description}>
-                {job.description || <span className="text-slate-400">—</span>}
-                {job.status === "failed" && job.error && (
-                  <div className="truncate text-xs text-red-700" title={job.error}>
-                    {job.error}
-                  </div>
-                )}
-              </td>
-              <td className="px-3 py-2">
-                <StatusBadge status={job.status} />
-              </td>
-              <td className="px-3 py-2">
-                <VerdictBadge verdict={job.verdict} />
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{formatTime(job.startedAt ?? job.createdAt)}</td>
-              <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                {job.status === "running" ? <span className="text-sky-700">running</span> : formatDuration(job.durationMs)}
-              </td>
-              <td className="px-3 py-2 text-right tabular-nums">
-                {formatCount(job.inputTokens + job.outputTokens + job.thoughtsTokens)}
-              </td>
-              <td className="px-3 py-2 text-right tabular-nums">{formatCount(job.llmCalls)}</td>
-              <td className="px-3 py-2 text-right tabular-nums">
-                {formatCount(job.toolCalls)}
-                {job.toolErrors > 0 && (
-                  <span className="ml-1 text-xs text-red-700" title="tool calls that returned an error">
-                    ({job.toolErrors} err)
-                  </span>
-                )}
-              </td>
-            </tr>
+    <div className="space-y-2">
+      <div className="flex items-center justify-between gap-3">
+      {toolbar}
+      <details className="relative inline-block text-xs" data-testid="columns-menu">
+        <summary className="cursor-pointer select-none rounded px-2 py-1 text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100">Columns</summary>
+        <div className="absolute right-0 z-20 mt-1 w-44 rounded bg-white p-2 shadow-lg ring-1 ring-slate-200">
+          {table.getAllLeafColumns().map((column) => (
+            <label key={column.id} className="flex items-center gap-2 py-0.5">
+              <input type="checkbox" checked={column.getIsVisible()} onChange={() => column.toggleVisibility()} disabled={column.id === "workflow"} />
+              {typeof column.columnDef.header === "string" ? column.columnDef.header : column.id}
+            </label>
           ))}
-        </tbody>
-      </table>
+        </div>
+      </details>
+      </div>
+      {rows.length === 0 ? (
+        <p className="rounded border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500" data-testid="history-empty">
+          No runs match. Change the filters, or import runs with <code className="font-mono">npm run import -- &lt;file&gt;</code>.
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+          <table className="w-full text-sm" data-testid="history-table">
+            <thead className="border-b border-slate-200 bg-slate-50 text-left text-[11px] uppercase tracking-wide text-slate-500">
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const sorted = header.column.getIsSorted();
+                    const numeric = NUMERIC_COLUMNS.has(header.column.id);
+                    return (
+                      <th
+                        key={header.id}
+                        className={`whitespace-nowrap px-2 py-2 font-medium ${numeric ? "text-right" : ""}`}
+                        aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                      >
+                        {header.column.getCanSort() ? (
+                          <button
+                            type="button"
+                            onClick={header.column.getToggleSortingHandler()}
+                            className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${sorted ? "text-slate-900" : ""}`}
+                            data-sort={header.column.id}
+                            title={`Sort by ${String(header.column.columnDef.header)}`}
+                          >
+                            <table.FlexRender header={header} />
+                            <span aria-hidden className={sorted ? "" : "text-slate-300"}>
+                              {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                            </span>
+                          </button>
+                        ) : (
+                          <table.FlexRender header={header} />
+                        )}
+                      </th>
+                    );
+                  })}
+                </tr>
+              ))}
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className="align-top hover:bg-slate-50" data-testid="history-row" data-job={row.id}>
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

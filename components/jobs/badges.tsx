@@ -18,13 +18,20 @@ export function StatusBadge({ status }: { status: JobStatus }) {
   );
 }
 
-/** The run's main yes/no; `label` names the field (WorthFuzzing) where the reader needs it. */
-export function VerdictBadge({ verdict, label }: { verdict: boolean | null; label?: string | null }) {
+/**
+ * The run's main yes/no; `label` names the field (WorthFuzzing) where the reader needs it.
+ * `compact` (lists, where the column says "Verdict") keeps the name in the tooltip only.
+ */
+export function VerdictBadge({ verdict, label, compact }: { verdict: boolean | null; label?: string | null; compact?: boolean }) {
   if (verdict == null) return <span className="text-xs text-slate-400">—</span>;
   const style = verdict ? "bg-emerald-600 text-white" : "bg-slate-600 text-white";
   return (
-    <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-semibold ${style}`} data-verdict={verdict ? "yes" : "no"}>
-      {label ? `${label}: ` : ""}
+    <span
+      className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-semibold ${style}`}
+      data-verdict={verdict ? "yes" : "no"}
+      title={label ? `${label}: ${verdict ? "yes" : "no"}` : undefined}
+    >
+      {label && !compact ? `${label}: ` : ""}
       {verdict ? "yes" : "no"}
     </span>
   );

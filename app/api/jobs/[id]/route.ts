@@ -1,0 +1,12 @@
+// GET /api/jobs/<id>: one job with its verdict, totals and reruns (no spans; see ./trajectory).
+import { NextResponse } from "next/server";
+import { db } from "@/lib/db/client";
+import { getJobSummary, isJobId } from "@/lib/db/history-export";
+import { jsonError } from "@/lib/history/api";
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!isJobId(id)) return jsonError(400, "id: expected a job UUID");
+  const job = await getJobSummary(db(), id);
+  return job ? NextResponse.json(job) : jsonError(404, `no job ${id}`);
+}

@@ -1,0 +1,144 @@
+// The history table's columns (TanStack Table, headless): what each shows, which sort on the server, and the chips that filter.
+"use client";
+import Link from "next/link";
+import { columnVisibilityFeature, createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
+import type { HistoryRow } from "@/lib/db/history";
+import { hrefWith, type HistoryQuery } from "@/lib/history/query";
+import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
+import { formatCount, formatDuration, formatTime } from "@/lib/format";
+
+export const features = tableFeatures({ rowSortingFeature, columnVisibilityFeature });
+const helper = createColumnHelper<typeof features, HistoryRow>();
+
+/** Columns hidden until the reader shows them. */
+export const DEFAULT_HIDDEN = ["agents", "worker", "toolCalls"];
+
+/** A value that filters the list when clicked: the link keeps every other filter. */
+export function Chip({ query, filter, value, children, title }: { query: HistoryQuery; filter: keyof HistoryQuery; value: string; children?: React.ReactNode; title?: string }) {
+  return (
+    <Link
+      href={hrefWith(query, { [filter]: value })}
+      title={title ?? `Only runs with ${filter} ${value}`}
+      data-chip={filter}
+      className="inline-flex max-w-full items-center truncate rounded bg-slate-100 px-1.5 py-0.5 text-[11px] text-slate-700 ring-1 ring-slate-200 hover:bg-sky-50 hover:text-sky-800 hover:ring-sky-300"
+    >
+      {children ?? value}
+    </Link>
+  );
+}
+
+const short = (id: string) => id.slice(0, 8);
+/** Columns of numbers, right-aligned so digits line up. */
+export const NUMERIC_COLUMNS = new Set(["duration", "tokens", "llmCalls", "toolCalls", "toolErrors"]);
+
+/** Column definitions; the `query` is captured for chip links. Ids of sortable columns are the API's sort keys. */
+export function historyColumns(query: HistoryQuery) {
+  return helper.columns([
+    helper.accessor("workflow", {
+      id: "workflow",
+      header: "Run",
+      cell: ({ row: { original: job } }) => (
+        <div className="min-w-0 max-w-[24rem]">
+          <div className="flex items-center gap-1.5">
+            <Chip query={query} filter="workflow" value={job.workflow} />
+            <Link href={`/jobs/${job.id}`} className="truncate font-medium text-slate-900 hover:text-sky-700 hover:underline" title={job.description} data-testid="run-link">
+              {job.description || <span className="font-mono text-xs text-slate-500">{short(job.id)}</span>}
+            </Link>
+          </div>
+          {job.error && (
+            <div className="mt-0.5 truncate text-xs text-red-700" title={job.error} data-testid="error-summary">
+              {job.error.split("\n")[0]}
+            </div>
+          )}
+          {(job.rerunOfId || job.reruns.length > 0) && (
+            <div className="mt-0.5 flex flex-wrap gap-x-2 text-[11px] text-slate-500" data-testid="lineage">
+              {job.rerunOfId && (
+                <span>
+                  ↻ rerun of{" "}
+                  <Link href={`/jobs/${job.rerunOfId}`} className="font-mono text-sky-700 hover:underline">
+                    {short(job.rerunOfId)}
+                  </Link>
+                </span>
+              )}
+              {job.reruns.length > 0 && (
+                <span>
+                  rerun {job.reruns.length}× as{" "}
+                  {job.reruns.slice(0, 3).map((id) => (
+                    <Link key={id} href={`/jobs/${id}`} className="mr-1 font-mono text-sky-700 hover:underline">
+                      {short(id)}
+                    </Link>
+                  ))}
+                  {job.reruns.length > 3 && "…"}
+                </span>
+              )}
+            </div>
+          )}
+        </div>
+      ),
+    }),
+    helper.accessor("status", {
+      header: "Status",
+      cell: ({ row: { original: job } }) => (
+        <Link href={hrefWith(query, { status: job.status })} title={`Only ${job.status} runs`}>
+          <StatusBadge status={job.status} />
+        </Link>
+      ),
+    }),
+    helper.accessor("verdict", {
+      header: "Verdict",
+      cell: ({ row: { original: job } }) =>
+        job.verdict == null ? (
+          <VerdictBadge verdict={null} />
+        ) : (
+          <Link href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })} title={`${job.verdictName ?? "verdict"}: only ${job.verdict ? "yes" : "no"}`} data-chip="verdict">
+            <VerdictBadge verdict={job.verdict} label={job.verdictName} compact />
+          </Link>
+        ),
+    }),
+    helper.accessor("models", {
+      header: "Models",
+      enableSorting: false,
+      cell: ({ row: { original: job } }) => (
+        <div className="flex flex-wrap gap-1">
+          {job.models.map((m) => (
+            <Chip key={m} query={query} filter="model" value={m} />
+          ))}
+        </div>
+      ),
+    }),
+    helper.accessor("agents", {
+      header: "Agents",
+      enableSorting: false,
+      cell: ({ row: { original: job } }) => (
+        <div className="flex flex-wrap gap-1">
+          {job.agents.map((a) => (
+            <Chip key={a} query={query} filter="agent" value={a} />
+          ))}
+        </div>
+      ),
+    }),
+    helper.accessor("agentName", {
+      id: "worker",
+      header: "Worker",
+      enableSorting: false,
+      cell: ({ row: { original: job } }) => (job.agentName ? <Chip query={query} filter="worker" value={job.agentName} /> : <span className="text-slate-400">—</span>),
+    }),
+    helper.accessor("createdAt", {
+      id: "created",
+      header: "Created",
+      cell: ({ row: { original: job } }) => <span className="whitespace-nowrap font-mono text-xs text-slate-600" title={`${formatTime(job.createdAt)} UTC`}>{formatTime(job.createdAt).slice(0, 16)}</span>,
+    }),
+    helper.accessor("durationMs", {
+      id: "duration",
+      header: "Duration",
+      cell: ({ row: { original: job } }) => (job.status === "running" && job.durationMs == null ? <span className="text-sky-700">running</span> : formatDuration(job.durationMs)),
+    }),
+    helper.accessor("totalTokens", { id: "tokens", header: "Tokens", cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("llmCalls", { header: "LLM calls", cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("toolCalls", { header: "Tool calls", enableSorting: false, cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("toolErrors", {
+      header: "Tool errors",
+      cell: (c) => (c.getValue() > 0 ? <span className="text-red-700">{formatCount(c.getValue())}</span> : <span className="text-slate-400">0</span>),
+    }),
+  ]);
+}

@@ -1,0 +1,133 @@
+// The history's query (filters, sort, page) as URL parameters: one zod schema for the page at / and GET /api/jobs.
+import { z } from "zod";
+
+/** Columns the history can sort by; each has an index ending in id (prisma/schema.prisma). */
+export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolErrors", "workflow", "status", "verdict"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export const STATUSES = ["pending", "running", "finished", "failed", "aborted"] as const;
+export const PAGE_SIZES = [25, 50, 100, 200] as const;
+
+const yesNo = z.enum(["yes", "no"]);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day as YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "not a calendar day");
+const name = z.string().trim().min(1).max(200);
+
+export const historyQuerySchema = z
+  .object({
+    /** full-text search: every word must match (prefixes too) */
+    q: z.string().trim().max(200).optional(),
+    workflow: name.optional(),
+    status: z.enum(STATUSES).optional(),
+    /** the run's main yes/no (WorthFuzzing for patch-triage); none = no verdict */
+    verdict: z.enum(["yes", "no", "none"]).optional(),
+    /** a concrete model of the run's llm calls */
+    model: name.optional(),
+    /** an agent of the run's trajectory (patch-evaluator, …) */
+    agent: name.optional(),
+    /** the worker that ran the job (the job's AgentName) */
+    worker: name.optional(),
+    /** created on or after this day (UTC) */
+    from: day.optional(),
+    /** created on or before this day (UTC) */
+    to: day.optional(),
+    /** yes = the run failed or a tool call returned an error */
+    errors: yesNo.optional(),
+    /** yes = the run is a rerun of another */
+    rerun: yesNo.optional(),
+    sort: z.enum(SORT_KEYS).default("created"),
+    dir: z.enum(["asc", "desc"]).default("desc"),
+    size: z.coerce
+      .number()
+      .int()
+      .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `page size must be one of ${PAGE_SIZES.join(", ")}`)
+      .default(50),
+    /** opaque cursor: the page after this row */
+    after: z.string().max(500).optional(),
+    /** opaque cursor: the page before this row */
+    before: z.string().max(500).optional(),
+    /** columns the reader hid (the page only) */
+    hide: z.string().max(500).optional(),
+  })
+  .strict()
+  .refine((v) => !(v.after && v.before), { message: "give either after or before, not both" })
+  .refine((v) => !(v.from && v.to && v.from > v.to), { message: "from is after to" });
+
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+export type HistoryFilters = Omit<HistoryQuery, "sort" | "dir" | "size" | "after" | "before" | "hide">;
+export const DEFAULT_QUERY: HistoryQuery = historyQuerySchema.parse({});
+
+/** Filter keys in the order the page shows them as chips. */
+export const FILTER_KEYS = ["q", "workflow", "status", "verdict", "model", "agent", "worker", "from", "to", "errors", "rerun"] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+export type ParsedQuery = { ok: true; query: HistoryQuery } | { ok: false; error: string };
+
+/** Validates URL parameters; empty values count as absent so that a cleared form field is no filter. */
+export function parseHistoryQuery(params: RawParams): ParsedQuery {
+  const entries: [string, string | string[]][] =
+    params instanceof URLSearchParams
+      ? [...new Set(params.keys())].map((k) => {
+          const all = params.getAll(k);
+          return [k, all.length === 1 ? all[0]! : all];
+        })
+      : Object.entries(params).filter((e): e is [string, string | string[]] => e[1] !== undefined);
+  const input: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (Array.isArray(value)) return { ok: false, error: `${key}: give it once` };
+    if (value.trim() !== "") input[key] = value;
+  }
+  const parsed = historyQuerySchema.safeParse(input);
+  if (parsed.success) return { ok: true, query: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
+  return { ok: false, error: `${where}${issue.message}` };
+}
+
+/** The query as URL parameters, leaving out defaults so that links stay short. */
+export function toSearchParams(query: Partial<HistoryQuery>): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === "") continue;
+    if ((DEFAULT_QUERY as Record<string, unknown>)[key] === value) continue;
+    out.set(key, String(value));
+  }
+  return out;
+}
+
+/** A link to the same view with some parameters changed; any change of filter or sort starts at the first page. */
+export function hrefWith(query: HistoryQuery, change: Partial<Record<keyof HistoryQuery, string | number | undefined>>): string {
+  const next: Record<string, unknown> = { ...query, after: undefined, before: undefined, ...change };
+  const s = toSearchParams(next as Partial<HistoryQuery>).toString();
+  return s ? `/?${s}` : "/";
+}
+
+export function hasFilters(query: HistoryQuery): boolean {
+  return FILTER_KEYS.some((k) => query[k] !== undefined);
+}
+
+/** Columns hidden by the `hide` parameter: absent = the defaults, "none" = show all. */
+export function hiddenColumns(hide: string | undefined, defaults: readonly string[]): string[] {
+  if (hide === undefined) return [...defaults];
+  return hide === "none" ? [] : hide.split(",").filter(Boolean);
+}
+
+/** The same page with other columns hidden (the cursor stays: hiding a column is no new search). */
+export function hrefWithHidden(query: HistoryQuery, hidden: string[]): string {
+  const s = toSearchParams({ ...query, hide: hidden.length ? hidden.join(",") : "none" }).toString();
+  return `/?${s}`;
+}
+
+/** "1,234 runs", "≈ 1.2M runs", "10,000+ runs". */
+export function formatRunCount(total: { count: number; kind: "exact" | "estimate" | "atLeast" }): string {
+  const n = total.count;
+  const runs = n === 1 ? "run" : "runs";
+  if (total.kind === "exact") return `${n.toLocaleString("en-US")} ${runs}`;
+  if (total.kind === "atLeast") return `${n.toLocaleString("en-US")}+ ${runs}`;
+  const approx = n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1e3)}k` : n.toLocaleString("en-US");
+  return `≈ ${approx} ${runs}`;
+}

@@ -1,0 +1,36 @@
+// What save-run keeps on a job for the history's filters and full-text search: its models, its agents and its search text.
+import type { Span } from "@/lib/trajectory/span";
+import { resultsObject } from "@/lib/trajectory/verdict";
+
+/** tsvector input is capped well below PostgreSQL's 1 MB limit; the start of a long text is what people search for. */
+const MAX_SEARCH_TEXT = 100_000;
+
+function distinct(values: Iterable<string>): string[] {
+  return [...new Set([...values].filter((v) => v !== ""))].sort();
+}
+
+export interface SearchFieldsInput {
+  workflow: string;
+  description: string;
+  link: string;
+  results: unknown;
+  error: string | null;
+  spans: readonly Pick<Span, "Type" | "Name" | "Model" | "Error">[];
+}
+
+export function searchFields(run: SearchFieldsInput): { models: string[]; agents: string[]; searchText: string } {
+  // llm spans carry the concrete model; agent spans may only name a tier (best-expensive), which nobody filters by.
+  const models = distinct(run.spans.filter((s) => s.Type === "llm").map((s) => s.Model ?? ""));
+  const agents = distinct(run.spans.filter((s) => s.Type === "agent").map((s) => s.Name));
+  const reasoning = resultsObject(run.results)?.Reasoning;
+  const parts = [
+    run.workflow,
+    run.description,
+    run.link,
+    typeof reasoning === "string" ? reasoning : "",
+    run.error ?? "",
+    distinct(run.spans.map((s) => s.Name)).join(" "),
+    distinct(run.spans.map((s) => s.Error ?? "")).join(" "),
+  ];
+  return { models, agents, searchText: parts.filter(Boolean).join(" ").slice(0, MAX_SEARCH_TEXT) };
+}

@@ -1,0 +1,43 @@
+// A seeded set of runs for the history tests, under a workflow name of its own so other rows in the shared database never match.
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db/client";
+import { saveImportedRun } from "@/lib/db/save-run";
+import { patchTriageRun, type TriageScenario } from "@/lib/demo/patch-triage";
+import { DEFAULT_QUERY, type HistoryQuery } from "@/lib/history/query";
+
+export interface SeededRun {
+  id: string;
+  key: string;
+}
+
+let seed = 5000;
+
+/** A run of workflow `workflow` started at `start`, tagged `key` in its description (search finds it by that word). */
+export async function saveRun(
+  workflow: string,
+  key: string,
+  start: Date,
+  overrides: Partial<TriageScenario> & { worker?: string } = {},
+): Promise<SeededRun> {
+  seed++;
+  const { worker, ...scenario } = overrides;
+  const run = patchTriageRun({
+    seed, start, description: `${key} change`, subsystem: "ext4", files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps: 2, ...scenario,
+  });
+  run.job.Workflow = workflow;
+  run.job.ID = randomUUID();
+  if (worker) run.job.AgentName = worker;
+  const saved = await saveImportedRun(db(), run);
+  return { id: saved.id, key };
+}
+
+export function uniqueWorkflow(name: string): string {
+  return `${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export const at = (day: number, hour = 12) => new Date(Date.UTC(2026, 4, day, hour, 0, 0));
+
+export function query(workflow: string, q: Partial<HistoryQuery> = {}): HistoryQuery {
+  return { ...DEFAULT_QUERY, workflow, ...q };
+}
