@@ -5,8 +5,9 @@ import type { Db } from "@/lib/db/client";
 import { spanToRow } from "@/lib/db/span-rows";
 import type { ImportedRun, Span } from "@/lib/trajectory/span";
 import { parentSeqs } from "@/lib/trajectory/tree";
-import { runTotals } from "@/lib/trajectory/summary";
 import { mainVerdict } from "@/lib/trajectory/verdict";
+import { insertSpans } from "@/lib/db/insert-spans";
+import { jobDigest, writeSearchVector } from "@/lib/db/job-digest";
 import type { JobStatus, Prisma } from "@/lib/generated/prisma/client";
 
 export interface SavedRun {
@@ -20,8 +21,6 @@ export interface SavedRun {
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at 18 columns a row.
-const SPAN_BATCH = 1000;
 
 /** A stable UUID for a run that has no UUID of its own (name-based, like UUID v5). */
 export function uuidFrom(text: string): string {
@@ -29,8 +28,25 @@ export function uuidFrom(text: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** A run that cannot be stored as it is (the reason says why); importers report it like a bad file. */
+export class InvalidRunError extends Error {}
+
+/** JSON with object keys sorted, so the same run hashes the same whatever key order its file used. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
 function contentHash(run: ImportedRun): string {
-  return createHash("sha256").update(JSON.stringify({ job: run.job, spans: run.spans })).digest("hex");
+  return createHash("sha256").update(canonicalJson({ job: run.job, spans: run.spans })).digest("hex");
 }
 
 function date(s: string | undefined): Date | null {
@@ -54,12 +70,17 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
   const results = job.Results ?? flow?.Results ?? null;
   const hash = contentHash(run);
   const id = job.ID && UUID_RE.test(job.ID) ? job.ID.toLowerCase() : uuidFrom(job.ID ? `job:${job.ID}` : `content:${hash}`);
-  const totals = runTotals(
+  const description = job.Description ?? "";
+  const link = job.Link ?? "";
+  const error = job.Error || flow?.Error || null;
+  const digest = jobDigest(
+    { workflow, description, link, results, error },
     spans.map((s) => ({
       seq: s.Seq,
       nesting: s.Nesting,
       type: s.Type,
       name: s.Name,
+      model: s.Model,
       startedAt: new Date(s.Started),
       finishedAt: date(s.Finished),
       error: s.Error,
@@ -68,6 +89,7 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
       outputThoughtsTokens: s.OutputThoughtsTokens,
     })),
   );
+  if (digest.overflow) throw new InvalidRunError(digest.overflow);
   const status = statusOf(run, flow);
   const verdict = mainVerdict(workflow, results);
   const saved: SavedRun = { id, workflow, spanCount: spans.length, verdict, status, created: true };
@@ -76,11 +98,11 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
     workflow,
     workflowType: job.Type ?? "",
     status,
-    description: job.Description ?? "",
-    link: job.Link ?? "",
+    description,
+    link,
     args: (job.Args ?? flow?.Args ?? undefined) as Prisma.InputJsonValue | undefined,
     results: (results ?? undefined) as Prisma.InputJsonValue | undefined,
-    error: job.Error || flow?.Error || null,
+    error,
     agentName: job.AgentName || null,
     codeRevision: job.CodeRevision || null,
     correct: job.Correct ?? null,
@@ -91,8 +113,7 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
     sourceHash: hash,
     minutePrecision: run.minutePrecision,
     verdict,
-    ...totals,
-    durationMs: totals.durationMs == null ? null : BigInt(totals.durationMs),
+    ...digest.fields,
   };
 
   return db.$transaction(
@@ -106,11 +127,10 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
       } else {
         await tx.job.create({ data: { id, ...fields } });
       }
+      await writeSearchVector(tx, id, digest.searchText);
       const parents = parentSeqs(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting })));
       const rows = spans.map((s, i) => spanToRow(id, s, parents[i] ?? null));
-      for (let i = 0; i < rows.length; i += SPAN_BATCH) {
-        await tx.span.createMany({ data: rows.slice(i, i + SPAN_BATCH) });
-      }
+      await insertSpans(tx, rows);
       return saved;
     },
     { timeout: 120_000, maxWait: 10_000 },

@@ -1,7 +1,7 @@
 // Imports uploaded files end to end: parse every file first, then store each run in its own transaction.
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { saveImportedRun, type SavedRun } from "@/lib/db/save-run";
+import { InvalidRunError, saveImportedRun, type SavedRun } from "@/lib/db/save-run";
 import type { ImportedRun } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
 import { parseRunFile } from "./detect";
@@ -41,6 +41,13 @@ export async function importFiles(db: Db, files: UploadedFile[]): Promise<Import
   const { runs, errors } = parseFiles(files);
   if (errors.length) return { ok: false, errors };
   const jobs: (SavedRun & { file: string })[] = [];
-  for (const { file, run } of runs) jobs.push({ file, ...(await saveImportedRun(db, run)) });
-  return { ok: true, jobs };
+  for (const { file, run } of runs) {
+    try {
+      jobs.push({ file, ...(await saveImportedRun(db, run)) });
+    } catch (e) {
+      if (!(e instanceof InvalidRunError)) throw e;
+      errors.push({ file, reason: e.message });
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, jobs };
 }

@@ -1,33 +1,36 @@
-// Recomputes what a job keeps about its spans (totals, parents) after spans arrived one by one from an agent.
+// Recomputes what a job keeps about its spans (totals, models, search text, parents) after an agent streamed them.
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { jobDigest, MAX_TOKEN_TOTAL, writeSearchVector } from "@/lib/db/job-digest";
 import { parentSeqs } from "@/lib/trajectory/tree";
-import { runTotals } from "@/lib/trajectory/summary";
 
 type Tx = Prisma.TransactionClient;
 
 export async function recomputeJob(tx: Tx, jobId: string): Promise<void> {
+  const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { workflow: true, description: true, link: true, results: true, error: true } });
   const spans = await tx.span.findMany({
     where: { jobId },
     orderBy: { seq: "asc" },
     select: {
-      seq: true, nesting: true, type: true, name: true, startedAt: true, finishedAt: true, error: true,
+      seq: true, nesting: true, type: true, name: true, model: true, startedAt: true, finishedAt: true, error: true,
       inputTokens: true, outputTokens: true, outputThoughtsTokens: true, parentSeq: true,
     },
   });
   const parents = parentSeqs(spans);
-  const changed = spans.filter((s, i) => s.parentSeq !== parents[i]);
+  const changed = spans.flatMap((s, i) => (s.parentSeq !== parents[i] ? [{ seq: s.seq, parent: parents[i] ?? null }] : []));
   if (changed.length) {
     // Spans may arrive out of order, so parents are settled here, in one statement.
-    const seqs = changed.map((s) => s.seq);
-    const ps = changed.map((s) => parents[spans.indexOf(s)] ?? null);
     await tx.$executeRaw`UPDATE spans s SET parent_seq = u.parent
-      FROM unnest(${seqs}::int[], ${ps}::int[]) AS u(seq, parent)
+      FROM unnest(${changed.map((c) => c.seq)}::int[], ${changed.map((c) => c.parent)}::int[]) AS u(seq, parent)
       WHERE s.job_id = ${jobId}::uuid AND s.seq = u.seq`;
   }
-  const t = runTotals(spans);
+  const digest = jobDigest(job, spans);
+  const f = digest.fields;
+  // Only reachable past 21 calls at the per-span cap; the job keeps the cap rather than failing to finish.
+  const cap = (n: number) => Math.min(n, MAX_TOKEN_TOTAL);
   await tx.job.update({
     where: { id: jobId },
-    data: { ...t, durationMs: t.durationMs == null ? null : BigInt(t.durationMs) },
+    data: { ...f, inputTokens: cap(f.inputTokens), outputTokens: cap(f.outputTokens), thoughtsTokens: cap(f.thoughtsTokens), totalTokens: cap(f.totalTokens) },
   });
+  await writeSearchVector(tx, jobId, digest.searchText);
 }

@@ -13,7 +13,8 @@ export const KNOWN_SPAN_TYPES = [
   "iteration",
 ] as const;
 
-const tokenCount = z.number().int().nonnegative().max(2_000_000_000);
+// No single model call comes near 100M tokens; the cap keeps per-run sums within the job's Int columns.
+const tokenCount = z.number().int().nonnegative().max(100_000_000);
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** An RFC 3339 timestamp; Go's zero time (year 1) is valid test data. */

@@ -1,7 +1,7 @@
 // Integration: storing runs in a real PostgreSQL (the throwaway embedded one, or DATABASE_URL).
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { saveImportedRun } from "@/lib/db/save-run";
+import { InvalidRunError, saveImportedRun } from "@/lib/db/save-run";
 import { getRun } from "@/lib/db/runs";
 import { listJobs } from "@/lib/db/history";
 import { patchTriageRun } from "@/lib/demo/patch-triage";
@@ -49,6 +49,23 @@ describe("saveImportedRun", () => {
     expect(second).toMatchObject({ id: first.id, created: false });
     expect(await db().job.count({ where: { id: first.id } })).toBe(1);
     expect(await db().span.count({ where: { jobId: first.id } })).toBe(r.spans.length);
+  });
+
+  it("finds the same run whose file listed keys in another order", async () => {
+    const r = run();
+    const first = await saveImportedRun(db(), r);
+    const reordered = { ...r, spans: r.spans.map((s) => Object.fromEntries(Object.entries(s).reverse()) as typeof s) };
+    expect(await saveImportedRun(db(), reordered)).toMatchObject({ id: first.id, created: false });
+  });
+
+  it("refuses a run whose token total does not fit, naming the limit, and writes nothing", async () => {
+    const r = run();
+    r.spans = r.spans.map((s) => (s.Type === "llm" ? { ...s, InputTokens: 100_000_000 } : s));
+    while (r.spans.filter((s) => s.Type === "llm").length < 22) r.spans.push({ ...r.spans.find((s) => s.Type === "llm")!, Seq: r.spans.length });
+    const before = await db().job.count();
+    await expect(saveImportedRun(db(), r)).rejects.toThrow(InvalidRunError);
+    await expect(saveImportedRun(db(), r)).rejects.toThrow(/is more than 2,147,483,647/);
+    expect(await db().job.count()).toBe(before);
   });
 
   it("replaces a job when a newer copy with the same ID arrives", async () => {
