@@ -87,7 +87,7 @@ export function replayModel(recording: Recording, agent: string): LanguageModelV
         throw new JobError(
           total === 0
             ? `replay: the recorded run ${recording.jobId} never ran agent ${agent}, so there is nothing to replay for it`
-            : `replay: the recorded run ${recording.jobId} has no more decisions for ${agent} after ${total}; this tree led the run elsewhere`,
+            : `replay: the recorded run ${recording.jobId} has no more decisions for ${agent} after ${total} calls (the recording ends there, or this tree led the run elsewhere)`,
         );
       }
       const content: LanguageModelV3Content[] = [];
