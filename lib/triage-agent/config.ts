@@ -6,8 +6,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 export const envSchema = z.object({
   TRAJECTORY_URL: z.string().url().default("http://127.0.0.1:3000"),
-  AGENT_CLIENT: z.string().min(1, "AGENT_CLIENT is not set (make one with `npm run agent:add -- <name>`)"),
-  AGENT_KEY: z.string().min(1, "AGENT_KEY is not set (`npm run agent:add -- <name>` prints it)"),
+  AGENT_CLIENT: z.string({ error: "AGENT_CLIENT is not set (make a client with `npm run agent:add -- <name>`)" }),
+  AGENT_KEY: z.string({ error: "AGENT_KEY is not set (`npm run agent:add -- <name>` prints it)" }),
   AGENT_NAME: z.string().min(1).max(200).default("builtin-agent"),
   AGENT_MODEL: z.string().optional(),
   GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
@@ -79,7 +79,7 @@ export interface AgentConfig {
 }
 
 /** Reads the configuration; throws one readable message listing every problem. */
-export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AgentConfig {
+export function loadConfig(raw: Record<string, string | undefined> = process.env): AgentConfig {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ""));
   const r = envSchema.safeParse(cleaned);
   if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));

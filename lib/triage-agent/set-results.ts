@@ -7,7 +7,7 @@ export const patchVerdictInput = z.object({
   WorthFuzzing: z.boolean().describe("true when fuzzing can reach and exercise the changed code"),
   FocusSymbols: z.array(z.string()).default([]).describe("functions fuzzing should focus on; empty when not worth fuzzing"),
   EnableConfigs: z.array(z.string()).default([]).describe("kernel configs needed to build the changed code, without CONFIG_"),
-  Reasoning: z.string().describe("why, in a few sentences"),
+  Reasoning: z.string({ error: "required (a few sentences on why)" }).describe("why, in a few sentences"),
 });
 
 export const kmsanVerdictInput = z.object({

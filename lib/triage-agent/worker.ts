@@ -72,8 +72,9 @@ export class Worker {
         continue;
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
-        stop.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+        const wake = () => (clearTimeout(t), resolve());
+        const t = setTimeout(() => (stop.removeEventListener("abort", wake), resolve()), wait);
+        stop.addEventListener("abort", wake, { once: true });
       });
       wait = Math.min(Math.round(wait * 1.5), MAX_WAIT_MS);
     }
