@@ -28,7 +28,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node --conditions=react-server --import tsx scripts/start.ts --throwaway",
+    // --no-agent: tests that need an agent start their own (e2e/agent-client.ts, scripts/agent.ts).
+    command: "node --conditions=react-server --import tsx scripts/start.ts --throwaway --no-agent",
     url: `http://127.0.0.1:${PORT}/`,
     env: { PORT: String(PORT), HOST: "127.0.0.1", TRAJECTORY_URL_FILE: process.env.TRAJECTORY_URL_FILE },
     timeout: 300_000,

@@ -1,4 +1,4 @@
-// `npm start`: database (DATABASE_URL or embedded PostgreSQL), migrations, demo runs, build, then the app.
+// `npm start`: database (DATABASE_URL or embedded PostgreSQL), migrations, demo runs, build, then the app and one built-in agent.
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -7,6 +7,9 @@ import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { db, disconnectDb } from "@/lib/db/client";
 import { seedDemoIfEmpty } from "@/lib/demo/seed";
+import { ensureDemoKernels } from "@/lib/demo/git-repo";
+import { defaultDataDir } from "@/lib/db/embedded-postgres";
+import { addClient } from "@/lib/agent-api/clients";
 import { buildIfStale } from "./build-if-stale";
 
 const { values: flags } = parseArgs({
@@ -14,12 +17,18 @@ const { values: flags } = parseArgs({
     // a fresh database in a temp folder, removed on exit (end-to-end tests)
     throwaway: { type: "boolean", default: false },
     "no-demo": { type: "boolean", default: false },
+    // no built-in agent (end-to-end tests run their own agents)
+    "no-agent": { type: "boolean", default: false },
   },
 });
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";
+
+const AGENT_CLIENT = "builtin-agent";
+// The demo checkouts live next to the database's data folder (.data/demo-kernel) and outlive throwaway databases.
+const demoKernelRoot = path.join(path.dirname(defaultDataDir()), "demo-kernel");
 
 const database = await resolveDatabase({ throwaway: flags.throwaway });
 let stopping = false;
@@ -31,21 +40,41 @@ async function shutdown(code: number): Promise<never> {
   }
   process.exit(code);
 }
-// Ctrl-C and SIGTERM: stop the app first (when it runs), then PostgreSQL, so no data is cut mid-write.
-let app: ChildProcess | null = null;
-for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(sig, () => (app && app.exitCode === null ? app.kill("SIGTERM") : void shutdown(code)));
+const running = (p: ChildProcess | null): p is ChildProcess => p !== null && p.exitCode === null && p.signalCode === null;
+function exited(p: ChildProcess, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (!running(p)) return resolve();
+    const t = setTimeout(resolve, ms);
+    p.once("exit", () => (clearTimeout(t), resolve()));
+  });
 }
 
+// Ctrl-C and SIGTERM: stop the agent first (it reports its job while the app still answers), then the app,
+// then PostgreSQL, so no data is cut mid-write.
+let app: ChildProcess | null = null;
+let agent: ChildProcess | null = null;
+async function stop(code: number): Promise<void> {
+  if (running(agent)) {
+    agent.kill("SIGTERM");
+    await exited(agent, 15_000);
+  }
+  if (running(app)) app.kill("SIGTERM");
+  else await shutdown(code);
+}
+for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) process.on(sig, () => void stop(code));
+
+let agentKey = "";
 try {
   await applyMigrations(database.url);
   process.env.DATABASE_URL = database.url;
   // End-to-end tests read the throwaway database's URL from here to prepare and check data.
   if (process.env.TRAJECTORY_URL_FILE) writeFileSync(process.env.TRAJECTORY_URL_FILE, database.url);
   if (!flags["no-demo"]) {
-    const seeded = await seedDemoIfEmpty(db());
+    const seeded = await seedDemoIfEmpty(db(), ensureDemoKernels(demoKernelRoot));
     if (seeded) console.log(`Empty database: added ${seeded} demo runs.`);
   }
+  // The built-in agent gets a fresh key on every start: keys are stored hashed, so the old one cannot be read back.
+  if (!flags["no-agent"]) agentKey = await addClient(db(), AGENT_CLIENT);
   await disconnectDb();
   buildIfStale();
 } catch (e) {
@@ -59,4 +88,29 @@ app = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "
   env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },
 });
 console.log(`Trajectory viewer on http://${host}:${port}`);
-app.on("exit", (code) => void shutdown(code ?? 0));
+app.on("exit", (code) => {
+  if (running(agent)) agent.kill("SIGTERM");
+  void (agent ? exited(agent, 15_000) : Promise.resolve()).then(() => shutdown(code ?? 0));
+});
+
+const appUrl = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
+/** Waits until the app answers, so the agent's first polls do not fail while Next starts. */
+async function appReady(): Promise<boolean> {
+  for (let i = 0; i < 600 && running(app); i++) {
+    const ok = await fetch(`${appUrl}/api/jobs/00000000-0000-0000-0000-000000000000`).then(() => true, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+if (agentKey && (await appReady())) {
+  agent = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "agent.ts")], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, TRAJECTORY_URL: appUrl, AGENT_CLIENT, AGENT_KEY: agentKey },
+  });
+  agent.on("exit", (code, signal) => {
+    if (!stopping && code !== 0) console.error(`The built-in agent stopped (${signal ?? `exit code ${code}`}); Rerun jobs wait for another agent.`);
+  });
+}

@@ -21,6 +21,10 @@ export interface TriageScenario {
   /** the run is still going: the last spans have no Finished */
   running?: boolean;
   model?: string;
+  /** the checkout the run triaged; a made-up path when absent */
+  kernelSrc?: string;
+  /** its `git show HEAD`, recorded as read-patch-diff's result; made up when absent */
+  patchDiff?: string;
 }
 
 const TOOLS = ["grepper", "read-file", "codesearch-dir-index"] as const;
@@ -56,7 +60,7 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
   const rnd = prng(s.seed);
   const model = s.model ?? "gemini-3.1-pro-preview";
   const b = new TrajectoryBuilder(s.start);
-  const args = { KernelSrc: `/work/checkouts/${s.subsystem}`, TargetArch: "amd64" };
+  const args = { KernelSrc: s.kernelSrc ?? `/work/checkouts/${s.subsystem}`, TargetArch: "amd64" };
   const results = {
     EnableConfigs: s.worthFuzzing ? s.configs : [],
     FocusSymbols: s.worthFuzzing ? s.symbols : [],
@@ -67,7 +71,7 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
       : `The patch only touches ${s.files.join(", ")}, which is not reachable from fuzzing (documentation or build-only change).`,
     WorthFuzzing: s.worthFuzzing,
   };
-  const diff = patchDiff(s);
+  const diff = s.patchDiff ?? patchDiff(s);
   const unfinished = { unfinished: Boolean(s.running) };
 
   b.group(
@@ -100,7 +104,9 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
             promptTokens = Math.min(promptTokens + 300 + Math.round(rnd() * 1500), 180_000);
             const sym = s.symbols[i % s.symbols.length] ?? "main";
             const failed = s.toolErrorSteps?.includes(i);
-            const toolArgs = tool === "read-file" ? { File: s.files[0], FirstLine: 100, LastLine: 140 } : tool === "grepper" ? { Expression: sym, PathPrefix: s.files[0]?.split("/")[0] } : { Dir: s.files[0]?.split("/").slice(0, -1).join("/") };
+            // Calls that make sense on the demo checkouts (lib/demo/git-repo.ts), so replaying a demo run reproduces it.
+            const source = s.files[0]?.endsWith(".c");
+            const toolArgs = tool === "read-file" ? { File: s.files[0], FirstLine: source ? 100 : 1, LastLine: source ? 140 : 16 } : tool === "grepper" ? { Expression: sym, PathPrefix: s.files[0]?.split("/")[0] } : { Dir: s.files[0]?.split("/").slice(0, -1).join("/") };
             b.leaf(
               "tool",
               tool,

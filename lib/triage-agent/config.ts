@@ -1,0 +1,112 @@
+// The built-in agent's configuration from the environment: where the app is, credentials, the model and per-job limits.
+import { z } from "zod";
+import { REPLAY_SUFFIX } from "./replay-marker";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const envSchema = z.object({
+  TRAJECTORY_URL: z.string().url().default("http://127.0.0.1:3000"),
+  AGENT_CLIENT: z.string({ error: "AGENT_CLIENT is not set (make a client with `npm run agent:add -- <name>`)" }),
+  AGENT_KEY: z.string({ error: "AGENT_KEY is not set (`npm run agent:add -- <name>` prints it)" }),
+  AGENT_NAME: z.string().min(1).max(200).default("builtin-agent"),
+  AGENT_MODEL: z.string().optional(),
+  GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  AGENT_MAX_LLM_CALLS: positiveInt(200),
+  AGENT_MAX_TOKENS: positiveInt(3_000_000),
+  AGENT_MAX_SECONDS: positiveInt(1800),
+});
+
+export type AgentEnv = z.infer<typeof envSchema>;
+
+export const modelSpecSchema = z.union([
+  z.object({ provider: z.literal("replay") }),
+  z.object({ provider: z.enum(["google", "openai", "anthropic"]), model: z.string().min(1) }),
+  z.object({ provider: z.literal("openai-compatible"), model: z.string().min(1), baseURL: z.string().url() }),
+]);
+
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+
+const KEY_ENV = { google: "GOOGLE_GENERATIVE_AI_API_KEY", openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
+
+/** The env variable holding the key a provider needs. */
+export function keyEnvOf(provider: keyof typeof KEY_ENV): (typeof KEY_ENV)[keyof typeof KEY_ENV] {
+  return KEY_ENV[provider];
+}
+
+/** `google:<model>`, `openai:<model>`, `anthropic:<model>`, `openai-compatible:<model>@<baseURL>` or `replay`. */
+export function parseModelSpec(text: string): ModelSpec {
+  const s = text.trim();
+  if (s === "replay") return { provider: "replay" };
+  const colon = s.indexOf(":");
+  const provider = colon > 0 ? s.slice(0, colon) : "";
+  const rest = s.slice(colon + 1);
+  let parsed: unknown;
+  if (provider === "openai-compatible") {
+    const at = rest.indexOf("@");
+    parsed = at > 0 ? { provider, model: rest.slice(0, at), baseURL: rest.slice(at + 1) } : { provider, model: rest, baseURL: "" };
+  } else {
+    parsed = { provider, model: rest };
+  }
+  const r = modelSpecSchema.safeParse(parsed);
+  if (!r.success) {
+    throw new Error(
+      `AGENT_MODEL="${text}" is not one of google:<model>, openai:<model>, anthropic:<model>, openai-compatible:<model>@<baseURL>, replay`,
+    );
+  }
+  return r.data;
+}
+
+/** With no AGENT_MODEL: the first provider whose key is set, else replay (so Rerun works with no key at all). */
+function defaultModel(env: AgentEnv): ModelSpec {
+  if (env.GOOGLE_GENERATIVE_AI_API_KEY) return { provider: "google", model: "gemini-3.1-pro-preview" };
+  if (env.ANTHROPIC_API_KEY) return { provider: "anthropic", model: "claude-sonnet-4-5" };
+  if (env.OPENAI_API_KEY) return { provider: "openai", model: "gpt-5" };
+  return { provider: "replay" };
+}
+
+export interface AgentConfig {
+  baseURL: string;
+  client: string;
+  key: string;
+  /** what the agent reports as AgentName; ends in -replay for a replaying agent */
+  agentName: string;
+  model: ModelSpec;
+  /** the provider key, when the model needs one (checked per job, so a missing key fails the job, not the worker) */
+  apiKey?: string;
+  limits: { maxLlmCalls: number; maxTokens: number; maxSeconds: number };
+}
+
+/** Reads the configuration; throws one readable message listing every problem. */
+export function loadConfig(raw: Record<string, string | undefined> = process.env): AgentConfig {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ""));
+  const r = envSchema.safeParse(cleaned);
+  if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
+  const env = r.data;
+  const model = env.AGENT_MODEL ? parseModelSpec(env.AGENT_MODEL) : defaultModel(env);
+  const replay = model.provider === "replay";
+  const agentName = replay && !env.AGENT_NAME.endsWith(REPLAY_SUFFIX) ? `${env.AGENT_NAME}${REPLAY_SUFFIX}` : env.AGENT_NAME;
+  const apiKey =
+    model.provider === "google" || model.provider === "openai" || model.provider === "anthropic"
+      ? env[keyEnvOf(model.provider)]
+      : model.provider === "openai-compatible"
+        ? env.OPENAI_API_KEY
+        : undefined;
+  return {
+    baseURL: env.TRAJECTORY_URL.replace(/\/+$/, ""),
+    client: env.AGENT_CLIENT,
+    key: env.AGENT_KEY,
+    agentName,
+    model,
+    apiKey,
+    limits: { maxLlmCalls: env.AGENT_MAX_LLM_CALLS, maxTokens: env.AGENT_MAX_TOKENS, maxSeconds: env.AGENT_MAX_SECONDS },
+  };
+}
+
+/** The model as written in spans and logs. */
+export function describeModel(m: ModelSpec): string {
+  if (m.provider === "replay") return "replay";
+  if (m.provider === "openai-compatible") return `openai-compatible:${m.model}@${m.baseURL}`;
+  return `${m.provider}:${m.model}`;
+}

@@ -1,0 +1,68 @@
+// Per-job limits (LLM calls, tokens, wall time) that end a runaway run with a clear error instead of burning money.
+
+/** An error that ends the job; its message becomes the job's Error as it is. */
+export class JobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "JobError";
+  }
+}
+
+export interface Limits {
+  maxLlmCalls: number;
+  maxTokens: number;
+  maxSeconds: number;
+}
+
+export class Budget {
+  llmCalls = 0;
+  tokens = 0;
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly limits: Limits,
+    /** aborts the run from outside (the worker is stopping) */
+    outside?: AbortSignal,
+  ) {
+    this.timer = setTimeout(
+      () => this.controller.abort(new JobError(`limit reached: the run took longer than AGENT_MAX_SECONDS=${limits.maxSeconds}`)),
+      limits.maxSeconds * 1000,
+    );
+    outside?.addEventListener("abort", () => this.controller.abort(outside.reason), { once: true });
+  }
+
+  /** Aborted when the wall time is up or the worker stops; passed to the model and to git. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Throws the abort reason as a JobError, so every way a run ends reads the same. */
+  check(): void {
+    if (this.signal.aborted) throw asJobError(this.signal.reason);
+  }
+
+  beforeLlmCall(): void {
+    this.check();
+    if (this.llmCalls >= this.limits.maxLlmCalls) {
+      throw new JobError(`limit reached: ${this.llmCalls} LLM calls (AGENT_MAX_LLM_CALLS=${this.limits.maxLlmCalls})`);
+    }
+    if (this.tokens >= this.limits.maxTokens) {
+      throw new JobError(`limit reached: ${this.tokens} tokens used (AGENT_MAX_TOKENS=${this.limits.maxTokens})`);
+    }
+    this.llmCalls++;
+  }
+
+  addTokens(n: number): void {
+    this.tokens += n;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export function asJobError(reason: unknown): JobError {
+  if (reason instanceof JobError) return reason;
+  return new JobError(reason instanceof Error ? reason.message : String(reason));
+}

@@ -1,0 +1,55 @@
+// The agent's configuration from env: model specs, the replay default, names, limits and readable errors.
+import { describe, expect, test } from "vitest";
+import { loadConfig, parseModelSpec } from "@/lib/triage-agent/config";
+import { isReplay } from "@/lib/triage-agent/replay-marker";
+
+const creds = { AGENT_CLIENT: "c1", AGENT_KEY: "k1" };
+
+describe("model specs", () => {
+  test("every provider form parses", () => {
+    expect(parseModelSpec("google:gemini-3.1-pro-preview")).toEqual({ provider: "google", model: "gemini-3.1-pro-preview" });
+    expect(parseModelSpec("anthropic:claude-sonnet-4-5")).toEqual({ provider: "anthropic", model: "claude-sonnet-4-5" });
+    expect(parseModelSpec("openai:gpt-5")).toEqual({ provider: "openai", model: "gpt-5" });
+    expect(parseModelSpec("openai-compatible:qwen3:8b@http://127.0.0.1:11434/v1")).toEqual({
+      provider: "openai-compatible", model: "qwen3:8b", baseURL: "http://127.0.0.1:11434/v1",
+    });
+    expect(parseModelSpec("replay")).toEqual({ provider: "replay" });
+  });
+  test("bad specs say which forms exist", () => {
+    for (const bad of ["gemini", "mistral:large", "google:", "openai-compatible:m", "openai-compatible:m@not a url"]) {
+      expect(() => parseModelSpec(bad), bad).toThrow(/is not one of google:<model>, .*replay/);
+    }
+  });
+});
+
+describe("loadConfig", () => {
+  test("defaults: local app, replay when no key is set, and the replay agent says so in its name", () => {
+    const c = loadConfig(creds);
+    expect(c).toMatchObject({ baseURL: "http://127.0.0.1:3000", client: "c1", key: "k1", agentName: "builtin-agent-replay", model: { provider: "replay" } });
+    expect(c.limits).toEqual({ maxLlmCalls: 200, maxTokens: 3_000_000, maxSeconds: 1800 });
+    expect(isReplay(c.agentName)).toBe(true);
+  });
+  test("a provider key picks that provider and keeps the plain name", () => {
+    const c = loadConfig({ ...creds, GOOGLE_GENERATIVE_AI_API_KEY: "g", AGENT_NAME: "triager" });
+    expect(c.model).toEqual({ provider: "google", model: "gemini-3.1-pro-preview" });
+    expect(c.apiKey).toBe("g");
+    expect(c.agentName).toBe("triager");
+    expect(isReplay(c.agentName)).toBe(false);
+  });
+  test("AGENT_MODEL wins; a missing key is left for the job to report", () => {
+    const c = loadConfig({ ...creds, AGENT_MODEL: "anthropic:claude-sonnet-4-5", TRAJECTORY_URL: "http://h:1/", AGENT_MAX_LLM_CALLS: "7" });
+    expect(c.model).toEqual({ provider: "anthropic", model: "claude-sonnet-4-5" });
+    expect(c.apiKey).toBeUndefined();
+    expect(c.baseURL).toBe("http://h:1");
+    expect(c.limits.maxLlmCalls).toBe(7);
+  });
+  test("missing credentials and bad limits are all reported at once", () => {
+    expect(() => loadConfig({ AGENT_MAX_SECONDS: "-1" })).toThrow(/AGENT_CLIENT is not set[\s\S]*AGENT_KEY is not set[\s\S]*AGENT_MAX_SECONDS/);
+  });
+});
+
+test("isReplay reads only the agent name's suffix", () => {
+  expect(isReplay("builtin-agent-replay")).toBe(true);
+  expect(isReplay("replay-agent")).toBe(false);
+  expect(isReplay(null)).toBe(false);
+});
