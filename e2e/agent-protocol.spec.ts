@@ -8,8 +8,16 @@ import { withDb } from "./db";
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, s)).toISOString();
 
+const workflowsUsed: string[] = [];
+
+// Jobs of these throwaway workflows would crowd the history other tests read.
+test.afterAll(async () => {
+  await withDb((c) => c.query("DELETE FROM jobs WHERE workflow = ANY($1::text[])", [workflowsUsed]));
+});
+
 /** Queues pending jobs of a workflow only this test polls for. */
 async function queueJobs(workflow: string, n: number): Promise<string[]> {
+  workflowsUsed.push(workflow);
   const ids = Array.from({ length: n }, () => randomUUID());
   await withDb((c) =>
     c.query(
