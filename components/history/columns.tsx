@@ -6,6 +6,7 @@ import type { HistoryRow } from "@/lib/db/history";
 import { hrefWith, type HistoryQuery } from "@/lib/history/query";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
+import { isReplay } from "@/lib/triage-agent/replay-marker";
 
 export const features = tableFeatures({ rowSortingFeature, columnVisibilityFeature });
 const helper = createColumnHelper<typeof features, HistoryRow>();
@@ -57,7 +58,16 @@ export function historyColumns(query: HistoryQuery) {
                   ↻ rerun of{" "}
                   <Link href={`/jobs/${job.rerunOfId}`} className="font-mono text-sky-700 hover:underline">
                     {short(job.rerunOfId)}
+                  </Link>{" "}
+                  ·{" "}
+                  <Link href={`/compare?a=${job.rerunOfId}&b=${job.id}`} className="text-sky-700 hover:underline">
+                    compare
                   </Link>
+                </span>
+              )}
+              {isReplay(job.agentName) && (
+                <span className="rounded bg-fuchsia-100 px-1 font-semibold text-fuchsia-800" title="Model decisions replayed from the original run; tools ran again">
+                  replay
                 </span>
               )}
               {job.reruns.length > 0 && (

@@ -4,6 +4,10 @@ import type { Run } from "@/lib/db/runs";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDurationAt, formatTime } from "@/lib/format";
 import { mainVerdictName } from "@/lib/trajectory/verdict";
+import { isReplay } from "@/lib/triage-agent/replay-marker";
+import { RerunButton } from "@/components/rerun/RerunButton";
+import { LiveRefresh } from "@/components/live/LiveRefresh";
+import type { LiveState } from "@/lib/jobs/live";
 
 /** Only web links become anchors: a stored `javascript:` link must stay text. */
 function safeHref(link: string): string | null {
@@ -24,16 +28,48 @@ function Stat({ label, value }: { label: string; value: React.ReactNode }) {
   );
 }
 
-export function RunHeader({ run }: { run: Run }) {
+/** One line on where the job stands: who runs it since when, or why it ended without results. */
+function JobState({ run }: { run: Run }) {
+  if (run.status === "pending") return <p className="text-sm text-slate-600">Waiting for an agent to take it.</p>;
+  if (run.status === "running" && run.agentName) {
+    return (
+      <p className="text-sm text-sky-800">
+        Running on <span className="font-medium">{run.agentName}</span> since {formatTime(run.startedAt, run.minutePrecision)} UTC.
+      </p>
+    );
+  }
+  if (run.status === "aborted") return <p className="text-sm text-amber-800">Aborted: {run.error ?? "no reason recorded"}</p>;
+  return null;
+}
+
+/** `live` is the state the page was rendered with, for a pending or running run; it makes the page follow the run. */
+export function RunHeader({ run, live }: { run: Run; live?: LiveState | null }) {
   const href = run.link ? safeHref(run.link) : null;
   return (
     <section className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{run.workflow}</h1>
-        <StatusBadge status={run.status} />
+        <span data-testid="job-status">
+          <StatusBadge status={run.status} />
+        </span>
+        {isReplay(run.agentName) && (
+          <span className="rounded bg-fuchsia-100 px-1.5 py-0.5 text-xs font-semibold text-fuchsia-800" title="The model's decisions were replayed from the original run; the tools ran again for real.">
+            replay
+          </span>
+        )}
+        {live && <LiveRefresh jobId={run.id} rendered={live} />}
+        <span className="ml-auto flex items-center gap-3">
+          {run.rerunOf && (
+            <Link href={`/compare?a=${run.rerunOf.id}&b=${run.id}`} className="text-sm text-sky-700 hover:underline">
+              Compare with original
+            </Link>
+          )}
+          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} />
+        </span>
         <VerdictBadge verdict={run.verdict} label={mainVerdictName(run.workflow, run.results)} />
         <span className="font-mono text-xs text-slate-400">{run.id}</span>
       </div>
+      <JobState run={run} />
       {run.description && <p className="text-slate-700">{run.description}</p>}
       {run.link &&
         (href ? (
