@@ -30,3 +30,17 @@ export function formatTime(d: Date | string | null | undefined, minutePrecision 
   const iso = (typeof d === "string" ? new Date(d) : d).toISOString();
   return iso.slice(0, minutePrecision ? 16 : 19).replace("T", " ");
 }
+
+/** "950", "12.3k", "4.1M": token counts in a tree row, where space is short. */
+export function formatCompact(n: number): string {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/** "812 B", "14.2 KB", "3.1 MB" (1 KB = 1,024 bytes). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

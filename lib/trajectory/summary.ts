@@ -101,3 +101,75 @@ export function totalOf(groups: readonly CallGroup[], key = "all"): CallGroup {
     { key, calls: 0, errors: 0, tokens: 0, totalMs: 0 },
   );
 }
+
+/** Calls of one agent, model or tool with tokens by kind, for the cost tables. */
+export interface UsageGroup {
+  key: string;
+  calls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  thoughtsTokens: number;
+  totalMs: number;
+}
+
+/**
+ * LLM calls per agent (the llm span's name) or per model (its concrete model), and tool calls per tool.
+ * Sorted by time spent, the question a reader of a slow or costly run asks first.
+ */
+export function usageGroups(spans: readonly SummarySpan[], by: "agent" | "model" | "tool"): UsageGroup[] {
+  const type = by === "tool" ? "tool" : "llm";
+  const groups = new Map<string, UsageGroup>();
+  for (const s of spans) {
+    if (s.type !== type) continue;
+    const key = by === "model" ? s.model || "(no model)" : s.name;
+    const g = groups.get(key) ?? { key, calls: 0, errors: 0, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalMs: 0 };
+    g.calls++;
+    if (s.error) g.errors++;
+    g.inputTokens += s.inputTokens ?? 0;
+    g.outputTokens += s.outputTokens ?? 0;
+    g.thoughtsTokens += s.outputThoughtsTokens ?? 0;
+    g.totalMs += spanDurationMs(s) ?? 0;
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls || a.key.localeCompare(b.key));
+}
+
+export interface TimeSplit {
+  /** wall time of the run */
+  wallMs: number | null;
+  /** summed duration of llm calls */
+  llmMs: number;
+  /** summed duration of tool calls */
+  toolMs: number;
+}
+
+/** Where the time went: in LLM calls, in tools (sums of call durations; parallel calls can exceed wall time). */
+export function timeSplit(spans: readonly SummarySpan[]): TimeSplit {
+  let llmMs = 0;
+  let toolMs = 0;
+  for (const s of spans) {
+    if (s.type === "llm") llmMs += spanDurationMs(s) ?? 0;
+    else if (s.type === "tool") toolMs += spanDurationMs(s) ?? 0;
+  }
+  return { wallMs: runTotals(spans).durationMs, llmMs, toolMs };
+}
+
+/** One point of the per-call charts: the n-th LLM call, its agent, seconds and tokens. */
+export interface CallPoint {
+  n: number;
+  seq: number;
+  agent: string;
+  seconds: number;
+  tokens: number;
+}
+
+/** LLM calls in order, for the "time per call" and "tokens per call" charts of the original page. */
+export function llmCallSeries(spans: readonly SummarySpan[]): CallPoint[] {
+  const out: CallPoint[] = [];
+  for (const s of spans) {
+    if (s.type !== "llm") continue;
+    out.push({ n: out.length + 1, seq: s.seq, agent: s.name, seconds: (spanDurationMs(s) ?? 0) / 1000, tokens: spanTokens(s) });
+  }
+  return out;
+}

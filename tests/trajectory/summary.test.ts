@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callGroups, runTotals, totalOf } from "@/lib/trajectory/summary";
+import { callGroups, llmCallSeries, runTotals, timeSplit, totalOf, usageGroups } from "@/lib/trajectory/summary";
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const spans = [
@@ -42,5 +42,35 @@ describe("callGroups", () => {
 
   it("groups tool calls by tool with their errors", () => {
     expect(callGroups(spans, "tool")).toEqual([{ key: "grepper", calls: 2, errors: 1, tokens: 0, totalMs: 3_000 }]);
+  });
+});
+
+describe("usageGroups, timeSplit and llmCallSeries", () => {
+  const withModels = spans.map((s) => (s.type === "llm" ? { ...s, model: s.seq === 3 ? "gemini-3.6-flash" : "gemini-3.1-pro-preview" } : s));
+
+  it("groups llm calls per agent and per model with tokens by kind, tool calls per tool, by time spent", () => {
+    expect(usageGroups(withModels, "agent")).toEqual([
+      { key: "patch-evaluator", calls: 2, errors: 0, inputTokens: 300, outputTokens: 30, thoughtsTokens: 5, totalMs: 10_000 },
+      { key: "kmsan-evaluator", calls: 1, errors: 0, inputTokens: 50, outputTokens: 0, thoughtsTokens: 0, totalMs: 0 },
+    ]);
+    expect(usageGroups(withModels, "model").map((g) => [g.key, g.calls, g.totalMs])).toEqual([
+      ["gemini-3.6-flash", 1, 6_000],
+      ["gemini-3.1-pro-preview", 2, 4_000],
+    ]);
+    expect(usageGroups(withModels, "tool")).toEqual([
+      { key: "grepper", calls: 2, errors: 1, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalMs: 3_000 },
+    ]);
+  });
+
+  it("splits time between LLM calls and tools next to the wall time", () => {
+    expect(timeSplit(spans)).toEqual({ wallMs: 60_000, llmMs: 10_000, toolMs: 3_000 });
+  });
+
+  it("lists llm calls in order with their agent, seconds and tokens", () => {
+    expect(llmCallSeries(spans)).toEqual([
+      { n: 1, seq: 1, agent: "patch-evaluator", seconds: 4, tokens: 115 },
+      { n: 2, seq: 3, agent: "patch-evaluator", seconds: 6, tokens: 220 },
+      { n: 3, seq: 5, agent: "kmsan-evaluator", seconds: 0, tokens: 50 },
+    ]);
   });
 });

@@ -1,28 +1,30 @@
-// One run: header, inputs, verdict, summaries and the trajectory tree.
+// One run: header and verdict from the job's own totals (no span scan), then the trajectory explorer,
+// which loads the outline itself and each span's payload only when it is opened.
 import { notFound } from "next/navigation";
+import { preload } from "react-dom";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { getRun } from "@/lib/db/runs";
+import { getRunHeader } from "@/lib/db/runs";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
-import { CallSummaries } from "@/components/run/CallSummaries";
-import { TrajectoryTree } from "@/components/run/TrajectoryTree";
+import { RunExplorer } from "@/components/run/RunExplorer";
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const { id } = await params;
-  const run = await getRun(db(), id);
+  const run = await getRunHeader(db(), id);
   if (!run) notFound();
+  // The browser fetches the outline while it loads the scripts, instead of after hydration.
+  preload(`/api/jobs/${run.id}/outline`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
   return (
     <div className="space-y-4">
       <RunHeader run={run} />
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
-        <VerdictCard results={run.results} error={run.error} />
+        <VerdictCard workflow={run.workflow} status={run.status} results={run.results} error={run.error} />
         <RunInputs args={run.args} />
       </div>
-      <CallSummaries spans={run.spans} minutePrecision={run.minutePrecision} />
-      <TrajectoryTree spans={run.spans} minutePrecision={run.minutePrecision} />
+      <RunExplorer jobId={run.id} spanCount={run.spanCount} minutePrecision={run.minutePrecision} />
     </div>
   );
 }

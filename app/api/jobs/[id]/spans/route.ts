@@ -1,0 +1,12 @@
+// GET /api/jobs/<id>/spans?q=text: seqs of the spans whose name, error or payloads contain the text.
+import { connection } from "next/server";
+import { db } from "@/lib/db/client";
+import { searchSpans } from "@/lib/db/runs";
+
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const { id } = await params;
+  const q = (new URL(req.url).searchParams.get("q") ?? "").slice(0, 500);
+  const seqs = await searchSpans(db(), id, { q });
+  return Response.json({ q, seqs }, { headers: { "Cache-Control": "no-store" } });
+}

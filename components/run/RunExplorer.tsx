@@ -1,0 +1,39 @@
+"use client";
+// The lower half of the run page: the trajectory (tree, timeline, span details) and the cost-and-time tab,
+// both drawn from one outline fetched after the page shows (no payloads: they load per span, when opened).
+import { useState } from "react";
+import { useOutline } from "@/components/run/use-outline";
+import { TrajectoryPanel } from "@/components/run/TrajectoryPanel";
+import { CostAndTime } from "@/components/run/CostAndTime";
+import { formatCount } from "@/lib/format";
+
+type Tab = "trajectory" | "cost";
+
+export function RunExplorer({ jobId, spanCount, minutePrecision }: { jobId: string; spanCount: number; minutePrecision: boolean }) {
+  const { outline, error } = useOutline(jobId);
+  const [tab, setTab] = useState<Tab>("trajectory");
+  const tabClass = (t: Tab) =>
+    `-mb-px border-b-2 px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-500 ${
+      tab === t ? "border-sky-600 text-sky-800" : "border-transparent text-slate-500 hover:text-slate-800"
+    }`;
+  return (
+    <div className="space-y-2">
+      <div role="tablist" className="flex gap-1 border-b border-slate-200">
+        <button type="button" role="tab" aria-selected={tab === "trajectory"} className={tabClass("trajectory")} onClick={() => setTab("trajectory")}>
+          Trajectory <span className="font-normal text-slate-400">({formatCount(spanCount)} spans)</span>
+        </button>
+        <button type="button" role="tab" aria-selected={tab === "cost"} className={tabClass("cost")} onClick={() => setTab("cost")}>
+          Cost and time
+        </button>
+      </div>
+      {error && <p className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">Could not load the trajectory: {error}</p>}
+      {!outline && !error && (
+        <div className="h-40 animate-pulse rounded border border-slate-200 bg-white p-4 text-sm text-slate-400" data-testid="outline-loading">
+          Loading the trajectory…
+        </div>
+      )}
+      {outline && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={outline} minutePrecision={minutePrecision} />}
+      {outline && tab === "cost" && <CostAndTime o={outline} minutePrecision={minutePrecision} />}
+    </div>
+  );
+}

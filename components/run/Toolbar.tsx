@@ -1,0 +1,84 @@
+"use client";
+// Above the tree: search, type filter, errors only, Expand all / Collapse all, the timeline switch.
+import type { Outline } from "@/lib/trajectory/outline";
+import type { FilterResult, SpanFilter } from "@/components/run/use-span-filter";
+import { formatCount } from "@/lib/format";
+
+interface Props {
+  o: Outline;
+  filter: SpanFilter;
+  result: FilterResult;
+  timeline: boolean;
+  searchRef: React.RefObject<HTMLInputElement | null>;
+  onFilter: (f: SpanFilter) => void;
+  onExpandAll: () => void;
+  onCollapseAll: () => void;
+  onTimeline: (on: boolean) => void;
+  onNextMatch: (back: boolean) => void;
+  onLeaveSearch: () => void;
+}
+
+const button = "rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500";
+
+export function Toolbar(p: Props) {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < p.o.count; i++) counts.set(p.o.type[i]!, (counts.get(p.o.type[i]!) ?? 0) + 1);
+  const active = p.filter.query || p.filter.type || p.filter.errorsOnly;
+  return (
+    <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2">
+      <input
+        ref={p.searchRef}
+        type="search"
+        placeholder="Search names and payloads  ( / )"
+        aria-label="Search in this run"
+        className="w-64 rounded border border-slate-300 px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-sky-500"
+        value={p.filter.query}
+        onChange={(e) => p.onFilter({ ...p.filter, query: e.target.value })}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") p.onNextMatch(e.shiftKey);
+          if (e.key === "Escape") {
+            p.onFilter({ ...p.filter, query: "" });
+            p.onLeaveSearch();
+          }
+        }}
+        data-testid="search"
+      />
+      <select
+        aria-label="Span type"
+        className="rounded border border-slate-300 bg-white px-1 py-1 text-xs"
+        value={p.filter.type}
+        onChange={(e) => p.onFilter({ ...p.filter, type: e.target.value })}
+        data-testid="type-filter"
+      >
+        <option value="">all types</option>
+        {p.o.types.map((t, i) => (
+          <option key={t} value={t}>
+            {t} ({formatCount(counts.get(i) ?? 0)})
+          </option>
+        ))}
+      </select>
+      <label className="flex items-center gap-1 text-xs">
+        <input type="checkbox" checked={p.filter.errorsOnly} onChange={(e) => p.onFilter({ ...p.filter, errorsOnly: e.target.checked })} data-testid="errors-only" />
+        errors only ({formatCount(p.o.errors.size)})
+      </label>
+      {active && (
+        <span className="text-xs text-slate-600" data-testid="match-count" aria-live="polite">
+          {formatCount(p.result.count)} {p.result.count === 1 ? "match" : "matches"}
+          {p.result.searching && " · searching payloads…"}
+        </span>
+      )}
+      <div className="ml-auto flex items-center gap-2">
+        <label className="flex items-center gap-1 text-xs">
+          <input type="checkbox" checked={p.timeline} onChange={(e) => p.onTimeline(e.target.checked)} data-testid="timeline-toggle" />
+          timeline
+        </label>
+        <button type="button" className={button} onClick={p.onExpandAll} title="e">
+          Expand all
+        </button>
+        <button type="button" className={button} onClick={p.onCollapseAll} title="Shift+E">
+          Collapse all
+        </button>
+      </div>
+    </div>
+  );
+}

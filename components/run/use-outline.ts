@@ -1,0 +1,21 @@
+"use client";
+// Loads the run's outline (shapes of all spans, no payloads) once, decoded into columns with the tree linked.
+import { useEffect, useState } from "react";
+import { decodeOutline, type Outline, type OutlineJson } from "@/lib/trajectory/outline";
+
+export function useOutline(jobId: string): { outline: Outline | null; error: string | null } {
+  const [state, setState] = useState<{ outline: Outline | null; error: string | null }>({ outline: null, error: null });
+  useEffect(() => {
+    const ctrl = new AbortController();
+    fetch(`/api/jobs/${jobId}/outline`, { signal: ctrl.signal })
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+        setState({ outline: decodeOutline((await r.json()) as OutlineJson), error: null });
+      })
+      .catch((e: unknown) => {
+        if (!ctrl.signal.aborted) setState({ outline: null, error: e instanceof Error ? e.message : String(e) });
+      });
+    return () => ctrl.abort();
+  }, [jobId]);
+  return state;
+}

@@ -1,0 +1,263 @@
+// The run outline: every span's shape without its payloads, sent as compact columns so 100,000 spans stay small.
+
+/** One span of the outline as the database gives it (sizes in bytes, times in epoch ms). */
+export interface OutlineRow {
+  seq: number;
+  nesting: number;
+  type: string;
+  name: string;
+  model: string | null;
+  startMs: number;
+  finishMs: number | null;
+  /** the head of the error text, null when the span did not fail */
+  error: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  thoughtsTokens: number | null;
+  /** bytes of all payload fields together (Args, Results, Instruction, Prompt, Reply, Thoughts, Error) */
+  size: number;
+}
+
+/**
+ * The wire form: one array per column. Strings repeat a lot (types, names, models), so they are
+ * dictionary-coded; seq and start times are deltas, which gzip squeezes to almost nothing.
+ */
+export interface OutlineJson {
+  v: 1;
+  t0: number;
+  seq: number[];
+  nesting: number[];
+  types: string[];
+  type: number[];
+  names: string[];
+  name: number[];
+  /** models[0] is "" (no model) */
+  models: string[];
+  model: number[];
+  start: number[];
+  /** -1 while running */
+  dur: number[];
+  tokIn: number[];
+  tokOut: number[];
+  tokThoughts: number[];
+  size: number[];
+  /** [index, error head] for failed spans only */
+  errors: [number, string][];
+}
+
+/** Sorted by seq; when a seq comes twice the later copy wins (the finish copy replaces the start copy). */
+export function normalizeRows(rows: readonly OutlineRow[]): readonly OutlineRow[] {
+  // The database already answers in seq order with unique seqs: then there is nothing to do.
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i]!.seq > rows[i - 1]!.seq;
+  if (sorted) return rows;
+  const bySeq = new Map<number, OutlineRow>();
+  for (const r of rows) bySeq.set(r.seq, r);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function dictionary() {
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  return {
+    values,
+    code(s: string): number {
+      let i = index.get(s);
+      if (i === undefined) {
+        i = values.length;
+        values.push(s);
+        index.set(s, i);
+      }
+      return i;
+    },
+  };
+}
+
+export function encodeOutline(input: readonly OutlineRow[]): OutlineJson {
+  const rows = normalizeRows(input);
+  const types = dictionary();
+  const names = dictionary();
+  const models = dictionary();
+  models.code("");
+  const t0 = rows.reduce((m, r) => Math.min(m, r.startMs), rows.length ? Infinity : 0);
+  const out: OutlineJson = {
+    v: 1, t0, seq: [], nesting: [], types: types.values, type: [], names: names.values, name: [], models: models.values, model: [],
+    start: [], dur: [], tokIn: [], tokOut: [], tokThoughts: [], size: [], errors: [],
+  };
+  let prevSeq = 0;
+  let prevStart = t0;
+  rows.forEach((r, i) => {
+    out.seq.push(r.seq - prevSeq);
+    prevSeq = r.seq;
+    out.nesting.push(r.nesting);
+    out.type.push(types.code(r.type));
+    out.name.push(names.code(r.name));
+    out.model.push(models.code(r.model ?? ""));
+    out.start.push(r.startMs - prevStart);
+    prevStart = r.startMs;
+    out.dur.push(r.finishMs == null ? -1 : Math.max(0, r.finishMs - r.startMs));
+    out.tokIn.push(r.inputTokens ?? 0);
+    out.tokOut.push(r.outputTokens ?? 0);
+    out.tokThoughts.push(r.thoughtsTokens ?? 0);
+    out.size.push(r.size);
+    if (r.error != null) out.errors.push([i, r.error]);
+  });
+  return out;
+}
+
+/** The decoded outline with its tree: parent, depth and the end of each subtree (a subtree is a contiguous range). */
+export interface Outline {
+  count: number;
+  seq: Int32Array;
+  nesting: Int32Array;
+  type: Int32Array;
+  types: string[];
+  name: Int32Array;
+  names: string[];
+  model: Int32Array;
+  models: string[];
+  /** epoch ms */
+  start: Float64Array;
+  /** ms, NaN while running */
+  dur: Float64Array;
+  tokIn: Float64Array;
+  tokOut: Float64Array;
+  tokThoughts: Float64Array;
+  size: Float64Array;
+  errors: Map<number, string>;
+  /** index of the parent, -1 for roots */
+  parent: Int32Array;
+  /** depth in the tree (nesting, unless the data skips a level) */
+  depth: Int32Array;
+  /** index just after the last descendant */
+  end: Int32Array;
+  t0: number;
+  /** the latest finish (or start, for running spans) */
+  t1: number;
+}
+
+export function decodeOutline(j: OutlineJson): Outline {
+  const n = j.seq.length;
+  const o: Outline = {
+    count: n, seq: new Int32Array(n), nesting: Int32Array.from(j.nesting), type: Int32Array.from(j.type), types: j.types,
+    name: Int32Array.from(j.name), names: j.names, model: Int32Array.from(j.model), models: j.models,
+    start: new Float64Array(n), dur: new Float64Array(n), tokIn: Float64Array.from(j.tokIn), tokOut: Float64Array.from(j.tokOut),
+    tokThoughts: Float64Array.from(j.tokThoughts), size: Float64Array.from(j.size), errors: new Map(j.errors),
+    parent: new Int32Array(n), depth: new Int32Array(n), end: new Int32Array(n), t0: j.t0, t1: j.t0,
+  };
+  let seq = 0;
+  let start = j.t0;
+  for (let i = 0; i < n; i++) {
+    seq += j.seq[i]!;
+    start += j.start[i]!;
+    o.seq[i] = seq;
+    o.start[i] = start;
+    const d = j.dur[i]!;
+    o.dur[i] = d < 0 ? NaN : d;
+    o.t1 = Math.max(o.t1, d < 0 ? start : start + d);
+  }
+  linkTree(o);
+  return o;
+}
+
+/** Parent = nearest earlier span one nesting level up (formats doc §1); a span whose level has no open parent is a root. */
+function linkTree(o: Outline): void {
+  const open: number[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const nesting = o.nesting[i]!;
+    const p = nesting > 0 ? (open[nesting - 1] ?? -1) : -1;
+    o.parent[i] = p;
+    o.depth[i] = p < 0 ? 0 : o.depth[p]! + 1;
+    open[nesting] = i;
+    open.length = nesting + 1;
+    o.end[i] = i + 1;
+  }
+  for (let i = o.count - 1; i >= 0; i--) {
+    const p = o.parent[i]!;
+    if (p >= 0 && o.end[i]! > o.end[p]!) o.end[p] = o.end[i]!;
+  }
+}
+
+export function hasChildren(o: Outline, i: number): boolean {
+  return o.end[i]! > i + 1;
+}
+
+/** Index of a seq (binary search: seqs are sorted), or -1. */
+export function indexOfSeq(o: Outline, seq: number): number {
+  let lo = 0;
+  let hi = o.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = o.seq[mid]!;
+    if (v === seq) return mid;
+    if (v < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export function ancestorsOf(o: Outline, i: number): number[] {
+  const out: number[] = [];
+  for (let p = o.parent[i]!; p >= 0; p = o.parent[p]!) out.push(p);
+  return out;
+}
+
+/**
+ * The rows on screen, in tree order: a collapsed node hides its subtree; with `shown`
+ * (search results and their ancestors) a node outside it hides its whole subtree too.
+ */
+export function visibleRows(o: Outline, expanded: Uint8Array, shown: Uint8Array | null): Int32Array {
+  const out = new Int32Array(o.count);
+  let k = 0;
+  let i = 0;
+  while (i < o.count) {
+    if (shown && !shown[i]) {
+      i = o.end[i]!;
+      continue;
+    }
+    out[k++] = i;
+    i = expanded[i] ? i + 1 : o.end[i]!;
+  }
+  return out.subarray(0, k);
+}
+
+/** Matches plus every ancestor of a match, so the tree can show the path to each. */
+export function withAncestors(o: Outline, matches: Uint8Array): Uint8Array {
+  const shown = new Uint8Array(o.count);
+  for (let i = o.count - 1; i >= 0; i--) {
+    if (!matches[i] && !shown[i]) continue;
+    shown[i] = 1;
+    const p = o.parent[i]!;
+    if (p >= 0) shown[p] = 1;
+  }
+  return shown;
+}
+
+/**
+ * The tool calls each llm span decided on, as indices: the tool spans after it at the same
+ * nesting before the next llm span (formats doc §1).
+ */
+export function toolCallIndices(o: Outline): Map<number, number[]> {
+  const result = new Map<number, number[]>();
+  const current: number[] = [];
+  const llm = o.types.indexOf("llm");
+  const tool = o.types.indexOf("tool");
+  for (let i = 0; i < o.count; i++) {
+    const n = o.nesting[i]!;
+    current.length = Math.min(current.length, n + 1);
+    if (o.type[i] === llm) {
+      current[n] = i;
+      result.set(i, []);
+    } else if (o.type[i] === tool) {
+      const at = current[n];
+      if (at !== undefined && at >= 0) result.get(at)!.push(i);
+    } else {
+      current[n] = -1;
+    }
+  }
+  return result;
+}
+
+export function spanTokensAt(o: Outline, i: number): number {
+  return o.tokIn[i]! + o.tokOut[i]! + o.tokThoughts[i]!;
+}
