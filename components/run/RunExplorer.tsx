@@ -9,8 +9,9 @@ import { formatCount } from "@/lib/format";
 
 type Tab = "trajectory" | "cost";
 
-export function RunExplorer({ jobId, spanCount, minutePrecision }: { jobId: string; spanCount: number; minutePrecision: boolean }) {
-  const { outline, error } = useOutline(jobId);
+/** `version` changes whenever a live run's spans change, which reloads the outline. */
+export function RunExplorer({ jobId, spanCount, minutePrecision, version }: { jobId: string; spanCount: number; minutePrecision: boolean; version: string }) {
+  const { outline, error } = useOutline(jobId, version);
   const [tab, setTab] = useState<Tab>("trajectory");
   const tabClass = (t: Tab) =>
     `-mb-px border-b-2 px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-500 ${

@@ -26,7 +26,14 @@ function seqFromHash(): number | null {
 }
 
 export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; o: Outline; minutePrecision: boolean }) {
-  const [expanded] = useState(() => initialExpanded(o));
+  // A live run's outline grows: new spans get the initial state, the spans already shown keep what the reader chose.
+  const previous = useRef<Uint8Array | null>(null);
+  const expanded = useMemo(() => {
+    const next = initialExpanded(o);
+    if (previous.current) next.set(previous.current.subarray(0, Math.min(previous.current.length, next.length)));
+    previous.current = next;
+    return next;
+  }, [o]);
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const [selected, setSelected] = useState(-1);

@@ -1,9 +1,10 @@
 "use client";
-// Loads the run's outline (shapes of all spans, no payloads) once, decoded into columns with the tree linked.
+// Loads the run's outline (shapes of all spans, no payloads), decoded into columns with the tree linked.
 import { useEffect, useState } from "react";
 import { decodeOutline, type Outline, type OutlineJson } from "@/lib/trajectory/outline";
 
-export function useOutline(jobId: string): { outline: Outline | null; error: string | null } {
+/** Loads again when `version` changes (a live run got new or finished spans), keeping the old outline meanwhile. */
+export function useOutline(jobId: string, version = ""): { outline: Outline | null; error: string | null } {
   const [state, setState] = useState<{ outline: Outline | null; error: string | null }>({ outline: null, error: null });
   useEffect(() => {
     const ctrl = new AbortController();
@@ -16,6 +17,6 @@ export function useOutline(jobId: string): { outline: Outline | null; error: str
         if (!ctrl.signal.aborted) setState({ outline: null, error: e instanceof Error ? e.message : String(e) });
       });
     return () => ctrl.abort();
-  }, [jobId]);
+  }, [jobId, version]);
   return state;
 }

@@ -5,6 +5,7 @@ import { preload } from "react-dom";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { getRunHeader } from "@/lib/db/runs";
+import { isLive, liveState } from "@/lib/jobs/live";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
@@ -15,16 +16,19 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   const run = await getRunHeader(db(), id);
   if (!run) notFound();
+  // A pending or running run follows its agent: the header listens for changes, the outline reloads on each.
+  const live = isLive(run.status) ? await liveState(db(), run.id) : null;
+  const version = live ? `${live.status}/${live.spans}/${live.finishedSpans}` : run.status;
   // The browser fetches the outline while it loads the scripts, instead of after hydration.
   preload(`/api/jobs/${run.id}/outline`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
   return (
     <div className="space-y-4">
-      <RunHeader run={run} />
+      <RunHeader run={run} live={live} />
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
         <VerdictCard workflow={run.workflow} status={run.status} results={run.results} error={run.error} />
         <RunInputs args={run.args} />
       </div>
-      <RunExplorer jobId={run.id} spanCount={run.spanCount} minutePrecision={run.minutePrecision} />
+      <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} />
     </div>
   );
 }
