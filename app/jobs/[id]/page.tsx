@@ -1,7 +1,6 @@
 // One run: header and verdict from the job's own totals (no span scan), then the trajectory explorer,
 // which loads the outline itself and each span's payload only when it is opened.
 import { notFound } from "next/navigation";
-import { preload } from "react-dom";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { getRunHeader } from "@/lib/db/runs";
@@ -19,10 +18,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   // A pending or running run follows its agent: the header listens for changes, the outline reloads on each.
   const live = isLive(run.status) ? await liveState(db(), run.id) : null;
   const version = live ? `${live.status}/${live.spans}/${live.finishedSpans}` : run.status;
-  // The browser fetches the outline while it loads the scripts, instead of after hydration.
-  preload(`/api/jobs/${run.id}/outline`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
   return (
     <div className="space-y-4">
+      {/* The browser fetches the outline while it loads the scripts, instead of after hydration
+          (react-dom's preload() emits nothing for as="fetch"). */}
+      <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
       <RunHeader run={run} live={live} />
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
         <VerdictCard workflow={run.workflow} status={run.status} results={run.results} error={run.error} />
