@@ -1,12 +1,13 @@
 // Loads two runs for the compare page: job fields, totals and the span fields a step comparison reads.
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { isJobId } from "@/lib/db/job-id";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
 
 export async function loadForCompare(db: Db, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isJobId(id)) return null;
   const job = await db.job.findUnique({
     where: { id },
     select: {

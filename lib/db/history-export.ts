@@ -2,13 +2,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { rowToSpan } from "@/lib/db/span-rows";
+import { isJobId } from "@/lib/db/job-id";
 import type { Span } from "@/lib/trajectory/span";
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isJobId(id: string): boolean {
-  return UUID_RE.test(id);
-}
 
 /** The job without its spans: fields, verdict, totals, and its rerun lineage. */
 export async function getJobSummary(db: Db, id: string) {

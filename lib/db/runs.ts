@@ -2,13 +2,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { rowToSpan } from "@/lib/db/span-rows";
+import { isJobId } from "@/lib/db/job-id";
 import type { OutlineRow } from "@/lib/trajectory/outline";
-
-const ID_RE = /^[0-9a-f-]{36}$/i;
-
-export function isJobId(id: string): boolean {
-  return ID_RE.test(id);
-}
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
 export async function getRun(db: Db, id: string) {
@@ -43,7 +38,6 @@ export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;
 
 /** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
 const ERROR_HEAD = 300;
-
 
 /** The outline as PostgreSQL aggregates it: one array per column, so 100,000 spans cross as one value, not 100,000 rows. */
 interface OutlineColumns {

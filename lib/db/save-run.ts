@@ -3,6 +3,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { spanToRow } from "@/lib/db/span-rows";
+import { isJobId } from "@/lib/db/job-id";
 import type { ImportedRun, Span } from "@/lib/trajectory/span";
 import { parentSeqs } from "@/lib/trajectory/tree";
 import { mainVerdict } from "@/lib/trajectory/verdict";
@@ -20,7 +21,6 @@ export interface SavedRun {
   created: boolean;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A stable UUID for a run that has no UUID of its own (name-based, like UUID v5). */
 export function uuidFrom(text: string): string {
@@ -69,7 +69,7 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
   const workflow = job.Workflow || flow?.Name || "unknown";
   const results = job.Results ?? flow?.Results ?? null;
   const hash = contentHash(run);
-  const id = job.ID && UUID_RE.test(job.ID) ? job.ID.toLowerCase() : uuidFrom(job.ID ? `job:${job.ID}` : `content:${hash}`);
+  const id = job.ID && isJobId(job.ID) ? job.ID.toLowerCase() : uuidFrom(job.ID ? `job:${job.ID}` : `content:${hash}`);
   const description = job.Description ?? "";
   const link = job.Link ?? "";
   const error = job.Error || flow?.Error || null;

@@ -1,7 +1,8 @@
 // GET /api/jobs/<id>: one job with its verdict, totals and reruns (no spans; see ./trajectory).
 import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
-import { getJobSummary, isJobId } from "@/lib/db/history-export";
+import { getJobSummary } from "@/lib/db/history-export";
+import { isJobId } from "@/lib/db/job-id";
 import { jsonError } from "@/lib/history/api";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {

@@ -1,7 +1,8 @@
 // GET /api/jobs/<id>/trajectory: the run's spans as a trajectory file, which POST /api/import takes back.
 import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
-import { getTrajectory, isJobId } from "@/lib/db/history-export";
+import { getTrajectory } from "@/lib/db/history-export";
+import { isJobId } from "@/lib/db/job-id";
 import { jsonError } from "@/lib/history/api";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
