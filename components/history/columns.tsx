@@ -130,7 +130,6 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("agentName", {
       id: "worker",
       header: "Worker",
-      enableSorting: false,
       cell: ({ row: { original: job } }) => (job.agentName ? <Chip query={query} filter="worker" value={job.agentName} /> : <span className="text-slate-400">—</span>),
     }),
     helper.accessor("createdAt", {
@@ -145,7 +144,7 @@ export function historyColumns(query: HistoryQuery) {
     }),
     helper.accessor("totalTokens", { id: "tokens", header: "Tokens", cell: (c) => formatCount(c.getValue()) }),
     helper.accessor("llmCalls", { header: "LLM calls", cell: (c) => formatCount(c.getValue()) }),
-    helper.accessor("toolCalls", { header: "Tool calls", enableSorting: false, cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("toolCalls", { header: "Tool calls", cell: (c) => formatCount(c.getValue()) }),
     helper.accessor("toolErrors", {
       header: "Tool errors",
       cell: (c) => (c.getValue() > 0 ? <span className="text-red-700">{formatCount(c.getValue())}</span> : <span className="text-slate-400">0</span>),

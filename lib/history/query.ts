@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 /** Columns the history can sort by; each has an index ending in id (prisma/schema.prisma). */
-export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolErrors", "workflow", "status", "verdict"] as const;
+export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const STATUSES = ["pending", "running", "finished", "failed", "aborted"] as const;
