@@ -12,6 +12,14 @@ function show(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v, null, 1);
 }
 
+const TOTAL_LABELS: Record<string, string> = {
+  tokens: "Tokens",
+  llmCalls: "LLM calls",
+  toolCalls: "Tool calls",
+  toolErrors: "Tool errors",
+  durationMs: "Duration",
+};
+
 function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
   return (
     <div className="rounded border border-slate-200 bg-white p-3" data-testid={`compare-${side}`}>
@@ -91,7 +99,7 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
           <tbody>
             {totals.map((t) => (
               <tr key={t.name}>
-                <td className="py-0.5 pr-6 text-slate-600">{t.name}</td>
+                <td className="py-0.5 pr-6 text-slate-600">{TOTAL_LABELS[t.name] ?? t.name}</td>
                 <td className="py-0.5 pr-6 text-right">{fmt(t.name, t.a)}</td>
                 <td className="py-0.5 pr-6 text-right">{fmt(t.name, t.b)}</td>
                 <td className={`py-0.5 text-right ${t.delta ? (t.delta > 0 ? "text-red-700" : "text-emerald-700") : "text-slate-400"}`}>
