@@ -65,6 +65,11 @@ test("an agent polls, streams its trajectory out of order and twice, finishes; t
     { seq: 2, parent_seq: 0, finished: true, error: "no matches", thoughts: null },
   ]);
 
+  // The export holds exactly what the agent sent, finished copies winning.
+  const exported = await page.request.get(`/api/jobs/${jobId}/trajectory`);
+  expect(exported.status()).toBe(200);
+  expect(await exported.json()).toEqual([flowDone, llmDone, toolDone].map((s) => ({ ...s, Started: new Date(s.Started).toISOString(), Finished: new Date(s.Finished).toISOString() })));
+
   await page.goto(`/jobs/${jobId}`);
   await expect(page.getByTestId("verdict")).toContainText("nothing reachable");
   await expect(page.locator("body")).toContainText("grepper");

@@ -52,3 +52,15 @@ test("Rerun triage queues one new run; it updates live while an agent runs it; C
   await expect(page.getByTestId("compare-totals")).toBeVisible();
   await expect(page.getByTestId("compare-steps")).toContainText("read-patch-diff");
 });
+
+test("two runs of one workflow picked in the history open side by side in Compare", async ({ page }) => {
+  await page.goto("/?workflow=moderation");
+  const rows = page.getByTestId("history-row");
+  await expect(rows).toHaveCount(2);
+  await rows.nth(0).getByRole("checkbox", { name: "Pick to compare" }).check();
+  await expect(page.getByTestId("compare-picked")).toHaveText("Pick one more run to compare");
+  await rows.nth(1).getByRole("checkbox", { name: "Pick to compare" }).check();
+  await page.getByRole("link", { name: "Compare the 2 picked runs" }).click();
+  await expect(page).toHaveURL(/\/compare\?a=[0-9a-f-]{36}&b=[0-9a-f-]{36}$/);
+  await expect(page.locator('[data-testid="compare-verdict"] [data-field="Actionable"]')).toHaveAttribute("data-differs", "true");
+});

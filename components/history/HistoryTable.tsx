@@ -1,6 +1,7 @@
 // The history as a table: TanStack Table owns columns, sorting and visibility state; the URL owns the values, the server sorts.
 "use client";
-import { useMemo } from "react";
+import Link from "next/link";
+import { useMemo, useState } from "react";
 import { useTable, type ColumnVisibilityState, type SortingState, type Updater } from "@tanstack/react-table";
 import type { HistoryRow } from "@/lib/db/history";
 import { hiddenColumns, hrefWith, hrefWithHidden, SORT_KEYS, type HistoryQuery, type SortKey } from "@/lib/history/query";
@@ -15,6 +16,14 @@ export function HistoryTable({ rows, query, navigate, toolbar }: { rows: History
   const sorting: SortingState = useMemo(() => [{ id: query.sort, desc: query.dir === "desc" }], [query.sort, query.dir]);
   const hidden = hiddenColumns(query.hide, DEFAULT_HIDDEN);
   const columnVisibility: ColumnVisibilityState = Object.fromEntries(hidden.map((id) => [id, false]));
+
+  // Two runs of one workflow picked here open side by side in /compare.
+  const [picked, setPicked] = useState<string[]>([]);
+  const pick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
+  const pickedRows = picked.map((id) => rows.find((r) => r.id === id)).filter((r): r is HistoryRow => Boolean(r));
+  const sameWorkflow = pickedRows.length === 2 && pickedRows[0]!.workflow === pickedRows[1]!.workflow;
+  // The older run is A, so deltas read "what changed since".
+  const [older, newer] = [...pickedRows].sort((x, y) => new Date(x.createdAt).getTime() - new Date(y.createdAt).getTime());
 
   const table = useTable({
     features,
@@ -41,6 +50,19 @@ export function HistoryTable({ rows, query, navigate, toolbar }: { rows: History
     <div className="space-y-2">
       <div className="flex items-center justify-between gap-3">
       {toolbar}
+      {pickedRows.length > 0 && (
+        <span className="ml-auto text-xs text-slate-600" data-testid="compare-picked">
+          {sameWorkflow ? (
+            <Link href={`/compare?a=${older!.id}&b=${newer!.id}`} className="rounded bg-sky-700 px-2 py-1 font-medium text-white hover:bg-sky-800">
+              Compare the 2 picked runs
+            </Link>
+          ) : pickedRows.length === 2 ? (
+            "Pick two runs of the same workflow to compare them"
+          ) : (
+            "Pick one more run to compare"
+          )}
+        </span>
+      )}
       <details className="relative inline-block text-xs" data-testid="columns-menu">
         <summary className="cursor-pointer select-none rounded px-2 py-1 text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100">Columns</summary>
         <div className="absolute right-0 z-20 mt-1 w-44 rounded bg-white p-2 shadow-lg ring-1 ring-slate-200">
@@ -63,6 +85,7 @@ export function HistoryTable({ rows, query, navigate, toolbar }: { rows: History
             <thead className="border-b border-slate-200 bg-slate-50 text-left text-[11px] uppercase tracking-wide text-slate-500">
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
+                  <th className="w-6 px-2 py-1.5" aria-label="Pick to compare" />
                   {group.headers.map((header) => {
                     const sorted = header.column.getIsSorted();
                     const numeric = NUMERIC_COLUMNS.has(header.column.id);
@@ -97,6 +120,9 @@ export function HistoryTable({ rows, query, navigate, toolbar }: { rows: History
             <tbody className="divide-y divide-slate-100">
               {table.getRowModel().rows.map((row) => (
                 <tr key={row.id} className="align-top hover:bg-slate-50" data-testid="history-row" data-job={row.id}>
+                  <td className="px-2 py-1.5">
+                    <input type="checkbox" aria-label="Pick to compare" checked={picked.includes(row.id)} onChange={() => pick(row.id)} />
+                  </td>
                   {row.getVisibleCells().map((cell) => (
                     <td key={cell.id} className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}>
                       <table.FlexRender cell={cell} />
