@@ -1,8 +1,6 @@
 // `npm run bench:import`: time to import a 10,000-span trajectory file (parse, then store), on a throwaway PostgreSQL.
 import { performance } from "node:perf_hooks";
-import { resolveDatabase } from "@/lib/db/database-url";
-import { applyMigrations } from "@/lib/db/schema-engine";
-import { db, disconnectDb } from "@/lib/db/client";
+import { withDatabase } from "@/lib/db/with-database";
 import { saveImportedRun } from "@/lib/db/save-run";
 import { parseRunFile } from "@/lib/import/detect";
 import { patchTriageRun } from "@/lib/demo/patch-triage";
@@ -20,23 +18,17 @@ const copies = run.spans.flatMap((s) => {
 });
 const file = Buffer.from(JSON.stringify(copies));
 
-const database = await resolveDatabase({ throwaway: true, ignoreDatabaseUrl: true });
-try {
-  await applyMigrations(database.url);
-  process.env.DATABASE_URL = database.url;
+await withDatabase(async (db) => {
   const t0 = performance.now();
   const [parsed] = parseRunFile("bench.json", file);
   const t1 = performance.now();
-  await saveImportedRun(db(), parsed!);
+  await saveImportedRun(db, parsed!);
   const t2 = performance.now();
-  await saveImportedRun(db(), parsed!); // a re-import finds the run and writes nothing
+  await saveImportedRun(db, parsed!); // a re-import finds the run and writes nothing
   const t3 = performance.now();
   console.log(`spans            ${parsed!.spans.length} (file holds ${copies.length} copies, ${(file.length / 1e6).toFixed(1)} MB)`);
   console.log(`parse + merge    ${(t1 - t0).toFixed(0)} ms`);
   console.log(`store (1 tx)     ${(t2 - t1).toFixed(0)} ms`);
   console.log(`total import     ${(t2 - t0).toFixed(0)} ms`);
   console.log(`re-import (noop) ${(t3 - t2).toFixed(0)} ms`);
-} finally {
-  await disconnectDb();
-  await database.stop();
-}
+}, { throwaway: true, ignoreDatabaseUrl: true });

@@ -1,9 +1,7 @@
 // `npm run import -- <files or folders…>`: imports trajectories, one line per job, non-zero exit if anything failed.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { resolveDatabase } from "@/lib/db/database-url";
-import { applyMigrations } from "@/lib/db/schema-engine";
-import { db, disconnectDb } from "@/lib/db/client";
+import { withDatabase } from "@/lib/db/with-database";
 import { importFiles } from "@/lib/import/import-files";
 
 function filesIn(p: string): string[] {
@@ -21,11 +19,8 @@ if (args.length === 0) {
   process.exit(2);
 }
 
-const database = await resolveDatabase();
 let failed = 0;
-try {
-  await applyMigrations(database.url);
-  process.env.DATABASE_URL = database.url;
+await withDatabase(async (db) => {
   for (const arg of args) {
     let files: string[];
     try {
@@ -37,7 +32,7 @@ try {
     }
     for (const file of files) {
       // One file at a time: a bad file is reported and skipped, the good ones still land.
-      const outcome = await importFiles(db(), [{ name: file, content: readFileSync(file) }]);
+      const outcome = await importFiles(db, [{ name: file, content: readFileSync(file) }]);
       if (!outcome.ok) {
         for (const e of outcome.errors) console.error(`error  ${e.file}: ${e.reason}`);
         failed++;
@@ -49,8 +44,5 @@ try {
       }
     }
   }
-} finally {
-  await disconnectDb();
-  await database.stop();
-}
+});
 process.exit(failed ? 1 : 0);
