@@ -15,6 +15,17 @@ const helper = createColumnHelper<typeof features, HistoryRow>();
 export const DEFAULT_HIDDEN = ["agents", "worker", "toolCalls"];
 
 /** A value that filters the list when clicked: the link keeps every other filter. */
+/** Chips for a list value (models, agents), each filtering by itself. */
+function ChipList({ query, filter, values }: { query: HistoryQuery; filter: keyof HistoryQuery; values: string[] }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      {values.map((v) => (
+        <Chip key={v} query={query} filter={filter} value={v} />
+      ))}
+    </div>
+  );
+}
+
 export function Chip({ query, filter, value, children, title }: { query: HistoryQuery; filter: keyof HistoryQuery; value: string; children?: React.ReactNode; title?: string }) {
   return (
     <Link
@@ -108,24 +119,12 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("models", {
       header: "Models",
       enableSorting: false,
-      cell: ({ row: { original: job } }) => (
-        <div className="flex flex-wrap gap-1">
-          {job.models.map((m) => (
-            <Chip key={m} query={query} filter="model" value={m} />
-          ))}
-        </div>
-      ),
+      cell: ({ row: { original: job } }) => <ChipList query={query} filter="model" values={job.models} />,
     }),
     helper.accessor("agents", {
       header: "Agents",
       enableSorting: false,
-      cell: ({ row: { original: job } }) => (
-        <div className="flex flex-wrap gap-1">
-          {job.agents.map((a) => (
-            <Chip key={a} query={query} filter="agent" value={a} />
-          ))}
-        </div>
-      ),
+      cell: ({ row: { original: job } }) => <ChipList query={query} filter="agent" values={job.agents} />,
     }),
     helper.accessor("agentName", {
       id: "worker",
