@@ -23,6 +23,8 @@ export async function addClient(db: Db, name: string): Promise<string> {
 export async function authenticate(db: Db, client: string, key: string): Promise<void> {
   if (!client) throw new ProtocolError(401, "missing client");
   if (!key) throw new ProtocolError(401, "missing key");
+  // No stored name has other characters, and one with a NUL would be refused by PostgreSQL itself.
+  if (!CLIENT_NAME_RE.test(client)) throw new ProtocolError(401, `unknown client ${JSON.stringify(client.slice(0, 100))}: names are 1-100 letters, digits, '.', '_' or '-'`);
   const row = await db.agentClient.findUnique({ where: { name: client } });
   if (!row) throw new ProtocolError(401, `unknown client "${client.slice(0, 100)}"`);
   const expected = Buffer.from(row.keyHash, "hex");

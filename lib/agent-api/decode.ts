@@ -1,10 +1,10 @@
 // Reads an agent-protocol request: multipart fields client, key, method and a gzip-compressed JSON payload.
 import { gunzipSync } from "node:zlib";
+import { AGENT_MAX_FIELD_CHARS, AGENT_MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES as MAX_REQUEST_BYTES } from "@/lib/limits";
+import { formatBytes } from "@/lib/import/errors";
 import { ProtocolError } from "./errors";
 
-/** Largest request body and largest decompressed payload an agent may send (a span with big tool output). */
-export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
-export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+const FIELDS = ["client", "key", "method", "payload"] as const;
 
 export interface ProtocolRequest {
   client: string;
@@ -17,13 +17,13 @@ export interface ProtocolRequest {
 
 async function readCapped(req: Request): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_REQUEST_BYTES) throw new ProtocolError(413, `request is ${declared} bytes, the limit is ${MAX_REQUEST_BYTES}`);
+  if (declared > MAX_REQUEST_BYTES) throw new ProtocolError(413, `request is ${formatBytes(declared)}, the limit is ${formatBytes(MAX_REQUEST_BYTES)}`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
     for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) throw new ProtocolError(413, `request is larger than the limit of ${MAX_REQUEST_BYTES} bytes`);
+      if (size > MAX_REQUEST_BYTES) throw new ProtocolError(413, `request is larger than the limit of ${formatBytes(MAX_REQUEST_BYTES)}`);
       chunks.push(chunk);
     }
   }
@@ -38,7 +38,7 @@ function decodePayload(raw: Buffer): unknown {
       json = gunzipSync(raw, { maxOutputLength: MAX_PAYLOAD_BYTES });
     } catch (e) {
       const tooBig = e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
-      if (tooBig) throw new ProtocolError(413, `payload decompresses to more than ${MAX_PAYLOAD_BYTES} bytes`);
+      if (tooBig) throw new ProtocolError(413, `payload decompresses to more than the limit of ${formatBytes(MAX_PAYLOAD_BYTES)}`);
       throw new ProtocolError(400, `payload is not valid gzip: ${(e as Error).message}`);
     }
   } else {
@@ -64,7 +64,16 @@ async function fieldBytes(v: FormDataEntryValue): Promise<Buffer> {
 async function fieldText(form: FormData, name: string): Promise<string> {
   const v = form.get(name);
   if (v == null) return "";
-  return typeof v === "string" ? v : (await v.text()).slice(0, 1000);
+  const text = typeof v === "string" ? v : await v.text();
+  if (text.length > AGENT_MAX_FIELD_CHARS) throw new ProtocolError(400, `field "${name}" is ${text.length} characters, the limit is ${AGENT_MAX_FIELD_CHARS}`);
+  return text;
+}
+
+// Two values for one field would make which one counts depend on the parser; say so instead.
+function checkDuplicates(form: FormData): void {
+  for (const name of FIELDS) {
+    if (form.getAll(name).length > 1) throw new ProtocolError(400, `field "${name}" is sent more than once`);
+  }
 }
 
 export async function decodeRequest(req: Request): Promise<ProtocolRequest> {
@@ -77,6 +86,7 @@ export async function decodeRequest(req: Request): Promise<ProtocolRequest> {
   } catch {
     throw new ProtocolError(400, "malformed multipart/form-data body");
   }
+  checkDuplicates(form);
   const client = await fieldText(form, "client");
   const key = await fieldText(form, "key");
   const method = await fieldText(form, "method");

@@ -6,10 +6,16 @@ import { authenticate } from "./clients";
 import { decodeRequest } from "./decode";
 import { ProtocolError } from "./errors";
 import { finishJob, logSpan, pollJob } from "./methods";
-import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema } from "./schemas";
+import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema, type JobDoneRequest, type TrajectoryLogRequest } from "./schemas";
+import { AGENT_MAX_RESULTS_BYTES, MAX_SPAN_BYTES } from "@/lib/limits";
+import { formatBytes } from "@/lib/import/errors";
+import { describeProblem, storableProblem } from "@/lib/trajectory/storable";
 
 function parse<T extends z.ZodType>(schema: T, payload: unknown, method: string): z.infer<T> {
   if (payload === undefined) throw new ProtocolError(400, `${method} needs a payload`);
+  // Before zod: deep nesting, NUL characters and lone surrogates would fail later, in recursion or in PostgreSQL.
+  const problem = storableProblem(payload);
+  if (problem) throw new ProtocolError(400, `${method}: ${describeProblem(problem)}`);
   const r = schema.safeParse(payload);
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -17,6 +23,26 @@ function parse<T extends z.ZodType>(schema: T, payload: unknown, method: string)
     throw new ProtocolError(400, `${method}: ${where}: ${issue.message}`);
   }
   return r.data;
+}
+
+function jsonBytes(v: unknown): number {
+  return v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v));
+}
+
+function checkSpanSize(req: TrajectoryLogRequest): TrajectoryLogRequest {
+  const size = jsonBytes(req.Span);
+  if (size > MAX_SPAN_BYTES) {
+    throw new ProtocolError(413, `ai_trajectory_log: span Seq ${req.Span.Seq} is ${formatBytes(size)} as JSON, the limit is ${formatBytes(MAX_SPAN_BYTES)}`);
+  }
+  return req;
+}
+
+function checkResultsSize(req: JobDoneRequest): JobDoneRequest {
+  const size = jsonBytes(req.Results);
+  if (size > AGENT_MAX_RESULTS_BYTES) {
+    throw new ProtocolError(413, `ai_job_done: Results is ${formatBytes(size)} as JSON, the limit is ${formatBytes(AGENT_MAX_RESULTS_BYTES)}`);
+  }
+  return req;
 }
 
 /** The reply: 200 with JSON (poll) or an empty body; any failure a non-200 with a plain-text reason. */
@@ -28,10 +54,10 @@ export async function handleAgentRequest(db: Db, req: Request): Promise<Response
       case "ai_job_poll":
         return Response.json(await pollJob(db, parse(pollRequestSchema, call.payload, call.method)));
       case "ai_trajectory_log":
-        await logSpan(db, parse(trajectoryLogRequestSchema, call.payload, call.method));
+        await logSpan(db, checkSpanSize(parse(trajectoryLogRequestSchema, call.payload, call.method)));
         return new Response(null, { status: 200 });
       case "ai_job_done":
-        await finishJob(db, parse(jobDoneRequestSchema, call.payload, call.method));
+        await finishJob(db, checkResultsSize(parse(jobDoneRequestSchema, call.payload, call.method)));
         return new Response(null, { status: 200 });
       default:
         throw new ProtocolError(400, `unknown method "${call.method.slice(0, 100)}"`);

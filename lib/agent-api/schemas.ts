@@ -1,15 +1,16 @@
 // Request shapes of the agent protocol (formats doc §4), with the Go field names real agents send.
 import { z } from "zod";
 import { spanSchema } from "@/lib/trajectory/span";
+import { AGENT_MAX_JOB_ERROR_CHARS, AGENT_MAX_NAME_CHARS, AGENT_MAX_WORKFLOWS } from "@/lib/limits";
 
-const name = z.string().max(200);
+const name = z.string().max(AGENT_MAX_NAME_CHARS);
 
 export const pollRequestSchema = z.object({
   AgentName: name.min(1),
   CodeRevision: name.default(""),
   Workflows: z
     .array(z.object({ Type: name.default(""), Name: name.min(1) }))
-    .max(100)
+    .max(AGENT_MAX_WORKFLOWS)
     .default([]),
 });
 
@@ -21,7 +22,7 @@ export const trajectoryLogRequestSchema = z.object({
 
 export const jobDoneRequestSchema = z.object({
   ID: z.string().uuid(),
-  Error: z.string().max(1_000_000).default(""),
+  Error: z.string().max(AGENT_MAX_JOB_ERROR_CHARS).default(""),
   Results: z.record(z.string(), z.unknown()).nullable().default(null),
 });
 

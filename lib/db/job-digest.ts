@@ -3,9 +3,10 @@ import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { searchFields, type SearchFieldsInput } from "@/lib/history/search-fields";
 import { runTotals, type SummarySpan } from "@/lib/trajectory/summary";
+import { MAX_TOKEN_TOTAL } from "@/lib/limits";
 
-/** Largest total a job's Int token columns hold; a run claiming more is refused rather than stored wrong. */
-export const MAX_TOKEN_TOTAL = 2_147_483_647;
+// A run claiming more tokens than the job's int columns hold is refused rather than stored wrong.
+export { MAX_TOKEN_TOTAL };
 
 
 export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[]) {

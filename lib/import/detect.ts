@@ -5,9 +5,10 @@ import { looksLikeHtmlReport, parseHtmlReport } from "./html-report";
 import { isJobPage, parseJobPage } from "./job-page";
 import { looksLikePageCopy, parsePageCopy } from "./page-copy";
 import { parseTrajectoryFile } from "./trajectory-file";
+import { IMPORT_MAX_FILE_BYTES } from "@/lib/limits";
 
 /** Largest file an import accepts unless the caller says otherwise. */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = IMPORT_MAX_FILE_BYTES;
 
 export interface ParseRunFileOptions {
   /** size limit in bytes; default MAX_IMPORT_BYTES */
@@ -57,7 +58,7 @@ function parseJsonShape(fileName: string, text: string): ImportedRun[] {
   }
   if (isJobPage(data)) return [parseJobPage(fileName, data)];
   if (typeof data === "object" && data !== null) {
-    const keys = Object.keys(data).slice(0, 5).map((k) => `"${k}"`).join(", ");
+    const keys = Object.keys(data).slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(", ");
     throw new ImportError(
       fileName,
       `wrong shape: a JSON object without "Trajectory" (keys: ${keys || "none"}); expected an array of spans or a job page {Job, Trajectory, Args}`,

@@ -5,6 +5,7 @@ import { displaySpanToRaw } from "./display-span";
 import { ImportError } from "./errors";
 import { spansFromRaw } from "./merge";
 import { parseTimestampNs } from "./time";
+import { storableProblem } from "@/lib/trajectory/storable";
 
 const STRING_FIELDS = ["ID", "Workflow", "Type", "Description", "Link", "AgentName", "CodeRevision", "Error"] as const;
 const TIME_FIELDS = ["Created", "Started", "Finished"] as const;
@@ -57,6 +58,8 @@ function jobFields(file: string, rawJob: unknown, rawArgs: unknown): ImportedJob
   if (out.Args === undefined && rawArgs !== undefined && rawArgs !== null) {
     out.Args = argsObject(file, rawArgs);
   }
+  const problem = storableProblem(out);
+  if (problem) throw new ImportError(file, `job field "${problem.path}": ${problem.reason}`);
   const parsed = importedJobSchema.safeParse(out);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,7 +1,9 @@
 // Turns raw span objects into validated Spans and merges the start/finish copies of each span by Seq.
 import type { ZodError } from "zod";
 import { spanSchema, type Span } from "@/lib/trajectory/span";
-import { ImportError } from "./errors";
+import { IMPORT_MAX_SPAN_ENTRIES, MAX_SPAN_BYTES } from "@/lib/limits";
+import { storableProblem } from "@/lib/trajectory/storable";
+import { formatBytes, ImportError } from "./errors";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -9,7 +11,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** "span #4 (Seq 3)": 1-based position in the input, so it matches what a person counts in the file. */
 export function spanLabel(index: number, raw?: unknown): string {
-  const seq = isRecord(raw) && typeof raw.Seq === "number" ? ` (Seq ${raw.Seq})` : "";
+  const seq = isRecord(raw) && typeof raw.Seq === "number" && Number.isFinite(raw.Seq) ? ` (Seq ${raw.Seq})` : "";
   return `span #${index + 1}${seq}`;
 }
 
@@ -32,8 +34,17 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
   }
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== null && v !== undefined) clean[k] = v;
+  // Before zod: deep nesting, NUL characters and lone surrogates would fail later, in recursion or in PostgreSQL.
+  const problem = storableProblem(clean);
+  if (problem) throw new ImportError(file, `${spanLabel(index, clean)} field "${problem.path}": ${problem.reason}`);
   const parsed = spanSchema.safeParse(clean);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const size = Buffer.byteLength(JSON.stringify(parsed.data));
+    if (size > MAX_SPAN_BYTES) {
+      throw new ImportError(file, `${spanLabel(index, clean)} is ${formatBytes(size)} as JSON, the limit is ${formatBytes(MAX_SPAN_BYTES)} per span`);
+    }
+    return parsed.data;
+  }
   const issues = parsed.error.issues;
   const first = issues[0];
   const reason = first ? describeIssue(first, clean) : "is not a valid span";
@@ -42,6 +53,9 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
 }
 
 export function validateSpans(file: string, raws: readonly unknown[]): Span[] {
+  if (raws.length > IMPORT_MAX_SPAN_ENTRIES) {
+    throw new ImportError(file, `${raws.length.toLocaleString("en-US")} span entries, the limit is ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} per file`);
+  }
   return raws.map((raw, i) => validateSpan(file, raw, i));
 }
 

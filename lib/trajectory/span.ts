@@ -1,5 +1,9 @@
 // The span as the formats doc defines it (Go field names), validated with zod at every edge.
 import { z } from "zod";
+import {
+  MAX_NESTING, MAX_SEQ, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS, MAX_TIMESTAMP, MAX_TOKENS_PER_SPAN, MIN_TIMESTAMP,
+} from "@/lib/limits";
+import { parseTimestampNs } from "@/lib/import/time";
 
 /** Span types the viewer knows; any other string is accepted, stored and shown neutrally. */
 export const KNOWN_SPAN_TYPES = [
@@ -13,32 +17,44 @@ export const KNOWN_SPAN_TYPES = [
   "iteration",
 ] as const;
 
-// No single model call comes near 100M tokens; the cap keeps per-run sums within the job's Int columns.
-const tokenCount = z.number().int().nonnegative().max(100_000_000);
+const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS_PER_SPAN);
 const jsonObject = z.record(z.string(), z.unknown());
+const text = z.string().max(MAX_TEXT_FIELD_CHARS);
+
+const MIN_NS = parseTimestampNs(MIN_TIMESTAMP)!;
+const MAX_NS = parseTimestampNs(MAX_TIMESTAMP)!;
+
+/**
+ * True for an RFC 3339 timestamp in years 0001-9999 UTC that Date also reads (stored times go through
+ * Date). Date.parse alone takes "1" or "March 7" and years PostgreSQL cannot store.
+ */
+export function isStorableTimestamp(s: string): boolean {
+  const ns = parseTimestampNs(s);
+  return ns !== null && ns >= MIN_NS && ns <= MAX_NS && !Number.isNaN(Date.parse(s));
+}
 
 /** An RFC 3339 timestamp; Go's zero time (year 1) is valid test data. */
 export const timestampSchema = z
   .string()
   .max(64)
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: "not an RFC 3339 timestamp" });
+  .refine(isStorableTimestamp, { message: `not an RFC 3339 timestamp from ${MIN_TIMESTAMP} to ${MAX_TIMESTAMP}` });
 
 export const spanSchema = z.object({
-  Seq: z.number().int().nonnegative().max(100_000_000),
-  Nesting: z.number().int().nonnegative().max(10_000),
-  Type: z.string().min(1).max(200),
-  Name: z.string().max(1000),
-  Model: z.string().max(1000).optional(),
+  Seq: z.number().int().nonnegative().max(MAX_SEQ),
+  Nesting: z.number().int().nonnegative().max(MAX_NESTING),
+  Type: z.string().min(1).max(MAX_SHORT_FIELD_CHARS),
+  Name: z.string().max(MAX_SPAN_NAME_CHARS),
+  Model: z.string().max(MAX_SPAN_NAME_CHARS).optional(),
   Started: timestampSchema,
   Finished: timestampSchema.optional(),
-  Error: z.string().optional(),
+  Error: text.optional(),
   // Args/Results are objects in the engine; older exports hold other JSON values, kept as they are.
   Args: z.union([jsonObject, z.unknown()]).optional(),
   Results: z.union([jsonObject, z.unknown()]).optional(),
-  Instruction: z.string().optional(),
-  Prompt: z.string().optional(),
-  Reply: z.string().optional(),
-  Thoughts: z.string().optional(),
+  Instruction: text.optional(),
+  Prompt: text.optional(),
+  Reply: text.optional(),
+  Thoughts: text.optional(),
   InputTokens: tokenCount.optional(),
   OutputTokens: tokenCount.optional(),
   OutputThoughtsTokens: tokenCount.optional(),
@@ -51,17 +67,17 @@ export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-c
 
 /** Job fields a file may carry (formats doc §2); everything is optional except what importers derive. */
 export const importedJobSchema = z.object({
-  ID: z.string().max(200).optional(),
-  Workflow: z.string().max(200).optional(),
-  Type: z.string().max(200).optional(),
-  Description: z.string().optional(),
-  Link: z.string().optional(),
+  ID: z.string().max(MAX_SHORT_FIELD_CHARS).optional(),
+  Workflow: z.string().max(MAX_SHORT_FIELD_CHARS).optional(),
+  Type: z.string().max(MAX_SHORT_FIELD_CHARS).optional(),
+  Description: text.optional(),
+  Link: text.optional(),
   Created: timestampSchema.optional(),
   Started: timestampSchema.optional(),
   Finished: timestampSchema.optional(),
-  AgentName: z.string().optional(),
-  CodeRevision: z.string().optional(),
-  Error: z.string().optional(),
+  AgentName: z.string().max(MAX_SPAN_NAME_CHARS).optional(),
+  CodeRevision: z.string().max(MAX_SPAN_NAME_CHARS).optional(),
+  Error: text.optional(),
   Args: z.unknown().optional(),
   Results: z.unknown().optional(),
   Correct: z.boolean().nullable().optional(),

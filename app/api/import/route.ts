@@ -1,14 +1,12 @@
 // POST /api/import: a trajectory in any of the four shapes (multipart files, or the raw file as the body).
 import { db } from "@/lib/db/client";
 import { importFiles, type UploadedFile } from "@/lib/import/import-files";
-import { MAX_IMPORT_BYTES } from "@/lib/import/detect";
 import { formatBytes } from "@/lib/import/errors";
+import { IMPORT_MAX_FILE_NAME_CHARS, IMPORT_MAX_FILES, IMPORT_MAX_REQUEST_BYTES as MAX_REQUEST_BYTES } from "@/lib/limits";
 
-// Room for several files plus multipart framing in one request.
-const MAX_REQUEST_BYTES = 4 * MAX_IMPORT_BYTES;
-
-function problem(status: number, error: string, errors?: { file: string; reason: string }[]) {
-  return Response.json({ error, ...(errors ? { errors } : {}) }, { status });
+/** Every 4xx has the same shape; problems with the request as a whole are reported against the file "request". */
+function problem(status: number, error: string, errors: { file: string; reason: string }[] = [{ file: "request", reason: error }]) {
+  return Response.json({ error, errors }, { status });
 }
 
 /** Reads the body but stops at the limit, so a chunked upload without Content-Length cannot exhaust memory. */
@@ -24,13 +22,18 @@ async function readCapped(req: Request, limit: number): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+// Names only appear in messages; a long one would drown the reason.
+function fileName(name: string): string {
+  return name.length > IMPORT_MAX_FILE_NAME_CHARS ? `${name.slice(0, IMPORT_MAX_FILE_NAME_CHARS)}…` : name;
+}
+
 async function uploadedFiles(req: Request): Promise<UploadedFile[] | Response> {
   const type = req.headers.get("content-type") ?? "";
   const body = await readCapped(req, MAX_REQUEST_BYTES);
-  if (!body) return problem(413, `request is larger than ${formatBytes(MAX_REQUEST_BYTES)}`);
+  if (!body) return problem(413, `request is larger than the limit of ${formatBytes(MAX_REQUEST_BYTES)}`);
   if (!type.startsWith("multipart/form-data")) {
     const name = new URL(req.url).searchParams.get("name") || req.headers.get("x-file-name") || "upload";
-    return [{ name, content: body }];
+    return [{ name: fileName(name), content: body }];
   }
   let form: FormData;
   try {
@@ -41,7 +44,8 @@ async function uploadedFiles(req: Request): Promise<UploadedFile[] | Response> {
   const files: UploadedFile[] = [];
   for (const [field, value] of form.entries()) {
     if (typeof value === "string") continue;
-    files.push({ name: value.name || field, content: Buffer.from(await value.arrayBuffer()) });
+    if (files.length === IMPORT_MAX_FILES) return problem(413, `more than ${IMPORT_MAX_FILES} files in one request, the limit is ${IMPORT_MAX_FILES}`);
+    files.push({ name: fileName(value.name || field), content: Buffer.from(await value.arrayBuffer()) });
   }
   if (files.length === 0) return problem(400, "no file in the form: send the trajectory as a file field");
   return files;
