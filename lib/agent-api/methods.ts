@@ -58,8 +58,9 @@ export async function logSpan(db: Db, req: TrajectoryLogRequest): Promise<void> 
   const s = req.Span;
   const started = new Date(s.Started);
   const finished = s.Finished ? new Date(s.Finished) : null;
-  await db.$transaction([
-    db.$executeRaw`
+  // One transaction: the span, the job's heartbeat and (after ai_job_done) its totals, or nothing.
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`
       INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
         args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens)
       VALUES (${req.JobID}::uuid, ${s.Seq}, ${s.Nesting},
@@ -75,11 +76,11 @@ export async function logSpan(db: Db, req: TrajectoryLogRequest): Promise<void> 
         prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
         input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
         output_thoughts_tokens = EXCLUDED.output_thoughts_tokens
-      WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL`,
-    db.$executeRaw`UPDATE jobs SET last_seen_at = now() WHERE id = ${req.JobID}::uuid`,
-  ]);
-  // A span that arrives after ai_job_done must still count in the job's totals.
-  if (job.status !== "running") await db.$transaction((tx) => recomputeJob(tx, req.JobID));
+      WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL`;
+    await tx.$executeRaw`UPDATE jobs SET last_seen_at = now() WHERE id = ${req.JobID}::uuid`;
+    // A span that arrives after ai_job_done must still count in the job's totals.
+    if (job.status !== "running") await recomputeJob(tx, req.JobID);
+  });
 }
 
 /** Finishes (or fails) the job; repeating the call is harmless. */

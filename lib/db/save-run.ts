@@ -63,7 +63,11 @@ function statusOf(run: ImportedRun, flow: Span | undefined): JobStatus {
   return run.spans.length ? "running" : "pending";
 }
 
-export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRun> {
+/** A run checked and turned into rows, ready to store; preparing writes nothing. */
+export type PreparedRun = ReturnType<typeof prepareRun>;
+
+/** Checks a run and computes what is stored; throws InvalidRunError before anything is written. */
+export function prepareRun(run: ImportedRun) {
   const { job, spans } = run;
   const flow = flowSpan(spans);
   const workflow = job.Workflow || flow?.Name || "unknown";
@@ -116,23 +120,32 @@ export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRu
     ...digest.fields,
   };
 
-  return db.$transaction(
-    async (tx) => {
-      const existing = await tx.job.findFirst({ where: { OR: [{ id }, { sourceHash: hash }] }, select: { id: true, sourceHash: true } });
-      if (existing?.sourceHash === hash) return { ...saved, id: existing.id, created: false };
-      if (existing) {
-        // A newer copy of a job we have (same ID, other content): it replaces the stored one.
-        await tx.span.deleteMany({ where: { jobId: id } });
-        await tx.job.update({ where: { id }, data: fields });
-      } else {
-        await tx.job.create({ data: { id, ...fields } });
-      }
-      await writeSearchVector(tx, id, digest.searchText);
-      const parents = parentSeqs(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting })));
-      const rows = spans.map((s, i) => spanToRow(id, s, parents[i] ?? null));
-      await insertSpans(tx, rows);
-      return saved;
-    },
-    { timeout: 120_000, maxWait: 10_000 },
-  );
+  return { id, hash, saved, fields, searchText: digest.searchText, spans };
+}
+
+/** Writes a prepared run inside the caller's transaction; an identical stored run is found and left as it is. */
+export async function storePreparedRun(tx: Prisma.TransactionClient, prepared: PreparedRun): Promise<SavedRun> {
+  const { id, hash, saved, fields, spans } = prepared;
+  const existing = await tx.job.findFirst({ where: { OR: [{ id }, { sourceHash: hash }] }, select: { id: true, sourceHash: true } });
+  if (existing?.sourceHash === hash) return { ...saved, id: existing.id, created: false };
+  if (existing) {
+    // A newer copy of a job we have (same ID, other content): it replaces the stored one.
+    await tx.span.deleteMany({ where: { jobId: id } });
+    await tx.job.update({ where: { id }, data: fields });
+  } else {
+    await tx.job.create({ data: { id, ...fields } });
+  }
+  await writeSearchVector(tx, id, prepared.searchText);
+  const parents = parentSeqs(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting })));
+  const rows = spans.map((s, i) => spanToRow(id, s, parents[i] ?? null));
+  await insertSpans(tx, rows);
+  return saved;
+}
+
+/** Big runs take a while to insert; the default 5 s would abort a 100,000-span import. */
+export const IMPORT_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
+
+export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRun> {
+  const prepared = prepareRun(run);
+  return db.$transaction((tx) => storePreparedRun(tx, prepared), IMPORT_TRANSACTION);
 }

@@ -1,7 +1,7 @@
-// Imports uploaded files end to end: parse every file first, then store each run in its own transaction.
+// Imports uploaded files end to end: parse and check every file first, then store all runs in one transaction.
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { InvalidRunError, saveImportedRun, type SavedRun } from "@/lib/db/save-run";
+import { IMPORT_TRANSACTION, InvalidRunError, prepareRun, storePreparedRun, type PreparedRun, type SavedRun } from "@/lib/db/save-run";
 import type { ImportedRun } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
 import { parseRunFile } from "./detect";
@@ -35,19 +35,25 @@ export function parseFiles(files: UploadedFile[]): { runs: { file: string; run: 
 
 /**
  * All or nothing per request: if any file is bad nothing is written, so a user can fix it and
- * send the same batch again. Each run is still its own transaction.
+ * send the same batch again. Every check runs before the one transaction that stores every run.
  */
 export async function importFiles(db: Db, files: UploadedFile[]): Promise<ImportOutcome> {
   const { runs, errors } = parseFiles(files);
   if (errors.length) return { ok: false, errors };
-  const jobs: (SavedRun & { file: string })[] = [];
+  const prepared: { file: string; run: PreparedRun }[] = [];
   for (const { file, run } of runs) {
     try {
-      jobs.push({ file, ...(await saveImportedRun(db, run)) });
+      prepared.push({ file, run: prepareRun(run) });
     } catch (e) {
       if (!(e instanceof InvalidRunError)) throw e;
       errors.push({ file, reason: e.message });
     }
   }
-  return errors.length ? { ok: false, errors } : { ok: true, jobs };
+  if (errors.length) return { ok: false, errors };
+  const jobs = await db.$transaction(async (tx) => {
+    const out: (SavedRun & { file: string })[] = [];
+    for (const { file, run } of prepared) out.push({ file, ...(await storePreparedRun(tx, run)) });
+    return out;
+  }, IMPORT_TRANSACTION);
+  return { ok: true, jobs };
 }
