@@ -1,7 +1,8 @@
 // SQL pieces of the history: filters as a WHERE clause, sort columns, keyset cursors. User input is always a bound parameter.
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { HistoryFilters, SortKey } from "@/lib/history/query";
+import { STATUSES, type HistoryFilters, type SortKey } from "@/lib/history/query";
+import { isJobId } from "@/lib/db/job-id";
 
 const { sql, raw, join } = Prisma;
 
@@ -47,6 +48,44 @@ export function decodeCursor(text: string | undefined | null): Cursor | null | "
     // fall through: any malformed cursor is the same error to the caller
   }
   return "invalid";
+}
+
+// The value as PostgreSQL prints a timestamptz: "2026-05-01 10:00:00.123456+00" (offset as the server's zone gives it).
+const PG_TIMESTAMPTZ = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::\d{2}){0,2}$/;
+
+function isPgTimestamptz(v: string): boolean {
+  const m = PG_TIMESTAMPTZ.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s, oh] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate() - (mo === 2 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 1 : 0);
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days && h < 24 && mi < 60 && s < 60 && oh <= 15;
+}
+
+const INT_MAX = 2_147_483_647;
+
+/**
+ * True when the cursor's value can be cast to the sort column's type: a cursor is client input, and
+ * a value PostgreSQL cannot cast would fail the query instead of being refused as a bad cursor.
+ */
+export function cursorFits(sort: SortKey, c: Cursor): boolean {
+  if (!isJobId(c.id)) return false;
+  const v = c.value;
+  if (v === null) return true;
+  if (v.includes("\u0000")) return false;
+  switch (SORT_COLUMNS[sort].type.text) {
+    case "timestamptz":
+      return isPgTimestamptz(v);
+    case "integer":
+      return /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= INT_MAX;
+    case "bigint":
+      return /^-?\d{1,18}$/.test(v);
+    case "boolean":
+      return v === "true" || v === "false";
+    case '"JobStatus"':
+      return (STATUSES as readonly string[]).includes(v);
+    default:
+      return true;
+  }
 }
 
 const DAY_MS = 86_400_000;

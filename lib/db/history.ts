@@ -2,7 +2,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { Job } from "@/lib/generated/prisma/client";
-import { decodeCursor, encodeCursor, regionSql, searchQueryTextSql, SORT_COLUMNS, whereSql, type Cursor } from "@/lib/db/history-sql";
+import { cursorFits, decodeCursor, encodeCursor, regionSql, searchQueryTextSql, SORT_COLUMNS, whereSql, type Cursor } from "@/lib/db/history-sql";
 import { DEFAULT_QUERY, type HistoryFilters, type HistoryQuery } from "@/lib/history/query";
 
 type RowFields = Pick<
@@ -59,7 +59,7 @@ export async function findJobs(db: Db, query: HistoryQuery): Promise<HistoryPage
   const backward = Boolean(query.before);
   const cursor = decodeCursor(query.before ?? query.after);
   const { nullable } = SORT_COLUMNS[query.sort];
-  if (cursor === "invalid" || (cursor && cursor.value === null && !nullable)) {
+  if (cursor === "invalid" || (cursor && ((cursor.value === null && !nullable) || !cursorFits(query.sort, cursor)))) {
     throw new HistoryQueryError(`${backward ? "before" : "after"}: not a cursor of this list (sorted by ${query.sort})`);
   }
   const where = await filterWhere(db, query);

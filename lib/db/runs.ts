@@ -3,6 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { rowToSpan } from "@/lib/db/span-rows";
 import { isJobId } from "@/lib/db/job-id";
+import { MAX_URL_SEQ } from "@/lib/limits";
 import type { OutlineRow } from "@/lib/trajectory/outline";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
@@ -97,7 +98,8 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
 
 /** One span with every field, in the wire shape (formats doc §1). */
 export async function getSpan(db: Db, id: string, seq: number) {
-  if (!isJobId(id) || !Number.isSafeInteger(seq)) return null;
+  // spans.seq is an int: a larger number in the URL is no span, not a database error.
+  if (!isJobId(id) || !Number.isInteger(seq) || seq < 0 || seq > MAX_URL_SEQ) return null;
   const row = await db.span.findUnique({ where: { jobId_seq: { jobId: id, seq } } });
   return row ? rowToSpan(row) : null;
 }

@@ -1,5 +1,6 @@
 // The history's query (filters, sort, page) as URL parameters: one zod schema for the page at / and GET /api/jobs.
 import { z } from "zod";
+import { MAX_QUERY_TEXT_CHARS } from "@/lib/limits";
 
 /** Columns the history can sort by; each has an index ending in id (prisma/schema.prisma). */
 export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict"] as const;
@@ -13,12 +14,12 @@ const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day as YYYY-MM-DD")
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "not a calendar day");
-const name = z.string().trim().min(1).max(200);
+const name = z.string().trim().min(1).max(MAX_QUERY_TEXT_CHARS);
 
 export const historyQuerySchema = z
   .object({
     /** full-text search: every word must match (prefixes too) */
-    q: z.string().trim().max(200).optional(),
+    q: z.string().trim().max(MAX_QUERY_TEXT_CHARS).optional(),
     workflow: name.optional(),
     status: z.enum(STATUSES).optional(),
     /** the run's main yes/no (WorthFuzzing for patch-triage); none = no verdict */
@@ -79,6 +80,8 @@ export function parseHistoryQuery(params: RawParams): ParsedQuery {
   const input: Record<string, string> = {};
   for (const [key, value] of entries) {
     if (Array.isArray(value)) return { ok: false, error: `${key}: give it once` };
+    // PostgreSQL cannot compare text with U+0000; no real filter holds one.
+    if (value.includes("\u0000")) return { ok: false, error: `${key}: contains a NUL character` };
     if (value.trim() !== "") input[key] = value;
   }
   const parsed = historyQuerySchema.safeParse(input);
