@@ -15,6 +15,12 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+// February 30 is no date, though Date.parse rolls it over into March.
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 function civilFromDays(z0: number): [number, number, number] {
   const z = z0 + 719468;
   const era = Math.floor(z / 146097);
@@ -37,11 +43,13 @@ export function parseTimestampNs(s: string): bigint | null {
   const h = Number(hs);
   const mi = Number(mis);
   const sec = Number(ss);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return null;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(Number(ys), mo) || h > 23 || mi > 59 || sec > 60) return null;
   let offsetMin = 0;
   if (zone && zone !== "Z" && zone !== "z") {
     const sign = zone.startsWith("-") ? -1 : 1;
-    offsetMin = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+    const [oh, om] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+    if (oh > 23 || om > 59) return null;
+    offsetMin = sign * (oh * 60 + om);
   }
   const seconds = daysFromCivil(Number(ys), mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetMin * 60;
   const nanos = BigInt((frac ?? "").slice(0, 9).padEnd(9, "0"));
