@@ -14,6 +14,7 @@ export async function getRun(db: Db, id: string) {
       spans: { orderBy: { seq: "asc" } },
       rerunOf: { select: { id: true } },
       reruns: { select: { id: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      reviewedBy: { select: { email: true } },
     },
   });
   if (!job) return null;
@@ -28,6 +29,7 @@ export async function getRunHeader(db: Db, id: string) {
     include: {
       rerunOf: { select: { id: true } },
       reruns: { select: { id: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      reviewedBy: { select: { email: true } },
     },
   });
   if (!job) return null;

@@ -37,6 +37,8 @@ export const historyQuerySchema = z
     errors: yesNo.optional(),
     /** yes = the run is a rerun of another */
     rerun: yesNo.optional(),
+    /** an operator's mark: correct, incorrect, or not marked yet */
+    review: z.enum(["correct", "incorrect", "unreviewed"]).optional(),
     sort: z.enum(SORT_KEYS).default("created"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     size: z.coerce
@@ -60,7 +62,7 @@ export type HistoryFilters = Omit<HistoryQuery, "sort" | "dir" | "size" | "after
 export const DEFAULT_QUERY: HistoryQuery = historyQuerySchema.parse({});
 
 /** Filter keys in the order the page shows them as chips. */
-export const FILTER_KEYS = ["q", "workflow", "status", "verdict", "model", "agent", "worker", "from", "to", "errors", "rerun"] as const;
+export const FILTER_KEYS = ["q", "workflow", "status", "verdict", "model", "agent", "worker", "from", "to", "errors", "rerun", "review"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;

@@ -101,7 +101,8 @@ export class ProtocolClient {
   }
 
   private async getJson(path: string): Promise<unknown> {
-    const reply = await send(`${this.baseURL}${path}`, "GET", { accept: "application/json" });
+    // Reading runs may need sign-in; the agent's protocol key counts as a reader's.
+    const reply = await send(`${this.baseURL}${path}`, "GET", { accept: "application/json", "x-agent-client": this.client, "x-agent-key": this.key });
     if (reply.status !== 200) throw new AppError(reply.status, `GET ${path}: ${reply.status} ${reply.text.slice(0, 300)}`);
     return JSON.parse(reply.text);
   }

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { importFiles, type UploadedFile } from "@/lib/import/import-files";
 import { MAX_IMPORT_BYTES } from "@/lib/import/detect";
 import { formatBytes } from "@/lib/import/errors";
+import { authorizeRequest } from "@/lib/auth/session";
 
 // Room for several files plus multipart framing in one request.
 const MAX_REQUEST_BYTES = 4 * MAX_IMPORT_BYTES;
@@ -48,6 +49,8 @@ async function uploadedFiles(req: Request): Promise<UploadedFile[] | Response> {
 }
 
 export async function POST(req: Request) {
+  const auth = await authorizeRequest(req, "operator");
+  if (!auth.ok) return auth.response;
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_REQUEST_BYTES) return problem(413, `request is ${formatBytes(declared)}, the limit is ${formatBytes(MAX_REQUEST_BYTES)}`);
   const files = await uploadedFiles(req);

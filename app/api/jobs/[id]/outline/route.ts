@@ -3,8 +3,11 @@ import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { getOutlineRows } from "@/lib/db/runs";
 import { encodeOutline } from "@/lib/trajectory/outline";
+import { authorizeRequest } from "@/lib/auth/session";
 
-export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await authorizeRequest(req, "viewer");
+  if (!auth.ok) return auth.response;
   await connection();
   const { id } = await params;
   const rows = await getOutlineRows(db(), id);
