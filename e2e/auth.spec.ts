@@ -161,7 +161,7 @@ test("a viewer who opens the admin page is told it is for admins and gets no con
   const viewer = await addUser("viewer");
   const { context, page } = await contextAs(browser, viewer);
   await page.goto("/admin");
-  await expect(page.getByRole("alert")).toContainText("Only admins manage users and agent keys");
+  await expect(page.getByRole("alert").filter({ hasText: "Only admins" })).toContainText(`Only admins manage users and agent keys. You are signed in as ${viewer.email} (viewer).`);
   await expect(page.getByRole("form", { name: "Add a user" })).toHaveCount(0);
   await context.close();
 });
@@ -173,7 +173,7 @@ test("sign-in says when the email or password is wrong, and never redirects off 
   await page.getByLabel("Email").fill(viewer.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText("Wrong email or password");
   await page.getByLabel("Password").fill(viewer.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("signed-in-as")).toContainText(viewer.email);

@@ -34,6 +34,7 @@ export async function signIn(page: Page, user: TestUser, next = "/"): Promise<vo
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("signed-in-as")).toContainText(user.email);
+  // The first sign-in of a fresh server also loads better-auth and checks a scrypt hash: slow on a busy machine.
+  await expect(page.getByTestId("signed-in-as")).toContainText(user.email, { timeout: 30_000 });
 }
 

@@ -6,6 +6,7 @@ import { ActionResult } from "./ActionResult";
 
 export function SettingsPanel({ anonymousRead }: { anonymousRead: boolean }) {
   const [result, setResult] = useState<AdminResult | null>(null);
+  const [on, setOn] = useState(anonymousRead);
   const [pending, startTransition] = useTransition();
   return (
     <section className="space-y-2 rounded border border-slate-200 bg-white p-4">
@@ -13,11 +14,16 @@ export function SettingsPanel({ anonymousRead }: { anonymousRead: boolean }) {
       <label className="flex items-center gap-2 text-sm">
         <input
           type="checkbox"
-          checked={anonymousRead}
+          checked={on}
           disabled={pending}
           onChange={(e) => {
             const allowed = e.target.checked;
-            startTransition(async () => setResult(await setAnonymousReadAction(allowed)));
+            setOn(allowed);
+            startTransition(async () => {
+              const r = await setAnonymousReadAction(allowed);
+              if (!r.ok) setOn(!allowed);
+              setResult(r);
+            });
           }}
         />
         Anonymous read access: people who are not signed in may read runs (never rerun, mark or manage)
