@@ -7,8 +7,6 @@ export class LoadStats {
   private readonly latencies = new Map<RequestKind, number[]>();
   /** "503", "500", "ECONNREFUSED", … → how many requests ended so */
   readonly errors = new Map<string, number>();
-  /** spans the server acknowledged with 200 (each copy counts: start, finish, repeats) */
-  acknowledgedLogs = 0;
 
   /** One request's outcome: its HTTP status, or the network error's code when there was no answer. */
   record(kind: RequestKind, ms: number, outcome: number | string): void {
