@@ -1,5 +1,6 @@
 "use client";
 // The answer of an admin action: an error, or a confirmation with a password or key shown once.
+import { useState, useTransition } from "react";
 import { CopyButton } from "@/components/run/CopyButton";
 import type { AdminResult } from "@/lib/admin/actions";
 
@@ -24,5 +25,21 @@ export function ActionResult({ result }: { result: AdminResult | null }) {
         </span>
       )}
     </div>
+  );
+}
+
+/** One admin action at a time: its last result, whether it is running, and how to run the next. */
+export function useAdminAction() {
+  const [result, setResult] = useState<AdminResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  const run = (task: () => Promise<AdminResult>) => startTransition(async () => setResult(await task()));
+  return { result, pending, run };
+}
+
+export function SubmitButton({ pending, children }: { pending: boolean; children: React.ReactNode }) {
+  return (
+    <button type="submit" disabled={pending} className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
+      {children}
+    </button>
   );
 }

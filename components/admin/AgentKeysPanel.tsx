@@ -1,23 +1,20 @@
 "use client";
 // Agent clients: add one or re-key it (the key is shown once), remove one (its agents get 401 from then on).
-import { useActionState, useState, useTransition } from "react";
-import { addAgentKeyAction, removeAgentKeyAction, type AdminResult } from "@/lib/admin/actions";
+import { useActionState } from "react";
+import { addAgentKeyAction, removeAgentKeyAction } from "@/lib/admin/actions";
 import { formatTime } from "@/lib/format";
-import { ActionResult } from "./ActionResult";
+import { ActionResult, SubmitButton, useAdminAction } from "./ActionResult";
 
 export function AgentKeysPanel({ clients }: { clients: { name: string; createdAt: Date }[] }) {
   const [added, addAction, adding] = useActionState(addAgentKeyAction, null);
-  const [result, setResult] = useState<AdminResult | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, run } = useAdminAction();
   return (
     <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
       <h2 className="font-semibold">Agent keys</h2>
       <p className="text-sm text-slate-600">Agents send their client name and key with every request to <code>POST /api</code>. Keys are stored hashed.</p>
       <form action={addAction} className="flex items-end gap-2" aria-label="Add an agent key">
         <input name="name" required placeholder="client name" aria-label="Client name" className="rounded border border-slate-300 px-2 py-1 text-sm" />
-        <button type="submit" disabled={adding} className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
-          Add key
-        </button>
+        <SubmitButton pending={adding}>Add key</SubmitButton>
       </form>
       <ActionResult result={added} />
       <ActionResult result={result} />
@@ -32,7 +29,7 @@ export function AgentKeysPanel({ clients }: { clients: { name: string; createdAt
               className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs text-red-700 hover:bg-slate-50"
               onClick={() =>
                 window.confirm(`Remove client ${c.name}? Its agents can no longer report.`) &&
-                startTransition(async () => setResult(await removeAgentKeyAction(c.name)))
+                run(() => removeAgentKeyAction(c.name))
               }
             >
               Remove

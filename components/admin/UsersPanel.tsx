@@ -1,10 +1,10 @@
 "use client";
 // Users: add one (the password is generated and shown once), change a role, reset a password, remove.
-import { useActionState, useState, useTransition } from "react";
-import { addUserAction, removeUserAction, resetPasswordAction, setRoleAction, type AdminResult } from "@/lib/admin/actions";
+import { useActionState } from "react";
+import { addUserAction, removeUserAction, resetPasswordAction, setRoleAction } from "@/lib/admin/actions";
 import { ROLE_CAN, ROLES, type Role } from "@/lib/auth/roles";
 import { formatTime } from "@/lib/format";
-import { ActionResult } from "./ActionResult";
+import { ActionResult, SubmitButton, useAdminAction } from "./ActionResult";
 
 export interface UserRow {
   id: string;
@@ -20,9 +20,7 @@ const button = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hov
 
 export function UsersPanel({ users, me }: { users: UserRow[]; me: string }) {
   const [added, addAction, adding] = useActionState(addUserAction, null);
-  const [result, setResult] = useState<AdminResult | null>(null);
-  const [pending, startTransition] = useTransition();
-  const run = (task: () => Promise<AdminResult>) => startTransition(async () => setResult(await task()));
+  const { result, pending, run } = useAdminAction();
   return (
     <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
       <h2 className="font-semibold">Users</h2>
@@ -36,9 +34,7 @@ export function UsersPanel({ users, me }: { users: UserRow[]; me: string }) {
             </option>
           ))}
         </select>
-        <button type="submit" disabled={adding} className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
-          Add user
-        </button>
+        <SubmitButton pending={adding}>Add user</SubmitButton>
       </form>
       <ActionResult result={added} />
       <ActionResult result={result} />
