@@ -1,7 +1,6 @@
 // The page frame: header with the product name and navigation.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,10 +8,7 @@ export const metadata: Metadata = {
   description: "Every triage run of your LLM agents, kept and readable.",
 };
 
-export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  // Render every page per request, the 404 page too: Next.js can put the CSP nonce (proxy.ts) on its scripts only
-  // when it renders the answer, never into HTML prerendered at build time.
-  await connection();
+export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
