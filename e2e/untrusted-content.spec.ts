@@ -342,7 +342,7 @@ test("pages carry a CSP whose script nonce is fresh per answer and is on every s
   await page.goto(`/jobs/${job.id}`);
   await page.getByRole("button", { name: "Collapse all" }).click();
   await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(1);
-  // Rerun (a server action) and the pending run's live updates (server-sent events) work under the CSP too.
+  // Rerun (POST /api/jobs/<id>/rerun from the page) and the pending run's live updates (server-sent events) work under the CSP too.
   await page.getByRole("button", { name: "Rerun triage" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page).not.toHaveURL(new RegExp(`/jobs/${job.id}$`));
