@@ -3,6 +3,7 @@ import { defineConfig } from "@playwright/test";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { OPERATOR_STATE } from "./e2e/users";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // The app writes its throwaway database URL here; tests that prepare or check data read it (e2e/db.ts).
@@ -27,6 +28,11 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
+  // Tests start signed in as an operator (they import and rerun runs); auth.spec.ts signs in as others or not at all.
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "chromium", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/, use: { storageState: OPERATOR_STATE } },
+  ],
   webServer: {
     // --no-agent: tests that need an agent start their own (e2e/agent-client.ts, scripts/agent.ts).
     command: "node --conditions=react-server --import tsx scripts/start.ts --throwaway --no-agent",

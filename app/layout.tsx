@@ -1,6 +1,7 @@
 // The page frame: header with the product name and navigation.
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UserMenu } from "@/components/auth/UserMenu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -20,6 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
               Runs
             </Link>
+            <UserMenu />
           </nav>
         </header>
         <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>

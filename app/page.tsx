@@ -8,6 +8,7 @@ import { countJobs, historyFacets } from "@/lib/db/history-stats";
 import { DEFAULT_QUERY, FILTER_KEYS, parseHistoryQuery, toSearchParams, type HistoryQuery } from "@/lib/history/query";
 import { HistoryView } from "@/components/history/HistoryView";
 import { Trends, TrendsSkeleton } from "@/components/history/Trends";
+import { requireReader } from "@/lib/auth/session";
 
 async function firstPageOr(query: HistoryQuery) {
   try {
@@ -20,7 +21,9 @@ async function firstPageOr(query: HistoryQuery) {
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
-  const parsed = parseHistoryQuery(await searchParams);
+  const params = await searchParams;
+  await requireReader(`/?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))}`);
+  const parsed = parseHistoryQuery(params);
   const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
   const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(db(), query), historyFacets(db())]);
   const problem = parsed.ok ? error : `This link has a bad parameter (${parsed.error}); showing all runs`;

@@ -2,6 +2,8 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { OPERATOR_STATE } from "./users";
 
 // ---- HTTP
 
@@ -66,11 +68,14 @@ export function agentApiClient(baseURL: string): Poster {
 }
 
 /**
- * The import client. The one place that knows how an import request is authorised: when sign-in
- * lands, POST /api/import needs an operator session, and only this function changes (add its cookie).
+ * The import client. The one place that knows how an import request is authorised: POST /api/import needs an
+ * operator, so it sends the session cookie the setup project saved (e2e/auth.setup.ts) — bad input must be
+ * refused for what it is, not for a missing sign-in.
  */
 export function importClient(baseURL: string): Poster {
-  return poster(baseURL, "/api/import", () => ({}));
+  const state = JSON.parse(readFileSync(OPERATOR_STATE, "utf8")) as { cookies: { name: string; value: string }[] };
+  const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  return poster(baseURL, "/api/import", () => ({ cookie }));
 }
 
 // ---- seeded randomness

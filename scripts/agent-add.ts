@@ -1,6 +1,7 @@
 // `npm run agent:add -- <name>`: creates (or re-keys) an agent client and prints its key once.
 import { withDatabase } from "@/lib/db/with-database";
-import { addClient } from "@/lib/agent-api/clients";
+import { addAgentKey } from "@/lib/agent-api/client-admin";
+import { COMMAND_LINE } from "@/lib/audit/log";
 
 const name = process.argv[2];
 if (!name) {
@@ -9,7 +10,7 @@ if (!name) {
 }
 let code = 0;
 try {
-  const key = await withDatabase((db) => addClient(db, name));
+  const key = await withDatabase((db) => addAgentKey(db, name, COMMAND_LINE));
   // Only the key on stdout, so scripts can capture it; the advice goes to stderr.
   console.error(`Client "${name}" created. Its key (shown once; store it with the agent):`);
   console.log(key);

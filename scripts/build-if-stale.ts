@@ -6,7 +6,7 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 // Not tsconfig.json: every next build rewrites its include list, which would make each build look stale.
-const SOURCES = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json"];
+const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
 const DIST = path.join(ROOT, process.env.NEXT_DIST_DIR ?? ".next");
 const STAMP = path.join(DIST, "source-fingerprint");
 

@@ -30,6 +30,8 @@ const AGENT_CLIENT = "builtin-agent";
 // The demo checkouts live next to the database's data folder (.data/demo-kernel) and outlive throwaway databases.
 const demoKernelRoot = path.join(path.dirname(defaultDataDir()), "demo-kernel");
 
+// The embedded demo is for looking around: anyone who reaches it may read (an admin can turn that off at /admin).
+if (!process.env.DATABASE_URL) process.env.ANONYMOUS_READ ??= "on";
 const database = await resolveDatabase({ throwaway: flags.throwaway });
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
@@ -75,6 +77,9 @@ try {
   }
   // The built-in agent gets a fresh key on every start: keys are stored hashed, so the old one cannot be read back.
   if (!flags["no-agent"]) agentKey = await addClient(db(), AGENT_CLIENT);
+  if ((await db().user.count()) === 0) {
+    console.log("No users yet: to rerun and mark runs, add an admin with  npm run user:add -- --admin you@example.com");
+  }
   await disconnectDb();
   buildIfStale();
 } catch (e) {

@@ -4,10 +4,12 @@ import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { loadForCompare } from "@/lib/db/compare";
 import { CompareView } from "@/components/compare/CompareView";
+import { requireReader } from "@/lib/auth/session";
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
   await connection();
   const { a, b } = await searchParams;
+  await requireReader(`/compare?${new URLSearchParams({ ...(a ? { a } : {}), ...(b ? { b } : {}) })}`);
   const [ra, rb] = await Promise.all([a ? loadForCompare(db(), a) : null, b ? loadForCompare(db(), b) : null]);
   if (!ra || !rb) {
     return (

@@ -16,6 +16,7 @@ const LABELS: Record<FilterKey, string> = {
   to: "to",
   errors: "errors",
   rerun: "rerun",
+  review: "review",
 };
 
 function chipText(key: FilterKey, value: string): string {
@@ -97,6 +98,7 @@ export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; fa
         <Menu label="Worker" name="worker" value={query.worker} options={facets.workers} onPick={set("worker")} />
         <Menu label="Errors" name="errors" value={query.errors} options={[["yes", "run or tool failed"], ["no", "none"]]} onPick={set("errors")} />
         <Menu label="Rerun" name="rerun" value={query.rerun} options={[["yes", "reruns only"], ["no", "originals only"]]} onPick={set("rerun")} />
+        <Menu label="Review" name="review" value={query.review} options={[["correct", "marked correct"], ["incorrect", "marked incorrect"], ["unreviewed", "not marked"]]} onPick={set("review")} />
         <label className="flex items-center gap-1 text-xs text-slate-500">
           from
           <input type="date" aria-label="Created from" value={query.from ?? ""} max={query.to} onChange={(e) => set("from")(e.target.value || undefined)} className={field} />

@@ -116,6 +116,21 @@ export function historyColumns(query: HistoryQuery) {
           </Link>
         ),
     }),
+    helper.accessor("correct", {
+      header: "Review",
+      enableSorting: false,
+      cell: ({ row: { original: job } }) =>
+        job.correct == null ? null : (
+          <Link
+            href={hrefWith(query, { review: job.correct ? "correct" : "incorrect" })}
+            title={`An operator marked this run ${job.correct ? "correct" : "incorrect"}; only such runs`}
+            data-chip="review"
+            className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${job.correct ? "bg-emerald-100 text-emerald-800" : "bg-red-100 text-red-800"}`}
+          >
+            {job.correct ? "✓ correct" : "✗ incorrect"}
+          </Link>
+        ),
+    }),
     helper.accessor("models", {
       header: "Models",
       enableSorting: false,

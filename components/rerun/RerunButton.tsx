@@ -1,28 +1,40 @@
 "use client";
-// "Rerun triage" / "Rerun": queues a new job with the same inputs and opens it.
+// "Rerun triage" / "Rerun": queues a new job with the same inputs (POST /api/jobs/<id>/rerun) and opens it.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { rerunAction } from "@/lib/jobs/rerun-action";
 
-export function RerunButton({ jobId, workflow, status }: { jobId: string; workflow: string; status: string }) {
+/** The reason in a JSON error answer, or the status line. */
+export async function failureReason(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+  return typeof body?.error === "string" ? body.error : `${response.status} ${response.statusText}`;
+}
+
+export function RerunButton({ jobId, workflow, status, allowed }: { jobId: string; workflow: string; status: string; allowed: boolean }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const ended = status !== "running" && status !== "pending";
   const label = workflow === "patch-triage" ? "Rerun triage" : "Rerun";
+  const title = !allowed
+    ? "Operators and admins can rerun; sign in as one"
+    : ended
+      ? "Queue a new run with the same inputs"
+      : `This run is ${status}; rerun it once it has ended`;
   return (
     <span className="inline-flex items-center gap-2">
       <button
         type="button"
-        disabled={pending || !ended}
-        title={ended ? "Queue a new run with the same inputs" : `This run is ${status}; rerun it once it has ended`}
+        disabled={pending || !ended || !allowed}
+        title={title}
         className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:cursor-not-allowed disabled:bg-slate-300"
         onClick={() =>
           startTransition(async () => {
             setError(null);
-            const r = await rerunAction(jobId);
-            if (r.ok) router.push(`/jobs/${r.id}`);
-            else setError(r.reason);
+            const response = await fetch(`/api/jobs/${jobId}/rerun`, { method: "POST" }).catch(() => null);
+            if (!response) return setError("the app did not answer; try again");
+            if (!response.ok) return setError(await failureReason(response));
+            const { id } = (await response.json()) as { id: string };
+            router.push(`/jobs/${id}`);
           })
         }
       >

@@ -1,11 +1,13 @@
 "use client";
 // The lower half of the run page: the trajectory (tree, timeline, span details) and the cost-and-time tab,
 // both drawn from one outline fetched after the page shows (no payloads: they load per span, when opened).
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useOutline } from "@/components/run/use-outline";
 import { TrajectoryPanel } from "@/components/run/TrajectoryPanel";
-import { CostAndTime } from "@/components/run/CostAndTime";
 import { formatCount } from "@/lib/format";
+
+// The cost tab (summaries, tables, charts) loads with its first opening, not with the tree.
+const CostAndTime = lazy(() => import("@/components/run/CostAndTime").then((m) => ({ default: m.CostAndTime })));
 
 type Tab = "trajectory" | "cost";
 
@@ -34,7 +36,11 @@ export function RunExplorer({ jobId, spanCount, minutePrecision, version }: { jo
         </div>
       )}
       {outline && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={outline} minutePrecision={minutePrecision} />}
-      {outline && tab === "cost" && <CostAndTime o={outline} minutePrecision={minutePrecision} />}
+      {outline && tab === "cost" && (
+        <Suspense fallback={<p className="p-4 text-sm text-slate-400">Loading…</p>}>
+          <CostAndTime o={outline} minutePrecision={minutePrecision} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -8,6 +8,8 @@ import { isReplay } from "@/lib/triage-agent/replay-marker";
 import { RerunButton } from "@/components/rerun/RerunButton";
 import { LiveRefresh } from "@/components/live/LiveRefresh";
 import type { LiveState } from "@/lib/jobs/live";
+import { ReviewControl } from "@/components/review/ReviewControl";
+import { roleAtLeast, type Role } from "@/lib/auth/roles";
 
 /** Only web links become anchors: a stored `javascript:` link must stay text. */
 function safeHref(link: string): string | null {
@@ -42,9 +44,13 @@ function JobState({ run }: { run: Run }) {
   return null;
 }
 
-/** `live` is the state the page was rendered with, for a pending or running run; it makes the page follow the run. */
-export function RunHeader({ run, live }: { run: Run; live?: LiveState | null }) {
+/**
+ * `live` is the state the page was rendered with, for a pending or running run; it makes the page follow the run.
+ * `role` is the reader's (null when anonymous): operators see Rerun and the review buttons enabled.
+ */
+export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | null; role: Role | null }) {
   const href = run.link ? safeHref(run.link) : null;
+  const operator = roleAtLeast(role, "operator");
   return (
     <section className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
@@ -64,12 +70,15 @@ export function RunHeader({ run, live }: { run: Run; live?: LiveState | null }) 
               Compare with original
             </Link>
           )}
-          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} />
+          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} />
         </span>
         <VerdictBadge verdict={run.verdict} label={mainVerdictName(run.workflow, run.results)} />
         <span className="font-mono text-xs text-slate-400">{run.id}</span>
       </div>
-      <JobState run={run} />
+      <div className="flex flex-wrap items-center gap-4">
+        <JobState run={run} />
+        <ReviewControl jobId={run.id} correct={run.correct} reviewedBy={run.reviewedBy?.email ?? null} reviewedAt={run.reviewedAt} canReview={operator} />
+      </div>
       {run.description && <p className="text-slate-700">{run.description}</p>}
       {run.link &&
         (href ? (

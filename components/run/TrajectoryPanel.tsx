@@ -1,13 +1,17 @@
 "use client";
 // The trajectory explorer: toolbar, the virtualized tree with its timeline, and the selected span's details;
 // every selection is a permalink (#span-<seq>) and a permalink opens the path to its span.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ancestorsOf, indexOfSeq, toolCallIndices, visibleRows, type Outline } from "@/lib/trajectory/outline";
 import { TreeView } from "@/components/run/TreeView";
-import { SpanDetails } from "@/components/run/SpanDetails";
 import { Toolbar } from "@/components/run/Toolbar";
 import { NO_FILTER, useFilterResult, type SpanFilter } from "@/components/run/use-span-filter";
 import { handleTreeKey, usePageKeys, type TreeKeyActions } from "@/components/run/use-tree-keys";
+
+// The details panel (JSON, diffs, text folding, highlighting) is not needed to draw and click the tree: it loads in
+// its own chunk, fetched as soon as the tree is on screen so the first opened span rarely waits for it.
+const loadSpanDetails = () => import("@/components/run/SpanDetails");
+const SpanDetails = lazy(() => loadSpanDetails().then((m) => ({ default: m.SpanDetails })));
 
 /** Runs this small open fully on arrival, as trace viewers do; bigger ones open the flow, its steps and the agents. */
 const OPEN_ALL_UP_TO = 5_000;
@@ -48,6 +52,7 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
   const sectionRef = useRef<HTMLElement>(null);
 
   const toolCalls = useMemo(() => toolCallIndices(o), [o]);
+  useEffect(() => void loadSpanDetails(), []);
   const result = useFilterResult(jobId, o, filter);
   // `version` marks changes to the mutable `expanded` (a typed array: 100,000 flags without copying on each click).
   const rows = useMemo(() => visibleRows(o, expanded, result.shown), [o, expanded, result.shown, version]);
@@ -177,7 +182,9 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
         </div>
         <div className="min-h-0 overflow-auto p-4" data-testid="details">
           {selected >= 0 ? (
-            <SpanDetails jobId={jobId} outline={o} index={selected} toolCalls={toolCalls.get(selected)} minutePrecision={minutePrecision} onSelect={(i) => select(i, { reveal: true })} />
+            <Suspense fallback={<p className="text-sm text-slate-400">Loading…</p>}>
+              <SpanDetails jobId={jobId} outline={o} index={selected} toolCalls={toolCalls.get(selected)} minutePrecision={minutePrecision} onSelect={(i) => select(i, { reveal: true })} />
+            </Suspense>
           ) : (
             <div className="space-y-2 text-sm text-slate-500">
               <p>Select a span to see its fields.</p>

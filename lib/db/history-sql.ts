@@ -107,6 +107,9 @@ export function whereSql(f: HistoryFilters, tsquery: string | null): Prisma.Sql 
   if (f.errors === "no") parts.push(sql`(error IS NULL AND tool_errors = 0)`);
   if (f.rerun === "yes") parts.push(sql`rerun_of_id IS NOT NULL`);
   if (f.rerun === "no") parts.push(sql`rerun_of_id IS NULL`);
+  if (f.review === "correct") parts.push(sql`correct = true`);
+  if (f.review === "incorrect") parts.push(sql`correct = false`);
+  if (f.review === "unreviewed") parts.push(sql`correct IS NULL`);
   // An empty tsquery (only punctuation was typed) matches nothing, as a search for nothing should.
   if (tsquery !== null) parts.push(tsquery === "" ? sql`FALSE` : sql`search_vector @@ ${tsquery}::tsquery`);
   return parts.length ? join(parts, " AND ") : sql`TRUE`;
@@ -131,7 +134,7 @@ export function searchQueryTextSql(q: string): Prisma.Sql {
  * oldest first) are a subquery on jobs_rerun_of_id_idx, run only for the rows of the page.
  */
 export const ROW_COLUMNS = sql`
-  id, workflow, description, status, verdict, left(error, 400) AS error,
+  id, workflow, description, status, verdict, correct, left(error, 400) AS error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
   total_tokens AS "totalTokens", input_tokens AS "inputTokens", output_tokens AS "outputTokens", thoughts_tokens AS "thoughtsTokens",
   llm_calls AS "llmCalls", tool_calls AS "toolCalls", tool_errors AS "toolErrors", span_count AS "spanCount",

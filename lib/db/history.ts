@@ -7,7 +7,7 @@ import { DEFAULT_QUERY, type HistoryFilters, type HistoryQuery } from "@/lib/his
 
 type RowFields = Pick<
   Job,
-  | "id" | "workflow" | "description" | "status" | "verdict" | "error" | "createdAt" | "startedAt" | "finishedAt" | "durationMs"
+  | "id" | "workflow" | "description" | "status" | "verdict" | "correct" | "error" | "createdAt" | "startedAt" | "finishedAt" | "durationMs"
   | "totalTokens" | "inputTokens" | "outputTokens" | "thoughtsTokens" | "llmCalls" | "toolCalls" | "toolErrors" | "spanCount"
   | "models" | "agents" | "agentName" | "source" | "rerunOfId"
 >;

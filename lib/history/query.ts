@@ -2,6 +2,10 @@
 import { z } from "zod";
 import { MAX_QUERY_TEXT_CHARS } from "@/lib/limits";
 
+// In the browser zod must not compile parsers with Function(): the page's CSP forbids eval, and zod's probe for it
+// alone reports a violation. The server keeps the faster compiled parsers.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 /** Columns the history can sort by; each has an index ending in id (prisma/schema.prisma). */
 export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -38,6 +42,8 @@ export const historyQuerySchema = z
     errors: yesNo.optional(),
     /** yes = the run is a rerun of another */
     rerun: yesNo.optional(),
+    /** an operator's mark: correct, incorrect, or not marked yet */
+    review: z.enum(["correct", "incorrect", "unreviewed"]).optional(),
     sort: z.enum(SORT_KEYS).default("created"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     size: z.coerce
@@ -61,7 +67,7 @@ export type HistoryFilters = Omit<HistoryQuery, "sort" | "dir" | "size" | "after
 export const DEFAULT_QUERY: HistoryQuery = historyQuerySchema.parse({});
 
 /** Filter keys in the order the page shows them as chips. */
-export const FILTER_KEYS = ["q", "workflow", "status", "verdict", "model", "agent", "worker", "from", "to", "errors", "rerun"] as const;
+export const FILTER_KEYS = ["q", "workflow", "status", "verdict", "model", "agent", "worker", "from", "to", "errors", "rerun", "review"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;

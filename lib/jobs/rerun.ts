@@ -2,10 +2,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import { recordAudit, type Actor } from "@/lib/audit/log";
 
 export type RerunOutcome = { ok: true; id: string; created: boolean } | { ok: false; reason: string };
 
-export async function rerunJob(db: Db, originalId: string): Promise<RerunOutcome> {
+export async function rerunJob(db: Db, originalId: string, actor: Actor): Promise<RerunOutcome> {
   return db.$transaction(async (tx) => {
     // The row lock serializes double clicks and two users: the second one finds the first one's rerun.
     const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
@@ -31,6 +32,7 @@ export async function rerunJob(db: Db, originalId: string): Promise<RerunOutcome
         source: "rerun",
       },
     });
+    await recordAudit(tx, actor, "rerun", originalId, { rerunId: id });
     return { ok: true, id, created: true };
   });
 }

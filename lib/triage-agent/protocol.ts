@@ -4,6 +4,7 @@ import https from "node:https";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { spanSchema, type Span } from "@/lib/trajectory/span";
+import { backoffMs, DEFAULT_BACKOFF, isTransientNetworkError, TRANSIENT_STATUSES, type Backoff } from "./retry";
 
 export const WORKFLOW = "patch-triage";
 
@@ -45,18 +46,32 @@ function send(url: string, method: string, headers: Record<string, string | numb
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface RetryOptions {
+  backoff?: Backoff;
+  /** tests pass a recorder instead of really waiting */
+  sleep?: (ms: number) => Promise<void>;
+}
 
 export class ProtocolClient {
+  private readonly backoff: Backoff;
+  private readonly sleep: (ms: number) => Promise<void>;
+
   constructor(
     readonly baseURL: string,
     readonly client: string,
     readonly key: string,
     readonly agentName: string,
     readonly codeRevision: string,
-  ) {}
+    retry: RetryOptions = {},
+  ) {
+    this.backoff = retry.backoff ?? DEFAULT_BACKOFF;
+    this.sleep = retry.sleep ?? realSleep;
+  }
 
-  private async call(method: string, payload: unknown, retries: number): Promise<Reply> {
+  /** Sends one call; when `retry` is set, transient failures (connection refused/reset, 502/503/504) are sent again with capped backoff. */
+  private async call(method: string, payload: unknown, retry: boolean): Promise<Reply> {
     const form = new FormData();
     form.append("client", this.client);
     form.append("key", this.key);
@@ -66,26 +81,30 @@ export class ProtocolClient {
     const bytes = Buffer.from(await req.arrayBuffer());
     const headers = { "content-type": req.headers.get("content-type")!, "content-length": bytes.length };
     for (let attempt = 0; ; attempt++) {
+      let failure: Error;
       try {
         const reply = await send(`${this.baseURL}/api`, "POST", headers, bytes);
-        // 5xx is the app's trouble (a restart, the database): worth another try for idempotent calls.
-        if (reply.status >= 500 && attempt < retries) throw new AppError(reply.status, reply.text);
-        if (reply.status !== 200) throw new AppError(reply.status, `${method}: ${reply.status} ${reply.text.slice(0, 500)}`);
-        return reply;
+        if (reply.status === 200) return reply;
+        failure = new AppError(reply.status, `${method}: ${reply.status} ${reply.text.slice(0, 500)}`);
+        if (!TRANSIENT_STATUSES.has(reply.status)) throw failure;
       } catch (e) {
-        const final = e instanceof AppError && e.status < 500;
-        if (final || attempt >= retries) throw e;
-        await sleep(500 * 2 ** attempt);
+        if (e instanceof AppError || !isTransientNetworkError(e)) throw e;
+        failure = e as Error;
       }
+      if (!retry || attempt >= this.backoff.retries) throw failure;
+      await this.sleep(backoffMs(attempt, this.backoff));
     }
   }
 
-  /** The next pending patch-triage job, or null. Not retried: a lost reply would hand out a second job. */
+  /**
+   * The next pending patch-triage job, or null. Not retried here: a lost reply would hand out a second job, so the
+   * worker's own poll loop is the retry (a job handed out and lost is aborted and requeued after the silent timeout).
+   */
   async poll(): Promise<PolledJob | null> {
     const reply = await this.call(
       "ai_job_poll",
       { AgentName: this.agentName, CodeRevision: this.codeRevision, Workflows: [{ Type: WORKFLOW, Name: WORKFLOW }] },
-      0,
+      false,
     );
     const job = pollReplySchema.parse(JSON.parse(reply.text));
     return job.ID ? job : null;
@@ -93,15 +112,17 @@ export class ProtocolClient {
 
   /** Stores (or replaces) one span; logging twice is harmless, so it is retried. */
   async log(jobId: string, span: Span): Promise<void> {
-    await this.call("ai_trajectory_log", { AgentName: this.agentName, JobID: jobId, Span: span }, 3);
+    await this.call("ai_trajectory_log", { AgentName: this.agentName, JobID: jobId, Span: span }, true);
   }
 
+  /** Finishing twice is harmless too (the app ignores a repeat), so it is retried. */
   async done(jobId: string, results: Record<string, unknown> | null, error = ""): Promise<void> {
-    await this.call("ai_job_done", { ID: jobId, Error: error, Results: results }, 3);
+    await this.call("ai_job_done", { ID: jobId, Error: error, Results: results }, true);
   }
 
   private async getJson(path: string): Promise<unknown> {
-    const reply = await send(`${this.baseURL}${path}`, "GET", { accept: "application/json" });
+    // Reading runs may need sign-in; the agent's protocol key counts as a reader's.
+    const reply = await send(`${this.baseURL}${path}`, "GET", { accept: "application/json", "x-agent-client": this.client, "x-agent-key": this.key });
     if (reply.status !== 200) throw new AppError(reply.status, `GET ${path}: ${reply.status} ${reply.text.slice(0, 300)}`);
     return JSON.parse(reply.text);
   }

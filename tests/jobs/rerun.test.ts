@@ -4,6 +4,7 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { saveImportedRun } from "@/lib/db/save-run";
 import { rerunJob } from "@/lib/jobs/rerun";
 import { patchTriageRun } from "@/lib/demo/patch-triage";
+import { COMMAND_LINE } from "@/lib/audit/log";
 
 afterAll(disconnectDb);
 
@@ -20,7 +21,7 @@ async function storedRun(opts: { running?: boolean } = {}) {
 describe("rerunJob", () => {
   it("queues a pending job with the same workflow and inputs, linked to the original", async () => {
     const original = await storedRun();
-    const r = await rerunJob(db(), original.id);
+    const r = await rerunJob(db(), original.id, COMMAND_LINE);
     expect(r).toMatchObject({ ok: true, created: true });
     if (!r.ok) return;
     const [o, n] = await Promise.all([db().job.findUniqueOrThrow({ where: { id: original.id } }), db().job.findUniqueOrThrow({ where: { id: r.id } })]);
@@ -30,20 +31,24 @@ describe("rerunJob", () => {
 
   it("makes one rerun when many clicks arrive at once", async () => {
     const original = await storedRun();
-    const results = await Promise.all(Array.from({ length: 8 }, () => rerunJob(db(), original.id)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => rerunJob(db(), original.id, COMMAND_LINE)));
     const ids = new Set(results.map((r) => (r.ok ? r.id : r.reason)));
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.ok && r.created)).toHaveLength(1);
     expect(await db().job.count({ where: { rerunOfId: original.id } })).toBe(1);
+    // Audited once, with the rerun it made.
+    const audit = await db().auditEvent.findMany({ where: { action: "rerun", target: original.id } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorId: null, actorLabel: "command line", details: { rerunId: [...ids][0] } });
   });
 
   it("refuses to rerun a running job, with the reason", async () => {
     const running = await storedRun({ running: true });
-    expect(await rerunJob(db(), running.id)).toEqual({ ok: false, reason: "this run is running; rerun it once it has ended" });
+    expect(await rerunJob(db(), running.id, COMMAND_LINE)).toEqual({ ok: false, reason: "this run is running; rerun it once it has ended" });
     expect(await db().job.count({ where: { rerunOfId: running.id } })).toBe(0);
   });
 
   it("says so for a run that does not exist", async () => {
-    expect(await rerunJob(db(), "00000000-0000-4000-8000-000000000000")).toEqual({ ok: false, reason: "no run 00000000-0000-4000-8000-000000000000" });
+    expect(await rerunJob(db(), "00000000-0000-4000-8000-000000000000", COMMAND_LINE)).toEqual({ ok: false, reason: "no run 00000000-0000-4000-8000-000000000000" });
   });
 });

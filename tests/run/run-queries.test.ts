@@ -1,7 +1,7 @@
 // The run page's queries on a real PostgreSQL: outline without payloads, one span, search in payloads.
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/db/runs";
+import { getOutlineJson, getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/db/runs";
 import { saveImportedRun } from "@/lib/db/save-run";
 import { decodeOutline, encodeOutline } from "@/lib/trajectory/outline";
 import type { ImportedRun } from "@/lib/trajectory/span";
@@ -44,6 +44,21 @@ describe("run queries", async () => {
     expect(wire.length).toBeLessThan(2000);
     expect(decodeOutline(JSON.parse(wire)).count).toBe(5);
     expect(await getOutlineRows(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+
+  it("writes the same outline in PostgreSQL as encodeOutline does in the app", async () => {
+    const fromDb = decodeOutline(JSON.parse((await getOutlineJson(db(), saved.id))!));
+    const fromApp = decodeOutline(encodeOutline((await getOutlineRows(db(), saved.id))!));
+    // Dictionaries may be in another order: compare what each span's codes stand for.
+    const view = (o: typeof fromDb) =>
+      Array.from({ length: o.count }, (_, i) => ({
+        seq: o.seq[i], nesting: o.nesting[i], type: o.types[o.type[i]!], name: o.names[o.name[i]!], model: o.models[o.model[i]!],
+        start: o.start[i], dur: o.dur[i], tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]], size: o.size[i], error: o.errors.get(i), parent: o.parent[i],
+      }));
+    expect(view(fromDb)).toEqual(view(fromApp));
+    expect([fromDb.t0, fromDb.t1]).toEqual([fromApp.t0, fromApp.t1]);
+    expect(fromDb.models[0]).toBe("");
+    expect(await getOutlineJson(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 
   it("reads one span in the wire shape", async () => {

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { importFiles, type UploadedFile } from "@/lib/import/import-files";
 import { formatBytes } from "@/lib/import/errors";
 import { IMPORT_MAX_FILE_NAME_CHARS, IMPORT_MAX_FILES, IMPORT_MAX_REQUEST_BYTES as MAX_REQUEST_BYTES } from "@/lib/limits";
+import { authorizeRequest } from "@/lib/auth/session";
 
 /** Every 4xx has the same shape; problems with the request as a whole are reported against the file "request". */
 function problem(status: number, error: string, errors: { file: string; reason: string }[] = [{ file: "request", reason: error }]) {
@@ -52,6 +53,8 @@ async function uploadedFiles(req: Request): Promise<UploadedFile[] | Response> {
 }
 
 export async function POST(req: Request) {
+  const auth = await authorizeRequest(req, "operator");
+  if (!auth.ok) return auth.response;
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_REQUEST_BYTES) return problem(413, `request is ${formatBytes(declared)}, the limit is ${formatBytes(MAX_REQUEST_BYTES)}`);
   const files = await uploadedFiles(req);

@@ -5,8 +5,11 @@ import { findJobs, HistoryQueryError } from "@/lib/db/history";
 import { countJobs } from "@/lib/db/history-stats";
 import { parseHistoryQuery } from "@/lib/history/query";
 import { jsonError } from "@/lib/history/api";
+import { authorizeRequest } from "@/lib/auth/session";
 
 export async function GET(request: NextRequest) {
+  const auth = await authorizeRequest(request, "viewer");
+  if (!auth.ok) return auth.response;
   const parsed = parseHistoryQuery(request.nextUrl.searchParams);
   if (!parsed.ok) return jsonError(400, parsed.error);
   try {

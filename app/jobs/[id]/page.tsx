@@ -9,10 +9,12 @@ import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
 import { RunExplorer } from "@/components/run/RunExplorer";
+import { requireReader } from "@/lib/auth/session";
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const { id } = await params;
+  const user = await requireReader(`/jobs/${id}`);
   const run = await getRunHeader(db(), id);
   if (!run) notFound();
   // A pending or running run follows its agent: the header listens for changes, the outline reloads on each.
@@ -23,7 +25,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration
           (react-dom's preload() emits nothing for as="fetch"). */}
       <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
-      <RunHeader run={run} live={live} />
+      <RunHeader run={run} live={live} role={user?.role ?? null} />
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
         <VerdictCard workflow={run.workflow} status={run.status} results={run.results} error={run.error} />
         <RunInputs args={run.args} />

@@ -2,10 +2,13 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { isLive, liveState } from "@/lib/jobs/live";
+import { authorizeRequest } from "@/lib/auth/session";
 
 const POLL_MS = 1000;
 
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await authorizeRequest(req, "viewer");
+  if (!auth.ok) return auth.response;
   const id = z.string().uuid().safeParse((await params).id);
   if (!id.success) return Response.json({ error: "not a run id" }, { status: 400 });
   const first = await liveState(db(), id.data);

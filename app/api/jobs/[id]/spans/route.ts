@@ -3,8 +3,11 @@ import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { searchSpans } from "@/lib/db/runs";
 import { MAX_SPAN_SEARCH_CHARS } from "@/lib/limits";
+import { authorizeRequest } from "@/lib/auth/session";
 
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const auth = await authorizeRequest(req, "viewer");
+  if (!auth.ok) return auth.response;
   await connection();
   const { id } = await params;
   const q = (new URL(req.url).searchParams.get("q") ?? "").slice(0, MAX_SPAN_SEARCH_CHARS);

@@ -3,8 +3,11 @@ import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { getSpan } from "@/lib/db/runs";
 import { truncateSpan, valueAtPath } from "@/lib/trajectory/truncate";
+import { authorizeRequest } from "@/lib/auth/session";
 
 export async function GET(req: Request, { params }: { params: Promise<{ id: string; seq: string }> }) {
+  const auth = await authorizeRequest(req, "viewer");
+  if (!auth.ok) return auth.response;
   await connection();
   const { id, seq } = await params;
   const span = await getSpan(db(), id, Number(seq));

@@ -1,0 +1,32 @@
+// The header's right end: who is signed in, with which role, and the way in or out.
+import Link from "next/link";
+import { currentUser } from "@/lib/auth/session";
+import { signOutAction } from "@/lib/auth/sign-in-action";
+
+export async function UserMenu() {
+  const user = await currentUser();
+  if (!user) {
+    return (
+      <Link href="/sign-in" className="ml-auto text-sm text-sky-700 hover:underline">
+        Sign in
+      </Link>
+    );
+  }
+  return (
+    <span className="ml-auto flex items-center gap-3 text-sm">
+      {user.role === "admin" && (
+        <Link href="/admin" className="text-slate-600 hover:text-slate-900">
+          Admin
+        </Link>
+      )}
+      <span className="text-slate-700" data-testid="signed-in-as">
+        {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role}</span>
+      </span>
+      <form action={signOutAction}>
+        <button type="submit" className="text-sky-700 hover:underline">
+          Sign out
+        </button>
+      </form>
+    </span>
+  );
+}

@@ -1,0 +1,33 @@
+// Whether people who are not signed in may read runs: an admin's choice kept in the database, else ANONYMOUS_READ, else on outside production.
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { recordAudit, type Actor } from "@/lib/audit/log";
+
+const SETTING = "anonymous_read";
+// Read on every request; a short cache keeps that off the database without making a change slow to take effect.
+const CACHE_MS = 2000;
+let cached: { value: boolean; at: number } | null = null;
+
+/** The default when no admin chose: ANONYMOUS_READ=on|off; unset, on in development and off when NODE_ENV=production. */
+export function anonymousReadDefault(): boolean {
+  const setting = process.env.ANONYMOUS_READ?.trim().toLowerCase();
+  if (setting) return ["on", "true", "1", "yes"].includes(setting);
+  return process.env.NODE_ENV !== "production";
+}
+
+export async function anonymousReadAllowed(db: Db): Promise<boolean> {
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
+  const row = await db.appSetting.findUnique({ where: { name: SETTING } });
+  const value = row ? row.value === "on" : anonymousReadDefault();
+  cached = { value, at: Date.now() };
+  return value;
+}
+
+export async function setAnonymousRead(db: Db, allowed: boolean, actor: Actor): Promise<void> {
+  const value = allowed ? "on" : "off";
+  await db.$transaction(async (tx) => {
+    await tx.appSetting.upsert({ where: { name: SETTING }, create: { name: SETTING, value }, update: { value } });
+    await recordAudit(tx, actor, "setting", SETTING, { to: value });
+  });
+  cached = null;
+}

@@ -1,0 +1,38 @@
+// better-auth, set up for this app: email and password sign-in, sessions in PostgreSQL, a role on every user.
+import "server-only";
+import { betterAuth } from "better-auth/minimal";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { db, type Db } from "@/lib/db/client";
+import { authSecret } from "./secret";
+
+function createAuth(prisma: Db, secret: string) {
+  return betterAuth({
+    appName: "Trajectory viewer",
+    secret,
+    baseURL: process.env.BETTER_AUTH_URL,
+    database: prismaAdapter(prisma, { provider: "postgresql" }),
+    // Admins add people (npm run user:add, /admin); nobody signs themselves up.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10, maxPasswordLength: 256 },
+    user: { additionalFields: { role: { type: "string", input: false, defaultValue: "viewer" } } },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    telemetry: { enabled: false },
+    // Lets server actions (the sign-in form) set the session cookie.
+    plugins: [nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as unknown as { trajectoryAuth?: Promise<Auth> };
+
+/** The process's better-auth instance; created on first use, once the signing secret is read from the database. */
+export function getAuth(): Promise<Auth> {
+  globalForAuth.trajectoryAuth ??= authSecret(db())
+    .then((secret) => createAuth(db(), secret))
+    .catch((error: unknown) => {
+      globalForAuth.trajectoryAuth = undefined;
+      throw error;
+    });
+  return globalForAuth.trajectoryAuth;
+}

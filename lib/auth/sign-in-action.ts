@@ -1,0 +1,38 @@
+"use server";
+// Sign-in and sign-out as server actions: the form works without client-side auth code, and the cookie is set by better-auth.
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getAuth } from "./auth";
+
+export type SignInState = { error: string | null; email: string };
+
+/** Only a path on this site: `next=https://evil.example` or `//evil.example` must not send people away. */
+function safeNext(next: unknown): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+const signInSchema = z.object({
+  email: z.string().trim().toLowerCase().min(1, "Enter your email").max(254, "That email is too long"),
+  password: z.string().min(1, "Enter your password").max(256, "That password is too long"),
+});
+
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  const email = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
+  if (!parsed.success) return { error: parsed.error.issues[0]!.message, email };
+  const auth = await getAuth();
+  try {
+    await auth.api.signInEmail({ body: parsed.data, headers: await headers() });
+  } catch {
+    // Same answer whether the email or the password was wrong: nobody learns who has an account.
+    return { error: "Wrong email or password", email };
+  }
+  redirect(safeNext(form.get("next")));
+}
+
+export async function signOutAction(): Promise<void> {
+  const auth = await getAuth();
+  await auth.api.signOut({ headers: await headers() }).catch(() => {});
+  redirect("/");
+}
