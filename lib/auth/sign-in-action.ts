@@ -1,5 +1,5 @@
 "use server";
-// Sign-in and sign-out as server actions: the form works without client-side auth code, and the cookie is set by better-auth.
+// Sign-in as a server action: the form works without client-side auth code, and the cookie is set by better-auth.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -29,10 +29,4 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     return { error: "Wrong email or password", email };
   }
   redirect(safeNext(form.get("next")));
-}
-
-export async function signOutAction(): Promise<void> {
-  const auth = await getAuth();
-  await auth.api.signOut({ headers: await headers() }).catch(() => {});
-  redirect("/");
 }
