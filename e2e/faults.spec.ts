@@ -1,6 +1,7 @@
 // Faults while agents work: PostgreSQL restarted mid-stream (nothing acknowledged is lost, nothing doubled) and an
 // agent process killed mid-job (the job is aborted and requeued after the silent timeout). Each runs against its
-// own app, started as e2e starts one, on a PostgreSQL this test stops and starts itself.
+// own app, started as e2e starts one, on a PostgreSQL this test stops and starts itself. Last, the app is killed in the
+// middle of an import: the import is all or nothing.
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -159,4 +160,63 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
   // The spans the killed agent had sent stay with the aborted run, to be read.
   const kept = await db.query("SELECT count(*)::int AS n FROM spans WHERE job_id = $1", [jobId]);
   expect(kept.rows[0].n).toBeGreaterThanOrEqual(3);
+});
+
+/** An operator's session cookie on the fault test's own app, signed in over HTTP as a script would. */
+async function operatorCookie(): Promise<string> {
+  const email = `faults-operator-${Date.now()}@e2e.test`;
+  const password = `pw-${Date.now()}-faults`;
+  const add = execFile("npm", ["run", "--silent", "user:add", "--", "--operator", "--password-stdin", email], { cwd: ROOT, env: { ...process.env, DATABASE_URL: postgres.url } });
+  add.stdin!.end(password);
+  await new Promise<void>((resolve, reject) => add.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user:add exited with ${code}`)))));
+  const res = await fetch(`${app.url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+}
+
+/** The app's processes: start.ts and the Next server it started. */
+async function appPids(): Promise<number[]> {
+  const { stdout } = await promisify(execFile)("pgrep", ["-P", String(app.pid)]).catch(() => ({ stdout: "" }));
+  return [app.pid, ...stdout.split("\n").filter(Boolean).map(Number)];
+}
+
+test("the app killed (SIGKILL) during POST /api/import: none of the run is stored, and the same upload then stores all of it", async () => {
+  test.setTimeout(600_000);
+  const cookie = await operatorCookie();
+  // ~30,000 spans stored in one transaction: a window wide enough to kill the app inside it.
+  const workflow = `app-kill-${Date.now()}`;
+  const { patchTriageRun } = await import("../lib/demo/patch-triage");
+  const run = patchTriageRun({
+    seed: 11, start: new Date("2026-11-02T00:00:00Z"), description: "app killed mid-import", subsystem: "ext4",
+    files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps: 15_000,
+  });
+  run.spans[0]!.Name = workflow;
+  for (const s of run.spans) delete s.InputTokens; // 15,000 growing contexts would pass the 32-bit token totals
+  const body = new FormData();
+  body.append("file", new Blob([JSON.stringify(run.spans)]), "big.json");
+  const upload = (url: string) => fetch(`${url}/api/import`, { method: "POST", headers: { cookie }, body });
+  const stored = async () =>
+    (await db.query("SELECT (SELECT count(*)::int FROM jobs WHERE workflow = $1) AS jobs, (SELECT count(*)::int FROM spans s JOIN jobs j ON j.id = s.job_id WHERE j.workflow = $1) AS spans", [workflow])).rows[0];
+
+  const pending = upload(app.url).then((r) => r.status, (e: Error) => e.message);
+  // Kill only once the app's backend is inside the transaction, writing span rows.
+  let backend: number | undefined;
+  await until("the import to write spans", async () => {
+    const { rows } = await db.query(
+      `SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND state = 'active' AND query LIKE '%INSERT INTO spans%'`,
+    );
+    backend = rows[0]?.pid;
+    return backend !== undefined;
+  }, 300_000);
+  for (const pid of await appPids()) process.kill(pid, "SIGKILL");
+  expect(await pending).not.toBe(200);
+  await until("PostgreSQL to roll the killed import back", async () => !(await db.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [backend])).rowCount, 60_000);
+  expect(await stored()).toEqual({ jobs: 0, spans: 0 });
+
+  // A fresh app on the same database takes the same upload whole.
+  app = await startApp({ env: { DATABASE_URL: postgres.url, AGENT_SILENT_TIMEOUT_SECONDS: String(SILENT_SECONDS) }, args: ["--no-agent", "--no-demo"] });
+  const again = await upload(app.url);
+  expect(again.status, await again.clone().text()).toBe(200);
+  expect(await stored()).toEqual({ jobs: 1, spans: run.spans.length });
+  console.log(`App killed mid-import: 0 of ${run.spans.length} spans stored; the same upload afterwards stored all ${run.spans.length}`);
 });

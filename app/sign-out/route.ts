@@ -1,9 +1,9 @@
 // POST /sign-out: ends the session and goes back to the runs; a plain HTML form posts here, so signing out needs no script.
 import { getAuth } from "@/lib/auth/auth";
+import { crossSiteWrite } from "@/lib/auth/session";
 
 export async function POST(request: Request) {
-  const origin = request.headers.get("origin");
-  if (origin && new URL(origin).host !== request.headers.get("host")) {
+  if (crossSiteWrite(request)) {
     return Response.json({ error: "forbidden: a sign-out from another site" }, { status: 403 });
   }
   const auth = await getAuth();

@@ -42,11 +42,15 @@ function denied(status: 401 | 403, error: string): { ok: false; response: NextRe
   return { ok: false, response: NextResponse.json({ error }, { status }) };
 }
 
-// Session cookies are SameSite=Lax already; this also turns away a cross-site write that carries one.
-function crossSiteWrite(request: Request): boolean {
+/**
+ * Session cookies are SameSite=Lax already; this also turns away a cross-site write that carries one. "null" says
+ * nothing: with Referrer-Policy no-referrer the browser sends it for our own HTML form posts (a cross-site page's
+ * post carries no Lax cookie, so it is anonymous anyway).
+ */
+export function crossSiteWrite(request: Request): boolean {
   if (request.method === "GET" || request.method === "HEAD") return false;
   const origin = request.headers.get("origin");
-  if (!origin) return false;
+  if (!origin || origin === "null") return false;
   try {
     return new URL(origin).host !== request.headers.get("host");
   } catch {
