@@ -169,7 +169,8 @@ async function operatorCookie(): Promise<string> {
   const add = execFile("npm", ["run", "--silent", "user:add", "--", "--operator", "--password-stdin", email], { cwd: ROOT, env: { ...process.env, DATABASE_URL: postgres.url } });
   add.stdin!.end(password);
   await new Promise<void>((resolve, reject) => add.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user:add exited with ${code}`)))));
-  const res = await fetch(`${app.url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  // better-auth wants the Origin of a cookie-setting POST, as a browser sends it.
+  const res = await fetch(`${app.url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: JSON.stringify({ email, password }) });
   expect(res.status, await res.clone().text()).toBe(200);
   return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 }

@@ -11,6 +11,11 @@ function createAuth(prisma: Db, secret: string) {
     appName: "Trajectory viewer",
     secret,
     baseURL: process.env.BETTER_AUTH_URL,
+    // Without a configured URL, the app's own origin (as the request reached it) is the one it trusts.
+    trustedOrigins: (request) => {
+      const host = request?.headers.get("host");
+      return host ? [`http://${host}`, `https://${host}`] : [];
+    },
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     // Admins add people (npm run user:add, /admin); nobody signs themselves up.
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10, maxPasswordLength: 256 },
