@@ -18,6 +18,7 @@ import { Ledger } from "../lib/load/ledger";
 import { queueJobs } from "../lib/load/queue";
 import { LoadStats } from "../lib/load/stats";
 import { StandInModel } from "./stand-in-model";
+import { addUser } from "./users";
 
 test.describe.configure({ mode: "serial" });
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -164,11 +165,7 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
 
 /** An operator's session cookie on the fault test's own app, signed in over HTTP as a script would. */
 async function operatorCookie(): Promise<string> {
-  const email = `faults-operator-${Date.now()}@e2e.test`;
-  const password = `pw-${Date.now()}-faults`;
-  const add = execFile("npm", ["run", "--silent", "user:add", "--", "--operator", "--password-stdin", email], { cwd: ROOT, env: { ...process.env, DATABASE_URL: postgres.url } });
-  add.stdin!.end(password);
-  await new Promise<void>((resolve, reject) => add.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user:add exited with ${code}`)))));
+  const { email, password } = await addUser("operator", "faults-operator", postgres.url);
   // better-auth wants the Origin of a cookie-setting POST, as a browser sends it.
   const res = await fetch(`${app.url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: JSON.stringify({ email, password }) });
   expect(res.status, await res.clone().text()).toBe(200);

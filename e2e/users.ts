@@ -15,12 +15,13 @@ export interface TestUser {
 /** Where the setup project keeps the operator's session; every test starts signed in with it unless it says otherwise. */
 export const OPERATOR_STATE = ".e2e-auth/operator.json";
 
-export async function addUser(role: TestRole, label = role): Promise<TestUser> {
+/** `databaseUrl` defaults to the e2e server's database; fault tests run apps of their own. */
+export async function addUser(role: TestRole, label: string = role, database = databaseUrl()): Promise<TestUser> {
   const email = `${label}-${randomUUID().slice(0, 8)}@e2e.test`;
   const password = `pw-${randomUUID()}`;
   const flags = role === "viewer" ? [] : [`--${role}`];
   const child = execFile("npm", ["run", "--silent", "user:add", "--", ...flags, "--password-stdin", email], {
-    env: { ...process.env, DATABASE_URL: databaseUrl() },
+    env: { ...process.env, DATABASE_URL: database },
   });
   child.stdin!.end(password);
   await new Promise<void>((resolve, reject) =>
