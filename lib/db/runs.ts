@@ -3,6 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { rowToSpan } from "@/lib/db/span-rows";
 import { isJobId } from "@/lib/db/job-id";
+import { isLive } from "@/lib/jobs/live";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
@@ -105,9 +106,38 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
  */
 export async function getOutlineJson(db: Db, id: string): Promise<string | null> {
   if (!isJobId(id)) return null;
-  const job = await db.job.findUnique({ where: { id }, select: { id: true } });
+  const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
   if (!job) return null;
-  return queryOutlineJson(db, id);
+  // A finished run no longer changes: its outline is kept for the next reader (the first one pays for the query).
+  const key = isLive(job.status) ? null : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
+  const cached = outlineCache.get(id);
+  if (key && cached?.key === key) {
+    outlineCache.delete(id); // most recently used last
+    outlineCache.set(id, cached);
+    return cached.json;
+  }
+  const json = await queryOutlineJson(db, id);
+  if (key) remember(id, key, json);
+  return json;
+}
+
+/** Outlines of finished runs, least recently used first; bounded by their total length (UTF-16 units ≈ bytes here). */
+const outlineCache = new Map<string, { key: string; json: string }>();
+const OUTLINE_CACHE_CHARS = 64 * 1024 * 1024;
+let outlineCacheChars = 0;
+
+function remember(id: string, key: string, json: string): void {
+  const old = outlineCache.get(id);
+  if (old) outlineCacheChars -= old.json.length;
+  outlineCache.delete(id);
+  if (json.length > OUTLINE_CACHE_CHARS / 4) return;
+  outlineCache.set(id, { key, json });
+  outlineCacheChars += json.length;
+  for (const [oldest, entry] of outlineCache) {
+    if (outlineCacheChars <= OUTLINE_CACHE_CHARS) break;
+    outlineCache.delete(oldest);
+    outlineCacheChars -= entry.json.length;
+  }
 }
 
 async function queryOutlineJson(db: Db, id: string): Promise<string> {
