@@ -110,6 +110,13 @@ async function timed<T>(step: () => Promise<T>): Promise<number> {
 
 async function measure(browser: Browser, url: string, viewer: boolean, lastSeq: number): Promise<Figures> {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  if (process.env.BENCH_DETAIL) {
+    await ctx.addInitScript(() => {
+      const w = window as unknown as { __longTasks: PerformanceEntry[] };
+      w.__longTasks = [];
+      new PerformanceObserver((l) => w.__longTasks.push(...l.getEntries())).observe({ type: "longtask", buffered: true });
+    });
+  }
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send("Network.enable");
@@ -135,6 +142,24 @@ async function measure(browser: Browser, url: string, viewer: boolean, lastSeq: 
       .locator('[data-testid="trajectory"][data-outline="whole"]')
       .waitFor({ timeout: STEP_TIMEOUT })
       .then(() => Date.now() - start, () => Infinity);
+  }
+  // BENCH_DETAIL=1: where the viewer's time went (navigation and resource timings, ms from navigation start).
+  if (viewer && process.env.BENCH_DETAIL) {
+    const detail = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+      const outline = res.find((r) => r.name.includes("/outline"));
+      const scripts = res.filter((r) => r.initiatorType === "script" || r.name.endsWith(".js"));
+      const longTasks = ((window as unknown as { __longTasks?: PerformanceEntry[] }).__longTasks ?? []).map((t) => `${Math.round(t.startTime)}+${Math.round(t.duration)}`);
+      const ms = (n: number | undefined) => (n == null ? null : Math.round(n));
+      return {
+        htmlFirstByte: ms(nav.responseStart), htmlEnd: ms(nav.responseEnd), domInteractive: ms(nav.domInteractive), dcl: ms(nav.domContentLoadedEventEnd),
+        scriptsEnd: ms(Math.max(0, ...scripts.map((r) => r.responseEnd))), scriptBytes: scripts.reduce((n, r) => n + r.decodedBodySize, 0),
+        outlineStart: ms(outline?.startTime), outlineFirstByte: ms(outline?.responseStart), outlineEnd: ms(outline?.responseEnd), outlineBytes: outline?.decodedBodySize,
+        longTasks,
+      };
+    });
+    console.log(`  viewer ${lastSeq + 1} spans: ${JSON.stringify(detail)}`);
   }
   // BENCH_SCREENSHOT=<folder>: how the viewer looks once usable and once whole, to look at (not measured).
   if (viewer && process.env.BENCH_SCREENSHOT) await page.screenshot({ path: path.join(process.env.BENCH_SCREENSHOT, `viewer-${lastSeq + 1}.png`) });
@@ -257,6 +282,11 @@ try {
     console.log(`measuring ${s.label} (1-minute load ${load})…`);
     table.push(`${s.label}: measured at a 1-minute load average of ${load}`);
     const ours = await measure(browser, `${base}/jobs/${s.id}`, true, s.last);
+    // BENCH_VIEWER_ONLY=1 skips the original-style page (minutes at 100,000 spans) when only the viewer's breakdown is wanted.
+    if (process.env.BENCH_VIEWER_ONLY) {
+      table.push([pad(s.label, 15), pad("viewer", 16), pad(ours.bytes == null ? "n/a" : formatBytes(ours.bytes), 11), pad(secs(ours.usableMs), 13), pad(secs(ours.wholeMs), 12), pad(secs(ours.expandMs), 12), secs(ours.jumpMs)].join(""));
+      continue;
+    }
     const orig = await measure(browser, `http://127.0.0.1:${STATIC_PORT}/${s.id}.html`, false, s.last);
     const bytes = (b: number | null) => (b == null ? "n/a (timed out)" : formatBytes(b));
     const row = (page: string, f: Figures) => [pad(s.label, 15), pad(page, 16), pad(bytes(f.bytes), 11), pad(secs(f.usableMs), 13), pad(secs(f.wholeMs), 12), pad(secs(f.expandMs), 12), secs(f.jumpMs)].join("");
