@@ -1,8 +1,10 @@
 "use client";
 // The lower half of the run page: the trajectory (tree, timeline, span details) and the cost-and-time tab,
-// both drawn from one outline fetched after the page shows (no payloads: they load per span, when opened).
-import { lazy, Suspense, useState } from "react";
+// both drawn from one outline fetched after the page shows (no payloads: they load per span, when opened). Until it
+// arrives the tree shows the outline's head, the first spans the server rendered with the page.
+import { lazy, Suspense, useMemo, useState } from "react";
 import { useOutline } from "@/components/run/use-outline";
+import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
 import { TrajectoryPanel } from "@/components/run/TrajectoryPanel";
 import { formatCount } from "@/lib/format";
 
@@ -11,9 +13,12 @@ const CostAndTime = lazy(() => import("@/components/run/CostAndTime").then((m) =
 
 type Tab = "trajectory" | "cost";
 
-/** `version` changes whenever a live run's spans change, which reloads the outline. */
-export function RunExplorer({ jobId, spanCount, minutePrecision, version }: { jobId: string; spanCount: number; minutePrecision: boolean; version: string }) {
+/** `version` changes whenever a live run's spans change, which reloads the outline; `head` is the run's first spans. */
+export function RunExplorer(props: { jobId: string; spanCount: number; minutePrecision: boolean; version: string; head: OutlineJson | null }) {
+  const { jobId, spanCount, minutePrecision, version } = props;
   const { outline, error } = useOutline(jobId, version);
+  const head = useMemo(() => (props.head && props.head.seq.length > 0 ? decodeOutline(props.head) : null), [props.head]);
+  const tree = outline ?? head;
   const [tab, setTab] = useState<Tab>("trajectory");
   const tabClass = (t: Tab) =>
     `-mb-px border-b-2 px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-500 ${
@@ -30,12 +35,13 @@ export function RunExplorer({ jobId, spanCount, minutePrecision, version }: { jo
         </button>
       </div>
       {error && <p className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">Could not load the trajectory: {error}</p>}
-      {!outline && !error && (
+      {!tree && !error && (
         <div className="h-40 animate-pulse rounded border border-slate-200 bg-white p-4 text-sm text-slate-400" data-testid="outline-loading">
           Loading the trajectory…
         </div>
       )}
-      {outline && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={outline} minutePrecision={minutePrecision} />}
+      {tree && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={tree} whole={outline !== null} spanCount={spanCount} minutePrecision={minutePrecision} />}
+      {!outline && !error && tab === "cost" && <p className="p-4 text-sm text-slate-400">Loading…</p>}
       {outline && tab === "cost" && (
         <Suspense fallback={<p className="p-4 text-sm text-slate-400">Loading…</p>}>
           <CostAndTime o={outline} minutePrecision={minutePrecision} />

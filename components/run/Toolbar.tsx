@@ -1,5 +1,6 @@
 "use client";
 // Above the tree: search, type filter, errors only, Expand all / Collapse all, the timeline switch.
+import { useMemo } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
 import type { FilterResult, SpanFilter } from "@/components/run/use-span-filter";
 import { formatCount } from "@/lib/format";
@@ -21,8 +22,12 @@ interface Props {
 const button = "rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500";
 
 export function Toolbar(p: Props) {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < p.o.count; i++) counts.set(p.o.type[i]!, (counts.get(p.o.type[i]!) ?? 0) + 1);
+  // Counted once per outline, not on every keystroke in the search box (100,000 spans).
+  const counts = useMemo(() => {
+    const c = new Map<number, number>();
+    for (let i = 0; i < p.o.count; i++) c.set(p.o.type[i]!, (c.get(p.o.type[i]!) ?? 0) + 1);
+    return c;
+  }, [p.o]);
   const active = p.filter.query || p.filter.type || p.filter.errorsOnly;
   return (
     <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2">

@@ -4,6 +4,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ancestorsOf, indexOfSeq, toolCallIndices, visibleRows, type Outline } from "@/lib/trajectory/outline";
 import { TreeView } from "@/components/run/TreeView";
+import { formatCount } from "@/lib/format";
 import { Toolbar } from "@/components/run/Toolbar";
 import { NO_FILTER, useFilterResult, type SpanFilter } from "@/components/run/use-span-filter";
 import { handleTreeKey, usePageKeys, type TreeKeyActions } from "@/components/run/use-tree-keys";
@@ -16,9 +17,10 @@ const SpanDetails = lazy(() => loadSpanDetails().then((m) => ({ default: m.SpanD
 /** Runs this small open fully on arrival, as trace viewers do; bigger ones open the flow, its steps and the agents. */
 const OPEN_ALL_UP_TO = 5_000;
 
-function initialExpanded(o: Outline): Uint8Array {
+/** `spanCount` is the whole run's, so the head of a big run opens as the whole of it will. */
+function initialExpanded(o: Outline, spanCount: number): Uint8Array {
   const open = new Uint8Array(o.count);
-  if (o.count <= OPEN_ALL_UP_TO) return open.fill(1);
+  if (Math.max(o.count, spanCount) <= OPEN_ALL_UP_TO) return open.fill(1);
   const agent = o.types.indexOf("agent");
   for (let i = 0; i < o.count; i++) if (o.depth[i]! < 2 || o.type[i] === agent) open[i] = 1;
   return open;
@@ -29,14 +31,21 @@ function seqFromHash(): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; o: Outline; minutePrecision: boolean }) {
-  // A live run's outline grows: new spans get the initial state, the spans already shown keep what the reader chose.
+/**
+ * `o` is the whole outline when `whole`, else its head (the first spans in seq order): indices of the head are the
+ * same in the whole, so selection and what the reader opened or closed carry over when the whole arrives.
+ */
+export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision }: { jobId: string; o: Outline; whole: boolean; spanCount: number; minutePrecision: boolean }) {
+  // A live run's outline grows (and the head grows into the whole): new spans get the initial state, the spans
+  // already shown keep what the reader chose.
   const previous = useRef<Uint8Array | null>(null);
   const expanded = useMemo(() => {
-    const next = initialExpanded(o);
+    const next = initialExpanded(o, spanCount);
     if (previous.current) next.set(previous.current.subarray(0, Math.min(previous.current.length, next.length)));
     previous.current = next;
     return next;
+    // spanCount is read once per outline: a live run's count changes with the outline it comes with.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [o]);
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
@@ -47,6 +56,8 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
   const [scrollTo, setScrollTo] = useState({ position: -1, nonce: 0 });
   const [scrollTick, setScrollTick] = useState(0);
   const pendingScroll = useRef(-1);
+  /** the permalink last opened or written, so each is opened once */
+  const openedHash = useRef("");
   const treeRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
@@ -75,6 +86,7 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
       pendingScroll.current = index;
       setScrollTick((t) => t + 1);
       history.replaceState(null, "", `#span-${o.seq[index]}`);
+      openedHash.current = window.location.hash;
     },
     [o, expanded],
   );
@@ -88,13 +100,16 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
     setScrollTo((s) => ({ position, nonce: s.nonce + 1 }));
   }, [scrollTick, rows]);
 
-  // Permalinks: on arrival and when the hash changes (a pasted link, the browser's back button).
+  // Permalinks: on arrival and when the hash changes (a pasted link, the browser's back button, a row clicked
+  // before hydration). Each hash opens once: a span beyond the head opens when the whole outline arrives, and a
+  // reloaded outline does not pull the reader back to a span already opened.
   useEffect(() => {
     const open = () => {
       const seq = seqFromHash();
-      if (seq == null) return;
+      if (seq == null || openedHash.current === window.location.hash) return;
       const index = indexOfSeq(o, seq);
       if (index < 0) return;
+      openedHash.current = window.location.hash;
       setFilter(NO_FILTER);
       setTarget(index);
       select(index, { reveal: true });
@@ -141,7 +156,12 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
   };
 
   return (
-    <section ref={sectionRef} className="flex h-[calc(100vh-2rem)] min-h-[480px] flex-col rounded border border-slate-200 bg-white" data-testid="trajectory">
+    <section
+      ref={sectionRef}
+      className="flex h-[calc(100vh-2rem)] min-h-[480px] flex-col rounded border border-slate-200 bg-white"
+      data-testid="trajectory"
+      data-outline={whole ? "whole" : "head"}
+    >
       <Toolbar
         o={o}
         filter={filter}
@@ -178,6 +198,11 @@ export function TrajectoryPanel({ jobId, o, minutePrecision }: { jobId: string; 
               }}
               treeRef={treeRef}
             />
+          )}
+          {!whole && (
+            <p className="border-t border-slate-200 px-3 py-1 text-xs text-slate-400" data-testid="outline-rest">
+              Showing the first {o.count} of {formatCount(spanCount)} spans; loading the rest…
+            </p>
           )}
         </div>
         <div className="min-h-0 overflow-auto p-4" data-testid="details">

@@ -44,6 +44,7 @@ function Bar({ o, index, minutePrecision, onHover, onSelect }: { o: Outline; ind
         onMouseMove={(e) => onHover(index, e)}
         onMouseLeave={() => onHover(index, null)}
         onClick={(e) => {
+          e.preventDefault();
           e.stopPropagation();
           onSelect(index);
         }}
@@ -63,7 +64,12 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
   const parent = hasChildren(o, index);
   const seq = o.seq[index]!;
   return (
-    <div
+    // A link to the span's permalink, so a click before the scripts have hydrated the page is not lost: it sets the
+    // hash, which the explorer opens on arrival. Once hydrated, the click selects without a history entry.
+    <a
+      href={`#span-${seq}`}
+      tabIndex={-1}
+      draggable={false}
       role="treeitem"
       id={`row-span-${seq}`}
       aria-level={depth + 1}
@@ -76,25 +82,31 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         p.selected ? "bg-sky-100 group-focus-visible:outline-2 group-focus-visible:-outline-offset-2 group-focus-visible:outline-sky-600" : p.match ? "bg-amber-50 hover:bg-amber-100" : "hover:bg-slate-100"
       } ${p.target ? "shadow-[inset_3px_0_0_#f59e0b]" : ""}`}
       style={{ top: p.top, height: ROW_HEIGHT }}
-      onClick={() => p.onSelect(index)}
+      onClick={(e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab or window keeps the link
+        e.preventDefault();
+        p.onSelect(index);
+      }}
     >
       <span className="flex h-full shrink-0" aria-hidden>
         {Array.from({ length: depth }, (_, d) => (
           <span key={d} className="h-full border-l border-slate-200" style={{ width: INDENT, marginLeft: d === 0 ? 10 : 0 }} />
         ))}
       </span>
-      <button
-        type="button"
+      {/* Not a <button>: no interactive element may sit inside the row's link. */}
+      <span
+        role="button"
         tabIndex={-1}
         aria-label={parent ? (p.expanded ? "Collapse" : "Expand") : undefined}
         className={`flex h-5 w-4 shrink-0 items-center justify-center text-slate-500 ${parent ? "hover:text-slate-900" : "invisible"}`}
         onClick={(e) => {
+          e.preventDefault();
           e.stopPropagation();
           if (parent) p.onToggle(index);
         }}
       >
         <span className={`inline-block text-[10px] transition-transform ${p.expanded ? "rotate-90" : ""}`}>▶</span>
-      </button>
+      </span>
       <SpanIcon type={type} />
       <span className="min-w-[4rem] max-w-[18rem] shrink-0 truncate font-medium">{o.names[o.name[index]!]}</span>
       {model && <span className="hidden min-w-0 shrink truncate font-mono text-xs text-slate-500 xl:inline">{model}</span>}
@@ -118,6 +130,6 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         <span className="w-14 text-right">{Number.isNaN(dur) ? "" : formatDurationAt(dur, p.minutePrecision)}</span>
       </span>
       {p.timeline && <Bar o={o} index={index} minutePrecision={p.minutePrecision} onHover={p.onHoverBar} onSelect={p.onSelect} />}
-    </div>
+    </a>
   );
 });

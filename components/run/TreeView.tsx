@@ -1,7 +1,7 @@
 "use client";
 // The trajectory tree, virtualized: only the rows on screen exist in the page, so 100,000 spans scroll like 100.
 import { useEffect, useRef, useState } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { useFixedRows } from "@/components/run/use-fixed-rows";
 import type { Outline } from "@/lib/trajectory/outline";
 import { formatDuration, formatDurationAt, formatTime } from "@/lib/format";
 import { ROW_HEIGHT, TIMELINE_WIDTH, TreeRow } from "@/components/run/TreeRow";
@@ -41,21 +41,15 @@ const AXIS_HEIGHT = 20;
 
 export function TreeView(p: Props) {
   const { o, rows } = p;
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => p.treeRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    paddingStart: p.timeline ? AXIS_HEIGHT : 0,
-    scrollPaddingStart: p.timeline ? AXIS_HEIGHT : 0,
-  });
+  const virtual = useFixedRows({ count: rows.length, rowHeight: ROW_HEIGHT, paddingStart: p.timeline ? AXIS_HEIGHT : 0, overscan: 12, scroller: p.treeRef });
+  const { scrollToPosition } = virtual;
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const lastNonce = useRef(-1);
 
   useEffect(() => {
     if (p.scrollTo.nonce === lastNonce.current || p.scrollTo.position < 0) return;
     lastNonce.current = p.scrollTo.nonce;
-    virtualizer.scrollToIndex(p.scrollTo.position, { align: "auto" });
+    scrollToPosition(p.scrollTo.position);
     // The tree may itself be partly off screen: bring the row into the window too.
     const seq = o.seq[rows[p.scrollTo.position] ?? -1];
     let tries = 0;
@@ -65,7 +59,7 @@ export function TreeView(p: Props) {
       else if (tries++ < 10) requestAnimationFrame(reveal);
     };
     requestAnimationFrame(reveal);
-  }, [p.scrollTo, virtualizer, o, rows]);
+  }, [p.scrollTo, scrollToPosition, o, rows]);
 
   const onHoverBar = (index: number, e: React.MouseEvent | null) => setHover(e ? { index, x: e.clientX, y: e.clientY } : null);
   const hovered = hover?.index ?? -1;
@@ -83,7 +77,7 @@ export function TreeView(p: Props) {
         data-trajectory
         data-testid="tree"
       >
-        <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="relative w-full" style={{ height: virtual.totalSize }}>
           {p.timeline && (
             // Inside the scroller, so the axis lines up with the bars whatever the scrollbar takes.
             <div className="sticky top-0 z-10 flex items-center justify-end border-b border-slate-200 bg-slate-50 pr-2" style={{ height: AXIS_HEIGHT }}>
@@ -91,8 +85,9 @@ export function TreeView(p: Props) {
               <Axis o={o} minutePrecision={p.minutePrecision} />
             </div>
           )}
-          {virtualizer.getVirtualItems().map((item) => {
-            const index = rows[item.index]!;
+          {Array.from({ length: virtual.last - virtual.first }, (_, k) => {
+            const position = virtual.first + k;
+            const index = rows[position]!;
             return (
               <TreeRow
                 key={index}
@@ -105,7 +100,7 @@ export function TreeView(p: Props) {
                 toolCalls={p.toolCalls.get(index)}
                 timeline={p.timeline}
                 minutePrecision={p.minutePrecision}
-                top={item.start}
+                top={virtual.offsetOf(position)}
                 onSelect={p.onSelect}
                 onToggle={p.onToggle}
                 onHoverBar={onHoverBar}

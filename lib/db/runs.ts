@@ -4,7 +4,8 @@ import type { Db } from "@/lib/db/client";
 import { rowToSpan } from "@/lib/db/span-rows";
 import { isJobId } from "@/lib/db/job-id";
 import { MAX_URL_SEQ } from "@/lib/limits";
-import { encodeOutline, type OutlineRow } from "@/lib/trajectory/outline";
+import { isLive } from "@/lib/jobs/live";
+import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
 export async function getRun(db: Db, id: string) {
@@ -106,8 +107,41 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
  */
 export async function getOutlineJson(db: Db, id: string): Promise<string | null> {
   if (!isJobId(id)) return null;
-  const job = await db.job.findUnique({ where: { id }, select: { id: true } });
+  const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
   if (!job) return null;
+  // A finished run no longer changes: its outline is kept for the next reader (the first one pays for the query).
+  const key = isLive(job.status) ? null : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
+  const cached = outlineCache.get(id);
+  if (key && cached?.key === key) {
+    outlineCache.delete(id); // most recently used last
+    outlineCache.set(id, cached);
+    return cached.json;
+  }
+  const json = await queryOutlineJson(db, id);
+  if (key) remember(id, key, json);
+  return json;
+}
+
+/** Outlines of finished runs, least recently used first; bounded by their total length (UTF-16 units ≈ bytes here). */
+const outlineCache = new Map<string, { key: string; json: string }>();
+const OUTLINE_CACHE_CHARS = 64 * 1024 * 1024;
+let outlineCacheChars = 0;
+
+function remember(id: string, key: string, json: string): void {
+  const old = outlineCache.get(id);
+  if (old) outlineCacheChars -= old.json.length;
+  outlineCache.delete(id);
+  if (json.length > OUTLINE_CACHE_CHARS / 4) return;
+  outlineCache.set(id, { key, json });
+  outlineCacheChars += json.length;
+  for (const [oldest, entry] of outlineCache) {
+    if (outlineCacheChars <= OUTLINE_CACHE_CHARS) break;
+    outlineCache.delete(oldest);
+    outlineCacheChars -= entry.json.length;
+  }
+}
+
+async function queryOutlineJson(db: Db, id: string): Promise<string> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
@@ -151,6 +185,34 @@ export async function getOutlineJson(db: Db, id: string): Promise<string | null>
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
     HAVING count(*) > 0`;
   return result?.outline ?? JSON.stringify(encodeOutline([]));
+}
+
+/**
+ * The first `limit` spans (in seq order, which is tree order) in the outline's wire form, with the whole run's time
+ * span so their bars keep the run's scale: enough for the first screen of the tree, rendered with the page's HTML.
+ * Reads `limit` rows by the primary key and one aggregate over the run's start and finish times.
+ */
+export async function getOutlineHead(db: Db, id: string, limit: number): Promise<OutlineJson> {
+  if (!isJobId(id)) return encodeOutline([]);
+  const [rows, [bounds]] = await Promise.all([
+    db.$queryRaw<{ seq: number; nesting: number; type: string; name: string; model: string | null; start: number; finish: number | null; error: string | null; tin: number | null; tout: number | null; tth: number | null; size: number }[]>`
+      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
+        round(extract(epoch FROM started_at) * 1000)::float8 AS start, round(extract(epoch FROM finished_at) * 1000)::float8 AS finish,
+        input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
+        (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+          + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0))::float8 AS size
+      FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${limit}`,
+    db.$queryRaw<{ t0: number | null; t1: number | null }[]>`
+      SELECT round(extract(epoch FROM min(started_at)) * 1000)::float8 AS t0,
+        round(extract(epoch FROM max(coalesce(finished_at, started_at))) * 1000)::float8 AS t1
+      FROM spans WHERE job_id = ${id}::uuid`,
+  ]);
+  const head: OutlineRow[] = rows.map((r) => ({
+    seq: r.seq, nesting: r.nesting, type: r.type, name: r.name, model: r.model, startMs: r.start, finishMs: r.finish, error: r.error,
+    inputTokens: r.tin, outputTokens: r.tout, thoughtsTokens: r.tth, size: r.size,
+  }));
+  return encodeOutline(head, bounds?.t0 != null && bounds.t1 != null ? { t0: bounds.t0, t1: bounds.t1 } : undefined);
 }
 
 /** One span with every field, in the wire shape (formats doc §1). */

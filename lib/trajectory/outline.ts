@@ -25,6 +25,8 @@ export interface OutlineRow {
 export interface OutlineJson {
   v: 1;
   t0: number;
+  /** the whole run's latest finish, when this is only its head (its first spans): the bars then keep the run's scale */
+  t1?: number;
   seq: number[];
   nesting: number[];
   types: string[];
@@ -73,13 +75,14 @@ function dictionary() {
   };
 }
 
-export function encodeOutline(input: readonly OutlineRow[]): OutlineJson {
+/** `run` gives the whole run's time span when `input` is only its first spans (see OutlineJson.t1). */
+export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; t1: number }): OutlineJson {
   const rows = normalizeRows(input);
   const types = dictionary();
   const names = dictionary();
   const models = dictionary();
   models.code("");
-  const t0 = rows.reduce((m, r) => Math.min(m, r.startMs), rows.length ? Infinity : 0);
+  const t0 = rows.reduce((m, r) => Math.min(m, r.startMs), rows.length ? (run?.t0 ?? Infinity) : 0);
   const out: OutlineJson = {
     v: 1, t0, seq: [], nesting: [], types: types.values, type: [], names: names.values, name: [], models: models.values, model: [],
     start: [], dur: [], tokIn: [], tokOut: [], tokThoughts: [], size: [], errors: [],
@@ -102,6 +105,7 @@ export function encodeOutline(input: readonly OutlineRow[]): OutlineJson {
     out.size.push(r.size);
     if (r.error != null) out.errors.push([i, r.error]);
   });
+  if (run) out.t1 = run.t1;
   return out;
 }
 
@@ -143,7 +147,7 @@ export function decodeOutline(j: OutlineJson): Outline {
     name: Int32Array.from(j.name), names: j.names, model: Int32Array.from(j.model), models: j.models,
     start: new Float64Array(n), dur: new Float64Array(n), tokIn: Float64Array.from(j.tokIn), tokOut: Float64Array.from(j.tokOut),
     tokThoughts: Float64Array.from(j.tokThoughts), size: Float64Array.from(j.size), errors: new Map(j.errors),
-    parent: new Int32Array(n), depth: new Int32Array(n), end: new Int32Array(n), t0: j.t0, t1: j.t0,
+    parent: new Int32Array(n), depth: new Int32Array(n), end: new Int32Array(n), t0: j.t0, t1: j.t1 ?? j.t0,
   };
   let seq = 0;
   let start = j.t0;

@@ -1,7 +1,7 @@
 // The run page's queries on a real PostgreSQL: outline without payloads, one span, search in payloads.
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { getOutlineJson, getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/db/runs";
+import { getOutlineHead, getOutlineJson, getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/db/runs";
 import { saveImportedRun } from "@/lib/db/save-run";
 import { decodeOutline, encodeOutline } from "@/lib/trajectory/outline";
 import type { ImportedRun } from "@/lib/trajectory/span";
@@ -59,6 +59,18 @@ describe("run queries", async () => {
     expect([fromDb.t0, fromDb.t1]).toEqual([fromApp.t0, fromApp.t1]);
     expect(fromDb.models[0]).toBe("");
     expect(await getOutlineJson(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+
+  it("reads the outline's head: the first spans as the whole outline has them, on the whole run's time scale", async () => {
+    const whole = decodeOutline(JSON.parse((await getOutlineJson(db(), saved.id))!));
+    const head = decodeOutline(await getOutlineHead(db(), saved.id, 3));
+    expect([...head.seq]).toEqual([0, 1, 2]);
+    expect([head.t0, head.t1]).toEqual([whole.t0, whole.t1]);
+    for (let i = 0; i < 3; i++) {
+      expect([head.start[i], head.dur[i], head.parent[i], head.size[i], head.tokIn[i]]).toEqual([whole.start[i], whole.dur[i], whole.parent[i], whole.size[i], whole.tokIn[i]]);
+      expect([head.types[head.type[i]!], head.names[head.name[i]!], head.models[head.model[i]!]]).toEqual([whole.types[whole.type[i]!], whole.names[whole.name[i]!], whole.models[whole.model[i]!]]);
+    }
+    expect((await getOutlineHead(db(), "00000000-0000-4000-8000-000000000000", 3)).seq).toEqual([]);
   });
 
   it("reads one span in the wire shape", async () => {

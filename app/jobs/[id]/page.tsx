@@ -1,15 +1,18 @@
-// One run: header and verdict from the job's own totals (no span scan), then the trajectory explorer,
-// which loads the outline itself and each span's payload only when it is opened.
+// One run: header and verdict from the job's own totals (no span scan), then the trajectory explorer, whose first
+// screen of rows comes with the HTML; it loads the whole outline itself and each span's payload only when opened.
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { getRunHeader } from "@/lib/db/runs";
+import { getOutlineHead, getRunHeader } from "@/lib/db/runs";
 import { isLive, liveState } from "@/lib/jobs/live";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
 import { RunExplorer } from "@/components/run/RunExplorer";
 import { requireReader } from "@/lib/auth/session";
+
+/** Spans rendered with the HTML: a screenful of rows and then some, so the tree can be clicked as soon as it hydrates. */
+const HEAD_SPANS = 80;
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
@@ -20,6 +23,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   // A pending or running run follows its agent: the header listens for changes, the outline reloads on each.
   const live = isLive(run.status) ? await liveState(db(), run.id) : null;
   const version = live ? `${live.status}/${live.spans}/${live.finishedSpans}` : run.status;
+  const head = await getOutlineHead(db(), run.id, HEAD_SPANS);
   return (
     <div className="space-y-4">
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration
@@ -30,7 +34,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <VerdictCard workflow={run.workflow} status={run.status} results={run.results} error={run.error} />
         <RunInputs args={run.args} />
       </div>
-      <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} />
+      <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} head={head} />
     </div>
   );
 }
