@@ -2,12 +2,7 @@
 // "Rerun triage" / "Rerun": queues a new job with the same inputs (POST /api/jobs/<id>/rerun) and opens it.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-
-/** The reason in a JSON error answer, or the status line. */
-export async function failureReason(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
-  return typeof body?.error === "string" ? body.error : `${response.status} ${response.statusText}`;
-}
+import { failureReason } from "@/lib/api-error";
 
 export function RerunButton({ jobId, workflow, status, allowed }: { jobId: string; workflow: string; status: string; allowed: boolean }) {
   const router = useRouter();
