@@ -182,3 +182,36 @@ test("sign-in says when the email or password is wrong, and never redirects off 
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await context.close();
 });
+
+test("sign-in attempts are capped per account, over the HTTP endpoint and the form alike; signing in clears the count", async ({ browser, playwright }) => {
+  const capped = await addUser("viewer", "capped");
+  const other = await addUser("viewer", "uncapped");
+  const http = await playwright.request.newContext({ baseURL: BASE, extraHTTPHeaders: { Origin: BASE } });
+  const attempt = async (user: TestUser, password: string) =>
+    (await http.post("/api/auth/sign-in/email", { data: { email: user.email, password } })).status();
+
+  // A person who mistyped nine times and then got it right starts afresh.
+  for (let i = 0; i < 9; i++) expect(await attempt(other, "not the password")).toBe(401);
+  expect(await attempt(other, other.password)).toBe(200);
+  for (let i = 0; i < 9; i++) expect(await attempt(other, "not the password")).toBe(401);
+  expect(await attempt(other, other.password)).toBe(200);
+
+  // Ten attempts spend the account's count: the eleventh is refused even with the right password.
+  for (let i = 0; i < 10; i++) expect(await attempt(capped, `guess ${i}`)).toBe(401);
+  const refused = await http.post("/api/auth/sign-in/email", { data: { email: capped.email, password: capped.password } });
+  expect(refused.status()).toBe(429);
+  expect(await refused.text()).toContain("Too many sign-in attempts for this account; try again in 15 minutes");
+  const { context, page } = await contextAs(browser, null);
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(capped.email.toUpperCase());
+  await page.getByLabel("Password").fill(capped.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Too many" })).toHaveText("Too many sign-in attempts for this account; try again in 15 minutes");
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  const sessions = await withDb((c) => c.query("SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1", [capped.email]));
+  expect(sessions.rows[0].n).toBe(0);
+  // Other accounts are not held up by it.
+  await signIn(page, other);
+  await context.close();
+  await http.dispose();
+});

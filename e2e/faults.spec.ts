@@ -18,7 +18,7 @@ import { Ledger } from "../lib/load/ledger";
 import { queueJobs } from "../lib/load/queue";
 import { LoadStats } from "../lib/load/stats";
 import { StandInModel } from "./stand-in-model";
-import { addUser } from "./users";
+import { addUser, signIn } from "./users";
 
 test.describe.configure({ mode: "serial" });
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -64,7 +64,7 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("PostgreSQL restarted in the middle of streaming: agents retry, every acknowledged span is stored once, the app answers 503 meanwhile", async () => {
+test("PostgreSQL restarted in the middle of streaming: agents retry, every acknowledged span is stored once, the app answers 503 meanwhile", async ({ browser }) => {
   test.setTimeout(180_000);
   const workflow = `fault-pg-${Date.now()}`;
   await queueJobs(db, workflow, 40);
@@ -74,6 +74,10 @@ test("PostgreSQL restarted in the middle of streaming: agents retry, every ackno
   const agents = Array.from({ length: 4 }, (_, i) =>
     new LoadAgent({ baseURL: app.url, creds, agentName: `pg-restart-${i}`, workflow, spansPerJob: 12, stats, ledger, stopped: () => over, retryUntil: () => Date.now() + 60_000, seed: i + 1 }),
   );
+  const reader = await addUser("viewer", "fault-reader", postgres.url);
+  const readerContext = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL: app.url });
+  const page = await readerContext.newPage();
+  await signIn(page, reader);
   const running = agents.map((a) => a.run());
   try {
     await until("spans to stream", () => ledger.acknowledgedCount >= 80, 60_000);
@@ -84,11 +88,26 @@ test("PostgreSQL restarted in the middle of streaming: agents retry, every ackno
     await sleep(1200);
     // While the database is away nothing can be acknowledged: the agents are retrying.
     expect(ledger.acknowledgedCount).toBe(down);
+    // A signed-in reader meanwhile gets the page's own error under a header that still stands, with a way to try
+    // again; trying again once the database is back works (as a reader would: again until it answers).
+    const shown = page
+      .goto(`${app.url}/`)
+      .then(() => expect(page.getByTestId("page-error")).toContainText("This page could not be loaded"))
+      .then(() => expect(page.getByText("account unavailable")).toBeVisible())
+      .then(() => null, (error: unknown) => error);
+    const problem = await shown;
     postgres = await startPostgres();
+    if (problem) throw problem;
+    await expect(async () => {
+      await page.getByRole("button", { name: "Try again" }).click({ timeout: 2_000 });
+      await expect(page.getByTestId("page-error")).toBeHidden({ timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByTestId("signed-in-as")).toContainText(reader.email);
     await until("streaming to resume after the restart", () => ledger.acknowledgedCount >= down + 80, 60_000);
   } finally {
     over = true;
     await Promise.all(running);
+    await readerContext.close();
   }
   const verdict = await ledger.verify(db);
   expect(verdict.examples).toEqual([]);

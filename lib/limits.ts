@@ -56,6 +56,15 @@ export const MAX_TOKEN_TOTAL = 2_147_483_647;
 export const MIN_TIMESTAMP = "0001-01-01T00:00:00Z";
 export const MAX_TIMESTAMP = "9999-12-31T23:59:59.999999999Z";
 
+// ---- Sign-in (the form and POST /api/auth/sign-in/email alike)
+
+/** Sign-in attempts for one account per window: stops password guessing from any number of addresses. */
+export const SIGN_IN_ATTEMPTS_PER_ACCOUNT = 10;
+/** Sign-in attempts from one address per window, over all accounts (an office behind one NAT stays well under). */
+export const SIGN_IN_ATTEMPTS_PER_ADDRESS = 100;
+/** The window both counts run over; a successful sign-in clears its account's count. */
+export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+
 // ---- GET /api/jobs…
 
 /** Longest search text and filter value in a history query. */

@@ -1,9 +1,15 @@
 // The header's right end: who is signed in, with which role, and the way in or out.
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 export async function UserMenu() {
-  const user = await currentUser();
+  // The header stays up while the database is away, so the page's own error (app/error.tsx) can show below it.
+  const user = await currentUser().catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) return undefined;
+    throw error;
+  });
+  if (user === undefined) return <span className="ml-auto text-sm text-slate-400">account unavailable</span>;
   if (!user) {
     return (
       <Link href="/sign-in" className="ml-auto text-sm text-sky-700 hover:underline">

@@ -5,6 +5,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { db, type Db } from "@/lib/db/client";
 import { authSecret } from "./secret";
+import { clearOnSignIn, limitSignInAttempts } from "./sign-in-limit";
 
 function createAuth(prisma: Db, secret: string) {
   return betterAuth({
@@ -22,6 +23,10 @@ function createAuth(prisma: Db, secret: string) {
     user: { additionalFields: { role: { type: "string", input: false, defaultValue: "viewer" } } },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     telemetry: { enabled: false },
+    // better-auth's own limiter sees HTTP requests only; this one also counts the sign-in form's server action.
+    hooks: { before: limitSignInAttempts, after: clearOnSignIn },
+    // …so its own 3-per-10-seconds rule for that path would only count the HTTP half twice.
+    rateLimit: { customRules: { "/sign-in/email": false } },
     // Lets server actions (the sign-in form) set the session cookie.
     plugins: [nextCookies()],
   });

@@ -2,6 +2,7 @@
 // Sign-in as a server action: the form works without client-side auth code, and the cookie is set by better-auth.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { APIError } from "better-auth/api";
 import { z } from "zod";
 import { getAuth } from "./auth";
 
@@ -24,7 +25,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   const auth = await getAuth();
   try {
     await auth.api.signInEmail({ body: parsed.data, headers: await headers() });
-  } catch {
+  } catch (error) {
+    if (error instanceof APIError && error.statusCode === 429) return { error: error.message, email };
     // Same answer whether the email or the password was wrong: nobody learns who has an account.
     return { error: "Wrong email or password", email };
   }
