@@ -125,7 +125,7 @@ function wrongType(rng: Rng, kind: FieldKind): unknown {
 }
 
 /** The categories of field mutations; each makes the payload invalid on its own. */
-const FIELD_MUTATIONS = ["wrong-type", "missing", "huge-number", "negative-number", "raw-number", "bad-date", "nul", "lone-surrogate", "deep-nesting", "oversized-field"] as const;
+const FIELD_MUTATIONS = ["wrong-type", "missing", "huge-number", "negative-number", "raw-number", "bad-date", "colliding-keys", "deep-nesting", "oversized-field"] as const;
 type FieldMutation = (typeof FIELD_MUTATIONS)[number];
 
 const deepCache = new Map<number, string>();
@@ -185,9 +185,7 @@ function mutateField(rng: Rng, root: Record<string, unknown>, fields: Field[], m
         return f.kind.endsWith("int");
       case "bad-date":
         return f.kind.endsWith("timestamp");
-      case "nul":
-      case "lone-surrogate":
-        return true;
+      case "colliding-keys":
       case "deep-nesting":
         return f.kind === "json";
       case "oversized-field":
@@ -228,20 +226,11 @@ function mutateField(rng: Rng, root: Record<string, unknown>, fields: Field[], m
       set(v);
       return { what: `${name} = ${JSON.stringify(v)}` };
     }
-    case "nul":
-    case "lone-surrogate": {
-      const bad = m === "nul" ? rng.pick(["\u0000", "a\u0000", "\u0000\u0000"]) : rng.pick(SURROGATES);
-      const label = m === "nul" ? "NUL" : "lone surrogate";
-      if (f.kind === "json") {
-        // Nested, or in a key, where only a walk over the whole value finds it.
-        const inKey = rng.bool();
-        set(inKey ? { ok: 1, [`k${bad}`]: "v" } : { list: ["fine", { s: `x${bad}y` }] });
-        return { what: `${label} in ${inKey ? "a key" : "a string"} inside ${name}` };
-      }
-      const cur = getPath(root, path);
-      const str = typeof cur === "string" && cur.length ? cur : "value";
-      set(insertAt(str, rng.int(str.length + 1), bad));
-      return { what: `${label} in ${name}` };
+    case "colliding-keys": {
+      // NUL characters and lone surrogates are stored as U+FFFD (valid input); two keys that become one are not.
+      const bad = rng.pick(["\u0000", ...SURROGATES.filter((x) => x.length === 1)]);
+      set({ list: ["fine", { [`k${bad}`]: 1, ["k\ufffd"]: 2 }] });
+      return { what: `keys k${bad === "\u0000" ? "\\u0000" : "<lone surrogate>"} and k\\ufffd inside ${name}` };
     }
     case "deep-nesting": {
       const depth = rng.pick([101, 150, 1000, 10_000, 100_000]);
@@ -562,11 +551,11 @@ export function importCase(seed: number, i: number): RawRequest {
         ["Job.Created not a date", () => (job.Created = rng.pick(BAD_DATES.filter((d) => d.trim() !== "")))],
         ["Args not a list", () => (page.Args = { KernelSrc: "/src" })],
         ["Args item without Key", () => (page.Args = [{ Value: "x" }])],
-        ["NUL in Job.Description", () => (job.Description = "a\u0000b")],
+        ["Job.Results keys that collide once NUL is replaced", () => (job.Results = { ["a\u0000"]: 1, ["a\ufffd"]: 2 })],
         ["Job.Workflow of 201 characters", () => (job.Workflow = "w".repeat(201))],
         ["span Args not JSON text", () => (((page.Trajectory as Record<string, unknown>[])[1]!.Args = "{not json"))],
         ["span Duration not a number", () => (((page.Trajectory as Record<string, unknown>[])[1]!.Duration = "soon"))],
-        ["surrogate in a Job.Results key", () => (job.Results = { ["\udc00"]: 1 })],
+        ["Job.Results keys that collide once a lone surrogate is replaced", () => (job.Results = { ["\udc00"]: 1, ["\ufffd"]: 2 })],
       ];
       edits[k]![1]();
       return file(`job page: ${edits[k]![0]}`, JSON.stringify(page));

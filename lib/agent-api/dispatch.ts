@@ -9,14 +9,14 @@ import { finishJob, logSpan, pollJob } from "./methods";
 import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema, type JobDoneRequest, type TrajectoryLogRequest } from "./schemas";
 import { AGENT_MAX_RESULTS_BYTES, MAX_SPAN_BYTES } from "@/lib/limits";
 import { formatBytes } from "@/lib/import/errors";
-import { describeProblem, storableProblem } from "@/lib/trajectory/storable";
+import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
 
 function parse<T extends z.ZodType>(schema: T, payload: unknown, method: string): z.infer<T> {
   if (payload === undefined) throw new ProtocolError(400, `${method} needs a payload`);
-  // Before zod: deep nesting, NUL characters and lone surrogates would fail later, in recursion or in PostgreSQL.
-  const problem = storableProblem(payload);
-  if (problem) throw new ProtocolError(400, `${method}: ${describeProblem(problem)}`);
-  const r = schema.safeParse(payload);
+  // Before zod: deep nesting would fail later in recursion, NUL characters and lone surrogates in PostgreSQL.
+  const storable = makeStorable(payload);
+  if (!storable.ok) throw new ProtocolError(400, `${method}: ${describeProblem(storable.problem)}`);
+  const r = schema.safeParse(storable.value);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = issue.path.length ? issue.path.join(".") : "payload";

@@ -5,7 +5,7 @@ import { displaySpanToRaw } from "./display-span";
 import { ImportError } from "./errors";
 import { spansFromRaw } from "./merge";
 import { parseTimestampNs } from "./time";
-import { storableProblem } from "@/lib/trajectory/storable";
+import { makeStorable } from "@/lib/trajectory/storable";
 
 const STRING_FIELDS = ["ID", "Workflow", "Type", "Description", "Link", "AgentName", "CodeRevision", "Error"] as const;
 const TIME_FIELDS = ["Created", "Started", "Finished"] as const;
@@ -58,9 +58,9 @@ function jobFields(file: string, rawJob: unknown, rawArgs: unknown): ImportedJob
   if (out.Args === undefined && rawArgs !== undefined && rawArgs !== null) {
     out.Args = argsObject(file, rawArgs);
   }
-  const problem = storableProblem(out);
-  if (problem) throw new ImportError(file, `job field "${problem.path}": ${problem.reason}`);
-  const parsed = importedJobSchema.safeParse(out);
+  const storable = makeStorable(out);
+  if (!storable.ok) throw new ImportError(file, `job field "${storable.problem.path}": ${storable.problem.reason}`);
+  const parsed = importedJobSchema.safeParse(storable.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ImportError(file, `job field "${issue?.path.join(".") ?? "?"}": ${issue?.message ?? "invalid"}`);

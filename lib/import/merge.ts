@@ -2,7 +2,7 @@
 import type { ZodError } from "zod";
 import { spanSchema, type Span } from "@/lib/trajectory/span";
 import { IMPORT_MAX_SPAN_ENTRIES, MAX_SPAN_BYTES } from "@/lib/limits";
-import { storableProblem } from "@/lib/trajectory/storable";
+import { makeStorable } from "@/lib/trajectory/storable";
 import { formatBytes, ImportError } from "./errors";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -34,10 +34,10 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
   }
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== null && v !== undefined) clean[k] = v;
-  // Before zod: deep nesting, NUL characters and lone surrogates would fail later, in recursion or in PostgreSQL.
-  const problem = storableProblem(clean);
-  if (problem) throw new ImportError(file, `${spanLabel(index, clean)} field "${problem.path}": ${problem.reason}`);
-  const parsed = spanSchema.safeParse(clean);
+  // Before zod: deep nesting would fail later in recursion, NUL characters and lone surrogates in PostgreSQL.
+  const storable = makeStorable(clean);
+  if (!storable.ok) throw new ImportError(file, `${spanLabel(index, clean)} field "${storable.problem.path}": ${storable.problem.reason}`);
+  const parsed = spanSchema.safeParse(storable.value);
   if (parsed.success) {
     const size = Buffer.byteLength(JSON.stringify(parsed.data));
     if (size > MAX_SPAN_BYTES) {

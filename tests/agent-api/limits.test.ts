@@ -1,10 +1,12 @@
 // Input limits of the agent protocol, through the real request handler: every refusal is a 4xx with a plain-text reason.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import pg from "pg";
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { db, disconnectDb } from "@/lib/db/client";
 import { addClient } from "@/lib/agent-api/clients";
 import { handleAgentRequest } from "@/lib/agent-api/dispatch";
+import { queueJobs } from "@/lib/load/queue";
 import { AGENT_MAX_FIELD_CHARS, MAX_JSON_DEPTH, MAX_SPAN_BYTES } from "@/lib/limits";
 
 afterAll(disconnectDb);
@@ -43,9 +45,19 @@ describe("agent protocol limits", () => {
     expect(r.text).toMatch(new RegExp(`^ai_trajectory_log: Span\\.Args(\\[0\\])+: nests deeper than ${MAX_JSON_DEPTH} levels`));
   });
 
-  it("NUL characters are a 400 naming the field, wherever they are", async () => {
-    expect(await call("ai_trajectory_log", log({ Prompt: "a\u0000b" }))).toMatchObject({ status: 400, text: "ai_trajectory_log: Span.Prompt: contains a NUL character (\\u0000), which cannot be stored" });
-    expect((await call("ai_job_poll", JSON.stringify({ AgentName: "a\u0000" }))).text).toMatch(/^ai_job_poll: AgentName: contains a NUL/);
+  it("NUL characters and lone surrogates are stored as U+FFFD wherever they are, so the span is not lost", async () => {
+    const workflow = `nul-${randomUUID().slice(0, 8)}`;
+    const pool = new pg.Client({ connectionString: inject("databaseUrl") });
+    await pool.connect();
+    const [jobId] = await queueJobs(pool, workflow, 1).finally(() => pool.end());
+    const poll = await call("ai_job_poll", JSON.stringify({ AgentName: `${client}\u0000`, Workflows: [{ Type: workflow, Name: workflow }] }));
+    expect(poll).toMatchObject({ status: 200, text: expect.stringContaining(jobId!) });
+    const span = { Seq: 0, Nesting: 0, Type: "tool", Name: "read\u0000file", Started: T, Args: { ["k\u0000"]: ["a\u0000b", "\ud800"] }, Results: { Contents: "ELF\u0000\u0000" } };
+    const r = await call("ai_trajectory_log", JSON.stringify({ AgentName: `${client}\u0000`, JobID: jobId, Span: span }));
+    expect(r.status, r.text).toBe(200);
+    const stored = await db().span.findUniqueOrThrow({ where: { jobId_seq: { jobId: jobId!, seq: 0 } } });
+    expect(stored).toMatchObject({ name: "read\ufffdfile", args: { ["k\ufffd"]: ["a\ufffdb", "\ufffd"] }, results: { Contents: "ELF\ufffd\ufffd" } });
+    expect((await db().job.findUniqueOrThrow({ where: { id: jobId! } })).agentName).toBe(`${client}\ufffd`);
     // In the client name, before the database is asked.
     expect(await call("ai_job_poll", "{}", { client: "a\u0000b" })).toMatchObject({ status: 401, text: expect.stringMatching(/unknown client/) });
   });

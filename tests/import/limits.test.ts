@@ -1,10 +1,10 @@
-// Input limits of imports: a span over the size cap, deep nesting, NUL characters, out-of-range numbers and dates, and all-or-nothing batches.
+// Input limits of imports: a span over the size cap, deep nesting, NUL characters kept as U+FFFD, out-of-range numbers and dates, and all-or-nothing batches.
 import { afterAll, describe, expect, it } from "vitest";
 import { parseRunFile } from "@/lib/import/detect";
 import { importFiles } from "@/lib/import/import-files";
 import { db, disconnectDb } from "@/lib/db/client";
 import { IMPORT_MAX_SPAN_ENTRIES, MAX_JSON_DEPTH, MAX_SPAN_BYTES, MAX_TEXT_FIELD_CHARS } from "@/lib/limits";
-import { storableProblem } from "@/lib/trajectory/storable";
+import { makeStorable } from "@/lib/trajectory/storable";
 import { expectImportError } from "./helpers";
 
 afterAll(disconnectDb);
@@ -34,10 +34,13 @@ describe("import limits", () => {
     expect(parseRunFile("ok.json", file(span({ Args: ok })))[0]!.spans[0]!.Args).toEqual(ok);
   });
 
-  it("NUL characters and lone surrogates, escaped in JSON, are refused with the field's path", () => {
-    expectImportError(() => parseRunFile("n.json", file(span({ Error: "a\u0000b" }))), "n.json", /field "Error": contains a NUL character/);
-    expectImportError(() => parseRunFile("k.json", file(span({ Args: { list: [{ ["bad\u0000key"]: 1 }] } }))), "k.json", /field "Args\.list\[0\]\."bad\\u0000key"": key contains a NUL/);
-    expectImportError(() => parseRunFile("s.json", file(span({ Results: { s: "\ud800" } }))), "s.json", /field "Results\.s": contains a lone UTF-16 surrogate/);
+  it("NUL characters and lone surrogates, escaped in JSON, are kept as U+FFFD in strings and keys", () => {
+    const [run] = parseRunFile("n.json", file(span({ Error: "a\u0000b", Args: { list: [{ ["bad\u0000key"]: 1, ["__proto__"]: "\ud800" }] }, Results: { s: "x\udc00" } })));
+    expect(run!.spans[0]).toMatchObject({ Error: "a\ufffdb", Results: { s: "x\ufffd" } });
+    const item = (run!.spans[0]!.Args as { list: Record<string, unknown>[] }).list[0]!;
+    expect(Object.entries(item)).toEqual([["bad\ufffdkey", 1], ["__proto__", "\ufffd"]]);
+    // Two keys that become one are refused, naming the path, rather than one silently dropped.
+    expectImportError(() => parseRunFile("k.json", file(span({ Args: { ["a\u0000"]: 1, ["a\ufffd"]: 2 } }))), "k.json", /field "Args\."a\ufffd"": two keys are the same once/);
   });
 
   it("numbers beyond int and dates PostgreSQL cannot store name the field", () => {
@@ -69,14 +72,17 @@ describe("import limits", () => {
   });
 });
 
-describe("storableProblem", () => {
+describe("makeStorable", () => {
   it("walks a million levels without recursion", () => {
     let v: unknown = "x";
     for (let i = 0; i < 1_000_000; i++) v = { k: v };
-    expect(storableProblem(v)).toEqual({ path: expect.stringMatching(/^k(\.k)+$/), reason: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays` });
+    expect(makeStorable(v)).toEqual({ ok: false, problem: { path: expect.stringMatching(/^k(\.k)+$/), reason: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays` } });
   });
 
-  it("finds nothing wrong with ordinary values", () => {
-    expect(storableProblem({ a: [1, "two", { three: null }], "key with spaces": "ü ✓ 𝄞" })).toBeNull();
+  it("leaves ordinary values as they are, and counts what it replaces", () => {
+    const plain = { a: [1, "two", { three: null }], "key with spaces": "ü ✓ 𝄞" };
+    expect(makeStorable(plain)).toEqual({ ok: true, value: plain, replaced: 0 });
+    expect(makeStorable("\u0000")).toEqual({ ok: true, value: "\ufffd", replaced: 1 });
+    expect(makeStorable({ ["\u0000"]: ["\ud83d", "\ud83d\ude00"] })).toEqual({ ok: true, value: { ["\ufffd"]: ["\ufffd", "😀"] }, replaced: 2 });
   });
 });
