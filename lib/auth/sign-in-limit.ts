@@ -15,9 +15,13 @@ function accountKey(body: unknown): string {
   return typeof email === "string" ? email.trim().toLowerCase() : "";
 }
 
-/** The client's address as Next passes it on (x-forwarded-for's first entry), or one shared key when unknown. */
+/**
+ * The client's address: the last x-forwarded-for entry, the one a proxy in front appends (Next fills the header with
+ * the socket's address only when it is absent, so without a proxy a client can set it: the per-account count is the
+ * one that cannot be dodged). One shared key when unknown.
+ */
 function addressKey(headers: Headers | undefined): string {
-  return headers?.get("x-forwarded-for")?.split(",")[0]?.trim() || headers?.get("x-real-ip") || "unknown";
+  return headers?.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "unknown";
 }
 
 function refusal(res: RateLimiterRes, what: string): APIError {
