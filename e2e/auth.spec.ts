@@ -215,3 +215,18 @@ test("sign-in attempts are capped per account, over the HTTP endpoint and the fo
   await context.close();
   await http.dispose();
 });
+
+test("sign-in attempts from one address are capped over all accounts; other addresses are not held up", async ({ playwright }) => {
+  test.setTimeout(120_000);
+  // The address a proxy in front would append; other tests come from the test machine's own.
+  const from = (address: string) => playwright.request.newContext({ baseURL: BASE, extraHTTPHeaders: { Origin: BASE, "X-Forwarded-For": `10.0.0.1, ${address}` } });
+  const spraying = await from("198.51.100.23");
+  const attempt = async (email: string) => (await spraying.post("/api/auth/sign-in/email", { data: { email, password: "Winter2026!" } })).status();
+  for (let i = 0; i < 100; i++) expect(await attempt(`sprayed-${i}-${randomUUID().slice(0, 6)}@e2e.test`)).toBe(401);
+  const refused = await spraying.post("/api/auth/sign-in/email", { data: { email: "one-more@e2e.test", password: "Winter2026!" } });
+  expect(refused.status()).toBe(429);
+  expect(await refused.text()).toContain("Too many sign-in attempts from this address; try again in 15 minutes");
+  const elsewhere = await from("198.51.100.24");
+  expect((await elsewhere.post("/api/auth/sign-in/email", { data: { email: "one-more@e2e.test", password: "Winter2026!" } })).status()).toBe(401);
+  await Promise.all([spraying.dispose(), elsewhere.dispose()]);
+});
