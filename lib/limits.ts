@@ -1,6 +1,8 @@
 // Every cap on input the app takes from outside (agents, uploads, URLs), in one place; the README's limits table mirrors it.
 
 const MB = 1024 * 1024;
+/** PostgreSQL's int: the largest value an int column (seq, the job's token totals) holds. */
+export const PG_INT_MAX = 2_147_483_647;
 
 // ---- POST /api (agent protocol)
 
@@ -51,7 +53,7 @@ export const MAX_NESTING = 10_000;
 /** No single model call comes near 100M tokens; the cap keeps per-run sums within the job's int columns. */
 export const MAX_TOKENS_PER_SPAN = 100_000_000;
 /** Largest token total of a run: the job's int columns hold no more. */
-export const MAX_TOKEN_TOTAL = 2_147_483_647;
+export const MAX_TOKEN_TOTAL = PG_INT_MAX;
 /** Timestamps must lie in years 0001-9999 (UTC): Go's zero time is test data; later years have no RFC 3339 form. */
 export const MIN_TIMESTAMP = "0001-01-01T00:00:00Z";
 export const MAX_TIMESTAMP = "9999-12-31T23:59:59.999999999Z";
@@ -72,4 +74,4 @@ export const MAX_QUERY_TEXT_CHARS = 200;
 /** Longest text searched for inside one run's spans. */
 export const MAX_SPAN_SEARCH_CHARS = 500;
 /** Largest span Seq in a URL: PostgreSQL's int. */
-export const MAX_URL_SEQ = 2_147_483_647;
+export const MAX_URL_SEQ = PG_INT_MAX;

@@ -7,7 +7,8 @@ import { decodeRequest } from "./decode";
 import { ProtocolError } from "./errors";
 import { finishJob, logSpan, pollJob } from "./methods";
 import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema, type JobDoneRequest, type TrajectoryLogRequest } from "./schemas";
-import { AGENT_MAX_RESULTS_BYTES, MAX_SPAN_BYTES } from "@/lib/limits";
+import { AGENT_MAX_RESULTS_BYTES } from "@/lib/limits";
+import { oversizeSpan } from "@/lib/trajectory/span";
 import { formatBytes } from "@/lib/import/errors";
 import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
 
@@ -25,20 +26,14 @@ function parse<T extends z.ZodType>(schema: T, payload: unknown, method: string)
   return r.data;
 }
 
-function jsonBytes(v: unknown): number {
-  return v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v));
-}
-
 function checkSpanSize(req: TrajectoryLogRequest): TrajectoryLogRequest {
-  const size = jsonBytes(req.Span);
-  if (size > MAX_SPAN_BYTES) {
-    throw new ProtocolError(413, `ai_trajectory_log: span Seq ${req.Span.Seq} is ${formatBytes(size)} as JSON, the limit is ${formatBytes(MAX_SPAN_BYTES)}`);
-  }
+  const oversize = oversizeSpan(req.Span);
+  if (oversize) throw new ProtocolError(413, `ai_trajectory_log: span Seq ${req.Span.Seq} ${oversize}`);
   return req;
 }
 
 function checkResultsSize(req: JobDoneRequest): JobDoneRequest {
-  const size = jsonBytes(req.Results);
+  const size = Buffer.byteLength(JSON.stringify(req.Results));
   if (size > AGENT_MAX_RESULTS_BYTES) {
     throw new ProtocolError(413, `ai_job_done: Results is ${formatBytes(size)} as JSON, the limit is ${formatBytes(AGENT_MAX_RESULTS_BYTES)}`);
   }

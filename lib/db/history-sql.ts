@@ -3,6 +3,8 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { STATUSES, type HistoryFilters, type SortKey } from "@/lib/history/query";
 import { isJobId } from "@/lib/db/job-id";
+import { daysInMonth } from "@/lib/import/time";
+import { PG_INT_MAX } from "@/lib/limits";
 
 const { sql, raw, join } = Prisma;
 
@@ -57,11 +59,8 @@ function isPgTimestamptz(v: string): boolean {
   const m = PG_TIMESTAMPTZ.exec(v);
   if (!m) return false;
   const [y, mo, d, h, mi, s, oh] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
-  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate() - (mo === 2 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 1 : 0);
-  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days && h < 24 && mi < 60 && s < 60 && oh <= 15;
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h < 24 && mi < 60 && s < 60 && oh <= 15;
 }
-
-const INT_MAX = 2_147_483_647;
 
 /**
  * True when the cursor's value can be cast to the sort column's type: a cursor is client input, and
@@ -76,7 +75,7 @@ export function cursorFits(sort: SortKey, c: Cursor): boolean {
     case "timestamptz":
       return isPgTimestamptz(v);
     case "integer":
-      return /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= INT_MAX;
+      return /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= PG_INT_MAX;
     case "bigint":
       return /^-?\d{1,18}$/.test(v);
     case "boolean":

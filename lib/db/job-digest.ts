@@ -5,9 +5,6 @@ import { searchFields, type SearchFieldsInput } from "@/lib/history/search-field
 import { runTotals, type SummarySpan } from "@/lib/trajectory/summary";
 import { MAX_TOKEN_TOTAL } from "@/lib/limits";
 
-// A run claiming more tokens than the job's int columns hold is refused rather than stored wrong.
-export { MAX_TOKEN_TOTAL };
-
 
 export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[]) {
   const totals = runTotals(spans);

@@ -1,9 +1,9 @@
 // Turns raw span objects into validated Spans and merges the start/finish copies of each span by Seq.
 import type { ZodError } from "zod";
-import { spanSchema, type Span } from "@/lib/trajectory/span";
-import { IMPORT_MAX_SPAN_ENTRIES, MAX_SPAN_BYTES } from "@/lib/limits";
+import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
+import { IMPORT_MAX_SPAN_ENTRIES } from "@/lib/limits";
 import { makeStorable } from "@/lib/trajectory/storable";
-import { formatBytes, ImportError } from "./errors";
+import { ImportError } from "./errors";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -39,10 +39,8 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
   if (!storable.ok) throw new ImportError(file, `${spanLabel(index, clean)} field "${storable.problem.path}": ${storable.problem.reason}`);
   const parsed = spanSchema.safeParse(storable.value);
   if (parsed.success) {
-    const size = Buffer.byteLength(JSON.stringify(parsed.data));
-    if (size > MAX_SPAN_BYTES) {
-      throw new ImportError(file, `${spanLabel(index, clean)} is ${formatBytes(size)} as JSON, the limit is ${formatBytes(MAX_SPAN_BYTES)} per span`);
-    }
+    const oversize = oversizeSpan(parsed.data);
+    if (oversize) throw new ImportError(file, `${spanLabel(index, clean)} ${oversize} per span`);
     return parsed.data;
   }
   const issues = parsed.error.issues;

@@ -16,7 +16,7 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 // February 30 is no date, though Date.parse rolls it over into March.
-function daysInMonth(y: number, m: number): number {
+export function daysInMonth(y: number, m: number): number {
   if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }

@@ -1,7 +1,8 @@
 // Recomputes what a job keeps about its spans (totals, models, search text, parents) after an agent streamed them.
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { jobDigest, MAX_TOKEN_TOTAL, writeSearchVector } from "@/lib/db/job-digest";
+import { jobDigest, writeSearchVector } from "@/lib/db/job-digest";
+import { MAX_TOKEN_TOTAL } from "@/lib/limits";
 import { parentSeqs } from "@/lib/trajectory/tree";
 
 type Tx = Prisma.TransactionClient;

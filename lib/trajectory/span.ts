@@ -1,9 +1,10 @@
 // The span as the formats doc defines it (Go field names), validated with zod at every edge.
 import { z } from "zod";
 import {
-  MAX_NESTING, MAX_SEQ, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS, MAX_TIMESTAMP, MAX_TOKENS_PER_SPAN, MIN_TIMESTAMP,
+  MAX_NESTING, MAX_SEQ, MAX_SPAN_BYTES, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS, MAX_TIMESTAMP, MAX_TOKENS_PER_SPAN, MIN_TIMESTAMP,
 } from "@/lib/limits";
 import { parseTimestampNs } from "@/lib/import/time";
+import { formatBytes } from "@/lib/import/errors";
 
 /** Span types the viewer knows; any other string is accepted, stored and shown neutrally. */
 export const KNOWN_SPAN_TYPES = [
@@ -92,4 +93,10 @@ export interface ImportedRun {
   source: RunSource;
   /** true when the source only had minute-precision timestamps */
   minutePrecision: boolean;
+}
+
+/** "is 9.1 MB as JSON, the limit is 8 MB" for a span over the size cap (either edge), or null. */
+export function oversizeSpan(span: Span): string | null {
+  const size = Buffer.byteLength(JSON.stringify(span));
+  return size > MAX_SPAN_BYTES ? `is ${formatBytes(size)} as JSON, the limit is ${formatBytes(MAX_SPAN_BYTES)}` : null;
 }
