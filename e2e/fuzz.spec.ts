@@ -4,7 +4,8 @@ import { expect, test } from "@playwright/test";
 import { TestAgent } from "./agent-client";
 import { withDb } from "./db";
 import { agentApiClient, importClient, type Poster, type RawRequest, type Reply } from "./fuzz-http";
-import { agentCase, importCase } from "./fuzz-inputs";
+import { agentCase } from "./fuzz-agent-inputs";
+import { importCase } from "./fuzz-import-inputs";
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
