@@ -4,11 +4,12 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { OPERATOR_STATE } from "./e2e/users";
+import { chromiumPath, toolConfig } from "./lib/config";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+const PORT = toolConfig().E2E_PORT;
 // The app writes its throwaway database URL here; tests that prepare or check data read it (e2e/db.ts).
 process.env.TRAJECTORY_URL_FILE ??= path.join(os.tmpdir(), `trajectory-e2e-${PORT}.url`);
-const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const chromium = chromiumPath(existsSync);
 
 export default defineConfig({
   testDir: "e2e",

@@ -1,11 +1,12 @@
 // The agent protocol over real HTTP: a test agent polls, streams a trajectory, finishes; auth, concurrency, silent agents.
+import { toolConfig } from "@/lib/config";
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./agent-client";
 import { withDb } from "./db";
 
-const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
 const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, s)).toISOString();
 
 const workflowsUsed: string[] = [];

@@ -1,5 +1,6 @@
 // Sign-in and roles over real HTTP and in Chromium: what anonymous people, viewers, operators and admins may do,
 // checked on the server (a direct API call is refused as the button is), reviews, the admin page and the audit log.
+import { toolConfig } from "@/lib/config";
 import { randomUUID } from "node:crypto";
 import { expect, test, type Browser } from "@playwright/test";
 import { TestAgent } from "./agent-client";
@@ -7,7 +8,7 @@ import { withDb } from "./db";
 import { importFile, triageTrajectory } from "./helpers";
 import { addUser, signIn, type TestUser } from "./users";
 
-const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
 const NOBODY = { cookies: [], origins: [] };
 
 async function counts() {

@@ -50,11 +50,6 @@ export function deepText(depth: number): string {
 }
 
 const RAW = "__fuzz_raw_literal__";
-/** JSON text with a literal no JSON value can carry (1e400, 20-digit integers) put where RAW stands. */
-function jsonWithRaw(v: unknown, literal: string): string {
-  return JSON.stringify(v).replace(`"${RAW}"`, literal);
-}
-
 export function insertAt(s: string, at: number, what: string): string {
   return s.slice(0, at) + what + s.slice(at);
 }
@@ -111,11 +106,6 @@ function deletePath(obj: Record<string, unknown>, path: string[]): void {
   delete o[path[path.length - 1]!];
 }
 
-function getPath(obj: Record<string, unknown>, path: string[]): unknown {
-  let o: unknown = obj;
-  for (const k of path) o = (o as Record<string, unknown>)[k];
-  return o;
-}
 
 /** A value that is the wrong type for the field (never null: importers read null as "absent"). */
 function wrongType(rng: Rng, kind: FieldKind): unknown {

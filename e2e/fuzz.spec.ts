@@ -1,4 +1,5 @@
 // Fuzz: 10,000+ malformed requests each to POST /api and POST /api/import over real HTTP; every answer is a 4xx with a reason, and the database is unchanged.
+import { toolConfig } from "@/lib/config";
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./agent-client";
@@ -7,11 +8,11 @@ import { agentApiClient, importClient, type Poster, type RawRequest, type Reply 
 import { agentCase } from "./fuzz-agent-inputs";
 import { importCase } from "./fuzz-import-inputs";
 
-const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
-const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
+const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
+const CASES = toolConfig().FUZZ_CASES;
 const CONCURRENCY = 8;
 // FUZZ_SEED=<n> replays a run; otherwise each run explores new inputs, and prints its seed.
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = toolConfig().FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31);
 
 /** Row counts and a hash of every row of the tables malformed input must never touch. */
 async function fingerprint(): Promise<Record<string, string>> {
@@ -155,7 +156,9 @@ test("GET /api/jobs… answers bad query parameters and ids with a 4xx and a rea
     let error = "";
     try {
       error = String((JSON.parse(text) as { error?: unknown }).error ?? "");
-    } catch {}
+    } catch {
+      // not JSON: the check below reports the answer as it is
+    }
     if (res.status() < 400 || res.status() >= 500 || !error.trim()) wrong.push(`${url} → ${res.status()} ${text.slice(0, 200)}`);
   }
   expect(wrong, "each answer is a 4xx with an error").toEqual([]);

@@ -1,11 +1,12 @@
 // Rerun end to end: click Rerun, see the new run pending, a test agent runs it, the page follows live, Compare shows the change.
+import { toolConfig } from "@/lib/config";
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./agent-client";
 import { withDb } from "./db";
 import { importFile, triageTrajectory } from "./helpers";
 
-const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
 
 test("Rerun triage queues one new run; it updates live while an agent runs it; Compare shows the differing verdict", async ({ page, request }) => {
   test.setTimeout(120_000);

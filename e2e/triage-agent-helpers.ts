@@ -1,4 +1,5 @@
 // Steps of the built-in agent tests: queue a triage job, run `scripts/agent.ts` as its own process, wait for the job.
+import { toolConfig } from "@/lib/config";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -7,7 +8,7 @@ import type { Span } from "../lib/trajectory/span";
 import { TestAgent } from "./agent-client";
 import { withDb } from "./db";
 
-export const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+export const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** Queues a pending patch-triage job, as a rerun of rerunOf when given (what the Rerun button stores). */

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { createKernelRepo, DEMO_PATCHES } from "../lib/demo/git-repo";
 import { withDb } from "./db";
 import { agentOf, StandInModel, turnOf, type ChatRequest, type ScriptedAnswer } from "./stand-in-model";
-import { BASE, expectedParents, queueTriage, startAgent, storedParents, toolSteps, trajectory, waitForJob } from "./triage-agent-helpers";
+import { expectedParents, queueTriage, startAgent, storedParents, toolSteps, trajectory, waitForJob } from "./triage-agent-helpers";
 
 // One recorded run (made with the stand-in model) is replayed by the later tests, so they run in order.
 test.describe.configure({ mode: "serial" });

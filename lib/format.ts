@@ -38,9 +38,19 @@ export function formatCompact(n: number): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-/** "812 B", "14.2 KB", "3.1 MB" (1 KB = 1,024 bytes). */
+/** "12 bytes", "1.5 KB", "50 MB", "2 GB" (1 KB = 1,024 bytes): one decimal only where it carries information. */
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const units: [number, string][] = [
+    [1024 * 1024 * 1024, "GB"],
+    [1024 * 1024, "MB"],
+    [1024, "KB"],
+  ];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      const text = v >= 10 || Number.isInteger(v) ? String(Math.floor(v)) : v.toFixed(1).replace(/\.0$/, "");
+      return `${text} ${unit}`;
+    }
+  }
+  return n === 1 ? "1 byte" : `${n} bytes`;
 }

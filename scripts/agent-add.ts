@@ -1,6 +1,6 @@
 // `npm run agent:add -- <name>`: creates (or re-keys) an agent client and prints its key once.
 import { withDatabase } from "@/lib/db/with-database";
-import { addAgentKey } from "@/lib/agent-api/client-admin";
+import { addAgentKey } from "@/lib/agents/keys-admin";
 import { COMMAND_LINE } from "@/lib/audit/log";
 
 const name = process.argv[2];

@@ -1,17 +1,18 @@
 // `npm run bench:history`: a million runs, then the history's queries timed against the naive ones (OFFSET, ILIKE, count(*)).
+import { toolConfig } from "@/lib/config";
 import pg from "pg";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { db, disconnectDb } from "@/lib/db/client";
-import { findJobs } from "@/lib/db/history";
-import { countJobs, historyFacets, jobTrends } from "@/lib/db/history-stats";
-import { encodeCursor, regionSql, trendsSql, whereSql } from "@/lib/db/history-sql";
-import { searchTsquery } from "@/lib/db/history";
+import { findJobs } from "@/lib/history/list";
+import { countJobs, historyFacets, jobTrends } from "@/lib/history/stats";
+import { encodeCursor, regionSql, trendsSql, whereSql } from "@/lib/history/sql";
+import { searchTsquery } from "@/lib/history/list";
 import { DEFAULT_QUERY, type HistoryQuery } from "@/lib/history/query";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { loadRuns } from "./bench-history-data";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 1_000_000);
+const RUNS = toolConfig().BENCH_RUNS;
 const REPEAT = 5;
 const started = performance.now();
 const log = (s: string) => console.log(s);
@@ -101,7 +102,6 @@ async function runCases() {
   await measure(`search "btrfs_mmap_42" (rare)`, () => findJobs(db(), rare), await oursSql(rare), `SELECT ${NAIVE_COLS} FROM jobs WHERE concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%btrfs_mmap_42%' ORDER BY created_at DESC OFFSET 0 LIMIT 50`);
 
   await measure("count, no filter (estimate)", () => countJobs(db(), {}), { text: `SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass`, values: [] }, `SELECT count(*) FROM jobs`);
-  const cw = whereSql(filtered, null);
   await measure("count, filtered (planner estimate: > 50,000)", () => countJobs(db(), filtered), null, `SELECT count(*) FROM jobs WHERE ${naiveFilter}`);
   const few = whereSql(failedFlash, null);
   await measure("count, filtered (capped exact count: failed on flash this week)", () => countJobs(db(), failedFlash), cappedCountSql(few), null);

@@ -1,7 +1,7 @@
 // `npm run bench:import`: time to import a 10,000-span trajectory file (parse, then store), on a throwaway PostgreSQL.
 import { performance } from "node:perf_hooks";
 import { withDatabase } from "@/lib/db/with-database";
-import { saveImportedRun } from "@/lib/db/save-run";
+import { saveImportedRun } from "@/lib/ingest/save-run";
 import { parseRunFile } from "@/lib/import/detect";
 import { patchTriageRun } from "@/lib/demo/patch-triage";
 
@@ -13,7 +13,8 @@ const run = patchTriageRun({
 });
 // A trajectory file holds both copies of each span, as the engine's local runner writes it.
 const copies = run.spans.flatMap((s) => {
-  const { Finished, Results, Error, InputTokens, OutputTokens, OutputThoughtsTokens, Reply, ...start } = s;
+  const start: Partial<typeof s> = { ...s };
+  for (const k of ["Finished", "Results", "Error", "InputTokens", "OutputTokens", "OutputThoughtsTokens", "Reply"] as const) delete start[k];
   return [start, s];
 });
 const file = Buffer.from(JSON.stringify(copies));

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { addClient } from "@/lib/agent-api/clients";
+import { addClient } from "@/lib/agents/keys";
 import { db, disconnectDb } from "@/lib/db/client";
 import { startApp, type AppProcess } from "@/lib/load/app";
 import type { Credentials } from "@/lib/load/http";

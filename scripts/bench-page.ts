@@ -1,5 +1,6 @@
 // Benchmark of the run page (`npm run bench:page`): a 10,000-span run with ~40 MB of payloads and a 100,000-span run,
 // each opened in Chromium in the viewer and in a static page of the original style, side by side; prints both and the ratios.
+import { chromiumPath, toolConfig } from "@/lib/config";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, get } from "node:http";
 import { existsSync } from "node:fs";
@@ -10,12 +11,13 @@ import { chromium, type Browser, type Page } from "@playwright/test";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { db, disconnectDb } from "@/lib/db/client";
-import { saveImportedRun } from "@/lib/db/save-run";
+import { saveImportedRun } from "@/lib/ingest/save-run";
 import { makeRun, originalPage } from "./bench-page-data";
 import { formatBytes } from "@/lib/format";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const APP_PORT = Number(process.env.BENCH_PORT ?? 3130);
+const bench = toolConfig();
+const APP_PORT = bench.BENCH_PORT;
 const STATIC_PORT = APP_PORT + 1;
 /** A step that takes longer than this is reported as "> N s" instead of holding the bench up. */
 const STEP_TIMEOUT = 60_000;
@@ -53,7 +55,7 @@ async function openAndClick(page: Page, url: string, viewer: boolean): Promise<n
 /** `nextUrl` is another run of the same size, the one a reader opens next in the same browser. */
 async function measure(browser: Browser, url: string, nextUrl: string, viewer: boolean, lastSeq: number): Promise<Figures> {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  if (process.env.BENCH_DETAIL) {
+  if (bench.BENCH_DETAIL) {
     await ctx.addInitScript(() => {
       const w = window as unknown as { __longTasks: PerformanceEntry[] };
       w.__longTasks = [];
@@ -82,7 +84,7 @@ async function measure(browser: Browser, url: string, nextUrl: string, viewer: b
       .then(() => Date.now() - start, () => Infinity);
   }
   // BENCH_DETAIL=1: where the viewer's time went (navigation and resource timings, ms from navigation start).
-  if (viewer && process.env.BENCH_DETAIL) {
+  if (viewer && bench.BENCH_DETAIL) {
     const detail = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
       const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
@@ -100,7 +102,7 @@ async function measure(browser: Browser, url: string, nextUrl: string, viewer: b
     console.log(`  viewer ${lastSeq + 1} spans: ${JSON.stringify(detail)}`);
   }
   // BENCH_SCREENSHOT=<folder>: how the viewer looks once usable and once whole, to look at (not measured).
-  if (viewer && process.env.BENCH_SCREENSHOT) await page.screenshot({ path: path.join(process.env.BENCH_SCREENSHOT, `viewer-${lastSeq + 1}.png`) });
+  if (viewer && bench.BENCH_SCREENSHOT) await page.screenshot({ path: path.join(bench.BENCH_SCREENSHOT, `viewer-${lastSeq + 1}.png`) });
   const loaded = await page.waitForLoadState(viewer ? "networkidle" : "load", { timeout: STEP_TIMEOUT }).then(() => true, () => false);
   // A page still loading when its step timed out has reported few or none of its bytes (Chromium gives a response's
   // encoded length when it finishes): count the static page's bytes apart, over plain HTTP, instead.
@@ -196,7 +198,7 @@ async function frameworkFloor(browser: Browser, base: string): Promise<number> {
 
 /** Opens each stored run in the viewer and in the original-style page and prints the figures side by side. */
 async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
-  const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  const executablePath = chromiumPath(existsSync);
   const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] });
   const table: string[] = [];
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -216,8 +218,8 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
     await fetch(`${base}/jobs/${s.id}`);
     await fetch(`${base}/api/jobs/00000000-0000-4000-8000-000000000000/outline`);
     // The machine is shared: wait (up to BENCH_MAX_WAIT s) for the 1-minute load to fall below BENCH_QUIET_LOAD.
-    const quiet = Number(process.env.BENCH_QUIET_LOAD ?? Infinity);
-    for (const until = Date.now() + Number(process.env.BENCH_MAX_WAIT ?? 900) * 1000; loadavg()[0]! >= quiet && Date.now() < until; ) {
+    const quiet = bench.BENCH_QUIET_LOAD ?? Infinity;
+    for (const until = Date.now() + bench.BENCH_MAX_WAIT * 1000; loadavg()[0]! >= quiet && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 10_000));
     }
     const load = loadavg()[0]!.toFixed(1);
@@ -227,7 +229,7 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
     // BENCH_VIEWER_ONLY=1 skips the original-style page (minutes at 100,000 spans) when only the viewer's breakdown is wanted.
     const bytes = (b: number | null) => (b == null ? "n/a (timed out)" : formatBytes(b));
     table.push(row(s.label, "viewer", bytes(ours.bytes), figures(ours)));
-    if (process.env.BENCH_VIEWER_ONLY) continue;
+    if (bench.BENCH_VIEWER_ONLY) continue;
     const orig = await measure(browser, `http://127.0.0.1:${STATIC_PORT}/${s.id}.html`, `http://127.0.0.1:${STATIC_PORT}/${s.nextId}.html`, false, s.last);
     table.push(row(s.label, "original style", bytes(orig.bytes), figures(orig)));
     const share = ours.bytes != null && orig.bytes ? ours.bytes / orig.bytes : null;
@@ -294,7 +296,7 @@ try {
   const base = `http://127.0.0.1:${APP_PORT}`;
   await waitForApp(`${base}/`, app);
   // BENCH_HOLD=1: keep the app and its runs up for a profiler instead of measuring; stop with Ctrl-C.
-  if (process.env.BENCH_HOLD) {
+  if (bench.BENCH_HOLD) {
     for (const s of stored) console.log(`${s.label}: ${base}/jobs/${s.id} (original style: http://127.0.0.1:${STATIC_PORT}/${s.id}.html)`);
     await new Promise<void>((r) => process.once("SIGINT", () => r()).once("SIGTERM", () => r()));
   } else {

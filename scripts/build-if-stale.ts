@@ -1,4 +1,5 @@
 // Builds the Next.js app when its sources changed since the last build, so `npm start` is one command.
+import { toolConfig } from "@/lib/config";
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -7,7 +8,7 @@ import path from "node:path";
 const ROOT = path.resolve(import.meta.dirname, "..");
 // Not tsconfig.json: every next build rewrites its include list, which would make each build look stale.
 const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
-const DIST = path.join(ROOT, process.env.NEXT_DIST_DIR ?? ".next");
+const DIST = path.join(ROOT, toolConfig().NEXT_DIST_DIR);
 const STAMP = path.join(DIST, "source-fingerprint");
 
 function walk(p: string, out: string[]): void {

@@ -1,11 +1,12 @@
 // Screenshots of the main pages for the README and for looking at changes: `npm run screenshots -- <base url>`.
+import { chromiumPath } from "@/lib/config";
 import { chromium } from "@playwright/test";
 import { existsSync, mkdirSync } from "node:fs";
 
 const base = process.argv[2] ?? "http://127.0.0.1:3000";
 const out = process.argv[3] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const executablePath = chromiumPath(existsSync);
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.goto(base);

@@ -3,13 +3,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { appConfig } from "@/lib/config";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { db, disconnectDb } from "@/lib/db/client";
 import { seedDemoIfEmpty } from "@/lib/demo/seed";
 import { ensureDemoKernels } from "@/lib/demo/git-repo";
 import { defaultDataDir } from "@/lib/db/embedded-postgres";
-import { addClient } from "@/lib/agent-api/clients";
+import { addClient } from "@/lib/agents/keys";
 import { buildIfStale } from "./build-if-stale";
 
 const { values: flags } = parseArgs({
@@ -23,8 +24,7 @@ const { values: flags } = parseArgs({
 });
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const port = process.env.PORT ?? "3000";
-const host = process.env.HOST ?? "127.0.0.1";
+const { PORT: port, HOST: host } = appConfig();
 
 const AGENT_CLIENT = "builtin-agent";
 // The demo checkouts live next to the database's data folder (.data/demo-kernel) and outlive throwaway databases.
@@ -87,7 +87,7 @@ try {
   await shutdown(1);
 }
 
-app = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", host], {
+app = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host], {
   cwd: ROOT,
   stdio: "inherit",
   env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },

@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { requireReader } from "@/lib/auth/session";
 import { listUsers } from "@/lib/auth/users";
-import { listAgentClients } from "@/lib/agent-api/client-admin";
+import { listAgentClients } from "@/lib/agents/keys-admin";
 import { listAudit } from "@/lib/audit/log";
 import { UsersPanel } from "@/components/admin/UsersPanel";
 import { AgentKeysPanel } from "@/components/admin/AgentKeysPanel";

@@ -1,14 +1,7 @@
-// POST /api: the agent protocol real agents already speak (formats doc §4).
+// POST /api: the agent protocol real agents already speak (formats doc §4); failures answer plain text, as upstream's.
+import { route } from "@/lib/api/route";
 import { db } from "@/lib/db/client";
-import { handleAgentRequest } from "@/lib/agent-api/dispatch";
-import { databaseUnavailableResponse, isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { handleAgentRequest } from "@/lib/agents/dispatch";
 
-export async function POST(req: Request) {
-  try {
-    return await handleAgentRequest(db(), req);
-  } catch (e) {
-    // A database restart is not the agent's fault: 503 tells it to retry the (idempotent) call instead of a bare 500.
-    if (isDatabaseUnavailable(e)) return databaseUnavailableResponse();
-    throw e;
-  }
-}
+// "public": the protocol authenticates with its own client and key fields (lib/agents/keys.ts).
+export const POST = route({ access: "public", errors: "text" }, ({ req }) => handleAgentRequest(db(), req));

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { loadForCompare } from "@/lib/db/compare";
+import { loadForCompare } from "@/lib/compare/runs";
 import { CompareView } from "@/components/compare/CompareView";
 import { requireReader } from "@/lib/auth/session";
 

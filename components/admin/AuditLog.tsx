@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { formatTime } from "@/lib/format";
 import { AUDIT_PAGE_SIZE, type listAudit } from "@/lib/audit/log";
-import { isJobId } from "@/lib/db/job-id";
+import { isJobId } from "@/lib/trajectory/job-id";
 
 type Event = Awaited<ReturnType<typeof listAudit>>[number];
 

@@ -1,7 +1,7 @@
 // Two runs side by side: verdict fields that differ, totals with deltas, and the trajectories step by step.
 import Link from "next/link";
-import type { ComparedRun } from "@/lib/db/compare";
-import { MAX_COMPARED_SPANS } from "@/lib/db/compare";
+import type { ComparedRun } from "@/lib/compare/runs";
+import { MAX_COMPARED_SPANS } from "@/lib/compare/runs";
 import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";

@@ -1,6 +1,6 @@
 // The two trajectories aligned step by step; changed steps open to a line diff of their Args, Results and Error.
 import type { StepRow } from "@/lib/compare/align";
-import type { ComparedRun } from "@/lib/db/compare";
+import type { ComparedRun } from "@/lib/compare/runs";
 
 type Step = ComparedRun["spans"][number];
 

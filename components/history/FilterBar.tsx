@@ -1,7 +1,7 @@
 // The history's filters: search, menus, dates, and the active filters as removable chips; every change is a new URL.
 "use client";
 import { useEffect, useRef } from "react";
-import type { HistoryFacets } from "@/lib/db/history-stats";
+import type { HistoryFacets } from "@/lib/history/stats";
 import { FILTER_KEYS, hasFilters, hrefWith, STATUSES, type FilterKey, type HistoryQuery } from "@/lib/history/query";
 
 const LABELS: Record<FilterKey, string> = {

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useTable, type ColumnVisibilityState, type SortingState, type Updater } from "@tanstack/react-table";
-import type { HistoryRow } from "@/lib/db/history";
+import type { HistoryRow } from "@/lib/history/list";
 import { hiddenColumns, hrefWith, hrefWithHidden, SORT_KEYS, type HistoryQuery, type SortKey } from "@/lib/history/query";
 import { DEFAULT_HIDDEN, features, historyColumns, NUMERIC_COLUMNS } from "@/components/history/columns";
 

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useTransition } from "react";
 import Link from "next/link";
-import type { HistoryRow } from "@/lib/db/history";
-import type { HistoryFacets, RunCount } from "@/lib/db/history-stats";
+import type { HistoryRow } from "@/lib/history/list";
+import type { HistoryFacets, RunCount } from "@/lib/history/stats";
 import { formatRunCount, PAGE_SIZES, toSearchParams, hrefWith, type HistoryQuery } from "@/lib/history/query";
 import { FilterBar } from "@/components/history/FilterBar";
 import { HistoryTable } from "@/components/history/HistoryTable";

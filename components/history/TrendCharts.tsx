@@ -1,7 +1,7 @@
 // Four small charts over the filtered runs per day: runs (with failures), verdict share, failure rate, tokens and duration.
 "use client";
 import { Area, AreaChart, Bar, BarChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { Trends } from "@/lib/db/history-stats";
+import type { Trends } from "@/lib/history/stats";
 import { formatCount, formatDuration } from "@/lib/format";
 
 const axis = { fontSize: 10, fill: "#64748b" };

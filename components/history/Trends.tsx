@@ -1,6 +1,6 @@
 // Trend charts over the filtered runs, fetched on the server; the page streams them in after the list.
 import { db } from "@/lib/db/client";
-import { jobTrends } from "@/lib/db/history-stats";
+import { jobTrends } from "@/lib/history/stats";
 import type { HistoryFilters } from "@/lib/history/query";
 import { TrendCharts } from "@/components/history/TrendCharts";
 

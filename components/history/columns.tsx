@@ -2,7 +2,7 @@
 "use client";
 import Link from "next/link";
 import { columnVisibilityFeature, createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
-import type { HistoryRow } from "@/lib/db/history";
+import type { HistoryRow } from "@/lib/history/list";
 import { hrefWith, type HistoryQuery } from "@/lib/history/query";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";

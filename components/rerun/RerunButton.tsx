@@ -2,7 +2,7 @@
 // "Rerun triage" / "Rerun": queues a new job with the same inputs (POST /api/jobs/<id>/rerun) and opens it.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { failureReason } from "@/lib/api-error";
+import { failureReason } from "@/lib/http/failure-reason";
 
 export function RerunButton({ jobId, workflow, status, allowed }: { jobId: string; workflow: string; status: string; allowed: boolean }) {
   const router = useRouter();

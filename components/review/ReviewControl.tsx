@@ -2,7 +2,7 @@
 // The reviewer's mark on a run: everyone sees it; operators set it to correct or incorrect, or clear it.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { failureReason } from "@/lib/api-error";
+import { failureReason } from "@/lib/http/failure-reason";
 import { formatTime } from "@/lib/format";
 
 interface Props {

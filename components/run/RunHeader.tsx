@@ -1,13 +1,13 @@
 // Title block of a run: workflow, status, verdict, times, totals and lineage.
 import Link from "next/link";
-import type { Run } from "@/lib/db/runs";
+import type { Run } from "@/lib/runs/queries";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDurationAt, formatTime } from "@/lib/format";
 import { mainVerdictName } from "@/lib/trajectory/verdict";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 import { RerunButton } from "@/components/rerun/RerunButton";
 import { LiveRefresh } from "@/components/live/LiveRefresh";
-import type { LiveState } from "@/lib/jobs/live";
+import type { LiveState } from "@/lib/runs/live";
 import { ReviewControl } from "@/components/review/ReviewControl";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 

@@ -7,8 +7,8 @@ import { userWithRole } from "@/lib/auth/session";
 import { actorOf } from "@/lib/audit/log";
 import { addUser, generatePassword, removeUser, resetPassword, setRole, UserError } from "@/lib/auth/users";
 import { ROLES } from "@/lib/auth/roles";
-import { addAgentKey, removeAgentKey } from "@/lib/agent-api/client-admin";
-import { CLIENT_NAME_RE } from "@/lib/agent-api/clients";
+import { addAgentKey, removeAgentKey } from "@/lib/agents/keys-admin";
+import { CLIENT_NAME_RE } from "@/lib/agents/keys";
 import { setAnonymousRead } from "@/lib/auth/anonymous-read";
 
 /** `secret` is a password or key shown once. */

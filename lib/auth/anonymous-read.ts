@@ -1,6 +1,7 @@
 // Whether people who are not signed in may read runs: an admin's choice kept in the database, else ANONYMOUS_READ, else on outside production.
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { appConfig } from "@/lib/config";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 
 const SETTING = "anonymous_read";
@@ -10,9 +11,8 @@ let cached: { value: boolean; at: number } | null = null;
 
 /** The default when no admin chose: ANONYMOUS_READ=on|off; unset, on in development and off when NODE_ENV=production. */
 export function anonymousReadDefault(): boolean {
-  const setting = process.env.ANONYMOUS_READ?.trim().toLowerCase();
-  if (setting) return ["on", "true", "1", "yes"].includes(setting);
-  return process.env.NODE_ENV !== "production";
+  const { ANONYMOUS_READ, NODE_ENV } = appConfig();
+  return ANONYMOUS_READ ?? NODE_ENV !== "production";
 }
 
 export async function anonymousReadAllowed(db: Db): Promise<boolean> {

@@ -1,4 +1,5 @@
 // better-auth, set up for this app: email and password sign-in, sessions in PostgreSQL, a role on every user.
+import { appConfig } from "@/lib/config";
 import "server-only";
 import { betterAuth } from "better-auth/minimal";
 import { prismaAdapter } from "better-auth/adapters/prisma";
@@ -11,7 +12,7 @@ function createAuth(prisma: Db, secret: string) {
   return betterAuth({
     appName: "Trajectory viewer",
     secret,
-    baseURL: process.env.BETTER_AUTH_URL,
+    baseURL: appConfig().BETTER_AUTH_URL,
     // Without a configured URL, the app's own origin (as the request reached it) is the one it trusts.
     trustedOrigins: (request) => {
       const host = request?.headers.get("host");

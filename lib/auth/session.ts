@@ -3,9 +3,9 @@ import "server-only";
 import { cache } from "react";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { NextResponse } from "next/server";
+import { forbidden, unauthorized } from "@/lib/http/errors";
 import { db } from "@/lib/db/client";
-import { authenticate } from "@/lib/agent-api/clients";
+import { authenticate } from "@/lib/agents/keys";
 import { getAuth } from "./auth";
 import { anonymousReadAllowed } from "./anonymous-read";
 import { isRole, roleAtLeast, type Role } from "./roles";
@@ -36,11 +36,8 @@ export async function requireReader(next: string): Promise<Viewer | null> {
   return user;
 }
 
-export type Authorized<U = Viewer | null> = { ok: true; user: U } | { ok: false; response: NextResponse };
-
-function denied(status: 401 | 403, error: string): { ok: false; response: NextResponse } {
-  return { ok: false, response: NextResponse.json({ error }, { status }) };
-}
+/** Who may call an API: anyone ("public"), or the least role ("viewer" reads; anonymous readers and agent keys too, when allowed). */
+export type Access = "public" | Role;
 
 /**
  * Session cookies are SameSite=Lax already; this also turns away a cross-site write that carries one. "null" says
@@ -59,32 +56,26 @@ export function crossSiteWrite(request: Request): boolean {
 }
 
 /**
- * For API routes and actions: may this request do what `needed` may? Reading (`viewer`) is also open to
- * anonymous requests when allowed, and to agents that send their protocol key (x-agent-client, x-agent-key).
+ * For API routes: may this request do what `needed` may? Returns the signed-in user (null for anonymous readers,
+ * agent keys and public routes); throws HttpError 401/403 with the reason otherwise.
  */
-export async function authorizeRequest(request: Request, needed: "operator" | "admin"): Promise<Authorized<Viewer>>;
-export async function authorizeRequest(request: Request, needed: "viewer"): Promise<Authorized>;
-export async function authorizeRequest(request: Request, needed: Role): Promise<Authorized> {
-  if (crossSiteWrite(request)) return denied(403, "forbidden: a write from another site (Origin does not match Host)");
+export async function authorize(request: Request, needed: Access): Promise<Viewer | null> {
+  if (crossSiteWrite(request)) throw forbidden("forbidden: a write from another site (Origin does not match Host)");
+  if (needed === "public") return null;
   const user = await userFrom(request.headers);
   if (user) {
-    return roleAtLeast(user.role, needed)
-      ? { ok: true, user }
-      : denied(403, `forbidden: this needs the ${needed} role; ${user.email} is a ${user.role}`);
+    if (roleAtLeast(user.role, needed)) return user;
+    throw forbidden(`forbidden: this needs the ${needed} role; ${user.email} is a ${user.role}`);
   }
   if (needed === "viewer") {
-    if (await anonymousReadAllowed(db())) return { ok: true, user: null };
+    if (await anonymousReadAllowed(db())) return null;
     const client = request.headers.get("x-agent-client");
     if (client) {
-      try {
-        await authenticate(db(), client, request.headers.get("x-agent-key") ?? "");
-        return { ok: true, user: null };
-      } catch (e) {
-        return denied(401, e instanceof Error ? e.message : "wrong agent key");
-      }
+      await authenticate(db(), client, request.headers.get("x-agent-key") ?? "");
+      return null;
     }
   }
-  return denied(401, `sign in first: this needs the ${needed} role`);
+  throw unauthorized(`sign in first: this needs the ${needed} role`);
 }
 
 /** For server actions: the signed-in user when their role is at least `needed`, else null (the action answers "forbidden"). */

@@ -2,6 +2,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { appConfig } from "@/lib/config";
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -9,7 +10,7 @@ const globalForDb = globalThis as unknown as { trajectoryDb?: Db; trajectoryDbUr
 
 /** Client for DATABASE_URL, created once per process (and kept across dev hot reloads). */
 export function db(): Db {
-  const url = process.env.DATABASE_URL;
+  const url = appConfig().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, or set it to a PostgreSQL URL");
   if (!globalForDb.trajectoryDb || globalForDb.trajectoryDbUrl !== url) {
     globalForDb.trajectoryDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });

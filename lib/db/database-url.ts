@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { appConfig } from "@/lib/config";
 import { defaultDataDir, startEmbeddedPostgres, type EmbeddedPostgresOptions } from "./embedded-postgres";
 
 export interface ResolvedDatabase {
@@ -21,7 +22,7 @@ export interface ResolveOptions {
 }
 
 export async function resolveDatabase(options: ResolveOptions = {}): Promise<ResolvedDatabase> {
-  const fromEnv = process.env.DATABASE_URL;
+  const fromEnv = appConfig().DATABASE_URL;
   if (fromEnv && !options.ignoreDatabaseUrl) return { url: fromEnv, stop: async () => {}, source: "DATABASE_URL" };
   if (options.throwaway) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "trajectory-pg-"));

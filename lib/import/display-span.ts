@@ -2,7 +2,7 @@
 import type { Span } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
 import { spanLabel } from "./merge";
-import { formatTimestampNs, parseTimestampNs } from "./time";
+import { formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
 
 /** A span as the trajectory page renders it (formats doc §3). */
 export interface DisplaySpan {

@@ -5,31 +5,16 @@ export class ImportError extends Error {
   readonly file: string;
   /** the problem alone, without the file name */
   readonly reason: string;
+  /** TooLarge when a limit was passed (413), else BadRequest (400) */
+  readonly code: "BadRequest" | "TooLarge";
 
-  constructor(file: string, reason: string) {
+  constructor(file: string, reason: string, code: "BadRequest" | "TooLarge" = "BadRequest") {
     super(`${file}: ${reason}`);
     this.name = "ImportError";
     this.file = file;
     this.reason = reason;
+    this.code = code;
   }
-}
-
-/** Human size for limits and file sizes in messages: "60 MB", "1.5 KB", "12 bytes". */
-export function formatBytes(n: number): string {
-  const units: [number, string][] = [
-    [1024 * 1024 * 1024, "GB"],
-    [1024 * 1024, "MB"],
-    [1024, "KB"],
-  ];
-  for (const [size, unit] of units) {
-    if (n >= size) {
-      const v = n / size;
-      // One decimal only where it carries information ("1.5 MB"), none for round values ("50 MB").
-      const text = v >= 10 || Number.isInteger(v) ? String(Math.floor(v)) : v.toFixed(1).replace(/\.0$/, "");
-      return `${text} ${unit}`;
-    }
-  }
-  return n === 1 ? "1 byte" : `${n} bytes`;
 }
 
 /** Position in text as "line L, column C" (1-based), for pointing at syntax errors. */

@@ -1,7 +1,7 @@
 // Imports uploaded files end to end: parse and check every file first, then store all runs in one transaction.
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { IMPORT_TRANSACTION, InvalidRunError, prepareRun, storePreparedRun, type PreparedRun, type SavedRun } from "@/lib/db/save-run";
+import { IMPORT_TRANSACTION, InvalidRunError, prepareRun, storePreparedRun, type PreparedRun, type SavedRun } from "@/lib/ingest/save-run";
 import type { ImportedRun } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
 import { parseRunFile } from "./detect";
@@ -14,6 +14,8 @@ export interface UploadedFile {
 export interface FileProblem {
   file: string;
   reason: string;
+  /** TooLarge when the file passed a limit */
+  code: "BadRequest" | "TooLarge";
 }
 
 export type ImportOutcome = { ok: true; jobs: (SavedRun & { file: string })[] } | { ok: false; errors: FileProblem[] };
@@ -27,7 +29,7 @@ export function parseFiles(files: UploadedFile[]): { runs: { file: string; run: 
       for (const run of parseRunFile(f.name, f.content)) runs.push({ file: f.name, run });
     } catch (e) {
       if (!(e instanceof ImportError)) throw e;
-      errors.push({ file: e.file, reason: e.reason });
+      errors.push({ file: e.file, reason: e.reason, code: e.code });
     }
   }
   return { runs, errors };
@@ -46,7 +48,7 @@ export async function importFiles(db: Db, files: UploadedFile[]): Promise<Import
       prepared.push({ file, run: prepareRun(run) });
     } catch (e) {
       if (!(e instanceof InvalidRunError)) throw e;
-      errors.push({ file, reason: e.message });
+      errors.push({ file, reason: e.message, code: "BadRequest" });
     }
   }
   if (errors.length) return { ok: false, errors };

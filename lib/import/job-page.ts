@@ -4,7 +4,7 @@ import { deriveJob } from "./derive";
 import { displaySpanToRaw } from "./display-span";
 import { ImportError } from "./errors";
 import { spansFromRaw } from "./merge";
-import { parseTimestampNs } from "./time";
+import { parseTimestampNs } from "@/lib/trajectory/time";
 import { makeStorable } from "@/lib/trajectory/storable";
 
 const STRING_FIELDS = ["ID", "Workflow", "Type", "Description", "Link", "AgentName", "CodeRevision", "Error"] as const;

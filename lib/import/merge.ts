@@ -40,7 +40,7 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
   const parsed = spanSchema.safeParse(storable.value);
   if (parsed.success) {
     const oversize = oversizeSpan(parsed.data);
-    if (oversize) throw new ImportError(file, `${spanLabel(index, clean)} ${oversize} per span`);
+    if (oversize) throw new ImportError(file, `${spanLabel(index, clean)} ${oversize} per span`, "TooLarge");
     return parsed.data;
   }
   const issues = parsed.error.issues;
@@ -52,7 +52,7 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
 
 export function validateSpans(file: string, raws: readonly unknown[]): Span[] {
   if (raws.length > IMPORT_MAX_SPAN_ENTRIES) {
-    throw new ImportError(file, `${raws.length.toLocaleString("en-US")} span entries, the limit is ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} per file`);
+    throw new ImportError(file, `${raws.length.toLocaleString("en-US")} span entries, the limit is ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} per file`, "TooLarge");
   }
   return raws.map((raw, i) => validateSpan(file, raw, i));
 }

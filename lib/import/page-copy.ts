@@ -4,7 +4,7 @@ import { deriveJob } from "./derive";
 import { ImportError } from "./errors";
 import { spansFromRaw } from "./merge";
 import { BLOCK_LABELS, splitBlocks, type BlockLabel } from "./page-copy-blocks";
-import { formatTimestampNs, parseTimestampNs } from "./time";
+import { formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
 
 // The timestamp cell is empty for Go's zero time, so it is optional, but only for known span types.
 const ROW = /^(\d+)\/(\d+)[ \t]+(?:(\d{4})\/(\d{2})\/(\d{2})[ \t]+(\d{2}):(\d{2})[ \t]+)?(\S+)(?:[ \t]+(\S+))?(?:[ \t]+(\S.*))?$/;

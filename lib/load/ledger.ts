@@ -86,9 +86,15 @@ export class Ledger {
       }
     }
     for (const [k, rows] of stored) {
-      if (rows.length > 1) (v.duplicates++, note(`duplicate ${k} ×${rows.length}`));
+      if (rows.length > 1) {
+        v.duplicates++;
+        note(`duplicate ${k} ×${rows.length}`);
+      }
       const [job, seq] = k.split(":");
-      if (!this.sent.get(job!)?.has(Number(seq))) (v.unexpected++, note(`unexpected ${k}`));
+      if (!this.sent.get(job!)?.has(Number(seq))) {
+        v.unexpected++;
+        note(`unexpected ${k}`);
+      }
     }
     for (const [job, m] of this.acked) {
       for (const [seq, e] of m) {
@@ -104,7 +110,10 @@ export class Ledger {
           finishedAt === Date.parse(e.span.Finished!) &&
           (row.error ?? "") === (e.span.Error ?? "") &&
           (row.output_tokens ?? null) === (e.span.OutputTokens ?? null);
-        if (!ok) (v.wrongFields++, note(`wrong fields ${job}:${seq}: stored finished_at=${String(row.finished_at)} error=${String(row.error)}`));
+        if (!ok) {
+          v.wrongFields++;
+          note(`wrong fields ${job}:${seq}: stored finished_at=${String(row.finished_at)} error=${String(row.error)}`);
+        }
       }
     }
     return v;

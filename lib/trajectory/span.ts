@@ -3,8 +3,8 @@ import { z } from "zod";
 import {
   MAX_NESTING, MAX_SEQ, MAX_SPAN_BYTES, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS, MAX_TIMESTAMP, MAX_TOKENS_PER_SPAN, MIN_TIMESTAMP,
 } from "@/lib/limits";
-import { parseTimestampNs } from "@/lib/import/time";
-import { formatBytes } from "@/lib/import/errors";
+import { parseTimestampNs } from "@/lib/trajectory/time";
+import { formatBytes } from "@/lib/format";
 
 /** Span types the viewer knows; any other string is accepted, stored and shown neutrally. */
 export const KNOWN_SPAN_TYPES = [

@@ -1,24 +1,8 @@
 // The built-in agent's configuration from the environment: where the app is, credentials, the model and per-job limits.
 import { z } from "zod";
 import { REPLAY_SUFFIX } from "./replay-marker";
+import { agentEnvSchema, parseEnv, type AgentEnv } from "@/lib/config";
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
-export const envSchema = z.object({
-  TRAJECTORY_URL: z.string().url().default("http://127.0.0.1:3000"),
-  AGENT_CLIENT: z.string({ error: "AGENT_CLIENT is not set (make a client with `npm run agent:add -- <name>`)" }),
-  AGENT_KEY: z.string({ error: "AGENT_KEY is not set (`npm run agent:add -- <name>` prints it)" }),
-  AGENT_NAME: z.string().min(1).max(200).default("builtin-agent"),
-  AGENT_MODEL: z.string().optional(),
-  GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
-  OPENAI_API_KEY: z.string().optional(),
-  ANTHROPIC_API_KEY: z.string().optional(),
-  AGENT_MAX_LLM_CALLS: positiveInt(200),
-  AGENT_MAX_TOKENS: positiveInt(3_000_000),
-  AGENT_MAX_SECONDS: positiveInt(1800),
-});
-
-export type AgentEnv = z.infer<typeof envSchema>;
 
 export const modelSpecSchema = z.union([
   z.object({ provider: z.literal("replay") }),
@@ -80,10 +64,7 @@ export interface AgentConfig {
 
 /** Reads the configuration; throws one readable message listing every problem. */
 export function loadConfig(raw: Record<string, string | undefined> = process.env): AgentConfig {
-  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ""));
-  const r = envSchema.safeParse(cleaned);
-  if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
-  const env = r.data;
+  const env = parseEnv(agentEnvSchema, raw);
   const model = env.AGENT_MODEL ? parseModelSpec(env.AGENT_MODEL) : defaultModel(env);
   const replay = model.provider === "replay";
   const agentName = replay && !env.AGENT_NAME.endsWith(REPLAY_SUFFIX) ? `${env.AGENT_NAME}${REPLAY_SUFFIX}` : env.AGENT_NAME;

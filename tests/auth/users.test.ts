@@ -5,12 +5,12 @@ import { verifyPassword } from "better-auth/crypto";
 import { db, disconnectDb } from "@/lib/db/client";
 import { addUser, removeUser, resetPassword, setRole, UserError } from "@/lib/auth/users";
 import { COMMAND_LINE } from "@/lib/audit/log";
-import { reviewJob } from "@/lib/jobs/review";
+import { reviewJob } from "@/lib/runs/review";
 import { anonymousReadAllowed, setAnonymousRead } from "@/lib/auth/anonymous-read";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { saveImportedRun } from "@/lib/db/save-run";
+import { saveImportedRun } from "@/lib/ingest/save-run";
 import { patchTriageRun } from "@/lib/demo/patch-triage";
-import { findJobs } from "@/lib/db/history";
+import { findJobs } from "@/lib/history/list";
 import { DEFAULT_QUERY } from "@/lib/history/query";
 
 afterAll(disconnectDb);

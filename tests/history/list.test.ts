@@ -1,7 +1,7 @@
 // Integration: the history's filters, search, sorts and keyset cursors on a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { findJobs, HistoryQueryError } from "@/lib/db/history";
+import { findJobs, HistoryQueryError } from "@/lib/history/list";
 import { SORT_KEYS, type HistoryQuery } from "@/lib/history/query";
 import { at, query, saveRun, uniqueWorkflow, type SeededRun } from "./seed";
 

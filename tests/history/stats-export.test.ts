@@ -1,9 +1,9 @@
 // Integration: query parsing, counts, trends, the fields save-run keeps for search, and export → import round trips.
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { countJobs, EXACT_COUNT_CAP, jobTrends } from "@/lib/db/history-stats";
-import { getJobSummary, getTrajectory } from "@/lib/db/history-export";
-import { saveImportedRun } from "@/lib/db/save-run";
+import { countJobs, EXACT_COUNT_CAP, jobTrends } from "@/lib/history/stats";
+import { getJobSummary, getTrajectory } from "@/lib/runs/export";
+import { saveImportedRun } from "@/lib/ingest/save-run";
 import { parseRunFile } from "@/lib/import/detect";
 import { demoRuns } from "@/lib/demo/runs";
 import { parseHistoryQuery, toSearchParams } from "@/lib/history/query";

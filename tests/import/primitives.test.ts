@@ -1,7 +1,7 @@
 // Building blocks: nanosecond timestamps and the JS literal reader.
 import { describe, expect, it } from "vitest";
 import { findValueEnd, parseJsLiteral } from "@/lib/import/js-literal";
-import { addNanos, formatTimestampNs, parseTimestampNs } from "@/lib/import/time";
+import { addNanos, formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
 
 describe("timestamps in nanoseconds", () => {
   it("round-trips RFC 3339 including year 1 and offsets", () => {

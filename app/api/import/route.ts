@@ -1,37 +1,28 @@
 // POST /api/import: a trajectory in any of the four shapes (multipart files, or the raw file as the body).
+import { route } from "@/lib/api/route";
 import { db } from "@/lib/db/client";
 import { importFiles, type UploadedFile } from "@/lib/import/import-files";
-import { formatBytes } from "@/lib/import/errors";
-import { IMPORT_MAX_FILE_NAME_CHARS, IMPORT_MAX_FILES, IMPORT_MAX_REQUEST_BYTES as MAX_REQUEST_BYTES } from "@/lib/limits";
-import { authorizeRequest } from "@/lib/auth/session";
+import { readBodyCapped } from "@/lib/http/body";
+import { badRequest, HttpError, tooLarge } from "@/lib/http/errors";
+import { IMPORT_MAX_FILE_NAME_CHARS, IMPORT_MAX_FILES, IMPORT_MAX_REQUEST_BYTES } from "@/lib/limits";
 
-/** Every 4xx has the same shape; problems with the request as a whole are reported against the file "request". */
-function problem(status: number, error: string, errors: { file: string; reason: string }[] = [{ file: "request", reason: error }]) {
-  return Response.json({ error, errors }, { status });
-}
-
-/** Reads the body but stops at the limit, so a chunked upload without Content-Length cannot exhaust memory. */
-async function readCapped(req: Request, limit: number): Promise<Buffer | null> {
-  if (!req.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
+// Every failure has the same shape: problems with the request as a whole are reported against the file "request".
+const whole = (reason: string) => ({ errors: [{ file: "request", reason }] });
 
 // Names only appear in messages; a long one would drown the reason.
 function fileName(name: string): string {
   return name.length > IMPORT_MAX_FILE_NAME_CHARS ? `${name.slice(0, IMPORT_MAX_FILE_NAME_CHARS)}…` : name;
 }
 
-async function uploadedFiles(req: Request): Promise<UploadedFile[] | Response> {
+async function uploadedFiles(req: Request): Promise<UploadedFile[]> {
   const type = req.headers.get("content-type") ?? "";
-  const body = await readCapped(req, MAX_REQUEST_BYTES);
-  if (!body) return problem(413, `request is larger than the limit of ${formatBytes(MAX_REQUEST_BYTES)}`);
+  let body: Buffer;
+  try {
+    body = await readBodyCapped(req, IMPORT_MAX_REQUEST_BYTES);
+  } catch (e) {
+    if (e instanceof HttpError) throw new HttpError(e.code, e.message, whole(e.message));
+    throw e;
+  }
   if (!type.startsWith("multipart/form-data")) {
     const name = new URL(req.url).searchParams.get("name") || req.headers.get("x-file-name") || "upload";
     return [{ name: fileName(name), content: body }];
@@ -40,31 +31,28 @@ async function uploadedFiles(req: Request): Promise<UploadedFile[] | Response> {
   try {
     form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();
   } catch {
-    return problem(400, "malformed multipart/form-data body");
+    throw badRequest("malformed multipart/form-data body", whole("malformed multipart/form-data body"));
   }
   const files: UploadedFile[] = [];
   for (const [field, value] of form.entries()) {
     if (typeof value === "string") continue;
-    if (files.length === IMPORT_MAX_FILES) return problem(413, `more than ${IMPORT_MAX_FILES} files in one request, the limit is ${IMPORT_MAX_FILES}`);
+    if (files.length === IMPORT_MAX_FILES) {
+      const reason = `more than ${IMPORT_MAX_FILES} files in one request, the limit is ${IMPORT_MAX_FILES}`;
+      throw tooLarge(reason, whole(reason));
+    }
     files.push({ name: fileName(value.name || field), content: Buffer.from(await value.arrayBuffer()) });
   }
-  if (files.length === 0) return problem(400, "no file in the form: send the trajectory as a file field");
+  if (files.length === 0) throw badRequest("no file in the form: send the trajectory as a file field", whole("no file in the form: send the trajectory as a file field"));
   return files;
 }
 
-export async function POST(req: Request) {
-  const auth = await authorizeRequest(req, "operator");
-  if (!auth.ok) return auth.response;
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_REQUEST_BYTES) return problem(413, `request is ${formatBytes(declared)}, the limit is ${formatBytes(MAX_REQUEST_BYTES)}`);
-  const files = await uploadedFiles(req);
-  if (files instanceof Response) return files;
-  const outcome = await importFiles(db(), files);
+export const POST = route({ access: "operator" }, async ({ req }) => {
+  const outcome = await importFiles(db(), await uploadedFiles(req));
   if (!outcome.ok) {
-    const status = outcome.errors.some((e) => /the limit is/.test(e.reason)) ? 413 : 400;
-    return problem(status, outcome.errors.map((e) => `${e.file}: ${e.reason}`).join("; "), outcome.errors);
+    const code = outcome.errors.some((e) => e.code === "TooLarge") ? "TooLarge" : "BadRequest";
+    throw new HttpError(code, outcome.errors.map((e) => `${e.file}: ${e.reason}`).join("; "), { errors: outcome.errors });
   }
-  return Response.json({
+  return {
     jobs: outcome.jobs.map((j) => ({ id: j.id, file: j.file, workflow: j.workflow, spans: j.spanCount, verdict: j.verdict, status: j.status, created: j.created })),
-  });
-}
+  };
+});

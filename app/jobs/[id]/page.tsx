@@ -3,8 +3,8 @@
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { getOutlineHead, getRunHeader } from "@/lib/db/runs";
-import { isLive, liveState } from "@/lib/jobs/live";
+import { getOutlineHead, getRunHeader } from "@/lib/runs/queries";
+import { isLive, liveState } from "@/lib/runs/live";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";

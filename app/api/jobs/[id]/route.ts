@@ -1,16 +1,12 @@
-// GET /api/jobs/<id>: one job with its verdict, totals and reruns (no spans; see ./trajectory).
-import { NextResponse } from "next/server";
+// GET /api/jobs/<id>: one run with its verdict, totals and reruns (no spans; see ./trajectory).
+import { route } from "@/lib/api/route";
+import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
-import { getJobSummary } from "@/lib/db/history-export";
-import { isJobId } from "@/lib/db/job-id";
-import { jsonError } from "@/lib/history/api";
-import { authorizeRequest } from "@/lib/auth/session";
+import { getJobSummary } from "@/lib/runs/export";
+import { noSuchRun } from "@/lib/http/errors";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorizeRequest(request, "viewer");
-  if (!auth.ok) return auth.response;
-  const { id } = await params;
-  if (!isJobId(id)) return jsonError(400, "id: expected a job UUID");
+export const GET = route({ access: "viewer", params: runParams }, async ({ params: { id } }) => {
   const job = await getJobSummary(db(), id);
-  return job ? NextResponse.json(job) : jsonError(404, `no job ${id}`);
-}
+  if (!job) throw noSuchRun(id);
+  return job;
+});

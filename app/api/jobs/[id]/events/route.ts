@@ -1,18 +1,15 @@
 // GET /api/jobs/<id>/events: server-sent events while a run is pending or running, one per change.
-import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
-import { isLive, liveState } from "@/lib/jobs/live";
-import { authorizeRequest } from "@/lib/auth/session";
+import { isLive, liveState } from "@/lib/runs/live";
+import { noSuchRun } from "@/lib/http/errors";
 
 const POLL_MS = 1000;
 
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorizeRequest(req, "viewer");
-  if (!auth.ok) return auth.response;
-  const id = z.string().uuid().safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "not a run id" }, { status: 400 });
-  const first = await liveState(db(), id.data);
-  if (!first) return Response.json({ error: `no run ${id.data}` }, { status: 404 });
+export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id } }) => {
+  const first = await liveState(db(), id);
+  if (!first) throw noSuchRun(id);
 
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
@@ -20,9 +17,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
       let last = "";
       const send = (state: object) => controller.enqueue(encoder.encode(`event: change\ndata: ${JSON.stringify(state)}\n\n`));
       try {
-        // Polling the job row is cheap and needs no listener connection per watcher.
         while (!req.signal.aborted) {
-          const state = await liveState(db(), id.data);
+          const state = await liveState(db(), id);
           if (!state) break;
           const key = JSON.stringify(state);
           if (key !== last) {
@@ -37,10 +33,12 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
       }
       try {
         controller.close();
-      } catch {}
+      } catch {
+        // already closed by a watcher that left
+      }
     },
   });
   return new Response(stream, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
   });
-}
+});

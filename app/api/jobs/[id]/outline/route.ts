@@ -1,17 +1,14 @@
 // GET /api/jobs/<id>/outline: every span's shape without payloads, as compact columns (lib/trajectory/outline.ts).
-import { connection } from "next/server";
+import { route } from "@/lib/api/route";
+import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
-import { getOutlineJson } from "@/lib/db/runs";
-import { authorizeRequest } from "@/lib/auth/session";
+import { getOutlineJson } from "@/lib/runs/queries";
+import { noSuchRun } from "@/lib/http/errors";
 
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorizeRequest(req, "viewer");
-  if (!auth.ok) return auth.response;
-  await connection();
-  const { id } = await params;
+export const GET = route({ access: "viewer", params: runParams }, async ({ params: { id } }) => {
   // PostgreSQL writes the wire form itself: the app passes the text through instead of parsing and re-encoding it.
   const json = await getOutlineJson(db(), id);
-  if (json == null) return Response.json({ error: "no such job" }, { status: 404 });
+  if (json == null) throw noSuchRun(id);
   // A running job keeps growing: never serve a stale outline.
   return new Response(json, { headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
-}
+});

@@ -1,19 +1,14 @@
 // GET /api/jobs/<id>/trajectory: the run's spans as a trajectory file, which POST /api/import takes back.
-import { NextResponse } from "next/server";
+import { route } from "@/lib/api/route";
+import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
-import { getTrajectory } from "@/lib/db/history-export";
-import { isJobId } from "@/lib/db/job-id";
-import { jsonError } from "@/lib/history/api";
-import { authorizeRequest } from "@/lib/auth/session";
+import { getTrajectory } from "@/lib/runs/export";
+import { noSuchRun } from "@/lib/http/errors";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await authorizeRequest(request, "viewer");
-  if (!auth.ok) return auth.response;
-  const { id } = await params;
-  if (!isJobId(id)) return jsonError(400, "id: expected a job UUID");
+export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id } }) => {
   const spans = await getTrajectory(db(), id);
-  if (!spans) return jsonError(404, `no job ${id}`);
+  if (!spans) throw noSuchRun(id);
   // ?download=1 saves it as a file instead of showing it.
-  const download = new URL(request.url).searchParams.get("download") === "1";
-  return NextResponse.json(spans, download ? { headers: { "Content-Disposition": `attachment; filename="trajectory-${id}.json"` } } : undefined);
-}
+  const download = new URL(req.url).searchParams.get("download") === "1";
+  return Response.json(spans, download ? { headers: { "Content-Disposition": `attachment; filename="trajectory-${id}.json"` } } : undefined);
+});

@@ -1,0 +1,167 @@
+// Every environment variable the app, the built-in agent and the test and benchmark tools read: one zod schema each,
+// each variable with its meaning and default, read from process.env and checked in one place. The README's tables
+// are generated from these (`npm run docs:config`) and a test fails when they drift.
+import { z } from "zod";
+
+/** What the README says of a variable: its default as a reader should read it, and what it means. */
+export interface EnvDoc {
+  default: string;
+  meaning: string;
+}
+
+const docs = new Map<z.ZodType, EnvDoc>();
+
+/** A variable's schema with its documentation attached. */
+function env<T extends z.ZodType>(schema: T, doc: EnvDoc): T {
+  docs.set(schema, doc);
+  return schema;
+}
+
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v, ctx) => {
+    if (["on", "true", "1", "yes"].includes(v)) return true;
+    if (["off", "false", "0", "no"].includes(v)) return false;
+    ctx.addIssue({ code: "custom", message: `expected on or off, got "${v}"` });
+    return z.NEVER;
+  });
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The app server and its command-line tools (npm start, import, user:add, agent:add, db:*). */
+export const appEnvSchema = z.object({
+  DATABASE_URL: env(z.string().min(1).optional(), {
+    default: "unset: embedded PostgreSQL",
+    meaning: "any PostgreSQL, e.g. `postgresql://user:pw@host:5432/trajectories` (run `npm run db:migrate` once)",
+  }),
+  PORT: env(z.coerce.number().int().min(1).max(65535).default(3000), { default: "`3000`", meaning: "the port the app listens on" }),
+  HOST: env(z.string().min(1).default("127.0.0.1"), { default: "`127.0.0.1`", meaning: "the address the app listens on" }),
+  TRAJECTORY_DATA_DIR: env(z.string().min(1).optional(), {
+    default: "`.data/postgres`",
+    meaning: "data folder of the embedded PostgreSQL",
+  }),
+  ANONYMOUS_READ: env(onOff.optional(), {
+    default: "on for the embedded database, else off in production",
+    meaning: "`on` or `off`: may people who are not signed in read runs (an admin's choice at `/admin` wins)",
+  }),
+  BETTER_AUTH_SECRET: env(z.string().min(32, "must be at least 32 characters").optional(), {
+    default: "generated once, kept in the database",
+    meaning: "the secret that signs session cookies",
+  }),
+  BETTER_AUTH_URL: env(z.string().url().optional(), {
+    default: "the request's own origin",
+    meaning: "the app's public URL, when it sits behind a proxy",
+  }),
+  AGENT_SILENT_TIMEOUT_SECONDS: env(seconds(600), {
+    default: "`600`",
+    meaning: "how long a running job's agent may stay silent before the job is aborted and requeued",
+  }),
+  NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
+    default: "`production` under `npm start`",
+    meaning: "set by the tools; `development` only under `npm run dev`",
+  }),
+});
+
+/** The built-in triage agent (`npm run agent`). */
+export const agentEnvSchema = z.object({
+  TRAJECTORY_URL: env(z.string().url().default("http://127.0.0.1:3000"), { default: "`http://127.0.0.1:3000`", meaning: "the app" }),
+  AGENT_CLIENT: env(z.string({ error: "AGENT_CLIENT is not set (make a client with `npm run agent:add -- <name>`)" }), {
+    default: "—",
+    meaning: "the agent's client name: `npm run agent:add -- <name>` makes one and prints its key (`npm start` makes its own)",
+  }),
+  AGENT_KEY: env(z.string({ error: "AGENT_KEY is not set (`npm run agent:add -- <name>` prints it)" }), {
+    default: "—",
+    meaning: "the client's key",
+  }),
+  AGENT_NAME: env(z.string().min(1).max(200).default("builtin-agent"), {
+    default: "`builtin-agent`",
+    meaning: "the AgentName the runs show (`-replay` is added when replaying)",
+  }),
+  AGENT_MODEL: env(z.string().optional(), {
+    default: "replay, or the first provider whose key is set",
+    meaning:
+      "`google:<model>`, `openai:<model>`, `anthropic:<model>`, `openai-compatible:<model>@<baseURL>` (any local server speaking Chat Completions, e.g. `openai-compatible:qwen3:8b@http://127.0.0.1:11434/v1`), or `replay`",
+  }),
+  GOOGLE_GENERATIVE_AI_API_KEY: env(z.string().optional(), { default: "—", meaning: "Google's key" }),
+  OPENAI_API_KEY: env(z.string().optional(), { default: "—", meaning: "OpenAI's key (also sent to an OpenAI-compatible server)" }),
+  ANTHROPIC_API_KEY: env(z.string().optional(), { default: "—", meaning: "Anthropic's key" }),
+  AGENT_MAX_LLM_CALLS: env(positiveInt(200), { default: "`200`", meaning: "per-job limit of llm calls; reaching it fails the job with `limit reached: …`" }),
+  AGENT_MAX_TOKENS: env(positiveInt(3_000_000), { default: "`3000000`", meaning: "per-job limit of tokens" }),
+  AGENT_MAX_SECONDS: env(positiveInt(1800), { default: "`1800`", meaning: "per-job limit of wall time" }),
+});
+
+/** End-to-end tests and benchmarks. */
+export const toolEnvSchema = z.object({
+  CHROMIUM_PATH: env(z.string().optional(), { default: "`/usr/bin/chromium`", meaning: "the browser of the end-to-end tests and benchmarks" }),
+  E2E_PORT: env(z.coerce.number().int().positive().default(3100), { default: "`3100`", meaning: "where the end-to-end tests serve the app" }),
+  FUZZ_SEED: env(z.coerce.number().int().optional(), { default: "random (printed)", meaning: "replays a fuzz run" }),
+  FUZZ_CASES: env(z.coerce.number().int().positive().default(10_000), { default: "`10000`", meaning: "requests per fuzzed endpoint" }),
+  NEXT_DIST_DIR: env(z.string().min(1).default(".next"), { default: "`.next`", meaning: "the build folder (two checkouts or test runs can build side by side)" }),
+  BENCH_RUNS: env(z.coerce.number().int().positive().default(1_000_000), { default: "`1000000`", meaning: "runs `bench:history` fills its database with" }),
+  BENCH_PORT: env(z.coerce.number().int().positive().default(3130), { default: "`3130`", meaning: "where `bench:page` serves the app" }),
+  BENCH_DETAIL: env(onOff.default(false), { default: "off", meaning: "`bench:page` prints the viewer's navigation, resource and long-task timings" }),
+  BENCH_VIEWER_ONLY: env(onOff.default(false), { default: "off", meaning: "`bench:page` skips the minutes-long original-style page" }),
+  BENCH_HOLD: env(onOff.default(false), { default: "off", meaning: "`bench:page` keeps the app and runs up for a profiler" }),
+  BENCH_SCREENSHOT: env(z.string().optional(), { default: "—", meaning: "a folder where `bench:page` saves screenshots" }),
+  BENCH_QUIET_LOAD: env(z.coerce.number().positive().optional(), { default: "—", meaning: "`bench:page` waits for the load average to fall below this before measuring" }),
+  BENCH_MAX_WAIT: env(z.coerce.number().positive().default(900), { default: "`900`", meaning: "seconds `bench:page` waits for a quiet machine at most" }),
+});
+
+export type AppConfig = z.infer<typeof appEnvSchema>;
+export type ToolConfig = z.infer<typeof toolEnvSchema>;
+export type AgentEnv = z.infer<typeof agentEnvSchema>;
+
+type Env = Record<string, string | undefined>;
+
+/** Unset and empty are the same: `FOO= npm start` means "no FOO". */
+function cleaned(raw: Env): Env {
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ""));
+}
+
+/** Checks `raw` against a schema; throws one Error listing every bad variable with its reason. */
+export function parseEnv<S extends z.ZodObject>(schema: S, raw: Env = process.env): z.infer<S> {
+  const r = schema.safeParse(cleaned(raw));
+  if (!r.success) throw new Error(`bad configuration:\n${r.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  return r.data;
+}
+
+let cachedApp: { key: string; config: AppConfig } | null = null;
+
+/**
+ * The app's configuration from process.env, checked. Cached until one of its variables changes (`npm start` sets
+ * DATABASE_URL once it has started the embedded database; tests set it in their global setup).
+ */
+export function appConfig(): AppConfig {
+  const key = Object.keys(appEnvSchema.shape)
+    .map((k) => process.env[k] ?? "")
+    .join("\u0000");
+  if (cachedApp?.key !== key) cachedApp = { key, config: parseEnv(appEnvSchema) };
+  return cachedApp.config;
+}
+
+/** The tests' and benchmarks' configuration from process.env, checked. */
+export function toolConfig(): ToolConfig {
+  return parseEnv(toolEnvSchema);
+}
+
+/** The browser for tests and benchmarks: CHROMIUM_PATH, else Debian's Chromium when installed, else Playwright's own. */
+export function chromiumPath(exists: (path: string) => boolean): string | undefined {
+  return toolConfig().CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(exists);
+}
+
+/** The documentation of every variable of a schema, in declaration order, for the README's tables. */
+export function envDocs(schema: z.ZodObject): { name: string; doc: EnvDoc }[] {
+  return Object.entries(schema.shape).map(([name, s]) => {
+    const doc = docs.get(s as z.ZodType);
+    if (!doc) throw new Error(`${name} has no documentation in lib/config.ts`);
+    return { name, doc };
+  });
+}
+
+/** A README table of a schema's variables: `| variable | default | meaning |`. */
+export function envTable(schema: z.ZodObject): string {
+  const rows = envDocs(schema).map(({ name, doc }) => `| \`${name}\` | ${doc.default} | ${doc.meaning} |`);
+  return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
+}

@@ -1,0 +1,119 @@
+// Numbers around the history list: how many runs match (exact or labelled estimate), trends per day, filter choices.
+import { appConfig } from "@/lib/config";
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Db } from "@/lib/db/client";
+import { filterWhere } from "@/lib/history/list";
+import { trendsSql } from "@/lib/history/sql";
+import { FILTER_KEYS, type HistoryFilters } from "@/lib/history/query";
+
+const { sql } = Prisma;
+
+/** Up to this many matches are counted exactly; beyond it the planner's estimate is shown as such. */
+export const EXACT_COUNT_CAP = 10_000;
+
+export interface RunCount {
+  count: number;
+  /** exact: counted; estimate: the planner's row estimate ("≈"); atLeast: more than count, estimate too low to trust ("10,000+") */
+  kind: "exact" | "estimate" | "atLeast";
+}
+
+export async function countJobs(db: Db, filters: HistoryFilters = {}): Promise<RunCount> {
+  const filtered = FILTER_KEYS.some((k) => filters[k] !== undefined);
+  if (!filtered) {
+    // The table's statistics know its size; counting a million rows would cost more than the page.
+    const [stats] = await db.$queryRaw<{ n: number }[]>(sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'jobs'::regclass`);
+    if (stats && stats.n > EXACT_COUNT_CAP) return { count: Math.round(stats.n), kind: "estimate" };
+  }
+  const where = await filterWhere(db, filters);
+  // The planner's estimate first (no rows read): far above the cap, counting even to the cap would cost more than the page.
+  const [plan] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>(
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM jobs WHERE ${where}`,
+  );
+  const estimate = plan?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
+  if (estimate > 5 * EXACT_COUNT_CAP) return { count: estimate, kind: "estimate" };
+  const [capped] = await db.$queryRaw<{ n: number }[]>(
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM jobs WHERE ${where} LIMIT ${EXACT_COUNT_CAP + 1}) AS matching`,
+  );
+  const n = capped?.n ?? 0;
+  if (n <= EXACT_COUNT_CAP) return { count: n, kind: "exact" };
+  return estimate > EXACT_COUNT_CAP ? { count: estimate, kind: "estimate" } : { count: EXACT_COUNT_CAP, kind: "atLeast" };
+}
+
+export interface TrendDay {
+  day: string;
+  runs: number;
+  yes: number;
+  no: number;
+  failed: number;
+  /** mean tokens per run */
+  tokens: number;
+  /** mean duration of runs that have one */
+  durationMs: number | null;
+}
+
+export interface Trends {
+  from: string;
+  to: string;
+  days: TrendDay[];
+}
+
+const DAY_MS = 86_400_000;
+/** Without a date filter, trends cover this many days up to the newest matching run. */
+export const TREND_DAYS = 30;
+const MAX_TREND_DAYS = 366;
+
+function dayOf(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export async function jobTrends(db: Db, filters: HistoryFilters = {}): Promise<Trends> {
+  const where = await filterWhere(db, filters);
+  let end: Date;
+  if (filters.to) end = new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS);
+  else {
+    // The window ends at the newest matching run, so imported old runs still get a chart.
+    const [newest] = await db.$queryRaw<{ at: Date | null }[]>(sql`SELECT max(created_at) AS at FROM jobs WHERE ${where}`);
+    const at = newest?.at ?? new Date();
+    end = new Date(Date.parse(`${dayOf(at)}T00:00:00Z`) + DAY_MS);
+  }
+  const fromDay = filters.from ? Date.parse(`${filters.from}T00:00:00Z`) : end.getTime() - TREND_DAYS * DAY_MS;
+  const start = new Date(Math.max(fromDay, end.getTime() - MAX_TREND_DAYS * DAY_MS));
+  const rows = await db.$queryRaw<TrendDay[]>(trendsSql(where, start, end));
+  // Days without runs are shown as zero, not skipped, so that gaps read as gaps.
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const days: TrendDay[] = [];
+  for (let t = start.getTime(); t < end.getTime(); t += DAY_MS) {
+    const day = dayOf(new Date(t));
+    days.push(byDay.get(day) ?? { day, runs: 0, yes: 0, no: 0, failed: 0, tokens: 0, durationMs: null });
+  }
+  return { from: dayOf(start), to: dayOf(new Date(end.getTime() - DAY_MS)), days };
+}
+
+export interface HistoryFacets {
+  workflows: string[];
+  models: string[];
+  agents: string[];
+  workers: string[];
+}
+
+/** Runs the filter choices are taken from: the newest ones, so that the lists stay current and cheap. */
+const FACET_SAMPLE = 5_000;
+const FACET_TTL_MS = 60_000;
+let facetCache: { at: number; url: string | undefined; facets: HistoryFacets } | null = null;
+
+/** Values for the filter menus, from the newest runs (cached a minute); any other value can still be typed into a link. */
+export async function historyFacets(db: Db): Promise<HistoryFacets> {
+  const url = appConfig().DATABASE_URL;
+  if (facetCache && facetCache.url === url && Date.now() - facetCache.at < FACET_TTL_MS) return facetCache.facets;
+  const [row] = await db.$queryRaw<{ [K in keyof HistoryFacets]: string[] | null }[]>(sql`
+    WITH recent AS (SELECT workflow, models, agents, agent_name FROM jobs ORDER BY created_at DESC LIMIT ${FACET_SAMPLE})
+    SELECT
+      (SELECT array_agg(DISTINCT workflow ORDER BY workflow) FROM recent) AS workflows,
+      (SELECT array_agg(DISTINCT m ORDER BY m) FROM recent, unnest(models) AS m) AS models,
+      (SELECT array_agg(DISTINCT a ORDER BY a) FROM recent, unnest(agents) AS a) AS agents,
+      (SELECT array_agg(DISTINCT agent_name ORDER BY agent_name) FROM recent WHERE agent_name IS NOT NULL) AS workers`);
+  const facets = { workflows: row?.workflows ?? [], models: row?.models ?? [], agents: row?.agents ?? [], workers: row?.workers ?? [] };
+  facetCache = { at: Date.now(), url, facets };
+  return facets;
+}

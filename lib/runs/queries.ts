@@ -1,0 +1,243 @@
+// Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { rowToSpan } from "@/lib/trajectory/span-rows";
+import { isJobId } from "@/lib/trajectory/job-id";
+import { MAX_URL_SEQ } from "@/lib/limits";
+import { isLive } from "@/lib/runs/live";
+import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
+
+/** One run with its whole trajectory (imports and tests compare what was stored). */
+export async function getRun(db: Db, id: string) {
+  if (!isJobId(id)) return null;
+  const job = await db.job.findUnique({
+    where: { id },
+    include: {
+      spans: { orderBy: { seq: "asc" } },
+      rerunOf: { select: { id: true } },
+      reruns: { select: { id: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      reviewedBy: { select: { email: true } },
+    },
+  });
+  if (!job) return null;
+  return { ...job, durationMs: job.durationMs == null ? null : Number(job.durationMs) };
+}
+
+/** One run without its spans: the page header reads the totals kept on the job, never the spans. */
+export async function getRunHeader(db: Db, id: string) {
+  if (!isJobId(id)) return null;
+  const job = await db.job.findUnique({
+    where: { id },
+    include: {
+      rerunOf: { select: { id: true } },
+      reruns: { select: { id: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      reviewedBy: { select: { email: true } },
+    },
+  });
+  if (!job) return null;
+  return { ...job, durationMs: job.durationMs == null ? null : Number(job.durationMs) };
+}
+
+export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;
+
+/** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
+const ERROR_HEAD = 300;
+
+/** The outline as PostgreSQL aggregates it: one array per column, so 100,000 spans cross as one value, not 100,000 rows. */
+interface OutlineColumns {
+  seq: number[];
+  nesting: number[];
+  type: string[];
+  name: string[];
+  model: (string | null)[];
+  start: number[];
+  finish: (number | null)[];
+  error: (string | null)[];
+  tin: (number | null)[];
+  tout: (number | null)[];
+  tth: (number | null)[];
+  size: number[];
+}
+
+/** Every span's shape and sizes without its payloads, in seq order; null when the job does not exist. */
+export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] | null> {
+  if (!isJobId(id)) return null;
+  const job = await db.job.findUnique({ where: { id }, select: { id: true } });
+  if (!job) return null;
+  // Sizes without reading payloads: octet_length of text reads the TOAST header only; pg_column_size of
+  // JSON is its stored (possibly compressed) size, an estimate that costs nothing to get.
+  const [result] = await db.$queryRaw<{ outline: string | null }[]>`
+    SELECT json_build_object(
+      'seq', json_agg(seq ORDER BY seq), 'nesting', json_agg(nesting ORDER BY seq),
+      'type', json_agg(type ORDER BY seq), 'name', json_agg(name ORDER BY seq), 'model', json_agg(model ORDER BY seq),
+      'start', json_agg(extract(epoch FROM started_at) * 1000 ORDER BY seq),
+      'finish', json_agg(extract(epoch FROM finished_at) * 1000 ORDER BY seq),
+      'error', json_agg(left(error, ${ERROR_HEAD}) ORDER BY seq),
+      'tin', json_agg(input_tokens ORDER BY seq), 'tout', json_agg(output_tokens ORDER BY seq),
+      'tth', json_agg(output_thoughts_tokens ORDER BY seq),
+      'size', json_agg(coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+        + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+        + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) ORDER BY seq)
+    )::text AS outline
+    FROM spans WHERE job_id = ${id}::uuid`;
+  if (!result?.outline) return [];
+  const c = JSON.parse(result.outline) as OutlineColumns;
+  if (!c.seq) return [];
+  return c.seq.map((seq, i) => ({
+    seq,
+    nesting: c.nesting[i]!,
+    type: c.type[i]!,
+    name: c.name[i]!,
+    model: c.model[i] ?? null,
+    startMs: Math.round(c.start[i]!),
+    finishMs: c.finish[i] == null ? null : Math.round(c.finish[i]!),
+    error: c.error[i] ?? null,
+    inputTokens: c.tin[i] ?? null,
+    outputTokens: c.tout[i] ?? null,
+    thoughtsTokens: c.tth[i] ?? null,
+    size: c.size[i]!,
+  }));
+}
+
+/**
+ * The outline already in its wire form (lib/trajectory/outline.ts, OutlineJson), built by PostgreSQL and passed
+ * through as text; null when the job does not exist. For 100,000 spans this is several times faster than
+ * getOutlineRows + encodeOutline: no 10 MB intermediate JSON, no row objects, no re-encoding in the app's one thread.
+ * Dictionaries here are sorted (dense_rank), not in order of first use; the wire form allows either.
+ */
+export async function getOutlineJson(db: Db, id: string): Promise<string | null> {
+  if (!isJobId(id)) return null;
+  const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
+  if (!job) return null;
+  // A finished run no longer changes: its outline is kept for the next reader (the first one pays for the query).
+  const key = isLive(job.status) ? null : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
+  const cached = outlineCache.get(id);
+  if (key && cached?.key === key) {
+    outlineCache.delete(id); // most recently used last
+    outlineCache.set(id, cached);
+    return cached.json;
+  }
+  const json = await queryOutlineJson(db, id);
+  if (key) remember(id, key, json);
+  return json;
+}
+
+/** Outlines of finished runs, least recently used first; bounded by their total length (UTF-16 units ≈ bytes here). */
+const outlineCache = new Map<string, { key: string; json: string }>();
+const OUTLINE_CACHE_CHARS = 64 * 1024 * 1024;
+let outlineCacheChars = 0;
+
+function remember(id: string, key: string, json: string): void {
+  const old = outlineCache.get(id);
+  if (old) outlineCacheChars -= old.json.length;
+  outlineCache.delete(id);
+  if (json.length > OUTLINE_CACHE_CHARS / 4) return;
+  outlineCache.set(id, { key, json });
+  outlineCacheChars += json.length;
+  for (const [oldest, entry] of outlineCache) {
+    if (outlineCacheChars <= OUTLINE_CACHE_CHARS) break;
+    outlineCache.delete(oldest);
+    outlineCacheChars -= entry.json.length;
+  }
+}
+
+async function queryOutlineJson(db: Db, id: string): Promise<string> {
+  // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
+  // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
+  // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
+  const [result] = await db.$queryRaw<{ outline: string | null }[]>`
+    WITH s AS MATERIALIZED (
+      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
+        round(extract(epoch FROM started_at) * 1000)::int8 AS start,
+        round(extract(epoch FROM finished_at) * 1000)::int8 AS finish,
+        coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
+        coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+          + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) AS size,
+        row_number() OVER w - 1 AS i,
+        seq - coalesce(lag(seq) OVER w, 0) AS dseq,
+        lag(round(extract(epoch FROM started_at) * 1000)::int8) OVER w AS prev_start
+      FROM spans WHERE job_id = ${id}::uuid
+      WINDOW w AS (ORDER BY seq)
+    ),
+    t0 AS (SELECT min(start) AS t0 FROM s),
+    ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
+    nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
+    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x)
+    SELECT json_build_object(
+      'v', 1, 't0', (SELECT t0 FROM t0),
+      'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
+      'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
+      'types', (SELECT json_agg(type ORDER BY code) FROM ty),
+      'type', array_to_json(array_agg(ty.code ORDER BY s.i)),
+      'names', (SELECT json_agg(name ORDER BY code) FROM nm),
+      'name', array_to_json(array_agg(nm.code ORDER BY s.i)),
+      'models', (SELECT array_to_json(array_prepend(''::text, coalesce(array_agg(model ORDER BY code), '{}'))) FROM md),
+      'model', array_to_json(array_agg(coalesce(md.code, 0) ORDER BY s.i)),
+      'start', array_to_json(array_agg(s.start - coalesce(s.prev_start, (SELECT t0 FROM t0)) ORDER BY s.i)),
+      'dur', array_to_json(array_agg(CASE WHEN s.finish IS NULL THEN -1 ELSE greatest(0, s.finish - s.start) END ORDER BY s.i)),
+      'tokIn', array_to_json(array_agg(s.tin ORDER BY s.i)),
+      'tokOut', array_to_json(array_agg(s.tout ORDER BY s.i)),
+      'tokThoughts', array_to_json(array_agg(s.tth ORDER BY s.i)),
+      'size', array_to_json(array_agg(s.size ORDER BY s.i)),
+      'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]')
+    )::text AS outline
+    FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
+    HAVING count(*) > 0`;
+  return result?.outline ?? JSON.stringify(encodeOutline([]));
+}
+
+/**
+ * The first `limit` spans (in seq order, which is tree order) in the outline's wire form, with the whole run's time
+ * span so their bars keep the run's scale: enough for the first screen of the tree, rendered with the page's HTML.
+ * Reads `limit` rows by the primary key and one aggregate over the run's start and finish times.
+ */
+export async function getOutlineHead(db: Db, id: string, limit: number): Promise<OutlineJson> {
+  if (!isJobId(id)) return encodeOutline([]);
+  const [rows, [bounds]] = await Promise.all([
+    db.$queryRaw<{ seq: number; nesting: number; type: string; name: string; model: string | null; start: number; finish: number | null; error: string | null; tin: number | null; tout: number | null; tth: number | null; size: number }[]>`
+      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
+        round(extract(epoch FROM started_at) * 1000)::float8 AS start, round(extract(epoch FROM finished_at) * 1000)::float8 AS finish,
+        input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
+        (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+          + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0))::float8 AS size
+      FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${limit}`,
+    db.$queryRaw<{ t0: number | null; t1: number | null }[]>`
+      SELECT round(extract(epoch FROM min(started_at)) * 1000)::float8 AS t0,
+        round(extract(epoch FROM max(coalesce(finished_at, started_at))) * 1000)::float8 AS t1
+      FROM spans WHERE job_id = ${id}::uuid`,
+  ]);
+  const head: OutlineRow[] = rows.map((r) => ({
+    seq: r.seq, nesting: r.nesting, type: r.type, name: r.name, model: r.model, startMs: r.start, finishMs: r.finish, error: r.error,
+    inputTokens: r.tin, outputTokens: r.tout, thoughtsTokens: r.tth, size: r.size,
+  }));
+  return encodeOutline(head, bounds?.t0 != null && bounds.t1 != null ? { t0: bounds.t0, t1: bounds.t1 } : undefined);
+}
+
+/** One span with every field, in the wire shape (formats doc §1). */
+export async function getSpan(db: Db, id: string, seq: number) {
+  // spans.seq is an int: a larger number in the URL is no span, not a database error.
+  if (!isJobId(id) || !Number.isInteger(seq) || seq < 0 || seq > MAX_URL_SEQ) return null;
+  const row = await db.span.findUnique({ where: { jobId_seq: { jobId: id, seq } } });
+  return row ? rowToSpan(row) : null;
+}
+
+export interface SpanSearch {
+  /** text to find in names, models, errors and payloads (case-insensitive) */
+  q: string;
+  limit?: number;
+}
+
+/** Seqs of the spans whose name, model, error or any payload contains the text. */
+export async function searchSpans(db: Db, id: string, { q, limit = 100_000 }: SpanSearch): Promise<number[]> {
+  if (!isJobId(id) || !q) return [];
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.$queryRaw<{ seq: number }[]>`
+    SELECT seq FROM spans WHERE job_id = ${id}::uuid AND (
+      name ILIKE ${pattern} OR model ILIKE ${pattern} OR error ILIKE ${pattern}
+      OR args::text ILIKE ${pattern} OR results::text ILIKE ${pattern}
+      OR instruction ILIKE ${pattern} OR prompt ILIKE ${pattern} OR reply ILIKE ${pattern} OR thoughts ILIKE ${pattern}
+    ) ORDER BY seq LIMIT ${limit}`;
+  return rows.map((r) => r.seq);
+}

@@ -1,0 +1,91 @@
+// The run page's queries on a real PostgreSQL: outline without payloads, one span, search in payloads.
+import { afterAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db/client";
+import { getOutlineHead, getOutlineJson, getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/runs/queries";
+import { saveImportedRun } from "@/lib/ingest/save-run";
+import { decodeOutline, encodeOutline } from "@/lib/trajectory/outline";
+import type { ImportedRun } from "@/lib/trajectory/span";
+
+afterAll(disconnectDb);
+
+const t = (s: number) => new Date(Date.UTC(2026, 5, 29, 12, 5, s)).toISOString();
+const BIG = "needle-in-payload " + "x".repeat(300_000);
+const run: ImportedRun = {
+  job: { Workflow: "patch-triage", Description: "run-queries test" },
+  source: "trajectory-file",
+  minutePrecision: false,
+  spans: [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(50), Results: { WorthFuzzing: true } },
+    { Seq: 1, Nesting: 1, Type: "agent", Name: "patch-evaluator", Model: "best-expensive", Started: t(1), Finished: t(40), Prompt: "100% sure_under" },
+    { Seq: 2, Nesting: 2, Type: "llm", Name: "patch-evaluator", Model: "gemini-3.1-pro-preview", Started: t(2), Finished: t(9), InputTokens: 5066, OutputTokens: 30, OutputThoughtsTokens: 337 },
+    { Seq: 3, Nesting: 2, Type: "tool", Name: "read-file", Started: t(9), Finished: t(10), Args: { File: "fs/ext4/file.c" }, Results: { Contents: BIG } },
+    { Seq: 4, Nesting: 2, Type: "tool", Name: "grepper", Started: t(10), Error: "no matches for ext4_foo" },
+  ],
+};
+
+describe("run queries", async () => {
+  const saved = await saveImportedRun(db(), run);
+
+  it("reads the header from the job's totals", async () => {
+    const header = await getRunHeader(db(), saved.id);
+    expect(header).toMatchObject({ workflow: "patch-triage", spanCount: 5, llmCalls: 1, toolCalls: 2, toolErrors: 1 });
+    expect(header && "spans" in header).toBe(false);
+  });
+
+  it("builds the outline with sizes, tokens and error heads, and no payload text", async () => {
+    const rows = (await getOutlineRows(db(), saved.id))!;
+    expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(rows[3]!.size).toBeGreaterThan(0);
+    expect(rows[1]!.size).toBe("100% sure_under".length);
+    expect(rows[2]).toMatchObject({ model: "gemini-3.1-pro-preview", inputTokens: 5066, thoughtsTokens: 337, finishMs: Date.parse(t(9)) });
+    expect(rows[4]).toMatchObject({ error: "no matches for ext4_foo", finishMs: null });
+    const wire = JSON.stringify(encodeOutline(rows));
+    expect(wire).not.toContain("needle-in-payload");
+    expect(wire.length).toBeLessThan(2000);
+    expect(decodeOutline(JSON.parse(wire)).count).toBe(5);
+    expect(await getOutlineRows(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+
+  it("writes the same outline in PostgreSQL as encodeOutline does in the app", async () => {
+    const fromDb = decodeOutline(JSON.parse((await getOutlineJson(db(), saved.id))!));
+    const fromApp = decodeOutline(encodeOutline((await getOutlineRows(db(), saved.id))!));
+    // Dictionaries may be in another order: compare what each span's codes stand for.
+    const view = (o: typeof fromDb) =>
+      Array.from({ length: o.count }, (_, i) => ({
+        seq: o.seq[i], nesting: o.nesting[i], type: o.types[o.type[i]!], name: o.names[o.name[i]!], model: o.models[o.model[i]!],
+        start: o.start[i], dur: o.dur[i], tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]], size: o.size[i], error: o.errors.get(i), parent: o.parent[i],
+      }));
+    expect(view(fromDb)).toEqual(view(fromApp));
+    expect([fromDb.t0, fromDb.t1]).toEqual([fromApp.t0, fromApp.t1]);
+    expect(fromDb.models[0]).toBe("");
+    expect(await getOutlineJson(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+
+  it("reads the outline's head: the first spans as the whole outline has them, on the whole run's time scale", async () => {
+    const whole = decodeOutline(JSON.parse((await getOutlineJson(db(), saved.id))!));
+    const head = decodeOutline(await getOutlineHead(db(), saved.id, 3));
+    expect([...head.seq]).toEqual([0, 1, 2]);
+    expect([head.t0, head.t1]).toEqual([whole.t0, whole.t1]);
+    for (let i = 0; i < 3; i++) {
+      expect([head.start[i], head.dur[i], head.parent[i], head.size[i], head.tokIn[i]]).toEqual([whole.start[i], whole.dur[i], whole.parent[i], whole.size[i], whole.tokIn[i]]);
+      expect([head.types[head.type[i]!], head.names[head.name[i]!], head.models[head.model[i]!]]).toEqual([whole.types[whole.type[i]!], whole.names[whole.name[i]!], whole.models[whole.model[i]!]]);
+    }
+    expect((await getOutlineHead(db(), "00000000-0000-4000-8000-000000000000", 3)).seq).toEqual([]);
+  });
+
+  it("reads one span in the wire shape", async () => {
+    const span = await getSpan(db(), saved.id, 3);
+    expect(span).toMatchObject({ Seq: 3, Name: "read-file", Args: { File: "fs/ext4/file.c" } });
+    expect((span!.Results as { Contents: string }).Contents).toBe(BIG);
+    expect(await getSpan(db(), saved.id, 99)).toBeNull();
+  });
+
+  it("searches names, errors and payloads, with % and _ taken literally", async () => {
+    expect(await searchSpans(db(), saved.id, { q: "NEEDLE-in" })).toEqual([3]);
+    expect(await searchSpans(db(), saved.id, { q: "ext4_foo" })).toEqual([4]);
+    expect(await searchSpans(db(), saved.id, { q: "grepper" })).toEqual([4]);
+    expect(await searchSpans(db(), saved.id, { q: "100% sure_under" })).toEqual([1]);
+    expect(await searchSpans(db(), saved.id, { q: "0%" })).toEqual([1]);
+    expect(await searchSpans(db(), saved.id, { q: "s_re" })).toEqual([]);
+  });
+});
