@@ -3,6 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { mainVerdict } from "@/lib/trajectory/verdict";
+import { spanSearchText } from "@/lib/text/search";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs } from "@/lib/agents/abort";
 import { conflict, forbidden, notFound } from "@/lib/http/errors";
@@ -62,20 +63,20 @@ export async function logSpan(db: Db, req: TrajectoryLogRequest): Promise<void> 
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`
       INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens)
+        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)
       VALUES (${req.JobID}::uuid, ${s.Seq}, ${s.Nesting},
         (SELECT max(seq) FROM spans WHERE job_id = ${req.JobID}::uuid AND seq < ${s.Seq} AND nesting = ${s.Nesting - 1}),
         ${s.Type}, ${s.Name}, ${s.Model || null}, ${started}, ${finished}, ${s.Error || null},
         ${jsonb(s.Args)}::jsonb, ${jsonb(s.Results)}::jsonb, ${s.Instruction || null}, ${s.Prompt || null},
         ${s.Reply || null}, ${s.Thoughts || null}, ${s.InputTokens ?? null}::int, ${s.OutputTokens ?? null}::int,
-        ${s.OutputThoughtsTokens ?? null}::int)
+        ${s.OutputThoughtsTokens ?? null}::int, ${spanSearchText(s)})
       ON CONFLICT (job_id, seq) DO UPDATE SET
         nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
         started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
         args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
         prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
         input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
-        output_thoughts_tokens = EXCLUDED.output_thoughts_tokens
+        output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text
       WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL`;
     await tx.$executeRaw`UPDATE jobs SET last_seen_at = now() WHERE id = ${req.JobID}::uuid`;
     // A span that arrives after ai_job_done must still count in the job's totals.

@@ -22,9 +22,10 @@ export async function insertSpans(tx: Tx, rows: SpanRowInput[]): Promise<void> {
     const col = <T>(f: (r: SpanRowInput) => T) => b.map(f);
     await tx.$executeRaw`
       INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens)
+        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)
       SELECT u.job_id, u.seq, u.nesting, u.parent_seq, u.type, u.name, u.model, u.started_at, u.finished_at, u.error,
-        u.args::jsonb, u.results::jsonb, u.instruction, u.prompt, u.reply, u.thoughts, u.input_tokens, u.output_tokens, u.output_thoughts_tokens
+        u.args::jsonb, u.results::jsonb, u.instruction, u.prompt, u.reply, u.thoughts, u.input_tokens, u.output_tokens, u.output_thoughts_tokens,
+        u.search_text
       FROM unnest(
         ${col((r) => r.jobId)}::uuid[], ${col((r) => r.seq)}::int[], ${col((r) => r.nesting)}::int[],
         ${col((r) => r.parentSeq ?? null)}::int[], ${col((r) => r.type)}::text[], ${col((r) => r.name)}::text[],
@@ -34,8 +35,8 @@ export async function insertSpans(tx: Tx, rows: SpanRowInput[]): Promise<void> {
         ${col((r) => r.instruction ?? null)}::text[], ${col((r) => r.prompt ?? null)}::text[],
         ${col((r) => r.reply ?? null)}::text[], ${col((r) => r.thoughts ?? null)}::text[],
         ${col((r) => r.inputTokens ?? null)}::int[], ${col((r) => r.outputTokens ?? null)}::int[],
-        ${col((r) => r.outputThoughtsTokens ?? null)}::int[]
+        ${col((r) => r.outputThoughtsTokens ?? null)}::int[], ${col((r) => r.searchText ?? null)}::text[]
       ) AS u(job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens)`;
+        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)`;
   }
 }

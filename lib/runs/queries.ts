@@ -4,7 +4,8 @@ import type { Db } from "@/lib/db/client";
 import { rowToSpan } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_URL_SEQ } from "@/lib/limits";
-import { isLive } from "@/lib/runs/live";
+import { isLive } from "./live";
+import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
@@ -232,12 +233,16 @@ export interface SpanSearch {
 /** Seqs of the spans whose name, model, error or any payload contains the text. */
 export async function searchSpans(db: Db, id: string, { q, limit = 100_000 }: SpanSearch): Promise<number[]> {
   if (!isJobId(id) || !q) return [];
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const folded = searchPattern(q);
+  // Rows stored before search_text existed fall back to a plain case-insensitive match of their stored text.
+  const plain = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db.$queryRaw<{ seq: number }[]>`
     SELECT seq FROM spans WHERE job_id = ${id}::uuid AND (
-      name ILIKE ${pattern} OR model ILIKE ${pattern} OR error ILIKE ${pattern}
-      OR args::text ILIKE ${pattern} OR results::text ILIKE ${pattern}
-      OR instruction ILIKE ${pattern} OR prompt ILIKE ${pattern} OR reply ILIKE ${pattern} OR thoughts ILIKE ${pattern}
+      search_text LIKE ${folded}
+      OR (search_text IS NULL AND (
+        name ILIKE ${plain} OR model ILIKE ${plain} OR error ILIKE ${plain}
+        OR args::text ILIKE ${plain} OR results::text ILIKE ${plain}
+        OR instruction ILIKE ${plain} OR prompt ILIKE ${plain} OR reply ILIKE ${plain} OR thoughts ILIKE ${plain}))
     ) ORDER BY seq LIMIT ${limit}`;
   return rows.map((r) => r.seq);
 }

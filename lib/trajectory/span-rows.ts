@@ -1,6 +1,7 @@
 // Converts between the wire span (formats doc §1, Go field names) and the stored span row.
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Span } from "@/lib/trajectory/span";
+import { spanSearchText } from "@/lib/text/search";
 
 export type SpanRowInput = Prisma.SpanCreateManyInput;
 
@@ -30,6 +31,7 @@ export function spanToRow(jobId: string, span: Span, parentSeq: number | null): 
     inputTokens: span.InputTokens ?? null,
     outputTokens: span.OutputTokens ?? null,
     outputThoughtsTokens: span.OutputThoughtsTokens ?? null,
+    searchText: spanSearchText(span),
   };
 }
 

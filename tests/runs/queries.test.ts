@@ -23,6 +23,44 @@ const run: ImportedRun = {
   ],
 };
 
+// Tool output as terminals write it, and text in several scripts: search matches what a reader sees.
+const textRun: ImportedRun = {
+  job: { Workflow: "patch-triage", Description: "run-queries visible text" },
+  source: "trajectory-file",
+  minutePrecision: false,
+  spans: [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(50) },
+    {
+      Seq: 1, Nesting: 1, Type: "tool", Name: "run-tests", Started: t(11), Finished: t(12),
+      Args: { Expression: "kmalloc\\(size" },
+      Results: { Output: 'said "quoted"\nbuild  10%\rbuild  55%\rbuild 100%\n\u001b[1;31mFAILED\u001b[0m tests', Note: "Kiểm tra xong" },
+    },
+  ],
+};
+
+describe("search in a run matches visible, decoded, folded text", async () => {
+  const saved = await saveImportedRun(db(), textRun);
+  const find = (q: string) => searchSpans(db(), saved.id, { q });
+
+  it("finds decoded strings, not their JSON escapes", async () => {
+    expect(await find('"quoted"')).toEqual([1]);
+    expect(await find("kmalloc\\(size")).toEqual([1]);
+    expect(await find('\\"quoted')).toEqual([]);
+  });
+
+  it("finds what a terminal shows: no ANSI escapes, carriage-return progress collapsed", async () => {
+    expect(await find("build 100%")).toEqual([1]);
+    expect(await find("FAILED tests")).toEqual([1]);
+    expect(await find("55%")).toEqual([]);
+    expect(await find("[1;31m")).toEqual([]);
+  });
+
+  it("folds case and accents beyond ASCII", async () => {
+    expect(await find("KIỂM TRA")).toEqual([1]);
+    expect(await find("kiem tra")).toEqual([1]);
+  });
+});
+
 describe("run queries", async () => {
   const saved = await saveImportedRun(db(), run);
 
