@@ -82,3 +82,15 @@ export function addNanos(ts: string, ns: bigint): string | null {
   const start = parseTimestampNs(ts);
   return start === null ? null : formatTimestampNs(start + ns);
 }
+
+/**
+ * The timestamp cut to microseconds (what PostgreSQL's timestamptz keeps), in UTC: "…T10:00:00.123456789+02:00" →
+ * "…T08:00:00.123456Z". Null when the text is not RFC 3339. Storing this text keeps every digit PostgreSQL can hold.
+ */
+export function toMicrosUtc(ts: string): string | null {
+  const ns = parseTimestampNs(ts);
+  if (ns === null) return null;
+  // Floor division, so instants before 1970 round toward the past like PostgreSQL does.
+  const us = ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n);
+  return formatTimestampNs(us * 1000n);
+}

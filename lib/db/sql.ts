@@ -1,0 +1,17 @@
+// SQL pieces every topic shares: timestamps read back with PostgreSQL's full precision (microseconds), not a JS Date's.
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * A timestamptz column as UTC RFC 3339 text with microseconds, e.g. 2026-03-02T10:00:00.000250Z (years 0001-9999).
+ * JS Dates hold milliseconds only, so reading through Prisma's DateTime would cut what agents sent.
+ * `column` is trusted SQL (a column name), never user input.
+ */
+export function isoMicros(column: string): Prisma.Sql {
+  return Prisma.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+}
+
+/** A timestamptz column as integer microseconds since the Unix epoch (int8; negative before 1970, year 1 included). */
+export function epochMicros(column: string): Prisma.Sql {
+  // extract(epoch) is numeric in PostgreSQL 14+, exact to the microsecond.
+  return Prisma.raw(`(extract(epoch FROM ${column}) * 1000000)::int8`);
+}
