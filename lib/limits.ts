@@ -67,6 +67,19 @@ export const SIGN_IN_ATTEMPTS_PER_ADDRESS = 100;
 /** The window both counts run over; a successful sign-in clears its account's count. */
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 
+// ---- Live runs (GET /api/jobs/<id>/events)
+
+/** Live connections one signed-in user may hold at once (one per open run page; tabs add up). */
+export const LIVE_WATCHERS_PER_USER = 20;
+/** Live connections of everyone who is not signed in (anonymous readers and agent keys), together, per app process. */
+export const LIVE_WATCHERS_ANONYMOUS = 1000;
+/** Live connections per app process in all: each holds a socket and a little memory, no database connection. */
+export const LIVE_WATCHERS_PER_PROCESS = 5000;
+/** Changed spans a watcher may say it already has unfinished (its `open` list); more, and it starts from scratch. */
+export const LIVE_MAX_OPEN_SEQS = 1000;
+/** Least time between two loads of one run's changes: a run streaming fast is sent batches, a few a second. */
+export const LIVE_MIN_REFRESH_MS = 250;
+
 // ---- GET /api/jobs…
 
 /** Longest search text and filter value in a history query. */

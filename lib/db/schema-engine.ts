@@ -204,6 +204,8 @@ async function runEngine<T>(url: string, paths: PrismaPaths, fn: (engine: Schema
 
 type PgResult = { fields: { dataTypeID: number }[]; rows: unknown[][] };
 type PgQueryable = {
+  client: { query(text: string): Promise<unknown> };
+  executeScript(script: string): Promise<void>;
   performIO(query: unknown): Promise<PgResult>;
   queryRaw(query: unknown): Promise<{ columnTypes: number[]; rows: unknown[][] }>;
   startTransaction?(...args: unknown[]): Promise<unknown>;
@@ -214,12 +216,21 @@ const PG_TEXT = 25;
 const charColumns = new WeakMap<unknown[][], number[]>();
 
 /**
- * The engine reads PostgreSQL's catalogs, whose one-byte `"char"` columns (relkind, contype, ...) adapter-pg 7.10
+ * Fixes two things of adapter-pg for the schema engine (the whole script per executeScript, below), and:
+ * the engine reads PostgreSQL's catalogs, whose one-byte `"char"` columns (relkind, contype, ...) adapter-pg 7.10
  * rejects as unsupported ("Column type 'char' could not be deserialized"), while the engine wants them typed as
  * Character. Let adapter-pg see text, then retype those columns. performIO is adapter-pg's internal query step.
  */
 function readSystemCharAsCharacter<T extends object>(queryable: T): T {
   const target = queryable as unknown as PgQueryable;
+  // adapter-pg runs a script by splitting it at every ";", which breaks function bodies ($$ … ; … $$) and comments
+  // with a semicolon. Send it whole, as Prisma's native engine does: PostgreSQL runs a multi-statement simple query
+  // as one implicit transaction.
+  if (typeof target.client?.query === "function") {
+    target.executeScript = async (script) => {
+      await target.client.query(script);
+    };
+  }
   const performIO = target.performIO.bind(target);
   target.performIO = async (query) => {
     const result = await performIO(query);

@@ -1,6 +1,7 @@
 // Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { rowToSpan } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_URL_SEQ } from "@/lib/limits";
@@ -195,25 +196,39 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
  */
 export async function getOutlineHead(db: Db, id: string, limit: number): Promise<OutlineJson> {
   if (!isJobId(id)) return encodeOutline([]);
-  const [rows, [bounds]] = await Promise.all([
-    db.$queryRaw<{ seq: number; nesting: number; type: string; name: string; model: string | null; start: number; finish: number | null; error: string | null; tin: number | null; tout: number | null; tth: number | null; size: number }[]>`
-      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
-        round(extract(epoch FROM started_at) * 1000)::float8 AS start, round(extract(epoch FROM finished_at) * 1000)::float8 AS finish,
-        input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
-        (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
-          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
-          + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0))::float8 AS size
-      FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${limit}`,
+  const [head, [bounds]] = await Promise.all([
+    outlineRows(db, id, Prisma.sql`TRUE`, limit),
     db.$queryRaw<{ t0: number | null; t1: number | null }[]>`
       SELECT round(extract(epoch FROM min(started_at)) * 1000)::float8 AS t0,
         round(extract(epoch FROM max(coalesce(finished_at, started_at))) * 1000)::float8 AS t1
       FROM spans WHERE job_id = ${id}::uuid`,
   ]);
-  const head: OutlineRow[] = rows.map((r) => ({
+  return encodeOutline(head, bounds?.t0 != null && bounds.t1 != null ? { t0: bounds.t0, t1: bounds.t1 } : undefined);
+}
+
+/**
+ * The outline rows of a live run that changed since a watcher last heard: spans after `afterSeq`, and the spans in
+ * `seqs` (those that had not finished then). In seq order. Reads only those rows by the primary key.
+ */
+export async function getOutlineRowsChanged(db: Db, id: string, afterSeq: number, seqs: readonly number[]): Promise<OutlineRow[]> {
+  if (!isJobId(id)) return [];
+  return outlineRows(db, id, Prisma.sql`(seq > ${afterSeq} OR seq = ANY(${[...seqs]}::int[]))`);
+}
+
+/** Outline rows of one run matching `where` (trusted SQL built with Prisma.sql), in seq order, at most `limit`. */
+async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number): Promise<OutlineRow[]> {
+  const rows = await db.$queryRaw<{ seq: number; nesting: number; type: string; name: string; model: string | null; start: number; finish: number | null; error: string | null; tin: number | null; tout: number | null; tth: number | null; size: number }[]>`
+    SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
+      round(extract(epoch FROM started_at) * 1000)::float8 AS start, round(extract(epoch FROM finished_at) * 1000)::float8 AS finish,
+      input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
+      (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+        + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+        + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0))::float8 AS size
+    FROM spans WHERE job_id = ${id}::uuid AND ${where} ORDER BY seq ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+  return rows.map((r) => ({
     seq: r.seq, nesting: r.nesting, type: r.type, name: r.name, model: r.model, startMs: r.start, finishMs: r.finish, error: r.error,
     inputTokens: r.tin, outputTokens: r.tout, thoughtsTokens: r.tth, size: r.size,
   }));
-  return encodeOutline(head, bounds?.t0 != null && bounds.t1 != null ? { t0: bounds.t0, t1: bounds.t1 } : undefined);
 }
 
 /** One span with every field, in the wire shape (formats doc §1). */

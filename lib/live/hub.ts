@@ -1,0 +1,165 @@
+// Live runs, one listener per process: PostgreSQL announces every committed change of a run on `run_changes`
+// (triggers in prisma/migrations/*_live_notify), this hub LISTENs on one connection, and for each watched run loads
+// what changed ONCE and hands it to every watcher of that run. Watchers never poll; 1,000 watchers of one run cost
+// one query per change, not 1,000 queries per second.
+import "server-only";
+import pg from "pg";
+import { appConfig } from "@/lib/config";
+import { LIVE_MIN_REFRESH_MS } from "@/lib/limits";
+
+/** What a watcher is told: the run's status and the spans that are new or changed since it last heard. */
+export interface RunChange<D> {
+  status: string;
+  delta: D;
+}
+
+/** Loads a run's state for the hub. `since` is what the hub already sent (null on the first load). */
+export interface ChangeLoader<S, D> {
+  /** The run's current state and the change from `since` to it; null when the run no longer exists. */
+  load(jobId: string, since: S | null): Promise<{ state: S; change: RunChange<D> } | null>;
+}
+
+type Listener<D> = (change: RunChange<D>) => void;
+
+interface Watched<S, D> {
+  listeners: Set<Listener<D>>;
+  state: S | null;
+  /** a refresh is running; `again` says another notification came meanwhile */
+  busy: boolean;
+  again: boolean;
+  lastRefresh: number;
+}
+
+/** Counters for tests and benchmarks: how much work the hub did. */
+export interface HubStats {
+  notifications: number;
+  refreshes: number;
+  watchers: number;
+  runs: number;
+}
+
+const CHANNEL = "run_changes";
+
+/**
+ * The process's live hub. `watch` registers a listener for a run and returns its unsubscribe function; the
+ * listener gets every change the hub loads after that moment (a new watcher reads its own starting point first).
+ */
+export class LiveHub<S, D> {
+  private readonly runs = new Map<string, Watched<S, D>>();
+  private client: pg.Client | null = null;
+  private connecting: Promise<void> | null = null;
+  private closed = false;
+  readonly stats: HubStats = { notifications: 0, refreshes: 0, watchers: 0, runs: 0 };
+
+  constructor(
+    private readonly loader: ChangeLoader<S, D>,
+    private readonly url: () => string | undefined = () => appConfig().DATABASE_URL,
+  ) {}
+
+  /** Starts following `jobId`; resolves once the hub listens, so no change committed after it is missed. */
+  async watch(jobId: string, listener: Listener<D>): Promise<() => void> {
+    await this.listen();
+    let run = this.runs.get(jobId);
+    if (!run) {
+      run = { listeners: new Set(), state: null, busy: false, again: false, lastRefresh: 0 };
+      this.runs.set(jobId, run);
+      // The hub's own starting point; changes from here on come as deltas to every listener.
+      const first = await this.loader.load(jobId, null).catch(() => null);
+      if (first && run.state === null) run.state = first.state;
+    }
+    run.listeners.add(listener);
+    this.stats.watchers++;
+    this.stats.runs = this.runs.size;
+    return () => {
+      const r = this.runs.get(jobId);
+      if (!r || !r.listeners.delete(listener)) return;
+      this.stats.watchers--;
+      if (r.listeners.size === 0) this.runs.delete(jobId);
+      this.stats.runs = this.runs.size;
+    };
+  }
+
+  /** How many watchers follow runs in this process. */
+  watcherCount(): number {
+    return this.stats.watchers;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    if (this.client) return;
+    this.connecting ??= this.connect().finally(() => (this.connecting = null));
+    await this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const url = this.url();
+    if (!url) throw new Error("DATABASE_URL is not set");
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      this.stats.notifications++;
+      this.changed(msg.payload.toLowerCase());
+    });
+    client.on("error", () => this.reconnect(client));
+    client.on("end", () => this.reconnect(client));
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+  }
+
+  /** After the listening connection broke (database restart): listen again, and refresh every watched run, since
+   *  notifications sent meanwhile are lost. */
+  private reconnect(broken: pg.Client): void {
+    if (this.client !== broken || this.closed) return;
+    this.client = null;
+    void broken.end().catch(() => undefined);
+    const retry = async (delay: number): Promise<void> => {
+      if (this.closed) return;
+      await new Promise((r) => setTimeout(r, delay));
+      try {
+        await this.listen();
+        for (const jobId of this.runs.keys()) this.changed(jobId);
+      } catch {
+        await retry(Math.min(delay * 2, 5000));
+      }
+    };
+    void retry(250);
+  }
+
+  /** A change of `jobId` was announced: refresh it (coalesced: at most one load in flight per run). */
+  private changed(jobId: string): void {
+    const run = this.runs.get(jobId);
+    if (!run) return;
+    if (run.busy) {
+      run.again = true;
+      return;
+    }
+    run.busy = true;
+    void this.refresh(jobId, run);
+  }
+
+  private async refresh(jobId: string, run: Watched<S, D>): Promise<void> {
+    try {
+      do {
+        run.again = false;
+        // A run streaming hundreds of spans a second is sent a few batches a second, not hundreds of events.
+        const wait = run.lastRefresh + LIVE_MIN_REFRESH_MS - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        run.lastRefresh = Date.now();
+        this.stats.refreshes++;
+        const loaded = await this.loader.load(jobId, run.state).catch(() => null);
+        if (!loaded) continue;
+        run.state = loaded.state;
+        for (const listener of run.listeners) listener(loaded.change);
+      } while (run.again && this.runs.get(jobId) === run);
+    } finally {
+      run.busy = false;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// What a watcher of a live run is sent: the run's status and the outline rows of spans that are new or have changed
+// (lib/trajectory/outline.ts wire form), loaded once per change for every watcher of the run (lib/live/hub.ts).
+import "server-only";
+import { db } from "@/lib/db/client";
+import { getOutlineRowsChanged } from "@/lib/runs/queries";
+import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
+import { LiveHub, type ChangeLoader, type RunChange } from "./hub";
+
+/** Where a watcher (or the hub) stands: the highest span seq it has, and the seqs it has that had not finished. */
+export interface RunPosition {
+  status: string;
+  maxSeq: number;
+  open: number[];
+}
+
+/** A change as sent: status, and the new or changed spans in outline form (upserts by seq; empty when none). */
+export type RunDelta = OutlineJson;
+
+/** The position after applying `rows` to `since`. */
+export function advance(since: RunPosition, status: string, rows: readonly OutlineRow[]): RunPosition {
+  let maxSeq = since.maxSeq;
+  const open = new Set(since.open);
+  for (const r of rows) {
+    maxSeq = Math.max(maxSeq, r.seq);
+    if (r.finishMs == null) open.add(r.seq);
+    else open.delete(r.seq);
+  }
+  return { status, maxSeq, open: [...open].sort((a, b) => a - b) };
+}
+
+/** Loads the change of one run from a position; from no position, only where the run stands (no rows). */
+export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
+  async load(jobId, since) {
+    const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
+    if (!job) return null;
+    if (since === null) {
+      const [row] = await db().$queryRaw<{ max: number | null; open: number[] | null }[]>`
+        SELECT max(seq) AS max, array_agg(seq ORDER BY seq) FILTER (WHERE finished_at IS NULL) AS open
+        FROM spans WHERE job_id = ${jobId}::uuid`;
+      const state = { status: job.status, maxSeq: row?.max ?? -1, open: row?.open ?? [] };
+      return { state, change: { status: job.status, delta: encodeOutline([]) } };
+    }
+    // Spans still open as they were are not news: only new spans and spans that have since finished are sent.
+    const rows = (await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open)).filter((r) => r.seq > since.maxSeq || r.finishMs != null);
+    return { state: advance(since, job.status, rows), change: { status: job.status, delta: encodeOutline(rows) } };
+  },
+};
+
+const globalForHub = globalThis as unknown as { trajectoryLiveHub?: LiveHub<RunPosition, RunDelta> };
+
+/** The process's one hub (kept across dev hot reloads). */
+export function liveHub(): LiveHub<RunPosition, RunDelta> {
+  globalForHub.trajectoryLiveHub ??= new LiveHub(runChangeLoader);
+  return globalForHub.trajectoryLiveHub;
+}
+
+export type { RunChange };

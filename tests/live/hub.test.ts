@@ -1,0 +1,123 @@
+// Live runs on a real PostgreSQL: one listener per process, changes announced by the database's triggers,
+// loaded once per change for every watcher of a run, and caps on connections.
+import { afterAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db, disconnectDb } from "@/lib/db/client";
+import { LiveHub } from "@/lib/live/hub";
+import { runChangeLoader, type RunDelta, type RunPosition } from "@/lib/live/run-changes";
+import { takeWatcherSlot } from "@/lib/live/watchers";
+import { LIVE_WATCHERS_ANONYMOUS, LIVE_WATCHERS_PER_USER } from "@/lib/limits";
+import type { RunChange } from "@/lib/live/hub";
+
+const hub = new LiveHub<RunPosition, RunDelta>(runChangeLoader);
+afterAll(async () => {
+  await hub.close();
+  await disconnectDb();
+});
+
+async function runningJob(): Promise<string> {
+  const id = randomUUID();
+  await db().job.create({ data: { id, workflow: "patch-triage", status: "running", agentName: "a", source: "agent" } });
+  return id;
+}
+
+async function insertSpans(jobId: string, seqs: number[], finished: boolean) {
+  await db().$executeRaw`
+    INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at)
+    SELECT ${jobId}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 'grepper', now(), ${finished ? new Date() : null}::timestamptz
+    FROM unnest(${seqs}::int[]) AS s
+    ON CONFLICT (job_id, seq) DO UPDATE SET finished_at = EXCLUDED.finished_at`;
+}
+
+/** Resolves with the next change that satisfies `ok`. */
+function next(changes: RunChange<RunDelta>[], ok: (c: RunChange<RunDelta>) => boolean, ms = 5000): Promise<RunChange<RunDelta>> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const tick = () => {
+      const found = changes.find(ok);
+      if (found) return resolve(found);
+      if (Date.now() - t0 > ms) return reject(new Error(`no such change in ${ms} ms; got ${JSON.stringify(changes.map((c) => [c.status, c.delta.seq]))}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+describe("live hub", () => {
+  it("tells a watcher of the new spans, of spans that finish, and of the status", async () => {
+    const id = await runningJob();
+    const changes: RunChange<RunDelta>[] = [];
+    const stop = await hub.watch(id, (c) => changes.push(c));
+    await insertSpans(id, [0, 1], false);
+    const added = await next(changes, (c) => c.delta.seq.length === 2);
+    expect(added.delta.dur).toEqual([-1, -1]);
+    await insertSpans(id, [1], true);
+    const finished = await next(changes, (c) => c.delta.seq.length === 1 && c.delta.dur[0]! >= 0);
+    expect(finished.delta.seq).toEqual([1]); // seq is delta-coded from 0: the first is the seq itself
+    await db().job.update({ where: { id }, data: { status: "finished" } });
+    await next(changes, (c) => c.status === "finished");
+    stop();
+  });
+
+  it("loads each change once however many watch the run", async () => {
+    const id = await runningJob();
+    const counts = new Array(200).fill(0);
+    const stops = await Promise.all(counts.map((_, i) => hub.watch(id, () => counts[i]++)));
+    const before = hub.stats.refreshes;
+    for (let round = 0; round < 5; round++) {
+      await insertSpans(id, [round], true);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const loads = hub.stats.refreshes - before;
+    expect(loads).toBeGreaterThanOrEqual(1);
+    expect(loads).toBeLessThanOrEqual(6);
+    expect(Math.min(...counts)).toBe(Math.max(...counts));
+    expect(counts[0]).toBe(loads);
+    for (const stop of stops) stop();
+    expect(hub.watcherCount()).toBe(0);
+  });
+
+  it("hears one notification for a bulk insert of many spans", async () => {
+    const id = await runningJob();
+    const stop = await hub.watch(id, () => {});
+    const before = hub.stats.notifications;
+    await insertSpans(id, Array.from({ length: 5000 }, (_, i) => i), false);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hub.stats.notifications - before).toBe(1);
+    stop();
+  });
+
+  it("a heartbeat alone (last_seen_at) is not a change", async () => {
+    const id = await runningJob();
+    const changes: RunChange<RunDelta>[] = [];
+    const stop = await hub.watch(id, (c) => changes.push(c));
+    await db().job.update({ where: { id }, data: { lastSeenAt: new Date() } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(changes).toEqual([]);
+    stop();
+  });
+});
+
+describe("live connection caps", () => {
+  it("caps one user's connections with a 429 that says why, and frees them again", () => {
+    const user = `u-${randomUUID()}`;
+    const releases = Array.from({ length: LIVE_WATCHERS_PER_USER }, () => takeWatcherSlot(user));
+    expect(() => takeWatcherSlot(user)).toThrow(expect.objectContaining({ status: 429, message: expect.stringMatching(/you have 20 open, the limit is 20/) }));
+    // Another user is not affected.
+    takeWatcherSlot(`other-${randomUUID()}`)();
+    releases[0]!();
+    releases[0]!(); // twice is once
+    const again = takeWatcherSlot(user);
+    expect(() => takeWatcherSlot(user)).toThrow(/limit is 20/);
+    again();
+    for (const r of releases.slice(1)) r();
+  });
+
+  it("caps readers who are not signed in together", () => {
+    const releases = Array.from({ length: LIVE_WATCHERS_ANONYMOUS }, () => takeWatcherSlot(null));
+    expect(() => takeWatcherSlot(null)).toThrow(/not signed in/);
+    for (const r of releases) r();
+    takeWatcherSlot(null)();
+  });
+});
