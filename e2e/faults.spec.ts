@@ -130,7 +130,7 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
   let asked = false;
   const model = new StandInModel(() => ({ status: 500, message: "unreachable" }), () => ((asked = true), new Promise<void>(() => {})));
   const modelUrl = await model.start();
-  const env: NodeJS.ProcessEnv = { ...process.env, TRAJECTORY_URL: app.url, AGENT_CLIENT: creds.client, AGENT_KEY: creds.key, AGENT_NAME: "doomed-agent", AGENT_MODEL: `openai-compatible:stand-in@${modelUrl}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, TRAJECTORY_URL: app.url, AGENT_CLIENT: creds.client, AGENT_KEY: creds.key, AGENT_NAME: "doomed-agent", AGENT_MODEL: `openai-compatible:stand-in@${modelUrl}`, AGENT_KERNEL_ROOTS: kernel };
   for (const k of Object.keys(env)) if (/_API_KEY$/.test(k)) delete env[k];
   const agent = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "agent.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { createKernelRepo, DEMO_PATCHES } from "../lib/demo/git-repo";
 import { withDb } from "./db";
 import { agentOf, StandInModel, turnOf, type ChatRequest, type ScriptedAnswer } from "./stand-in-model";
-import { expectedParents, queueTriage, startAgent, storedParents, toolSteps, trajectory, waitForJob } from "./triage-agent-helpers";
+import { expectedParents, queueTriage, startAgent as startAgentWith, storedParents, toolSteps, trajectory, waitForJob } from "./triage-agent-helpers";
 
 // One recorded run (made with the stand-in model) is replayed by the later tests, so they run in order.
 test.describe.configure({ mode: "serial" });
@@ -15,6 +15,8 @@ let parent: string;
 let kernel: string;
 let recorded: string;
 const args = () => ({ KernelSrc: kernel, TargetArch: "amd64" });
+/** The real agent, allowed to open the checkouts of this file's temp folder (its default root is .data/demo-kernel). */
+const startAgent = (env: Record<string, string>) => startAgentWith({ AGENT_KERNEL_ROOTS: parent, ...env });
 
 test.beforeAll(() => {
   parent = mkdtempSync(path.join(os.tmpdir(), "triage-agent-e2e-"));

@@ -90,6 +90,19 @@ export const agentEnvSchema = z.object({
   AGENT_MAX_LLM_CALLS: env(positiveInt(200), { default: "`200`", meaning: "per-job limit of llm calls; reaching it fails the job with `limit reached: …`" }),
   AGENT_MAX_TOKENS: env(positiveInt(3_000_000), { default: "`3000000`", meaning: "per-job limit of tokens" }),
   AGENT_MAX_SECONDS: env(positiveInt(1800), { default: "`1800`", meaning: "per-job limit of wall time" }),
+  AGENT_KERNEL_ROOTS: env(z.string().optional(), {
+    default: "`.data/demo-kernel` (next to the data folder, where `npm start` makes the demo checkouts)",
+    meaning:
+      "the folders the agent may open kernel checkouts in, `:`-separated (relative ones from the project root); a job's `KernelSrc` must be the top of a git work tree under one of them, and is never the app's own folder or the database's data folder",
+  }),
+  AGENT_TOOL_SECONDS: env(positiveInt(60), {
+    default: "`60`",
+    meaning: "wall-time cap of one tool call (a `git grep`, a file read); a call over it is stopped and the model gets a tool error",
+  }),
+  AGENT_TOOL_MEMORY_MB: env(positiveInt(2048), {
+    default: "`2048`",
+    meaning: "address-space cap of each `git` the agent runs (`prlimit --as`); a regular expression that needs more fails as a tool error",
+  }),
 });
 
 /** End-to-end tests and benchmarks. */

@@ -88,3 +88,19 @@ export const MAX_QUERY_TEXT_CHARS = 200;
 export const MAX_SPAN_SEARCH_CHARS = 500;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
+
+// ---- The built-in triage agent's tool calls (lib/triage-agent): what a model (or a replayed run) may make it read
+
+/** Largest file `read-file` reads; the kernel's biggest sources (generated register headers) are under 16 MB. */
+export const AGENT_MAX_READ_FILE_BYTES = 32 * MB;
+/** Most lines one `read-file` call returns, and one `grepper` call. */
+export const AGENT_MAX_READ_LINES = 1000;
+export const AGENT_MAX_GREP_LINES = 200;
+/** Most entries one `codesearch-dir-index` call lists. */
+export const AGENT_MAX_DIR_ENTRIES = 10_000;
+/** Longest `grepper` Expression: real ones are a few dozen characters. */
+export const AGENT_MAX_EXPRESSION_CHARS = 2000;
+/** Most bytes one git command may print before it is stopped (`git show HEAD` is cut at AGENT_MAX_PATCH_BYTES instead). */
+export const AGENT_MAX_GIT_OUTPUT_BYTES = 8 * MB;
+/** Longest patch `read-patch-diff` records and shows the model. */
+export const AGENT_MAX_PATCH_BYTES = 512 * 1024;

@@ -8,8 +8,7 @@ import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { db, disconnectDb } from "@/lib/db/client";
 import { seedDemoIfEmpty } from "@/lib/demo/seed";
-import { ensureDemoKernels } from "@/lib/demo/git-repo";
-import { defaultDataDir } from "@/lib/db/embedded-postgres";
+import { demoKernelRoot, ensureDemoKernels } from "@/lib/demo/git-repo";
 import { addClient } from "@/lib/agents/keys";
 import { buildIfStale } from "./build-if-stale";
 
@@ -27,8 +26,6 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const { PORT: port, HOST: host } = appConfig();
 
 const AGENT_CLIENT = "builtin-agent";
-// The demo checkouts live next to the database's data folder (.data/demo-kernel) and outlive throwaway databases.
-const demoKernelRoot = path.join(path.dirname(defaultDataDir()), "demo-kernel");
 
 // The embedded demo is for looking around: anyone who reaches it may read (an admin can turn that off at /admin).
 if (!process.env.DATABASE_URL) process.env.ANONYMOUS_READ ??= "on";
@@ -72,7 +69,7 @@ try {
   // End-to-end tests read the throwaway database's URL from here to prepare and check data.
   if (process.env.TRAJECTORY_URL_FILE) writeFileSync(process.env.TRAJECTORY_URL_FILE, database.url);
   if (!flags["no-demo"]) {
-    const seeded = await seedDemoIfEmpty(db(), ensureDemoKernels(demoKernelRoot));
+    const seeded = await seedDemoIfEmpty(db(), ensureDemoKernels(demoKernelRoot()));
     if (seeded) console.log(`Empty database: added ${seeded} demo runs.`);
   }
   // The built-in agent gets a fresh key on every start: keys are stored hashed, so the old one cannot be read back.

@@ -2,7 +2,16 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { defaultDataDir } from "@/lib/db/embedded-postgres";
 import { baseTree, patchedFile, type DemoPatch } from "./kernel-tree";
+
+/**
+ * Where `npm start` makes the demo checkouts: `demo-kernel` next to the database's data folder (.data/demo-kernel),
+ * outliving throwaway databases; also the built-in agent's default kernel root.
+ */
+export function demoKernelRoot(dataDir: string = defaultDataDir()): string {
+  return path.join(path.dirname(dataDir), "demo-kernel");
+}
 
 /** One patch per demo triage run (lib/demo/runs.ts), each in its own checkout named after the subsystem. */
 export const DEMO_PATCHES: DemoPatch[] = [

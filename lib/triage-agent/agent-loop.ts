@@ -1,17 +1,19 @@
 // One LLM agent of a workflow: the model decides tool calls, the tools run on the checkout, until set-results is accepted.
 import { generateText, tool, type ModelMessage, type ToolResultPart } from "ai";
 import type { z } from "zod";
-import { ToolError } from "./checkout";
-import { asJobError, type Budget, JobError } from "./limits";
+import { asJobError, type Budget, callDeadline, JobError } from "./limits";
 import type { Models } from "./models";
 import type { SpanRecorder } from "./spans";
+import { CapError, ToolError } from "./tool-error";
 
 export interface AgentTool {
   description: string;
   /** what the model is told the arguments are */
   input: z.ZodType;
-  /** runs the call; a ToolError goes back to the model as the tool's error */
-  run(args: unknown): Promise<Record<string, unknown>>;
+  /** runs the call; a ToolError goes back to the model as the tool's error; `signal` ends at the call's deadline */
+  run(args: unknown, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** how to narrow a call down that ran out of time */
+  capHint?: string;
 }
 
 export interface AgentRun {
@@ -20,6 +22,8 @@ export interface AgentRun {
   prompt: string;
   /** must include "set-results": its accepted result ends the agent */
   tools: Record<string, AgentTool>;
+  /** wall-time cap of one tool call (AGENT_TOOL_SECONDS) */
+  toolSeconds: number;
 }
 
 /** Gemini sometimes answers with text alone; this turns it back to the tools without failing the run. */
@@ -34,10 +38,17 @@ function parseArgs(input: unknown): unknown {
   }
 }
 
-async function runTool(agentTool: AgentTool | undefined, name: string, args: unknown, budget: Budget): Promise<Record<string, unknown>> {
+/** Runs one tool call under its deadline: past `seconds` it is stopped and its error goes back to the model. */
+async function runTool(agentTool: AgentTool | undefined, name: string, args: unknown, budget: Budget, seconds: number): Promise<Record<string, unknown>> {
   budget.check();
   if (!agentTool) throw new ToolError(`there is no tool named "${name}"`);
-  return agentTool.run(args);
+  const hint = agentTool.capHint ? `; ${agentTool.capHint}` : "";
+  const deadline = callDeadline(budget.signal, seconds, () => new CapError("time", `${name} ran longer than the ${seconds} s cap of a tool call (AGENT_TOOL_SECONDS) and was stopped${hint}`));
+  try {
+    return await deadline.race(agentTool.run(args, deadline.signal));
+  } finally {
+    deadline.dispose();
+  }
 }
 
 /** Runs the agent inside its agent span; returns what its set-results accepted. */
@@ -89,7 +100,7 @@ export async function runAgent(a: AgentRun, models: Models, rec: SpanRecorder, b
         const args = parseArgs(call.input);
         const output = await rec.span("tool", call.toolName, { Args: args }, async (span) => {
           try {
-            const results = await runTool(a.tools[call.toolName], call.toolName, args, budget);
+            const results = await runTool(a.tools[call.toolName], call.toolName, args, budget, a.toolSeconds);
             span.Results = results;
             if (call.toolName === "set-results") accepted = results;
             return { type: "json", value: results } as const;

@@ -1,69 +1,46 @@
-// Reading a kernel git checkout safely: git commands with bounded output, and paths that cannot leave the checkout.
-import { execFile } from "node:child_process";
-import { realpath, stat } from "node:fs/promises";
+// One kernel checkout the agent opened (see ./confinement): git in it, and paths that cannot leave it.
+import { realpath } from "node:fs/promises";
 import path from "node:path";
+import { runGit, type GitOptions, type GitResult, type ToolCaps } from "./git";
+import { ToolError } from "./tool-error";
 
-/** A failure the model (or the job) should read: shown as the span's Error, never as a crash. */
-export class ToolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ToolError";
+export class Checkout {
+  constructor(
+    /** the checkout's real path (symlinks followed), the top of its git work tree */
+    readonly root: string,
+    readonly caps: ToolCaps,
+  ) {}
+
+  /**
+   * Runs git on this checkout with its repository and work tree named explicitly (no discovery, no core.worktree
+   * from the checkout's config), under the caps of ./git's runGit.
+   */
+  git(args: string[], signal?: AbortSignal, options: Omit<GitOptions, "caps" | "signal"> = {}): Promise<GitResult> {
+    const gitDir = path.join(this.root, ".git");
+    return runGit(this.root, [`--git-dir=${gitDir}`, `--work-tree=${this.root}`, ...args], { ...options, caps: this.caps, signal });
+  }
+
+  /** A path inside the checkout; see insideCheckout. */
+  inside(rel: string): Promise<string> {
+    return insideCheckout(this.root, rel);
   }
 }
 
-export interface GitResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** True when `p` is `dir` or lies under it (both absolute and normalized). */
+export function within(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
-const MAX_GIT_OUTPUT = 8 * 1024 * 1024;
-
-/** Runs git in the checkout; exit codes are returned, not thrown (git grep exits 1 for "no matches"). */
-export function git(root: string, args: string[], signal?: AbortSignal): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      ["-c", "core.quotepath=off", "--no-pager", ...args],
-      { cwd: root, maxBuffer: MAX_GIT_OUTPUT, encoding: "utf8", signal, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } },
-      (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : err ? -1 : 0;
-        if (err && code === -1) {
-          const tooBig = (err as { code?: unknown }).code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER";
-          if (tooBig) return reject(new ToolError(`git ${args[0]} printed more than ${MAX_GIT_OUTPUT} bytes; narrow it down`));
-          return reject(err);
-        }
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** Checks that the job's KernelSrc is a git checkout; the error names the path. */
-export async function openCheckout(kernelSrc: unknown): Promise<string> {
-  if (typeof kernelSrc !== "string" || kernelSrc === "") throw new ToolError("the job has no KernelSrc (the kernel checkout to triage)");
-  const root = path.resolve(kernelSrc);
-  const info = await stat(root).catch(() => null);
-  if (!info) throw new ToolError(`kernel checkout ${root} does not exist`);
-  if (!info.isDirectory()) throw new ToolError(`kernel checkout ${root} is not a directory`);
-  const top = await git(root, ["rev-parse", "--show-toplevel"]);
-  if (top.code !== 0) throw new ToolError(`kernel checkout ${root} is not a git checkout: ${top.stderr.trim()}`);
-  return realpath(root);
-}
-
-/** A path inside the checkout; `..` and symlinks that lead outside are refused. */
+/**
+ * The real path of `rel` inside the checkout at `root` (a real path). Refused, as a ToolError naming `rel`: absolute
+ * paths, paths that do not exist, paths whose real path (`..` and symlinks followed) leaves the checkout, and git
+ * metadata (any `.git` on the way, a submodule's included).
+ */
 export async function insideCheckout(root: string, rel: string): Promise<string> {
   if (path.isAbsolute(rel)) throw new ToolError(`${rel}: give a path relative to the kernel tree`);
-  const full = path.resolve(root, rel);
-  const real = await realpath(full).catch(() => null);
+  const real = await realpath(path.resolve(root, rel)).catch(() => null);
   if (!real) throw new ToolError(`${rel || "."} does not exist in the kernel tree`);
-  if (real !== root && !real.startsWith(root + path.sep)) throw new ToolError(`${rel} is outside the kernel tree`);
-  if (real === path.join(root, ".git") || real.startsWith(path.join(root, ".git") + path.sep)) throw new ToolError(`${rel} is git metadata, not source`);
+  if (!within(real, root)) throw new ToolError(`${rel} is outside the kernel tree`);
+  if (path.relative(root, real).split(path.sep).includes(".git")) throw new ToolError(`${rel} is git metadata, not source`);
   return real;
-}
-
-/** Keeps tool output small enough for a model's context, saying what was cut. */
-export function capLines(lines: string[], max: number): string {
-  if (lines.length <= max) return lines.join("\n");
-  return `${lines.slice(0, max).join("\n")}\n… ${lines.length - max} more lines cut; narrow the search`;
 }

@@ -1,8 +1,14 @@
 // The built-in agent's configuration from the environment: where the app is, credentials, the model and per-job limits.
+import path from "node:path";
 import { z } from "zod";
+import type { CheckoutPolicy } from "./confinement";
 import { REPLAY_SUFFIX } from "./replay-marker";
-import { agentEnvSchema, parseEnv, type AgentEnv } from "@/lib/config";
+import { agentEnvSchema, appEnvSchema, parseEnv, type AgentEnv } from "@/lib/config";
+import { defaultDataDir } from "@/lib/db/embedded-postgres";
+import { demoKernelRoot } from "@/lib/demo/git-repo";
 
+/** The app's project root: the folder this code was installed in, which the agent never opens as a checkout. */
+export const APP_DIR = path.resolve(import.meta.dirname, "..", "..");
 
 export const modelSpecSchema = z.union([
   z.object({ provider: z.literal("replay") }),
@@ -60,6 +66,21 @@ export interface AgentConfig {
   /** the provider key, when the model needs one (checked per job, so a missing key fails the job, not the worker) */
   apiKey?: string;
   limits: { maxLlmCalls: number; maxTokens: number; maxSeconds: number };
+  /** where checkouts may be opened, and each tool call's caps */
+  checkouts: CheckoutPolicy;
+}
+
+/**
+ * The kernel roots and forbidden folders: AGENT_KERNEL_ROOTS (`:`-separated; relative entries from the project root),
+ * else the demo checkouts' folder next to the data folder, as `npm start` makes it (lib/demo/git-repo.ts).
+ */
+function checkoutPolicy(env: AgentEnv, raw: Record<string, string | undefined>): CheckoutPolicy {
+  // The data folder is the app's setting; the agent reads it to keep away from it.
+  const dataSetting = parseEnv(appEnvSchema.pick({ TRAJECTORY_DATA_DIR: true }), raw).TRAJECTORY_DATA_DIR;
+  const dataDir = dataSetting ? path.resolve(dataSetting) : defaultDataDir();
+  const listed = (env.AGENT_KERNEL_ROOTS ?? "").split(path.delimiter).map((r) => r.trim()).filter(Boolean);
+  const roots = listed.length > 0 ? listed.map((r) => path.resolve(APP_DIR, r)) : [demoKernelRoot(dataDir)];
+  return { roots, dataDir, appDir: APP_DIR, caps: { seconds: env.AGENT_TOOL_SECONDS, memoryBytes: env.AGENT_TOOL_MEMORY_MB * 1024 * 1024 } };
 }
 
 /** Reads the configuration; throws one readable message listing every problem. */
@@ -82,6 +103,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     model,
     apiKey,
     limits: { maxLlmCalls: env.AGENT_MAX_LLM_CALLS, maxTokens: env.AGENT_MAX_TOKENS, maxSeconds: env.AGENT_MAX_SECONDS },
+    checkouts: checkoutPolicy(env, raw),
   };
 }
 

@@ -66,3 +66,27 @@ export function asJobError(reason: unknown): JobError {
   if (reason instanceof JobError) return reason;
   return new JobError(reason instanceof Error ? reason.message : String(reason));
 }
+
+/**
+ * The signal of one tool call (or of the read-patch-diff action): aborted with `outer`'s reason when the job ends, or
+ * with `late()` once `seconds` have passed (AGENT_TOOL_SECONDS); git runs under it are killed with their process group.
+ * `race` settles a call's promise at the abort too, for work no signal reaches (a slow file read).
+ */
+export function callDeadline(outer: AbortSignal, seconds: number, late: () => Error) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(late()), seconds * 1000);
+  const signal = AbortSignal.any([outer, controller.signal]);
+  return {
+    signal,
+    race<T>(work: Promise<T>): Promise<T> {
+      return Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          if (signal.aborted) return reject(signal.reason);
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+        }),
+      ]);
+    },
+    dispose: () => clearTimeout(timer),
+  };
+}

@@ -1,6 +1,7 @@
 // The set-results tool of each triage agent, validated the way the patch-triage workflow demands.
 import { z } from "zod";
-import { git, ToolError } from "./checkout";
+import type { Checkout } from "./checkout";
+import { ToolError } from "./tool-error";
 import { describeInputError } from "./tools";
 
 export const patchVerdictInput = z.object({
@@ -18,14 +19,19 @@ export const kmsanVerdictInput = z.object({
 export type PatchVerdict = z.infer<typeof patchVerdictInput>;
 export type KmsanVerdict = z.infer<typeof kmsanVerdictInput>;
 
-/** Every config symbol the tree's Kconfig files define (`config X` / `menuconfig X`). */
-export async function kconfigSymbols(root: string, signal?: AbortSignal): Promise<Set<string>> {
-  const r = await git(root, ["grep", "-h", "-I", "--no-color", "-E", "-e", "^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+", "--", ":(glob)**/Kconfig*"], signal);
+/** Every config symbol the tree's Kconfig files define (`config X` / `menuconfig X`), from files inside the tree only. */
+export async function kconfigSymbols(co: Checkout, signal?: AbortSignal): Promise<Set<string>> {
+  const r = await co.git(["grep", "-z", "-I", "--no-color", "--no-textconv", "-E", "-e", "^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+", "--", ":(glob)**/Kconfig*"], signal);
   if (r.code > 1) throw new ToolError(`reading Kconfig files failed: ${r.stderr.trim().slice(0, 300)}`);
   const names = new Set<string>();
+  const inside = new Map<string, boolean>();
   for (const line of r.stdout.split("\n")) {
-    const m = /^\s*(?:menu)?config\s+([A-Za-z0-9_]+)/.exec(line);
-    if (m) names.add(m[1]!);
+    const [file, text] = line.split("\0");
+    const m = text === undefined ? null : /^\s*(?:menu)?config\s+([A-Za-z0-9_]+)/.exec(text);
+    if (!m) continue;
+    // A Kconfig folder swapped for a symlink would lead outside the tree (see tools.ts's grepper).
+    if (!inside.has(file!)) inside.set(file!, await co.inside(file!).then(() => true, () => false));
+    if (inside.get(file!)) names.add(m[1]!);
   }
   return names;
 }

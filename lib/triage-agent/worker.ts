@@ -1,5 +1,7 @@
 // The worker loop: poll for a patch-triage job, run it, report it done or failed; never let one job stop the worker.
+import path from "node:path";
 import { describeModel, type AgentConfig } from "./config";
+import { mb, memoryCapSupport } from "./git";
 import { Budget, JobError } from "./limits";
 import { createModels } from "./models";
 import { AppError, ProtocolClient, type PolledJob } from "./protocol";
@@ -24,7 +26,7 @@ export async function runJob(config: AgentConfig, client: ProtocolClient, job: P
   try {
     const recording = config.model.provider === "replay" ? await loadRecording(client, job.ID) : null;
     const models = createModels(config.model, config.apiKey, recording);
-    results = await runPatchTriage(job.Args, models, rec, budget);
+    results = await runPatchTriage(job.Args, models, rec, budget, config.checkouts);
   } catch (e) {
     error = e instanceof JobError ? e.message : `agent error: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
@@ -48,6 +50,14 @@ export class Worker {
   /** Polls until stop is aborted; waits longer while there is no work or the app is unreachable. */
   async loop(stop: AbortSignal): Promise<void> {
     this.log.info(`agent ${this.config.agentName} (${describeModel(this.config.model)}) polling ${this.config.baseURL} for patch-triage jobs`);
+    const { roots, caps } = this.config.checkouts;
+    this.log.info(`kernel checkouts only under ${roots.join(path.delimiter)} (AGENT_KERNEL_ROOTS)`);
+    const memory = memoryCapSupport();
+    if (memory.available) {
+      this.log.info(`each tool call: at most ${caps.seconds} s (AGENT_TOOL_SECONDS), each git at most ${mb(caps.memoryBytes)} of address space (${memory.how}, AGENT_TOOL_MEMORY_MB)`);
+    } else {
+      this.log.error(`git runs WITHOUT a memory cap: ${memory.why}; tool calls still stop after ${caps.seconds} s (AGENT_TOOL_SECONDS)`);
+    }
     let wait = MIN_WAIT_MS;
     while (!stop.aborted) {
       let job: PolledJob | null = null;

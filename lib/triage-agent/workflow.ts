@@ -1,16 +1,17 @@
 // The patch-triage workflow (formats doc §2): read the patch, evaluate it, and if worth fuzzing, decide on KMSAN.
 import { z } from "zod";
 import { runAgent, type AgentTool } from "./agent-loop";
-import { git, openCheckout, ToolError } from "./checkout";
-import { type Budget, JobError } from "./limits";
+import { AGENT_MAX_PATCH_BYTES } from "@/lib/limits";
+import type { Checkout } from "./checkout";
+import { openCheckout, type CheckoutPolicy } from "./confinement";
+import { type Budget, callDeadline, JobError } from "./limits";
 import type { Models } from "./models";
 import { checkKmsanVerdict, checkPatchVerdict, kconfigSymbols, kmsanVerdictInput, patchVerdictInput } from "./set-results";
 import type { SpanRecorder } from "./spans";
+import { ToolError } from "./tool-error";
 import { CODE_TOOLS, describeInputError } from "./tools";
 
 export const triageArgsSchema = z.object({ KernelSrc: z.string().optional(), TargetArch: z.string().optional() }).passthrough();
-
-const MAX_PATCH_BYTES = 512 * 1024;
 
 const EVALUATOR_INSTRUCTION = `You are a Linux kernel expert triaging a patch for fuzzing with syzkaller.
 Decide whether fuzzing can reach and exercise the code the patch changes (documentation, build-only and
@@ -22,52 +23,86 @@ const KMSAN_INSTRUCTION = `You are a Linux kernel expert. Decide whether KMSAN (
 uninitialized memory) is needed to find bugs in this patch. Use the tools if you need to read code, then call
 set-results with NeedsKMSAN and KMSANReasoning.`;
 
-function codeTools(root: string, budget: Budget): Record<string, AgentTool> {
+function codeTools(co: Checkout): Record<string, AgentTool> {
   return Object.fromEntries(
     Object.entries(CODE_TOOLS).map(([name, t]) => [
       name,
       {
         description: t.description,
         input: t.input,
-        async run(args: unknown) {
+        capHint: "capHint" in t ? t.capHint : undefined,
+        async run(args: unknown, signal: AbortSignal) {
           const r = t.input.safeParse(args);
           if (!r.success) throw new ToolError(describeInputError(r.error));
-          return t.run(root, r.data as never, budget.signal);
+          try {
+            return await t.run(co, r.data as never, signal);
+          } catch (e) {
+            // A file the agent may not read, or one gone since the check, is the model's problem, not the job's end.
+            if (e instanceof Error && "syscall" in e && typeof (e as NodeJS.ErrnoException).code === "string") throw new ToolError(`${name}: ${e.message}`);
+            throw e;
+          }
         },
       },
     ]),
   );
 }
 
+/**
+ * The read-patch-diff action: opens the job's checkout (see ./confinement) and reads `git show HEAD`, cut at
+ * AGENT_MAX_PATCH_BYTES, within one tool call's caps; a refused checkout, a git failure or a cap ends the job.
+ */
+async function readPatchDiff(kernelSrc: unknown, policy: CheckoutPolicy, budget: Budget): Promise<{ co: Checkout; diff: string }> {
+  const seconds = policy.caps.seconds;
+  const deadline = callDeadline(budget.signal, seconds, () => new JobError(`read-patch-diff took longer than ${seconds} s (AGENT_TOOL_SECONDS)`));
+  try {
+    const co = await openCheckout(kernelSrc, policy, deadline.signal);
+    const show = await co.git(["show", "--no-color", "--no-ext-diff", "--no-textconv", "HEAD"], deadline.signal, { maxBytes: AGENT_MAX_PATCH_BYTES, truncate: true });
+    if (show.code !== 0) throw new JobError(`git show HEAD failed in ${co.root}: ${show.stderr.trim().slice(0, 300)}`);
+    return { co, diff: show.truncated ? `${show.stdout}\n… patch cut at ${AGENT_MAX_PATCH_BYTES} bytes` : show.stdout };
+  } catch (e) {
+    throw e instanceof ToolError ? new JobError(e.message) : e;
+  } finally {
+    deadline.dispose();
+  }
+}
+
 /** Runs the whole workflow inside its flow span and returns the final results. */
-export async function runPatchTriage(rawArgs: unknown, models: Models, rec: SpanRecorder, budget: Budget): Promise<Record<string, unknown>> {
+export async function runPatchTriage(
+  rawArgs: unknown,
+  models: Models,
+  rec: SpanRecorder,
+  budget: Budget,
+  policy: CheckoutPolicy,
+): Promise<Record<string, unknown>> {
   const args = triageArgsSchema.parse(rawArgs ?? {});
   return rec.span("flow", "patch-triage", { Args: args }, async (flow) => {
-    const { root, diff } = await rec.span("action", "read-patch-diff", { Args: { KernelSrc: args.KernelSrc } }, async (span) => {
-      let root: string;
-      try {
-        root = await openCheckout(args.KernelSrc);
-      } catch (e) {
-        throw e instanceof ToolError ? new JobError(e.message) : e;
-      }
-      const show = await git(root, ["show", "--no-color", "HEAD"], budget.signal);
-      if (show.code !== 0) throw new JobError(`git show HEAD failed in ${root}: ${show.stderr.trim().slice(0, 300)}`);
-      const diff = show.stdout.length > MAX_PATCH_BYTES ? `${show.stdout.slice(0, MAX_PATCH_BYTES)}\n… patch cut at ${MAX_PATCH_BYTES} bytes` : show.stdout;
-      span.Results = { PatchDiff: diff };
-      return { root, diff };
+    const { co, diff } = await rec.span("action", "read-patch-diff", { Args: { KernelSrc: args.KernelSrc } }, async (span) => {
+      const read = await readPatchDiff(args.KernelSrc, policy, budget);
+      span.Results = { PatchDiff: read.diff };
+      return read;
     });
 
     let configs: Promise<Set<string>> | null = null;
-    const knownConfigs = () => (configs ??= kconfigSymbols(root, budget.signal));
-    const tools = codeTools(root, budget);
+    const tools = codeTools(co);
+    // Read once per job, under the deadline of the set-results call that first needs them; read again after a failure.
+    const knownConfigs = (signal: AbortSignal) =>
+      (configs ??= kconfigSymbols(co, signal).catch((e: unknown) => {
+        configs = null;
+        throw e;
+      }));
     const verdict = await runAgent(
       {
         name: "patch-evaluator",
         instruction: EVALUATOR_INSTRUCTION,
         prompt: `The patch under review (git show HEAD of the kernel tree):\n\n${diff}`,
+        toolSeconds: co.caps.seconds,
         tools: {
           ...tools,
-          "set-results": { description: "Give the verdict; call it once, at the end.", input: patchVerdictInput, run: (a) => checkPatchVerdict(a, knownConfigs) },
+          "set-results": {
+            description: "Give the verdict; call it once, at the end.",
+            input: patchVerdictInput,
+            run: (a, signal) => checkPatchVerdict(a, () => knownConfigs(signal)),
+          },
         },
       },
       models,
@@ -83,6 +118,7 @@ export async function runPatchTriage(rawArgs: unknown, models: Models, rec: Span
           name: "kmsan-evaluator",
           instruction: KMSAN_INSTRUCTION,
           prompt: diff,
+          toolSeconds: co.caps.seconds,
           tools: { ...tools, "set-results": { description: "Give the KMSAN verdict.", input: kmsanVerdictInput, run: checkKmsanVerdict } },
         },
         models,

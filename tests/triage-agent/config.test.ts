@@ -1,6 +1,7 @@
 // The agent's configuration from env: model specs, the replay default, names, limits and readable errors.
 import { describe, expect, test } from "vitest";
-import { loadConfig, parseModelSpec } from "@/lib/triage-agent/config";
+import path from "node:path";
+import { APP_DIR, loadConfig, parseModelSpec } from "@/lib/triage-agent/config";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 
 const creds = { AGENT_CLIENT: "c1", AGENT_KEY: "k1" };
@@ -43,8 +44,21 @@ describe("loadConfig", () => {
     expect(c.baseURL).toBe("http://h:1");
     expect(c.limits.maxLlmCalls).toBe(7);
   });
+  test("kernel roots: by default the demo checkouts next to the data folder; else the listed ones, relative from the project root", () => {
+    const c = loadConfig(creds).checkouts;
+    expect(c).toEqual({
+      roots: [path.join(APP_DIR, ".data", "demo-kernel")],
+      dataDir: path.join(APP_DIR, ".data", "postgres"),
+      appDir: APP_DIR,
+      caps: { seconds: 60, memoryBytes: 2048 * 1024 * 1024 },
+    });
+    const moved = loadConfig({ ...creds, TRAJECTORY_DATA_DIR: "/srv/tv/pg", AGENT_TOOL_SECONDS: "5", AGENT_TOOL_MEMORY_MB: "300" }).checkouts;
+    expect(moved).toMatchObject({ roots: ["/srv/tv/demo-kernel"], dataDir: "/srv/tv/pg", caps: { seconds: 5, memoryBytes: 300 * 1024 * 1024 } });
+    expect(loadConfig({ ...creds, AGENT_KERNEL_ROOTS: "/srv/kernels: kernels ::" }).checkouts.roots).toEqual(["/srv/kernels", path.join(APP_DIR, "kernels")]);
+  });
   test("missing credentials and bad limits are all reported at once", () => {
     expect(() => loadConfig({ AGENT_MAX_SECONDS: "-1" })).toThrow(/AGENT_CLIENT is not set[\s\S]*AGENT_KEY is not set[\s\S]*AGENT_MAX_SECONDS/);
+    expect(() => loadConfig({ ...creds, AGENT_TOOL_SECONDS: "0", AGENT_TOOL_MEMORY_MB: "lots" })).toThrow(/AGENT_TOOL_SECONDS[\s\S]*AGENT_TOOL_MEMORY_MB/);
   });
 });
 

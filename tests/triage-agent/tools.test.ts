@@ -1,30 +1,22 @@
 // The code tools and set-results checks on a generated kernel checkout.
-import { realpathSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, realpathSync, renameSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { openCheckout, ToolError } from "@/lib/triage-agent/checkout";
+import type { Checkout } from "@/lib/triage-agent/checkout";
+import { openCheckout } from "@/lib/triage-agent/confinement";
 import { checkKmsanVerdict, checkPatchVerdict, kconfigSymbols } from "@/lib/triage-agent/set-results";
+import { ToolError } from "@/lib/triage-agent/tool-error";
 import { dirIndex, grepper, readFileLines } from "@/lib/triage-agent/tools";
-import { tempKernel } from "./repo";
+import { policy, tempKernel } from "./repo";
 
 let kernel: ReturnType<typeof tempKernel>;
-let root: string;
+let root: Checkout;
 beforeAll(async () => {
   kernel = tempKernel();
-  root = await openCheckout(kernel.root);
+  root = await openCheckout(kernel.root, policy([kernel.parent]));
 });
 afterAll(() => kernel.remove());
-
-describe("checkout", () => {
-  test("a missing checkout is an error naming the path", async () => {
-    const missing = path.join(kernel.root, "..", "no-such-kernel");
-    await expect(openCheckout(missing)).rejects.toThrow(`kernel checkout ${path.resolve(missing)} does not exist`);
-    await expect(openCheckout(undefined)).rejects.toThrow("the job has no KernelSrc");
-  });
-  test("a folder that is not a git checkout is refused", async () => {
-    await expect(openCheckout(path.dirname(kernel.root))).rejects.toThrow("is not a git checkout");
-  });
-});
 
 describe("grepper", () => {
   test("finds definition and use under a path prefix, with line numbers", async () => {
@@ -39,6 +31,12 @@ describe("grepper", () => {
   test("a prefix outside the tree is refused", async () => {
     await expect(grepper(root, { Expression: "x", PathPrefix: "../.." })).rejects.toThrow("outside the kernel tree");
   });
+  test("more matches than a call returns are cut, saying how many", async () => {
+    const r = await grepper(root, { Expression: "e" });
+    const lines = r.Output.split("\n");
+    expect(lines).toHaveLength(201);
+    expect(lines.at(-1)).toMatch(/^… \d+ more lines cut; narrow the search$/);
+  });
 });
 
 describe("read-file", () => {
@@ -50,8 +48,53 @@ describe("read-file", () => {
     await expect(readFileLines(root, { File: "fs/ext4/Kconfig", FirstLine: 50 })).rejects.toThrow("file fs/ext4/Kconfig has only 4 lines");
     await expect(readFileLines(root, { File: "fs/nope.c" })).rejects.toThrow("fs/nope.c does not exist in the kernel tree");
     await expect(readFileLines(root, { File: ".git/config" })).rejects.toThrow("git metadata");
+    await expect(readFileLines(root, { File: "fs/../.git/HEAD" })).rejects.toThrow("git metadata");
+    await expect(readFileLines(root, { File: "/etc/hostname" })).rejects.toThrow("give a path relative to the kernel tree");
+    await expect(readFileLines(root, { File: "../../../../../../etc/hostname" })).rejects.toThrow("outside the kernel tree");
     symlinkSync("/etc", path.join(kernel.root, "etc-link"));
     await expect(readFileLines(root, { File: "etc-link/hostname" })).rejects.toThrow("outside the kernel tree");
+    // A symlink inside the tree to the tree's own .git is still git metadata.
+    symlinkSync(".git", path.join(kernel.root, "meta"));
+    await expect(readFileLines(root, { File: "meta/config" })).rejects.toThrow("git metadata");
+  });
+  test("a submodule's .git inside the tree is git metadata too", async () => {
+    mkdirSync(path.join(kernel.root, "sub", ".git"), { recursive: true });
+    writeFileSync(path.join(kernel.root, "sub", ".git", "config"), "[core]\n");
+    await expect(readFileLines(root, { File: "sub/.git/config" })).rejects.toThrow("git metadata");
+    await expect(dirIndex(root, { Dir: "sub/.git" })).rejects.toThrow("git metadata");
+    expect(await dirIndex(root, { Dir: "sub" })).toEqual({ Subdirs: [], Files: [] });
+  });
+  test("a huge file and a FIFO are refused, naming the size and the cap", async () => {
+    // Sparse: 40 MB long, no disk used.
+    writeFileSync(path.join(kernel.root, "huge.h"), "");
+    truncateSync(path.join(kernel.root, "huge.h"), 40 * 1024 * 1024);
+    await expect(readFileLines(root, { File: "huge.h" })).rejects.toThrow("huge.h is 40 MB, more than read-file reads (32 MB); use grepper");
+    execFileSync("mkfifo", [path.join(kernel.root, "pipe")]);
+    await expect(readFileLines(root, { File: "pipe" })).rejects.toThrow("pipe is not a regular file");
+  });
+});
+
+describe("grepper confinement", () => {
+  test("a tracked folder swapped for a symlink out of the tree: its matches are left out, saying so", async () => {
+    const other = tempKernel();
+    try {
+      const co = await openCheckout(other.root, policy([other.parent]));
+      const outside = path.join(other.parent, "outside", "ext4");
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(path.join(outside, "file.c"), "int ext4_dio_write_checks_SECRET;\n");
+      renameSync(path.join(other.root, "fs", "ext4"), path.join(other.parent, "ext4-moved"));
+      symlinkSync(outside, path.join(other.root, "fs", "ext4"));
+      const r = await grepper(co, { Expression: "ext4_dio_write_checks|dax_iomap_rw" });
+      expect(r.Output).not.toContain("SECRET");
+      expect(r.Output).toMatch(/^fs\/dax\.c:\d+:static int dax_iomap_rw\(/);
+      expect(r.Output).toContain("matches in 1 file that lead outside the kernel tree were left out");
+      await expect(grepper(co, { Expression: "SECRET" })).rejects.toThrow('no matches for "SECRET" inside the kernel tree');
+    } finally {
+      other.remove();
+    }
+  });
+  test("pathspec magic in PathPrefix is not magic", async () => {
+    await expect(grepper(root, { Expression: "config", PathPrefix: ":(glob)**" })).rejects.toThrow("does not exist in the kernel tree");
   });
 });
 
@@ -90,5 +133,5 @@ describe("set-results", () => {
 });
 
 test("the checkout path is resolved to its real path", async () => {
-  expect(root).toBe(realpathSync(kernel.root));
+  expect(root.root).toBe(realpathSync(kernel.root));
 });
