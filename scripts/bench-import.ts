@@ -23,9 +23,9 @@ await withDatabase(async (db) => {
   const t0 = performance.now();
   const [parsed] = parseRunFile("bench.json", file);
   const t1 = performance.now();
-  await saveImportedRun(db, parsed!);
+  await saveImportedRun(parsed!);
   const t2 = performance.now();
-  await saveImportedRun(db, parsed!); // a re-import finds the run and writes nothing
+  await saveImportedRun(parsed!); // a re-import finds the run and writes nothing
   const t3 = performance.now();
   console.log(`spans            ${parsed!.spans.length} (file holds ${copies.length} copies, ${(file.length / 1e6).toFixed(1)} MB)`);
   console.log(`parse + merge    ${(t1 - t0).toFixed(0)} ms`);

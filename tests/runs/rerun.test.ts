@@ -15,7 +15,7 @@ async function storedRun(opts: { running?: boolean } = {}) {
     seed, start: new Date(Date.UTC(2026, 6, 1, 0, 0, seed % 60)), description: `rerun test ${seed}`, subsystem: "mm",
     files: ["mm/slub.c"], symbols: ["kmem_cache_alloc"], configs: ["SLUB"], worthFuzzing: true, needsKmsan: false, steps: 2, ...opts,
   });
-  return saveImportedRun(db(), run);
+  return saveImportedRun(run);
 }
 
 describe("rerunJob", () => {
