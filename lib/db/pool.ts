@@ -22,11 +22,26 @@ export function pool(): pg.Pool {
 /** What the write path runs SQL on: the pool (one statement, autocommit) or a client inside a transaction. */
 export type Sql = Pick<pg.PoolClient, "query">;
 
+/** PostgreSQL's codes for a transaction it rolled back to break a deadlock or a serialization conflict. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+
 /**
  * Runs `fn` in one transaction on a connection of its own, COMMIT when it resolves, ROLLBACK when it throws (the
- * error is rethrown). No time limit: a 1,000,000-span import takes as long as PostgreSQL needs.
+ * error is rethrown). A transaction PostgreSQL rolled back for a deadlock is run again (up to 3 times): nothing of it
+ * was kept (unless `retry: false`: `fn` cannot run twice). No time limit: a 1,000,000-span import takes as long as PostgreSQL needs.
  */
-export async function inTransaction<T>(fn: (sql: pg.PoolClient) => Promise<T>, p: pg.Pool = pool()): Promise<T> {
+export async function inTransaction<T>(fn: (sql: pg.PoolClient) => Promise<T>, opts: { retry?: boolean } = {}): Promise<T> {
+  const p = pool();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(fn, p);
+    } catch (e) {
+      if (opts.retry === false || attempt >= 3 || !RETRYABLE.has((e as { code?: string }).code ?? "")) throw e;
+    }
+  }
+}
+
+async function once<T>(fn: (sql: pg.PoolClient) => Promise<T>, p: pg.Pool): Promise<T> {
   const client = await p.connect();
   try {
     await client.query("BEGIN");

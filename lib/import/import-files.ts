@@ -63,7 +63,8 @@ export async function importFiles(files: UploadedFile[], actor: Actor): Promise<
       }
       if (errors.length) throw new Refused(errors);
       return out;
-    });
+      // Files are consumed as they are stored: a second run of this transaction would find none.
+    }, { retry: false });
     return { ok: true, jobs };
   } catch (e) {
     if (e instanceof Refused) return { ok: false, errors: e.errors };

@@ -17,7 +17,7 @@ export type LogRefusal =
 // belongs to the calling client and takes spans (running, or ended less than the grace period ago and not aborted).
 // A late start copy never overwrites a finished one (the ON CONFLICT … WHERE). parent_seq is settled when the job
 // ends (lib/ingest/recompute.ts): spans arrive out of order, so no per-span guess is stored.
-const LOG_SPAN = `
+export const LOG_SPAN_SQL = `
 WITH j AS (
   SELECT id, status::text AS status, error, agent_client = $2 AS owned,
     status = 'running' OR (status IN ('finished', 'failed') AND finished_at > now() - make_interval(secs => ${AGENT_SPAN_GRACE_SECONDS})) AS open
@@ -45,17 +45,22 @@ WITH j AS (
 )
 SELECT status, error, owned, open FROM j`;
 
+/** The bind values of LOG_SPAN_SQL for one span (the bench's raw phase runs exactly this statement). */
+export function logSpanValues(client: string, agentName: string, jobId: string, span: Span): unknown[] {
+  const r = spanToRow(jobId, span, null);
+  return [
+    jobId, client, agentName, r.seq, r.nesting, r.type, r.name, r.model, r.startedAt, r.finishedAt, r.error, r.args, r.results,
+    r.instruction, r.prompt, r.reply, r.thoughts, r.inputTokens, r.outputTokens, r.outputThoughtsTokens, r.searchText,
+  ];
+}
+
 /**
  * Stores (or replaces) one span of the job `jobId` for the agent client `client`, noting `agentName` as the name its
  * spans come with. Returns null when stored — acknowledged means stored — or why not. A span that lands after the job
  * ended (within the grace period) also brings the job's totals up to date.
  */
 export async function logSpan(client: string, agentName: string, jobId: string, span: Span, sql: Sql = pool()): Promise<LogRefusal | null> {
-  const r = spanToRow(jobId, span, null);
-  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(LOG_SPAN, [
-    jobId, client, agentName, r.seq, r.nesting, r.type, r.name, r.model, r.startedAt, r.finishedAt, r.error, r.args, r.results,
-    r.instruction, r.prompt, r.reply, r.thoughts, r.inputTokens, r.outputTokens, r.outputThoughtsTokens, r.searchText,
-  ]);
+  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(LOG_SPAN_SQL, logSpanValues(client, agentName, jobId, span));
   const job = rows[0];
   if (!job) return { kind: "no-job" };
   if (!job.owned) return { kind: "not-owner" };
