@@ -14,7 +14,7 @@ function hashKey(key: string): string {
 export const CLIENT_NAME_RE = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** How long a verified client and key stay trusted without asking the database, ms. */
-export const KEY_CACHE_MS = 5_000;
+const KEY_CACHE_MS = 5_000;
 
 // "client\0sha256(key)" → when it stops being trusted. Only keys that matched are kept: a guess is never cached.
 const verified = new Map<string, number>();

@@ -16,7 +16,7 @@ function stat(pid: number): string[] | null {
 }
 
 /** The pids of `root` and every process below it. */
-export function processTree(root: number): number[] {
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync("/proc")) {
     const pid = Number(name);
