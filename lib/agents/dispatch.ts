@@ -8,7 +8,7 @@ import { inflatePayload, readCall } from "./decode";
 import { badRequest, tooLarge } from "@/lib/http/errors";
 import { finishJob, logSpan, pollJob } from "./methods";
 import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema, type JobDoneRequest, type TrajectoryLogRequest } from "./schemas";
-import { AGENT_MAX_RESULTS_BYTES } from "@/lib/limits";
+import { AGENT_MAX_RESULTS_BYTES, MAX_SPAN_BYTES } from "@/lib/limits";
 import { oversizeSpan } from "@/lib/trajectory/span";
 import { formatBytes } from "@/lib/format";
 import { parseJson } from "@/lib/trajectory/raw-json";
@@ -16,7 +16,7 @@ import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
 
 const METHODS = new Set<string>(["ai_job_poll", "ai_trajectory_log", "ai_job_done"] satisfies ProtocolMethod[]);
 
-async function parse<T extends z.ZodType>(schema: T, raw: Buffer | undefined, method: string): Promise<z.infer<T>> {
+async function parse<T extends z.ZodType>(schema: T, raw: Buffer | undefined, method: string): Promise<{ data: z.infer<T>; chars: number }> {
   if (raw === undefined) throw badRequest(`${method} needs a payload`);
   const text = await inflatePayload(raw);
   // The nesting cap is checked while scanning, before JSON.parse builds anything; Args/Results keep their source text.
@@ -34,16 +34,19 @@ async function parse<T extends z.ZodType>(schema: T, raw: Buffer | undefined, me
     const where = issue.path.length ? issue.path.join(".") : "payload";
     throw badRequest(`${method}: ${where}: ${issue.message}`);
   }
-  return r.data;
+  return { data: r.data, chars: text.length };
 }
 
-function checkSpanSize(req: TrajectoryLogRequest): TrajectoryLogRequest {
+function checkSpanSize({ data: req, chars }: { data: TrajectoryLogRequest; chars: number }): TrajectoryLogRequest {
+  // Serialized again, a span is never more than ~5× its payload text (1e20 → 100000000000000000000), and is 3 bytes
+  // a character at most: a payload under a 24th of the cap cannot pass it, and is not serialized again to check.
+  if (chars * 24 < MAX_SPAN_BYTES) return req;
   const oversize = oversizeSpan(req.Span);
   if (oversize) throw tooLarge(`ai_trajectory_log: span Seq ${req.Span.Seq} ${oversize}`);
   return req;
 }
 
-function checkResultsSize(req: JobDoneRequest): JobDoneRequest {
+function checkResultsSize({ data: req }: { data: JobDoneRequest }): JobDoneRequest {
   const size = Buffer.byteLength(JSON.stringify(req.Results));
   if (size > AGENT_MAX_RESULTS_BYTES) {
     throw tooLarge(`ai_job_done: Results is ${formatBytes(size)} as JSON, the limit is ${formatBytes(AGENT_MAX_RESULTS_BYTES)}`);
@@ -57,7 +60,7 @@ export async function handleAgentRequest(req: Request): Promise<Response> {
   if (!METHODS.has(call.method)) throw badRequest(`unknown method "${call.method.slice(0, 100)}"`);
   switch (call.method) {
     case "ai_job_poll":
-      return Response.json(await pollJob(call.client, await parse(pollRequestSchema, call.payload, call.method)));
+      return Response.json(await pollJob(call.client, (await parse(pollRequestSchema, call.payload, call.method)).data));
     case "ai_trajectory_log":
       await logSpan(call.client, checkSpanSize(await parse(trajectoryLogRequestSchema, call.payload, call.method)));
       return new Response(null, { status: 200 });

@@ -1,6 +1,7 @@
 // The agent's span write (ai_trajectory_log): one SQL statement per span that checks the job's owner and state,
 // upserts the span and heartbeats the job — one round trip, no interactive transaction, nothing to roll back.
 import "server-only";
+import type pg from "pg";
 import { pool, inTransaction, type Sql } from "@/lib/db/pool";
 import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
 import type { Span } from "@/lib/trajectory/span";
@@ -45,13 +46,20 @@ WITH j AS (
 )
 SELECT status, error, owned, open FROM j`;
 
-/** The bind values of LOG_SPAN_SQL for one span (the bench's raw phase runs exactly this statement). */
-export function logSpanValues(client: string, agentName: string, jobId: string, span: Span): unknown[] {
+/**
+ * The query that logs one span (the bench's raw phase runs exactly this): a named statement, so each connection
+ * parses and plans it once and then sends only the values.
+ */
+export function logSpanQuery(client: string, agentName: string, jobId: string, span: Span): pg.QueryConfig {
   const r = spanToRow(jobId, span, null);
-  return [
-    jobId, client, agentName, r.seq, r.nesting, r.type, r.name, r.model, r.startedAt, r.finishedAt, r.error, r.args, r.results,
-    r.instruction, r.prompt, r.reply, r.thoughts, r.inputTokens, r.outputTokens, r.outputThoughtsTokens, r.searchText,
-  ];
+  return {
+    name: "log_span",
+    text: LOG_SPAN_SQL,
+    values: [
+      jobId, client, agentName, r.seq, r.nesting, r.type, r.name, r.model, r.startedAt, r.finishedAt, r.error, r.args, r.results,
+      r.instruction, r.prompt, r.reply, r.thoughts, r.inputTokens, r.outputTokens, r.outputThoughtsTokens, r.searchText,
+    ],
+  };
 }
 
 /**
@@ -60,7 +68,7 @@ export function logSpanValues(client: string, agentName: string, jobId: string, 
  * ended (within the grace period) also brings the job's totals up to date.
  */
 export async function logSpan(client: string, agentName: string, jobId: string, span: Span, sql: Sql = pool()): Promise<LogRefusal | null> {
-  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(LOG_SPAN_SQL, logSpanValues(client, agentName, jobId, span));
+  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(logSpanQuery(client, agentName, jobId, span));
   const job = rows[0];
   if (!job) return { kind: "no-job" };
   if (!job.owned) return { kind: "not-owner" };

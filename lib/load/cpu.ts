@@ -51,13 +51,20 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/** The `n` functions with the most self time in a .cpuprofile (node --cpu-prof), as "ms  %  function  file:line". */
-export function topFunctions(profileJson: string, n = 15): string[] {
-  const p = JSON.parse(profileJson) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+/**
+ * The `n` functions with the most self time in a .cpuprofile (node --cpu-prof), as "ms  %  function  file:line";
+ * with `lastSeconds`, only the samples of that many seconds before the profile ended (plus one).
+ */
+export function topFunctions(profileJson: string, n = 15, lastSeconds?: number): string[] {
+  const p = JSON.parse(profileJson) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+  const from = lastSeconds === undefined ? -Infinity : p.endTime - (lastSeconds + 1) * 1e6;
+  let at = p.startTime;
   const byNode = new Map(p.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<string, number>();
   let total = 0;
   p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (at < from) return;
     const node = byNode.get(id)!;
     const f = node.callFrame;
     const where = f.url ? `${f.url.replace(/^.*\/(node_modules|\.next|lib|app)\//, "$1/")}:${f.lineNumber + 1}` : "";
