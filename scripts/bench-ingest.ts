@@ -64,7 +64,14 @@ interface Row {
   p99: number;
   appCpu: number | null;
   dbCpu: number;
+  /** this process: the agents (or raw connections) themselves */
+  benchCpu: number;
   errors: string;
+}
+
+function benchSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -95,6 +102,7 @@ try {
     const latencies: number[] = [];
     let over = false;
     const cpu0 = cpuSeconds(postmaster);
+    const bench0 = process.cpuUsage();
     const t0 = performance.now();
     const workers = conns.map(async (c, i) => {
       const rand = rng(1000 + i);
@@ -114,7 +122,7 @@ try {
     await Promise.all(workers);
     const took = (performance.now() - t0) / 1000;
     latencies.sort((a, b) => a - b);
-    rows.push({ phase: "raw (pg, no app)", calls: latencies.length, seconds: took, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), appCpu: null, dbCpu: cpuSeconds(postmaster) - cpu0, errors: "none" });
+    rows.push({ phase: "raw (pg, no app)", calls: latencies.length, seconds: took, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), appCpu: null, dbCpu: cpuSeconds(postmaster) - cpu0, benchCpu: benchSeconds(bench0), errors: "none" });
     await Promise.all(conns.map((c) => c.end()));
   }
 
@@ -141,6 +149,7 @@ try {
     await runPhase({ baseURL: urls, db: admin, creds, agents: Math.min(2, agents), readers: 0, seconds: 3, workflow, spansPerJob, ledger, agentPrefix: `${label}-warm` });
     const cpuApp0 = apps.reduce((n, a) => n + cpuSeconds(a.pid), 0);
     const cpuDb0 = cpuSeconds(postmaster);
+    const bench0 = process.cpuUsage();
     const r = await runPhase({ baseURL: urls, db: admin, creds, agents, readers: 0, seconds, workflow, spansPerJob, ledger, agentPrefix: label });
     rows.push({
       phase: label,
@@ -150,6 +159,7 @@ try {
       p99: r.stats.quantile("log", 0.99) ?? NaN,
       appCpu: apps.reduce((n, a) => n + cpuSeconds(a.pid), 0) - cpuApp0,
       dbCpu: cpuSeconds(postmaster) - cpuDb0,
+      benchCpu: benchSeconds(bench0),
       errors: r.stats.errorSummary(),
     });
   };
@@ -180,17 +190,17 @@ try {
   const rate = (r: Row) => r.calls / r.seconds;
   const fmt = (v: number) => (Number.isNaN(v) ? "-" : v < 10 ? v.toFixed(1) : v.toFixed(0));
   console.log("");
-  console.log(`${"phase".padEnd(20)}${"log calls/s".padStart(12)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"app CPU".padStart(10)}${"DB CPU".padStart(9)}${"vs raw".padStart(8)}  errors`);
+  console.log(`${"phase".padEnd(20)}${"log calls/s".padStart(12)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"app CPU".padStart(10)}${"DB CPU".padStart(9)}${"bench CPU".padStart(11)}${"vs raw".padStart(8)}  errors`);
   for (const r of rows) {
     const cpu = (s: number | null) => (s == null ? "-" : `${Math.round((100 * s) / r.seconds)}%`);
-    console.log(`${r.phase.padEnd(20)}${fmt(rate(r)).padStart(12)}${fmt(r.p50).padStart(9)}${fmt(r.p99).padStart(9)}${cpu(r.appCpu).padStart(10)}${cpu(r.dbCpu).padStart(9)}${`${Math.round((100 * rate(r)) / rate(raw))}%`.padStart(8)}  ${r.errors}`);
+    console.log(`${r.phase.padEnd(20)}${fmt(rate(r)).padStart(12)}${fmt(r.p50).padStart(9)}${fmt(r.p99).padStart(9)}${cpu(r.appCpu).padStart(10)}${cpu(r.dbCpu).padStart(9)}${cpu(r.benchCpu).padStart(11)}${`${Math.round((100 * rate(r)) / rate(raw))}%`.padStart(8)}  ${r.errors}`);
   }
   if (rows.length > 2) console.log(`two instances / one: ${(rate(rows[2]!) / rate(rows[1]!)).toFixed(2)}×`);
   console.log("");
   console.log(`Check in the database: ${verdict.acknowledged} distinct spans acknowledged over HTTP`);
   console.log(`  lost ${verdict.lost}, duplicates ${verdict.duplicates}, wrong fields ${verdict.wrongFields}, unexpected ${verdict.unexpected}   (all must be 0)`);
   for (const e of verdict.examples) console.log(`  ${e}`);
-  console.log(`CPU is % of one core over the phase (the machine has ${os.cpus().length}); the bench's own agents share the machine.`);
+  console.log(`CPU is % of one core over the phase (the machine has ${os.cpus().length}, load average now ${os.loadavg()[0]!.toFixed(1)}); the bench's own agents share it.`);
   if (verdict.lost || verdict.duplicates || verdict.wrongFields || verdict.unexpected) process.exitCode = 1;
 } finally {
   await admin.end();
