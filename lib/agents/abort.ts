@@ -12,7 +12,7 @@ export const RESTARTED = "Aborted: assigned agent restarted";
 export const INACTIVE = "Aborted: assigned agent has been inactive for too long";
 
 /** Seconds without a poll or span from the agent before its job is given up; AGENT_SILENT_TIMEOUT_SECONDS. */
-export function silentTimeoutSeconds(): number {
+function silentTimeoutSeconds(): number {
   return appConfig().AGENT_SILENT_TIMEOUT_SECONDS;
 }
 

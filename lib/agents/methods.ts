@@ -68,7 +68,7 @@ export async function logSpan(client: string, req: TrajectoryLogRequest): Promis
  * Upstream's truncateAIJobError: an Error longer than AGENT_JOB_ERROR_KEEP_BYTES (UTF-8 bytes) is cut there and ends
  * "\n... [truncated]"; a character cut in half becomes U+FFFD.
  */
-export function truncateJobError(error: string): { error: string; truncated: boolean } {
+function truncateJobError(error: string): { error: string; truncated: boolean } {
   if (error.length * 3 <= AGENT_JOB_ERROR_KEEP_BYTES) return { error, truncated: false };
   const bytes = Buffer.from(error, "utf8");
   if (bytes.length <= AGENT_JOB_ERROR_KEEP_BYTES) return { error, truncated: false };

@@ -112,7 +112,7 @@ const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|[^u])/g;
  * JSON text with what PostgreSQL cannot keep replaced as lib/trajectory/storable.ts replaces it in parsed values: the
  * escapes \u0000 and lone surrogates (\ud800 without its pair) become \ufffd. Everything else is left byte for byte.
  */
-export function storableJsonText(text: string): string {
+function storableJsonText(text: string): string {
   if (!text.includes("\\u")) return text;
   const replacement = `\\u${REPLACEMENT_CHARACTER.charCodeAt(0).toString(16)}`;
   const pieces: string[] = [];

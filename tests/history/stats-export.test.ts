@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { countJobs, EXACT_COUNT_CAP, jobTrends } from "@/lib/history/stats";
 import { getJobSummary, getTrajectory } from "@/lib/runs/export";
+import { goTimestamp } from "@/lib/trajectory/time";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { parseRunFile } from "@/lib/import/detect";
 import { demoRuns } from "@/lib/demo/runs";
@@ -87,11 +88,12 @@ describe("job API data and export", () => {
       const original = await saveImportedRun({ ...run, job: { ...run.job, Description: `${run.job.Description ?? ""} export ${Math.random()}` } });
       const exported = await getTrajectory(db(), original.id);
       expect(exported).not.toBeNull();
-      const file = JSON.stringify(exported);
+      const file = exported!;
       const [reparsed] = parseRunFile("trajectory.json", file);
-      expect(reparsed!.spans).toEqual(exported);
-      // The same run, up to the merge of start and finish copies: the spans the original import stored.
-      expect(reparsed!.spans).toEqual(run.spans);
+      expect(reparsed!.spans).toEqual(JSON.parse(file));
+      // The same run, up to the merge of start and finish copies: the spans the original import stored, times in Go's form.
+      const go = (t: string | undefined) => (t === undefined ? undefined : goTimestamp(t));
+      expect(reparsed!.spans).toEqual(run.spans.map((sp) => ({ ...sp, Started: go(sp.Started), Finished: go(sp.Finished) })));
       const again = await saveImportedRun(reparsed!);
       expect(await getTrajectory(db(), again.id)).toEqual(exported);
       const [a, b] = await Promise.all([getJobSummary(db(), original.id), getJobSummary(db(), again.id)]);

@@ -1,6 +1,6 @@
 // The source text of Args/Results kept through parsing (lib/trajectory/raw-json.ts): what spans store and export.
 import { describe, expect, it } from "vitest";
-import { jsonText, parseJson, storableJsonText } from "@/lib/trajectory/raw-json";
+import { jsonText, parseJson } from "@/lib/trajectory/raw-json";
 import { makeStorable } from "@/lib/trajectory/storable";
 
 function parsed(text: string): unknown {
@@ -44,13 +44,14 @@ describe("parseJson", () => {
   });
 });
 
-describe("storableJsonText", () => {
+describe("kept text made storable", () => {
+  const storableJsonText = (args: string) => jsonText((parsed(`{"Args":${args}}`) as { Args: object }).Args);
   it("replaces \\u0000 and lone surrogates as makeStorable does, and nothing else", () => {
     const text = `{"k\\u0000":["a\\u0000b","\\ud800","\\udc00x","\\ud83d\\ude00","\\\\u0000"]}`;
     const out = storableJsonText(text);
     expect(out).toBe(`{"k\\ufffd":["a\\ufffdb","\\ufffd","\\ufffdx","\\ud83d\\ude00","\\\\u0000"]}`);
     const fromValue = makeStorable(JSON.parse(text));
-    expect(fromValue.ok && JSON.parse(out)).toEqual(fromValue.ok && fromValue.value);
+    expect(fromValue.ok && JSON.parse(out!)).toEqual(fromValue.ok && fromValue.value);
     expect(storableJsonText(`{"a":"\\n"}`)).toBe(`{"a":"\\n"}`);
   });
 });
