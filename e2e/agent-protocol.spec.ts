@@ -80,6 +80,8 @@ test("an agent polls, streams its trajectory out of order and twice, finishes; t
 });
 
 test("wrong key, unknown client, someone else's job, unknown method and bad payloads are refused with a reason", async () => {
+  // Two clients made with `npm run agent:add` (a process each): slow on a busy two-core machine.
+  test.setTimeout(180_000);
   const workflow = `auth-${randomUUID().slice(0, 8)}`;
   const [jobId] = await queueJobs(workflow, 1);
   const owner = await TestAgent.create(BASE, `owner-${randomUUID().slice(0, 8)}`);
