@@ -1,8 +1,8 @@
-// A test agent: speaks the agent protocol over real HTTP exactly as the formats doc describes (multipart, gzip JSON).
+// A test agent: speaks the agent protocol over real HTTP with the one protocol client (lib/agents/client.ts), which
+// builds the bytes upstream's Go client sends (plain multipart fields, gzip of Go-escaped compact JSON + "\n").
 import { execFile } from "node:child_process";
-import http from "node:http";
 import { promisify } from "node:util";
-import { gzipSync } from "node:zlib";
+import { encodeCall, postCall, protocolRequest } from "../lib/agents/client";
 import { databaseUrl } from "./db";
 
 export interface AgentReply {
@@ -27,44 +27,29 @@ export class TestAgent {
     return new TestAgent(baseURL, client, stdout.trim());
   }
 
+  /** The same agent under another AgentName (syz-agent logs spans under its dashboard client name, not the poll's). */
+  as(agentName: string): TestAgent {
+    return new TestAgent(this.baseURL, this.client, this.key, agentName);
+  }
+
   async call(method: string, payload?: unknown, opts: { key?: string; client?: string; rawPayload?: Buffer } = {}): Promise<AgentReply> {
-    const form = new FormData();
-    form.append("client", opts.client ?? this.client);
-    form.append("key", opts.key ?? this.key);
-    form.append("method", method);
-    const body = opts.rawPayload ?? (payload === undefined ? undefined : gzipSync(JSON.stringify(payload)));
-    if (body) form.append("payload", new Blob([new Uint8Array(body)]), "payload");
-    // The multipart encoding of the platform's FormData, sent on a fresh connection: a reused keep-alive
-    // socket that the server has just closed would fail a POST that was never processed.
-    const req = new Request(`${this.baseURL}/api`, { method: "POST", body: form });
-    const bytes = Buffer.from(await req.arrayBuffer());
-    return new Promise((resolve, reject) => {
-      const r = http.request(
-        `${this.baseURL}/api`,
-        { method: "POST", agent: false, headers: { "content-type": req.headers.get("content-type")!, "content-length": bytes.length } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", reject);
-        },
-      );
-      r.on("error", reject);
-      r.end(bytes);
-    });
+    const encoded = encodeCall({ client: opts.client ?? this.client, key: opts.key ?? this.key, method, payload, rawPayload: opts.rawPayload });
+    const r = await postCall(this.baseURL, encoded);
+    if (typeof r.outcome === "string") throw r.error ?? new Error(r.outcome);
+    return { status: r.outcome, text: r.text };
   }
 
   async poll(workflows: string[]): Promise<{ ID: string; Workflow: string; Args: unknown }> {
-    const r = await this.call("ai_job_poll", { AgentName: this.agentName, CodeRevision: "test-rev-1", Workflows: workflows.map((w) => ({ Type: w, Name: w })) });
+    const r = await this.call("ai_job_poll", protocolRequest.poll(this.agentName, "test-rev-1", workflows.map((w) => ({ Type: w, Name: w }))));
     if (r.status !== 200) throw new Error(`poll: ${r.status} ${r.text}`);
     return JSON.parse(r.text);
   }
 
   async log(jobId: string, span: Record<string, unknown>): Promise<AgentReply> {
-    return this.call("ai_trajectory_log", { AgentName: this.agentName, JobID: jobId, Span: span });
+    return this.call("ai_trajectory_log", protocolRequest.log(this.agentName, jobId, span));
   }
 
   async done(jobId: string, results: Record<string, unknown> | null, error = ""): Promise<AgentReply> {
-    return this.call("ai_job_done", { ID: jobId, Error: error, Results: results });
+    return this.call("ai_job_done", protocolRequest.done(jobId, error, results));
   }
 }

@@ -1,7 +1,7 @@
 // Generators of malformed POST /api requests (sent by the clients in ./fuzz-http).
 import { randomUUID } from "node:crypto";
 import { brotliCompressSync, deflateSync, gunzipSync, gzipSync } from "node:zlib";
-import { AGENT_MAX_JOB_ERROR_CHARS, AGENT_MAX_NAME_CHARS } from "../lib/limits";
+import { AGENT_MAX_NAME_CHARS } from "../lib/limits";
 import type { RawRequest } from "./fuzz-http";
 import { BAD_UTF8, big, type Part, caseRng, type Field, FIELD_MUTATIONS, type FieldMutation, multipart, mutateField, type Rng, serialize, SPAN_FIELDS, validSpan } from "./fuzz-mutations";
 
@@ -11,6 +11,8 @@ export interface AgentContext {
   agentName: string;
   /** a running job assigned to agentName: payloads aimed at it reach the deepest checks */
   jobId: string;
+  /** a running job another client polled: this client's spans and done for it are refused */
+  foreignJobId: string;
 }
 
 function agentRequest(category: string, what: string, ctx: AgentContext, method: string, payload: Buffer | null, over: { client?: string | Buffer; key?: string } = {}): RawRequest {
@@ -41,9 +43,10 @@ function protocolFields(method: (typeof METHODS)[number]): Field[] {
       { path: ["Workflows", "0", "Type"], kind: "string", max: AGENT_MAX_NAME_CHARS },
     ];
   }
-  if (method === "ai_job_done") return [{ path: ["ID"], kind: "uuid" }, { path: ["Error"], kind: "string", max: AGENT_MAX_JOB_ERROR_CHARS }, { path: ["Results"], kind: "json" }];
+  if (method === "ai_job_done") return [{ path: ["ID"], kind: "uuid" }, { path: ["Error"], kind: "string" }, { path: ["Results"], kind: "json" }];
   return [
-    { path: ["AgentName"], kind: "required-string", max: AGENT_MAX_NAME_CHARS },
+    // Upstream lets a span's AgentName be empty (syz-agent sends its client name there): only its length is checked.
+    { path: ["AgentName"], kind: "string", max: AGENT_MAX_NAME_CHARS },
     { path: ["JobID"], kind: "uuid" },
     ...SPAN_FIELDS.map((f) => ({ ...f, path: ["Span", ...f.path] })),
   ];
@@ -63,7 +66,7 @@ function inflates(body: Buffer): boolean {
   }
 }
 
-/** A small gzip that inflates past the 64 MB payload limit. */
+/** A small gzip that inflates past the payload limit (AGENT_MAX_PAYLOAD_BYTES). */
 function gzipBomb(): Buffer {
   return big("bomb", () => gzipSync(Buffer.alloc(65 * 1024 * 1024, 0x20), { level: 9 }));
 }
@@ -138,7 +141,11 @@ export function agentCase(ctx: AgentContext, seed: number, i: number): RawReques
     case "wrong-job": {
       const k = rng.int(3);
       if (k === 0) return agentRequest(category, "span for a job that does not exist", ctx, "ai_trajectory_log", gz(JSON.stringify({ AgentName: ctx.agentName, JobID: randomUUID(), Span: validSpan() })));
-      if (k === 1) return agentRequest(category, "span for the job by another agent name", ctx, "ai_trajectory_log", gz(JSON.stringify({ AgentName: `${ctx.agentName}-other`, JobID: ctx.jobId, Span: validSpan() })));
+      if (k === 1) {
+        // Identity is the key that polled the job, whatever AgentName a call carries.
+        if (rng.int(2) === 0) return agentRequest(category, "span for a job another client polled", ctx, "ai_trajectory_log", gz(JSON.stringify({ AgentName: ctx.agentName, JobID: ctx.foreignJobId, Span: validSpan() })));
+        return agentRequest(category, "done for a job another client polled", ctx, "ai_job_done", gz(JSON.stringify({ ID: ctx.foreignJobId, Results: {} })));
+      }
       return agentRequest(category, "done for a job that does not exist", ctx, "ai_job_done", gz(JSON.stringify({ ID: randomUUID(), Results: {} })));
     }
     case "wrong-multipart":
@@ -146,7 +153,7 @@ export function agentCase(ctx: AgentContext, seed: number, i: number): RawReques
     case "oversized-request": {
       const k = rng.int(3);
       if (k === 0) return agentRequest(category, "a 17 MB payload", ctx, method, big("17mb", () => Buffer.alloc(17 * 1024 * 1024, 0x41)));
-      if (k === 1) return agentRequest(category, "gzip inflating past 64 MB", ctx, method, gzipBomb());
+      if (k === 1) return agentRequest(category, "gzip inflating past the payload limit", ctx, method, gzipBomb());
       // Each text field within its limit, the span over the 8 MB per-span limit.
       const span = { ...validSpan(7), Prompt: "p".repeat(4 * 1024 * 1024), Reply: "r".repeat(4 * 1024 * 1024), Thoughts: "t".repeat(512 * 1024) };
       return agentRequest(category, "a 8.5 MB span", ctx, "ai_trajectory_log", big(`span-${ctx.jobId}`, () => gz(JSON.stringify({ AgentName: ctx.agentName, JobID: ctx.jobId, Span: span }))));
@@ -209,9 +216,10 @@ function wrongMultipart(rng: Rng, ctx: AgentContext, method: string, payload: Bu
     case 10:
       return req("part without the blank line after its headers", { "content-type": m.contentType }, Buffer.from(m.body.toString("latin1").replace("\r\n\r\n", "\r\n"), "latin1"));
     default: {
-      // The payload as a text field: gzip bytes do not survive being read as UTF-8 text.
-      const mm = multipart(good.map((p) => (p.name === "payload" ? { name: "payload", data: payload } : p)));
-      return req("payload sent as a text field", { "content-type": mm.contentType }, mm.body);
+      // A plain field is how Go sends the payload (and is read as bytes); plain JSON without gzip is not the protocol.
+      const text = Buffer.from(JSON.stringify({ ID: ctx.jobId, Error: "", Results: {} }));
+      const mm = multipart(good.map((p) => (p.name === "payload" ? { name: "payload", data: text } : p)));
+      return req("payload as a plain field, JSON not gzip", { "content-type": mm.contentType }, mm.body);
     }
   }
 }

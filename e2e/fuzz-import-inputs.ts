@@ -120,14 +120,16 @@ export function importCase(seed: number, i: number): RawRequest {
       // A good file next to a bad one: the good one must not be stored either.
       const good = JSON.stringify(trajectory(rng));
       const k = rng.int(2);
-      // 22 llm spans at the per-span cap add up past the run's int token total (refused only after parsing).
-      const overflow = JSON.stringify(Array.from({ length: 22 }, (_, j) => ({ ...validSpan(j + 1), Nesting: 0, InputTokens: 100_000_000 })));
-      const bad = k === 0 ? "[{\"Seq\": -1}]" : overflow;
+      // A second run under the first one's job ID with other content: refused (409) only when it is stored.
+      const id = randomUUID();
+      const page = (d: string) => JSON.stringify({ Job: { ID: id, Description: d, Workflow: "fuzz" }, Trajectory: null });
+      const bad = k === 0 ? "[{\"Seq\": -1}]" : page("other");
+      const first = k === 0 ? good : page("first");
       const mm = multipart([
-        { name: "file", data: good, filename: "good.json" },
+        { name: "file", data: first, filename: "good.json" },
         { name: "file", data: bad, filename: "bad.json" },
       ]);
-      return { category, what: k === 0 ? "a good file and a bad span" : "a good file and a run whose token total overflows", headers: { "content-type": mm.contentType }, body: mm.body };
+      return { category, what: k === 0 ? "a good file and a bad span" : "a run, then other content under its job ID", headers: { "content-type": mm.contentType }, body: mm.body };
     }
     case "oversized": {
       const k = rng.int(3);

@@ -103,16 +103,20 @@ test("POST /api answers every malformed agent request with a 4xx and a plain-tex
   const agent = await TestAgent.create(BASE, `fuzz-${randomUUID().slice(0, 8)}`);
   const workflow = `fuzz-${randomUUID().slice(0, 8)}`;
   const jobId = randomUUID();
-  await withDb((c) => c.query(`INSERT INTO jobs (id, workflow, status, created_at) VALUES ($1, $2, 'pending', now())`, [jobId, workflow]));
+  const foreignJobId = randomUUID();
+  const foreignWorkflow = `${workflow}-other`;
+  await withDb((c) => c.query(`INSERT INTO jobs (id, workflow, status, created_at) VALUES ($1, $2, 'pending', now()), ($3, $4, 'pending', now())`, [jobId, workflow, foreignJobId, foreignWorkflow]));
   try {
     expect((await agent.poll([workflow])).ID).toBe(jobId);
+    const other = await TestAgent.create(BASE, `fuzz-other-${randomUUID().slice(0, 8)}`);
+    expect((await other.poll([foreignWorkflow])).ID).toBe(foreignJobId);
     const before = await fingerprint();
-    const ctx = { client: agent.client, key: agent.key, agentName: agent.agentName, jobId };
+    const ctx = { client: agent.client, key: agent.key, agentName: agent.agentName, jobId, foreignJobId };
     const counts = await run("POST /api", agentApiClient(BASE), (i) => agentCase(ctx, SEED, i), "text");
     expect(counts.size, "every category was generated").toBeGreaterThanOrEqual(20);
     expect(await fingerprint()).toEqual(before);
   } finally {
-    await withDb((c) => c.query("DELETE FROM jobs WHERE id = $1", [jobId]));
+    await withDb((c) => c.query("DELETE FROM jobs WHERE id = ANY($1::uuid[])", [[jobId, foreignJobId]]));
   }
 });
 

@@ -54,9 +54,10 @@ export const appEnvSchema = z.object({
     default: "the request's own origin",
     meaning: "the app's public URL, when it sits behind a proxy",
   }),
-  AGENT_SILENT_TIMEOUT_SECONDS: env(seconds(600), {
-    default: "`600`",
-    meaning: "how long a running job's agent may stay silent before the job is aborted and requeued",
+  AGENT_SILENT_TIMEOUT_SECONDS: env(seconds(28_800), {
+    default: "`28800` (8 hours, upstream's)",
+    meaning:
+      "how long a running job may go without a poll or span from its agent before the next poll aborts it (\"Aborted: assigned agent has been inactive for too long\") and queues a fresh copy",
   }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",

@@ -1,23 +1,28 @@
 // Every cap on input the app takes from outside (agents, uploads, URLs), in one place; the README's limits table mirrors it.
 
 const MB = 1024 * 1024;
-/** PostgreSQL's int: the largest value an int column (seq, the job's token totals) holds. */
+/** PostgreSQL's int: the largest value an int column (seq, a span's tokens) holds. */
 export const PG_INT_MAX = 2_147_483_647;
 
 // ---- POST /api (agent protocol)
 
 /** Largest multipart request an agent may send: a span with big tool output, gzip-compressed. */
 export const AGENT_MAX_REQUEST_BYTES = 16 * MB;
-/** Largest payload after gunzip: stops a small gzip bomb from inflating into gigabytes. */
-export const AGENT_MAX_PAYLOAD_BYTES = 64 * MB;
+/**
+ * Largest payload after gunzip: a span at its 8 MB cap, or 8 MB of Results with a long Error, fits; a gzip bomb stops
+ * here. Also bounds the main thread's JSON parse of one request to tens of milliseconds.
+ */
+export const AGENT_MAX_PAYLOAD_BYTES = 20 * MB;
 /** Longest `key` and `method` field; real values are tens of characters. */
 export const AGENT_MAX_FIELD_CHARS = 1000;
 /** Longest AgentName, CodeRevision, workflow names and types in protocol requests. */
 export const AGENT_MAX_NAME_CHARS = 200;
 /** Workflows one poll may offer. */
 export const AGENT_MAX_WORKFLOWS = 100;
-/** Longest `Error` of ai_job_done. */
-export const AGENT_MAX_JOB_ERROR_CHARS = 1_000_000;
+/** Longest `Error` of ai_job_done kept, bytes of UTF-8; a longer one is cut here and ends "\n... [truncated]", as upstream's. */
+export const AGENT_JOB_ERROR_KEEP_BYTES = 1 << 20;
+/** Seconds after ai_job_done that spans are still taken (finish copies racing done); later ones get 409. */
+export const AGENT_SPAN_GRACE_SECONDS = 60;
 /** Largest `Results` of ai_job_done, serialized as JSON. */
 export const AGENT_MAX_RESULTS_BYTES = 8 * MB;
 
@@ -50,10 +55,8 @@ export const MAX_JSON_DEPTH = 100;
 export const MAX_SEQ = 100_000_000;
 /** Largest Nesting of a span. */
 export const MAX_NESTING = 10_000;
-/** No single model call comes near 100M tokens; the cap keeps per-run sums within the job's int columns. */
+/** No single model call comes near 100M tokens (a span's token columns are int; the job's sums are int8). */
 export const MAX_TOKENS_PER_SPAN = 100_000_000;
-/** Largest token total of a run: the job's int columns hold no more. */
-export const MAX_TOKEN_TOTAL = PG_INT_MAX;
 /** Timestamps must lie in years 0001-9999 (UTC): Go's zero time is test data; later years have no RFC 3339 form. */
 export const MIN_TIMESTAMP = "0001-01-01T00:00:00Z";
 export const MAX_TIMESTAMP = "9999-12-31T23:59:59.999999999Z";

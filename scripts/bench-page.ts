@@ -255,7 +255,7 @@ interface StoredRun {
 async function storeRun(label: string, run: ReturnType<typeof makeRun>): Promise<string> {
   const payloadBytes = run.spans.reduce((n, s) => n + JSON.stringify(s).length, 0);
   const t = Date.now();
-  const saved = await saveImportedRun(db(), run);
+  const saved = await saveImportedRun(run);
   console.log(`stored ${label} (${formatBytes(payloadBytes)} of spans) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   const html = gzipSync(originalPage(run));
   staticPages.set(`/${saved.id}.html`, html);

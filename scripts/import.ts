@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { withDatabase } from "@/lib/db/with-database";
 import { importFiles } from "@/lib/import/import-files";
+import { COMMAND_LINE } from "@/lib/audit/log";
 
 function filesIn(p: string): string[] {
   const st = statSync(p);
@@ -20,7 +21,7 @@ if (args.length === 0) {
 }
 
 let failed = 0;
-await withDatabase(async (db) => {
+await withDatabase(async () => {
   for (const arg of args) {
     let files: string[];
     try {
@@ -32,7 +33,7 @@ await withDatabase(async (db) => {
     }
     for (const file of files) {
       // One file at a time: a bad file is reported and skipped, the good ones still land.
-      const outcome = await importFiles(db, [{ name: file, content: readFileSync(file) }]);
+      const outcome = await importFiles([{ name: file, content: readFileSync(file) }], COMMAND_LINE);
       if (!outcome.ok) {
         for (const e of outcome.errors) console.error(`error  ${e.file}: ${e.reason}`);
         failed++;

@@ -1,7 +1,6 @@
 // POST /api: the agent protocol real agents already speak (formats doc §4); failures answer plain text, as upstream's.
 import { route } from "@/lib/api/route";
-import { db } from "@/lib/db/client";
 import { handleAgentRequest } from "@/lib/agents/dispatch";
 
 // "public": the protocol authenticates with its own client and key fields (lib/agents/keys.ts).
-export const POST = route({ access: "public", errors: "text" }, ({ req }) => handleAgentRequest(db(), req));
+export const POST = route({ access: "public", errors: "text" }, ({ req }) => handleAgentRequest(req));

@@ -7,6 +7,7 @@ const STATUS_STYLE: Record<JobStatus, string> = {
   finished: "bg-emerald-50 text-emerald-800 ring-emerald-300",
   failed: "bg-red-50 text-red-800 ring-red-300",
   aborted: "bg-amber-50 text-amber-800 ring-amber-300",
+  incomplete: "bg-slate-50 text-slate-600 ring-slate-300",
 };
 
 export function StatusBadge({ status }: { status: JobStatus }) {

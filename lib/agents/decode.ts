@@ -1,99 +1,104 @@
-// Reads an agent-protocol request: multipart fields client, key, method and a gzip-compressed JSON payload.
-import { gunzipSync } from "node:zlib";
-import { AGENT_MAX_FIELD_CHARS, AGENT_MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES as MAX_REQUEST_BYTES } from "@/lib/limits";
+// Reads an agent-protocol request as upstream's Go client sends it (dashboard/dashapi/dashapi.go queryImpl): multipart
+// fields client, key, method and payload, payload being gzip-compressed JSON in a plain form field (no filename) or a
+// file part. The payload's bytes are kept as bytes, and nothing is decompressed or parsed before client and key check.
+import { promisify } from "node:util";
+import { gunzip, gunzipSync } from "node:zlib";
+import { AGENT_MAX_FIELD_CHARS, AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES } from "@/lib/limits";
 import { formatBytes } from "@/lib/format";
 import { badRequest, tooLarge, unauthorized } from "@/lib/http/errors";
+import { readMultipart } from "@/lib/http/multipart";
 
-const FIELDS = ["client", "key", "method", "payload"] as const;
+const FIELDS = new Set(["client", "key", "method", "payload"]);
+const gunzipAsync = promisify(gunzip);
+/** Compressed payloads up to this size are inflated on the main thread (at most ~1000× bigger: a few MB). */
+const SYNC_GUNZIP_MAX_BYTES = 4096;
 
-export interface ProtocolRequest {
+export interface ProtocolCall {
   client: string;
-  key: string;
-  /** as sent; the dispatcher checks it against METHODS after authentication */
+  /** as sent; the dispatcher checks it against the methods it knows */
   method: string;
-  /** parsed JSON payload, or undefined when the call has none */
-  payload: unknown;
+  /** the payload part's bytes (still gzip), or undefined when the call has none */
+  payload: Buffer | undefined;
 }
 
-async function readCapped(req: Request): Promise<Buffer> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_REQUEST_BYTES) throw tooLarge(`request is ${formatBytes(declared)}, the limit is ${formatBytes(MAX_REQUEST_BYTES)}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) throw tooLarge(`request is larger than the limit of ${formatBytes(MAX_REQUEST_BYTES)}`);
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks);
+/** Checks a client's key; throws a 401 HttpError when it is not right. */
+export type Authenticate = (client: string, key: string) => Promise<void>;
+
+/**
+ * Reads the request and authenticates it with `authenticate` as soon as client and key are in: in Go's order they
+ * precede the payload, so a wrong key is answered before the payload's bytes are read. Throws HttpError: 401 for a
+ * missing or wrong client or key, 400 for a malformed body or a field sent twice, 413 past the size limits.
+ */
+export async function readCall(req: Request, authenticate: Authenticate): Promise<ProtocolCall> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data/i.test(type)) throw badRequest("body must be multipart/form-data with fields client, key, method, payload");
+  const fields = new Map<string, string>();
+  const chunks: Buffer[] = [];
+  let hasPayload = false;
+  let authenticated: Promise<void> | null = null;
+  const seen = (name: string) => {
+    if (fields.has(name) || (name === "payload" && hasPayload)) throw badRequest(`field "${name}" is sent more than once`);
+  };
+  const auth = () => {
+    const client = fields.get("client") ?? "";
+    const key = fields.get("key") ?? "";
+    if (!client) throw unauthorized("missing client");
+    if (!key) throw unauthorized("missing key");
+    return (authenticated ??= authenticate(client, key));
+  };
+  await readMultipart(
+    req,
+    {
+      maxBytes: AGENT_MAX_REQUEST_BYTES,
+      // A field is at most AGENT_MAX_FIELD_CHARS characters, 4 bytes each at most in UTF-8.
+      maxFieldBytes: AGENT_MAX_FIELD_CHARS * 4 + 4,
+      maxParts: 16,
+      isBytes: (name) => name === "payload",
+    },
+    {
+      field(name, value, truncated) {
+        if (!FIELDS.has(name)) return;
+        seen(name);
+        if (truncated) throw badRequest(`field "${name}" is more than ${AGENT_MAX_FIELD_CHARS} characters`);
+        if (value.length > AGENT_MAX_FIELD_CHARS) throw badRequest(`field "${name}" is ${value.length} characters, the limit is ${AGENT_MAX_FIELD_CHARS}`);
+        fields.set(name, value);
+      },
+      bytes(name, _fileName, stream) {
+        if (name !== "payload") return void stream.resume();
+        seen(name);
+        hasPayload = true;
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        // Go's order: client, key and method are in already; check them before reading on.
+        if (fields.has("client") || fields.has("key")) return auth();
+      },
+    },
+  );
+  await auth();
+  const method = fields.get("method") ?? "";
+  if (!method) throw badRequest("missing method");
+  return { client: fields.get("client")!, method, payload: hasPayload ? Buffer.concat(chunks) : undefined };
 }
 
-function decodePayload(raw: Buffer): unknown {
+/**
+ * The payload's JSON text: gunzip off the main thread (zlib's thread pool) with the output capped at
+ * AGENT_MAX_PAYLOAD_BYTES (a small gzip bomb stops there), then strict UTF-8. Throws HttpError 400 or 413.
+ */
+export async function inflatePayload(raw: Buffer): Promise<string> {
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b) throw badRequest("payload must be gzip-compressed JSON");
   let json: Buffer;
-  if (raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      // maxOutputLength stops a small gzip bomb from inflating into gigabytes.
-      json = gunzipSync(raw, { maxOutputLength: MAX_PAYLOAD_BYTES });
-    } catch (e) {
-      const tooBig = e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
-      if (tooBig) throw tooLarge(`payload decompresses to more than the limit of ${formatBytes(MAX_PAYLOAD_BYTES)}`);
-      throw badRequest(`payload is not valid gzip: ${(e as Error).message}`);
-    }
-  } else {
-    throw badRequest("payload must be gzip-compressed JSON");
-  }
-  let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(json);
+    // A span's few kilobytes inflate faster here than a trip through the thread pool costs; a bigger payload (which
+    // could inflate to the cap) goes to the pool, so the main thread never inflates more than a few MB.
+    const opts = { maxOutputLength: AGENT_MAX_PAYLOAD_BYTES };
+    json = raw.length <= SYNC_GUNZIP_MAX_BYTES ? gunzipSync(raw, opts) : await gunzipAsync(raw, opts);
+  } catch (e) {
+    const tooBig = e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+    if (tooBig) throw tooLarge(`payload decompresses to more than the limit of ${formatBytes(AGENT_MAX_PAYLOAD_BYTES)}`);
+    throw badRequest(`payload is not valid gzip: ${(e as Error).message}`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(json);
   } catch {
     throw badRequest("payload is not valid UTF-8");
   }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`payload is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
-  }
-}
-
-async function fieldBytes(v: FormDataEntryValue): Promise<Buffer> {
-  return typeof v === "string" ? Buffer.from(v, "latin1") : Buffer.from(await v.arrayBuffer());
-}
-
-async function fieldText(form: FormData, name: string): Promise<string> {
-  const v = form.get(name);
-  if (v == null) return "";
-  const text = typeof v === "string" ? v : await v.text();
-  if (text.length > AGENT_MAX_FIELD_CHARS) throw badRequest(`field "${name}" is ${text.length} characters, the limit is ${AGENT_MAX_FIELD_CHARS}`);
-  return text;
-}
-
-// Two values for one field would make which one counts depend on the parser; say so instead.
-function checkDuplicates(form: FormData): void {
-  for (const name of FIELDS) {
-    if (form.getAll(name).length > 1) throw badRequest(`field "${name}" is sent more than once`);
-  }
-}
-
-export async function decodeRequest(req: Request): Promise<ProtocolRequest> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!type.startsWith("multipart/form-data")) throw badRequest("body must be multipart/form-data with fields client, key, method, payload");
-  const body = await readCapped(req);
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();
-  } catch {
-    throw badRequest("malformed multipart/form-data body");
-  }
-  checkDuplicates(form);
-  const client = await fieldText(form, "client");
-  const key = await fieldText(form, "key");
-  const method = await fieldText(form, "method");
-  if (!client) throw unauthorized("missing client");
-  if (!key) throw unauthorized("missing key");
-  if (!method) throw badRequest("missing method");
-  const payloadField = form.get("payload");
-  const payload = payloadField == null ? undefined : decodePayload(await fieldBytes(payloadField));
-  return { client, key, method, payload };
 }

@@ -1,21 +1,32 @@
-// Runs one agent-protocol request: authenticate, validate the payload for its method, call it, shape the reply.
+// Runs one agent-protocol request: authenticate (before anything is decompressed or parsed), inflate and parse the
+// payload with its nesting bounded, validate it for its method, call it, shape the reply.
 import "server-only";
 import type { z } from "zod";
-import type { Db } from "@/lib/db/client";
 import { authenticate } from "./keys";
-import { decodeRequest } from "./decode";
+import type { ProtocolMethod } from "./client";
+import { inflatePayload, readCall } from "./decode";
 import { badRequest, tooLarge } from "@/lib/http/errors";
 import { finishJob, logSpan, pollJob } from "./methods";
 import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema, type JobDoneRequest, type TrajectoryLogRequest } from "./schemas";
-import { AGENT_MAX_RESULTS_BYTES } from "@/lib/limits";
+import { AGENT_MAX_RESULTS_BYTES, MAX_SPAN_BYTES } from "@/lib/limits";
 import { oversizeSpan } from "@/lib/trajectory/span";
 import { formatBytes } from "@/lib/format";
+import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
 
-function parse<T extends z.ZodType>(schema: T, payload: unknown, method: string): z.infer<T> {
-  if (payload === undefined) throw badRequest(`${method} needs a payload`);
-  // Before zod: deep nesting would fail later in recursion, NUL characters and lone surrogates in PostgreSQL.
-  const storable = makeStorable(payload);
+const METHODS = new Set<string>(["ai_job_poll", "ai_trajectory_log", "ai_job_done"] satisfies ProtocolMethod[]);
+
+async function parse<T extends z.ZodType>(schema: T, raw: Buffer | undefined, method: string): Promise<{ data: z.infer<T>; chars: number }> {
+  if (raw === undefined) throw badRequest(`${method} needs a payload`);
+  const text = await inflatePayload(raw);
+  // The nesting cap is checked while scanning, before JSON.parse builds anything; Args/Results keep their source text.
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    if (parsed.syntax) throw badRequest(`payload is not valid JSON: ${parsed.problem.reason.slice(0, 200)}`);
+    throw badRequest(`${method}: ${describeProblem(parsed.problem)}`);
+  }
+  // NUL characters and lone surrogates become U+FFFD (PostgreSQL cannot hold them); the source text is made the same.
+  const storable = makeStorable(parsed.value);
   if (!storable.ok) throw badRequest(`${method}: ${describeProblem(storable.problem)}`);
   const r = schema.safeParse(storable.value);
   if (!r.success) {
@@ -23,16 +34,19 @@ function parse<T extends z.ZodType>(schema: T, payload: unknown, method: string)
     const where = issue.path.length ? issue.path.join(".") : "payload";
     throw badRequest(`${method}: ${where}: ${issue.message}`);
   }
-  return r.data;
+  return { data: r.data, chars: text.length };
 }
 
-function checkSpanSize(req: TrajectoryLogRequest): TrajectoryLogRequest {
+function checkSpanSize({ data: req, chars }: { data: TrajectoryLogRequest; chars: number }): TrajectoryLogRequest {
+  // Serialized again, a span is never more than ~5× its payload text (1e20 → 100000000000000000000), and is 3 bytes
+  // a character at most: a payload under a 24th of the cap cannot pass it, and is not serialized again to check.
+  if (chars * 24 < MAX_SPAN_BYTES) return req;
   const oversize = oversizeSpan(req.Span);
   if (oversize) throw tooLarge(`ai_trajectory_log: span Seq ${req.Span.Seq} ${oversize}`);
   return req;
 }
 
-function checkResultsSize(req: JobDoneRequest): JobDoneRequest {
+function checkResultsSize({ data: req }: { data: JobDoneRequest }): JobDoneRequest {
   const size = Buffer.byteLength(JSON.stringify(req.Results));
   if (size > AGENT_MAX_RESULTS_BYTES) {
     throw tooLarge(`ai_job_done: Results is ${formatBytes(size)} as JSON, the limit is ${formatBytes(AGENT_MAX_RESULTS_BYTES)}`);
@@ -41,19 +55,17 @@ function checkResultsSize(req: JobDoneRequest): JobDoneRequest {
 }
 
 /** The reply: 200 with JSON (poll) or an empty body; throws HttpError for any failure (answered as plain text). */
-export async function handleAgentRequest(db: Db, req: Request): Promise<Response> {
-  const call = await decodeRequest(req);
-  await authenticate(db, call.client, call.key);
+export async function handleAgentRequest(req: Request): Promise<Response> {
+  const call = await readCall(req, authenticate);
+  if (!METHODS.has(call.method)) throw badRequest(`unknown method "${call.method.slice(0, 100)}"`);
   switch (call.method) {
     case "ai_job_poll":
-      return Response.json(await pollJob(db, parse(pollRequestSchema, call.payload, call.method)));
+      return Response.json(await pollJob(call.client, (await parse(pollRequestSchema, call.payload, call.method)).data));
     case "ai_trajectory_log":
-      await logSpan(db, checkSpanSize(parse(trajectoryLogRequestSchema, call.payload, call.method)));
-      return new Response(null, { status: 200 });
-    case "ai_job_done":
-      await finishJob(db, checkResultsSize(parse(jobDoneRequestSchema, call.payload, call.method)));
+      await logSpan(call.client, checkSpanSize(await parse(trajectoryLogRequestSchema, call.payload, call.method)));
       return new Response(null, { status: 200 });
     default:
-      throw badRequest(`unknown method "${call.method.slice(0, 100)}"`);
+      await finishJob(call.client, checkResultsSize(await parse(jobDoneRequestSchema, call.payload, call.method)));
+      return new Response(null, { status: 200 });
   }
 }

@@ -2,7 +2,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
-import { addClient } from "./keys";
+import { addClient, forgetClient } from "./keys";
 
 /** Creates or re-keys a client; the key is returned once and kept only as a hash. */
 export async function addAgentKey(db: Db, name: string, actor: Actor): Promise<string> {
@@ -19,6 +19,7 @@ export async function removeAgentKey(db: Db, name: string, actor: Actor): Promis
   return db.$transaction(async (tx) => {
     const { count } = await tx.agentClient.deleteMany({ where: { name } });
     if (count > 0) await recordAudit(tx, actor, "agent_key.remove", name);
+    forgetClient(name);
     return count > 0;
   });
 }

@@ -1,7 +1,9 @@
-// Agent clients and their keys: keys are random, shown once, and stored only as a hash.
+// Agent clients and their keys: keys are random, shown once, and stored only as a hash; verified keys are remembered a
+// few seconds so a busy agent's every span does not cost a database read.
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import { pool } from "@/lib/db/pool";
 import { unauthorized } from "@/lib/http/errors";
 
 // A 256-bit random key needs no slow hash: nobody can guess it, so SHA-256 only hides it at rest.
@@ -11,23 +13,42 @@ function hashKey(key: string): string {
 
 export const CLIENT_NAME_RE = /^[A-Za-z0-9._-]{1,100}$/;
 
+/** How long a verified client and key stay trusted without asking the database, ms. */
+const KEY_CACHE_MS = 5_000;
+
+// "client\0sha256(key)" → when it stops being trusted. Only keys that matched are kept: a guess is never cached.
+const verified = new Map<string, number>();
+
+/** Forgets the verified keys of a client (removed or re-keyed here; other app processes forget within KEY_CACHE_MS). */
+export function forgetClient(name: string): void {
+  for (const k of verified.keys()) if (k.startsWith(`${name}\u0000`)) verified.delete(k);
+}
+
 /** Creates (or re-keys) a client and returns its new key; the key is never stored in clear. */
 export async function addClient(db: Db, name: string): Promise<string> {
   if (!CLIENT_NAME_RE.test(name)) throw new Error(`client name "${name}" must be 1-100 letters, digits, '.', '_' or '-'`);
   const key = randomBytes(32).toString("base64url");
   await db.agentClient.upsert({ where: { name }, create: { name, keyHash: hashKey(key) }, update: { keyHash: hashKey(key) } });
+  forgetClient(name);
   return key;
 }
 
-/** Throws a 401 HttpError that says whether the client or the key was wrong. */
-export async function authenticate(db: Db, client: string, key: string): Promise<void> {
+/** The one answer to a wrong client or key: which of the two was wrong is not said (no client enumeration). */
+const REFUSED = "unknown client or wrong key";
+
+/** Throws a 401 HttpError unless `key` is the client's key. */
+export async function authenticate(client: string, key: string, now = Date.now()): Promise<void> {
   if (!client) throw unauthorized("missing client");
   if (!key) throw unauthorized("missing key");
   // No stored name has other characters, and one with a NUL would be refused by PostgreSQL itself.
-  if (!CLIENT_NAME_RE.test(client)) throw unauthorized(`unknown client ${JSON.stringify(client.slice(0, 100))}: names are 1-100 letters, digits, '.', '_' or '-'`);
-  const row = await db.agentClient.findUnique({ where: { name: client } });
-  if (!row) throw unauthorized(`unknown client "${client.slice(0, 100)}"`);
-  const expected = Buffer.from(row.keyHash, "hex");
-  const actual = Buffer.from(hashKey(key), "hex");
-  if (!timingSafeEqual(expected, actual)) throw unauthorized(`wrong key for client "${client}"`);
+  if (!CLIENT_NAME_RE.test(client)) throw unauthorized(REFUSED);
+  const hash = hashKey(key);
+  const cacheKey = `${client}\u0000${hash}`;
+  if ((verified.get(cacheKey) ?? 0) > now) return;
+  const { rows } = await pool().query<{ key_hash: string }>(`SELECT key_hash FROM agent_clients WHERE name = $1`, [client]);
+  const expected = Buffer.from(rows[0]?.key_hash ?? "0".repeat(64), "hex");
+  const ok = timingSafeEqual(expected, Buffer.from(hash, "hex")) && rows.length > 0;
+  if (!ok) throw unauthorized(REFUSED);
+  if (verified.size > 10_000) verified.clear();
+  verified.set(cacheKey, now + KEY_CACHE_MS);
 }

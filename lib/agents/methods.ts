@@ -1,107 +1,102 @@
-// The three calls of the agent protocol against the job queue: poll for work, log a span, finish the job.
+// The three calls of the agent protocol against the job queue: poll for work, log a span, finish the job. A job
+// belongs to the client (key) that polled it; the AgentName a call carries is recorded, never trusted for access.
 import "server-only";
-import type { Db } from "@/lib/db/client";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { inTransaction, pool } from "@/lib/db/pool";
 import { mainVerdict } from "@/lib/trajectory/verdict";
-import { spanSearchText } from "@/lib/text/search";
+import { logSpan as storeSpan } from "@/lib/ingest/log-span";
 import { recomputeJob } from "@/lib/ingest/recompute";
-import { abortSilentJobs } from "@/lib/agents/abort";
-import { conflict, forbidden, notFound } from "@/lib/http/errors";
+import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
+import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
+import { conflict, forbidden, HttpError, notFound } from "@/lib/http/errors";
 import type { JobDoneRequest, PollRequest, TrajectoryLogRequest } from "./schemas";
 
+/** AIJobPollResp (dashboard/dashapi/ai.go); no job is `{ID: "", Workflow: "", Args: null}`. */
 export interface PollReply {
   ID: string;
   Workflow: string;
   Args: unknown;
 }
 
-/** Hands the oldest pending job of an offered workflow to this agent; SKIP LOCKED makes it exactly once under concurrency. */
-export async function pollJob(db: Db, req: PollRequest): Promise<PollReply> {
-  await abortSilentJobs(db);
+const NO_JOB: PollReply = { ID: "", Workflow: "", Args: null };
+
+/**
+ * Upstream's pollAIJob: first, when this agent (client and AgentName) still holds a running job of an offered workflow
+ * it has restarted — that job is aborted and a clone started for it and returned here; then jobs silent for too long are
+ * aborted and requeued; then the oldest pending job of an offered workflow is handed out (SKIP LOCKED: exactly once).
+ */
+export async function pollJob(client: string, req: PollRequest): Promise<PollReply> {
   const names = req.Workflows.map((w) => w.Name);
-  if (names.length === 0) return { ID: "", Workflow: "", Args: null };
-  const rows = await db.$queryRaw<{ id: string; workflow: string; args: unknown }[]>`
-    WITH next AS (
-      SELECT id FROM jobs
-      WHERE status = 'pending' AND workflow = ANY(${names}::text[])
-      ORDER BY created_at, id
-      LIMIT 1
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE jobs j
-    SET status = 'running', started_at = now(), last_seen_at = now(),
-        agent_name = ${req.AgentName}, code_revision = ${req.CodeRevision}
-    FROM next WHERE j.id = next.id
-    RETURNING j.id::text AS id, j.workflow, j.args`;
-  const job = rows[0];
-  return job ? { ID: job.id, Workflow: job.workflow, Args: job.args ?? {} } : { ID: "", Workflow: "", Args: null };
-}
-
-async function assignedJob(db: Db, jobId: string) {
-  const job = await db.job.findUnique({ where: { id: jobId }, select: { id: true, status: true, agentName: true } });
-  if (!job) throw notFound(`no job ${jobId}`);
-  return job;
-}
-
-function jsonb(v: unknown): string | null {
-  return v === undefined || v === null ? null : JSON.stringify(v);
-}
-
-/** Stores or replaces one span; a late start copy never overwrites the finished copy. */
-export async function logSpan(db: Db, req: TrajectoryLogRequest): Promise<void> {
-  const job = await assignedJob(db, req.JobID);
-  if (job.agentName !== req.AgentName) {
-    throw forbidden(`job ${req.JobID} is assigned to ${job.agentName ? `agent "${job.agentName}"` : "no agent"}, not "${req.AgentName}"`);
-  }
-  if (job.status !== "running" && job.status !== "finished" && job.status !== "failed") {
-    throw conflict(`job ${req.JobID} is ${job.status}: it no longer takes spans`);
-  }
-  const s = req.Span;
-  const started = new Date(s.Started);
-  const finished = s.Finished ? new Date(s.Finished) : null;
-  // One transaction: the span, the job's heartbeat and (after ai_job_done) its totals, or nothing.
-  await db.$transaction(async (tx) => {
-    await tx.$executeRaw`
-      INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)
-      VALUES (${req.JobID}::uuid, ${s.Seq}, ${s.Nesting},
-        (SELECT max(seq) FROM spans WHERE job_id = ${req.JobID}::uuid AND seq < ${s.Seq} AND nesting = ${s.Nesting - 1}),
-        ${s.Type}, ${s.Name}, ${s.Model || null}, ${started}, ${finished}, ${s.Error || null},
-        ${jsonb(s.Args)}::jsonb, ${jsonb(s.Results)}::jsonb, ${s.Instruction || null}, ${s.Prompt || null},
-        ${s.Reply || null}, ${s.Thoughts || null}, ${s.InputTokens ?? null}::int, ${s.OutputTokens ?? null}::int,
-        ${s.OutputThoughtsTokens ?? null}::int, ${spanSearchText(s)})
-      ON CONFLICT (job_id, seq) DO UPDATE SET
-        nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
-        started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
-        args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
-        prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
-        input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
-        output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text
-      WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL`;
-    await tx.$executeRaw`UPDATE jobs SET last_seen_at = now() WHERE id = ${req.JobID}::uuid`;
-    // A span that arrives after ai_job_done must still count in the job's totals.
-    if (job.status !== "running") await recomputeJob(tx, req.JobID);
+  if (names.length === 0) return NO_JOB;
+  const starter = { client, agentName: req.AgentName, codeRevision: req.CodeRevision };
+  const rows = await inTransaction(async (sql) => {
+    const clone = await restartAgentJob(sql, starter, names);
+    if (clone) return (await sql.query(`SELECT id::text AS id, workflow, args FROM jobs WHERE id = $1`, [clone])).rows;
+    await abortSilentJobs(sql);
+    return (
+      await sql.query(
+        `WITH next AS (
+           SELECT id FROM jobs WHERE status = 'pending' AND workflow = ANY($1::text[])
+           ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE jobs j SET status = 'running', started_at = now(), last_seen_at = now(), agent_client = $2, agent_name = $3, code_revision = $4
+         FROM next WHERE j.id = next.id
+         RETURNING j.id::text AS id, j.workflow, j.args`,
+        [names, client, req.AgentName, req.CodeRevision],
+      )
+    ).rows;
   });
+  const job = rows[0];
+  return job ? { ID: job.id, Workflow: job.workflow, Args: job.args ?? {} } : NO_JOB;
 }
 
-/** Finishes (or fails) the job; repeating the call is harmless. */
-export async function finishJob(db: Db, req: JobDoneRequest): Promise<void> {
-  const job = await assignedJob(db, req.ID);
-  if (job.status === "finished" || job.status === "failed") return;
-  if (job.status !== "running") throw conflict(`job ${req.ID} is ${job.status}, not running`);
-  await db.$transaction(async (tx) => {
-    const current = await tx.job.findUniqueOrThrow({ where: { id: req.ID }, select: { workflow: true } });
-    await tx.job.update({
-      where: { id: req.ID },
-      data: {
-        status: req.Error ? "failed" : "finished",
-        error: req.Error || null,
-        results: req.Results === null ? Prisma.DbNull : (req.Results as Prisma.InputJsonValue),
-        verdict: req.Error ? null : mainVerdict(current.workflow, req.Results),
-        finishedAt: new Date(),
-        lastSeenAt: new Date(),
-      },
-    });
-    await recomputeJob(tx, req.ID);
+function ended(jobId: string, status: string, error: string | null, what: string): HttpError {
+  if (status === "aborted") return conflict(`job ${jobId} was aborted (${error ?? "no reason"}): it takes no more ${what}`);
+  if (status === "finished" || status === "failed") return conflict(`job ${jobId} has ended: it takes no more ${what}`);
+  return conflict(`job ${jobId} is ${status}, not running: it takes no ${what}`);
+}
+
+/** Stores one span; 404 for no such job, 403 when another client polled it, 409 once it takes no more spans. */
+export async function logSpan(client: string, req: TrajectoryLogRequest): Promise<void> {
+  const refusal = await storeSpan(client, req.AgentName, req.JobID, req.Span, pool());
+  if (!refusal) return;
+  if (refusal.kind === "no-job") throw notFound(`no job ${req.JobID}`);
+  if (refusal.kind === "not-owner") throw forbidden(`job ${req.JobID} was polled by another agent client`);
+  throw ended(req.JobID, refusal.status, refusal.error, "spans");
+}
+
+/**
+ * Upstream's truncateAIJobError: an Error longer than AGENT_JOB_ERROR_KEEP_BYTES (UTF-8 bytes) is cut there and ends
+ * "\n... [truncated]"; a character cut in half becomes U+FFFD.
+ */
+function truncateJobError(error: string): { error: string; truncated: boolean } {
+  if (error.length * 3 <= AGENT_JOB_ERROR_KEEP_BYTES) return { error, truncated: false };
+  const bytes = Buffer.from(error, "utf8");
+  if (bytes.length <= AGENT_JOB_ERROR_KEEP_BYTES) return { error, truncated: false };
+  return { error: bytes.subarray(0, AGENT_JOB_ERROR_KEEP_BYTES).toString("utf8") + "\n... [truncated]", truncated: true };
+}
+
+/**
+ * Finishes (Error empty) or fails the job, then settles its totals and parents. Repeating done for a job that finished is
+ * harmless (the first one counts); 404 for no such job, 403 when another client polled it, 409 when it was aborted or
+ * is not running.
+ */
+export async function finishJob(client: string, req: JobDoneRequest): Promise<void> {
+  await inTransaction(async (sql) => {
+    const { rows } = await sql.query<{ status: string; agent_client: string | null; workflow: string; error: string | null }>(
+      `SELECT status::text, agent_client, workflow, error FROM jobs WHERE id = $1 FOR UPDATE`,
+      [req.ID],
+    );
+    const job = rows[0];
+    if (!job) throw notFound(`no job ${req.ID}`);
+    if (job.agent_client !== client) throw forbidden(`job ${req.ID} was polled by another agent client`);
+    if (job.status === "finished" || job.status === "failed") return;
+    if (job.status !== "running") throw ended(req.ID, job.status, job.error, "done");
+    const { error, truncated } = truncateJobError(req.Error);
+    await sql.query(
+      `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::jsonb, verdict = $6, finished_at = now(), last_seen_at = now()
+       WHERE id = $1`,
+      [req.ID, error ? "failed" : "finished", error || null, truncated, req.Results === null ? null : JSON.stringify(req.Results), error ? null : mainVerdict(job.workflow, req.Results)],
+    );
+    await recomputeJob(sql, req.ID);
   });
 }

@@ -15,7 +15,7 @@ export function actorOf(user: { id: string; email: string }): Actor {
   return { id: user.id, label: user.email };
 }
 
-export const AUDIT_ACTIONS = ["rerun", "review", "user.add", "user.role", "user.password", "user.remove", "agent_key.add", "agent_key.remove", "setting"] as const;
+export const AUDIT_ACTIONS = ["import", "rerun", "review", "user.add", "user.role", "user.password", "user.remove", "agent_key.add", "agent_key.remove", "setting"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 type Tx = Pick<Db, "auditEvent">;
@@ -28,6 +28,23 @@ export async function recordAudit(
   details?: Prisma.InputJsonValue,
 ): Promise<void> {
   await tx.auditEvent.create({ data: { actorId: actor.id, actorLabel: actor.label, action, target, details } });
+}
+
+/** recordAudit on a plain pg client (the import's transaction, lib/ingest/save-run.ts), same row. */
+export async function recordAuditSql(
+  sql: { query(text: string, values?: unknown[]): Promise<unknown> },
+  actor: Actor,
+  action: AuditAction,
+  target: string,
+  details?: Prisma.InputJsonValue,
+): Promise<void> {
+  await sql.query(`INSERT INTO audit_events (actor_id, actor_label, action, target, details) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
+    actor.id,
+    actor.label,
+    action,
+    target,
+    details === undefined ? null : JSON.stringify(details),
+  ]);
 }
 
 export const AUDIT_PAGE_SIZE = 100;

@@ -71,7 +71,7 @@ export async function authorize(request: Request, needed: Access): Promise<Viewe
     if (await anonymousReadAllowed(db())) return null;
     const client = request.headers.get("x-agent-client");
     if (client) {
-      await authenticate(db(), client, request.headers.get("x-agent-key") ?? "");
+      await authenticate(client, request.headers.get("x-agent-key") ?? "");
       return null;
     }
   }

@@ -1,4 +1,5 @@
 // Loads two runs for the compare page: job fields, totals and the span fields a step comparison reads.
+import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isJobId } from "@/lib/trajectory/job-id";
@@ -21,7 +22,7 @@ export async function loadForCompare(db: Db, id: string) {
       },
     },
   });
-  return job && { ...job, durationMs: job.durationMs == null ? null : Number(job.durationMs) };
+  return job && jobNumbers(job);
 }
 
 export type ComparedRun = NonNullable<Awaited<ReturnType<typeof loadForCompare>>>;

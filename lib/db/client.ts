@@ -3,6 +3,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { appConfig } from "@/lib/config";
+import { closePool } from "./pool";
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -19,8 +20,9 @@ export function db(): Db {
   return globalForDb.trajectoryDb;
 }
 
-/** Closes the client (CLI tools and tests call it before exiting). */
+/** Closes the client and the write path's pg pool (CLI tools and tests call it before exiting). */
 export async function disconnectDb(): Promise<void> {
+  await closePool();
   await globalForDb.trajectoryDb?.$disconnect();
   globalForDb.trajectoryDb = undefined;
 }

@@ -15,3 +15,17 @@ export function epochMicros(column: string): Prisma.Sql {
   // extract(epoch) is numeric in PostgreSQL 14+, exact to the microsecond.
   return Prisma.raw(`(extract(epoch FROM ${column}) * 1000000)::int8`);
 }
+
+/** The job columns stored as int8 (BigInt in Prisma): duration in ms and the token totals. */
+const JOB_INT8_COLUMNS = ["durationMs", "inputTokens", "outputTokens", "thoughtsTokens", "totalTokens"] as const;
+type JobInt8Column = (typeof JOB_INT8_COLUMNS)[number];
+
+/** A row with its int8 job columns as numbers: BigInt does not cross into client components or JSON. */
+export type WithNumbers<T> = { [K in keyof T]: K extends JobInt8Column ? (null extends T[K] ? number | null : number) : T[K] };
+
+/** The row with durationMs and the token totals (int8) as numbers; exact below 2^53, far beyond any real run. */
+export function jobNumbers<T extends object>(row: T): WithNumbers<T> {
+  const out = { ...row } as Record<string, unknown>;
+  for (const k of JOB_INT8_COLUMNS) if (typeof out[k] === "bigint") out[k] = Number(out[k]);
+  return out as WithNumbers<T>;
+}

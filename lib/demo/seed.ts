@@ -8,6 +8,6 @@ import { demoRuns } from "@/lib/demo/runs";
 export async function seedDemoIfEmpty(db: Db, kernelRoot?: string): Promise<number> {
   if ((await db.job.count()) > 0) return 0;
   const runs = demoRuns(new Date(), kernelRoot);
-  for (const run of runs) await saveImportedRun(db, run);
+  for (const run of runs) await saveImportedRun(run);
   return runs.length;
 }

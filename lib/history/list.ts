@@ -1,4 +1,5 @@
 // The history of runs: one page of jobs for any filters and sort, paged by keyset cursors (never OFFSET).
+import { jobNumbers, type WithNumbers } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { HttpError } from "@/lib/http/errors";
@@ -20,8 +21,8 @@ type StoredRow = RowFields & {
   reruns: string[];
 };
 
-/** A history row; durationMs as a number because BigInt does not cross into client components or JSON. */
-export type HistoryRow = Omit<StoredRow, "durationMs" | "sortValue"> & { durationMs: number | null };
+/** A history row; durationMs and token totals as numbers because BigInt does not cross into client components or JSON. */
+export type HistoryRow = WithNumbers<Omit<StoredRow, "sortValue">>;
 
 export interface HistoryPage {
   jobs: HistoryRow[];
@@ -52,7 +53,7 @@ export async function filterWhere(db: Db, filters: HistoryFilters) {
 
 function toRow(r: StoredRow): HistoryRow {
   const { sortValue: _cursorOnly, ...row } = r;
-  return { ...row, durationMs: r.durationMs == null ? null : Number(r.durationMs) };
+  return jobNumbers(row);
 }
 
 function cursorOf(r: StoredRow): string {

@@ -10,7 +10,7 @@ if (typeof window !== "undefined") z.config({ jitless: true });
 export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-export const STATUSES = ["pending", "running", "finished", "failed", "aborted"] as const;
+export const STATUSES = ["pending", "running", "finished", "failed", "aborted", "incomplete"] as const;
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 
 const yesNo = z.enum(["yes", "no"]);

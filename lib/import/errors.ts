@@ -1,4 +1,7 @@
 // The one error type importers throw: it names the file and says what is wrong in words a user can act on.
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
+
 
 export class ImportError extends Error {
   /** the file name as the user gave it */
@@ -30,16 +33,18 @@ export function lineColumn(text: string, offset: number): string {
   return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
-/** JSON.parse with an ImportError that says where the syntax breaks. */
+/**
+ * JSON.parse with an ImportError that says where the syntax breaks. Through lib/trajectory/raw-json.ts, so span
+ * Args/Results keep their source text; nesting is left to the per-span check, which names the span and field.
+ */
 export function parseJsonOrThrow(file: string, text: string, what = "not valid JSON"): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /at position (\d+)/.exec(msg);
-    // V8 quotes a long excerpt of the input in some messages; keep the reason short.
-    const short = msg.replace(/, "[\s\S]*" is not valid JSON$/, "").replace(/ in JSON at position \d+.*$/s, "");
-    const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : "";
-    throw new ImportError(file, `${what}${where} (${short})`);
-  }
+  const parsed = parseJson(text, Infinity);
+  if (parsed.ok) return parsed.value;
+  if (!parsed.syntax) throw new ImportError(file, describeProblem(parsed.problem));
+  const msg = parsed.problem.reason;
+  const m = /at position (\d+)/.exec(msg);
+  // V8 quotes a long excerpt of the input in some messages; keep the reason short.
+  const short = msg.replace(/, "[\s\S]*" is not valid JSON$/, "").replace(/ in JSON at position \d+.*$/s, "");
+  const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : "";
+  throw new ImportError(file, `${what}${where} (${short})`);
 }

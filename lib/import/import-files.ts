@@ -1,8 +1,9 @@
-// Imports uploaded files end to end: parse and check every file first, then store all runs in one transaction.
+// Imports uploaded files end to end in one PostgreSQL transaction: each file is parsed, checked and streamed into the
+// database in turn (so memory holds one file's spans at a time), and any bad file rolls the whole request back.
 import "server-only";
-import type { Db } from "@/lib/db/client";
-import { IMPORT_TRANSACTION, InvalidRunError, prepareRun, storePreparedRun, type PreparedRun, type SavedRun } from "@/lib/ingest/save-run";
-import type { ImportedRun } from "@/lib/trajectory/span";
+import { inTransaction } from "@/lib/db/pool";
+import { RunConflictError, prepareRun, storePreparedRun, type SavedRun } from "@/lib/ingest/save-run";
+import type { Actor } from "@/lib/audit/log";
 import { ImportError } from "./errors";
 import { parseRunFile } from "./detect";
 
@@ -14,48 +15,59 @@ export interface UploadedFile {
 export interface FileProblem {
   file: string;
   reason: string;
-  /** TooLarge when the file passed a limit */
-  code: "BadRequest" | "TooLarge";
+  /** TooLarge when the file passed a limit, Conflict when its run ID is stored with other content */
+  code: "BadRequest" | "TooLarge" | "Conflict";
 }
 
 export type ImportOutcome = { ok: true; jobs: (SavedRun & { file: string })[] } | { ok: false; errors: FileProblem[] };
 
-/** Parses files without touching the database; problems name the file and what is wrong. */
-export function parseFiles(files: UploadedFile[]): { runs: { file: string; run: ImportedRun }[]; errors: FileProblem[] } {
-  const runs: { file: string; run: ImportedRun }[] = [];
-  const errors: FileProblem[] = [];
-  for (const f of files) {
-    try {
-      for (const run of parseRunFile(f.name, f.content)) runs.push({ file: f.name, run });
-    } catch (e) {
-      if (!(e instanceof ImportError)) throw e;
-      errors.push({ file: e.file, reason: e.reason, code: e.code });
-    }
+// Thrown inside the transaction to roll it back once every file's problems are known.
+class Refused extends Error {
+  constructor(readonly errors: FileProblem[]) {
+    super("import refused");
   }
-  return { runs, errors };
 }
 
 /**
- * All or nothing per request: if any file is bad nothing is written, so a user can fix it and
- * send the same batch again. Every check runs before the one transaction that stores every run.
+ * All or nothing per request: if any file is bad nothing is written, and every bad file is named, so a user can fix
+ * them and send the same batch again. Runs already stored with the same content are reported with created: false;
+ * a run ID stored with other content is a Conflict (history is append-only). Each stored run is audited under `actor`.
+ * The files array is emptied as it goes, so a file's bytes can be freed once it is stored.
  */
-export async function importFiles(db: Db, files: UploadedFile[]): Promise<ImportOutcome> {
-  const { runs, errors } = parseFiles(files);
-  if (errors.length) return { ok: false, errors };
-  const prepared: { file: string; run: PreparedRun }[] = [];
-  for (const { file, run } of runs) {
-    try {
-      prepared.push({ file, run: prepareRun(run) });
-    } catch (e) {
-      if (!(e instanceof InvalidRunError)) throw e;
-      errors.push({ file, reason: e.message, code: "BadRequest" });
-    }
+export async function importFiles(files: UploadedFile[], actor: Actor): Promise<ImportOutcome> {
+  try {
+    const jobs = await inTransaction(async (sql) => {
+      const errors: FileProblem[] = [];
+      const out: (SavedRun & { file: string })[] = [];
+      while (files.length) {
+        const f = files.shift()!;
+        let runs;
+        try {
+          runs = parseRunFile(f.name, f.content);
+        } catch (e) {
+          if (!(e instanceof ImportError)) throw e;
+          errors.push({ file: e.file, reason: e.reason, code: e.code });
+          continue;
+        }
+        // After a bad file the rest are still parsed, to name every problem, but no longer stored.
+        for (const run of runs) {
+          const prepared = prepareRun(run);
+          if (errors.length) continue;
+          try {
+            out.push({ file: f.name, ...(await storePreparedRun(sql, prepared, actor)) });
+          } catch (e) {
+            if (!(e instanceof RunConflictError)) throw e;
+            errors.push({ file: f.name, reason: e.message, code: "Conflict" });
+          }
+        }
+      }
+      if (errors.length) throw new Refused(errors);
+      return out;
+      // Files are consumed as they are stored: a second run of this transaction would find none.
+    }, { retry: false });
+    return { ok: true, jobs };
+  } catch (e) {
+    if (e instanceof Refused) return { ok: false, errors: e.errors };
+    throw e;
   }
-  if (errors.length) return { ok: false, errors };
-  const jobs = await db.$transaction(async (tx) => {
-    const out: (SavedRun & { file: string })[] = [];
-    for (const { file, run } of prepared) out.push({ file, ...(await storePreparedRun(tx, run)) });
-    return out;
-  }, IMPORT_TRANSACTION);
-  return { ok: true, jobs };
 }

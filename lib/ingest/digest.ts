@@ -1,33 +1,49 @@
-// What a job keeps about its spans — totals, models, agents, search text — computed the same way for imports and agents.
+// What a job keeps about its spans — totals, models, agents, search vector — computed the same way for imports and agents.
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { searchFields, type SearchFieldsInput } from "@/lib/history/search-fields";
 import { runTotals, type SummarySpan } from "@/lib/trajectory/summary";
-import { MAX_TOKEN_TOTAL } from "@/lib/limits";
+import type { Sql } from "@/lib/db/pool";
 
+/** The job's columns derived from its spans (token totals are int8 columns: sums never overflow them). */
+export interface JobDigest {
+  spanCount: number;
+  llmCalls: number;
+  toolCalls: number;
+  toolErrors: number;
+  inputTokens: number;
+  outputTokens: number;
+  thoughtsTokens: number;
+  totalTokens: number;
+  /** first start to last finish, ms; null when no span finished */
+  durationMs: number | null;
+  models: string[];
+  agents: string[];
+  /** what the job's search_vector is made of */
+  searchText: string;
+}
 
-export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[]) {
+/** Totals and search fields of a run from its job fields and spans (any order). */
+export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[]): JobDigest {
   const totals = runTotals(spans);
   const search = searchFields({
     ...job,
     spans: spans.map((s) => ({ Type: s.type, Name: s.name, Model: s.model ?? undefined, Error: s.error ?? undefined })),
   });
-  const totalTokens = totals.inputTokens + totals.outputTokens + totals.thoughtsTokens;
   return {
-    fields: {
-      ...totals,
-      durationMs: totals.durationMs == null ? null : BigInt(totals.durationMs),
-      totalTokens,
-      models: search.models,
-      agents: search.agents,
-    },
+    ...totals,
+    totalTokens: totals.inputTokens + totals.outputTokens + totals.thoughtsTokens,
+    models: search.models,
+    agents: search.agents,
     searchText: search.searchText,
-    /** why the totals cannot be stored, or null */
-    overflow: totalTokens > MAX_TOKEN_TOTAL ? `the run's token total ${totalTokens.toLocaleString("en-US")} is more than ${MAX_TOKEN_TOTAL.toLocaleString("en-US")}` : null,
   };
 }
 
-/** Prisma cannot write a tsvector column; the text goes in as a bound parameter. */
-export async function writeSearchVector(tx: Prisma.TransactionClient, jobId: string, searchText: string): Promise<void> {
-  await tx.$executeRaw`UPDATE jobs SET search_vector = to_tsvector('simple', ${searchText}) WHERE id = ${jobId}::uuid`;
+/** Writes a digest onto the job row, search vector included, in one statement. */
+export async function writeDigest(sql: Sql, jobId: string, d: JobDigest): Promise<void> {
+  await sql.query(
+    `UPDATE jobs SET span_count = $2, llm_calls = $3, tool_calls = $4, tool_errors = $5, input_tokens = $6, output_tokens = $7,
+       thoughts_tokens = $8, total_tokens = $9, duration_ms = $10, models = $11, agents = $12, search_vector = to_tsvector('simple', $13)
+     WHERE id = $1`,
+    [jobId, d.spanCount, d.llmCalls, d.toolCalls, d.toolErrors, d.inputTokens, d.outputTokens, d.thoughtsTokens, d.totalTokens, d.durationMs, d.models, d.agents, d.searchText],
+  );
 }

@@ -1,42 +1,49 @@
 // Bulk insert of span rows: one INSERT … SELECT FROM unnest per batch, far fewer round trips than row-by-row ORMs.
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import type { SpanRowInput } from "@/lib/trajectory/span-rows";
+import type { Sql } from "@/lib/db/pool";
+import type { SpanRow } from "@/lib/trajectory/span-rows";
 
-type Tx = Prisma.TransactionClient;
-
-// Arrays are one bind parameter each, so a batch is bounded by memory, not PostgreSQL's 65,535 parameters.
+/** Rows per statement: arrays are one bind parameter each, so a batch is bounded by memory, not 65,535 parameters. */
 const BATCH = 5000;
 
-function json(v: unknown): string | null {
-  return v === undefined || v === null ? null : JSON.stringify(v);
+/**
+ * Inserts rows (times as µs text, Args/Results as JSON text stored as json, verbatim) in batches on `sql`, which should
+ * be a transaction's client: a failing batch (a duplicate seq, say) throws and the caller rolls everything back.
+ */
+export async function insertSpans(sql: Sql, rows: Iterable<SpanRow>): Promise<void> {
+  // Rows are made a batch at a time, so a 500,000-span run never holds all its rows at once.
+  let b: SpanRow[] = [];
+  for (const row of rows) {
+    b.push(row);
+    if (b.length === BATCH) {
+      await insertBatch(sql, b);
+      b = [];
+    }
+  }
+  if (b.length) await insertBatch(sql, b);
 }
 
-function iso(d: Date | string | null | undefined): string | null {
-  return d == null ? null : new Date(d).toISOString();
-}
-
-export async function insertSpans(tx: Tx, rows: SpanRowInput[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const b = rows.slice(i, i + BATCH);
-    const col = <T>(f: (r: SpanRowInput) => T) => b.map(f);
-    await tx.$executeRaw`
-      INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)
-      SELECT u.job_id, u.seq, u.nesting, u.parent_seq, u.type, u.name, u.model, u.started_at, u.finished_at, u.error,
-        u.args::jsonb, u.results::jsonb, u.instruction, u.prompt, u.reply, u.thoughts, u.input_tokens, u.output_tokens, u.output_thoughts_tokens,
-        u.search_text
-      FROM unnest(
-        ${col((r) => r.jobId)}::uuid[], ${col((r) => r.seq)}::int[], ${col((r) => r.nesting)}::int[],
-        ${col((r) => r.parentSeq ?? null)}::int[], ${col((r) => r.type)}::text[], ${col((r) => r.name)}::text[],
-        ${col((r) => r.model ?? null)}::text[], ${col((r) => iso(r.startedAt))}::timestamptz[],
-        ${col((r) => iso(r.finishedAt))}::timestamptz[], ${col((r) => r.error ?? null)}::text[],
-        ${col((r) => json(r.args))}::text[], ${col((r) => json(r.results))}::text[],
-        ${col((r) => r.instruction ?? null)}::text[], ${col((r) => r.prompt ?? null)}::text[],
-        ${col((r) => r.reply ?? null)}::text[], ${col((r) => r.thoughts ?? null)}::text[],
-        ${col((r) => r.inputTokens ?? null)}::int[], ${col((r) => r.outputTokens ?? null)}::int[],
-        ${col((r) => r.outputThoughtsTokens ?? null)}::int[], ${col((r) => r.searchText ?? null)}::text[]
-      ) AS u(job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-        args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)`;
+async function insertBatch(sql: Sql, b: SpanRow[]): Promise<void> {
+  {
+    const col = <T>(f: (r: SpanRow) => T) => b.map(f);
+    await sql.query(
+      `INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
+         args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)
+       SELECT u.job_id, u.seq, u.nesting, u.parent_seq, u.type, u.name, u.model, u.started_at, u.finished_at, u.error,
+         u.args::json, u.results::json, u.instruction, u.prompt, u.reply, u.thoughts, u.input_tokens, u.output_tokens,
+         u.output_thoughts_tokens, u.search_text
+       FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+         $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+         $17::int[], $18::int[], $19::int[], $20::text[])
+         AS u(job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error, args, results,
+           instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)`,
+      [
+        col((r) => r.jobId), col((r) => r.seq), col((r) => r.nesting), col((r) => r.parentSeq), col((r) => r.type),
+        col((r) => r.name), col((r) => r.model), col((r) => r.startedAt), col((r) => r.finishedAt), col((r) => r.error),
+        col((r) => r.args), col((r) => r.results), col((r) => r.instruction), col((r) => r.prompt), col((r) => r.reply),
+        col((r) => r.thoughts), col((r) => r.inputTokens), col((r) => r.outputTokens), col((r) => r.outputThoughtsTokens),
+        col((r) => r.searchText),
+      ],
+    );
   }
 }

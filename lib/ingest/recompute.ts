@@ -1,37 +1,52 @@
-// Recomputes what a job keeps about its spans (totals, models, search text, parents) after an agent streamed them.
+// Settles what a job keeps about its spans after an agent streamed them: parents, totals, models, search vector.
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { jobDigest, writeSearchVector } from "@/lib/ingest/digest";
-import { MAX_TOKEN_TOTAL } from "@/lib/limits";
+import type { Sql } from "@/lib/db/pool";
+import { jobDigest, writeDigest } from "@/lib/ingest/digest";
 import { parentSeqs } from "@/lib/trajectory/tree";
 
-type Tx = Prisma.TransactionClient;
+interface SpanFacts {
+  seq: number;
+  nesting: number;
+  parent_seq: number | null;
+  type: string;
+  name: string;
+  model: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  error: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  output_thoughts_tokens: number | null;
+}
 
-export async function recomputeJob(tx: Tx, jobId: string): Promise<void> {
-  const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { workflow: true, description: true, link: true, results: true, error: true } });
-  const spans = await tx.span.findMany({
-    where: { jobId },
-    orderBy: { seq: "asc" },
-    select: {
-      seq: true, nesting: true, type: true, name: true, model: true, startedAt: true, finishedAt: true, error: true,
-      inputTokens: true, outputTokens: true, outputThoughtsTokens: true, parentSeq: true,
-    },
-  });
+/**
+ * Recomputes parent_seq of every span (lib/trajectory/tree.ts parentSeqs: spans arrive out of order, so parents are
+ * only right once all are in) and the job's digest, on `sql` (the caller's transaction). Called when a job ends
+ * (done, abort) and for a span that arrives after that.
+ */
+export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
+  // The row lock orders concurrent recomputes of one job: the later one reads every span the earlier one did.
+  const job = (await sql.query(`SELECT workflow, description, link, results, error FROM jobs WHERE id = $1 FOR UPDATE`, [jobId])).rows[0];
+  if (!job) return;
+  const { rows: spans } = await sql.query<SpanFacts>(
+    `SELECT seq, nesting, parent_seq, type, name, model, started_at, finished_at, error, input_tokens, output_tokens, output_thoughts_tokens
+     FROM spans WHERE job_id = $1 ORDER BY seq`,
+    [jobId],
+  );
   const parents = parentSeqs(spans);
-  const changed = spans.flatMap((s, i) => (s.parentSeq !== parents[i] ? [{ seq: s.seq, parent: parents[i] ?? null }] : []));
+  const changed = spans.flatMap((s, i) => (s.parent_seq !== parents[i] ? [{ seq: s.seq, parent: parents[i] ?? null }] : []));
   if (changed.length) {
-    // Spans may arrive out of order, so parents are settled here, in one statement.
-    await tx.$executeRaw`UPDATE spans s SET parent_seq = u.parent
-      FROM unnest(${changed.map((c) => c.seq)}::int[], ${changed.map((c) => c.parent)}::int[]) AS u(seq, parent)
-      WHERE s.job_id = ${jobId}::uuid AND s.seq = u.seq`;
+    await sql.query(
+      `UPDATE spans s SET parent_seq = u.parent FROM unnest($2::int[], $3::int[]) AS u(seq, parent) WHERE s.job_id = $1 AND s.seq = u.seq`,
+      [jobId, changed.map((c) => c.seq), changed.map((c) => c.parent)],
+    );
   }
-  const digest = jobDigest(job, spans);
-  const f = digest.fields;
-  // Only reachable past 21 calls at the per-span cap; the job keeps the cap rather than failing to finish.
-  const cap = (n: number) => Math.min(n, MAX_TOKEN_TOTAL);
-  await tx.job.update({
-    where: { id: jobId },
-    data: { ...f, inputTokens: cap(f.inputTokens), outputTokens: cap(f.outputTokens), thoughtsTokens: cap(f.thoughtsTokens), totalTokens: cap(f.totalTokens) },
-  });
-  await writeSearchVector(tx, jobId, digest.searchText);
+  const digest = jobDigest(
+    { workflow: job.workflow, description: job.description, link: job.link, results: job.results, error: job.error },
+    spans.map((s) => ({
+      seq: s.seq, nesting: s.nesting, type: s.type, name: s.name, model: s.model, startedAt: s.started_at, finishedAt: s.finished_at,
+      error: s.error, inputTokens: s.input_tokens, outputTokens: s.output_tokens, outputThoughtsTokens: s.output_thoughts_tokens,
+    })),
+  );
+  await writeDigest(sql, jobId, digest);
 }

@@ -1,15 +1,18 @@
-// Stores an imported run (job + spans) in one transaction, idempotently: the same content twice is one job.
+// Stores an imported run (job + spans), append-only: a run already stored is never replaced, the same content twice is
+// one job, and other content under a used job ID is refused (409) rather than rewriting history without a trace.
 import "server-only";
 import { createHash } from "node:crypto";
-import type { Db } from "@/lib/db/client";
-import { spanToRow } from "@/lib/trajectory/span-rows";
+import { spanToRow, type SpanRow } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
 import type { ImportedRun, Span } from "@/lib/trajectory/span";
 import { parentSeqs } from "@/lib/trajectory/tree";
+import { toMicrosUtc } from "@/lib/trajectory/time";
 import { mainVerdict } from "@/lib/trajectory/verdict";
 import { insertSpans } from "@/lib/ingest/insert-spans";
-import { jobDigest, writeSearchVector } from "@/lib/ingest/digest";
-import type { JobStatus, Prisma } from "@/lib/generated/prisma/client";
+import { jobDigest, writeDigest, type JobDigest } from "@/lib/ingest/digest";
+import { inTransaction, type Sql } from "@/lib/db/pool";
+import { recordAuditSql, type Actor } from "@/lib/audit/log";
+import type { JobStatus } from "@/lib/generated/prisma/client";
 
 export interface SavedRun {
   id: string;
@@ -21,15 +24,18 @@ export interface SavedRun {
   created: boolean;
 }
 
-
 /** A stable UUID for a run that has no UUID of its own (name-based, like UUID v5). */
 export function uuidFrom(text: string): string {
   const h = createHash("sha256").update(text).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A run that cannot be stored as it is (the reason says why); importers report it like a bad file. */
-export class InvalidRunError extends Error {}
+/** A run whose job ID is already stored with other content: history is append-only, so it is refused (409). */
+export class RunConflictError extends Error {
+  constructor(readonly id: string) {
+    super(`run ${id} is already stored with other content; runs are never replaced (import it without its ID to keep both)`);
+  }
+}
 
 /** JSON with object keys sorted, so the same run hashes the same whatever key order its file used. */
 function canonicalJson(v: unknown): string {
@@ -49,25 +55,54 @@ function contentHash(run: ImportedRun): string {
   return createHash("sha256").update(canonicalJson({ job: run.job, spans: run.spans })).digest("hex");
 }
 
-function date(s: string | undefined): Date | null {
-  return s ? new Date(s) : null;
-}
-
 function flowSpan(spans: Span[]): Span | undefined {
   return spans.find((s) => s.Nesting === 0 && s.Type === "flow") ?? spans.find((s) => s.Nesting === 0);
 }
 
+/**
+ * An imported run is finished, failed or incomplete — never pending or running: no agent holds it, so the poll must
+ * not hand it out and the silent-agent timer must not abort it. An empty trajectory without Finished is incomplete too.
+ */
 function statusOf(run: ImportedRun, flow: Span | undefined): JobStatus {
   if (run.job.Error || flow?.Error) return "failed";
   if (run.job.Finished || flow?.Finished) return "finished";
-  return run.spans.length ? "running" : "pending";
+  return "incomplete";
 }
 
-/** A run checked and turned into rows, ready to store; preparing writes nothing. */
-export type PreparedRun = ReturnType<typeof prepareRun>;
+function micros(s: string | undefined): string | null {
+  return s ? toMicrosUtc(s) : null;
+}
 
-/** Checks a run and computes what is stored; throws InvalidRunError before anything is written. */
-export function prepareRun(run: ImportedRun) {
+/** A run checked and turned into what is stored; preparing writes nothing. */
+export interface PreparedRun {
+  id: string;
+  hash: string;
+  saved: SavedRun;
+  job: {
+    workflow: string;
+    workflowType: string;
+    status: JobStatus;
+    description: string;
+    link: string;
+    args: string | null;
+    results: string | null;
+    error: string | null;
+    agentName: string | null;
+    codeRevision: string | null;
+    correct: boolean | null;
+    createdAt: string | null;
+    startedAt: string | null;
+    finishedAt: string | null;
+    source: string;
+    minutePrecision: boolean;
+    verdict: boolean | null;
+  };
+  digest: JobDigest;
+  spans: Span[];
+}
+
+/** Checks a run and computes what is stored (token totals are int8: every valid run fits). */
+export function prepareRun(run: ImportedRun): PreparedRun {
   const { job, spans } = run;
   const flow = flowSpan(spans);
   const workflow = job.Workflow || flow?.Name || "unknown";
@@ -80,72 +115,80 @@ export function prepareRun(run: ImportedRun) {
   const digest = jobDigest(
     { workflow, description, link, results, error },
     spans.map((s) => ({
-      seq: s.Seq,
-      nesting: s.Nesting,
-      type: s.Type,
-      name: s.Name,
-      model: s.Model,
-      startedAt: new Date(s.Started),
-      finishedAt: date(s.Finished),
-      error: s.Error,
-      inputTokens: s.InputTokens,
-      outputTokens: s.OutputTokens,
+      seq: s.Seq, nesting: s.Nesting, type: s.Type, name: s.Name, model: s.Model, startedAt: new Date(s.Started),
+      finishedAt: s.Finished ? new Date(s.Finished) : null, error: s.Error, inputTokens: s.InputTokens, outputTokens: s.OutputTokens,
       outputThoughtsTokens: s.OutputThoughtsTokens,
     })),
   );
-  if (digest.overflow) throw new InvalidRunError(digest.overflow);
   const status = statusOf(run, flow);
   const verdict = mainVerdict(workflow, results);
-  const saved: SavedRun = { id, workflow, spanCount: spans.length, verdict, status, created: true };
-
-  const fields = {
-    workflow,
-    workflowType: job.Type ?? "",
-    status,
-    description,
-    link,
-    args: (job.Args ?? flow?.Args ?? undefined) as Prisma.InputJsonValue | undefined,
-    results: (results ?? undefined) as Prisma.InputJsonValue | undefined,
-    error,
-    agentName: job.AgentName || null,
-    codeRevision: job.CodeRevision || null,
-    correct: job.Correct ?? null,
-    createdAt: date(job.Created) ?? date(job.Started) ?? date(flow?.Started) ?? new Date(),
-    startedAt: date(job.Started) ?? date(flow?.Started),
-    finishedAt: date(job.Finished) ?? date(flow?.Finished),
-    source: run.source,
-    sourceHash: hash,
-    minutePrecision: run.minutePrecision,
-    verdict,
-    ...digest.fields,
+  const args = job.Args ?? flow?.Args;
+  return {
+    id,
+    hash,
+    saved: { id, workflow, spanCount: spans.length, verdict, status, created: true },
+    job: {
+      workflow,
+      workflowType: job.Type ?? "",
+      status,
+      description,
+      link,
+      args: args == null ? null : JSON.stringify(args),
+      results: results == null ? null : JSON.stringify(results),
+      error,
+      agentName: job.AgentName || null,
+      codeRevision: job.CodeRevision || null,
+      correct: job.Correct ?? null,
+      createdAt: micros(job.Created) ?? micros(job.Started) ?? micros(flow?.Started),
+      startedAt: micros(job.Started) ?? micros(flow?.Started),
+      finishedAt: micros(job.Finished) ?? micros(flow?.Finished),
+      source: run.source,
+      minutePrecision: run.minutePrecision,
+      verdict,
+    },
+    digest,
+    spans,
   };
-
-  return { id, hash, saved, fields, searchText: digest.searchText, spans };
 }
 
-/** Writes a prepared run inside the caller's transaction; an identical stored run is found and left as it is. */
-export async function storePreparedRun(tx: Prisma.TransactionClient, prepared: PreparedRun): Promise<SavedRun> {
-  const { id, hash, saved, fields, spans } = prepared;
-  const existing = await tx.job.findFirst({ where: { OR: [{ id }, { sourceHash: hash }] }, select: { id: true, sourceHash: true } });
-  if (existing?.sourceHash === hash) return { ...saved, id: existing.id, created: false };
-  if (existing) {
-    // A newer copy of a job we have (same ID, other content): it replaces the stored one.
-    await tx.span.deleteMany({ where: { jobId: id } });
-    await tx.job.update({ where: { id }, data: fields });
-  } else {
-    await tx.job.create({ data: { id, ...fields } });
-  }
-  await writeSearchVector(tx, id, prepared.searchText);
+function* rows(id: string, spans: Span[]): Generator<SpanRow> {
   const parents = parentSeqs(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting })));
-  const rows = spans.map((s, i) => spanToRow(id, s, parents[i] ?? null));
-  await insertSpans(tx, rows);
+  for (let i = 0; i < spans.length; i++) yield spanToRow(id, spans[i]!, parents[i] ?? null);
+}
+
+/**
+ * Writes a prepared run inside the caller's transaction (`sql`). An identical stored run (same content hash) is found
+ * and left as it is (created: false); other content under a stored ID throws RunConflictError. With an actor, the
+ * import is audited (action "import") in the same transaction.
+ */
+export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: Actor): Promise<SavedRun> {
+  const { id, hash, saved, job } = prepared;
+  // ON CONFLICT DO NOTHING waits for a concurrent import of the same id or content, then sees its row.
+  const inserted = await sql.query(
+    `INSERT INTO jobs (id, workflow, workflow_type, status, description, link, args, results, error, agent_name, code_revision,
+       correct, created_at, started_at, finished_at, source, source_hash, minute_precision, verdict)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [id, job.workflow, job.workflowType, job.status, job.description, job.link, job.args, job.results, job.error, job.agentName,
+      job.codeRevision, job.correct, job.createdAt, job.startedAt, job.finishedAt, job.source, hash, job.minutePrecision, job.verdict],
+  );
+  if (inserted.rowCount === 0) {
+    const { rows: existing } = await sql.query<{ id: string; source_hash: string | null }>(
+      `SELECT id::text, source_hash FROM jobs WHERE id = $1 OR source_hash = $2`,
+      [id, hash],
+    );
+    const same = existing.find((e) => e.source_hash === hash);
+    if (same) return { ...saved, id: same.id, created: false };
+    throw new RunConflictError(id);
+  }
+  await insertSpans(sql, rows(id, prepared.spans));
+  await writeDigest(sql, id, prepared.digest);
+  if (actor) await recordAuditSql(sql, actor, "import", id, { workflow: job.workflow, spans: saved.spanCount, source: job.source });
   return saved;
 }
 
-/** Big runs take a while to insert; the default 5 s would abort a 100,000-span import. */
-export const IMPORT_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
-
-export async function saveImportedRun(db: Db, run: ImportedRun): Promise<SavedRun> {
+/** Stores one run in its own transaction (demo data, tests, benchmarks); see storePreparedRun. */
+export async function saveImportedRun(run: ImportedRun, actor?: Actor): Promise<SavedRun> {
   const prepared = prepareRun(run);
-  return db.$transaction((tx) => storePreparedRun(tx, prepared), IMPORT_TRANSACTION);
+  return inTransaction((sql) => storePreparedRun(sql, prepared, actor));
 }

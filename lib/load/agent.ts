@@ -8,7 +8,8 @@ import type { LoadStats, RequestKind } from "./stats";
 import { makeTrajectory, rng, sendOrder } from "./trajectory";
 
 export interface LoadAgentOptions {
-  baseURL: string;
+  /** the app, or a function picking one per request (round-robin over several instances) */
+  baseURL: string | (() => string);
   creds: Credentials;
   agentName: string;
   workflow: string;
@@ -40,7 +41,8 @@ export class LoadAgent {
 
   /** Sends a call until it is answered with something other than a transient failure, or retrying is over. */
   private async send(kind: RequestKind, method: string, payload: unknown): Promise<Timed> {
-    const call = protocolCall(this.o.baseURL, this.o.creds, method, payload);
+    const base = this.o.baseURL;
+    const call = protocolCall(typeof base === "string" ? base : base(), this.o.creds, method, payload);
     const backoff = this.o.backoff ?? LOAD_BACKOFF;
     for (let attempt = 0; ; attempt++) {
       const r = await call();

@@ -8,7 +8,8 @@ import { runReader } from "./reader";
 import { LoadStats } from "./stats";
 
 export interface PhaseOptions {
-  baseURL: string;
+  /** the app; several instances are taken in turn, request by request (round-robin) */
+  baseURL: string | string[];
   db: Queryable;
   /** one per agent (agents may share one) */
   creds: Credentials[];
@@ -51,9 +52,12 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     }
   })();
 
+  const urls = typeof o.baseURL === "string" ? [o.baseURL] : o.baseURL;
+  let turn = 0;
+  const baseURL = urls.length === 1 ? urls[0]! : () => urls[turn++ % urls.length]!;
   const agents = Array.from({ length: o.agents }, (_, i) =>
     new LoadAgent({
-      baseURL: o.baseURL,
+      baseURL,
       creds: o.creds[i % o.creds.length]!,
       agentName: `${o.agentPrefix}-${i + 1}`,
       workflow: o.workflow,
@@ -67,7 +71,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const t0 = performance.now();
   const running = [
     ...agents.map((a) => a.run()),
-    ...Array.from({ length: o.readers }, () => runReader({ baseURL: o.baseURL, ledger: o.ledger, stats, workflow: o.workflow, stopped })),
+    ...Array.from({ length: o.readers }, () => runReader({ baseURL: urls[0]!, ledger: o.ledger, stats, workflow: o.workflow, stopped })),
   ];
   await sleep(o.seconds * 1000);
   over = true;

@@ -1,4 +1,5 @@
 // Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
+import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -22,7 +23,7 @@ export async function getRun(db: Db, id: string) {
     },
   });
   if (!job) return null;
-  return { ...job, durationMs: job.durationMs == null ? null : Number(job.durationMs) };
+  return jobNumbers(job);
 }
 
 /** One run without its spans: the page header reads the totals kept on the job, never the spans. */
@@ -37,7 +38,7 @@ export async function getRunHeader(db: Db, id: string) {
     },
   });
   if (!job) return null;
-  return { ...job, durationMs: job.durationMs == null ? null : Number(job.durationMs) };
+  return jobNumbers(job);
 }
 
 export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;

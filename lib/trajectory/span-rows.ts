@@ -1,16 +1,38 @@
-// Converts between the wire span (formats doc §1, Go field names) and the stored span row.
-import type { Prisma } from "@/lib/generated/prisma/client";
+// Converts between the wire span (formats doc §1, Go field names) and the stored span row, both ways.
 import type { Span } from "@/lib/trajectory/span";
 import { spanSearchText } from "@/lib/text/search";
+import { jsonText } from "@/lib/trajectory/raw-json";
+import { goTimestamp, toMicrosUtc } from "@/lib/trajectory/time";
 
-export type SpanRowInput = Prisma.SpanCreateManyInput;
-
-/** Absent and null JSON both stay out of the row, as the engine omits empty Args/Results. */
-function json(v: unknown): Prisma.InputJsonValue | undefined {
-  return v === undefined || v === null ? undefined : (v as Prisma.InputJsonValue);
+/**
+ * A spans row as the write path (lib/ingest) stores it. Times are UTC text with microseconds (toMicrosUtc: never
+ * through a JS Date, which keeps milliseconds); args/results are the JSON text as received (jsonText).
+ */
+export interface SpanRow {
+  jobId: string;
+  seq: number;
+  nesting: number;
+  parentSeq: number | null;
+  type: string;
+  name: string;
+  model: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  args: string | null;
+  results: string | null;
+  instruction: string | null;
+  prompt: string | null;
+  reply: string | null;
+  thoughts: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  outputThoughtsTokens: number | null;
+  searchText: string;
 }
 
-export function spanToRow(jobId: string, span: Span, parentSeq: number | null): SpanRowInput {
+/** The row of a validated span (its timestamps already checked by spanSchema); empty strings and zeros stored as NULL, as upstream does. */
+export function spanToRow(jobId: string, span: Span, parentSeq: number | null): SpanRow {
   return {
     jobId,
     seq: span.Seq,
@@ -19,31 +41,31 @@ export function spanToRow(jobId: string, span: Span, parentSeq: number | null): 
     type: span.Type,
     name: span.Name,
     model: span.Model || null,
-    startedAt: new Date(span.Started),
-    finishedAt: span.Finished ? new Date(span.Finished) : null,
+    startedAt: toMicrosUtc(span.Started)!,
+    finishedAt: span.Finished ? toMicrosUtc(span.Finished) : null,
     error: span.Error || null,
-    args: json(span.Args),
-    results: json(span.Results),
+    args: jsonText(span.Args),
+    results: jsonText(span.Results),
     instruction: span.Instruction || null,
     prompt: span.Prompt || null,
     reply: span.Reply || null,
     thoughts: span.Thoughts || null,
-    inputTokens: span.InputTokens ?? null,
-    outputTokens: span.OutputTokens ?? null,
-    outputThoughtsTokens: span.OutputThoughtsTokens ?? null,
+    inputTokens: span.InputTokens || null,
+    outputTokens: span.OutputTokens || null,
+    outputThoughtsTokens: span.OutputThoughtsTokens || null,
     searchText: spanSearchText(span),
   };
 }
 
-/** The stored row fields a wire span is made from. */
+/** The stored row fields a wire span is made from; times as a Date (milliseconds) or isoMicros text (microseconds). */
 export interface StoredSpan {
   seq: number;
   nesting: number;
   type: string;
   name: string;
   model: string | null;
-  startedAt: Date;
-  finishedAt: Date | null;
+  startedAt: Date | string;
+  finishedAt: Date | string | null;
   error: string | null;
   args: unknown;
   results: unknown;
@@ -56,11 +78,15 @@ export interface StoredSpan {
   outputThoughtsTokens: number | null;
 }
 
-/** Back to the wire shape, leaving out empty keys exactly as the engine does. */
+function wireTime(t: Date | string): string {
+  return typeof t === "string" ? goTimestamp(t) : goTimestamp(t.toISOString());
+}
+
+/** Back to the wire shape, leaving out empty keys exactly as the engine does (omitzero), in Go's field order. */
 export function rowToSpan(r: StoredSpan): Span {
-  const span: Span = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: r.startedAt.toISOString() };
+  const span: Span = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: wireTime(r.startedAt) };
   if (r.model) span.Model = r.model;
-  if (r.finishedAt) span.Finished = r.finishedAt.toISOString();
+  if (r.finishedAt) span.Finished = wireTime(r.finishedAt);
   if (r.error) span.Error = r.error;
   if (r.args != null) span.Args = r.args;
   if (r.results != null) span.Results = r.results;
@@ -73,3 +99,25 @@ export function rowToSpan(r: StoredSpan): Span {
   if (r.outputThoughtsTokens) span.OutputThoughtsTokens = r.outputThoughtsTokens;
   return span;
 }
+
+/** A stored span for the export: times as isoMicros text, Args/Results as the stored JSON text (never reparsed). */
+export interface ExportedSpanRow extends Omit<StoredSpan, "startedAt" | "finishedAt" | "args" | "results"> {
+  startedAt: string;
+  finishedAt: string | null;
+  args: string | null;
+  results: string | null;
+}
+
+/**
+ * One span of a trajectory file as JSON text: rowToSpan's keys and order, with Args and Results spliced in as the
+ * text that was stored (key order, integer-like keys and number text as the agent wrote them).
+ */
+export function exportedSpanJson(r: ExportedSpanRow): string {
+  const { args, results, ...rest } = r;
+  const span = rowToSpan({ ...rest, args: args == null ? null : ARGS, results: results == null ? null : RESULTS });
+  return JSON.stringify(span).replace(JSON.stringify(ARGS), () => args!).replace(JSON.stringify(RESULTS), () => results!);
+}
+
+// Placeholders no JSON.stringify output contains elsewhere: a string value is always quoted with its quotes escaped inside.
+const ARGS = "\u0000args\u0000";
+const RESULTS = "\u0000results\u0000";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import {
   MAX_NESTING, MAX_SEQ, MAX_SPAN_BYTES, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS, MAX_TIMESTAMP, MAX_TOKENS_PER_SPAN, MIN_TIMESTAMP,
 } from "@/lib/limits";
-import { parseTimestampNs } from "@/lib/trajectory/time";
+import { isZeroTime, parseTimestampNs } from "@/lib/trajectory/time";
 import { formatBytes } from "@/lib/format";
 
 /** Span types the viewer knows; any other string is accepted, stored and shown neutrally. */
@@ -19,7 +19,6 @@ export const KNOWN_SPAN_TYPES = [
 ] as const;
 
 const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS_PER_SPAN);
-const jsonObject = z.record(z.string(), z.unknown());
 const text = z.string().max(MAX_TEXT_FIELD_CHARS);
 
 const MIN_NS = parseTimestampNs(MIN_TIMESTAMP)!;
@@ -47,11 +46,13 @@ export const spanSchema = z.object({
   Name: z.string().max(MAX_SPAN_NAME_CHARS),
   Model: z.string().max(MAX_SPAN_NAME_CHARS).optional(),
   Started: timestampSchema,
-  Finished: timestampSchema.optional(),
+  // Go's zero time means "not finished": Go before 1.24 (no omitzero) writes it in every start copy.
+  Finished: timestampSchema.transform((v) => (isZeroTime(v) ? undefined : v)).optional(),
   Error: text.optional(),
-  // Args/Results are objects in the engine; older exports hold other JSON values, kept as they are.
-  Args: z.union([jsonObject, z.unknown()]).optional(),
-  Results: z.union([jsonObject, z.unknown()]).optional(),
+  // Objects in the engine; older exports hold other JSON values, kept as they are. Passed through as the same value, so
+  // the source text lib/trajectory/raw-json.ts attached to it is what gets stored.
+  Args: z.unknown().optional(),
+  Results: z.unknown().optional(),
   Instruction: text.optional(),
   Prompt: text.optional(),
   Reply: text.optional(),

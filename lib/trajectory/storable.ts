@@ -17,7 +17,8 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function join(path: string, key: string | number): string {
+/** Where a value sits: `Span.Args.files[3]`; keys that are not plain names are quoted (first 40 characters). */
+export function jsonPath(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
   const k = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key.slice(0, 40));
   return path ? `${path}.${k}` : k;
@@ -53,7 +54,7 @@ export function makeStorable(value: unknown, rootPath = "", maxDepth = MAX_JSON_
     if (typeof v !== "object" || v === null) continue;
     if (depth >= maxDepth) return { ok: false, problem: { path, reason: `nests deeper than ${maxDepth} levels of objects and arrays` } };
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: join(path, i), depth: depth + 1, set: (x) => (v[i] = x) });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: jsonPath(path, i), depth: depth + 1, set: (x) => (v[i] = x) });
       continue;
     }
     let obj = v as Record<string, unknown>;
@@ -64,7 +65,7 @@ export function makeStorable(value: unknown, rootPath = "", maxDepth = MAX_JSON_
       for (const k of keys) {
         const key = storableText(k);
         if (key !== k) replaced++;
-        if (Object.hasOwn(rebuilt, key)) return { ok: false, problem: { path: join(path, key), reason: "two keys are the same once NUL characters or lone surrogates in them are replaced" } };
+        if (Object.hasOwn(rebuilt, key)) return { ok: false, problem: { path: jsonPath(path, key), reason: "two keys are the same once NUL characters or lone surrogates in them are replaced" } };
         setOwn(rebuilt, key, obj[k]);
       }
       set(rebuilt);
@@ -74,7 +75,7 @@ export function makeStorable(value: unknown, rootPath = "", maxDepth = MAX_JSON_
     const own = Object.keys(target);
     for (let i = own.length - 1; i >= 0; i--) {
       const k = own[i]!;
-      stack.push({ v: target[k], path: join(path, k), depth: depth + 1, set: (x) => setOwn(target, k, x) });
+      stack.push({ v: target[k], path: jsonPath(path, k), depth: depth + 1, set: (x) => setOwn(target, k, x) });
     }
   }
   return { ok: true, value: root, replaced };

@@ -94,3 +94,24 @@ export function toMicrosUtc(ts: string): string | null {
   const us = ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n);
   return formatTimestampNs(us * 1000n);
 }
+
+/** Go's zero time.Time, 0001-01-01T00:00:00Z, in ns since the Unix epoch. */
+const ZERO_TIME_NS = parseTimestampNs("0001-01-01T00:00:00Z")!;
+
+/**
+ * True for Go's zero time (the instant 0001-01-01T00:00:00Z): a `Finished` that is zero means "not finished" (Go
+ * before 1.24 had no omitzero and wrote it in start copies). 0001-01-01T00:00:01Z (the goldens' stub clock) is a real time.
+ */
+export function isZeroTime(ts: string): boolean {
+  return parseTimestampNs(ts) === ZERO_TIME_NS;
+}
+
+/**
+ * A stored time read back as microsecond text (lib/db/sql.ts isoMicros, "2026-03-02T10:00:00.250000Z") in the form
+ * Go's RFC3339Nano writes: trailing zeros of the fraction dropped, no dot when it is 0 ("2026-03-02T10:00:00.25Z").
+ */
+export function goTimestamp(micros: string): string {
+  const ns = parseTimestampNs(micros);
+  if (ns === null) throw new Error(`not an RFC 3339 timestamp: ${micros}`);
+  return formatTimestampNs(ns);
+}

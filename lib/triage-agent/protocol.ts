@@ -1,8 +1,6 @@
 // The agent's only link to the app: the agent protocol (POST /api, multipart + gzip JSON) and two read-only job routes.
-import http from "node:http";
-import https from "node:https";
-import { gzipSync } from "node:zlib";
 import { z } from "zod";
+import { encodeCall, postCall, protocolRequest, request, type Reply as WireReply } from "@/lib/agents/client";
 import { spanSchema, type Span } from "@/lib/trajectory/span";
 import { backoffMs, DEFAULT_BACKOFF, isTransientNetworkError, TRANSIENT_STATUSES, type Backoff } from "./retry";
 
@@ -29,21 +27,10 @@ interface Reply {
   text: string;
 }
 
-// A fresh connection per request: a reused keep-alive socket the server has just closed would fail a POST
-// that was never processed, and a poll must not be sent twice.
-function send(url: string, method: string, headers: Record<string, string | number>, body?: Buffer): Promise<Reply> {
-  const lib = url.startsWith("https:") ? https : http;
-  return new Promise((resolve, reject) => {
-    const r = lib.request(url, { method, agent: false, headers, timeout: 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    r.on("timeout", () => r.destroy(new Error(`${method} ${url}: no answer in 60 s`)));
-    r.on("error", reject);
-    r.end(body);
-  });
+/** The answer, or the network error thrown (what the retry below tells transient failures by). */
+function answered(r: WireReply): Reply {
+  if (typeof r.outcome === "string") throw r.error ?? Object.assign(new Error(r.outcome), { code: r.outcome });
+  return { status: r.outcome, text: r.text };
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -72,18 +59,12 @@ export class ProtocolClient {
 
   /** Sends one call; when `retry` is set, transient failures (connection refused/reset, 502/503/504) are sent again with capped backoff. */
   private async call(method: string, payload: unknown, retry: boolean): Promise<Reply> {
-    const form = new FormData();
-    form.append("client", this.client);
-    form.append("key", this.key);
-    form.append("method", method);
-    form.append("payload", new Blob([new Uint8Array(gzipSync(JSON.stringify(payload)))]), "payload");
-    const req = new Request(`${this.baseURL}/api`, { method: "POST", body: form });
-    const bytes = Buffer.from(await req.arrayBuffer());
-    const headers = { "content-type": req.headers.get("content-type")!, "content-length": bytes.length };
+    // Encoded once (lib/agents/client.ts, the bytes upstream's Go client sends): a retry sends the same bytes.
+    const encoded = encodeCall({ client: this.client, key: this.key, method, payload });
     for (let attempt = 0; ; attempt++) {
       let failure: Error;
       try {
-        const reply = await send(`${this.baseURL}/api`, "POST", headers, bytes);
+        const reply = answered(await postCall(this.baseURL, encoded));
         if (reply.status === 200) return reply;
         failure = new AppError(reply.status, `${method}: ${reply.status} ${reply.text.slice(0, 500)}`);
         if (!TRANSIENT_STATUSES.has(reply.status)) throw failure;
@@ -101,28 +82,24 @@ export class ProtocolClient {
    * worker's own poll loop is the retry (a job handed out and lost is aborted and requeued after the silent timeout).
    */
   async poll(): Promise<PolledJob | null> {
-    const reply = await this.call(
-      "ai_job_poll",
-      { AgentName: this.agentName, CodeRevision: this.codeRevision, Workflows: [{ Type: WORKFLOW, Name: WORKFLOW }] },
-      false,
-    );
+    const reply = await this.call("ai_job_poll", protocolRequest.poll(this.agentName, this.codeRevision, [{ Type: WORKFLOW, Name: WORKFLOW }]), false);
     const job = pollReplySchema.parse(JSON.parse(reply.text));
     return job.ID ? job : null;
   }
 
   /** Stores (or replaces) one span; logging twice is harmless, so it is retried. */
   async log(jobId: string, span: Span): Promise<void> {
-    await this.call("ai_trajectory_log", { AgentName: this.agentName, JobID: jobId, Span: span }, true);
+    await this.call("ai_trajectory_log", protocolRequest.log(this.agentName, jobId, span), true);
   }
 
   /** Finishing twice is harmless too (the app ignores a repeat), so it is retried. */
   async done(jobId: string, results: Record<string, unknown> | null, error = ""): Promise<void> {
-    await this.call("ai_job_done", { ID: jobId, Error: error, Results: results }, true);
+    await this.call("ai_job_done", protocolRequest.done(jobId, error, results), true);
   }
 
   private async getJson(path: string): Promise<unknown> {
     // Reading runs may need sign-in; the agent's protocol key counts as a reader's.
-    const reply = await send(`${this.baseURL}${path}`, "GET", { accept: "application/json", "x-agent-client": this.client, "x-agent-key": this.key });
+    const reply = answered(await request(`${this.baseURL}${path}`, "GET", { accept: "application/json", "x-agent-client": this.client, "x-agent-key": this.key }));
     if (reply.status !== 200) throw new AppError(reply.status, `GET ${path}: ${reply.status} ${reply.text.slice(0, 300)}`);
     return JSON.parse(reply.text);
   }

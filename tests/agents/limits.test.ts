@@ -5,9 +5,11 @@ import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { db, disconnectDb } from "@/lib/db/client";
 import { addClient } from "@/lib/agents/keys";
+import { encodeCall } from "@/lib/agents/client";
 import { POST } from "@/app/api/route";
 import { queueJobs } from "@/lib/load/queue";
-import { AGENT_MAX_FIELD_CHARS, MAX_JSON_DEPTH, MAX_SPAN_BYTES } from "@/lib/limits";
+import { AGENT_MAX_FIELD_CHARS, AGENT_MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, MAX_SPAN_BYTES } from "@/lib/limits";
+import { formatBytes } from "@/lib/format";
 
 afterAll(disconnectDb);
 
@@ -17,13 +19,11 @@ beforeAll(async () => {
   key = await addClient(db(), client);
 });
 
+// The bytes upstream's Go client sends (lib/agents/client.ts); `payload` is JSON text (gzipped here) or raw bytes.
 async function call(method: string, payload: string | Buffer | null, fields: Record<string, string> = {}) {
-  const form = new FormData();
-  form.append("client", fields.client ?? client);
-  form.append("key", fields.key ?? key);
-  form.append("method", method);
-  if (payload !== null) form.append("payload", new Blob([new Uint8Array(typeof payload === "string" ? gzipSync(payload) : payload)]), "payload");
-  const res = await POST(new Request("http://test/api", { method: "POST", body: form }), { params: Promise.resolve({}) });
+  const raw = payload === null ? undefined : typeof payload === "string" ? gzipSync(payload) : payload;
+  const { body, contentType } = encodeCall({ client: fields.client ?? client, key: fields.key ?? key, method, rawPayload: raw });
+  const res = await POST(new Request("http://test/api", { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType } }), { params: Promise.resolve({}) });
   return { status: res.status, text: await res.text(), type: res.headers.get("content-type") };
 }
 
@@ -59,7 +59,7 @@ describe("agent protocol limits", () => {
     expect(stored).toMatchObject({ name: "read\ufffdfile", args: { ["k\ufffd"]: ["a\ufffdb", "\ufffd"] }, results: { Contents: "ELF\ufffd\ufffd" } });
     expect((await db().job.findUniqueOrThrow({ where: { id: jobId! } })).agentName).toBe(`${client}\ufffd`);
     // In the client name, before the database is asked.
-    expect(await call("ai_job_poll", "{}", { client: "a\u0000b" })).toMatchObject({ status: 401, text: expect.stringMatching(/unknown client/) });
+    expect(await call("ai_job_poll", "{}", { client: "a\u0000b" })).toMatchObject({ status: 401, text: "unknown client or wrong key" });
   });
 
   it("numbers and dates out of range are a 400 naming the field", async () => {
@@ -73,6 +73,7 @@ describe("agent protocol limits", () => {
     const form = new FormData();
     for (const [k, v] of [["client", client], ["key", key], ["method", "ai_job_poll"], ["method", "ai_job_done"]]) form.append(k!, v!);
     const dup = await POST(new Request("http://test/api", { method: "POST", body: form }), { params: Promise.resolve({}) });
+    // (the platform's FormData encoding: any well-formed multipart body is read, not only Go's)
     expect({ status: dup.status, text: await dup.text() }).toEqual({ status: 400, text: 'field "method" is sent more than once' });
     expect(await call("m".repeat(AGENT_MAX_FIELD_CHARS + 1), null)).toMatchObject({ status: 400, text: `field "method" is ${AGENT_MAX_FIELD_CHARS + 1} characters, the limit is ${AGENT_MAX_FIELD_CHARS}` });
   });
@@ -80,7 +81,7 @@ describe("agent protocol limits", () => {
   it("truncated gzip and a gzip bomb are refused", async () => {
     const full = gzipSync(log({}));
     expect(await call("ai_trajectory_log", full.subarray(0, full.length - 4))).toMatchObject({ status: 400, text: expect.stringMatching(/payload is not valid gzip/) });
-    const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024, 0x20));
-    expect(await call("ai_trajectory_log", bomb)).toMatchObject({ status: 413, text: "payload decompresses to more than the limit of 64 MB" });
+    const bomb = gzipSync(Buffer.alloc(AGENT_MAX_PAYLOAD_BYTES + 1024 * 1024, 0x20));
+    expect(await call("ai_trajectory_log", bomb)).toMatchObject({ status: 413, text: `payload decompresses to more than the limit of ${formatBytes(AGENT_MAX_PAYLOAD_BYTES)}` });
   });
 });

@@ -77,7 +77,6 @@ describe("reviews", () => {
     const reviewer = await addUser(db(), { email: email("reviewer"), role: "operator", password: "long enough pw" }, COMMAND_LINE);
     const tag = `review${randomUUID().slice(0, 8)}`;
     const run = await saveImportedRun(
-      db(),
       patchTriageRun({
         seed: 9100, start: new Date(Date.UTC(2026, 7, 1)), description: `reviewed run ${tag}`, subsystem: "mm",
         files: ["mm/slub.c"], symbols: ["kmem_cache_alloc"], configs: ["SLUB"], worthFuzzing: true, needsKmsan: false, steps: 2,

@@ -28,7 +28,7 @@ export async function saveRun(
   run.job.Workflow = workflow;
   run.job.ID = randomUUID();
   if (worker) run.job.AgentName = worker;
-  const saved = await saveImportedRun(db(), run);
+  const saved = await saveImportedRun(run);
   return { id: saved.id, key };
 }
 

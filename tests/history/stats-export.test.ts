@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { countJobs, EXACT_COUNT_CAP, jobTrends } from "@/lib/history/stats";
 import { getJobSummary, getTrajectory } from "@/lib/runs/export";
+import { goTimestamp } from "@/lib/trajectory/time";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { parseRunFile } from "@/lib/import/detect";
 import { demoRuns } from "@/lib/demo/runs";
@@ -84,22 +85,23 @@ describe("job API data and export", () => {
   it.each(demoRuns(new Date(Date.UTC(2026, 3, 1))).map((r, i) => [`${r.job.Workflow} #${i}`, r] as const))(
     "export then import of %s gives back the same trajectory",
     async (_name, run) => {
-      const original = await saveImportedRun(db(), { ...run, job: { ...run.job, Description: `${run.job.Description ?? ""} export ${Math.random()}` } });
+      const original = await saveImportedRun({ ...run, job: { ...run.job, Description: `${run.job.Description ?? ""} export ${Math.random()}` } });
       const exported = await getTrajectory(db(), original.id);
       expect(exported).not.toBeNull();
-      const file = JSON.stringify(exported);
+      const file = exported!;
       const [reparsed] = parseRunFile("trajectory.json", file);
-      expect(reparsed!.spans).toEqual(exported);
-      // The same run, up to the merge of start and finish copies: the spans the original import stored.
-      expect(reparsed!.spans).toEqual(run.spans);
-      const again = await saveImportedRun(db(), reparsed!);
+      expect(reparsed!.spans).toEqual(JSON.parse(file));
+      // The same run, up to the merge of start and finish copies: the spans the original import stored, times in Go's form.
+      const go = (t: string | undefined) => (t === undefined ? undefined : goTimestamp(t));
+      expect(reparsed!.spans).toEqual(run.spans.map((sp) => ({ ...sp, Started: go(sp.Started), Finished: go(sp.Finished) })));
+      const again = await saveImportedRun(reparsed!);
       expect(await getTrajectory(db(), again.id)).toEqual(exported);
       const [a, b] = await Promise.all([getJobSummary(db(), original.id), getJobSummary(db(), again.id)]);
       for (const key of ["workflow", "status", "verdict", "spanCount", "llmCalls", "toolCalls", "toolErrors", "totalTokens", "durationMs", "models", "agents"] as const) {
         expect(b![key], key).toEqual(a![key]);
       }
       // Importing the export twice is still one job.
-      expect((await saveImportedRun(db(), parseRunFile("trajectory.json", file)[0]!)).created).toBe(false);
+      expect((await saveImportedRun(parseRunFile("trajectory.json", file)[0]!)).created).toBe(false);
     },
   );
 });

@@ -5,6 +5,8 @@ import { importFiles } from "@/lib/import/import-files";
 import { db, disconnectDb } from "@/lib/db/client";
 import { IMPORT_MAX_SPAN_ENTRIES, MAX_JSON_DEPTH, MAX_SPAN_BYTES, MAX_TEXT_FIELD_CHARS } from "@/lib/limits";
 import { makeStorable } from "@/lib/trajectory/storable";
+import { COMMAND_LINE } from "@/lib/audit/log";
+import { randomUUID } from "node:crypto";
 import { expectImportError } from "./helpers";
 
 afterAll(disconnectDb);
@@ -12,6 +14,7 @@ afterAll(disconnectDb);
 const T = "2026-07-01T10:00:00Z";
 const span = (extra: Record<string, unknown> = {}) => ({ Seq: 1, Nesting: 0, Type: "flow", Name: "limits", Started: T, ...extra });
 const file = (...spans: unknown[]) => JSON.stringify(spans);
+const jobPage = (id: string, name: string) => JSON.stringify({ Job: { ID: id, Workflow: "limits", Description: name }, Trajectory: [{ Seq: 0, Nesting: 0, Type: "flow", Name: name, Started: T }] });
 
 describe("import limits", () => {
   it("a span over the size cap names its Seq and the limit", () => {
@@ -60,14 +63,17 @@ describe("import limits", () => {
 
   it("stores nothing of a batch when one run is refused after parsing", async () => {
     const tag = `all-or-nothing-${Date.now()}`;
-    const good = file(span({ Name: tag }));
-    // Each span is within the per-span token cap; together they overflow the run's int total.
-    const overflow = JSON.stringify(Array.from({ length: 22 }, (_, i) => span({ Seq: i, Type: "llm", Name: `${tag}-b`, InputTokens: 100_000_000 })));
-    const outcome = await importFiles(db(), [
-      { name: "good.json", content: Buffer.from(good) },
-      { name: "bad.json", content: Buffer.from(overflow) },
-    ]);
-    expect(outcome).toMatchObject({ ok: false, errors: [{ file: "bad.json", reason: expect.stringMatching(/token total/) }] });
+    const id = randomUUID();
+    // A run ID already stored with other content: refused (history is append-only), and the good file goes with it.
+    expect(await importFiles([{ name: "first.json", content: Buffer.from(jobPage(id, `${tag}-first`)) }], COMMAND_LINE)).toMatchObject({ ok: true });
+    const outcome = await importFiles(
+      [
+        { name: "good.json", content: Buffer.from(file(span({ Name: tag }))) },
+        { name: "bad.json", content: Buffer.from(jobPage(id, `${tag}-other`)) },
+      ],
+      COMMAND_LINE,
+    );
+    expect(outcome).toMatchObject({ ok: false, errors: [{ file: "bad.json", code: "Conflict", reason: expect.stringContaining(id) }] });
     expect(await db().job.count({ where: { workflow: tag } })).toBe(0);
   });
 });

@@ -39,7 +39,7 @@ const textRun: ImportedRun = {
 };
 
 describe("search in a run matches visible, decoded, folded text", async () => {
-  const saved = await saveImportedRun(db(), textRun);
+  const saved = await saveImportedRun(textRun);
   const find = (q: string) => searchSpans(db(), saved.id, { q });
 
   it("finds decoded strings, not their JSON escapes", async () => {
@@ -62,7 +62,7 @@ describe("search in a run matches visible, decoded, folded text", async () => {
 });
 
 describe("run queries", async () => {
-  const saved = await saveImportedRun(db(), run);
+  const saved = await saveImportedRun(run);
 
   it("reads the header from the job's totals", async () => {
     const header = await getRunHeader(db(), saved.id);

@@ -15,7 +15,7 @@ async function storedRun(opts: { running?: boolean } = {}) {
     seed, start: new Date(Date.UTC(2026, 6, 1, 0, 0, seed % 60)), description: `rerun test ${seed}`, subsystem: "mm",
     files: ["mm/slub.c"], symbols: ["kmem_cache_alloc"], configs: ["SLUB"], worthFuzzing: true, needsKmsan: false, steps: 2, ...opts,
   });
-  return saveImportedRun(db(), run);
+  return saveImportedRun(run);
 }
 
 describe("rerunJob", () => {
@@ -42,7 +42,9 @@ describe("rerunJob", () => {
   });
 
   it("refuses to rerun a running job, with the reason", async () => {
+    // An imported unfinished run is incomplete; running is a job an agent holds.
     const running = await storedRun({ running: true });
+    await db().job.update({ where: { id: running.id }, data: { status: "running" } });
     await expect(rerunJob(db(), running.id, COMMAND_LINE)).rejects.toMatchObject({ code: "Conflict", status: 409, message: "this run is running; rerun it once it has ended" });
     expect(await db().job.count({ where: { rerunOfId: running.id } })).toBe(0);
   });

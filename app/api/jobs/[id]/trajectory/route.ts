@@ -6,9 +6,11 @@ import { getTrajectory } from "@/lib/runs/export";
 import { noSuchRun } from "@/lib/http/errors";
 
 export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id } }) => {
-  const spans = await getTrajectory(db(), id);
-  if (!spans) throw noSuchRun(id);
+  const json = await getTrajectory(db(), id);
+  if (json === null) throw noSuchRun(id);
   // ?download=1 saves it as a file instead of showing it.
   const download = new URL(req.url).searchParams.get("download") === "1";
-  return Response.json(spans, download ? { headers: { "Content-Disposition": `attachment; filename="trajectory-${id}.json"` } } : undefined);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (download) headers["content-disposition"] = `attachment; filename="trajectory-${id}.json"`;
+  return new Response(json, { headers });
 });

@@ -1,0 +1,110 @@
+// Streaming multipart/form-data reading with @fastify/busboy: parts arrive as the body does, bytes stay bytes (a
+// field's raw bytes are never decoded as text unless asked), and a handler can hold reading until it has checked
+// what came first — the agent protocol authenticates on client and key before it reads the payload.
+import type { Readable } from "node:stream";
+import Busboy from "@fastify/busboy";
+import { formatBytes } from "@/lib/format";
+import { badRequest, tooLarge } from "./errors";
+
+export interface MultipartOptions {
+  /** largest body, bytes: the declared Content-Length and the bytes read are both checked */
+  maxBytes: number;
+  /** what the limit message calls the body */
+  what?: string;
+  /** whether a part is read as bytes (a stream) rather than as a text field */
+  isBytes(name: string | undefined, fileName: string | undefined, contentType: string | undefined): boolean;
+  /** largest text field, bytes (longer ones arrive with truncated = true) */
+  maxFieldBytes: number;
+  /** most parts in one body */
+  maxParts: number;
+}
+
+export interface MultipartHandlers {
+  /** A text field, decoded as UTF-8. May throw (an HttpError) to stop reading. */
+  field?(name: string, value: string, truncated: boolean): void;
+  /**
+   * A bytes part begins; its bytes follow on `stream` (the handler must consume it). A returned promise holds reading of
+   * the rest of the body until it settles; if it rejects, reading stops and the rejection is thrown.
+   */
+  bytes?(name: string, fileName: string | undefined, stream: Readable): Promise<void> | void;
+}
+
+/**
+ * Reads a multipart/form-data request to its end, calling the handlers as parts arrive. Throws HttpError BadRequest for
+ * a body that is not well-formed multipart and TooLarge past the limits; a handler's error is rethrown as it is.
+ */
+export async function readMultipart(req: Request, o: MultipartOptions, h: MultipartHandlers): Promise<void> {
+  const what = o.what ?? "request";
+  const type = req.headers.get("content-type") ?? "";
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > o.maxBytes) throw tooLarge(`${what} is ${formatBytes(declared)}, the limit is ${formatBytes(o.maxBytes)}`);
+  let bb: ReturnType<typeof Busboy>;
+  try {
+    bb = Busboy({
+      headers: { "content-type": type },
+      limits: { fieldSize: o.maxFieldBytes, parts: o.maxParts, headerPairs: 20 },
+      isPartAFile: (name, contentType, fileName) => o.isBytes(name, fileName, contentType),
+    });
+  } catch {
+    throw badRequest("malformed multipart/form-data body: no boundary in Content-Type");
+  }
+  let failure: unknown = null;
+  const fail = (e: unknown) => void (failure ??= e);
+  let gate: Promise<void> | null = null;
+  const finished = new Promise<void>((resolve, reject) => {
+    bb.on("finish", resolve);
+    bb.on("error", reject);
+  });
+  // A rejection before it is awaited (an error mid-body) must not count as unhandled.
+  finished.catch(() => {});
+  bb.on("field", (name, value, _nameTruncated, truncated) => {
+    try {
+      h.field?.(name, value, truncated);
+    } catch (e) {
+      fail(e);
+    }
+  });
+  bb.on("file", (name, stream, fileName) => {
+    try {
+      const g = h.bytes ? h.bytes(name, fileName, stream) : stream.resume();
+      if (g instanceof Promise) {
+        g.catch(() => {});
+        gate = g;
+      }
+    } catch (e) {
+      stream.resume();
+      fail(e);
+    }
+  });
+  bb.on("partsLimit", () => fail(tooLarge(`more than ${o.maxParts} parts in one multipart body`)));
+
+  const reader = req.body?.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
+      if (chunk.done) break;
+      size += chunk.value.length;
+      if (size > o.maxBytes) throw tooLarge(`${what} is larger than the limit of ${formatBytes(o.maxBytes)}`);
+      await new Promise<void>((resolve, reject) => bb.write(chunk.value, (e) => (e ? reject(e) : resolve())));
+      if (failure) throw failure;
+      if (gate) {
+        const g: Promise<void> = gate;
+        gate = null;
+        await g;
+      }
+    }
+    bb.end();
+    try {
+      await finished;
+    } catch (e) {
+      throw badRequest(`malformed multipart/form-data body: ${(e as Error).message}`);
+    }
+    if (failure) throw failure;
+    if (gate) await gate;
+  } catch (e) {
+    await reader?.cancel().catch(() => {});
+    bb.destroy();
+    throw e;
+  }
+}

@@ -1,0 +1,79 @@
+// The agent's span write (ai_trajectory_log): one SQL statement per span that checks the job's owner and state,
+// upserts the span and heartbeats the job — one round trip, no interactive transaction, nothing to roll back.
+import "server-only";
+import type pg from "pg";
+import { pool, inTransaction, type Sql } from "@/lib/db/pool";
+import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
+import type { Span } from "@/lib/trajectory/span";
+import { spanToRow } from "@/lib/trajectory/span-rows";
+import { recomputeJob } from "@/lib/ingest/recompute";
+
+/** Why a span was not stored; null when it was. */
+export type LogRefusal =
+  | { kind: "no-job" }
+  | { kind: "not-owner" }
+  | { kind: "ended"; status: string; error: string | null };
+
+// The owner and state check, the upsert and the heartbeat in one statement: the span is written only when the job
+// belongs to the calling client and takes spans (running, or ended less than the grace period ago and not aborted).
+// A late start copy never overwrites a finished one (the ON CONFLICT … WHERE). parent_seq is settled when the job
+// ends (lib/ingest/recompute.ts): spans arrive out of order, so no per-span guess is stored.
+export const LOG_SPAN_SQL = `
+WITH j AS (
+  SELECT id, status::text AS status, error, agent_client = $2 AS owned,
+    status = 'running' OR (status IN ('finished', 'failed') AND finished_at > now() - make_interval(secs => ${AGENT_SPAN_GRACE_SECONDS})) AS open
+  FROM jobs WHERE id = $1
+), up AS (
+  INSERT INTO spans (job_id, seq, nesting, type, name, model, started_at, finished_at, error, args, results,
+    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text)
+  SELECT j.id, $4, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11, $12::json, $13::json, $14, $15, $16, $17, $18, $19, $20, $21
+  FROM j WHERE j.owned AND j.open
+  ON CONFLICT (job_id, seq) DO UPDATE SET
+    nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
+    started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
+    args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
+    prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
+    input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
+    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text
+  WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL
+  RETURNING 1
+), beat AS (
+  -- At most one new job row version a second per job: the inactivity timer counts hours.
+  UPDATE jobs SET last_seen_at = now(), span_agent_name = $3
+  FROM j WHERE jobs.id = j.id AND j.owned AND j.open
+    AND (jobs.last_seen_at IS NULL OR jobs.last_seen_at < now() - interval '1 second' OR jobs.span_agent_name IS DISTINCT FROM $3)
+  RETURNING 1
+)
+SELECT status, error, owned, open FROM j`;
+
+/**
+ * The query that logs one span (the bench's raw phase runs exactly this): a named statement, so each connection
+ * parses and plans it once and then sends only the values.
+ */
+export function logSpanQuery(client: string, agentName: string, jobId: string, span: Span): pg.QueryConfig {
+  const r = spanToRow(jobId, span, null);
+  return {
+    name: "log_span",
+    text: LOG_SPAN_SQL,
+    values: [
+      jobId, client, agentName, r.seq, r.nesting, r.type, r.name, r.model, r.startedAt, r.finishedAt, r.error, r.args, r.results,
+      r.instruction, r.prompt, r.reply, r.thoughts, r.inputTokens, r.outputTokens, r.outputThoughtsTokens, r.searchText,
+    ],
+  };
+}
+
+/**
+ * Stores (or replaces) one span of the job `jobId` for the agent client `client`, noting `agentName` as the name its
+ * spans come with. Returns null when stored — acknowledged means stored — or why not. A span that lands after the job
+ * ended (within the grace period) also brings the job's totals up to date.
+ */
+export async function logSpan(client: string, agentName: string, jobId: string, span: Span, sql: Sql = pool()): Promise<LogRefusal | null> {
+  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(logSpanQuery(client, agentName, jobId, span));
+  const job = rows[0];
+  if (!job) return { kind: "no-job" };
+  if (!job.owned) return { kind: "not-owner" };
+  if (!job.open) return { kind: "ended", status: job.status, error: job.error };
+  // After ai_job_done the totals were already computed: this span must count in them too.
+  if (job.status !== "running") await inTransaction((tx) => recomputeJob(tx, jobId));
+  return null;
+}
