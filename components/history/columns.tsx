@@ -58,8 +58,8 @@ export function historyColumns(query: HistoryQuery) {
             </Link>
           </div>
           {job.error && (
-            <div className="mt-0.5 truncate text-xs text-red-700" title={job.error} data-testid="error-summary">
-              {job.error.split("\n")[0]}
+            <div className={`mt-0.5 truncate text-xs ${job.errorRedacted ? "italic text-amber-800" : "text-red-700"}`} title={job.error} data-testid="error-summary">
+              {job.errorRedacted ? "failed; error hidden by the dashboard" : job.error.split("\n")[0]}
             </div>
           )}
           {(job.rerunOfId || job.reruns.length > 0) && (
@@ -111,8 +111,12 @@ export function historyColumns(query: HistoryQuery) {
         job.verdict == null ? (
           <VerdictBadge verdict={null} />
         ) : (
-          <Link href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })} title={`${job.verdictName ?? "verdict"}: only ${job.verdict ? "yes" : "no"}`} data-chip="verdict">
-            <VerdictBadge verdict={job.verdict} label={job.verdictName} compact />
+          <Link
+            href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })}
+            title={job.verdictWords ? `${job.verdictWords.field}: ${job.verdict}; only runs whose verdict is ${job.verdict ? "yes" : "no"}` : `Only verdict ${job.verdict ? "yes" : "no"}`}
+            data-chip="verdict"
+          >
+            <VerdictBadge verdict={job.verdict} words={job.verdictWords} compact />
           </Link>
         ),
     }),

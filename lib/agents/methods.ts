@@ -2,7 +2,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { mainVerdict } from "@/lib/trajectory/verdict";
+import { verdictOf } from "@/lib/workflows/verdict";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs } from "@/lib/agents/abort";
 import { conflict, forbidden, notFound } from "@/lib/http/errors";
@@ -89,14 +89,14 @@ export async function finishJob(db: Db, req: JobDoneRequest): Promise<void> {
   if (job.status === "finished" || job.status === "failed") return;
   if (job.status !== "running") throw conflict(`job ${req.ID} is ${job.status}, not running`);
   await db.$transaction(async (tx) => {
-    const current = await tx.job.findUniqueOrThrow({ where: { id: req.ID }, select: { workflow: true } });
+    const current = await tx.job.findUniqueOrThrow({ where: { id: req.ID }, select: { workflow: true, workflowType: true } });
     await tx.job.update({
       where: { id: req.ID },
       data: {
         status: req.Error ? "failed" : "finished",
         error: req.Error || null,
         results: req.Results === null ? Prisma.DbNull : (req.Results as Prisma.InputJsonValue),
-        verdict: req.Error ? null : mainVerdict(current.workflow, req.Results),
+        verdict: req.Error ? null : verdictOf(current.workflow, req.Results, current.workflowType),
         finishedAt: new Date(),
         lastSeenAt: new Date(),
       },

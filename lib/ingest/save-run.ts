@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { spanToRow } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
-import type { ImportedRun, Span } from "@/lib/trajectory/span";
+import { dashboardJobColumns, type ImportedRun, type Span } from "@/lib/trajectory/span";
 import { parentSeqs } from "@/lib/trajectory/tree";
-import { mainVerdict } from "@/lib/trajectory/verdict";
+import { verdictOf } from "@/lib/workflows/verdict";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { jobDigest, writeSearchVector } from "@/lib/ingest/digest";
 import type { JobStatus, Prisma } from "@/lib/generated/prisma/client";
@@ -60,7 +60,8 @@ function flowSpan(spans: Span[]): Span | undefined {
 function statusOf(run: ImportedRun, flow: Span | undefined): JobStatus {
   if (run.job.Error || flow?.Error) return "failed";
   if (run.job.Finished || flow?.Finished) return "finished";
-  return run.spans.length ? "running" : "pending";
+  // A job the dashboard says was started is running even before its first span arrived.
+  return run.spans.length || run.job.Started ? "running" : "pending";
 }
 
 /** A run checked and turned into rows, ready to store; preparing writes nothing. */
@@ -95,7 +96,7 @@ export function prepareRun(run: ImportedRun) {
   );
   if (digest.overflow) throw new InvalidRunError(digest.overflow);
   const status = statusOf(run, flow);
-  const verdict = mainVerdict(workflow, results);
+  const verdict = verdictOf(workflow, results, job.Type);
   const saved: SavedRun = { id, workflow, spanCount: spans.length, verdict, status, created: true };
 
   const fields = {
@@ -117,6 +118,7 @@ export function prepareRun(run: ImportedRun) {
     sourceHash: hash,
     minutePrecision: run.minutePrecision,
     verdict,
+    ...dashboardJobColumns(job),
     ...digest.fields,
   };
 
