@@ -12,12 +12,15 @@
 //   3. a list element holding a space from two elements:   ["a b", "c"] prints like ["a", "b", "c"];
 //   4. a list of one empty string from an empty list:   [""] prints like [];
 //   5. a key holding ":" from a value holding it:   {"a:b": "c"} prints like {a: "b:c"}.
-// The reading below takes the simpler value in each case: it assumes strings have no whitespace, "[" or "]", keys no
-// ":", and that a scalar spelled like true/142/<nil> is that value. Under those assumptions a text has at most one
-// reading, and every text that breaks them visibly (a word without "key:" where an entry must start, keys out of
-// Go's order, a line break, a bracket inside a word, an empty list element, a number JavaScript cannot hold exactly)
-// has none: it is kept as text. Because cases 1-5 stay possible, a value read here is presented as *read from the
-// dashboard's text* (the run says so), never as what the agent sent.
+// The reading below takes the simpler value in cases 1, 2, 4 and 5: it assumes strings have no whitespace, "[" or "]",
+// keys no ":", and that a scalar spelled like true/142/<nil> is that value. Case 3 it refuses outright, because a
+// space inside a list element leaves no trace (agents' lists hold sentences, so it happens): a list of two or more
+// elements is read only when every element is a map or a list. A space inside a map value does leave a trace (the
+// next word is no "key:" entry), so case 2 needs a value with a space before every "Key:" that sorts in place, which
+// prose practically never is. Every text that breaks the assumptions visibly (a word without "key:" where an entry
+// must start, keys out of Go's order, a line break, a bracket inside a word, an empty list element, a number
+// JavaScript cannot hold exactly) has no reading: it is kept as text. Because cases 1, 2, 4 and 5 stay possible, a
+// value read here is presented as *read from the dashboard's text* (the run says so), never as what the agent sent.
 import { MAX_JSON_DEPTH } from "@/lib/limits";
 
 /** Key of the marker object that holds a printed text kept as it is: `{ "$printed": "map[…]" }`. */
@@ -142,7 +145,12 @@ class Reader {
       return out;
     }
     for (;;) {
+      const at = this.i;
       out.push(this.value(depth + 1, "list"));
+      // Two plain elements "a b" print like one element "a b": only lists of maps and lists split surely.
+      if (out.length > 1 && out.some((v) => typeof v !== "object" || v === null)) {
+        this.fail(`a list of several elements with a plain value at character ${at + 1} (an element holding a space prints like two)`);
+      }
       const c = this.s[this.i];
       if (c === "]") {
         this.i++;

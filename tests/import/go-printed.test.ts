@@ -21,14 +21,15 @@ describe("reading Go-printed values", () => {
     ["map[ArgBar:100 ArgFoo:arg-foo]", { ArgBar: 100, ArgFoo: "arg-foo" }],
     ["map[]", {}],
     ["[]", []],
-    ["[a b c]", ["a", "b", "c"]],
+    ["[a]", ["a"]],
+    ["map[FocusSymbols:[ext4_write]]", { FocusSymbols: ["ext4_write"] }],
     ["true", true],
     ["false", false],
     ["<nil>", null],
     ["map[Cond:<nil>]", { Cond: null }],
     ["map[Cond:false]", { Cond: false }],
     ["map[A:-1.5 B:0 C:1e+4 D:2.5e-07 E:0.000123]", { A: -1.5, B: 0, C: 10000, D: 2.5e-7, E: 0.000123 }],
-    ["map[e:map[] n:[1 two true <nil> map[x:1]] s:[] z:map[a:<nil> k:v]]", { e: {}, n: [1, "two", true, null, { x: 1 }], s: [], z: { a: null, k: "v" } }],
+    ["map[e:map[] n:[[1] map[x:1]] s:[] z:map[a:<nil> k:v]]", { e: {}, n: [[1], { x: 1 }], s: [], z: { a: null, k: "v" } }],
     ["[map[Email:a@b.org Name:Ann To:true] map[Email:c@d.org Name:Cy To:false]]", [{ Email: "a@b.org", Name: "Ann", To: true }, { Email: "c@d.org", Name: "Cy", To: false }]],
     // An empty string is a map value followed by a space or "]".
     ["map[emptystr: str:x]", { emptystr: "", str: "x" }],
@@ -51,8 +52,8 @@ describe("reading Go-printed values", () => {
 
   it("reads back what goSprint prints, for every value kind", () => {
     const values = [
-      { ArgBar: 100, ArgFoo: "arg-foo", L: ["x", "y"], M: { a: null, b: true, c: [] }, N: -0.25, O: {} },
-      [1, "two", false, null, [], {}, [[]]],
+      { ArgBar: 100, ArgFoo: "arg-foo", L: ["x"], M: { a: null, b: true, c: [] }, N: -0.25, O: {} },
+      [[1], [false], [null], [], {}, [[]]],
       { Recipients: [{ Email: "x@y.org", Name: "X", To: true }], Fixes: { Hash: "abc123" }, ReviewedBy: [] },
     ];
     for (const v of values) expect(read(goSprint(v))).toEqual(v);
@@ -70,8 +71,13 @@ describe("reading Go-printed values", () => {
     // Brackets inside a word, and unbalanced brackets.
     ["map[A:x[1]]", /bracket/],
     ["map[A:1", /not closed/],
-    ["[a b", /not closed/],
+    ["[map[a:1]", /not closed/],
     ["map[A:1]]", /text after/],
+    // Lists of several plain values: ["a b", "c"] prints like ["a", "b", "c"] (spec section 7).
+    ["[a b c]", /several elements/],
+    ["map[CodeItems:[take i_rwsem around the read] NeedNewVersion:true]", /several elements/],
+    ["[1 2]", /several elements/],
+    ["[map[a:1] x]", /several elements/],
     // Empty list elements ([]any{"a", ""} prints "[a ]"), an empty key, a double space.
     ["[a ]", /empty list element/],
     ["[ a]", /empty list element/],
