@@ -28,7 +28,9 @@ function ChipList({ query, filter, values }: { query: HistoryQuery; filter: keyo
 
 export function Chip({ query, filter, value, children, title }: { query: HistoryQuery; filter: keyof HistoryQuery; value: string; children?: React.ReactNode; title?: string }) {
   return (
+    // Filter links are many (several per row) and rarely followed: prefetching each would crowd out the click.
     <Link
+      prefetch={false}
       href={hrefWith(query, { [filter]: value })}
       title={title ?? `Only runs with ${filter} ${value}`}
       data-chip={filter}
@@ -100,7 +102,7 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("status", {
       header: "Status",
       cell: ({ row: { original: job } }) => (
-        <Link href={hrefWith(query, { status: job.status })} title={`Only ${job.status} runs`}>
+        <Link prefetch={false} href={hrefWith(query, { status: job.status })} title={`Only ${job.status} runs`}>
           <StatusBadge status={job.status} />
         </Link>
       ),
@@ -112,6 +114,7 @@ export function historyColumns(query: HistoryQuery) {
           <VerdictBadge verdict={null} />
         ) : (
           <Link
+            prefetch={false}
             href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })}
             title={job.verdictWords ? `${job.verdictWords.field}: ${job.verdict}; only runs whose verdict is ${job.verdict ? "yes" : "no"}` : `Only verdict ${job.verdict ? "yes" : "no"}`}
             data-chip="verdict"
@@ -126,6 +129,7 @@ export function historyColumns(query: HistoryQuery) {
       cell: ({ row: { original: job } }) =>
         job.correct == null ? null : (
           <Link
+            prefetch={false}
             href={hrefWith(query, { review: job.correct ? "correct" : "incorrect" })}
             title={`An operator marked this run ${job.correct ? "correct" : "incorrect"}; only such runs`}
             data-chip="review"

@@ -47,7 +47,7 @@ function RunError({ error, redacted }: { error: string; redacted: boolean }) {
     return (
       <div className="rounded border-l-4 border-amber-500 bg-amber-50 p-3" data-testid="run-error" data-redacted>
         <div className="text-xs font-semibold uppercase tracking-wide text-amber-800">Run failed — error hidden by the dashboard</div>
-        <p className="mt-1 text-sm text-amber-900">The job page was saved by a reader who is not a dashboard admin, so the dashboard showed “log-in to see details” in place of the error. The run failed; why is not known here.</p>
+        <p className="mt-1 text-sm text-amber-900">The job page was saved by a reader who is not a dashboard admin, so the dashboard left the error out. The run failed; why is not known here.</p>
       </div>
     );
   }

@@ -128,7 +128,7 @@ export const PATCH_DIFF = `diff --git a/fs/ext4/xattr.c b/fs/ext4/xattr.c
 index 3b18f9a..7c2d4e1 100644
 --- a/fs/ext4/xattr.c
 +++ b/fs/ext4/xattr.c
-@@ -515,12 +515,13 @@ static int ext4_xattr_inode_get(struct inode *inode, struct ext4_xattr_entry *entry,
+@@ -515,18 +515,20 @@ static int ext4_xattr_inode_get(struct inode *inode, struct ext4_xattr_entry *entry,
  	err = ext4_xattr_inode_iget(inode, le32_to_cpu(entry->e_value_inum),
  				    le32_to_cpu(entry->e_hash), &ea_inode);
  	if (err) {

@@ -249,7 +249,7 @@ export function patchingRun(start: Date, failWith?: string): ImportedRun {
 
 export function patchIterationRun(start: Date): ImportedRun {
   const v1 = { Version: 1, Diff: S.PATCH_DIFF, Description: S.PATCH_DESCRIPTION, ChangeLog: "", Comments: [{ ExtID: "<20261101.1234@mit.edu>", Author: "Theodore Ts'o <tytso@mit.edu>", Body: "> +\terr = ext4_xattr_inode_read(ea_inode, buffer, size);\n\nThis also needs the i_rwsem held; please take it around the read.", Timestamp: "2026-11-01T12:34:00Z", BotReply: false, New: true }] };
-  const diff2 = S.PATCH_DIFF.replace("+\terr = ext4_xattr_inode_read(ea_inode, buffer, size);", "+\tinode_lock_shared(ea_inode);\n+\terr = ext4_xattr_inode_read(ea_inode, buffer, size);\n+\tinode_unlock_shared(ea_inode);").replace("@@ -515,12 +515,13 @@", "@@ -515,12 +515,15 @@");
+  const diff2 = S.PATCH_DIFF.replace("+\terr = ext4_xattr_inode_read(ea_inode, buffer, size);", "+\tinode_lock_shared(ea_inode);\n+\terr = ext4_xattr_inode_read(ea_inode, buffer, size);\n+\tinode_unlock_shared(ea_inode);").replace("@@ -515,18 +515,20 @@", "@@ -515,18 +515,22 @@");
   return bugRun({
     workflow: "patch-iteration", start, seed: 71, description: `[PATCH v2] ext4: hold the inode reference across ext4_xattr_inode_get()`,
     args: { ...PATCH_ARGS, PatchHistory: [v1], ReplyToComments: true, BaseFixes: S.FIXES, BaseReportedBy: [S.REPORTED_BY] },
