@@ -8,7 +8,7 @@ import { JsonView } from "@/components/run/JsonView";
 import { TextBlock } from "@/components/run/TextBlock";
 import { CopyButton } from "@/components/run/CopyButton";
 import { PrintedText } from "@/components/workflows/PrintedText";
-import { printedText } from "@/lib/import/go-printed";
+import { printedText } from "@/lib/trajectory/printed";
 
 // react-markdown and its parsers load with the first Thoughts a reader opens, not with the page.
 const Markdown = lazy(() => import("@/components/run/Markdown"));

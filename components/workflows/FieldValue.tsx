@@ -6,7 +6,7 @@ import { DiffView } from "@/components/run/DiffView";
 import { TextBlock } from "@/components/run/TextBlock";
 import { CodeBlock } from "@/components/workflows/CodeBlock";
 import { PrintedText } from "@/components/workflows/PrintedText";
-import { printedText } from "@/lib/import/go-printed";
+import { printedText } from "@/lib/trajectory/printed";
 import type { FieldSpec } from "@/lib/workflows/fields";
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,6 @@
 // Job fields every importer fills the same way from the flow span when the file itself lacks them.
 import type { ImportedJobFields, Span } from "@/lib/trajectory/span";
-import { printedText } from "./go-printed";
+import { printedText } from "@/lib/trajectory/printed";
 
 /** The root flow span: the first Nesting-0 span of type "flow". */
 export function flowSpan(spans: readonly Span[]): Span | undefined {

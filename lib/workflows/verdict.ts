@@ -1,6 +1,6 @@
 // A run's verdict read through its workflow's description: the main yes/no with its field and wording, and the
 // results and inputs as typed fields in the workflow's order.
-import { printedText } from "@/lib/import/go-printed";
+import { printedText } from "@/lib/trajectory/printed";
 import { workflowSpec, type WorkflowSpec } from "./catalog";
 import { fieldSpec, type FieldSpec } from "./fields";
 

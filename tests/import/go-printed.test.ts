@@ -2,7 +2,8 @@
 // kind read back, and every text the printing makes ambiguous kept as text. Printed forms are the ones section 7 of
 // the upstream spec verified with go1.19 (fmt %v of map[string]any, []any, json.Number, bool, nil).
 import { describe, expect, it } from "vitest";
-import { goSprint, keepPrinted, printedText, readDisplayValue, readGoPrinted } from "@/lib/import/go-printed";
+import { goSprint, readDisplayValue, readGoPrinted } from "@/lib/import/go-printed";
+import { keepPrinted, printedText } from "@/lib/trajectory/printed";
 
 const read = (text: string) => {
   const r = readGoPrinted(text);
