@@ -45,7 +45,8 @@ export function CodeBlock({ code, lang }: { code: string; lang: CodeLanguage }) 
           {lang === "syz" ? (
             <SyzLines lines={shown} />
           ) : (
-            shown.map((line, i) => <div key={i}>{tokens?.[i] ? <TokenLine tokens={tokens[i]} /> : line || "\n"}</div>)
+            // An empty line still takes a line's height (an empty div would collapse).
+            shown.map((line, i) => <div key={i}>{line === "" ? "\n" : tokens?.[i] ? <TokenLine tokens={tokens[i]} /> : line}</div>)
           )}
         </pre>
         <div className="absolute right-1 top-1">
