@@ -33,7 +33,8 @@ async function queueJobs(workflow: string, n: number): Promise<string[]> {
 }
 
 test("an agent polls, streams its trajectory out of order and twice, finishes; the run holds exactly that trajectory", async ({ page }) => {
-  const workflow = `proto-${randomUUID().slice(0, 8)}`;
+  // Named as aflow names a patch-triage flow registered with a name, so its WorthFuzzing is the verdict (lib/workflows).
+  const workflow = `patch-triage-proto-${randomUUID().slice(0, 8)}`;
   const [jobId] = await queueJobs(workflow, 1);
   const agent = await TestAgent.create(BASE, `agent-${randomUUID().slice(0, 8)}`);
 

@@ -21,14 +21,27 @@ async function seed(request: APIRequestContext): Promise<string[]> {
   return ids;
 }
 
+/**
+ * Waits until React has hydrated the search form: on a loaded machine keys typed before that can be lost.
+ */
+async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const form = document.querySelector("form[role=search]");
+    return form !== null && Object.keys(form).some((k) => k.startsWith("__reactFiber"));
+  });
+}
+
 const rowIds = (page: Page) => page.getByTestId("history-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-job")));
 
 test("filter by verdict, sort, search, and page back and forward with the browser", async ({ page, request }) => {
   const ids = await seed(request);
   await page.goto("/");
+  await hydrated(page);
   await page.getByRole("searchbox", { name: "Search runs" }).fill(TAG);
   await page.getByRole("searchbox", { name: "Search runs" }).press("Enter");
-  await expect(page).toHaveURL(new RegExp(`[?&]q=${TAG}`));
+  // The first navigation waits for the trends of the new filter (a revealed Suspense boundary is not swapped back to
+  // its fallback in a transition): several seconds on a loaded machine.
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${TAG}`), { timeout: 20_000 });
   await expect(page.getByTestId("run-count")).toHaveText(`${RUNS} runs`);
   await expect(page.getByTestId("history-row")).toHaveCount(RUNS);
   await page.getByRole("combobox", { name: "Runs per page" }).first().selectOption("25");
@@ -118,4 +131,86 @@ test("the API validates parameters and exports a trajectory that imports back as
   expect(await (await request.get(`/api/jobs/${again.id}/trajectory`)).json()).toEqual(spans);
   const copy = (await (await request.get(`/api/jobs/${again.id}`)).json()) as Record<string, unknown>;
   for (const key of ["workflow", "status", "verdict", "llmCalls", "toolErrors", "totalTokens", "durationMs", "models", "agents"]) expect(copy[key], key).toEqual(job[key]);
+});
+
+/** The demo's verdicts in each workflow's words (lib/demo/runs.ts, lib/workflows/catalog.ts). */
+const DEMO_WORDS: Record<string, string[]> = {
+  "patch-triage": ["worth fuzzing", "not worth fuzzing"],
+  moderation: ["actionable", "not actionable"],
+  "assessment-kcsan": ["benign"],
+  "assessment-security": ["exploitable"],
+  repro: ["reproduced", "not reproduced"],
+  "repro-c": ["reproduced"],
+  patching: ["patch produced"],
+  "patch-iteration": ["patch produced"],
+};
+
+test("each workflow's verdict in its own words: the column, the filter menu, its chip and the trends", async ({ page }) => {
+  for (const [workflow, words] of Object.entries(DEMO_WORDS)) {
+    await page.goto(`/?workflow=${workflow}`);
+    const badges = page.getByTestId("history-table").locator("[data-verdict]");
+    await expect(badges.first()).toBeVisible();
+    const seen = new Set((await badges.allTextContents()).map((t) => t.trim()));
+    expect([...seen].sort(), workflow).toEqual([...words].sort());
+    // The menu offers the workflow's words; picking one names it in the chip.
+    const menu = page.getByRole("combobox", { name: "Verdict" });
+    await expect(menu.locator("option", { hasText: new RegExp(`^${words[0]}$`) })).toHaveCount(1);
+    await expect(page.getByTestId("trend-verdict")).toContainText(`${words[0]} share`, { ignoreCase: true });
+  }
+  // (Picking from the menu is the first test's; here the URL a pick makes.)
+  await page.goto("/?workflow=patch-triage&verdict=no");
+  await expect(page.getByRole("combobox", { name: "Verdict" })).toHaveValue("no");
+  await expect(page.locator('[data-filter="verdict"]')).toContainText("verdict: not worth fuzzing");
+  const filtered = await page.getByTestId("history-table").locator("[data-verdict]").allTextContents();
+  expect(filtered.length).toBeGreaterThan(0);
+  expect(new Set(filtered.map((t) => t.trim()))).toEqual(new Set(["not worth fuzzing"]));
+});
+
+/**
+ * A trajectory in the shape of upstream's golden files (pkg/aflow/testdata/*.trajectory.json): tab-indented, both
+ * copies of each span, a stub clock from 0001-01-01T00:00:01Z. Our own small file, not an upstream one.
+ */
+function yearOneTrajectory(workflow: string): string {
+  const t = (s: number) => `0001-01-01T00:00:${String(s).padStart(2, "0")}Z`;
+  return JSON.stringify(
+    [
+      { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(1) },
+      { Seq: 1, Nesting: 1, Type: "action", Name: "input-consumer", Started: t(2) },
+      { Seq: 1, Nesting: 1, Type: "action", Name: "input-consumer", Started: t(2), Finished: t(3), Results: {} },
+      { Seq: 2, Nesting: 1, Type: "tool", Name: "tool1", Started: t(4), Args: { ArgBar: 100, ArgFoo: "arg-foo" } },
+      { Seq: 2, Nesting: 1, Type: "tool", Name: "tool1", Started: t(4), Finished: t(5), Args: { ArgBar: 100, ArgFoo: "arg-foo" }, Results: { OutBar: 142 } },
+      { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(1), Finished: t(6), Results: { Actionable: false, Explanation: "stub clock" } },
+    ],
+    null,
+    "\t",
+  );
+}
+
+test("a golden-like run from year 1 imports; the history, its trends, counts and the API answer for it", async ({ page, request }) => {
+  const workflow = `moderation-yearone${Date.now()}`;
+  const job = await importFile(request, "TestYearOne.trajectory.json", yearOneTrajectory(workflow));
+  const errors: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() >= 500) errors.push(`${r.status()} ${r.url()}`);
+  });
+  // The whole history, then only this run: list, count and trends (streamed in after the list) all render.
+  await page.goto("/");
+  await expect(page.getByTestId("trends")).toBeVisible();
+  await page.goto(`/?workflow=${workflow}`);
+  await expect(page.getByTestId("history-row")).toHaveCount(1);
+  await expect(page.getByTestId("run-count")).toHaveText("1 run");
+  await expect(page.getByTestId("history-table").locator("[data-verdict]")).toHaveText("not actionable");
+  await expect(page.getByTestId("trends")).toContainText("0001-01-01");
+  await expect(page.getByTestId("trend-runs")).toContainText("1 run");
+  for (const sort of ["created", "duration", "verdict"]) {
+    const res = await request.get(`/api/jobs?workflow=${workflow}&sort=${sort}&dir=asc`);
+    expect(res.status(), sort).toBe(200);
+    expect(((await res.json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id)).toEqual([job.id]);
+  }
+  expect((await request.get(`/api/jobs?from=0001-01-01&to=0001-01-02&workflow=${workflow}`)).status()).toBe(200);
+  const detail = (await (await request.get(`/api/jobs/${job.id}`)).json()) as Record<string, unknown>;
+  expect(detail).toMatchObject({ verdict: false, mainVerdict: { field: "Actionable", text: "not actionable" }, durationMs: 5000 });
+  await page.goto(`/jobs/${job.id}`);
+  await expect(page.getByTestId("verdict-headline")).toContainText("Not actionable");
+  expect(errors).toEqual([]);
 });

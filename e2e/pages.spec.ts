@@ -1,5 +1,5 @@
 // The history and run pages in Chromium: list, verdict, tree, Expand all, every field, and untrusted text shown as text.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { importFile, triageTrajectory } from "./helpers";
 
 const rows = (page: Page) => page.locator("[data-trajectory] [data-span-row]");
@@ -21,7 +21,8 @@ test("a run page shows the verdict and the tree; Expand all opens every node, an
   const job = await importFile(request, "run.json", triageTrajectory("e2e-tree"));
   await page.goto(`/jobs/${job.id}`);
   const verdict = page.getByTestId("verdict");
-  await expect(verdict.locator('[data-result="WorthFuzzing"] [data-verdict="yes"]')).toBeVisible();
+  await expect(verdict.getByTestId("verdict-headline")).toHaveAttribute("data-verdict", "yes");
+  await expect(verdict.getByTestId("verdict-headline")).toHaveAttribute("data-field", "WorthFuzzing");
   await expect(verdict.getByTestId("verdict-headline")).toContainText("Worth fuzzing");
   await expect(verdict).toContainText("ext4_dio_write_checks");
   await expect(verdict).toContainText("EXT4_FS");
@@ -95,4 +96,107 @@ test("script tags and event handlers in payloads, thoughts markdown and diffs ar
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   expect(await page.locator("main img, main script, main svg[onload], main iframe").count()).toBe(0);
   expect(dialogs).toEqual([]);
+});
+
+/** The newest demo run of a workflow with the given verdict (the demo seeds all eight workflows). */
+async function demoRun(request: APIRequestContext, workflow: string, verdict: "yes" | "no"): Promise<string> {
+  const res = await request.get(`/api/jobs?workflow=${workflow}&verdict=${verdict}&size=25`);
+  expect(res.status()).toBe(200);
+  const { jobs } = (await res.json()) as { jobs: { id: string }[] };
+  expect(jobs.length, `${workflow} ${verdict}`).toBeGreaterThan(0);
+  return jobs[0]!.id;
+}
+
+/** Saves the verdict card (and the inputs beside it) as a PNG to look at. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.getByTestId("verdict").screenshot({ path: `test-results/verdict-cards/${name}.png` });
+}
+
+test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program highlighted, security's booleans", async ({ page, request }) => {
+  await page.goto(`/jobs/${await demoRun(request, "patching", "yes")}`);
+  const verdict = page.getByTestId("verdict");
+  await expect(verdict).toHaveAttribute("data-workflow", "patching");
+  await expect(verdict.getByTestId("verdict-headline")).toContainText("Patch produced");
+  const diff = verdict.locator('[data-result="PatchDiff"]');
+  await expect(diff.locator('[data-diff-line="add"]').first()).toBeVisible();
+  await expect(diff).toContainText("fs/ext4/xattr.c");
+  await expect(verdict.locator('[data-result="Recipients"] [data-line="To"]')).toContainText("Theodore Ts'o <tytso@mit.edu>, Andreas Dilger <adilger.kernel@dilger.ca>");
+  await expect(verdict.locator('[data-result="Recipients"] [data-line="Cc"]')).toContainText("linux-ext4@vger.kernel.org");
+  await expect(verdict.locator('[data-result="Fixes"]')).toContainText('Fixes: e50e5129f384 ("ext4: xattr-in-inode support")');
+  await expect(verdict.locator('[data-result="ReportedBy"]')).toContainText("Reported-by: syzbot+");
+  // Inputs in the workflow's order, the crash report folded and the program highlighted there too.
+  const inputs = page.getByTestId("inputs");
+  await expect(inputs.locator("[data-input]").first()).toHaveAttribute("data-input", "BugTitle");
+  await expect(inputs.locator('[data-input="CrashReport"]')).toContainText("more lines");
+  await expect(inputs.locator('[data-input="ReproSyz"] [data-syz="call"]').first()).toBeVisible();
+  await shoot(page, "patching");
+
+  await page.goto(`/jobs/${await demoRun(request, "repro", "yes")}`);
+  await expect(verdict.getByTestId("verdict-headline")).toContainText("Reproduced");
+  const program = verdict.locator('[data-result="ReproSyz"] [data-code="syz"]');
+  await expect(program).toContainText("openat$ext4(");
+  await expect(program.locator('[data-syz="call"]', { hasText: "openat$ext4" })).toBeVisible();
+  await expect(program.locator('[data-syz="resource"]').first()).toHaveText("r0");
+  await expect(verdict.locator('[data-result="ReproducedCrashReport"]')).toContainText("BUG: KASAN: slab-use-after-free");
+  await shoot(page, "repro");
+
+  await page.goto(`/jobs/${await demoRun(request, "assessment-security", "yes")}`);
+  const headline = verdict.getByTestId("verdict-headline");
+  await expect(headline).toContainText("Exploitable");
+  await expect(headline.locator("[data-flag]")).toHaveCount(9);
+  for (const [flag, on] of [["DenialOfService", "yes"], ["Unprivileged", "yes"], ["FilesystemTrigger", "yes"], ["RemoteTrigger", "no"], ["VMGuestTrigger", "no"]] as const) {
+    await expect(headline.locator(`[data-flag="${flag}"]`)).toHaveAttribute("data-verdict", on);
+  }
+  await expect(verdict.locator('[data-result="Explanation"]')).toContainText("likely exploitable");
+  await expect(page.getByTestId("dashboard-fields")).toContainText("External bug: b/381234567");
+  await shoot(page, "assessment-security");
+
+  // The others, to look at.
+  for (const [workflow, v] of [["patch-triage", "yes"], ["moderation", "no"], ["assessment-kcsan", "yes"], ["repro-c", "yes"], ["patch-iteration", "yes"]] as const) {
+    await page.goto(`/jobs/${await demoRun(request, workflow, v)}`);
+    await expect(verdict).toHaveAttribute("data-workflow", workflow);
+    await expect(verdict.getByTestId("verdict-headline")).toHaveAttribute("data-verdict", v);
+    await shoot(page, workflow);
+  }
+});
+
+test("a job page saved by a reader who is not an admin: the run failed, its error hidden, printed span values marked", async ({ page, request }) => {
+  const id = crypto.randomUUID();
+  const t = (s: number) => `2026-07-01T10:00:${String(s).padStart(2, "0")}Z`;
+  const span = (seq: number, nesting: number, type: string, name: string, started: number, duration: number, more: Record<string, unknown> = {}) => ({
+    Started: t(started), Seq: seq, Nesting: nesting, Type: type, Name: name, Model: "", Duration: duration * 1e9, Error: "", Args: "", Results: "",
+    Instruction: "", Prompt: "", Reply: "", Thoughts: "", InputTokens: 0, OutputTokens: 0, OutputThoughtsTokens: 0, ToolCalls: null, ...more,
+  });
+  const page_ = {
+    Job: {
+      ID: id, Link: `/ai_job?id=${id}`, Workflow: "patching", Description: "KASAN: use-after-free in e2e_redacted", DescriptionLink: "/bug?id=e2e",
+      ExternalBugID: "", AgentName: "agent-0", Created: t(0), Started: t(0), Finished: t(9), CodeRevision: "1e72964b0111319984575e60f266d1fa0a98abb5",
+      CodeRevisionLink: "https://github.com/google/syzkaller/commits/1e72964b0111319984575e60f266d1fa0a98abb5", Error: "log-in to see details", ErrorSummary: "",
+      Correct: "💥", CorrectTitle: "Job failed with an error", Results: null, IsCurrent: true, CanTestOnManager: false,
+    },
+    Trajectory: [
+      span(0, 0, "flow", "patching", 0, 9, { Error: "log-in to see details" }),
+      span(1, 1, "tool", "grepper", 1, 1, { Args: "map[Expression:static int PathPrefix:fs]", Results: "map[Output:fs/a.c:1: static int x;]" }),
+      span(2, 1, "action", "kernel-checkout", 2, 1, { Results: "map[KernelCommit:abc123 KernelSrc:/src]" }),
+    ],
+    Args: [{ Key: "BugTitle", Value: "KASAN: use-after-free in e2e_redacted", Large: false }, { Key: "TargetOS", Value: "linux", Large: false }],
+  };
+  const job = await importFile(request, "job.json", JSON.stringify(page_, null, "\t"));
+  await page.goto(`/jobs/${job.id}`);
+  await expect(page.getByTestId("job-status")).toContainText("failed");
+  const error = page.getByTestId("run-error");
+  await expect(error).toHaveAttribute("data-redacted", "true");
+  await expect(error).toContainText("error hidden by the dashboard");
+  await expect(page.getByText("log-in to see details")).toHaveCount(0);
+  await expect(page.getByTestId("dashboard-fields")).toContainText(`Dashboard page: /ai_job?id=${id}`);
+  await expect(page.getByTestId("values-printed")).toBeVisible();
+  await expect(page.getByTestId("inputs-printed")).toBeVisible();
+  // An ambiguous printed value is the dashboard's text, marked; a readable one is JSON.
+  await row(page, 1).click();
+  const tool = page.getByTestId("span-fields-1");
+  await expect(tool.locator('[data-field="Args"] [data-printed]')).toContainText("as the dashboard printed it");
+  await expect(tool.locator('[data-field="Args"]')).toContainText("map[Expression:static int PathPrefix:fs]");
+  await row(page, 2).click();
+  await expect(page.getByTestId("span-fields-2").locator('[data-field="Results"]')).toContainText('"KernelCommit": "abc123"');
+  await page.screenshot({ path: "test-results/verdict-cards/redacted-run.png", fullPage: false });
 });

@@ -54,3 +54,13 @@ export function formatBytes(n: number): string {
   }
   return n === 1 ? "1 byte" : `${n} bytes`;
 }
+
+/** The link as an href when it is a web link (http, https), else null: a stored `javascript:` link must stay text. */
+export function safeHref(link: string): string | null {
+  try {
+    const u = new URL(link);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}

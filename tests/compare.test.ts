@@ -7,11 +7,12 @@ const step = (seq: number, type: string, name: string, args: unknown = null, res
 
 describe("compare", () => {
   it("marks verdict fields that differ", () => {
-    const rows = compareVerdicts({ WorthFuzzing: true, FocusSymbols: ["a"], Reasoning: "x" }, { WorthFuzzing: false, FocusSymbols: ["a"] });
+    const rows = compareVerdicts("patch-triage", { WorthFuzzing: true, FocusSymbols: ["a"], Reasoning: "x" }, { WorthFuzzing: false, FocusSymbols: ["a"] });
+    // In the workflow's order (lib/workflows), main verdict first.
     expect(rows.map((r) => [r.name, r.differs])).toEqual([
+      ["WorthFuzzing", true],
       ["FocusSymbols", false],
       ["Reasoning", true],
-      ["WorthFuzzing", true],
     ]);
   });
 

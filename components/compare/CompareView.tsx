@@ -5,10 +5,12 @@ import { MAX_COMPARED_SPANS } from "@/lib/compare/runs";
 import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
+import { verdictWords } from "@/lib/workflows/verdict";
 import { StepDiffTable } from "@/components/compare/StepDiffTable";
 
 function show(v: unknown): string {
   if (v === undefined) return "—";
+  if (typeof v === "boolean") return v ? "yes" : "no";
   return typeof v === "string" ? v : JSON.stringify(v, null, 1);
 }
 
@@ -29,7 +31,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
           {run.id.slice(0, 8)}
         </Link>
         <StatusBadge status={run.status} />
-        <VerdictBadge verdict={run.verdict} />
+        <VerdictBadge verdict={run.verdict} words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)} />
         {run.rerunOfId && <span className="text-xs text-slate-500">rerun of {run.rerunOfId.slice(0, 8)}</span>}
       </div>
       <div className="mt-1 text-xs text-slate-500">
@@ -40,7 +42,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
 }
 
 export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
-  const verdict = compareVerdicts(a.results, b.results);
+  const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType);
   const totals = compareTotals(
     { tokens: a.inputTokens + a.outputTokens + a.thoughtsTokens, llmCalls: a.llmCalls, toolCalls: a.toolCalls, toolErrors: a.toolErrors, durationMs: a.durationMs },
     { tokens: b.inputTokens + b.outputTokens + b.thoughtsTokens, llmCalls: b.llmCalls, toolCalls: b.toolCalls, toolErrors: b.toolErrors, durationMs: b.durationMs },

@@ -3,6 +3,17 @@
 import { useEffect, useRef } from "react";
 import type { HistoryFacets } from "@/lib/history/stats";
 import { FILTER_KEYS, hasFilters, hrefWith, STATUSES, type FilterKey, type HistoryQuery } from "@/lib/history/query";
+import { workflowSpec } from "@/lib/workflows/catalog";
+
+/** The verdict filter's values in the chosen workflow's words (lib/workflows); plain yes/no across workflows. */
+function verdictOptions(workflow: string | undefined): [string, string][] {
+  const main = workflowSpec(workflow)?.main;
+  return [
+    ["yes", main ? main.yes : "yes"],
+    ["no", main ? main.no : "no"],
+    ["none", "no verdict"],
+  ];
+}
 
 const LABELS: Record<FilterKey, string> = {
   q: "search",
@@ -19,11 +30,11 @@ const LABELS: Record<FilterKey, string> = {
   review: "review",
 };
 
-function chipText(key: FilterKey, value: string): string {
+function chipText(key: FilterKey, value: string, query: HistoryQuery): string {
   if (key === "q") return `“${value}”`;
   if (key === "errors") return value === "yes" ? "has errors" : "no errors";
   if (key === "rerun") return value === "yes" ? "reruns only" : "no reruns";
-  if (key === "verdict") return value === "none" ? "none" : value;
+  if (key === "verdict") return verdictOptions(query.workflow).find(([v]) => v === value)?.[1] ?? value;
   return value;
 }
 
@@ -92,7 +103,7 @@ export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; fa
         </form>
         <Menu label="Workflow" name="workflow" value={query.workflow} options={facets.workflows} onPick={set("workflow")} />
         <Menu label="Status" name="status" value={query.status} options={STATUSES} onPick={set("status")} />
-        <Menu label="Verdict" name="verdict" value={query.verdict} options={[["yes", "yes"], ["no", "no"], ["none", "none"]]} onPick={set("verdict")} />
+        <Menu label="Verdict" name="verdict" value={query.verdict} options={verdictOptions(query.workflow)} onPick={set("verdict")} />
         <Menu label="Model" name="model" value={query.model} options={facets.models} onPick={set("model")} />
         <Menu label="Agent" name="agent" value={query.agent} options={facets.agents} onPick={set("agent")} />
         <Menu label="Worker" name="worker" value={query.worker} options={facets.workers} onPick={set("worker")} />
@@ -112,7 +123,7 @@ export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; fa
         <div className="flex flex-wrap items-center gap-1.5 text-xs" data-testid="active-filters">
           {FILTER_KEYS.filter((k) => query[k] !== undefined).map((k) => (
             <span key={k} className="inline-flex items-center gap-1 rounded-full bg-sky-50 py-0.5 pl-2 pr-1 text-sky-900 ring-1 ring-sky-200" data-filter={k}>
-              <span className="text-sky-600">{LABELS[k]}:</span> {chipText(k, String(query[k]))}
+              <span className="text-sky-600">{LABELS[k]}:</span> {chipText(k, String(query[k]), query)}
               <button type="button" aria-label={`Remove filter ${LABELS[k]}`} onClick={() => set(k)(undefined)} className="rounded-full px-1 text-sky-500 hover:bg-sky-100 hover:text-sky-900">
                 ×
               </button>

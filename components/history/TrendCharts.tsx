@@ -3,6 +3,7 @@
 import { Area, AreaChart, Bar, BarChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Trends } from "@/lib/history/stats";
 import { formatCount, formatDuration } from "@/lib/format";
+import { workflowSpec } from "@/lib/workflows/catalog";
 
 const axis = { fontSize: 10, fill: "#64748b" };
 const pct = (v: number) => `${Math.round(v)}%`;
@@ -25,7 +26,9 @@ function Card({ title, summary, children, testId }: { title: string; summary: Re
   );
 }
 
-export function TrendCharts({ trends }: { trends: Trends }) {
+/** `workflow` is the workflow filter: with a known one the verdict chart speaks its words ("worth fuzzing share"). */
+export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: string }) {
+  const yesWord = workflowSpec(workflow)?.main.yes ?? "verdict yes";
   const data = trends.days.map((d) => ({
     ...d,
     ok: d.runs - d.failed,
@@ -63,12 +66,12 @@ export function TrendCharts({ trends }: { trends: Trends }) {
             <Bar dataKey="failed" name="failed" stackId="r" fill="#dc2626" isAnimationActive={false} />
           </BarChart>
         </Card>
-        <Card title="Verdict yes share" summary={judged ? `${pct((100 * sum("yes")) / judged)} yes of ${formatCount(judged)}` : "no verdicts"} testId="trend-verdict">
+        <Card title={`${yesWord} share`} summary={judged ? `${pct((100 * sum("yes")) / judged)} ${yesWord} of ${formatCount(judged)}` : "no verdicts"} testId="trend-verdict">
           <AreaChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
             <YAxis tick={axis} domain={[0, 100]} tickFormatter={pct} />
             <Tooltip {...tooltip} formatter={(v) => pct(Number(v))} />
-            <Area dataKey="yesShare" name="yes" stroke="#059669" fill="#a7f3d0" connectNulls dot={dot} isAnimationActive={false} />
+            <Area dataKey="yesShare" name={yesWord} stroke="#059669" fill="#a7f3d0" connectNulls dot={dot} isAnimationActive={false} />
           </AreaChart>
         </Card>
         <Card title="Failure rate" summary={runs ? pct((100 * sum("failed")) / runs) : "—"} testId="trend-failures">

@@ -6,7 +6,7 @@ import { TrendCharts } from "@/components/history/TrendCharts";
 
 export async function Trends({ filters }: { filters: HistoryFilters }) {
   const trends = await jobTrends(db(), filters);
-  return <TrendCharts trends={trends} />;
+  return <TrendCharts trends={trends} workflow={filters.workflow} />;
 }
 
 export function TrendsSkeleton() {

@@ -28,7 +28,9 @@ function ChipList({ query, filter, values }: { query: HistoryQuery; filter: keyo
 
 export function Chip({ query, filter, value, children, title }: { query: HistoryQuery; filter: keyof HistoryQuery; value: string; children?: React.ReactNode; title?: string }) {
   return (
+    // Filter links are many (several per row) and rarely followed: prefetching each would crowd out the click.
     <Link
+      prefetch={false}
       href={hrefWith(query, { [filter]: value })}
       title={title ?? `Only runs with ${filter} ${value}`}
       data-chip={filter}
@@ -58,8 +60,8 @@ export function historyColumns(query: HistoryQuery) {
             </Link>
           </div>
           {job.error && (
-            <div className="mt-0.5 truncate text-xs text-red-700" title={job.error} data-testid="error-summary">
-              {job.error.split("\n")[0]}
+            <div className={`mt-0.5 truncate text-xs ${job.errorRedacted ? "italic text-amber-800" : "text-red-700"}`} title={job.error} data-testid="error-summary">
+              {job.errorRedacted ? "failed; error hidden by the dashboard" : job.error.split("\n")[0]}
             </div>
           )}
           {(job.rerunOfId || job.reruns.length > 0) && (
@@ -100,7 +102,7 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("status", {
       header: "Status",
       cell: ({ row: { original: job } }) => (
-        <Link href={hrefWith(query, { status: job.status })} title={`Only ${job.status} runs`}>
+        <Link prefetch={false} href={hrefWith(query, { status: job.status })} title={`Only ${job.status} runs`}>
           <StatusBadge status={job.status} />
         </Link>
       ),
@@ -111,8 +113,13 @@ export function historyColumns(query: HistoryQuery) {
         job.verdict == null ? (
           <VerdictBadge verdict={null} />
         ) : (
-          <Link href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })} title={`${job.verdictName ?? "verdict"}: only ${job.verdict ? "yes" : "no"}`} data-chip="verdict">
-            <VerdictBadge verdict={job.verdict} label={job.verdictName} compact />
+          <Link
+            prefetch={false}
+            href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })}
+            title={job.verdictWords ? `${job.verdictWords.field}: ${job.verdict}; only runs whose verdict is ${job.verdict ? "yes" : "no"}` : `Only verdict ${job.verdict ? "yes" : "no"}`}
+            data-chip="verdict"
+          >
+            <VerdictBadge verdict={job.verdict} words={job.verdictWords} compact />
           </Link>
         ),
     }),
@@ -122,6 +129,7 @@ export function historyColumns(query: HistoryQuery) {
       cell: ({ row: { original: job } }) =>
         job.correct == null ? null : (
           <Link
+            prefetch={false}
             href={hrefWith(query, { review: job.correct ? "correct" : "incorrect" })}
             title={`An operator marked this run ${job.correct ? "correct" : "incorrect"}; only such runs`}
             data-chip="review"

@@ -1,5 +1,6 @@
 // Small labels for a job's status and verdict, the same on the history list and the run page.
 import type { JobStatus } from "@/lib/generated/prisma/enums";
+import type { MainVerdict } from "@/lib/workflows/verdict";
 
 const STATUS_STYLE: Record<JobStatus, string> = {
   pending: "bg-slate-100 text-slate-700 ring-slate-300",
@@ -20,20 +21,23 @@ export function StatusBadge({ status }: { status: JobStatus }) {
 }
 
 /**
- * The run's main yes/no; `label` names the field (WorthFuzzing) where the reader needs it.
- * `compact` (lists, where the column says "Verdict") keeps the name in the tooltip only.
+ * The run's main yes/no in its workflow's words ("worth fuzzing", "not reproduced"; lib/workflows), coloured by
+ * whether it is good news; plain yes/no for workflows without a main verdict. `compact` (lists, where the column says
+ * "Verdict") keeps the field's name in the tooltip only.
  */
-export function VerdictBadge({ verdict, label, compact }: { verdict: boolean | null; label?: string | null; compact?: boolean }) {
+export function VerdictBadge({ verdict, words, compact }: { verdict: boolean | null; words?: MainVerdict | null; compact?: boolean }) {
   if (verdict == null) return <span className="text-xs text-slate-400">—</span>;
-  const style = verdict ? "bg-emerald-600 text-white" : "bg-slate-600 text-white";
+  const tone = words?.tone ?? (verdict ? "good" : "neutral");
+  const style = tone === "good" ? "bg-emerald-600 text-white" : tone === "bad" ? "bg-red-700 text-white" : "bg-slate-600 text-white";
+  const text = words?.text ?? (verdict ? "yes" : "no");
   return (
     <span
-      className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-semibold ${style}`}
+      className={`inline-flex items-center whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-semibold ${style}`}
       data-verdict={verdict ? "yes" : "no"}
-      title={label ? `${label}: ${verdict ? "yes" : "no"}` : undefined}
+      title={words ? `${words.field}: ${verdict ? "yes" : "no"}` : undefined}
     >
-      {label && !compact ? `${label}: ` : ""}
-      {verdict ? "yes" : "no"}
+      {words && !compact ? `${words.field}: ` : ""}
+      {text}
     </span>
   );
 }

@@ -2,24 +2,15 @@
 import Link from "next/link";
 import type { Run } from "@/lib/runs/queries";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
-import { formatCount, formatDurationAt, formatTime } from "@/lib/format";
-import { mainVerdictName } from "@/lib/trajectory/verdict";
+import { formatCount, formatDurationAt, formatTime, safeHref } from "@/lib/format";
+import { verdictWords } from "@/lib/workflows/verdict";
+import { DashboardFields } from "@/components/dashboard/DashboardFields";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 import { RerunButton } from "@/components/rerun/RerunButton";
 import { LiveRefresh } from "@/components/live/LiveRefresh";
 import type { LiveState } from "@/lib/runs/live";
 import { ReviewControl } from "@/components/review/ReviewControl";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
-
-/** Only web links become anchors: a stored `javascript:` link must stay text. */
-function safeHref(link: string): string | null {
-  try {
-    const u = new URL(link);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function Stat({ label, value }: { label: string; value: React.ReactNode }) {
   return (
@@ -72,7 +63,7 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
           )}
           <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} />
         </span>
-        <VerdictBadge verdict={run.verdict} label={mainVerdictName(run.workflow, run.results)} />
+        <VerdictBadge verdict={run.verdict} words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)} />
         <span className="font-mono text-xs text-slate-400">{run.id}</span>
       </div>
       <div className="flex flex-wrap items-center gap-4">
@@ -80,6 +71,7 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
         <ReviewControl jobId={run.id} correct={run.correct} reviewedBy={run.reviewedBy?.email ?? null} reviewedAt={run.reviewedAt} canReview={operator} />
       </div>
       {run.description && <p className="text-slate-700">{run.description}</p>}
+      <DashboardFields run={run} />
       {run.link &&
         (href ? (
           <a href={href} className="break-all text-sm text-sky-700 hover:underline" rel="noreferrer noopener" target="_blank">

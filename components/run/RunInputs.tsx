@@ -1,19 +1,38 @@
-// The job's inputs (Args) as a key/value table.
-import { resultsObject } from "@/lib/trajectory/verdict";
+// The job's inputs (Args) in its workflow's reading order (lib/workflows), each shown for what it is: crash reports
+// and kernel configs folded, programs highlighted. Inputs from a dashboard job page are its printed text.
+import { FieldValue } from "@/components/workflows/FieldValue";
+import { inputFields } from "@/lib/workflows/verdict";
 
-export function RunInputs({ args }: { args: unknown }) {
-  const entries = Object.entries(resultsObject(args) ?? {});
+interface Props {
+  args: unknown;
+  workflow: string;
+  workflowType?: string | null;
+  /** the inputs came from a dashboard job page, which prints each arg with Go's fmt (jobs.values_printed) */
+  printed?: boolean;
+}
+
+export function RunInputs({ args, workflow, workflowType, printed = false }: Props) {
+  const fields = inputFields(workflow, args, workflowType);
   return (
-    <section className="rounded border border-slate-200 bg-white p-4" data-testid="inputs">
+    <section className="min-w-0 rounded border border-slate-200 bg-white p-4" data-testid="inputs">
       <h2 className="mb-3 font-semibold">Inputs</h2>
-      {entries.length === 0 ? (
+      {printed && fields.length > 0 && (
+        <p className="mb-2 text-[11px] italic text-slate-500" data-testid="inputs-printed">
+          as the dashboard printed them (Go&apos;s fmt): text inputs are exact, others were read from that text
+        </p>
+      )}
+      {fields.length === 0 ? (
         <p className="text-sm text-slate-500">No inputs recorded.</p>
       ) : (
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-          {entries.map(([k, v]) => (
-            <div key={k} className="contents">
-              <dt className="font-medium text-slate-600">{k}</dt>
-              <dd className="break-all font-mono text-xs leading-5">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+        <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-sm">
+          {fields.map((f) => (
+            <div key={f.spec.name} className="contents" data-input={f.spec.name} data-kind={f.spec.kind}>
+              <dt className="font-medium text-slate-600" title={f.spec.hint}>
+                {f.spec.name}
+              </dt>
+              <dd className="min-w-0">
+                <FieldValue spec={f.spec} value={f.value} />
+              </dd>
             </div>
           ))}
         </dl>

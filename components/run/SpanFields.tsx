@@ -7,6 +7,8 @@ import { formatCount } from "@/lib/format";
 import { JsonView } from "@/components/run/JsonView";
 import { TextBlock } from "@/components/run/TextBlock";
 import { CopyButton } from "@/components/run/CopyButton";
+import { PrintedText } from "@/components/workflows/PrintedText";
+import { printedText } from "@/lib/trajectory/printed";
 
 // react-markdown and its parsers load with the first Thoughts a reader opens, not with the page.
 const Markdown = lazy(() => import("@/components/run/Markdown"));
@@ -98,12 +100,12 @@ export function SpanFields({ jobId, span, truncated }: { jobId: string; span: Sp
       )}
       {span.Args !== undefined && (
         <Field label="Args" actions={<CopyButton text={JSON.stringify(span.Args, null, 2)} label="Copy JSON" />}>
-          <JsonView value={span.Args} name="Args" />
+          {printedText(span.Args) !== null ? <PrintedText text={printedText(span.Args)!} /> : <JsonView value={span.Args} name="Args" />}
         </Field>
       )}
       {span.Results !== undefined && (
         <Field label="Results" actions={<CopyButton text={JSON.stringify(span.Results, null, 2)} label="Copy JSON" />}>
-          <JsonView value={span.Results} name="Results" />
+          {printedText(span.Results) !== null ? <PrintedText text={printedText(span.Results)!} /> : <JsonView value={span.Results} name="Results" />}
         </Field>
       )}
       {(["Instruction", "Prompt", "Reply"] as const).map(

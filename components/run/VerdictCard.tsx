@@ -1,107 +1,118 @@
-// The run's verdict at a glance: for patch-triage a clear worth-fuzzing yes/no, KMSAN, symbols and configs as
-// chips, the reasoning as text; for other workflows typed results; for a failed run its error instead.
-import { PATCH_TRIAGE, verdictFields, type VerdictField } from "@/lib/trajectory/verdict";
-import { CopyButton } from "@/components/run/CopyButton";
+// The run's verdict at a glance, as its workflow words it (lib/workflows): the main answer as a headline ("Worth
+// fuzzing", "Exploitable", "Patch produced"), the other yes/no flags as chips, then every result in the workflow's
+// order shown for what it is. A failed run shows its error (or that the dashboard hid it); partial results still show.
+import { FieldValue } from "@/components/workflows/FieldValue";
+import { workflowSpec } from "@/lib/workflows/catalog";
+import { mainVerdict, resultFields, type MainVerdict, type ShownField } from "@/lib/workflows/verdict";
 
-function YesNo({ value }: { value: boolean }) {
+const TONE = {
+  good: { box: "bg-emerald-50 ring-emerald-300", text: "text-emerald-800" },
+  bad: { box: "bg-red-50 ring-red-300", text: "text-red-800" },
+  neutral: { box: "bg-slate-100 ring-slate-300", text: "text-slate-700" },
+} as const;
+
+function Headline({ verdict, flags }: { verdict: MainVerdict; flags: ShownField[] }) {
+  const tone = TONE[verdict.tone];
   return (
-    <span
-      className={`inline-flex rounded px-2 py-0.5 text-sm font-semibold ${value ? "bg-emerald-600 text-white" : "bg-slate-600 text-white"}`}
-      data-verdict={value ? "yes" : "no"}
-    >
-      {value ? "yes" : "no"}
-    </span>
-  );
-}
-
-function Chips({ values, prefix = "" }: { values: string[]; prefix?: string }) {
-  if (values.length === 0) return <span className="text-sm text-slate-400">none</span>;
-  return (
-    <ul className="flex flex-wrap gap-1">
-      {values.map((v, i) => (
-        <li key={i} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800 ring-1 ring-slate-200">
-          {prefix && <span className="text-slate-400">{prefix}</span>}
-          {v}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Value({ field }: { field: VerdictField }) {
-  switch (field.kind) {
-    case "bool":
-      return <YesNo value={field.value} />;
-    case "list":
-      // Kernel configs come without their CONFIG_ prefix; a reader pastes them with it.
-      return field.name === "EnableConfigs" ? (
-        <div className="flex flex-wrap items-center gap-2">
-          <Chips values={field.value} prefix="CONFIG_" />
-          {field.value.length > 0 && <CopyButton text={field.value.map((c) => `CONFIG_${c}=y`).join("\n")} label="Copy as .config" />}
-        </div>
-      ) : (
-        <Chips values={field.value} />
-      );
-    case "text":
-      return <p className="whitespace-pre-wrap text-sm leading-6 text-slate-800">{field.value}</p>;
-    case "json":
-      return <pre className="overflow-auto rounded bg-slate-50 p-2 font-mono text-xs">{JSON.stringify(field.value, null, 2)}</pre>;
-  }
-}
-
-/** The headline of a patch-triage verdict: worth fuzzing or not, in words and colour. */
-function TriageHeadline({ worth, kmsan }: { worth: boolean; kmsan: boolean | undefined }) {
-  return (
-    <div
-      className={`mb-3 flex flex-wrap items-center gap-3 rounded px-3 py-2 ${worth ? "bg-emerald-50 ring-1 ring-emerald-300" : "bg-slate-100 ring-1 ring-slate-300"}`}
-      data-testid="verdict-headline"
-    >
-      <span className={`text-lg font-semibold ${worth ? "text-emerald-800" : "text-slate-700"}`}>{worth ? "Worth fuzzing" : "Not worth fuzzing"}</span>
-      {kmsan !== undefined && (
-        <span className={`rounded px-2 py-0.5 text-xs font-semibold ${kmsan ? "bg-amber-100 text-amber-900" : "bg-white text-slate-600 ring-1 ring-slate-300"}`}>
-          {kmsan ? "needs KMSAN" : "no KMSAN needed"}
+    <div className={`mb-3 rounded px-3 py-2 ring-1 ${tone.box}`} data-testid="verdict-headline" data-field={verdict.field} data-verdict={verdict.value ? "yes" : "no"}>
+      <div className="flex flex-wrap items-center gap-3">
+        <span className={`text-lg font-semibold ${tone.text}`}>{verdict.text.charAt(0).toUpperCase() + verdict.text.slice(1)}</span>
+        <span className="font-mono text-xs text-slate-500">
+          {verdict.field}
+          {verdict.field === "PatchDiff" ? "" : `: ${verdict.value}`}
         </span>
+      </div>
+      {flags.length > 0 && (
+        <ul className="mt-2 flex flex-wrap gap-1.5" data-testid="verdict-flags">
+          {flags.map((f) => (
+            <li
+              key={f.spec.name}
+              title={f.spec.hint}
+              data-flag={f.spec.name}
+              data-verdict={f.value ? "yes" : "no"}
+              className={`rounded px-2 py-0.5 text-xs font-medium ${f.value ? "bg-amber-100 text-amber-900 ring-1 ring-amber-300" : "bg-white text-slate-500 ring-1 ring-slate-200 line-through decoration-slate-300"}`}
+            >
+              {f.value ? "✓ " : ""}
+              {f.spec.name}
+            </li>
+          ))}
+        </ul>
       )}
+    </div>
+  );
+}
+
+function RunError({ error, redacted }: { error: string; redacted: boolean }) {
+  if (redacted) {
+    return (
+      <div className="rounded border-l-4 border-amber-500 bg-amber-50 p-3" data-testid="run-error" data-redacted>
+        <div className="text-xs font-semibold uppercase tracking-wide text-amber-800">Run failed — error hidden by the dashboard</div>
+        <p className="mt-1 text-sm text-amber-900">The job page was saved by a reader who is not a dashboard admin, so the dashboard left the error out. The run failed; why is not known here.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="rounded border-l-4 border-red-500 bg-red-50 p-3" data-testid="run-error">
+      <div className="text-xs font-semibold uppercase tracking-wide text-red-700">Run failed — no verdict</div>
+      <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words font-mono text-sm text-red-900">{error}</pre>
     </div>
   );
 }
 
 interface Props {
   workflow: string;
+  /** the job's workflow type when known (agent protocol), else the name decides */
+  workflowType?: string | null;
   status: string;
   results: unknown;
   error: string | null;
+  /** the dashboard hid the error (jobs.error_redacted) */
+  errorRedacted?: boolean;
 }
 
-export function VerdictCard({ workflow, status, results, error }: Props) {
-  const fields = verdictFields(results);
-  const worth = fields.find((f) => f.name === "WorthFuzzing");
-  const kmsan = fields.find((f) => f.name === "NeedsKMSAN");
-  const triage = (workflow === PATCH_TRIAGE || worth) && worth?.kind === "bool";
+export function VerdictCard({ workflow, workflowType, status, results, error, errorRedacted = false }: Props) {
+  const spec = workflowSpec(workflow, workflowType);
+  const verdict = mainVerdict(workflow, results, workflowType);
+  const { fields, missing } = resultFields(workflow, results, workflowType);
+  // With a headline, the other yes/no fields become its chips and a yes/no main field is not repeated below (a
+  // PatchDiff main field is: the diff itself is the result).
+  const flags = verdict ? fields.filter((f) => f.spec.kind === "bool" && typeof f.value === "boolean" && f.spec.name !== verdict.field) : [];
+  const rest = verdict ? fields.filter((f) => !flags.includes(f) && !(f.spec.name === verdict.field && f.spec.kind === "bool")) : fields;
   return (
-    <section className="rounded border border-slate-200 bg-white p-4" data-testid="verdict">
-      <h2 className="mb-3 font-semibold">Verdict</h2>
-      {error ? (
-        <div className="rounded border-l-4 border-red-500 bg-red-50 p-3" data-testid="run-error">
-          <div className="text-xs font-semibold uppercase tracking-wide text-red-700">Run failed — no verdict</div>
-          <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words font-mono text-sm text-red-900">{error}</pre>
-        </div>
-      ) : fields.length === 0 ? (
-        <p className="text-sm text-slate-500">{status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}</p>
+    <section className="rounded border border-slate-200 bg-white p-4" data-testid="verdict" data-workflow={spec?.type ?? "generic"}>
+      <h2 className="mb-3 font-semibold" title={spec?.summary}>
+        Verdict
+        {spec && <span className="ml-2 text-xs font-normal text-slate-500">{spec.summary}</span>}
+      </h2>
+      {error && <RunError error={error} redacted={errorRedacted} />}
+      {fields.length === 0 ? (
+        !error && <p className="text-sm text-slate-500">{status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}</p>
       ) : (
-        <>
-          {triage && <TriageHeadline worth={worth.value as boolean} kmsan={kmsan?.kind === "bool" ? kmsan.value : undefined} />}
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2">
-            {fields.map((f) => (
-              <div key={f.name} className="contents" data-result={f.name}>
-                <dt className="pt-0.5 text-sm font-medium text-slate-600">{f.name}</dt>
+        <div className={error ? "mt-3" : ""}>
+          {verdict && <Headline verdict={verdict} flags={flags} />}
+          {spec && !verdict && (
+            <p className="mb-2 text-sm text-amber-800" data-testid="no-main-verdict">
+              No {spec.main.field} in these results: no verdict.
+            </p>
+          )}
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-2">
+            {rest.map((f) => (
+              <div key={f.spec.name} className="contents" data-result={f.spec.name} data-kind={f.spec.kind}>
+                <dt className="pt-0.5 text-sm font-medium text-slate-600" title={f.spec.hint}>
+                  {f.spec.name}
+                </dt>
                 <dd className="min-w-0">
-                  <Value field={f} />
+                  <FieldValue spec={f.spec} value={f.value} />
                 </dd>
               </div>
             ))}
           </dl>
-        </>
+          {missing.length > 0 && (
+            <p className="mt-2 text-xs text-slate-500" data-testid="missing-results">
+              Not in the results: {missing.join(", ")}
+            </p>
+          )}
+        </div>
       )}
     </section>
   );

@@ -2,7 +2,7 @@
 // belongs to the client (key) that polled it; the AgentName a call carries is recorded, never trusted for access.
 import "server-only";
 import { inTransaction, pool } from "@/lib/db/pool";
-import { mainVerdict } from "@/lib/trajectory/verdict";
+import { verdictOf } from "@/lib/workflows/verdict";
 import { logSpan as storeSpan } from "@/lib/ingest/log-span";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
@@ -82,8 +82,8 @@ function truncateJobError(error: string): { error: string; truncated: boolean } 
  */
 export async function finishJob(client: string, req: JobDoneRequest): Promise<void> {
   await inTransaction(async (sql) => {
-    const { rows } = await sql.query<{ status: string; agent_client: string | null; workflow: string; error: string | null }>(
-      `SELECT status::text, agent_client, workflow, error FROM jobs WHERE id = $1 FOR UPDATE`,
+    const { rows } = await sql.query<{ status: string; agent_client: string | null; workflow: string; workflow_type: string; error: string | null }>(
+      `SELECT status::text, agent_client, workflow, workflow_type, error FROM jobs WHERE id = $1 FOR UPDATE`,
       [req.ID],
     );
     const job = rows[0];
@@ -95,7 +95,7 @@ export async function finishJob(client: string, req: JobDoneRequest): Promise<vo
     await sql.query(
       `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::jsonb, verdict = $6, finished_at = now(), last_seen_at = now()
        WHERE id = $1`,
-      [req.ID, error ? "failed" : "finished", error || null, truncated, req.Results === null ? null : JSON.stringify(req.Results), error ? null : mainVerdict(job.workflow, req.Results)],
+      [req.ID, error ? "failed" : "finished", error || null, truncated, req.Results === null ? null : JSON.stringify(req.Results), error ? null : verdictOf(job.workflow, req.Results, job.workflow_type)],
     );
     await recomputeJob(sql, req.ID);
   });

@@ -1,6 +1,6 @@
 // Lines up two runs for comparison: verdict fields, totals with deltas, and trajectories step by step.
 import { diffArrays, diffLines } from "diff";
-import { resultsObject } from "@/lib/trajectory/verdict";
+import { resultFields } from "@/lib/workflows/verdict";
 
 /** The span fields a comparison reads. */
 export interface ComparableSpan {
@@ -32,11 +32,18 @@ export interface StepRow<S extends ComparableSpan> {
 
 const stable = (v: unknown) => JSON.stringify(v ?? null, null, 2);
 
-export function compareVerdicts(a: unknown, b: unknown): VerdictRow[] {
-  const ra = resultsObject(a) ?? {};
-  const rb = resultsObject(b) ?? {};
-  const names = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort();
-  return names.map((name) => ({ name, a: ra[name], b: rb[name], differs: stable(ra[name]) !== stable(rb[name]) }));
+/**
+ * The results of two runs of one workflow field by field, in the workflow's order (lib/workflows), fields only
+ * one run has included; `differs` compares values as JSON.
+ */
+export function compareVerdicts(workflow: string, a: unknown, b: unknown, type?: string | null): VerdictRow[] {
+  const fa = resultFields(workflow, a, type).fields;
+  const fb = resultFields(workflow, b, type).fields;
+  const ra = new Map(fa.map((f) => [f.spec.name, f.value]));
+  const rb = new Map(fb.map((f) => [f.spec.name, f.value]));
+  // The workflow's order of the first run, then fields only the second has, in its order.
+  const names = [...new Set([...fa.map((f) => f.spec.name), ...fb.map((f) => f.spec.name)])];
+  return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: stable(ra.get(name)) !== stable(rb.get(name)) }));
 }
 
 function payload(s: ComparableSpan): string {

@@ -12,7 +12,7 @@ export async function loadForCompare(db: Db, id: string) {
   const job = await db.job.findUnique({
     where: { id },
     select: {
-      id: true, workflow: true, status: true, description: true, results: true, error: true, verdict: true,
+      id: true, workflow: true, workflowType: true, status: true, description: true, results: true, error: true, verdict: true,
       createdAt: true, startedAt: true, agentName: true, rerunOfId: true, spanCount: true,
       inputTokens: true, outputTokens: true, thoughtsTokens: true, llmCalls: true, toolCalls: true, toolErrors: true, durationMs: true,
       spans: {

@@ -1,46 +1,12 @@
-// The demo history a newcomer sees on first start: several workflows, verdicts both ways, failures, a running run.
+// The demo history a newcomer sees on first start: all eight upstream workflows, verdicts both ways, failures, a
+// running run.
 import type { ImportedRun } from "@/lib/trajectory/span";
-import { TrajectoryBuilder } from "@/lib/demo/trajectory-builder";
 import path from "node:path";
+import { kcsanRun, moderationRun, patchingRun, patchIterationRun, reproCRun, reproRun, securityRun } from "@/lib/demo/workflows";
 import { patchTriageRun, type TriageScenario } from "@/lib/demo/patch-triage";
 import { patchDiffOf } from "@/lib/demo/git-repo";
 
 const HOUR = 3_600_000;
-
-function moderationRun(start: Date, actionable: boolean, title: string): ImportedRun {
-  const b = new TrajectoryBuilder(start);
-  const results = { Actionable: actionable, Explanation: actionable ? "The report has a reproducer and a clear stack trace in ext4." : "The crash is in an out-of-tree module; nothing to act on upstream." };
-  b.group("flow", "moderation", { Args: { BugTitle: title } }, () => {
-    b.leaf("action", "fetch-report", 300, { Args: { BugTitle: title }, Results: { Report: `BUG: ${title}\nCall Trace:\n <TASK>\n dump_stack_lvl+0x10/0x20\n </TASK>` } });
-    b.group("agent", "moderator", { Model: "best-cheap", Instruction: "Decide whether this crash report is actionable.", Prompt: title }, () => {
-      b.leaf("llm", "moderator", 2400, { Model: "gemini-3.6-flash", InputTokens: 2100, OutputTokens: 60, OutputThoughtsTokens: 120 });
-      b.leaf("tool", "set-results", 3, { Args: results, Results: results });
-      return { Reply: results.Explanation };
-    });
-    return { Results: results };
-  });
-  return { job: { Workflow: "moderation", Description: title, Args: { BugTitle: title }, AgentName: "syz-agent-demo" }, spans: b.spans, source: "demo", minutePrecision: false };
-}
-
-function reproductionRun(start: Date): ImportedRun {
-  const b = new TrajectoryBuilder(start);
-  const results = { ReproFound: false, ReproSyz: "", Notes: "Tried 3 candidate programs; none triggered the crash within 10 minutes." };
-  b.group("flow", "repro", { Args: { BugTitle: "KASAN: use-after-free Read in ext4_xattr_get" } }, () => {
-    b.group("loop", "candidates", {}, () => {
-      for (let i = 0; i < 3; i++) {
-        b.group("iteration", `candidate-${i}`, {}, () => {
-          b.group("agent", "repro-writer", { Model: "best-expensive", Prompt: "Write a syz program that reproduces the crash." }, () => {
-            b.leaf("llm", "repro-writer", 8000, { Model: "gemini-3.1-pro-preview", InputTokens: 9000 + i * 1500, OutputTokens: 400, OutputThoughtsTokens: 900 });
-            b.leaf("tool", "run-repro", 200_000, { Args: { Program: `r0 = openat$ext4(0x0, &(0x7f0000000000)='./file${i}\\x00', 0x42, 0x0)` }, Error: "no crash within 200s" });
-            b.leaf("custom-check", "sanity", 20, { Results: { Ok: true } });
-          });
-        });
-      }
-    });
-    return { Results: results };
-  });
-  return { job: { Workflow: "repro", Description: "KASAN: use-after-free Read in ext4_xattr_get", Args: { BugTitle: "KASAN: use-after-free Read in ext4_xattr_get" } }, spans: b.spans, source: "demo", minutePrecision: false };
-}
 
 /**
  * Demo runs dated relative to `now`, so the history always looks recent. With kernelRoot (the demo checkouts of
@@ -81,7 +47,14 @@ export function demoRuns(now = new Date(), kernelRoot?: string): ImportedRun[] {
     }),
     moderationRun(at(5), true, "KASAN: slab-out-of-bounds Write in ext4_insert_range"),
     moderationRun(at(4), false, "general protection fault in out_of_tree_driver_ioctl"),
-    reproductionRun(at(3)),
+    reproRun(at(3.5), false),
+    reproRun(at(3), true),
+    reproCRun(at(2.8)),
+    kcsanRun(at(2.6), true),
+    securityRun(at(2.4)),
+    patchingRun(at(2.2)),
+    patchingRun(at(2.1), "patch-generator: workflow reached token limit (100000000)"),
+    patchIterationRun(at(1.5)),
     triage({
       seed: 6, start: at(0.05), description: "add NOWAIT support to DAX writes", subsystem: "dax",
       files: ["fs/dax.c"], symbols: ["dax_iomap_rw"], configs: ["FS_DAX"], worthFuzzing: true, needsKmsan: false, steps: 4, running: true,

@@ -6,23 +6,25 @@ import { HttpError } from "@/lib/http/errors";
 import type { Job } from "@/lib/generated/prisma/client";
 import { cursorFits, decodeCursor, encodeCursor, regionSql, searchQueryTextSql, SORT_COLUMNS, whereSql, type Cursor } from "@/lib/history/sql";
 import { DEFAULT_QUERY, type HistoryFilters, type HistoryQuery } from "@/lib/history/query";
+import { verdictWords as mainVerdictWords, type MainVerdict } from "@/lib/workflows/verdict";
 
 type RowFields = Pick<
   Job,
-  | "id" | "workflow" | "description" | "status" | "verdict" | "correct" | "error" | "createdAt" | "startedAt" | "finishedAt" | "durationMs"
+  | "id" | "workflow" | "workflowType" | "description" | "status" | "verdict" | "correct" | "error" | "errorRedacted" | "createdAt" | "startedAt" | "finishedAt" | "durationMs"
   | "totalTokens" | "inputTokens" | "outputTokens" | "thoughtsTokens" | "llmCalls" | "toolCalls" | "toolErrors" | "spanCount"
   | "models" | "agents" | "agentName" | "source" | "rerunOfId"
 >;
 type StoredRow = RowFields & {
   sortValue: string | null;
-  /** the field the verdict is read from (WorthFuzzing for patch-triage) */
-  verdictName: string | null;
   /** ids of the reruns of this run, oldest first (up to 20) */
   reruns: string[];
 };
 
-/** A history row; durationMs and token totals as numbers because BigInt does not cross into client components or JSON. */
-export type HistoryRow = WithNumbers<Omit<StoredRow, "sortValue">>;
+/**
+ * A history row; durationMs and token totals as numbers because BigInt does not cross into client components or JSON.
+ * `verdictWords` is the verdict in the workflow's words (null without a verdict or for an unknown workflow).
+ */
+export type HistoryRow = WithNumbers<Omit<StoredRow, "sortValue">> & { verdictWords: MainVerdict | null };
 
 export interface HistoryPage {
   jobs: HistoryRow[];
@@ -53,7 +55,8 @@ export async function filterWhere(db: Db, filters: HistoryFilters) {
 
 function toRow(r: StoredRow): HistoryRow {
   const { sortValue: _cursorOnly, ...row } = r;
-  return jobNumbers(row);
+  const verdictWords = r.verdict == null ? null : mainVerdictWords(r.workflow, r.verdict, r.workflowType);
+  return { ...jobNumbers(row), verdictWords };
 }
 
 function cursorOf(r: StoredRow): string {

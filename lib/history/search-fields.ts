@@ -1,6 +1,6 @@
 // What save-run keeps on a job for the history's filters and full-text search: its models, its agents and its search text.
 import type { Span } from "@/lib/trajectory/span";
-import { resultsObject } from "@/lib/trajectory/verdict";
+import { resultFields } from "@/lib/workflows/verdict";
 
 /** tsvector input is capped well below PostgreSQL's 1 MB limit; the start of a long text is what people search for. */
 const MAX_SEARCH_TEXT = 100_000;
@@ -22,12 +22,16 @@ export function searchFields(run: SearchFieldsInput): { models: string[]; agents
   // llm spans carry the concrete model; agent spans may only name a tier (best-expensive), which nobody filters by.
   const models = distinct(run.spans.filter((s) => s.Type === "llm").map((s) => s.Model ?? ""));
   const agents = distinct(run.spans.filter((s) => s.Type === "agent").map((s) => s.Name));
-  const reasoning = resultsObject(run.results)?.Reasoning;
+  // The results' prose and short values (Reasoning, Explanation, PatchDescription, a reproduced bug's title): what
+  // people remember a run by. Code, diffs and crash reports would drown them.
+  const words = resultFields(run.workflow, run.results)
+    .fields.filter((f) => (f.spec.kind === "text" || f.spec.kind === "line") && typeof f.value === "string")
+    .map((f) => f.value as string);
   const parts = [
     run.workflow,
     run.description,
     run.link,
-    typeof reasoning === "string" ? reasoning : "",
+    ...words,
     run.error ?? "",
     distinct(run.spans.map((s) => s.Name)).join(" "),
     distinct(run.spans.map((s) => s.Error ?? "")).join(" "),

@@ -129,19 +129,16 @@ export function searchQueryTextSql(q: string): Prisma.Sql {
 }
 
 /**
- * The columns a history row shows; reads no payloads except results for the verdict's name. Reruns (up to 20,
+ * The columns a history row shows; reads no payloads (the verdict's words come from the workflow). Reruns (up to 20,
  * oldest first) are a subquery on jobs_rerun_of_id_idx, run only for the rows of the page.
  */
 export const ROW_COLUMNS = sql`
-  id, workflow, description, status, verdict, correct, left(error, 400) AS error,
+  id, workflow, workflow_type AS "workflowType", description, status, verdict, correct, error_redacted AS "errorRedacted", left(error, 400) AS error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
   total_tokens AS "totalTokens", input_tokens AS "inputTokens", output_tokens AS "outputTokens", thoughts_tokens AS "thoughtsTokens",
   llm_calls AS "llmCalls", tool_calls AS "toolCalls", tool_errors AS "toolErrors", span_count AS "spanCount",
   models, agents, agent_name AS "agentName", source, rerun_of_id AS "rerunOfId",
-  ARRAY(SELECT r.id::text FROM jobs r WHERE r.rerun_of_id = jobs.id ORDER BY r.created_at, r.id LIMIT 20) AS reruns,
-  CASE WHEN workflow = 'patch-triage' OR (jsonb_typeof(results) = 'object' AND results ? 'WorthFuzzing') THEN 'WorthFuzzing'
-       WHEN jsonb_typeof(results) = 'object' THEN (SELECT min(k) FROM jsonb_each(results) AS e(k, v) WHERE jsonb_typeof(v) = 'boolean')
-  END AS "verdictName"`;
+  ARRAY(SELECT r.id::text FROM jobs r WHERE r.rerun_of_id = jobs.id ORDER BY r.created_at, r.id LIMIT 20) AS reruns`;
 
 /**
  * One keyset step: rows after `cursor` within one region of the order. The order is

@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { filterWhere } from "@/lib/history/list";
 import { trendsSql } from "@/lib/history/sql";
 import { FILTER_KEYS, type HistoryFilters } from "@/lib/history/query";
+import { MAX_TIMESTAMP, MIN_TIMESTAMP } from "@/lib/limits";
 
 const { sql } = Prisma;
 
@@ -62,6 +63,13 @@ const DAY_MS = 86_400_000;
 /** Without a date filter, trends cover this many days up to the newest matching run. */
 export const TREND_DAYS = 30;
 const MAX_TREND_DAYS = 366;
+/**
+ * The window stays within the years runs can have (lib/limits): runs of upstream's golden trajectories are dated
+ * 0001-01-01 (a stub clock), and a window reaching back from them would ask PostgreSQL for year 0, which it refuses
+ * (22008 date/time field value out of range); one reaching past 9999 likewise.
+ */
+const FIRST_DAY_MS = Date.parse(MIN_TIMESTAMP);
+const LAST_DAY_END_MS = Date.parse(`${MAX_TIMESTAMP.slice(0, 10)}T00:00:00Z`) + DAY_MS;
 
 function dayOf(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -77,8 +85,9 @@ export async function jobTrends(db: Db, filters: HistoryFilters = {}): Promise<T
     const at = newest?.at ?? new Date();
     end = new Date(Date.parse(`${dayOf(at)}T00:00:00Z`) + DAY_MS);
   }
+  end = new Date(Math.min(end.getTime(), LAST_DAY_END_MS));
   const fromDay = filters.from ? Date.parse(`${filters.from}T00:00:00Z`) : end.getTime() - TREND_DAYS * DAY_MS;
-  const start = new Date(Math.max(fromDay, end.getTime() - MAX_TREND_DAYS * DAY_MS));
+  const start = new Date(Math.max(fromDay, end.getTime() - MAX_TREND_DAYS * DAY_MS, FIRST_DAY_MS));
   const rows = await db.$queryRaw<TrendDay[]>(trendsSql(where, start, end));
   // Days without runs are shown as zero, not skipped, so that gaps read as gaps.
   const byDay = new Map(rows.map((r) => [r.day, r]));

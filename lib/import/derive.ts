@@ -1,5 +1,6 @@
 // Job fields every importer fills the same way from the flow span when the file itself lacks them.
 import type { ImportedJobFields, Span } from "@/lib/trajectory/span";
+import { printedText } from "@/lib/trajectory/printed";
 
 /** The root flow span: the first Nesting-0 span of type "flow". */
 export function flowSpan(spans: readonly Span[]): Span | undefined {
@@ -24,8 +25,9 @@ export function deriveJob(job: ImportedJobFields, spans: readonly Span[]): Impor
   const out: ImportedJobFields = { ...job };
   if (!flow) return out;
   if (!out.Workflow && flow.Name) out.Workflow = flow.Name;
-  if (isEmptyValue(out.Results) && !isEmptyValue(flow.Results)) out.Results = flow.Results;
-  if (isEmptyValue(out.Args) && !isEmptyValue(flow.Args)) out.Args = flow.Args;
+  // A text the dashboard printed ambiguously stays on its span: the job's results and inputs are values or nothing.
+  if (isEmptyValue(out.Results) && !isEmptyValue(flow.Results) && printedText(flow.Results) === null) out.Results = flow.Results;
+  if (isEmptyValue(out.Args) && !isEmptyValue(flow.Args) && printedText(flow.Args) === null) out.Args = flow.Args;
   if (!out.Started) out.Started = flow.Started;
   if (!out.Finished && flow.Finished) out.Finished = flow.Finished;
   if (!out.Error && flow.Error) out.Error = flow.Error;

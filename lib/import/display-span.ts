@@ -1,7 +1,9 @@
-// Converts between display spans (job page JSON and HTML reports: Duration in ns, Args/Results as JSON text) and Spans.
+// Converts between display spans (job page JSON and HTML reports: Duration in ns, Args/Results as text) and Spans.
 import type { Span } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
+import { readDisplayValue } from "./go-printed";
 import { spanLabel } from "./merge";
+import { HIDDEN_ERROR_NOTE, isHiddenError } from "./redaction";
 import { formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
 
 /** A span as the trajectory page renders it (formats doc §3). */
@@ -15,7 +17,10 @@ export interface DisplaySpan {
   /** integer nanoseconds; 0 while running */
   Duration: number;
   Error: string;
-  /** indented JSON text, "" when absent */
+  /**
+   * "" when absent. The standalone report writes 2-space-indented JSON; the dashboard's job page (JSON and HTML) Go's
+   * fmt.Sprint of the value, map[k:v …] (dashboard/app/ai.go nullJSON): see lib/import/go-printed.ts.
+   */
   Args: string;
   Results: string;
   Instruction: string;
@@ -42,17 +47,18 @@ export function looksLikeDisplaySpan(v: unknown): boolean {
   return "Duration" in v || "ToolCalls" in v || typeof v.Args === "string" || typeof v.Results === "string";
 }
 
-function parseJsonField(file: string, index: number, raw: Record<string, unknown>, key: "Args" | "Results"): unknown {
+/** What reading display spans found, for the job: whether some Args/Results text was Go's printing. */
+export interface DisplayReadNotes {
+  printed: boolean;
+}
+
+// JSON text is parsed, Go-printed text read, and text with no reading kept as printed; "", "null": no value.
+function valueField(raw: Record<string, unknown>, key: "Args" | "Results", notes?: DisplayReadNotes): unknown {
   const v = raw[key];
   if (typeof v !== "string") return v ?? undefined;
-  if (v.trim() === "") return undefined;
-  try {
-    const parsed: unknown = JSON.parse(v);
-    // The page prints a nil map as "null": that is "no Args", not a value.
-    return parsed === null ? undefined : parsed;
-  } catch {
-    throw new ImportError(file, `${spanLabel(index, raw)} field "${key}" is not valid JSON text`);
-  }
+  const { value, printed } = readDisplayValue(v);
+  if (printed && notes) notes.printed = true;
+  return value;
 }
 
 function durationNs(file: string, index: number, raw: Record<string, unknown>): bigint {
@@ -65,9 +71,10 @@ function durationNs(file: string, index: number, raw: Record<string, unknown>): 
 
 /**
  * A raw object with engine-span fields, ready for validateSpan. Empty strings and zero token
- * counts are dropped (the engine omits them); ToolCalls is dropped (derived from the tree).
+ * counts are dropped (the engine omits them); ToolCalls is dropped (derived from the tree). An error the dashboard
+ * hid becomes HIDDEN_ERROR_NOTE (the span still failed). `notes` collects what the reading found.
  */
-export function displaySpanToRaw(file: string, raw: unknown, index: number): unknown {
+export function displaySpanToRaw(file: string, raw: unknown, index: number, notes?: DisplayReadNotes): unknown {
   if (!isRecord(raw)) return raw; // validateSpan reports the wrong shape
   const out: Record<string, unknown> = {
     Seq: raw.Seq,
@@ -84,8 +91,9 @@ export function displaySpanToRaw(file: string, raw: unknown, index: number): unk
     const v = raw[k];
     if (v !== undefined && v !== null && v !== 0) out[k] = v;
   }
-  const args = parseJsonField(file, index, raw, "Args");
-  const results = parseJsonField(file, index, raw, "Results");
+  if (isHiddenError(out.Error)) out.Error = HIDDEN_ERROR_NOTE;
+  const args = valueField(raw, "Args", notes);
+  const results = valueField(raw, "Results", notes);
   if (args !== undefined) out.Args = args;
   if (results !== undefined) out.Results = results;
   const dur = durationNs(file, index, raw);

@@ -1,7 +1,7 @@
 // Shape 3: the standalone "AI Trajectory" HTML report, whose script holds the display spans as `const rawData = [...]`.
 import type { ImportedRun } from "@/lib/trajectory/span";
 import { deriveJob } from "./derive";
-import { displaySpanToRaw } from "./display-span";
+import { displaySpanToRaw, type DisplayReadNotes } from "./display-span";
 import { ImportError, lineColumn } from "./errors";
 import { findValueEnd, parseJsLiteral } from "./js-literal";
 import { spansFromRaw } from "./merge";
@@ -69,6 +69,8 @@ export function parseHtmlReport(file: string, html: string): ImportedRun {
   }
   if (!Array.isArray(data)) throw new ImportError(file, `"rawData" is not an array`);
   if (data.length === 0) throw new ImportError(file, `"rawData" is empty (the report has no spans)`);
-  const spans = spansFromRaw(file, data.map((item, i) => displaySpanToRaw(file, item, i)));
-  return { job: deriveJob({}, spans), spans, source: "html-report", minutePrecision: false };
+  // The standalone report writes Args/Results as JSON; the dashboard's own job page (same template) as Go's printing.
+  const notes: DisplayReadNotes = { printed: false };
+  const spans = spansFromRaw(file, data.map((item, i) => displaySpanToRaw(file, item, i, notes)));
+  return { job: deriveJob(notes.printed ? { ValuesPrinted: true } : {}, spans), spans, source: "html-report", minutePrecision: false };
 }

@@ -4,10 +4,10 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { spanToRow, type SpanRow } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
-import type { ImportedRun, Span } from "@/lib/trajectory/span";
+import { dashboardJobColumns, type ImportedRun, type Span } from "@/lib/trajectory/span";
 import { parentSeqs } from "@/lib/trajectory/tree";
 import { toMicrosUtc } from "@/lib/trajectory/time";
-import { mainVerdict } from "@/lib/trajectory/verdict";
+import { verdictOf } from "@/lib/workflows/verdict";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { jobDigest, writeDigest, type JobDigest } from "@/lib/ingest/digest";
 import { inTransaction, type Sql } from "@/lib/db/pool";
@@ -96,7 +96,7 @@ export interface PreparedRun {
     source: string;
     minutePrecision: boolean;
     verdict: boolean | null;
-  };
+  } & ReturnType<typeof dashboardJobColumns>;
   digest: JobDigest;
   spans: Span[];
 }
@@ -121,7 +121,7 @@ export function prepareRun(run: ImportedRun): PreparedRun {
     })),
   );
   const status = statusOf(run, flow);
-  const verdict = mainVerdict(workflow, results);
+  const verdict = verdictOf(workflow, results, job.Type);
   const args = job.Args ?? flow?.Args;
   return {
     id,
@@ -145,6 +145,7 @@ export function prepareRun(run: ImportedRun): PreparedRun {
       source: run.source,
       minutePrecision: run.minutePrecision,
       verdict,
+      ...dashboardJobColumns(job),
     },
     digest,
     spans,
@@ -166,11 +167,14 @@ export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: 
   // ON CONFLICT DO NOTHING waits for a concurrent import of the same id or content, then sees its row.
   const inserted = await sql.query(
     `INSERT INTO jobs (id, workflow, workflow_type, status, description, link, args, results, error, agent_name, code_revision,
-       correct, created_at, started_at, finished_at, source, source_hash, minute_precision, verdict)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19)
+       correct, created_at, started_at, finished_at, source, source_hash, minute_precision, verdict,
+       external_bug_id, dashboard_link, code_revision_link, error_redacted, values_printed)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19,
+       $20, $21, $22, $23, $24)
      ON CONFLICT DO NOTHING RETURNING id`,
     [id, job.workflow, job.workflowType, job.status, job.description, job.link, job.args, job.results, job.error, job.agentName,
-      job.codeRevision, job.correct, job.createdAt, job.startedAt, job.finishedAt, job.source, hash, job.minutePrecision, job.verdict],
+      job.codeRevision, job.correct, job.createdAt, job.startedAt, job.finishedAt, job.source, hash, job.minutePrecision, job.verdict,
+      job.externalBugId, job.dashboardLink, job.codeRevisionLink, job.errorRedacted, job.valuesPrinted],
   );
   if (inserted.rowCount === 0) {
     const { rows: existing } = await sql.query<{ id: string; source_hash: string | null }>(

@@ -4,8 +4,13 @@ import type { Db } from "@/lib/db/client";
 import { exportedSpanJson, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
 import { isoMicros, jobNumbers } from "@/lib/db/sql";
 import { isJobId } from "@/lib/trajectory/job-id";
+import { verdictWords } from "@/lib/workflows/verdict";
 
-/** The job without its spans: fields, verdict, totals, and its rerun lineage. */
+/**
+ * The job without its spans: fields, verdict, totals, and its rerun lineage. `verdict` is the main yes/no;
+ * `mainVerdict` says it in the workflow's terms, {field: "WorthFuzzing", value, text: "worth fuzzing", tone}
+ * (lib/workflows), null without a verdict or for a workflow this viewer does not know.
+ */
 export async function getJobSummary(db: Db, id: string) {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({
@@ -14,7 +19,8 @@ export async function getJobSummary(db: Db, id: string) {
     include: { reruns: { select: { id: true, createdAt: true, status: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
   });
   if (!job) return null;
-  return jobNumbers(job);
+  const mainVerdict = job.verdict == null ? null : verdictWords(job.workflow, job.verdict, job.workflowType);
+  return { ...jobNumbers(job), mainVerdict };
 }
 
 /**

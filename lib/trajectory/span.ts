@@ -67,7 +67,13 @@ export type Span = z.infer<typeof spanSchema>;
 /** Where a run came from. */
 export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo";
 
-/** Job fields a file may carry (formats doc §2); everything is optional except what importers derive. */
+/**
+ * Job fields a file may carry (formats doc §2, and the dashboard's job page: dashboard/app/ai.go uiAIJob); everything
+ * is optional except what importers derive. `Link` is the job's own link (a bug page: the page's DescriptionLink),
+ * `DashboardLink` the job page itself (the page's Link, /ai_job?id=…). `Error` of a job whose error the dashboard
+ * hid holds the importer's note and `ErrorRedacted` is set. `ValuesPrinted`: span Args/Results and job Args were read
+ * from Go-printed text (lib/import/go-printed.ts).
+ */
 export const importedJobSchema = z.object({
   ID: z.string().max(MAX_SHORT_FIELD_CHARS).optional(),
   Workflow: z.string().max(MAX_SHORT_FIELD_CHARS).optional(),
@@ -83,9 +89,25 @@ export const importedJobSchema = z.object({
   Args: z.unknown().optional(),
   Results: z.unknown().optional(),
   Correct: z.boolean().nullable().optional(),
+  ExternalBugID: z.string().max(MAX_SPAN_NAME_CHARS).optional(),
+  DashboardLink: text.optional(),
+  CodeRevisionLink: text.optional(),
+  ErrorRedacted: z.boolean().optional(),
+  ValuesPrinted: z.boolean().optional(),
 });
 
 export type ImportedJobFields = z.infer<typeof importedJobSchema>;
+
+/** The job columns of the dashboard's own fields (prisma/schema.prisma), as an import stores them. */
+export function dashboardJobColumns(job: ImportedJobFields) {
+  return {
+    externalBugId: job.ExternalBugID || null,
+    dashboardLink: job.DashboardLink || null,
+    codeRevisionLink: job.CodeRevisionLink || null,
+    errorRedacted: job.ErrorRedacted ?? false,
+    valuesPrinted: job.ValuesPrinted ?? false,
+  };
+}
 
 /** What every importer produces: one job and its spans, merged by Seq (finished copy wins). */
 export interface ImportedRun {

@@ -80,7 +80,7 @@ describe("filters", () => {
     expect(alpha.reruns).toEqual([runs.kmsan!.id]);
     expect(foxtrot.rerunOfId).toBe(runs.yesPro!.id);
     expect(page.jobs.find((j) => j.id === runs.failed!.id)!.error).toContain("zulu-429");
-    expect(alpha.verdictName).toBe("WorthFuzzing");
+    expect(alpha.verdictWords).toEqual({ field: "WorthFuzzing", value: true, text: "worth fuzzing", tone: "good" });
   });
 });
 

@@ -32,8 +32,12 @@ export async function saveRun(
   return { id: saved.id, key };
 }
 
+/**
+ * A workflow of its own for one test, named as aflow names a patch-triage flow registered with a name
+ * ("patch-triage-<name>", pkg/aflow/flow.go), so that its verdict reads as patch-triage's.
+ */
 export function uniqueWorkflow(name: string): string {
-  return `${name}-${randomUUID().slice(0, 8)}`;
+  return `patch-triage-${name}-${randomUUID().slice(0, 8)}`;
 }
 
 export const at = (day: number, hour = 12) => new Date(Date.UTC(2026, 4, day, hour, 0, 0));

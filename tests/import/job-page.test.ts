@@ -38,10 +38,12 @@ describe("job page JSON ({Job, Trajectory, Args})", () => {
     expect(job.Created).toBe("2026-07-02T07:59:00Z");
     expect(job.Started).toBe("2026-07-02T08:00:00Z");
     expect(job.Finished).toBe("2026-07-02T08:02:05.123456789Z"); // zero time in Job means unset
-    expect(job.Results).toEqual([
-      { Name: "WorthFuzzing", IsBool: true, Value: true },
-      { Name: "Reasoning", IsBool: false, Value: "a <b> & c — 测试 🎯" },
-    ]);
+    // Results come as display items [{Name, IsBool, Value}] and are stored as the object they list, like every
+    // other source's results.
+    expect(job.Results).toEqual({ WorthFuzzing: true, Reasoning: "a <b> & c — 测试 🎯" });
+    // Link on the page is the page itself (/ai_job?id=…), not the job's link.
+    expect(job.DashboardLink).toBe("/ai_job?id=5b7c1f0e");
+    expect(job.Link).toBeUndefined();
     expect(job.Args).toEqual({ KernelSrc: "/src/linux", TargetArch: "amd64" });
     expect(job).not.toHaveProperty("Error");
   });

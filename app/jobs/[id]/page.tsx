@@ -30,9 +30,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           (react-dom's preload() emits nothing for as="fetch"). */}
       <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
       <RunHeader run={run} live={live} role={user?.role ?? null} />
-      <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
-        <VerdictCard workflow={run.workflow} status={run.status} results={run.results} error={run.error} />
-        <RunInputs args={run.args} />
+      <div className="grid items-start gap-4 lg:grid-cols-[2fr_1fr]">
+        <VerdictCard workflow={run.workflow} workflowType={run.workflowType} status={run.status} results={run.results} error={run.error} errorRedacted={run.errorRedacted} />
+        <RunInputs args={run.args} workflow={run.workflow} workflowType={run.workflowType} printed={run.valuesPrinted} />
       </div>
       <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} head={head} />
     </div>

@@ -1,0 +1,114 @@
+// A run's verdict read through its workflow's description: the main yes/no with its field and wording, and the
+// results and inputs as typed fields in the workflow's order.
+import { printedText } from "@/lib/trajectory/printed";
+import { workflowSpec, type WorkflowSpec } from "./catalog";
+import { fieldSpec, type FieldSpec } from "./fields";
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Results (or Args) as an object. A job page gives Results as display items [{Name, IsBool, Value}] and Args as
+ * [{Key, Value, Large}] (dashboard/app/ai.go uiAIResult, uiAIJobArg); both become objects. Null, a text the dashboard
+ * printed, or anything else: null.
+ */
+export function resultsObject(results: unknown): Record<string, unknown> | null {
+  if (isRecord(results)) return printedText(results) === null ? results : null;
+  if (Array.isArray(results)) {
+    const out: Record<string, unknown> = {};
+    for (const item of results) {
+      if (!isRecord(item)) continue;
+      const name = typeof item.Name === "string" ? item.Name : typeof item.Key === "string" ? item.Key : null;
+      if (name !== null) Object.defineProperty(out, name, { value: item.Value, enumerable: true, writable: true, configurable: true });
+    }
+    return Object.keys(out).length ? out : null;
+  }
+  return null;
+}
+
+/** The main verdict of a run, in the workflow's words. */
+export interface MainVerdict {
+  /** the Results field it comes from (WorthFuzzing, PatchDiff) */
+  field: string;
+  value: boolean;
+  /** the answer in words: "worth fuzzing", "not reproduced", "patch produced" */
+  text: string;
+  /** a yes the workflow hopes for is good (green), a yes on Exploitable bad (red); a no is neutral */
+  tone: "good" | "bad" | "neutral";
+}
+
+function readMain(spec: WorkflowSpec, r: Record<string, unknown>): boolean | null {
+  if (spec.main.read) return spec.main.read(r);
+  const v = r[spec.main.field];
+  return typeof v === "boolean" ? v : null;
+}
+
+/** The words of a verdict value for a workflow; null when the workflow has no main verdict (unknown workflows). */
+export function verdictWords(workflow: string, value: boolean, type?: string | null): MainVerdict | null {
+  const spec = workflowSpec(workflow, type);
+  if (!spec) return null;
+  const { field, yes, no, yesMeans } = spec.main;
+  return { field, value, text: value ? yes : no, tone: value ? yesMeans : "neutral" };
+}
+
+/**
+ * The run's main verdict: the workflow's own field read its own way (pkg/aflow/ai/ai.go), or null when the
+ * workflow is unknown, the results are missing (the flow failed) or hold no such value (partial results).
+ */
+export function mainVerdict(workflow: string, results: unknown, type?: string | null): MainVerdict | null {
+  const spec = workflowSpec(workflow, type);
+  const r = resultsObject(results);
+  if (!spec || !r) return null;
+  const value = readMain(spec, r);
+  return value === null ? null : verdictWords(workflow, value, type);
+}
+
+/** The boolean stored on the job for lists and filters (jobs.verdict). */
+export function verdictOf(workflow: string, results: unknown, type?: string | null): boolean | null {
+  return mainVerdict(workflow, results, type)?.value ?? null;
+}
+
+/** One field of a run's results or inputs, with what it is. */
+export interface ShownField {
+  spec: FieldSpec;
+  value: unknown;
+}
+
+export interface FieldList {
+  /** present fields: the workflow's in its order, then others alphabetically */
+  fields: ShownField[];
+  /** fields the workflow always writes that these results lack (partial results) */
+  missing: string[];
+}
+
+function ordered(order: readonly string[], values: Record<string, unknown>, expectAll: boolean): FieldList {
+  const known = new Set(order);
+  const fields: ShownField[] = [];
+  const missing: string[] = [];
+  for (const name of order) {
+    if (Object.hasOwn(values, name)) fields.push({ spec: fieldSpec(name, values[name]), value: values[name] });
+    else if (expectAll) missing.push(name);
+  }
+  for (const name of Object.keys(values).filter((k) => !known.has(k)).sort()) fields.push({ spec: fieldSpec(name, values[name]), value: values[name] });
+  return { fields, missing };
+}
+
+/**
+ * A run's results as fields in the workflow's order. Every output of an upstream workflow is always written
+ * (convertToMap emits each struct field), so absent ones are listed as missing; unknown workflows keep the
+ * results' own fields, alphabetically.
+ */
+export function resultFields(workflow: string, results: unknown, type?: string | null): FieldList {
+  const r = resultsObject(results);
+  if (!r) return { fields: [], missing: [] };
+  const spec = workflowSpec(workflow, type);
+  return ordered(spec?.outputs ?? [], r, spec !== null);
+}
+
+/** A run's inputs as fields in the workflow's reading order; args it does not list follow alphabetically. */
+export function inputFields(workflow: string, args: unknown, type?: string | null): ShownField[] {
+  const a = resultsObject(args);
+  if (!a) return [];
+  return ordered(workflowSpec(workflow, type)?.inputs ?? [], a, false).fields;
+}
