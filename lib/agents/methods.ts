@@ -24,7 +24,8 @@ export async function pollJob(db: Db, req: PollRequest): Promise<PollReply> {
     WITH next AS (
       SELECT id FROM jobs
       WHERE status = 'pending' AND workflow = ANY(${names}::text[])
-      ORDER BY created_at, id
+      -- Experiments' reruns wait behind ordinary jobs (lib/experiments): a thousand of them never starve a new run.
+      ORDER BY (experiment_id IS NOT NULL), created_at, id
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )
