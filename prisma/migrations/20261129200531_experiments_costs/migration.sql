@@ -1,6 +1,6 @@
 -- AlterTable
 ALTER TABLE "jobs" ADD COLUMN     "cost_unpriced" INTEGER NOT NULL DEFAULT 0,
-ADD COLUMN     "cost_usd" DOUBLE PRECISION,
+ADD COLUMN     "cost_usd" DOUBLE PRECISION DEFAULT 0,
 ADD COLUMN     "experiment_id" UUID;
 
 -- CreateTable
