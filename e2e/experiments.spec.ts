@@ -69,6 +69,7 @@ test("an experiment over a history filter reruns those runs in replay, shows the
   await page.screenshot({ path: path.join(SHOTS, "experiment-confirm.png") });
   // A model with a price gets an estimate from the originals' tokens.
   await dialog.getByLabel("Setup").fill("google:gemini-2.5-pro");
+  await expect(dialog.getByTestId("experiment-confirm")).toContainText("× gemini-2.5-pro*");
   await expect(dialog.getByTestId("experiment-estimate")).toHaveText(/^\$\d+\.\d+/);
   await page.screenshot({ path: path.join(SHOTS, "experiment-confirm-priced.png") });
   await dialog.getByLabel("Setup").fill("replay");
@@ -113,6 +114,8 @@ test("an experiment over a history filter reruns those runs in replay, shows the
 });
 
 test("only operators start experiments: anonymous readers are told to sign in, viewers are refused, neither sees the button", async ({ browser }) => {
+  // Signing in checks a scrypt hash: slow on a busy machine.
+  test.setTimeout(150_000);
   const body = { selection: { filters: "workflow=patch-triage" }, setup: { kind: "builtin", value: "replay" }, name: "nope" };
   const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const anon = await anonymous.newPage();

@@ -118,7 +118,7 @@ function fmt(metric: Metric, v: number | null, delta = false): string {
   if (v === null) return "—";
   if (metric === "cost") return delta ? formatUsdDelta(v) : money(v);
   if (metric === "duration") return `${delta && v > 0 ? "+" : delta && v < 0 ? "−" : ""}${formatDuration(Math.abs(v))}`;
-  return `${delta && v > 0 ? "+" : ""}${formatCompact(v)}`;
+  return `${delta && v > 0 ? "+" : delta && v < 0 ? "−" : ""}${formatCompact(Math.abs(v))}`;
 }
 
 function MetricsTable({ metrics }: { metrics: MetricComparison[] }) {

@@ -36,7 +36,7 @@ export function StartExperiment({ filters, picked, matching }: Props) {
   const [kind, setKind] = useState<SetupKind>("builtin");
   const [value, setValue] = useState("replay");
   const [limit, setLimit] = useState("");
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [answer, setAnswer] = useState<{ key: string; preview: Preview } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
@@ -46,6 +46,8 @@ export function StartExperiment({ filters, picked, matching }: Props) {
   const limitNumber = limit.trim() === "" ? undefined : Number(limit);
   const body = { selection, setup: { kind, value }, ...(limitNumber !== undefined ? { limit: limitNumber } : {}) };
   const key = JSON.stringify(body);
+  // The count and estimate of another form state are wrong for this one: not shown, nor confirmable, until the new ones come.
+  const preview = answer?.key === key ? answer.preview : null;
 
   // The preview follows the form: how many runs and what they may cost, asked again when the setup or limit changes.
   useEffect(() => {
@@ -55,12 +57,12 @@ export function StartExperiment({ filters, picked, matching }: Props) {
       try {
         const res = await fetch("/api/experiments/preview", { method: "POST", body: key, headers: { "content-type": "application/json" }, signal: ctl.signal });
         if (!res.ok) {
-          setPreview(null);
+          setAnswer(null);
           setProblem(await failureReason(res));
           return;
         }
         setProblem(null);
-        setPreview((await res.json()) as Preview);
+        setAnswer({ key, preview: (await res.json()) as Preview });
       } catch (e) {
         if (!ctl.signal.aborted) setProblem(e instanceof Error ? e.message : String(e));
       }
