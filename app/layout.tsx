@@ -21,6 +21,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
               Runs
             </Link>
+            <Link href="/experiments" className="text-sm text-slate-600 hover:text-slate-900">
+              Experiments
+            </Link>
             <UserMenu />
           </nav>
         </header>

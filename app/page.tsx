@@ -9,6 +9,7 @@ import { DEFAULT_QUERY, FILTER_KEYS, parseHistoryQuery, toSearchParams, type His
 import { HistoryView } from "@/components/history/HistoryView";
 import { Trends, TrendsSkeleton } from "@/components/history/Trends";
 import { requireReader } from "@/lib/auth/session";
+import { roleAtLeast } from "@/lib/auth/roles";
 
 async function firstPageOr(query: HistoryQuery) {
   try {
@@ -22,7 +23,7 @@ async function firstPageOr(query: HistoryQuery) {
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const params = await searchParams;
-  await requireReader(`/?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))}`);
+  const user = await requireReader(`/?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))}`);
   const parsed = parseHistoryQuery(params);
   const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
   const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(db(), query), historyFacets(db())]);
@@ -38,7 +39,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           {problem}. <Link href="/" className="underline">Reset</Link>
         </p>
       )}
-      <HistoryView rows={page.jobs} next={page.next} prev={page.prev} query={query} total={total} facets={facets}>
+      <HistoryView rows={page.jobs} next={page.next} prev={page.prev} query={query} total={total} facets={facets} canExperiment={roleAtLeast(user?.role, "operator")}>
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />
         </Suspense>

@@ -107,3 +107,15 @@ export const AGENT_MAX_EXPRESSION_CHARS = 2000;
 export const AGENT_MAX_GIT_OUTPUT_BYTES = 8 * MB;
 /** Longest patch `read-patch-diff` records and shows the model. */
 export const AGENT_MAX_PATCH_BYTES = 512 * 1024;
+
+// ---- Experiments (lib/experiments) and prices
+
+/** Runs one experiment reruns at most: a thousand patches is a week of triage, and each rerun may cost real money. */
+export const EXPERIMENT_MAX_RUNS = 1000;
+/** Longest experiment name and agent setup (a model spec or an agent's label). */
+export const EXPERIMENT_MAX_NAME_CHARS = 200;
+export const EXPERIMENT_MAX_SETUP_CHARS = 500;
+/** Longest experiment note. */
+export const EXPERIMENT_MAX_NOTE_CHARS = 10_000;
+/** Highest price per million tokens an admin may enter (USD): far above any model's, a typo guard. */
+export const MAX_PRICE_PER_MTOK = 10_000;

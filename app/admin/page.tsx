@@ -11,6 +11,8 @@ import { AgentKeysPanel } from "@/components/admin/AgentKeysPanel";
 import { AuditLog } from "@/components/admin/AuditLog";
 import { SettingsPanel } from "@/components/admin/SettingsPanel";
 import { anonymousReadAllowed } from "@/lib/auth/anonymous-read";
+import { listPrices } from "@/lib/costs/prices";
+import { PricesPanel } from "@/components/admin/PricesPanel";
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   await connection();
@@ -25,11 +27,12 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   }
   const { before } = await searchParams;
   const beforeId = before && /^\d{1,18}$/.test(before) ? BigInt(before) : undefined;
-  const [users, clients, events, anonymousRead] = await Promise.all([
+  const [users, clients, events, anonymousRead, prices] = await Promise.all([
     listUsers(db()),
     listAgentClients(db()),
     listAudit(db(), { before: beforeId }),
     anonymousReadAllowed(db()),
+    listPrices(db()),
   ]);
   return (
     <div className="space-y-4">
@@ -40,6 +43,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       />
       <AgentKeysPanel clients={clients} />
       <SettingsPanel anonymousRead={anonymousRead} />
+      <PricesPanel prices={prices} />
       <AuditLog events={events} />
     </div>
   );

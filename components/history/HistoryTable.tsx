@@ -11,15 +11,24 @@ function apply<T>(updater: Updater<T>, old: T): T {
   return typeof updater === "function" ? (updater as (o: T) => T)(old) : updater;
 }
 
-export function HistoryTable({ rows, query, navigate, toolbar }: { rows: HistoryRow[]; query: HistoryQuery; navigate: (href: string) => void; toolbar?: React.ReactNode }) {
+export function HistoryTable({
+  rows, query, navigate, toolbar, actions,
+}: {
+  rows: HistoryRow[];
+  query: HistoryQuery;
+  navigate: (href: string) => void;
+  toolbar?: React.ReactNode;
+  /** buttons acting on the ticked runs (Rerun these…) */
+  actions?: (picked: string[]) => React.ReactNode;
+}) {
   const columns = useMemo(() => historyColumns(query), [query]);
   const sorting: SortingState = useMemo(() => [{ id: query.sort, desc: query.dir === "desc" }], [query.sort, query.dir]);
   const hidden = hiddenColumns(query.hide, DEFAULT_HIDDEN);
   const columnVisibility: ColumnVisibilityState = Object.fromEntries(hidden.map((id) => [id, false]));
 
-  // Two runs of one workflow picked here open side by side in /compare.
+  // Two runs of one workflow picked here open side by side in /compare; any number may be rerun as an experiment.
   const [picked, setPicked] = useState<string[]>([]);
-  const pick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
+  const pick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   const pickedRows = picked.map((id) => rows.find((r) => r.id === id)).filter((r): r is HistoryRow => Boolean(r));
   const sameWorkflow = pickedRows.length === 2 && pickedRows[0]!.workflow === pickedRows[1]!.workflow;
   // The older run is A, so deltas read "what changed since".
@@ -58,11 +67,14 @@ export function HistoryTable({ rows, query, navigate, toolbar }: { rows: History
             </Link>
           ) : pickedRows.length === 2 ? (
             "Pick two runs of the same workflow to compare them"
-          ) : (
+          ) : pickedRows.length === 1 ? (
             "Pick one more run to compare"
+          ) : (
+            `${pickedRows.length} runs ticked`
           )}
         </span>
       )}
+      {actions?.(picked)}
       <details className="relative inline-block text-xs" data-testid="columns-menu">
         <summary className="cursor-pointer select-none rounded px-2 py-1 text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100">Columns</summary>
         <div className="absolute right-0 z-20 mt-1 w-44 rounded bg-white p-2 shadow-lg ring-1 ring-slate-200">

@@ -5,9 +5,12 @@ import { useCallback, useTransition } from "react";
 import Link from "next/link";
 import type { HistoryRow } from "@/lib/history/list";
 import type { HistoryFacets, RunCount } from "@/lib/history/stats";
-import { formatRunCount, PAGE_SIZES, toSearchParams, hrefWith, type HistoryQuery } from "@/lib/history/query";
+import { FILTER_KEYS, formatRunCount, PAGE_SIZES, toSearchParams, hrefWith, type HistoryQuery } from "@/lib/history/query";
+
+const filterParams = (q: HistoryQuery) => toSearchParams(Object.fromEntries(FILTER_KEYS.map((k) => [k, q[k]]))).toString();
 import { FilterBar } from "@/components/history/FilterBar";
 import { HistoryTable } from "@/components/history/HistoryTable";
+import { StartExperiment } from "@/components/experiments/StartExperiment";
 
 interface Props {
   rows: HistoryRow[];
@@ -18,12 +21,14 @@ interface Props {
   facets: HistoryFacets;
   /** the trend charts, rendered on the server and streamed in */
   children?: React.ReactNode;
+  /** the signed-in user may start experiments (operators) */
+  canExperiment?: boolean;
 }
 
 const pagerLink = "rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
 const pagerOff = "rounded px-2 py-1 ring-1 ring-slate-100 text-slate-300";
 
-export function HistoryView({ rows, next, prev, query, total, facets, children }: Props) {
+export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const navigate = useCallback((href: string) => startTransition(() => router.push(href, { scroll: false })), [router]);
@@ -77,6 +82,7 @@ export function HistoryView({ rows, next, prev, query, total, facets, children }
           rows={rows}
           query={query}
           navigate={navigate}
+          actions={canExperiment ? (picked) => <StartExperiment filters={filterParams(query)} picked={picked} matching={formatRunCount(total)} /> : undefined}
           toolbar={
             <div className="flex items-center gap-3">
               <span className="text-xs text-slate-600" data-testid="run-count" title={total.kind === "exact" ? "exact count" : total.kind === "estimate" ? "estimated by PostgreSQL's planner" : "counting stops here"}>

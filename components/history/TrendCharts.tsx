@@ -4,6 +4,7 @@ import { Area, AreaChart, Bar, BarChart, Line, LineChart, ResponsiveContainer, T
 import type { Trends } from "@/lib/history/stats";
 import { formatCount, formatDuration } from "@/lib/format";
 import { workflowSpec } from "@/lib/workflows/catalog";
+import { formatCost, formatUsd } from "@/lib/costs/money";
 
 const axis = { fontSize: 10, fill: "#64748b" };
 const pct = (v: number) => `${Math.round(v)}%`;
@@ -24,6 +25,13 @@ function Card({ title, summary, children, testId }: { title: string; summary: Re
       </div>
     </figure>
   );
+}
+
+/** The period's cost: priced runs summed; "partial" when some runs spent tokens without a price (lib/costs). */
+function costSummary(trends: Trends): string {
+  const usd = trends.days.reduce<number | null>((a, d) => (d.costUsd === null ? a : (a ?? 0) + d.costUsd), null);
+  const partial = trends.days.reduce((a, d) => a + d.costPartialRuns, 0);
+  return formatCost({ usd: usd ?? (partial ? null : 0), unpriced: partial });
 }
 
 /** `workflow` is the workflow filter: with a known one the verdict chart speaks its words ("worth fuzzing share"). */
@@ -95,6 +103,14 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
             <Line yAxisId="t" dataKey="tokens" name="tokens" stroke="#7c3aed" dot={dot} connectNulls isAnimationActive={false} />
             <Line yAxisId="d" dataKey="durationS" name="duration" stroke="#d97706" dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
+        </Card>
+        <Card title="Cost per day (USD)" summary={costSummary(trends)} testId="trend-money">
+          <BarChart {...common}>
+            <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
+            <YAxis tick={axis} tickFormatter={(v: number) => `$${compact(v)}`} />
+            <Tooltip {...tooltip} formatter={(v) => formatUsd(Number(v))} />
+            <Bar dataKey="costUsd" name="cost" fill="#7c3aed" isAnimationActive={false} />
+          </BarChart>
         </Card>
       </div>
     </section>

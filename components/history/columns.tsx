@@ -7,6 +7,7 @@ import { hrefWith, type HistoryQuery } from "@/lib/history/query";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
+import { RunCostCell } from "@/components/costs/RunCostCell";
 
 export const features = tableFeatures({ rowSortingFeature, columnVisibilityFeature });
 const helper = createColumnHelper<typeof features, HistoryRow>();
@@ -43,7 +44,7 @@ export function Chip({ query, filter, value, children, title }: { query: History
 
 const short = (id: string) => id.slice(0, 8);
 /** Columns of numbers, right-aligned so digits line up. */
-export const NUMERIC_COLUMNS = new Set(["duration", "tokens", "llmCalls", "toolCalls", "toolErrors"]);
+export const NUMERIC_COLUMNS = new Set(["duration", "tokens", "cost", "llmCalls", "toolCalls", "toolErrors"]);
 
 /** Column definitions; the `query` is captured for chip links. Ids of sortable columns are the API's sort keys. */
 export function historyColumns(query: HistoryQuery) {
@@ -165,6 +166,11 @@ export function historyColumns(query: HistoryQuery) {
       cell: ({ row: { original: job } }) => (job.status === "running" && job.durationMs == null ? <span className="text-sky-700">running</span> : formatDuration(job.durationMs)),
     }),
     helper.accessor("totalTokens", { id: "tokens", header: "Tokens", cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("costUsd", {
+      id: "cost",
+      header: "Cost",
+      cell: ({ row: { original: job } }) => <RunCostCell usd={job.costUsd} unpriced={job.costUnpriced} />,
+    }),
     helper.accessor("llmCalls", { header: "LLM calls", cell: (c) => formatCount(c.getValue()) }),
     helper.accessor("toolCalls", { header: "Tool calls", cell: (c) => formatCount(c.getValue()) }),
     helper.accessor("toolErrors", {

@@ -4,6 +4,7 @@
 // arrives the tree shows the outline's head, the first spans the server rendered with the page.
 import { lazy, Suspense, useMemo, useState } from "react";
 import { useOutline } from "@/components/run/use-outline";
+import { RunCostTable } from "@/components/costs/RunCostTable";
 import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
 import { TrajectoryPanel } from "@/components/run/TrajectoryPanel";
 import { formatCount } from "@/lib/format";
@@ -45,6 +46,7 @@ export function RunExplorer(props: { jobId: string; spanCount: number; minutePre
       {outline && tab === "cost" && (
         <Suspense fallback={<p className="p-4 text-sm text-slate-400">Loading…</p>}>
           <CostAndTime o={outline} minutePrecision={minutePrecision} />
+          <RunCostTable jobId={jobId} version={version} />
         </Suspense>
       )}
     </div>

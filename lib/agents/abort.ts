@@ -28,9 +28,9 @@ async function abortAndClone(sql: Sql, jobId: string, reason: string, starter?: 
   await recomputeJob(sql, jobId);
   const id = randomUUID();
   await sql.query(
-    `INSERT INTO jobs (id, workflow, workflow_type, description, link, args, rerun_of_id, source, status, started_at, last_seen_at,
-       agent_client, agent_name, code_revision)
-     SELECT $2, workflow, workflow_type, description, link, args, id, 'agent',
+    `INSERT INTO jobs (id, workflow, workflow_type, description, link, args, rerun_of_id, experiment_id, source, status, started_at,
+       last_seen_at, agent_client, agent_name, code_revision)
+     SELECT $2, workflow, workflow_type, description, link, args, id, experiment_id, 'agent',
        CASE WHEN $3::text IS NULL THEN 'pending' ELSE 'running' END::"JobStatus",
        CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, $3, $4, $5
      FROM jobs WHERE id = $1`,

@@ -36,7 +36,8 @@ export async function pollJob(client: string, req: PollRequest): Promise<PollRep
       await sql.query(
         `WITH next AS (
            SELECT id FROM jobs WHERE status = 'pending' AND workflow = ANY($1::text[])
-           ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+           -- Experiments' reruns wait behind ordinary jobs (lib/experiments): a thousand of them never starve a new run.
+           ORDER BY (experiment_id IS NOT NULL), created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
          )
          UPDATE jobs j SET status = 'running', started_at = now(), last_seen_at = now(), agent_client = $2, agent_name = $3, code_revision = $4
          FROM next WHERE j.id = next.id

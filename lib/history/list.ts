@@ -12,7 +12,7 @@ type RowFields = Pick<
   Job,
   | "id" | "workflow" | "workflowType" | "description" | "status" | "verdict" | "correct" | "error" | "errorRedacted" | "createdAt" | "startedAt" | "finishedAt" | "durationMs"
   | "totalTokens" | "inputTokens" | "outputTokens" | "thoughtsTokens" | "llmCalls" | "toolCalls" | "toolErrors" | "spanCount"
-  | "models" | "agents" | "agentName" | "source" | "rerunOfId"
+  | "models" | "agents" | "agentName" | "source" | "rerunOfId" | "costUsd" | "costUnpriced"
 >;
 type StoredRow = RowFields & {
   sortValue: string | null;

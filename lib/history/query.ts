@@ -7,7 +7,7 @@ import { MAX_QUERY_TEXT_CHARS } from "@/lib/limits";
 if (typeof window !== "undefined") z.config({ jitless: true });
 
 /** Columns the history can sort by; each has an index ending in id (prisma/schema.prisma). */
-export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict"] as const;
+export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict", "cost"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const STATUSES = ["pending", "running", "finished", "failed", "aborted", "incomplete"] as const;

@@ -27,6 +27,8 @@ export const SORT_COLUMNS: Record<SortKey, SortColumn> = {
   workflow: { column: raw("workflow"), type: raw("text"), nullable: false },
   status: { column: raw("status"), type: raw('"JobStatus"'), nullable: false },
   verdict: { column: raw("verdict"), type: raw("boolean"), nullable: true },
+  // USD; null = "no price" (lib/costs), sorted after priced runs either way
+  cost: { column: raw("cost_usd"), type: raw("double precision"), nullable: true },
 };
 
 /** A position in the list: the sort value as PostgreSQL prints it (exact, microseconds included) and the id. */
@@ -78,6 +80,8 @@ export function cursorFits(sort: SortKey, c: Cursor): boolean {
       return /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= PG_INT_MAX;
     case "bigint":
       return /^-?\d{1,18}$/.test(v);
+    case "double precision":
+      return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v) && Number.isFinite(Number(v));
     case "boolean":
       return v === "true" || v === "false";
     case '"JobStatus"':
@@ -137,7 +141,7 @@ export const ROW_COLUMNS = sql`
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
   total_tokens AS "totalTokens", input_tokens AS "inputTokens", output_tokens AS "outputTokens", thoughts_tokens AS "thoughtsTokens",
   llm_calls AS "llmCalls", tool_calls AS "toolCalls", tool_errors AS "toolErrors", span_count AS "spanCount",
-  models, agents, agent_name AS "agentName", source, rerun_of_id AS "rerunOfId",
+  models, agents, agent_name AS "agentName", source, rerun_of_id AS "rerunOfId", cost_usd AS "costUsd", cost_unpriced AS "costUnpriced",
   ARRAY(SELECT r.id::text FROM jobs r WHERE r.rerun_of_id = jobs.id ORDER BY r.created_at, r.id LIMIT 20) AS reruns`;
 
 /**
@@ -173,13 +177,15 @@ export function regionSql(opts: {
 /** Runs per day over the filtered set, with verdict share, failures, mean tokens and duration. */
 export function trendsSql(where: Prisma.Sql, start: Date, end: Date): Prisma.Sql {
   return sql`
-    SELECT to_char(day, 'YYYY-MM-DD') AS day, runs, yes, no, failed, tokens, "durationMs" FROM (
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, runs, yes, no, failed, tokens, "durationMs", "costUsd", "costPartialRuns" FROM (
       SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day,
         count(*)::int AS runs,
         (count(*) FILTER (WHERE verdict))::int AS yes,
         (count(*) FILTER (WHERE verdict = false))::int AS no,
         (count(*) FILTER (WHERE status = 'failed'))::int AS failed,
         coalesce(avg(total_tokens), 0)::float8 AS tokens,
+        sum(cost_usd)::float8 AS "costUsd",
+        (count(*) FILTER (WHERE total_tokens > 0 AND (cost_usd IS NULL OR cost_unpriced > 0)))::int AS "costPartialRuns",
         avg(duration_ms)::float8 AS "durationMs"
       FROM jobs WHERE ${where} AND created_at >= ${start} AND created_at < ${end}
       GROUP BY 1) AS per_day

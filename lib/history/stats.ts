@@ -51,6 +51,10 @@ export interface TrendDay {
   tokens: number;
   /** mean duration of runs that have one */
   durationMs: number | null;
+  /** USD of the day's priced runs (lib/costs); null when none had a price */
+  costUsd: number | null;
+  /** runs of the day that spent tokens without (full) price: the day's cost is partial */
+  costPartialRuns: number;
 }
 
 export interface Trends {
@@ -94,7 +98,7 @@ export async function jobTrends(db: Db, filters: HistoryFilters = {}): Promise<T
   const days: TrendDay[] = [];
   for (let t = start.getTime(); t < end.getTime(); t += DAY_MS) {
     const day = dayOf(new Date(t));
-    days.push(byDay.get(day) ?? { day, runs: 0, yes: 0, no: 0, failed: 0, tokens: 0, durationMs: null });
+    days.push(byDay.get(day) ?? { day, runs: 0, yes: 0, no: 0, failed: 0, tokens: 0, durationMs: null, costUsd: null, costPartialRuns: 0 });
   }
   return { from: dayOf(start), to: dayOf(new Date(end.getTime() - DAY_MS)), days };
 }

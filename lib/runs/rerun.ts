@@ -1,41 +1,68 @@
-// Queues a rerun of a job: a new pending job with the same workflow and inputs, linked to the original.
+// Queues reruns of jobs: each a new pending job with the same workflow and inputs, linked to its original. The one
+// way a rerun is made: the Rerun button (one run) and experiments (lib/experiments, many runs with a changed setup).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
+import { AGENT_SETUP_ARG } from "@/lib/trajectory/agent-setup";
 import { conflict, noSuchRun } from "@/lib/http/errors";
 
 /** The queued rerun; `created` is false when one was already queued (a double click finds the first one's). */
 export type Rerun = { id: string; created: boolean };
 
-/** Throws HttpError NotFound for no such run, Conflict while the run is pending or running. */
+export interface RerunOptions {
+  /** the experiment the reruns belong to (jobs.experiment_id) */
+  experimentId?: string;
+  /** the agent setup the reruns ask for, written into their Args as AgentSetup (replacing the original's) */
+  setup?: string;
+}
+
+/** The statuses a run may be rerun from: a run still pending or running has not given its answer yet. */
+export const RERUNNABLE_STATUSES = ["finished", "failed", "aborted"] as const;
+
+/**
+ * Locks the originals and inserts one pending rerun of each, in the caller's transaction, in the order given.
+ * Returns the new ids, in that order. Throws HttpError NotFound for a missing original and Conflict for one that is
+ * pending or running (nothing is written then: the caller's transaction rolls back).
+ */
+export async function queueReruns(tx: Prisma.TransactionClient, originalIds: readonly string[], options: RerunOptions = {}): Promise<string[]> {
+  if (originalIds.length === 0) return [];
+  // The row locks serialize double clicks and two users: the second one finds the first one's rerun.
+  const found = await tx.$queryRaw<{ id: string; status: string }[]>`
+    SELECT id::text, status::text FROM jobs WHERE id = ANY(${originalIds}::uuid[]) ORDER BY id FOR UPDATE`;
+  const status = new Map(found.map((r) => [r.id, r.status]));
+  for (const id of originalIds) {
+    const s = status.get(id);
+    if (!s) throw noSuchRun(id);
+    if (!(RERUNNABLE_STATUSES as readonly string[]).includes(s)) {
+      throw conflict(`${originalIds.length === 1 ? "this run" : `run ${id}`} is ${s}; rerun it once it has ended`);
+    }
+  }
+  const ids = originalIds.map(() => randomUUID());
+  const setup = options.setup ?? null;
+  // One statement for any number of runs: an experiment of 1,000 runs queues in one round trip.
+  await tx.$executeRaw`
+    INSERT INTO jobs (id, workflow, workflow_type, description, link, args, rerun_of_id, experiment_id, source, created_at)
+    SELECT n.id, o.workflow, o.workflow_type, o.description, o.link,
+      CASE WHEN ${setup}::text IS NULL THEN o.args
+           WHEN jsonb_typeof(o.args) = 'object' THEN o.args || jsonb_build_object(${AGENT_SETUP_ARG}::text, ${setup}::text)
+           ELSE jsonb_build_object(${AGENT_SETUP_ARG}::text, ${setup}::text) END,
+      o.id, ${options.experimentId ?? null}::uuid, 'rerun', clock_timestamp() + n.ord * interval '1 microsecond'
+    FROM unnest(${ids}::uuid[], ${[...originalIds]}::uuid[]) WITH ORDINALITY AS n(id, original, ord)
+    JOIN jobs o ON o.id = n.original`;
+  return ids;
+}
+
+/** Reruns one run (the Rerun button). Throws HttpError NotFound for no such run, Conflict while it is pending or running. */
 export async function rerunJob(db: Db, originalId: string, actor: Actor): Promise<Rerun> {
   return db.$transaction(async (tx) => {
-    // The row lock serializes double clicks and two users: the second one finds the first one's rerun.
-    const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
-      SELECT id::text, status::text FROM jobs WHERE id = ${originalId}::uuid FOR UPDATE`;
-    const original = rows[0];
-    if (!original) throw noSuchRun(originalId);
-    if (original.status === "running" || original.status === "pending") {
-      throw conflict(`this run is ${original.status}; rerun it once it has ended`);
-    }
-    const queued = await tx.job.findFirst({ where: { rerunOfId: originalId, status: "pending" }, select: { id: true } });
+    await tx.$queryRaw`SELECT 1 FROM jobs WHERE id = ${originalId}::uuid FOR UPDATE`;
+    // A plain rerun already waiting is the one asked for; an experiment's rerun is not.
+    const queued = await tx.job.findFirst({ where: { rerunOfId: originalId, status: "pending", experimentId: null }, select: { id: true } });
     if (queued) return { id: queued.id, created: false };
-    const job = await tx.job.findUniqueOrThrow({ where: { id: originalId } });
-    const id = randomUUID();
-    await tx.job.create({
-      data: {
-        id,
-        workflow: job.workflow,
-        workflowType: job.workflowType,
-        description: job.description,
-        link: job.link,
-        args: job.args ?? undefined,
-        rerunOfId: job.id,
-        source: "rerun",
-      },
-    });
-    await recordAudit(tx, actor, "rerun", originalId, { rerunId: id });
-    return { id, created: true };
+    const [id] = await queueReruns(tx, [originalId]);
+    await recordAudit(tx, actor, "rerun", originalId, { rerunId: id! });
+    return { id: id!, created: true };
   });
 }

@@ -1,8 +1,10 @@
 // The built-in agent's configuration from the environment: where the app is, credentials, the model and per-job limits.
 import path from "node:path";
-import { z } from "zod";
 import type { CheckoutPolicy } from "./confinement";
 import { REPLAY_SUFFIX } from "./replay-marker";
+import { describeModel, parseModelSpec, type ModelSpec } from "./model-spec";
+
+export { describeModel, parseModelSpec, type ModelSpec };
 import { agentEnvSchema, appEnvSchema, parseEnv, type AgentEnv } from "@/lib/config";
 import { defaultDataDir } from "@/lib/db/embedded-postgres";
 import { demoKernelRoot } from "@/lib/demo/git-repo";
@@ -10,42 +12,11 @@ import { demoKernelRoot } from "@/lib/demo/git-repo";
 /** The app's project root: the folder this code was installed in, which the agent never opens as a checkout. */
 export const APP_DIR = path.resolve(import.meta.dirname, "..", "..");
 
-export const modelSpecSchema = z.union([
-  z.object({ provider: z.literal("replay") }),
-  z.object({ provider: z.enum(["google", "openai", "anthropic"]), model: z.string().min(1) }),
-  z.object({ provider: z.literal("openai-compatible"), model: z.string().min(1), baseURL: z.string().url() }),
-]);
-
-export type ModelSpec = z.infer<typeof modelSpecSchema>;
-
 const KEY_ENV = { google: "GOOGLE_GENERATIVE_AI_API_KEY", openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
 
 /** The env variable holding the key a provider needs. */
 export function keyEnvOf(provider: keyof typeof KEY_ENV): (typeof KEY_ENV)[keyof typeof KEY_ENV] {
   return KEY_ENV[provider];
-}
-
-/** `google:<model>`, `openai:<model>`, `anthropic:<model>`, `openai-compatible:<model>@<baseURL>` or `replay`. */
-export function parseModelSpec(text: string): ModelSpec {
-  const s = text.trim();
-  if (s === "replay") return { provider: "replay" };
-  const colon = s.indexOf(":");
-  const provider = colon > 0 ? s.slice(0, colon) : "";
-  const rest = s.slice(colon + 1);
-  let parsed: unknown;
-  if (provider === "openai-compatible") {
-    const at = rest.indexOf("@");
-    parsed = at > 0 ? { provider, model: rest.slice(0, at), baseURL: rest.slice(at + 1) } : { provider, model: rest, baseURL: "" };
-  } else {
-    parsed = { provider, model: rest };
-  }
-  const r = modelSpecSchema.safeParse(parsed);
-  if (!r.success) {
-    throw new Error(
-      `AGENT_MODEL="${text}" is not one of google:<model>, openai:<model>, anthropic:<model>, openai-compatible:<model>@<baseURL>, replay`,
-    );
-  }
-  return r.data;
 }
 
 /** With no AGENT_MODEL: the first provider whose key is set, else replay (so Rerun works with no key at all). */
@@ -62,9 +33,12 @@ export interface AgentConfig {
   key: string;
   /** what the agent reports as AgentName; ends in -replay for a replaying agent */
   agentName: string;
+  /** the model of jobs that name none (no Args.AgentSetup) */
   model: ModelSpec;
-  /** the provider key, when the model needs one (checked per job, so a missing key fails the job, not the worker) */
+  /** the provider key of `model`, when it needs one (checked per job, so a missing key fails the job, not the worker) */
   apiKey?: string;
+  /** every provider key that is set: a job's AgentSetup may name another provider than AGENT_MODEL */
+  keys: ProviderKeys;
   limits: { maxLlmCalls: number; maxTokens: number; maxSeconds: number };
   /** where checkouts may be opened, and each tool call's caps */
   checkouts: CheckoutPolicy;
@@ -83,18 +57,28 @@ function checkoutPolicy(env: AgentEnv, raw: Record<string, string | undefined>):
   return { roots, dataDir, appDir: APP_DIR, caps: { seconds: env.AGENT_TOOL_SECONDS, memoryBytes: env.AGENT_TOOL_MEMORY_MB * 1024 * 1024 } };
 }
 
+export type ProviderKeys = { google?: string; openai?: string; anthropic?: string };
+
+/**
+ * The key a model needs, from the keys that are set. An OpenAI-compatible server gets OPENAI_API_KEY only when it is
+ * the server AGENT_MODEL names: a job's setup (written by any operator) must not send the key to a server of its own.
+ */
+export function keyFor(spec: ModelSpec, keys: ProviderKeys, configured: ModelSpec): string | undefined {
+  if (spec.provider === "google" || spec.provider === "openai" || spec.provider === "anthropic") return keys[spec.provider];
+  if (spec.provider === "openai-compatible") {
+    return configured.provider === "openai-compatible" && configured.baseURL === spec.baseURL ? keys.openai : undefined;
+  }
+  return undefined;
+}
+
 /** Reads the configuration; throws one readable message listing every problem. */
 export function loadConfig(raw: Record<string, string | undefined> = process.env): AgentConfig {
   const env = parseEnv(agentEnvSchema, raw);
   const model = env.AGENT_MODEL ? parseModelSpec(env.AGENT_MODEL) : defaultModel(env);
   const replay = model.provider === "replay";
   const agentName = replay && !env.AGENT_NAME.endsWith(REPLAY_SUFFIX) ? `${env.AGENT_NAME}${REPLAY_SUFFIX}` : env.AGENT_NAME;
-  const apiKey =
-    model.provider === "google" || model.provider === "openai" || model.provider === "anthropic"
-      ? env[keyEnvOf(model.provider)]
-      : model.provider === "openai-compatible"
-        ? env.OPENAI_API_KEY
-        : undefined;
+  const keys: ProviderKeys = { google: env.GOOGLE_GENERATIVE_AI_API_KEY, openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY };
+  const apiKey = keyFor(model, keys, model);
   return {
     baseURL: env.TRAJECTORY_URL.replace(/\/+$/, ""),
     client: env.AGENT_CLIENT,
@@ -102,14 +86,8 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     agentName,
     model,
     apiKey,
+    keys,
     limits: { maxLlmCalls: env.AGENT_MAX_LLM_CALLS, maxTokens: env.AGENT_MAX_TOKENS, maxSeconds: env.AGENT_MAX_SECONDS },
     checkouts: checkoutPolicy(env, raw),
   };
-}
-
-/** The model as written in spans and logs. */
-export function describeModel(m: ModelSpec): string {
-  if (m.provider === "replay") return "replay";
-  if (m.provider === "openai-compatible") return `openai-compatible:${m.model}@${m.baseURL}`;
-  return `${m.provider}:${m.model}`;
 }

@@ -23,13 +23,14 @@ export interface Models {
 const ANTHROPIC_THINKING = /claude-(?:opus|sonnet|haiku)-[4-9]|claude-3-7/;
 
 /** Builds the models for one job; a missing key fails that job with a message naming the variable. */
-export function createModels(spec: ModelSpec, apiKey: string | undefined, recording: Recording | null): Models {
+/** `origin` names where the spec came from (AGENT_MODEL, or the job's AgentSetup) in the missing-key error. */
+export function createModels(spec: ModelSpec, apiKey: string | undefined, recording: Recording | null, origin = "AGENT_MODEL"): Models {
   if (spec.provider === "replay") {
     if (!recording) throw new JobError("replay needs a recorded run");
     return { label: "replay", forAgent: (agent) => replayModel(recording, agent), providerOptions: {}, maxRetries: 0 };
   }
   if (spec.provider !== "openai-compatible" && !apiKey) {
-    throw new JobError(`${keyEnvOf(spec.provider)} is not set, and AGENT_MODEL=${describeModel(spec)} needs it`);
+    throw new JobError(`${keyEnvOf(spec.provider)} is not set, and ${origin}=${describeModel(spec)} needs it`);
   }
   switch (spec.provider) {
     case "google": {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describeModel, type AgentConfig } from "./config";
 import { mb, memoryCapSupport } from "./git";
 import { Budget, JobError } from "./limits";
+import { jobModel } from "./job-model";
 import { createModels } from "./models";
 import { AppError, ProtocolClient, type PolledJob } from "./protocol";
 import { loadRecording } from "./replay";
@@ -24,8 +25,9 @@ export async function runJob(config: AgentConfig, client: ProtocolClient, job: P
   let error = "";
   let results: Record<string, unknown> | null = null;
   try {
-    const recording = config.model.provider === "replay" ? await loadRecording(client, job.ID) : null;
-    const models = createModels(config.model, config.apiKey, recording);
+    const model = jobModel(config, job.Args);
+    const recording = model.spec.provider === "replay" ? await loadRecording(client, job.ID) : null;
+    const models = createModels(model.spec, model.apiKey, recording, model.origin);
     results = await runPatchTriage(job.Args, models, rec, budget, config.checkouts);
   } catch (e) {
     error = e instanceof JobError ? e.message : `agent error: ${e instanceof Error ? e.message : String(e)}`;

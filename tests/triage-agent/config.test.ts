@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import path from "node:path";
 import { APP_DIR, loadConfig, parseModelSpec } from "@/lib/triage-agent/config";
+import { jobModel } from "@/lib/triage-agent/job-model";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 
 const creds = { AGENT_CLIENT: "c1", AGENT_KEY: "k1" };
@@ -66,4 +67,24 @@ test("isReplay reads only the agent name's suffix", () => {
   expect(isReplay("builtin-agent-replay")).toBe(true);
   expect(isReplay("replay-agent")).toBe(false);
   expect(isReplay(null)).toBe(false);
+});
+
+describe("jobModel", () => {
+  const base = loadConfig({ AGENT_CLIENT: "c", AGENT_KEY: "k", GOOGLE_GENERATIVE_AI_API_KEY: "g", AGENT_MODEL: "openai-compatible:m@http://127.0.0.1:9/v1", OPENAI_API_KEY: "o" });
+
+  test("takes the job's AgentSetup over AGENT_MODEL, with that provider's key", () => {
+    expect(jobModel(base, { KernelSrc: "/k" })).toMatchObject({ spec: base.model, apiKey: "o", origin: "AGENT_MODEL" });
+    expect(jobModel(base, { AgentSetup: "google:gemini-2.5-pro" })).toMatchObject({ spec: { provider: "google", model: "gemini-2.5-pro" }, apiKey: "g" });
+    expect(jobModel(base, { AgentSetup: "replay" })).toMatchObject({ spec: { provider: "replay" }, apiKey: undefined });
+    expect(jobModel(base, { AgentSetup: "anthropic:claude-sonnet-4-5" }).apiKey).toBeUndefined();
+  });
+
+  test("never sends the OpenAI key to a server the job names itself", () => {
+    expect(jobModel(base, { AgentSetup: "openai-compatible:m@http://127.0.0.1:9/v1" }).apiKey).toBe("o");
+    expect(jobModel(base, { AgentSetup: "openai-compatible:m@https://attacker.example/v1" }).apiKey).toBeUndefined();
+  });
+
+  test("fails the job when its AgentSetup is not a model spec", () => {
+    expect(() => jobModel(base, { AgentSetup: "gpt-5" })).toThrow(/the job's AgentSetup "gpt-5" is not one of/);
+  });
 });

@@ -1,0 +1,41 @@
+"use server";
+// The admin page's actions on the model price table: add or replace a price, remove one. Each checks the admin role on
+// the server and is audited (lib/costs/prices.ts).
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { userWithRole } from "@/lib/auth/session";
+import { actorOf } from "@/lib/audit/log";
+import { HttpError } from "@/lib/http/errors";
+import { priceInputSchema, removePrice, setPrice } from "@/lib/costs/prices";
+import type { AdminResult } from "@/lib/admin/actions";
+
+async function asAdmin(task: (actor: ReturnType<typeof actorOf>) => Promise<AdminResult>): Promise<AdminResult> {
+  const admin = await userWithRole("admin");
+  if (!admin) return { ok: false, reason: "forbidden: only admins change prices" };
+  try {
+    const result = await task(actorOf(admin));
+    revalidatePath("/admin");
+    return result;
+  } catch (e) {
+    if (e instanceof HttpError) return { ok: false, reason: e.message };
+    if (e instanceof z.ZodError) return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
+    throw e;
+  }
+}
+
+export async function setPriceAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
+  return asAdmin(async (actor) => {
+    const parsed = priceInputSchema.safeParse(Object.fromEntries(["model", "inputPerMtok", "outputPerMtok", "thinkingPerMtok", "effectiveFrom", "source"].map((k) => [k, form.get(k) ?? undefined])));
+    if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
+    const { runs } = await setPrice(db(), parsed.data, actor);
+    return { ok: true, message: `Price of ${parsed.data.model} from ${parsed.data.effectiveFrom} saved; the cost of ${runs} runs was recomputed` };
+  });
+}
+
+export async function removePriceAction(id: number): Promise<AdminResult> {
+  return asAdmin(async (actor) => {
+    const { runs } = await removePrice(db(), z.number().int().positive().parse(id), actor);
+    return { ok: true, message: `Price removed; the cost of ${runs} runs was recomputed` };
+  });
+}

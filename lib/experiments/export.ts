@@ -1,0 +1,55 @@
+// An experiment as a file: CSV with one line per (original, rerun) pair, or JSON with the experiment, its analysis and
+// the pairs. Pure.
+import { jaccard, LIST_FIELDS, rerunCell, stringList, type ExperimentReport, type Pair } from "@/lib/experiments/analysis";
+
+/**
+ * One CSV field: quoted when it holds a comma, quote or line break. A text starting with = + - @ (or a tab or CR) gets
+ * a leading ' so that a spreadsheet shows it instead of running it as a formula: descriptions come from patches and agents.
+ */
+export function csvField(v: string | number | boolean | null): string {
+  if (v === null) return "";
+  let s = String(v);
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_COLUMNS = [
+  "original_id", "rerun_id", "workflow", "description", "original_status", "rerun_status", "original_verdict", "rerun_verdict",
+  "flipped", "review_mark", "original_tokens", "rerun_tokens", "original_cost_usd", "rerun_cost_usd", "original_cost_partial",
+  "rerun_cost_partial", "original_duration_ms", "rerun_duration_ms", ...LIST_FIELDS.map((f) => `${f}_jaccard`),
+] as const;
+
+const yesNo = (v: boolean | null) => (v === null ? null : v ? "yes" : "no");
+
+function csvLine(p: Pair): string {
+  const cell = rerunCell(p.rerun);
+  const flipped = p.original.verdict !== null && (cell === "yes" || cell === "no") ? (cell === "yes") !== p.original.verdict : null;
+  const lists = LIST_FIELDS.map((f) => {
+    const a = stringList(p.original.lists[f]);
+    const b = stringList(p.rerun.lists[f]);
+    return a && b && cell !== "pending" ? Number(jaccard(a, b).toFixed(4)) : null;
+  });
+  const partial = (c: Pair["original"]) => c.totalTokens > 0 && (c.costUsd === null || c.costUnpriced > 0);
+  return [
+    p.original.id, p.rerun.id, p.workflow, p.description, p.original.status, p.rerun.status, yesNo(p.original.verdict), cell === "pending" ? null : cell,
+    flipped, p.originalCorrect === null ? null : p.originalCorrect ? "correct" : "incorrect", p.original.totalTokens, p.rerun.totalTokens,
+    p.original.costUsd, p.rerun.costUsd, partial(p.original), partial(p.rerun), p.original.durationMs, p.rerun.durationMs, ...lists,
+  ]
+    .map(csvField)
+    .join(",");
+}
+
+/** RFC 4180 CSV (CRLF line ends), a header line first. */
+export function experimentCsv(pairs: readonly Pair[]): string {
+  return [CSV_COLUMNS.join(","), ...pairs.map(csvLine)].join("\r\n") + "\r\n";
+}
+
+export interface ExperimentExport<E> {
+  experiment: E;
+  report: ExperimentReport;
+  pairs: readonly Pair[];
+}
+
+export function experimentJson<E>(data: ExperimentExport<E>): string {
+  return JSON.stringify(data, null, 2);
+}
