@@ -71,7 +71,7 @@ describe("runs from year 1", () => {
     const trends = await jobTrends(db(), query(workflow));
     expect(trends.to).toBe("0001-01-01");
     expect(trends.from).toBe("0001-01-01");
-    expect(trends.days).toEqual([{ day: "0001-01-01", runs: 1, yes: 1, no: 0, failed: 0, tokens: 0, durationMs: 5000 }]);
+    expect(trends.days).toEqual([{ day: "0001-01-01", runs: 1, yes: 1, no: 0, failed: 0, tokens: 0, durationMs: 5000, costUsd: 0, costPartialRuns: 0 }]);
     const dated = await jobTrends(db(), query(workflow, { from: "0001-01-01", to: "0001-01-03" }));
     const far = await jobTrends(db(), query(workflow, { from: "9999-12-01", to: "9999-12-31" }));
     expect(far.to).toBe("9999-12-31");
