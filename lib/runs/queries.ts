@@ -1,14 +1,14 @@
 // Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { rowToSpan } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_URL_SEQ } from "@/lib/limits";
 import { isLive } from "./live";
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { REAL_TIME_FROM_ISO } from "@/lib/trajectory/timing";
-import { epochMicros } from "@/lib/db/sql";
+import { epochMicros, isoMicros } from "@/lib/db/sql";
+import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
 export async function getRun(db: Db, id: string) {
@@ -224,12 +224,57 @@ export async function getOutlineHead(db: Db, id: string, limit: number): Promise
   return encodeOutline(head, rows.length ? { t0, t1: Math.max(t0, bounds?.t1 ?? t0) } : undefined);
 }
 
-/** One span with every field, in the wire shape (formats doc §1). */
-export async function getSpan(db: Db, id: string, seq: number) {
+interface SpanTextRow {
+  seq: number;
+  nesting: number;
+  type: string;
+  name: string;
+  model: string | null;
+  started: string;
+  finished: string | null;
+  error: string | null;
+  args: string | null;
+  results: string | null;
+  instruction: string | null;
+  prompt: string | null;
+  reply: string | null;
+  thoughts: string | null;
+  tin: number | bigint | null;
+  tout: number | bigint | null;
+  tth: number | bigint | null;
+}
+
+/**
+ * One span for reading: its fields in the wire shape (formats doc §1) with Started/Finished at full precision
+ * (RFC 3339 with microseconds, UTC), and Args/Results as the JSON text stored (args::text: the agent's key order and
+ * number text, as far as the column keeps them). Null when there is no such span.
+ */
+export async function getSpan(db: Db, id: string, seq: number): Promise<{ span: SpanFields; json: SpanPayload["json"] } | null> {
   // spans.seq is an int: a larger number in the URL is no span, not a database error.
   if (!isJobId(id) || !Number.isInteger(seq) || seq < 0 || seq > MAX_URL_SEQ) return null;
-  const row = await db.span.findUnique({ where: { jobId_seq: { jobId: id, seq } } });
-  return row ? rowToSpan(row) : null;
+  const [r] = await db.$queryRaw<SpanTextRow[]>`
+    SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS started, ${isoMicros("finished_at")} AS finished, error,
+      args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
+      input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth
+    FROM spans WHERE job_id = ${id}::uuid AND seq = ${seq}`;
+  if (!r) return null;
+  // Empty keys are left out, as the engine omits them (rowToSpan's rule).
+  const span: SpanFields = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: r.started };
+  if (r.model) span.Model = r.model;
+  if (r.finished) span.Finished = r.finished;
+  if (r.error) span.Error = r.error;
+  if (r.instruction) span.Instruction = r.instruction;
+  if (r.prompt) span.Prompt = r.prompt;
+  if (r.reply) span.Reply = r.reply;
+  if (r.thoughts) span.Thoughts = r.thoughts;
+  if (r.tin) span.InputTokens = Number(r.tin);
+  if (r.tout) span.OutputTokens = Number(r.tout);
+  if (r.tth) span.OutputThoughtsTokens = Number(r.tth);
+  const json: SpanPayload["json"] = {};
+  // A JSON null is no value, as the engine omits empty Args/Results.
+  if (r.args != null && r.args !== "null") json.Args = r.args;
+  if (r.results != null && r.results !== "null") json.Results = r.results;
+  return { span, json };
 }
 
 export interface SpanSearch {

@@ -145,10 +145,14 @@ describe("run queries", async () => {
     expect((await getOutlineHead(db(), "00000000-0000-4000-8000-000000000000", 3)).seq).toEqual([]);
   });
 
-  it("reads one span in the wire shape", async () => {
-    const span = await getSpan(db(), saved.id, 3);
-    expect(span).toMatchObject({ Seq: 3, Name: "read-file", Args: { File: "fs/ext4/file.c" } });
-    expect((span!.Results as { Contents: string }).Contents).toBe(BIG);
+  it("reads one span in the wire shape, times to the microsecond, payloads as the JSON text stored", async () => {
+    const found = await getSpan(db(), saved.id, 3);
+    expect(found!.span).toMatchObject({ Seq: 3, Name: "read-file", Started: "2026-06-29T12:05:09.000000Z", Finished: "2026-06-29T12:05:10.000000Z" });
+    expect(JSON.parse(found!.json.Args!)).toEqual({ File: "fs/ext4/file.c" });
+    expect((JSON.parse(found!.json.Results!) as { Contents: string }).Contents).toBe(BIG);
+    const sub = await getSpan(db(), timed.id, 1);
+    expect([sub!.span.Started, sub!.span.Finished]).toEqual(["2026-06-29T12:05:01.000250Z", "2026-06-29T12:05:01.000850Z"]);
+    expect((await getSpan(db(), timed.id, 2))!.span.Started).toBe("0001-01-01T00:00:00.000000Z");
     expect(await getSpan(db(), saved.id, 99)).toBeNull();
   });
 
