@@ -43,6 +43,12 @@ export async function getRunHeader(db: Db, id: string) {
 
 export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;
 
+/** What a run's page title names: its workflow and description; null when there is no such run. */
+export async function getRunTitle(db: Db, id: string): Promise<{ workflow: string; description: string } | null> {
+  if (!isJobId(id)) return null;
+  return db.job.findUnique({ where: { id }, select: { workflow: true, description: true } });
+}
+
 /** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
 const ERROR_HEAD = 300;
 
