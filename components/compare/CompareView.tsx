@@ -6,6 +6,7 @@ import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align"
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import { StepDiffTable } from "@/components/compare/StepDiffTable";
+import { shownStatus } from "@/lib/runs/run-state";
 
 function show(v: unknown): string {
   if (v === undefined) return "—";
@@ -28,7 +29,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
         <Link href={`/jobs/${run.id}`} className="font-mono text-sm text-sky-700 hover:underline">
           {run.id.slice(0, 8)}
         </Link>
-        <StatusBadge status={run.status} />
+        <StatusBadge status={shownStatus(run.status, run.source)} />
         <VerdictBadge verdict={run.verdict} />
         {run.rerunOfId && <span className="text-xs text-slate-500">rerun of {run.rerunOfId.slice(0, 8)}</span>}
       </div>
