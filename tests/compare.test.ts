@@ -33,7 +33,7 @@ describe("compare", () => {
   it("diffs a multi-line string inside a payload line by line", () => {
     const a = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") }));
     const b = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n").replace("MAX", "DEMO_MAX") }));
-    expect(a).toContain("│ +\tif (size > MAX)");
+    expect(a.text).toContain("│ +\tif (size > MAX)");
     const d = comparePayloads(a, b)!;
     expect(d.kind).toBe("content");
     const removed = d.parts.filter((p) => p.removed).map((p) => p.value);
@@ -43,10 +43,11 @@ describe("compare", () => {
   it("says when only line endings differ, and when only trailing whitespace does", () => {
     const lf = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") }));
     const crlf = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") }));
-    expect([lineEndings(lf), lineEndings(crlf)]).toEqual(["LF", "mixed"]);
+    expect([lf.endings, crlf.endings]).toEqual(["LF", "CRLF"]);
+    expect([lineEndings("a\r\nb\nc"), lineEndings("abc")]).toEqual(["mixed", "none"]);
     const d = comparePayloads(crlf, lf)!;
     expect(d.kind).toBe("line-endings");
-    expect(d.endings).toBe("line endings differ: A uses mixed, B uses LF");
+    expect(d.endings).toBe("line endings differ: A uses CRLF, B uses LF");
     const spaced = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("  \n") }));
     expect(comparePayloads(spaced, lf)!.kind).toBe("trailing-whitespace");
     const rows = alignSteps([step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") })], [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") })]);
@@ -56,7 +57,7 @@ describe("compare", () => {
 
   it("keeps the agent's key order in the text it compares", () => {
     const text = payloadText({ args: '{"b":1,"10":2,"a":3}', results: null, error: null });
-    expect(text).toBe('Args:\n{\n  "b": 1,\n  "10": 2,\n  "a": 3\n}\n');
+    expect(text.text).toBe('Args:\n{\n  "b": 1,\n  "10": 2,\n  "a": 3\n}\n');
   });
 
   it("computes deltas of totals, none where a side is unknown", () => {

@@ -3,26 +3,11 @@
 // and the original page's two charts (time and tokens per LLM call, coloured by agent).
 import { lazy, Suspense, useMemo } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
-import { averageUs, llmCallSeries, runTotals, timeSplit, usageGroups, type SummarySpan, type UsageGroup } from "@/lib/trajectory/summary";
+import { averageUs, llmCallSeries, runTotals, summarySpans, timeSplit, usageGroups, type UsageGroup } from "@/lib/trajectory/summary";
 import { formatCount, formatDurationAtUs } from "@/lib/format";
 
 // recharts is the heaviest library of the page: it loads when this tab is opened.
 const CallCharts = lazy(() => import("@/components/run/CallCharts"));
-
-/** The outline's spans as the summaries read them, with their µs times (NaN in the outline: no such time). */
-export function summarySpans(o: Outline): SummarySpan[] {
-  const out: SummarySpan[] = [];
-  for (let i = 0; i < o.count; i++) {
-    const start = o.start[i]!;
-    const finish = start + o.dur[i]!;
-    out.push({
-      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
-      startUs: Number.isNaN(start) ? null : start, finishUs: Number.isNaN(finish) ? null : finish, error: o.errors.get(i) ?? null,
-      inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, outputThoughtsTokens: o.tokThoughts[i]!,
-    });
-  }
-  return out;
-}
 
 function Stat({ label, value, tone }: { label: string; value: React.ReactNode; tone?: string }) {
   return (
@@ -73,7 +58,7 @@ function UsageTable({ title, keyLabel, groups, tokens, minutePrecision }: { titl
                 ) : (
                   <td className={`py-1 pl-3 text-right ${g.errors ? "text-red-700" : ""}`}>{formatCount(g.errors)}</td>
                 )}
-                <td className="py-1 pl-3 text-right">{formatDurationAtUs(g.totalUs, minutePrecision)}</td>
+                <td className="py-1 pl-3 text-right">{g.timedCalls ? formatDurationAtUs(g.totalUs, minutePrecision) : "—"}</td>
                 <td className="py-1 pl-3 text-right" title={g.timedCalls < g.calls ? `average of the ${g.timedCalls} calls with valid times` : undefined}>
                   {formatDurationAtUs(averageUs(g), minutePrecision)}
                   {g.timedCalls < g.calls && (

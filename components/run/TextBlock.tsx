@@ -73,8 +73,8 @@ export function TextBlock({ text, detectDiff = false, tone = "normal", prose = f
   return (
     <div data-text-block={terminal ? (raw ? "raw" : "terminal") : "text"}>
       {terminal && (
-        <div className="mb-1 flex items-center gap-2 text-[11px] text-slate-500">
-          <span>terminal output: colours shown, control codes hidden</span>
+        <div className="mb-1 flex items-center gap-2 whitespace-nowrap font-sans text-[11px] text-slate-500">
+          <span className="truncate">terminal output: colours shown, control codes hidden</span>
           <button type="button" className={toggleButton} aria-pressed={raw} onClick={() => setRaw(!raw)} data-testid="raw-toggle">
             {raw ? "Rendered" : "Raw codes"}
           </button>

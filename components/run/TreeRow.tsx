@@ -14,7 +14,7 @@ import { TimingMark } from "@/components/run/TimingMark";
 export const ROW_HEIGHT = 28;
 export const TIMELINE_WIDTH = 180;
 const INDENT = 16;
-/** Levels drawn as guides; deeper rows show their depth as "+N" in the last two guides' room, so columns never move. */
+/** Levels drawn as guides; deeper rows show their depth as "+N" in the last three guides' room, so columns never move. */
 export const MAX_INDENT = 12;
 
 export interface RowProps {
@@ -88,18 +88,18 @@ function Bar({ o, index, code, live, minutePrecision, onHover, onSelect }: { o: 
   );
 }
 
-/** Guides for the first levels; past MAX_INDENT the last two guides' room holds "+N" (levels not drawn). */
+/** Guides for the first levels; past MAX_INDENT the last three guides' room holds "+N" (levels not drawn). */
 function Indent({ depth }: { depth: number }) {
-  const drawn = depth > MAX_INDENT ? MAX_INDENT - 2 : depth;
+  const drawn = depth > MAX_INDENT ? MAX_INDENT - 3 : depth;
   return (
     <span className="flex h-full shrink-0" aria-hidden style={{ marginLeft: depth > 0 ? 10 : 0 }}>
       {Array.from({ length: drawn }, (_, d) => (
         <span key={d} className="h-full border-l border-slate-200" style={{ width: INDENT }} />
       ))}
       {depth > MAX_INDENT && (
-        <span className="flex h-full items-center border-l border-slate-300" style={{ width: 2 * INDENT }} data-depth-badge={depth}>
+        <span className="flex h-full items-center border-l border-slate-300" style={{ width: 3 * INDENT }} data-depth-badge={depth}>
           <span className="rounded bg-slate-200 px-0.5 text-[10px] leading-4 text-slate-700" title={`nested ${depth} levels deep`}>
-            +{depth - (MAX_INDENT - 2)}
+            +{depth - drawn}
           </span>
         </span>
       )}

@@ -16,7 +16,7 @@ export interface PayloadFields {
 /** Prefix of the lines of a string written out under its key. */
 export const BLOCK_PREFIX = "│ ";
 
-function jsonLines(text: string, field: string, out: string[]): void {
+function jsonLines(text: string, field: string, out: string[], values: string[]): void {
   let layout;
   try {
     layout = layoutJson(parseJsonText(text), field);
@@ -30,22 +30,35 @@ function jsonLines(text: string, field: string, out: string[]): void {
     const block = layout.blocks.get(i);
     out.push(block ? `${line.slice(0, block.from)}⟨${block.path}, below⟩${line.slice(block.to)}` : line);
     if (!block) return;
+    values.push(block.value);
     const indent = " ".repeat(line.length - line.trimStart().length + 2);
     out.push(`${indent}${block.path}:`);
     for (const l of block.value.split("\n")) out.push(`${indent}${BLOCK_PREFIX}${l}`);
   });
 }
 
-/** The payload as lines of text (see the file's comment); a CR of a CRLF line ending stays at its line's end. */
-export function payloadText(p: PayloadFields): string {
+/** A payload written out for comparing: its text, and how the strings written out line by line end their lines. */
+export interface PayloadText {
+  /** the lines (see the file's comment); a CR of a CRLF line ending stays at its line's end */
+  text: string;
+  endings: ReturnType<typeof lineEndings>;
+}
+
+/** The payload as lines of text (see the file's comment). */
+export function payloadText(p: PayloadFields): PayloadText {
   const out: string[] = [];
-  if (p.args != null) jsonLines(p.args, "Args", out);
-  if (p.results != null) jsonLines(p.results, "Results", out);
+  const values: string[] = [];
+  if (p.args != null) jsonLines(p.args, "Args", out, values);
+  if (p.results != null) jsonLines(p.results, "Results", out, values);
   if (p.error != null) {
+    values.push(p.error);
     out.push("Error:");
     for (const l of p.error.split("\n")) out.push(`${BLOCK_PREFIX}${l}`);
   }
-  return out.join("\n") + "\n";
+  // Each value on its own: the newlines joining them are not theirs.
+  const kinds = new Set(values.map(lineEndings).filter((k) => k !== "none"));
+  const endings = kinds.size === 0 ? "none" : kinds.size === 1 ? [...kinds][0]! : "mixed";
+  return { text: out.join("\n") + "\n", endings };
 }
 
 /** How a text ends its lines. */
@@ -69,12 +82,11 @@ export interface PayloadDiff {
   endings: string | null;
 }
 
-/** The difference between two payload texts (payloadText), or null when they are the same. */
-export function comparePayloads(a: string, b: string): PayloadDiff | null {
+/** The difference between two payloads (payloadText), or null when they are the same. */
+export function comparePayloads(pa: PayloadText, pb: PayloadText): PayloadDiff | null {
+  const [a, b] = [pa.text, pb.text];
   if (a === b) return null;
-  const ea = lineEndings(a);
-  const eb = lineEndings(b);
-  const endings = ea !== eb ? `line endings differ: A uses ${ea}, B uses ${eb}` : null;
+  const endings = pa.endings !== pb.endings ? `line endings differ: A uses ${pa.endings}, B uses ${pb.endings}` : null;
   const na = normalizeEndings(a);
   const nb = normalizeEndings(b);
   if (na === nb) return { parts: diffLines(a, b), kind: "line-endings", endings };

@@ -2,6 +2,7 @@
 // Durations follow the time model (./timing.ts): only spans with valid times have one; a span with a zero start, no
 // finish or a finish before its start counts as a call but adds no time and stays out of every average.
 import { runDurationUs, spanTimingCode, VALID } from "@/lib/trajectory/timing";
+import type { Outline } from "@/lib/trajectory/outline";
 
 /**
  * The span fields summaries read; stored rows and wire spans both map onto it. `startUs`/`finishUs` (µs since the
@@ -215,6 +216,21 @@ export function llmCallSeries(spans: readonly SummarySpan[]): CallPoint[] {
     if (s.type !== "llm") continue;
     const us = spanDurationUs(s);
     out.push({ n: out.length + 1, seq: s.seq, agent: s.name, seconds: us == null ? null : us / 1_000_000, tokens: spanTokens(s) });
+  }
+  return out;
+}
+
+/** The outline's spans as the summaries read them, with their µs times (NaN in the outline: no such time). */
+export function summarySpans(o: Outline): SummarySpan[] {
+  const out: SummarySpan[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const start = o.start[i]!;
+    const finish = start + o.dur[i]!;
+    out.push({
+      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
+      startUs: Number.isNaN(start) ? null : start, finishUs: Number.isNaN(finish) ? null : finish, error: o.errors.get(i) ?? null,
+      inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, outputThoughtsTokens: o.tokThoughts[i]!,
+    });
   }
   return out;
 }

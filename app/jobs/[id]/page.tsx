@@ -23,7 +23,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   // The title shows the description: only to those who may read the run.
   await requireReader(`/jobs/${id}`);
   const run = await getRunTitle(db(), id);
-  return { title: run ? runTitle(run.workflow, run.description) : "No such run" };
+  return { title: run ? runTitle(run.workflow, run.description, id) : "No such run" };
 }
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
