@@ -165,17 +165,19 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
           + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
           + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) AS size,
         row_number() OVER w - 1 AS i,
-        seq - coalesce(lag(seq) OVER w, 0) AS dseq
+        seq - coalesce(lag(seq) OVER w, 0) AS dseq,
+        -- The start of the latest earlier span with a real start: the largest [seq, start] pair before this row.
+        (max(ARRAY[seq::int8, ${epochMicros("started_at")}]) FILTER (WHERE started_at >= ${REAL_TIME_FROM_ISO}::timestamptz)
+          OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))[2] AS prev_real_start
       FROM spans WHERE job_id = ${id}::uuid
       WINDOW w AS (ORDER BY seq)
     ),
     t0 AS (SELECT coalesce(min(start) FILTER (WHERE is_real AND (finish IS NULL OR finish >= start)), min(start) FILTER (WHERE is_real), 0) AS t0 FROM s),
-    r AS (SELECT i, start - coalesce(lag(start) OVER (ORDER BY i), (SELECT t0 FROM t0)) AS dstart FROM s WHERE is_real),
     ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
     nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
     md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x)
     SELECT json_build_object(
-      'v', 1, 't0', (SELECT t0 FROM t0),
+      'v', 2, 't0', (SELECT t0 FROM t0),
       'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
       'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
       'types', (SELECT json_agg(type ORDER BY code) FROM ty),
@@ -184,7 +186,7 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
       'name', array_to_json(array_agg(nm.code ORDER BY s.i)),
       'models', (SELECT array_to_json(array_prepend(''::text, coalesce(array_agg(model ORDER BY code), '{}'))) FROM md),
       'model', array_to_json(array_agg(coalesce(md.code, 0) ORDER BY s.i)),
-      'start', array_to_json(array_agg(r.dstart ORDER BY s.i)),
+      'start', array_to_json(array_agg(CASE WHEN s.is_real THEN s.start - coalesce(s.prev_real_start, (SELECT t0 FROM t0)) END ORDER BY s.i)),
       'dur', array_to_json(array_agg(CASE WHEN s.is_real AND s.finish IS NOT NULL THEN s.finish - s.start END ORDER BY s.i)),
       'tokIn', array_to_json(array_agg(s.tin ORDER BY s.i)),
       'tokOut', array_to_json(array_agg(s.tout ORDER BY s.i)),
@@ -192,7 +194,7 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
       'size', array_to_json(array_agg(s.size ORDER BY s.i)),
       'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]')
     )::text AS outline
-    FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model LEFT JOIN r ON r.i = s.i
+    FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
     HAVING count(*) > 0`;
   return result?.outline ?? JSON.stringify(encodeOutline([]));
 }
