@@ -42,7 +42,7 @@ export function CopyButton({ text, load, length, label = "Copy" }: { text?: stri
     ? `Copies the whole value${whole != null ? ` (${formatCount(whole)} characters)` : ""}, fetched from the server: the page shows only its beginning.`
     : `Copies ${whole != null ? `${formatCount(whole)} characters` : "the value"}.`;
   const shown =
-    state.phase === "copying" ? "Copying…" : state.phase === "done" ? `Copied ${formatCount(state.chars)} chars` : state.phase === "failed" ? "Copy failed" : load ? `${label} all` : label;
+    state.phase === "copying" ? "Copying…" : state.phase === "done" ? `Copied ${formatCount(state.chars)} chars` : state.phase === "failed" ? "Copy failed" : load ? label.replace(/^Copy/, "Copy all") : label;
   return (
     <button
       type="button"
