@@ -1,26 +1,82 @@
 // Formatting of durations, token counts and timestamps, shared by every page.
 
-/** "850ms", "12.3s", "2m 05s", "1h 05m", "1d 02h". */
+/** Microseconds in a millisecond, a second, a minute, an hour (the time model, lib/trajectory/timing.ts, counts µs). */
+export const US_PER_MS = 1_000;
+const US_PER_S = 1_000_000;
+const US_PER_MIN = 60 * US_PER_S;
+const US_PER_H = 60 * US_PER_MIN;
+
+/**
+ * A duration for reading, from 1 µs to days: "850µs", "12.3ms", "4.21s", "2m 05s", "1h 05m", "1d 02h".
+ * Three significant digits below a minute; negative durations (an end before a start) get a minus sign.
+ */
+export function formatDurationUs(us: number | null | undefined): string {
+  if (us == null || !Number.isFinite(us)) return "—";
+  if (us < 0) return `−${formatDurationUs(-us)}`;
+  const r = Math.round(us);
+  if (r < US_PER_MS) return `${r}µs`;
+  const sig3 = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+  // Rounding can carry a value to the next unit (999.6ms → "1000ms"): compare the rounded text, not the value.
+  if (us < US_PER_S) {
+    const text = sig3(us / US_PER_MS);
+    if (Number(text) < 1000) return `${text}ms`;
+  }
+  if (us < US_PER_MIN) {
+    const text = sig3(us / US_PER_S);
+    if (Number(text) < 60) return `${text}s`;
+  }
+  // Whole units from here on, each tier rounded to its smaller unit and carried up when it fills the larger one.
+  const totalS = Math.round(us / US_PER_S);
+  if (totalS < 3600) return `${Math.floor(totalS / 60)}m ${String(totalS % 60).padStart(2, "0")}s`;
+  const totalM = Math.round(us / US_PER_MIN);
+  if (totalM < 24 * 60) return `${Math.floor(totalM / 60)}h ${String(totalM % 60).padStart(2, "0")}m`;
+  const totalH = Math.round(us / US_PER_H);
+  return `${Math.floor(totalH / 24)}d ${String(totalH % 24).padStart(2, "0")}h`;
+}
+
+/** Minute-precision runs know whole minutes only: "2m" rather than invented seconds. */
+export function formatDurationAtUs(us: number | null | undefined, minutePrecision: boolean): string {
+  if (us == null || !minutePrecision || !Number.isFinite(us)) return formatDurationUs(us);
+  const m = Math.round(us / US_PER_MIN);
+  return m < 60 ? `${m}m` : formatDurationUs(m * US_PER_MIN);
+}
+
+/**
+ * An RFC 3339 timestamp (as the span API gives it, e.g. "2026-03-02T10:00:04.000250Z") for reading, every digit kept
+ * and the zone said: "2026-03-02 10:00:04.000250 UTC". Text that is not such a timestamp is returned unchanged.
+ */
+export function formatInstant(iso: string | null | undefined, minutePrecision = false): string {
+  if (!iso) return "—";
+  const m = /^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?Z$/.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d, h, mi, s = "00", frac = ""] = m;
+  if (minutePrecision) return `${y}-${mo}-${d} ${h}:${mi} UTC`;
+  return `${y}-${mo}-${d} ${h}:${mi}:${s}${frac} UTC`;
+}
+
+/** An epoch-µs instant as UTC text with microseconds: "2026-03-02 10:00:04.000250 UTC" (real times only). */
+export function formatEpochUs(us: number, minutePrecision = false): string {
+  if (!Number.isFinite(us)) return "—";
+  const ms = Math.floor(us / US_PER_MS);
+  const iso = new Date(ms).toISOString();
+  if (minutePrecision) return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+  const micros = String(Math.round(us - ms * US_PER_MS)).padStart(3, "0");
+  return `${iso.slice(0, 23).replace("T", " ")}${micros} UTC`;
+}
+
+
+/** A duration given in ms, formatted by the time model (lib/trajectory/timing.ts): "850µs", "12.3ms", "4.21s", "2m 05s", "1d 02h". */
 export function formatDuration(ms: number | null | undefined): string {
-  if (ms == null) return "—";
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, "0")}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${String(m % 60).padStart(2, "0")}m`;
-  return `${Math.floor(h / 24)}d ${String(h % 24).padStart(2, "0")}h`;
+  return formatDurationUs(ms == null ? ms : ms * US_PER_MS);
 }
 
 /** Minute-precision runs only know whole minutes: say "2m" rather than invent seconds. */
 export function formatDurationAt(ms: number | null | undefined, minutePrecision: boolean): string {
-  if (ms == null || !minutePrecision) return formatDuration(ms);
-  const m = Math.round(ms / 60_000);
-  return m < 60 ? `${m}m` : formatDuration(m * 60_000);
+  return formatDurationAtUs(ms == null ? ms : ms * US_PER_MS, minutePrecision);
 }
 
-export function formatCount(n: number | null | undefined): string {
+/** "1,234,567"; token totals may be bigint (past 2^31, real runs reach billions). */
+export function formatCount(n: number | bigint | null | undefined): string {
   return n == null ? "—" : n.toLocaleString("en-US");
 }
 
@@ -31,11 +87,21 @@ export function formatTime(d: Date | string | null | undefined, minutePrecision 
   return iso.slice(0, minutePrecision ? 16 : 19).replace("T", " ");
 }
 
-/** "950", "12.3k", "4.1M": token counts in a tree row, where space is short. */
-export function formatCompact(n: number): string {
-  if (n < 1000) return String(Math.round(n));
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(1)}M`;
+/** "950", "12.3k", "4.1M", "1.98B", "3.2T": token counts in a tree row or on a chart axis, where space is short. */
+export function formatCompact(n: number | bigint): string {
+  const v = Number(n);
+  const sign = v < 0 ? "−" : "";
+  const a = Math.abs(v);
+  if (a < 1000) return `${sign}${Math.round(a)}`;
+  for (const [size, unit] of [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "k"]] as const) {
+    if (a >= size * 0.9995 || size === 1e3) {
+      const x = a / size;
+      // Three significant digits: 1.98B, 12.3k, 456M (a value that rounds up to 1000 moves to the next unit above).
+      const text = x < 10 ? x.toFixed(2).replace(/\.?0+$/, "") : x < 100 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(0);
+      return `${sign}${text}${unit}`;
+    }
+  }
+  return String(v);
 }
 
 /** "12 bytes", "1.5 KB", "50 MB", "2 GB" (1 KB = 1,024 bytes): one decimal only where it carries information. */

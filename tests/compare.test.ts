@@ -1,9 +1,13 @@
+// Comparing two runs: verdict fields, steps aligned with their payloads diffed line by line, totals with deltas.
 import { describe, expect, it } from "vitest";
 import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align";
+import { comparePayloads, lineEndings, payloadText } from "@/lib/compare/payload";
 
 const step = (seq: number, type: string, name: string, args: unknown = null, results: unknown = null, error: string | null = null) => ({
-  seq, nesting: 2, type, name, args, results, error,
+  seq, nesting: 2, type, name, args: args == null ? null : JSON.stringify(args), results: results == null ? null : JSON.stringify(results), error,
 });
+
+const PATCH = ["commit 0123", "", "diff --git a/mm/demo.c b/mm/demo.c", "@@ -10,7 +10,9 @@", "-\tp = kmalloc(size);", "+\tif (size > MAX)", "+\t\treturn NULL;", ""];
 
 describe("compare", () => {
   it("marks verdict fields that differ", () => {
@@ -22,8 +26,39 @@ describe("compare", () => {
     const rows = alignSteps(a, b);
     expect(rows.map((r) => r.status)).toEqual(["same", "changed", "same", "only-b", "only-b", "same"]);
     const changed = rows[1]!.diff!;
-    expect(changed.some((p) => p.removed && p.value.includes('"Out": "1"'))).toBe(true);
-    expect(changed.some((p) => p.added && p.value.includes('"Out": "2"'))).toBe(true);
+    expect(changed.kind).toBe("content");
+    expect(changed.parts.some((p) => p.removed && p.value.includes('"Out": "1"'))).toBe(true);
+    expect(changed.parts.some((p) => p.added && p.value.includes('"Out": "2"'))).toBe(true);
+  });
+
+  it("diffs a multi-line string inside a payload line by line", () => {
+    const a = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") }));
+    const b = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n").replace("MAX", "DEMO_MAX") }));
+    expect(a.text).toContain("│ +\tif (size > MAX)");
+    const d = comparePayloads(a, b)!;
+    expect(d.kind).toBe("content");
+    const removed = d.parts.filter((p) => p.removed).map((p) => p.value);
+    expect(removed).toEqual(["    │ +\tif (size > MAX)\n"]);
+  });
+
+  it("says when only line endings differ, and when only trailing whitespace does", () => {
+    const lf = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") }));
+    const crlf = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") }));
+    expect([lf.endings, crlf.endings]).toEqual(["LF", "CRLF"]);
+    expect([lineEndings("a\r\nb\nc"), lineEndings("abc")]).toEqual(["mixed", "none"]);
+    const d = comparePayloads(crlf, lf)!;
+    expect(d.kind).toBe("line-endings");
+    expect(d.endings).toBe("line endings differ: A uses CRLF, B uses LF");
+    const spaced = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("  \n") }));
+    expect(comparePayloads(spaced, lf)!.kind).toBe("trailing-whitespace");
+    const rows = alignSteps([step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") })], [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") })]);
+    expect(rows[0]).toMatchObject({ status: "changed", diff: { kind: "line-endings" } });
+    expect(comparePayloads(lf, lf)).toBeNull();
+  });
+
+  it("keeps the agent's key order in the text it compares", () => {
+    const text = payloadText({ args: '{"b":1,"10":2,"a":3}', results: null, error: null });
+    expect(text.text).toBe('Args:\n{\n  "b": 1,\n  "10": 2,\n  "a": 3\n}\n');
   });
 
   it("computes deltas of totals, none where a side is unknown", () => {

@@ -1,10 +1,13 @@
 // /compare?a=<id>&b=<id>: two runs side by side.
+import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { loadForCompare } from "@/lib/compare/runs";
 import { CompareView } from "@/components/compare/CompareView";
 import { requireReader } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Compare runs" };
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
   await connection();

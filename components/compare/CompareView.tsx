@@ -105,7 +105,7 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
                 <td className="py-0.5 pr-6 text-right">{fmt(t.name, t.a)}</td>
                 <td className="py-0.5 pr-6 text-right">{fmt(t.name, t.b)}</td>
                 <td className={`py-0.5 text-right ${t.delta ? (t.delta > 0 ? "text-red-700" : "text-emerald-700") : "text-slate-400"}`}>
-                  {t.delta == null ? "—" : `${t.delta > 0 ? "+" : t.delta < 0 ? "−" : "±"}${fmt(t.name, Math.abs(t.delta))}`}
+                  {t.delta == null ? "—" : t.delta === 0 ? "±0" : `${t.delta > 0 ? "+" : "−"}${fmt(t.name, Math.abs(t.delta))}`}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,10 @@
-// The two trajectories aligned step by step; changed steps open to a line diff of their Args, Results and Error.
+// The two trajectories aligned step by step; a changed step opens, under its row and across the table's width, to the
+// line diff of its Args, Results and Error (multi-line strings line by line), saying when only line endings or
+// trailing whitespace differ. Long lines wrap: nothing runs off the page sideways.
 import type { StepRow } from "@/lib/compare/align";
 import type { ComparedRun } from "@/lib/compare/runs";
+import type { PayloadDiff } from "@/lib/compare/payload";
+import { VisibleName } from "@/components/run/VisibleName";
 
 type Step = ComparedRun["spans"][number];
 
@@ -14,12 +18,42 @@ const STATUS_STYLE = {
 function Cell({ s }: { s: Step | null }) {
   if (!s) return <td className="px-2 py-1 text-slate-300">—</td>;
   return (
-    <td className="px-2 py-1">
+    <td className="min-w-0 break-words px-2 py-1">
       <span className="font-mono text-xs text-slate-400">{s.seq} </span>
       <span className="text-xs text-slate-500">{s.type} </span>
-      <span className="font-medium">{s.name}</span>
+      <VisibleName text={s.name} className="font-medium" />
       {s.error && <span className="ml-1 rounded bg-red-100 px-1 text-xs text-red-800">error</span>}
     </td>
+  );
+}
+
+/** What kind of difference, in words. */
+export function diffSummary(d: PayloadDiff): string {
+  if (d.kind === "line-endings") return `payload differs only in line endings (${d.endings ?? "CR placement"})`;
+  if (d.kind === "trailing-whitespace") return "payload differs only in trailing whitespace";
+  return d.endings ? `payload differs; ${d.endings}` : "payload differs";
+}
+
+/** A line as shown in the diff: carriage returns and trailing blanks made visible where they are the difference. */
+function showLine(line: string, visibleBlanks: boolean): string {
+  const text = line.replace(/\r$/, "␍").replace(/\r/g, "␍");
+  return visibleBlanks ? text.replace(/[ \t]+$/, (w) => w.replace(/ /g, "·").replace(/\t/g, "→")) : text;
+}
+
+function Diff({ diff }: { diff: PayloadDiff }) {
+  const blanks = diff.kind !== "content";
+  return (
+    <pre className="max-h-[32rem] max-w-full overflow-auto whitespace-pre-wrap break-all rounded border border-slate-200 bg-white p-2 font-mono text-xs" data-testid="step-diff">
+      {diff.parts.map((p, j) => (
+        <span key={j} className={p.added ? "bg-emerald-100 text-emerald-900" : p.removed ? "bg-red-100 text-red-900" : "text-slate-600"}>
+          {p.value
+            .replace(/\n$/, "")
+            .split("\n")
+            .map((l) => `${p.added ? "+" : p.removed ? "-" : " "} ${showLine(l, blanks && (p.added || p.removed) === true)}`)
+            .join("\n") + "\n"}
+        </span>
+      ))}
+    </pre>
   );
 }
 
@@ -35,37 +69,36 @@ export function StepDiffTable({ steps }: { steps: StepRow<Step>[] }) {
           <tr>
             <th className="px-2 py-1">A</th>
             <th className="px-2 py-1">B</th>
-            <th className="w-24 px-2 py-1">change</th>
+            <th className="w-56 px-2 py-1">change</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100 align-top">
-          {steps.map((row, i) => (
-            <tr key={i} className={STATUS_STYLE[row.status]} data-status={row.status}>
+        {steps.map((row, i) => (
+          <tbody key={i} className="border-t border-slate-100 align-top" data-status={row.status} data-diff-kind={row.diff?.kind}>
+            <tr className={STATUS_STYLE[row.status]}>
               <Cell s={row.a} />
               <Cell s={row.b} />
               <td className="px-2 py-1 text-xs">
                 {row.status === "changed" && row.diff ? (
-                  <details>
-                    <summary className="cursor-pointer text-amber-800">payload differs</summary>
-                    <pre className="mt-1 max-h-96 w-[min(60vw,48rem)] overflow-auto rounded border border-slate-200 bg-white p-2 font-mono text-xs" data-testid="step-diff">
-                      {row.diff.map((p, j) => (
-                        <span key={j} className={p.added ? "bg-emerald-100 text-emerald-900" : p.removed ? "bg-red-100 text-red-900" : "text-slate-600"}>
-                          {p.value
-                            .replace(/\n$/, "")
-                            .split("\n")
-                            .map((l) => `${p.added ? "+" : p.removed ? "-" : " "} ${l}`)
-                            .join("\n") + "\n"}
-                        </span>
-                      ))}
-                    </pre>
-                  </details>
+                  <span className={row.diff.kind === "content" ? "text-amber-800" : "text-slate-600"} data-testid="diff-summary">
+                    {diffSummary(row.diff)}
+                  </span>
                 ) : (
                   <span className="text-slate-400">{row.status === "same" ? "" : row.status === "only-a" ? "only in A" : "only in B"}</span>
                 )}
               </td>
             </tr>
-          ))}
-        </tbody>
+            {row.status === "changed" && row.diff && (
+              <tr className={STATUS_STYLE[row.status]}>
+                <td colSpan={3} className="px-2 pb-2">
+                  <details open={row.diff.kind === "content"}>
+                    <summary className="cursor-pointer text-xs text-slate-600">{row.diff.kind === "content" ? "the lines that differ" : "show the raw difference"}</summary>
+                    <Diff diff={row.diff} />
+                  </details>
+                </td>
+              </tr>
+            )}
+          </tbody>
+        ))}
       </table>
     </section>
   );

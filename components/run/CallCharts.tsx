@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CallPoint } from "@/lib/trajectory/summary";
 import { AGENT_COLOURS } from "@/components/run/span-style";
+import { formatCompact } from "@/lib/format";
 
 /** Bars drawn at most; longer runs are sampled evenly (and say so) so the chart stays responsive. */
 const MAX_BARS = 1500;
@@ -22,8 +23,12 @@ function Chart({ title, data, field, unit, colour }: { title: string; data: Call
           <BarChart data={data} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="n" tick={{ fontSize: 10 }} />
-            <YAxis tick={{ fontSize: 10 }} width={48} />
-            <Tooltip formatter={(v) => [`${Number(v).toLocaleString("en-US")} ${unit}`, field]} labelFormatter={(n) => `LLM call ${n}`} />
+            {/* Compact ticks (1.98B, 12.3k): a billion-token run's axis must not cut its labels to "0000000". */}
+            <YAxis tick={{ fontSize: 10 }} width={48} tickFormatter={(v: number) => (field === "tokens" ? formatCompact(v) : String(Number(v.toPrecision(3))))} />
+            <Tooltip
+              formatter={(v) => [v == null ? "no valid times" : `${Number(v).toLocaleString("en-US")} ${unit}`, field]}
+              labelFormatter={(n) => `LLM call ${n}`}
+            />
             <Bar dataKey={field} isAnimationActive={false}>
               {data.map((p) => (
                 <Cell key={p.n} fill={colour(p.agent)} />

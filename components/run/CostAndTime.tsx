@@ -3,24 +3,11 @@
 // and the original page's two charts (time and tokens per LLM call, coloured by agent).
 import { lazy, Suspense, useMemo } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
-import { llmCallSeries, runTotals, timeSplit, usageGroups, type SummarySpan, type UsageGroup } from "@/lib/trajectory/summary";
-import { formatCount, formatDurationAt } from "@/lib/format";
+import { averageUs, llmCallSeries, runTotals, summarySpans, timeSplit, usageGroups, type UsageGroup } from "@/lib/trajectory/summary";
+import { formatCount, formatDurationAtUs } from "@/lib/format";
 
 // recharts is the heaviest library of the page: it loads when this tab is opened.
 const CallCharts = lazy(() => import("@/components/run/CallCharts"));
-
-export function summarySpans(o: Outline): SummarySpan[] {
-  const out: SummarySpan[] = [];
-  for (let i = 0; i < o.count; i++) {
-    const dur = o.dur[i]!;
-    out.push({
-      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
-      startedAt: new Date(o.start[i]!), finishedAt: Number.isNaN(dur) ? null : new Date(o.start[i]! + dur), error: o.errors.get(i) ?? null,
-      inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, outputThoughtsTokens: o.tokThoughts[i]!,
-    });
-  }
-  return out;
-}
 
 function Stat({ label, value, tone }: { label: string; value: React.ReactNode; tone?: string }) {
   return (
@@ -71,8 +58,15 @@ function UsageTable({ title, keyLabel, groups, tokens, minutePrecision }: { titl
                 ) : (
                   <td className={`py-1 pl-3 text-right ${g.errors ? "text-red-700" : ""}`}>{formatCount(g.errors)}</td>
                 )}
-                <td className="py-1 pl-3 text-right">{formatDurationAt(g.totalMs, minutePrecision)}</td>
-                <td className="py-1 pl-3 text-right">{formatDurationAt(g.totalMs / g.calls, minutePrecision)}</td>
+                <td className="py-1 pl-3 text-right">{g.timedCalls ? formatDurationAtUs(g.totalUs, minutePrecision) : "—"}</td>
+                <td className="py-1 pl-3 text-right" title={g.timedCalls < g.calls ? `average of the ${g.timedCalls} calls with valid times` : undefined}>
+                  {formatDurationAtUs(averageUs(g), minutePrecision)}
+                  {g.timedCalls < g.calls && (
+                    <span className="ml-1 text-amber-700" data-untimed={g.calls - g.timedCalls}>
+                      ({formatCount(g.calls - g.timedCalls)} untimed)
+                    </span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -91,8 +85,8 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
     () => ({ agent: usageGroups(spans, "agent"), model: usageGroups(spans, "model"), tool: usageGroups(spans, "tool") }),
     [spans],
   );
-  const inCalls = split.llmMs + split.toolMs || 1;
-  const d = (ms: number | null) => formatDurationAt(ms, minutePrecision);
+  const inCalls = split.llmUs + split.toolUs || 1;
+  const d = (us: number | null) => formatDurationAtUs(us, minutePrecision);
   return (
     <section className="space-y-5 rounded border border-slate-200 bg-white p-4" data-testid="cost">
       {minutePrecision && <p className="text-xs text-amber-700">This run was imported with minute-precision timestamps: times are rounded to minutes.</p>}
@@ -103,17 +97,23 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
         <Stat label="LLM calls" value={formatCount(totals.llmCalls)} />
         <Stat label="Tool calls" value={formatCount(totals.toolCalls)} />
         <Stat label="Tool errors" value={formatCount(totals.toolErrors)} tone={totals.toolErrors ? "text-red-700" : undefined} />
-        <Stat label="Wall time" value={d(split.wallMs)} />
-        <Stat label="In LLM / in tools" value={`${d(split.llmMs)} / ${d(split.toolMs)}`} />
+        <Stat label="Wall time" value={d(split.wallUs)} />
+        <Stat label="In LLM / in tools" value={`${d(split.llmUs)} / ${d(split.toolUs)}`} />
       </div>
       <div data-testid="time-split">
         <div className="flex h-3 overflow-hidden rounded bg-slate-100" title="time in LLM calls vs in tool calls">
-          <div className="bg-indigo-500" style={{ width: `${(split.llmMs / inCalls) * 100}%` }} />
-          <div className="bg-emerald-500" style={{ width: `${(split.toolMs / inCalls) * 100}%` }} />
+          <div className="bg-indigo-500" style={{ width: `${(split.llmUs / inCalls) * 100}%` }} />
+          <div className="bg-emerald-500" style={{ width: `${(split.toolUs / inCalls) * 100}%` }} />
         </div>
         <p className="mt-1 text-xs text-slate-600">
-          <span className="text-indigo-700">■</span> LLM {Math.round((split.llmMs / inCalls) * 100)}% · <span className="text-emerald-700">■</span> tools{" "}
-          {Math.round((split.toolMs / inCalls) * 100)}% of the time spent in calls
+          <span className="text-indigo-700">■</span> LLM {Math.round((split.llmUs / inCalls) * 100)}% · <span className="text-emerald-700">■</span> tools{" "}
+          {Math.round((split.toolUs / inCalls) * 100)}% of the time spent in calls
+          {split.untimed > 0 && (
+            <span className="text-amber-700" data-testid="untimed-calls">
+              {" "}
+              · {formatCount(split.untimed)} {split.untimed === 1 ? "call" : "calls"} without valid times left out (a zero start, no end recorded, or an end before the start)
+            </span>
+          )}
         </p>
       </div>
       <div className="grid gap-6 xl:grid-cols-2">

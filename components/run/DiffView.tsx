@@ -41,17 +41,19 @@ function Hunk({ hunk, lang }: { hunk: DiffHunk; lang: string | null }) {
   );
 }
 
+/** Whole hunks up to a budget of lines (at least one), so line numbers never break mid-hunk. */
+function hunksWithin(hunks: DiffHunk[], budget: number): DiffHunk[] {
+  let n = 0;
+  let lines = 0;
+  while (n < hunks.length && (n === 0 || lines < budget)) lines += hunks[n++]!.lines.length;
+  return hunks.slice(0, n);
+}
+
 function FileSection({ file }: { file: DiffFile }) {
   const [all, setAll] = useState(false);
   const path = displayPath(file);
   const lang = languageOf(path);
-  // Whole hunks up to the budget, so line numbers never break mid-hunk.
-  let budget = all ? Infinity : FILE_LINES;
-  const hunks = file.hunks.filter((h, i) => {
-    if (i > 0 && budget <= 0) return false;
-    budget -= h.lines.length;
-    return true;
-  });
+  const hunks = all ? file.hunks : hunksWithin(file.hunks, FILE_LINES);
   const hidden = file.hunks.slice(hunks.length).reduce((n, h) => n + h.lines.length, 0);
   return (
     <section className="overflow-hidden rounded border border-slate-200" data-diff-file={path}>

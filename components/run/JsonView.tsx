@@ -1,10 +1,13 @@
 "use client";
-// Args and Results as highlighted JSON; multi-line and long strings leave the JSON and show under their key as
-// text (or as a diff, when they are one), so a PatchDiff or a file's contents read as what they are.
+// Args and Results as highlighted JSON in the agent's own key order and number text (an ordered tree, lib/text/json.ts);
+// multi-line, long and terminal strings leave the JSON and show under their key as text (or as a diff, when they are
+// one), so a PatchDiff or a file's contents read as what they are.
 import { useMemo, useState } from "react";
 import type { ThemedToken } from "shiki/core";
 import { layoutJson, type JsonBlock } from "@/lib/trajectory/fold";
 import { countLines } from "@/lib/trajectory/fold";
+import type { JsonNode } from "@/lib/text/json";
+import { formatCount } from "@/lib/format";
 import { TokenLine, useTokens } from "@/components/run/highlight";
 import { TextBlock, moreButton } from "@/components/run/TextBlock";
 
@@ -31,8 +34,15 @@ function splice(tokens: ThemedToken[], from: number, to: number, label: React.Re
   return out;
 }
 
-function BlockLabel({ block }: { block: JsonBlock }) {
+function BlockLabel({ block, whole }: { block: JsonBlock; whole: number | undefined }) {
   const lines = countLines(block.value);
+  if (whole !== undefined) {
+    return (
+      <span className="rounded bg-amber-100 px-1 text-[11px] text-amber-900" data-cut={block.path}>
+        text, first {formatCount(block.value.length)} of {formatCount(whole)} characters ↓
+      </span>
+    );
+  }
   return (
     <span className="rounded bg-slate-200 px-1 text-[11px] text-slate-600">
       {lines > 1 ? `text, ${lines.toLocaleString("en-US")} lines ↓` : `text, ${block.value.length.toLocaleString("en-US")} characters ↓`}
@@ -40,7 +50,8 @@ function BlockLabel({ block }: { block: JsonBlock }) {
   );
 }
 
-export function JsonView({ value, name }: { value: unknown; name: string }) {
+/** `cuts` gives the whole length of each string the server cut, by path (lib/trajectory/truncate.ts). */
+export function JsonView({ value, name, cuts }: { value: JsonNode; name: string; cuts?: ReadonlyMap<string, number> }) {
   const layout = useMemo(() => layoutJson(value, name), [value, name]);
   const tokens = useTokens(layout.text, "json");
   const [all, setAll] = useState(false);
@@ -54,7 +65,7 @@ export function JsonView({ value, name }: { value: unknown; name: string }) {
         const indent = line.length - line.trimStart().length;
         let content: React.ReactNode;
         if (block) {
-          const label = <BlockLabel block={block} />;
+          const label = <BlockLabel block={block} whole={cuts?.get(block.path)} />;
           content = lineTokens ? splice(lineTokens, block.from, block.to, label) : [line.slice(0, block.from), label, line.slice(block.to)];
         } else {
           content = lineTokens ? <TokenLine tokens={lineTokens} /> : line;

@@ -14,9 +14,12 @@ const CostAndTime = lazy(() => import("@/components/run/CostAndTime").then((m) =
 
 type Tab = "trajectory" | "cost";
 
-/** `version` changes whenever a live run's spans change, which reloads the outline; `head` is the run's first spans. */
-export function RunExplorer(props: { jobId: string; spanCount: number; minutePrecision: boolean; version: string; head: OutlineJson | null }) {
-  const { jobId, spanCount, minutePrecision, version } = props;
+/**
+ * `version` changes whenever a live run's spans change, which reloads the outline; `head` is the run's first spans;
+ * `live` is true while an agent may still report (lib/runs/status.ts isLive).
+ */
+export function RunExplorer(props: { jobId: string; spanCount: number; minutePrecision: boolean; version: string; head: OutlineJson | null; live: boolean }) {
+  const { jobId, spanCount, minutePrecision, version, live } = props;
   const { outline, error } = useOutline(jobId, version);
   const head = useMemo(() => (props.head && props.head.seq.length > 0 ? decodeOutline(props.head) : null), [props.head]);
   const tree = outline ?? head;
@@ -41,7 +44,7 @@ export function RunExplorer(props: { jobId: string; spanCount: number; minutePre
           Loading the trajectory…
         </div>
       )}
-      {tree && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={tree} whole={outline !== null} spanCount={spanCount} minutePrecision={minutePrecision} />}
+      {tree && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={tree} whole={outline !== null} spanCount={spanCount} minutePrecision={minutePrecision} live={live} />}
       {!outline && !error && tab === "cost" && <p className="p-4 text-sm text-slate-400">Loading…</p>}
       {outline && tab === "cost" && (
         <Suspense fallback={<p className="p-4 text-sm text-slate-400">Loading…</p>}>

@@ -22,9 +22,16 @@ function Stat({ label, value }: { label: string; value: React.ReactNode }) {
 }
 
 /** One line on where the job stands: who runs it since when, or why it ended without results. */
-function JobState({ run }: { run: Run }) {
-  if (run.status === "pending") return <p className="text-sm text-slate-600">Waiting for an agent to take it.</p>;
-  if (run.status === "running" && run.agentName) {
+function JobState({ run, live }: { run: Run; live: boolean }) {
+  if (run.status === "incomplete") {
+    return (
+      <p className="text-sm text-amber-800" data-testid="incomplete">
+        Incomplete: imported from a file whose run never finished. The trajectory shows what was recorded; nothing more will arrive.
+      </p>
+    );
+  }
+  if (run.status === "pending" && live) return <p className="text-sm text-slate-600">Waiting for an agent to take it.</p>;
+  if (run.status === "running" && live && run.agentName) {
     return (
       <p className="text-sm text-sky-800">
         Running on <span className="font-medium">{run.agentName}</span> since {formatTime(run.startedAt, run.minutePrecision)} UTC.
@@ -67,7 +74,7 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
         <span className="font-mono text-xs text-slate-400">{run.id}</span>
       </div>
       <div className="flex flex-wrap items-center gap-4">
-        <JobState run={run} />
+        <JobState run={run} live={Boolean(live)} />
         <ReviewControl jobId={run.id} correct={run.correct} reviewedBy={run.reviewedBy?.email ?? null} reviewedAt={run.reviewedAt} canReview={operator} />
       </div>
       {run.description && <p className="text-slate-700">{run.description}</p>}
@@ -82,7 +89,19 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
         ))}
       <div className="flex flex-wrap gap-6 rounded border border-slate-200 bg-white p-3 text-sm">
         <Stat label="Started (UTC)" value={formatTime(run.startedAt ?? run.createdAt, run.minutePrecision)} />
-        <Stat label="Duration" value={run.status === "running" ? "running" : formatDurationAt(run.durationMs, run.minutePrecision)} />
+        <Stat
+          label="Duration"
+          value={
+            live ? (
+              "running"
+            ) : (
+              <span title="from the flow span's start to its finish, or over the spans with valid times (zero starts and missing ends never count)" data-testid="run-duration">
+                {formatDurationAt(run.durationMs, run.minutePrecision)}
+                {run.status === "incomplete" && run.durationMs != null && <span className="ml-1 text-xs font-normal text-amber-700">recorded so far</span>}
+              </span>
+            )
+          }
+        />
         <Stat label="Input tokens" value={formatCount(run.inputTokens)} />
         <Stat label="Output tokens" value={formatCount(run.outputTokens)} />
         <Stat label="Thought tokens" value={formatCount(run.thoughtsTokens)} />

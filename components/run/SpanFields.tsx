@@ -1,14 +1,16 @@
 "use client";
-// Every field of one span, each shown for what it is: JSON, text with a copy button, markdown, the error up front.
-import { lazy, Suspense, useState } from "react";
-import type { Span } from "@/lib/trajectory/span";
-import type { Truncation } from "@/lib/trajectory/truncate";
+// Every field of one span, each shown for what it is: JSON in the agent's key order, terminal output as a terminal
+// shows it, prose in its own direction, thoughts as markdown, the error up front; every Copy copies the whole value.
+import { lazy, Suspense, useMemo, useState } from "react";
+import type { JsonField, SpanPayload, Truncation } from "@/lib/trajectory/truncate";
 import { formatCount } from "@/lib/format";
+import { JsonTextError, parseJsonText, stringifyJson, type JsonNode } from "@/lib/text/json";
+import { visibleText } from "@/lib/text/search";
 import { JsonView } from "@/components/run/JsonView";
 import { TextBlock } from "@/components/run/TextBlock";
-import { CopyButton } from "@/components/run/CopyButton";
+import { CopyButton, fetchWholeValue, fullTextHref } from "@/components/run/CopyButton";
 import { PrintedText } from "@/components/workflows/PrintedText";
-import { printedText } from "@/lib/trajectory/printed";
+import { PRINTED_KEY, printedText } from "@/lib/trajectory/printed";
 
 // react-markdown and its parsers load with the first Thoughts a reader opens, not with the page.
 const Markdown = lazy(() => import("@/components/run/Markdown"));
@@ -25,8 +27,21 @@ function Field({ label, actions, children }: { label: string; actions?: React.Re
   );
 }
 
-function Thoughts({ text }: { text: string }) {
+interface Ctx {
+  jobId: string;
+  seq: number;
+  truncated: Truncation[];
+}
+
+/** Copy for a text field: as shown when whole, else the whole value fetched by its path. */
+function CopyText({ ctx, path, text }: { ctx: Ctx; path: string; text: string }) {
+  const cut = ctx.truncated.find((t) => t.path === path);
+  return cut ? <CopyButton load={() => fetchWholeValue(ctx.jobId, ctx.seq, path)} length={cut.length} /> : <CopyButton text={text} />;
+}
+
+function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
   const [raw, setRaw] = useState(false);
+  const shown = visibleText(text);
   return (
     <Field
       label="Thoughts"
@@ -35,16 +50,16 @@ function Thoughts({ text }: { text: string }) {
           <button type="button" className="rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-50" aria-pressed={raw} onClick={() => setRaw(!raw)}>
             {raw ? "Markdown" : "Raw text"}
           </button>
-          <CopyButton text={text} />
+          <CopyText ctx={ctx} path="Thoughts" text={text} />
         </>
       }
     >
       {raw ? (
-        <TextBlock text={text} />
+        <TextBlock text={text} prose />
       ) : (
-        <div className="rounded border border-slate-200 bg-white p-2">
-          <Suspense fallback={<pre className="whitespace-pre-wrap font-mono text-xs">{text.slice(0, 2000)}</pre>}>
-            <Markdown text={text} />
+        <div className="rounded border border-slate-200 bg-white p-2" dir="auto">
+          <Suspense fallback={<pre className="whitespace-pre-wrap font-mono text-xs">{shown.slice(0, 2000)}</pre>}>
+            <Markdown text={shown} />
           </Suspense>
         </div>
       )}
@@ -52,16 +67,47 @@ function Thoughts({ text }: { text: string }) {
   );
 }
 
-function fullTextHref(jobId: string, seq: number, path: string): string {
-  return `/api/jobs/${jobId}/spans/${seq}?path=${encodeURIComponent(path)}`;
+/** Args or Results: the stored JSON text parsed in order; text that is somehow not JSON is shown as text. */
+function JsonField({ ctx, field, text }: { ctx: Ctx; field: JsonField; text: string }) {
+  const parsed = useMemo((): { node: JsonNode } | { error: string } => {
+    try {
+      return { node: parseJsonText(text) };
+    } catch (e) {
+      if (e instanceof JsonTextError) return { error: e.message };
+      throw e;
+    }
+  }, [text]);
+  const cuts = useMemo(() => new Map(ctx.truncated.filter((t) => t.path === field || t.path.startsWith(`${field}.`) || t.path.startsWith(`${field}[`)).map((t) => [t.path, t.length])), [ctx.truncated, field]);
+  // A value the dashboard printed and no reading was made of (lib/trajectory/printed.ts) is shown as its text.
+  const printed = useMemo(() => (text.startsWith(`{"${PRINTED_KEY}"`) ? printedText(JSON.parse(text)) : null), [text]);
+  if (printed !== null) {
+    return (
+      <Field label={field} actions={<CopyButton text={printed} label="Copy text" />}>
+        <PrintedText text={printed} />
+      </Field>
+    );
+  }
+  const copy =
+    "node" in parsed && cuts.size === 0 ? (
+      <CopyButton text={stringifyJson(parsed.node, 2)} label="Copy JSON" />
+    ) : (
+      <CopyButton load={() => fetchWholeValue(ctx.jobId, ctx.seq, field)} label="Copy JSON" />
+    );
+  return (
+    <Field label={field} actions={copy}>
+      {"node" in parsed ? <JsonView value={parsed.node} name={field} cuts={cuts} /> : <TextBlock text={text} />}
+    </Field>
+  );
 }
 
-export function SpanFields({ jobId, span, truncated }: { jobId: string; span: Span; truncated: Truncation[] }) {
+export function SpanFields({ jobId, payload }: { jobId: string; payload: SpanPayload }) {
+  const { span, json, truncated } = payload;
+  const ctx: Ctx = { jobId, seq: span.Seq, truncated };
   const hasTokens = span.InputTokens != null || span.OutputTokens != null || span.OutputThoughtsTokens != null;
   return (
     <div className="space-y-4">
       {span.Error && (
-        <Field label="Error" actions={<CopyButton text={span.Error} />}>
+        <Field label="Error" actions={<CopyText ctx={ctx} path="Error" text={span.Error} />}>
           <div className="rounded border-l-4 border-red-500" data-testid="span-error">
             <TextBlock text={span.Error} tone="error" />
           </div>
@@ -69,7 +115,7 @@ export function SpanFields({ jobId, span, truncated }: { jobId: string; span: Sp
       )}
       {truncated.length > 0 && (
         <div className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="truncated">
-          Long texts are cut here to keep the page fast:
+          Long texts are cut here to keep the page fast (Copy copies them whole):
           <ul className="mt-1 space-y-0.5">
             {truncated.map((t) => (
               <li key={t.path}>
@@ -85,38 +131,32 @@ export function SpanFields({ jobId, span, truncated }: { jobId: string; span: Sp
       {hasTokens && (
         <Field label="Tokens">
           <dl className="flex gap-4 font-mono text-xs">
-            {[
-              ["input", span.InputTokens],
-              ["output", span.OutputTokens],
-              ["thoughts", span.OutputThoughtsTokens],
-            ].map(([k, v]) => (
-              <div key={k as string}>
+            {(
+              [
+                ["input", span.InputTokens],
+                ["output", span.OutputTokens],
+                ["thoughts", span.OutputThoughtsTokens],
+              ] as const
+            ).map(([k, v]) => (
+              <div key={k}>
                 <dt className="inline text-slate-500">{k}: </dt>
-                <dd className="inline">{formatCount((v as number | undefined) ?? 0)}</dd>
+                <dd className="inline">{formatCount(v ?? 0)}</dd>
               </div>
             ))}
           </dl>
         </Field>
       )}
-      {span.Args !== undefined && (
-        <Field label="Args" actions={<CopyButton text={JSON.stringify(span.Args, null, 2)} label="Copy JSON" />}>
-          {printedText(span.Args) !== null ? <PrintedText text={printedText(span.Args)!} /> : <JsonView value={span.Args} name="Args" />}
-        </Field>
-      )}
-      {span.Results !== undefined && (
-        <Field label="Results" actions={<CopyButton text={JSON.stringify(span.Results, null, 2)} label="Copy JSON" />}>
-          {printedText(span.Results) !== null ? <PrintedText text={printedText(span.Results)!} /> : <JsonView value={span.Results} name="Results" />}
-        </Field>
-      )}
+      {json.Args !== undefined && <JsonField ctx={ctx} field="Args" text={json.Args} />}
+      {json.Results !== undefined && <JsonField ctx={ctx} field="Results" text={json.Results} />}
       {(["Instruction", "Prompt", "Reply"] as const).map(
         (f) =>
           span[f] && (
-            <Field key={f} label={f} actions={<CopyButton text={span[f]} />}>
-              <TextBlock text={span[f]} />
+            <Field key={f} label={f} actions={<CopyText ctx={ctx} path={f} text={span[f]} />}>
+              <TextBlock text={span[f]} prose />
             </Field>
           ),
       )}
-      {span.Thoughts && <Thoughts text={span.Thoughts} />}
+      {span.Thoughts && <Thoughts ctx={ctx} text={span.Thoughts} />}
     </div>
   );
 }

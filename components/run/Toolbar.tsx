@@ -2,7 +2,7 @@
 // Above the tree: search, type filter, errors only, Expand all / Collapse all, the timeline switch.
 import { useMemo } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
-import type { FilterResult, SpanFilter } from "@/components/run/use-span-filter";
+import type { FilterResult, SpanFilter } from "@/components/run/span-filter";
 import { formatCount } from "@/lib/format";
 
 interface Props {
@@ -21,29 +21,29 @@ interface Props {
 
 const button = "rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500";
 
-export function Toolbar(p: Props) {
+export function Toolbar({ o, filter, result, timeline, searchRef, onFilter, onExpandAll, onCollapseAll, onTimeline, onNextMatch, onLeaveSearch }: Props) {
   // Counted once per outline, not on every keystroke in the search box (100,000 spans).
   const counts = useMemo(() => {
     const c = new Map<number, number>();
-    for (let i = 0; i < p.o.count; i++) c.set(p.o.type[i]!, (c.get(p.o.type[i]!) ?? 0) + 1);
+    for (let i = 0; i < o.count; i++) c.set(o.type[i]!, (c.get(o.type[i]!) ?? 0) + 1);
     return c;
-  }, [p.o]);
-  const active = p.filter.query || p.filter.type || p.filter.errorsOnly;
+  }, [o]);
+  const active = filter.query || filter.type || filter.errorsOnly;
   return (
     <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2">
       <input
-        ref={p.searchRef}
+        ref={searchRef}
         type="search"
         placeholder="Search names and payloads  ( / )"
         aria-label="Search in this run"
         className="w-64 rounded border border-slate-300 px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-sky-500"
-        value={p.filter.query}
-        onChange={(e) => p.onFilter({ ...p.filter, query: e.target.value })}
+        value={filter.query}
+        onChange={(e) => onFilter({ ...filter, query: e.target.value })}
         onKeyDown={(e) => {
-          if (e.key === "Enter") p.onNextMatch(e.shiftKey);
+          if (e.key === "Enter") onNextMatch(e.shiftKey);
           if (e.key === "Escape") {
-            p.onFilter({ ...p.filter, query: "" });
-            p.onLeaveSearch();
+            onFilter({ ...filter, query: "" });
+            onLeaveSearch();
           }
         }}
         data-testid="search"
@@ -51,36 +51,36 @@ export function Toolbar(p: Props) {
       <select
         aria-label="Span type"
         className="rounded border border-slate-300 bg-white px-1 py-1 text-xs"
-        value={p.filter.type}
-        onChange={(e) => p.onFilter({ ...p.filter, type: e.target.value })}
+        value={filter.type}
+        onChange={(e) => onFilter({ ...filter, type: e.target.value })}
         data-testid="type-filter"
       >
         <option value="">all types</option>
-        {p.o.types.map((t, i) => (
+        {o.types.map((t, i) => (
           <option key={t} value={t}>
             {t} ({formatCount(counts.get(i) ?? 0)})
           </option>
         ))}
       </select>
       <label className="flex items-center gap-1 text-xs">
-        <input type="checkbox" checked={p.filter.errorsOnly} onChange={(e) => p.onFilter({ ...p.filter, errorsOnly: e.target.checked })} data-testid="errors-only" />
-        errors only ({formatCount(p.o.errors.size)})
+        <input type="checkbox" checked={filter.errorsOnly} onChange={(e) => onFilter({ ...filter, errorsOnly: e.target.checked })} data-testid="errors-only" />
+        errors only ({formatCount(o.errors.size)})
       </label>
       {active && (
         <span className="text-xs text-slate-600" data-testid="match-count" aria-live="polite">
-          {formatCount(p.result.count)} {p.result.count === 1 ? "match" : "matches"}
-          {p.result.searching && " · searching payloads…"}
+          {formatCount(result.count)} {result.count === 1 ? "match" : "matches"}
+          {result.searching && " · searching payloads…"}
         </span>
       )}
       <div className="ml-auto flex items-center gap-2">
         <label className="flex items-center gap-1 text-xs">
-          <input type="checkbox" checked={p.timeline} onChange={(e) => p.onTimeline(e.target.checked)} data-testid="timeline-toggle" />
+          <input type="checkbox" checked={timeline} onChange={(e) => onTimeline(e.target.checked)} data-testid="timeline-toggle" />
           timeline
         </label>
-        <button type="button" className={button} onClick={p.onExpandAll} title="e">
+        <button type="button" className={button} onClick={onExpandAll} title="e">
           Expand all
         </button>
-        <button type="button" className={button} onClick={p.onCollapseAll} title="Shift+E">
+        <button type="button" className={button} onClick={onCollapseAll} title="Shift+E">
           Collapse all
         </button>
       </div>

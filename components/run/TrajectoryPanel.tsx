@@ -1,160 +1,105 @@
 "use client";
-// The trajectory explorer: toolbar, the virtualized tree with its timeline, and the selected span's details;
-// every selection is a permalink (#span-<seq>) and a permalink opens the path to its span.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ancestorsOf, indexOfSeq, toolCallIndices, visibleRows, type Outline } from "@/lib/trajectory/outline";
+// The trajectory explorer: toolbar, the virtualized tree with its timeline, and the selected span's details; every
+// selection is a permalink (#span-<seq>) and a permalink opens the path to its span. State lives in one reducer
+// (./panel-state.ts), keys and filters are pure functions (./tree-keys.ts, ./span-filter.ts).
+import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useReducer, useRef, useSyncExternalStore } from "react";
+import { indexOfSeq, toolCallIndices, visibleRows, type Outline } from "@/lib/trajectory/outline";
 import { TreeView } from "@/components/run/TreeView";
 import { formatCount } from "@/lib/format";
 import { Toolbar } from "@/components/run/Toolbar";
-import { NO_FILTER, useFilterResult, type SpanFilter } from "@/components/run/use-span-filter";
-import { handleTreeKey, usePageKeys, type TreeKeyActions } from "@/components/run/use-tree-keys";
+import { useFilterResult } from "@/components/run/use-span-filter";
+import { nextMatch } from "@/components/run/span-filter";
+import { initialPanel, panelReducer, permalinkHash, seqFromHash } from "@/components/run/panel-state";
+import { isTyping, PAGE_KEYS, treeKeyCommand, type KeyCommand, type KeyInput } from "@/components/run/tree-keys";
 
 // The details panel (JSON, diffs, text folding, highlighting) is not needed to draw and click the tree: it loads in
 // its own chunk, fetched as soon as the tree is on screen so the first opened span rarely waits for it.
 const loadSpanDetails = () => import("@/components/run/SpanDetails");
 const SpanDetails = lazy(() => loadSpanDetails().then((m) => ({ default: m.SpanDetails })));
 
-/** Runs this small open fully on arrival, as trace viewers do; bigger ones open the flow, its steps and the agents. */
-const OPEN_ALL_UP_TO = 5_000;
-
-/** `spanCount` is the whole run's, so the head of a big run opens as the whole of it will. */
-function initialExpanded(o: Outline, spanCount: number): Uint8Array {
-  const open = new Uint8Array(o.count);
-  if (Math.max(o.count, spanCount) <= OPEN_ALL_UP_TO) return open.fill(1);
-  const agent = o.types.indexOf("agent");
-  for (let i = 0; i < o.count; i++) if (o.depth[i]! < 2 || o.type[i] === agent) open[i] = 1;
-  return open;
+function subscribeHash(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
 }
 
-function seqFromHash(): number | null {
-  const m = /^#span-(\d+)$/.exec(window.location.hash);
-  return m ? Number(m[1]) : null;
+interface Props {
+  jobId: string;
+  /** the whole outline when `whole`, else its head (the first spans in seq order, the same indices as in the whole) */
+  o: Outline;
+  whole: boolean;
+  spanCount: number;
+  minutePrecision: boolean;
+  /** an agent may still report to the run: unfinished spans are running */
+  live: boolean;
 }
 
-/**
- * `o` is the whole outline when `whole`, else its head (the first spans in seq order): indices of the head are the
- * same in the whole, so selection and what the reader opened or closed carry over when the whole arrives.
- */
-export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision }: { jobId: string; o: Outline; whole: boolean; spanCount: number; minutePrecision: boolean }) {
-  // A live run's outline grows (and the head grows into the whole): new spans get the initial state, the spans
-  // already shown keep what the reader chose.
-  const previous = useRef<Uint8Array | null>(null);
-  const expanded = useMemo(() => {
-    const next = initialExpanded(o, spanCount);
-    if (previous.current) next.set(previous.current.subarray(0, Math.min(previous.current.length, next.length)));
-    previous.current = next;
-    return next;
-    // spanCount is read once per outline: a live run's count changes with the outline it comes with.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [o]);
-  const [version, setVersion] = useState(0);
-  const bump = () => setVersion((v) => v + 1);
-  const [selected, setSelected] = useState(-1);
-  const [target, setTarget] = useState(-1);
-  const [filter, setFilter] = useState<SpanFilter>(NO_FILTER);
-  const [timeline, setTimeline] = useState(true);
-  const [scrollTo, setScrollTo] = useState({ position: -1, nonce: 0 });
-  const [scrollTick, setScrollTick] = useState(0);
-  const pendingScroll = useRef(-1);
-  /** the permalink last opened or written, so each is opened once */
-  const openedHash = useRef("");
+export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, live }: Props) {
+  const [state, dispatch] = useReducer(panelReducer, null, () => initialPanel(o, spanCount));
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => "");
+  const result = useFilterResult(jobId, o, state.filter);
   const treeRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
 
+  // State that follows the props, adjusted while rendering (React re-renders at once, before anything is shown):
+  // a new or grown outline, a permalink not yet opened (pasted, the back button, a row clicked before hydration; a span
+  // beyond the head opens when the whole arrives), and the paths to a filter's matches.
+  if (state.o !== o) {
+    dispatch({ type: "outline", o, spanCount });
+  } else if (hash !== state.openedHash && seqFromHash(hash) !== null) {
+    const index = indexOfSeq(o, seqFromHash(hash)!);
+    if (index >= 0) dispatch({ type: "permalink", hash, index });
+  } else if (result.shown !== state.revealed) {
+    dispatch({ type: "revealMatches", shown: result.shown, matches: result.matches });
+  }
+
   const toolCalls = useMemo(() => toolCallIndices(o), [o]);
+  const rows = useMemo(() => visibleRows(o, state.expanded, result.shown), [o, state.expanded, result.shown]);
   useEffect(() => void loadSpanDetails(), []);
-  const result = useFilterResult(jobId, o, filter);
-  // `version` marks changes to the mutable `expanded` (a typed array: 100,000 flags without copying on each click).
-  const rows = useMemo(() => visibleRows(o, expanded, result.shown), [o, expanded, result.shown, version]);
-
-  // A filter opens the path to every match.
+  // A permalink brings the trajectory to the top of the window.
   useEffect(() => {
-    if (!result.shown || !result.matches) return;
-    for (let i = 0; i < o.count; i++) if (result.shown[i] && !result.matches[i]) expanded[i] = 1;
-    setVersion((v) => v + 1);
-  }, [o, expanded, result.shown, result.matches]);
+    if (state.target >= 0) sectionRef.current?.scrollIntoView({ block: "start" });
+  }, [state.target]);
 
-  const select = useCallback(
-    (index: number, opts: { reveal?: boolean } = {}) => {
-      if (index < 0 || index >= o.count) return;
-      if (opts.reveal) {
-        for (const a of ancestorsOf(o, index)) expanded[a] = 1;
-        setVersion((v) => v + 1);
-      }
-      setSelected(index);
-      pendingScroll.current = index;
-      setScrollTick((t) => t + 1);
-      history.replaceState(null, "", `#span-${o.seq[index]}`);
-      openedHash.current = window.location.hash;
-    },
-    [o, expanded],
-  );
-
-  // Scroll to a new selection once the rows that hold it exist (revealing it may have just added them).
-  useEffect(() => {
-    if (pendingScroll.current < 0) return;
-    const position = rows.indexOf(pendingScroll.current);
-    if (position < 0) return;
-    pendingScroll.current = -1;
-    setScrollTo((s) => ({ position, nonce: s.nonce + 1 }));
-  }, [scrollTick, rows]);
-
-  // Permalinks: on arrival and when the hash changes (a pasted link, the browser's back button, a row clicked
-  // before hydration). Each hash opens once: a span beyond the head opens when the whole outline arrives, and a
-  // reloaded outline does not pull the reader back to a span already opened.
-  useEffect(() => {
-    const open = () => {
-      const seq = seqFromHash();
-      if (seq == null || openedHash.current === window.location.hash) return;
-      const index = indexOfSeq(o, seq);
-      if (index < 0) return;
-      openedHash.current = window.location.hash;
-      setFilter(NO_FILTER);
-      setTarget(index);
-      select(index, { reveal: true });
-      sectionRef.current?.scrollIntoView({ block: "start" });
-    };
-    open();
-    window.addEventListener("hashchange", open);
-    return () => window.removeEventListener("hashchange", open);
-  }, [o, select]);
-
-  const toggle = useCallback(
-    (index: number, open?: boolean) => {
-      expanded[index] = (open ?? !expanded[index]) ? 1 : 0;
-      bump();
-    },
-    [expanded],
-  );
-  const expandAll = useCallback(() => {
-    expanded.fill(1);
-    bump();
-  }, [expanded]);
-  const collapseAll = useCallback(() => {
-    expanded.fill(0);
-    bump();
-  }, [expanded]);
-
-  const actions: TreeKeyActions = useMemo(
-    () => ({
-      o, rows, selected, expanded, select, toggle, expandAll, collapseAll,
-      focusTree: () => treeRef.current?.focus(),
-      focusSearch: () => searchRef.current?.focus(),
-    }),
-    [o, rows, selected, expanded, select, toggle, expandAll, collapseAll],
-  );
-  usePageKeys(actions, treeRef);
-
-  const nextMatch = (back: boolean) => {
-    if (!result.matches) return;
-    const pos = selected >= 0 ? rows.indexOf(selected) : -1;
-    for (let step = 1; step <= rows.length; step++) {
-      const p = (pos + (back ? -step : step) + rows.length) % rows.length;
-      if (result.matches[rows[p]!]) return select(rows[p]!);
-    }
+  /** Selects a span and makes it the page's permalink (written first, so the hash already names it on re-render). */
+  const select = (index: number) => {
+    if (index < 0 || index >= o.count) return;
+    history.replaceState(null, "", permalinkHash(o, index));
+    dispatch({ type: "select", index });
   };
 
+  const run = (cmd: KeyCommand) => {
+    switch (cmd.do) {
+      case "select":
+        if (cmd.focusTree) treeRef.current?.focus();
+        return select(cmd.index);
+      case "toggle":
+        return dispatch({ type: "toggle", index: cmd.index, open: cmd.open });
+      case "expandAll":
+      case "collapseAll":
+        return dispatch({ type: cmd.do });
+      case "focusSearch":
+        return searchRef.current?.focus();
+    }
+  };
+  const onKey = (e: KeyInput & { preventDefault: () => void }, onTree: boolean) => {
+    const cmd = treeKeyCommand(e, { o, rows, selected: state.selected, expanded: state.expanded }, onTree);
+    if (!cmd) return;
+    e.preventDefault();
+    run(cmd);
+  };
+  // Page-wide keys (j/k/e/E and "/") work without first clicking the tree, but never while typing.
+  const onPageKey = useEffectEvent((e: KeyboardEvent) => {
+    if (isTyping(e.target) || treeRef.current?.contains(e.target as Node) || !PAGE_KEYS.has(e.key)) return;
+    onKey(e, false);
+  });
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onPageKey(e);
+    document.addEventListener("keydown", listener);
+    return () => document.removeEventListener("keydown", listener);
+  }, []);
+
+  const selected = state.selected < o.count ? state.selected : -1;
   return (
     <section
       ref={sectionRef}
@@ -164,15 +109,15 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision }:
     >
       <Toolbar
         o={o}
-        filter={filter}
+        filter={state.filter}
         result={result}
-        timeline={timeline}
+        timeline={state.timeline}
         searchRef={searchRef}
-        onFilter={setFilter}
-        onExpandAll={expandAll}
-        onCollapseAll={collapseAll}
-        onTimeline={setTimeline}
-        onNextMatch={nextMatch}
+        onFilter={(filter) => dispatch({ type: "filter", filter })}
+        onExpandAll={() => dispatch({ type: "expandAll" })}
+        onCollapseAll={() => dispatch({ type: "collapseAll" })}
+        onTimeline={(on) => dispatch({ type: "timeline", on })}
+        onNextMatch={(back) => select(nextMatch(rows, result.matches, selected, back))}
         onLeaveSearch={() => treeRef.current?.focus()}
       />
       <div className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -183,19 +128,18 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision }:
             <TreeView
               o={o}
               rows={rows}
-              expanded={expanded}
+              expanded={state.expanded}
               selected={selected}
-              target={target}
+              target={state.target}
               matches={result.matches}
               toolCalls={toolCalls}
-              timeline={timeline}
+              timeline={state.timeline}
               minutePrecision={minutePrecision}
-              scrollTo={scrollTo}
+              live={live}
+              scroll={state.scroll}
               onSelect={select}
-              onToggle={toggle}
-              onKeyDown={(e) => {
-                if (handleTreeKey(e, actions, true)) e.preventDefault();
-              }}
+              onToggle={(index) => dispatch({ type: "toggle", index })}
+              onKeyDown={(e) => onKey(e, true)}
               treeRef={treeRef}
             />
           )}
@@ -208,7 +152,7 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision }:
         <div className="min-h-0 overflow-auto p-4" data-testid="details">
           {selected >= 0 ? (
             <Suspense fallback={<p className="text-sm text-slate-400">Loading…</p>}>
-              <SpanDetails jobId={jobId} outline={o} index={selected} toolCalls={toolCalls.get(selected)} minutePrecision={minutePrecision} onSelect={(i) => select(i, { reveal: true })} />
+              <SpanDetails jobId={jobId} outline={o} index={selected} toolCalls={toolCalls.get(selected)} minutePrecision={minutePrecision} live={live} onSelect={select} />
             </Suspense>
           ) : (
             <div className="space-y-2 text-sm text-slate-500">

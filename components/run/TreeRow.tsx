@@ -1,15 +1,21 @@
 "use client";
-// One row of the trajectory tree: guides by depth, toggle, type icon, name, model, tool calls, marks, tokens,
-// duration, and the span's bar on the run's time axis.
+// One row of the trajectory tree: guides by depth (capped, so deep rows keep their columns), toggle, type icon, name,
+// model, tool calls, marks (error, timing), tokens, duration, and the span's bar on the run's time axis.
 import { memo } from "react";
 import { hasChildren, spanTokensAt, type Outline } from "@/lib/trajectory/outline";
-import { formatCompact, formatDurationAt } from "@/lib/format";
+import { formatCompact, formatDurationAtUs } from "@/lib/format";
+import { isTimed, NO_START, SKEWED, skewOf, UNFINISHED, END_BEFORE_START } from "@/lib/trajectory/timing";
+import { visibleText } from "@/lib/text/search";
 import { SpanIcon } from "@/components/run/SpanIcon";
 import { spanTypeStyle } from "@/components/run/span-style";
+import { VisibleName } from "@/components/run/VisibleName";
+import { TimingMark } from "@/components/run/TimingMark";
 
 export const ROW_HEIGHT = 28;
 export const TIMELINE_WIDTH = 180;
 const INDENT = 16;
+/** Levels drawn as guides; deeper rows show their depth as "+N" in the last three guides' room, so columns never move. */
+export const MAX_INDENT = 12;
 
 export interface RowProps {
   o: Outline;
@@ -21,25 +27,46 @@ export interface RowProps {
   toolCalls: number[] | undefined;
   timeline: boolean;
   minutePrecision: boolean;
+  /** an agent may still report: unfinished spans are running (else "no end recorded") */
+  live: boolean;
   top: number;
   onSelect: (index: number) => void;
   onToggle: (index: number) => void;
   onHoverBar: (index: number, e: React.MouseEvent | null) => void;
 }
 
-function Bar({ o, index, minutePrecision, onHover, onSelect }: { o: Outline; index: number; minutePrecision: boolean; onHover: RowProps["onHoverBar"]; onSelect: (i: number) => void }) {
+/** The timing code a row shows: skew means nothing in minute-precision runs, whose rounding moves children. */
+export function shownTiming(o: Outline, index: number, minutePrecision: boolean): number {
+  const code = o.timing[index]!;
+  return minutePrecision && code === SKEWED ? 0 : code;
+}
+
+function Bar({ o, index, code, live, minutePrecision, onHover, onSelect }: { o: Outline; index: number; code: number; live: boolean; minutePrecision: boolean; onHover: RowProps["onHoverBar"]; onSelect: (i: number) => void }) {
   const total = Math.max(1, o.t1 - o.t0);
-  const start = o.start[index]! - o.t0;
-  const dur = o.dur[index]!;
-  const running = Number.isNaN(dur);
-  const left = (start / total) * TIMELINE_WIDTH;
-  const width = Math.max(2, ((running ? o.t1 - o.start[index]! : dur) / total) * TIMELINE_WIDTH);
+  const x = (us: number) => Math.max(0, Math.min(TIMELINE_WIDTH, ((us - o.t0) / total) * TIMELINE_WIDTH));
   const style = spanTypeStyle(o.types[o.type[index]!]!);
-  return (
-    <div className="relative h-full shrink-0 border-l border-slate-100" style={{ width: TIMELINE_WIDTH }} data-timeline-bar>
+  const start = o.start[index]!;
+  let bar: React.ReactNode = null;
+  if (isTimed(code) || code === UNFINISHED) {
+    const left = Math.min(x(start), TIMELINE_WIDTH - 2);
+    // An unfinished span reaches to its parent's end (or the run's) without claiming a finish: a fading bar.
+    const parent = o.parent[index]!;
+    const parentEnd = parent >= 0 && isTimed(o.timing[parent]!) ? o.start[parent]! + o.dur[parent]! : o.t1;
+    const end = code === UNFINISHED ? (live ? o.t1 : Math.max(start, parentEnd)) : start + o.dur[index]!;
+    const width = Math.max(2, x(end) - left);
+    const look =
+      code === UNFINISHED
+        ? live
+          ? `${style.bar} animate-pulse`
+          : `${style.bar} [mask-image:linear-gradient(to_right,black,transparent)] opacity-70`
+        : code === SKEWED
+          ? `${style.bar} outline outline-1 outline-offset-1 outline-violet-600`
+          : style.bar;
+    bar = (
       <div
-        className={`absolute top-1/2 h-2.5 -translate-y-1/2 cursor-pointer rounded-sm ${style.bar} ${running ? "animate-pulse" : ""} ${minutePrecision ? "opacity-60" : ""}`}
-        style={{ left: Math.min(left, TIMELINE_WIDTH - 2), width: Math.min(width, TIMELINE_WIDTH - Math.min(left, TIMELINE_WIDTH - 2)) }}
+        className={`absolute top-1/2 h-2.5 -translate-y-1/2 cursor-pointer rounded-sm ${look} ${minutePrecision ? "opacity-60" : ""}`}
+        style={{ left, width: Math.min(width, TIMELINE_WIDTH - left) }}
+        data-bar={code === UNFINISHED ? (live ? "running" : "open") : code === SKEWED ? "skewed" : "valid"}
         onMouseEnter={(e) => onHover(index, e)}
         onMouseMove={(e) => onHover(index, e)}
         onMouseLeave={() => onHover(index, null)}
@@ -49,7 +76,34 @@ function Bar({ o, index, minutePrecision, onHover, onSelect }: { o: Outline; ind
           onSelect(index);
         }}
       />
+    );
+  } else if (code === END_BEFORE_START) {
+    // Only the start is placed: a tick, no length.
+    bar = <div className="absolute top-1 bottom-1 w-0.5 bg-orange-500" style={{ left: Math.min(x(start), TIMELINE_WIDTH - 2) }} data-bar="tick" onMouseEnter={(e) => onHover(index, e)} onMouseLeave={() => onHover(index, null)} />;
+  }
+  return (
+    <div className="relative h-full shrink-0 border-l border-slate-100" style={{ width: TIMELINE_WIDTH }} data-timeline-bar title={code === NO_START ? "no real start time: not placed on the timeline" : undefined}>
+      {bar}
     </div>
+  );
+}
+
+/** Guides for the first levels; past MAX_INDENT the last three guides' room holds "+N" (levels not drawn). */
+function Indent({ depth }: { depth: number }) {
+  const drawn = depth > MAX_INDENT ? MAX_INDENT - 3 : depth;
+  return (
+    <span className="flex h-full shrink-0" aria-hidden style={{ marginLeft: depth > 0 ? 10 : 0 }}>
+      {Array.from({ length: drawn }, (_, d) => (
+        <span key={d} className="h-full border-l border-slate-200" style={{ width: INDENT }} />
+      ))}
+      {depth > MAX_INDENT && (
+        <span className="flex h-full items-center border-l border-slate-300" style={{ width: 3 * INDENT }} data-depth-badge={depth}>
+          <span className="rounded bg-slate-200 px-0.5 text-[10px] leading-4 text-slate-700" title={`nested ${depth} levels deep`}>
+            +{depth - drawn}
+          </span>
+        </span>
+      )}
+    </span>
   );
 }
 
@@ -58,7 +112,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
   const type = o.types[o.type[index]!]!;
   const model = o.models[o.model[index]!];
   const depth = o.depth[index]!;
-  const dur = o.dur[index]!;
+  const code = shownTiming(o, index, p.minutePrecision);
   const tokens = spanTokensAt(o, index);
   const error = o.errors.get(index);
   const parent = hasChildren(o, index);
@@ -77,6 +131,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
       aria-selected={p.selected}
       data-span-row={seq}
       data-type={type}
+      data-timing={code}
       data-match={p.match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer items-center gap-1.5 pr-2 text-sm ${
         p.selected ? "bg-sky-100 group-focus-visible:outline-2 group-focus-visible:-outline-offset-2 group-focus-visible:outline-sky-600" : p.match ? "bg-amber-50 hover:bg-amber-100" : "hover:bg-slate-100"
@@ -88,11 +143,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         p.onSelect(index);
       }}
     >
-      <span className="flex h-full shrink-0" aria-hidden>
-        {Array.from({ length: depth }, (_, d) => (
-          <span key={d} className="h-full border-l border-slate-200" style={{ width: INDENT, marginLeft: d === 0 ? 10 : 0 }} />
-        ))}
-      </span>
+      <Indent depth={depth} />
       {/* Not a <button>: no interactive element may sit inside the row's link. */}
       <span
         role="button"
@@ -108,28 +159,32 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         <span className={`inline-block text-[10px] transition-transform ${p.expanded ? "rotate-90" : ""}`}>▶</span>
       </span>
       <SpanIcon type={type} />
-      <span className="min-w-[4rem] max-w-[18rem] shrink-0 truncate font-medium">{o.names[o.name[index]!]}</span>
-      {model && <span className="hidden min-w-0 shrink truncate font-mono text-xs text-slate-500 xl:inline">{model}</span>}
+      <VisibleName text={o.names[o.name[index]!]!} className="min-w-[4rem] max-w-[18rem] shrink-0 truncate font-medium" />
+      {model && <VisibleName text={model} className="hidden min-w-0 shrink truncate font-mono text-xs text-slate-500 xl:inline" />}
       {p.toolCalls && p.toolCalls.length > 0 && (
         <span className="min-w-0 shrink truncate text-xs text-slate-500" title="tool calls this LLM call decided on">
-          → {p.toolCalls.map((t) => o.names[o.name[t]!]).join(", ")}
+          →{" "}
+          {p.toolCalls.map((t, i) => (
+            <span key={t}>
+              {i > 0 && ", "}
+              <VisibleName text={o.names[o.name[t]!]!} />
+            </span>
+          ))}
         </span>
       )}
       {error != null && (
-        <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" title={error} data-error-mark>
+        <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" title={visibleText(error)} data-error-mark>
           ✕ error
         </span>
       )}
-      {Number.isNaN(dur) && (
-        <span className="shrink-0 animate-pulse rounded bg-sky-100 px-1 text-[11px] font-semibold text-sky-700" data-running-mark>
-          ● running
-        </span>
-      )}
+      <TimingMark code={code} live={p.live} skew={code === SKEWED ? skewOf(o, index) : undefined} />
       <span className="ml-auto flex shrink-0 items-center gap-2 pl-2 text-xs tabular-nums text-slate-500">
         {tokens > 0 && <span title="input + output + thought tokens">{formatCompact(tokens)} tok</span>}
-        <span className="w-14 text-right">{Number.isNaN(dur) ? "" : formatDurationAt(dur, p.minutePrecision)}</span>
+        <span className="w-16 text-right" data-duration>
+          {isTimed(code) || code === SKEWED ? formatDurationAtUs(o.dur[index]!, p.minutePrecision) : code === UNFINISHED ? "" : "—"}
+        </span>
       </span>
-      {p.timeline && <Bar o={o} index={index} minutePrecision={p.minutePrecision} onHover={p.onHoverBar} onSelect={p.onSelect} />}
+      {p.timeline && <Bar o={o} index={index} code={code} live={p.live} minutePrecision={p.minutePrecision} onHover={p.onHoverBar} onSelect={p.onSelect} />}
     </a>
   );
 });

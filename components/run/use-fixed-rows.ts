@@ -45,16 +45,15 @@ export function useFixedRows(opts: {
   const first = Math.max(0, Math.min(count, Math.floor((view.top - paddingStart) / rowHeight) - overscan));
   const last = Math.max(first, Math.min(count, Math.ceil((view.top + view.height - paddingStart) / rowHeight) + overscan));
   const offsetOf = useCallback((position: number) => paddingStart + position * rowHeight, [paddingStart, rowHeight]);
-  const scrollToPosition = useCallback(
-    (position: number) => {
-      const el = scroller.current;
-      if (!el) return;
-      const top = paddingStart + position * rowHeight;
-      // The sticky header covers the first paddingStart pixels of the view.
-      if (top - paddingStart < el.scrollTop) el.scrollTop = top - paddingStart;
-      else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
-    },
-    [scroller, paddingStart, rowHeight],
-  );
+  // A plain function: it reads the scroller only when called (from an effect), never while rendering.
+  const scrollToPosition = (position: number) => scrollRowIntoView(scroller.current, position, rowHeight, paddingStart);
   return { first, last, totalSize: paddingStart + count * rowHeight, offsetOf, scrollToPosition };
+}
+
+/** Scrolls `el` as little as needed to show the row at `position` whole (the sticky header covers `paddingStart` px). */
+function scrollRowIntoView(el: HTMLElement | null, position: number, rowHeight: number, paddingStart: number): void {
+  if (!el) return;
+  const top = paddingStart + position * rowHeight;
+  if (top - paddingStart < el.scrollTop) el.scrollTo({ top: top - paddingStart });
+  else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTo({ top: top + rowHeight - el.clientHeight });
 }

@@ -1,16 +1,14 @@
 // Lines up two runs for comparison: verdict fields, totals with deltas, and trajectories step by step.
-import { diffArrays, diffLines } from "diff";
+import { diffArrays } from "diff";
 import { resultFields } from "@/lib/workflows/verdict";
+import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
 
-/** The span fields a comparison reads. */
-export interface ComparableSpan {
+/** The span fields a comparison reads; Args and Results are the JSON text stored. */
+export interface ComparableSpan extends PayloadFields {
   seq: number;
   nesting: number;
   type: string;
   name: string;
-  error: string | null;
-  args: unknown;
-  results: unknown;
 }
 
 export interface VerdictRow {
@@ -26,8 +24,8 @@ export interface StepRow<S extends ComparableSpan> {
   a: S | null;
   b: S | null;
   status: StepStatus;
-  /** line diff of Args/Results/Error as pretty JSON, for changed steps */
-  diff?: { added?: boolean; removed?: boolean; value: string }[];
+  /** the line diff of Args/Results/Error (lib/compare/payload.ts), for changed steps */
+  diff?: PayloadDiff;
 }
 
 const stable = (v: unknown) => JSON.stringify(v ?? null, null, 2);
@@ -46,9 +44,6 @@ export function compareVerdicts(workflow: string, a: unknown, b: unknown, type?:
   return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: stable(ra.get(name)) !== stable(rb.get(name)) }));
 }
 
-function payload(s: ComparableSpan): string {
-  return stable({ Args: s.args ?? undefined, Results: s.results ?? undefined, Error: s.error ?? undefined });
-}
 
 /** Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs. */
 export function alignSteps<S extends ComparableSpan>(a: S[], b: S[]): StepRow<S>[] {
@@ -67,9 +62,8 @@ export function alignSteps<S extends ComparableSpan>(a: S[], b: S[]): StepRow<S>
       for (let i = 0; i < n; i++) {
         const sa = a[ia++]!;
         const sb = b[ib++]!;
-        const pa = payload(sa);
-        const pb = payload(sb);
-        rows.push(pa === pb ? { a: sa, b: sb, status: "same" } : { a: sa, b: sb, status: "changed", diff: diffLines(pa, pb) });
+        const diff = comparePayloads(payloadText(sa), payloadText(sb));
+        rows.push(diff ? { a: sa, b: sb, status: "changed", diff } : { a: sa, b: sb, status: "same" });
       }
     }
   }

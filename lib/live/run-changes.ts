@@ -22,7 +22,7 @@ export function advance(since: RunPosition, status: string, rows: readonly Outli
   const open = new Set(since.open);
   for (const r of rows) {
     maxSeq = Math.max(maxSeq, r.seq);
-    if (r.finishMs == null) open.add(r.seq);
+    if (r.finishUs == null) open.add(r.seq);
     else open.delete(r.seq);
   }
   return { status, maxSeq, open: [...open].sort((a, b) => a - b) };
@@ -41,7 +41,7 @@ export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
       return { state, change: { status: job.status, delta: encodeOutline([]) } };
     }
     // Spans still open as they were are not news: only new spans and spans that have since finished are sent.
-    const rows = (await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open)).filter((r) => r.seq > since.maxSeq || r.finishMs != null);
+    const rows = (await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open)).filter((r) => r.seq > since.maxSeq || r.finishUs != null);
     return { state: advance(since, job.status, rows), change: { status: job.status, delta: encodeOutline(rows) } };
   },
 };

@@ -1,6 +1,7 @@
 // What a watcher of a live run needs to know changed: status and how many spans exist and have finished.
 import "server-only";
 import type { Db } from "@/lib/db/client";
+export { isLive } from "./status";
 
 export interface LiveState {
   status: string;
@@ -19,6 +20,3 @@ export async function liveState(db: Db, jobId: string): Promise<LiveState | null
   return r ? { status: r.status, agentName: r.agent_name, spans: Number(r.spans), finishedSpans: Number(r.finished) } : null;
 }
 
-export function isLive(status: string): boolean {
-  return status === "pending" || status === "running";
-}

@@ -3,12 +3,14 @@ import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { rowToSpan } from "@/lib/trajectory/span-rows";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_URL_SEQ } from "@/lib/limits";
 import { isLive } from "./live";
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
+import { REAL_TIME_FROM_ISO } from "@/lib/trajectory/timing";
+import { epochMicros, isoMicros } from "@/lib/db/sql";
+import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
 export async function getRun(db: Db, id: string) {
@@ -43,6 +45,12 @@ export async function getRunHeader(db: Db, id: string) {
 
 export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;
 
+/** What a run's page title names: its workflow and description; null when there is no such run. */
+export async function getRunTitle(db: Db, id: string): Promise<{ workflow: string; description: string } | null> {
+  if (!isJobId(id)) return null;
+  return db.job.findUnique({ where: { id }, select: { workflow: true, description: true } });
+}
+
 /** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
 const ERROR_HEAD = 300;
 
@@ -73,8 +81,8 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
     SELECT json_build_object(
       'seq', json_agg(seq ORDER BY seq), 'nesting', json_agg(nesting ORDER BY seq),
       'type', json_agg(type ORDER BY seq), 'name', json_agg(name ORDER BY seq), 'model', json_agg(model ORDER BY seq),
-      'start', json_agg(extract(epoch FROM started_at) * 1000 ORDER BY seq),
-      'finish', json_agg(extract(epoch FROM finished_at) * 1000 ORDER BY seq),
+      'start', json_agg(${epochMicros("started_at")} ORDER BY seq),
+      'finish', json_agg(${epochMicros("finished_at")} ORDER BY seq),
       'error', json_agg(left(error, ${ERROR_HEAD}) ORDER BY seq),
       'tin', json_agg(input_tokens ORDER BY seq), 'tout', json_agg(output_tokens ORDER BY seq),
       'tth', json_agg(output_thoughts_tokens ORDER BY seq),
@@ -92,8 +100,8 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
     type: c.type[i]!,
     name: c.name[i]!,
     model: c.model[i] ?? null,
-    startMs: Math.round(c.start[i]!),
-    finishMs: c.finish[i] == null ? null : Math.round(c.finish[i]!),
+    startUs: c.start[i]!,
+    finishUs: c.finish[i] ?? null,
     error: c.error[i] ?? null,
     inputTokens: c.tin[i] ?? null,
     outputTokens: c.tout[i] ?? null,
@@ -148,27 +156,30 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
+  // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
   const [result] = await db.$queryRaw<{ outline: string | null }[]>`
     WITH s AS MATERIALIZED (
       SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
-        round(extract(epoch FROM started_at) * 1000)::int8 AS start,
-        round(extract(epoch FROM finished_at) * 1000)::int8 AS finish,
+        ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
+        started_at >= ${REAL_TIME_FROM_ISO}::timestamptz AS is_real,
         coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
         coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
           + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
           + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) AS size,
         row_number() OVER w - 1 AS i,
         seq - coalesce(lag(seq) OVER w, 0) AS dseq,
-        lag(round(extract(epoch FROM started_at) * 1000)::int8) OVER w AS prev_start
+        -- The start of the latest earlier span with a real start: the largest [seq, start] pair before this row.
+        (max(ARRAY[seq::int8, ${epochMicros("started_at")}]) FILTER (WHERE started_at >= ${REAL_TIME_FROM_ISO}::timestamptz)
+          OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))[2] AS prev_real_start
       FROM spans WHERE job_id = ${id}::uuid
       WINDOW w AS (ORDER BY seq)
     ),
-    t0 AS (SELECT min(start) AS t0 FROM s),
+    t0 AS (SELECT coalesce(min(start) FILTER (WHERE is_real AND (finish IS NULL OR finish >= start)), min(start) FILTER (WHERE is_real), 0) AS t0 FROM s),
     ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
     nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
     md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x)
     SELECT json_build_object(
-      'v', 1, 't0', (SELECT t0 FROM t0),
+      'v', 2, 't0', (SELECT t0 FROM t0),
       'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
       'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
       'types', (SELECT json_agg(type ORDER BY code) FROM ty),
@@ -177,8 +188,8 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
       'name', array_to_json(array_agg(nm.code ORDER BY s.i)),
       'models', (SELECT array_to_json(array_prepend(''::text, coalesce(array_agg(model ORDER BY code), '{}'))) FROM md),
       'model', array_to_json(array_agg(coalesce(md.code, 0) ORDER BY s.i)),
-      'start', array_to_json(array_agg(s.start - coalesce(s.prev_start, (SELECT t0 FROM t0)) ORDER BY s.i)),
-      'dur', array_to_json(array_agg(CASE WHEN s.finish IS NULL THEN -1 ELSE greatest(0, s.finish - s.start) END ORDER BY s.i)),
+      'start', array_to_json(array_agg(CASE WHEN s.is_real THEN s.start - coalesce(s.prev_real_start, (SELECT t0 FROM t0)) END ORDER BY s.i)),
+      'dur', array_to_json(array_agg(CASE WHEN s.is_real AND s.finish IS NOT NULL THEN s.finish - s.start END ORDER BY s.i)),
       'tokIn', array_to_json(array_agg(s.tin ORDER BY s.i)),
       'tokOut', array_to_json(array_agg(s.tout ORDER BY s.i)),
       'tokThoughts', array_to_json(array_agg(s.tth ORDER BY s.i)),
@@ -199,12 +210,17 @@ export async function getOutlineHead(db: Db, id: string, limit: number): Promise
   if (!isJobId(id)) return encodeOutline([]);
   const [head, [bounds]] = await Promise.all([
     outlineRows(db, id, Prisma.sql`TRUE`, limit),
-    db.$queryRaw<{ t0: number | null; t1: number | null }[]>`
-      SELECT round(extract(epoch FROM min(started_at)) * 1000)::float8 AS t0,
-        round(extract(epoch FROM max(coalesce(finished_at, started_at))) * 1000)::float8 AS t1
-      FROM spans WHERE job_id = ${id}::uuid`,
+    // The whole run's window by outlineWindow's rule: spans with a real start and no finish before it.
+    db.$queryRaw<{ t0: number | null; t1: number | null; any_real: number | null }[]>`
+      SELECT min(${epochMicros("started_at")}) FILTER (WHERE on_axis)::float8 AS t0,
+        max(${epochMicros("coalesce(finished_at, started_at)")}) FILTER (WHERE on_axis)::float8 AS t1,
+        min(${epochMicros("started_at")}) FILTER (WHERE is_real)::float8 AS any_real
+      FROM (SELECT started_at, finished_at, started_at >= ${REAL_TIME_FROM_ISO}::timestamptz AS is_real,
+          started_at >= ${REAL_TIME_FROM_ISO}::timestamptz AND (finished_at IS NULL OR finished_at >= started_at) AS on_axis
+        FROM spans WHERE job_id = ${id}::uuid) s`,
   ]);
-  return encodeOutline(head, bounds?.t0 != null && bounds.t1 != null ? { t0: bounds.t0, t1: bounds.t1 } : undefined);
+  const t0 = bounds?.t0 ?? bounds?.any_real ?? 0;
+  return encodeOutline(head, head.length ? { t0, t1: Math.max(t0, bounds?.t1 ?? t0) } : undefined);
 }
 
 /**
@@ -220,24 +236,69 @@ export async function getOutlineRowsChanged(db: Db, id: string, afterSeq: number
 async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number): Promise<OutlineRow[]> {
   const rows = await db.$queryRaw<{ seq: number; nesting: number; type: string; name: string; model: string | null; start: number; finish: number | null; error: string | null; tin: number | null; tout: number | null; tth: number | null; size: number }[]>`
     SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
-      round(extract(epoch FROM started_at) * 1000)::float8 AS start, round(extract(epoch FROM finished_at) * 1000)::float8 AS finish,
+      ${epochMicros("started_at")}::float8 AS start, ${epochMicros("finished_at")}::float8 AS finish,
       input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
       (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
         + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
         + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0))::float8 AS size
     FROM spans WHERE job_id = ${id}::uuid AND ${where} ORDER BY seq ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
   return rows.map((r) => ({
-    seq: r.seq, nesting: r.nesting, type: r.type, name: r.name, model: r.model, startMs: r.start, finishMs: r.finish, error: r.error,
+    seq: r.seq, nesting: r.nesting, type: r.type, name: r.name, model: r.model, startUs: r.start, finishUs: r.finish, error: r.error,
     inputTokens: r.tin, outputTokens: r.tout, thoughtsTokens: r.tth, size: r.size,
   }));
 }
 
-/** One span with every field, in the wire shape (formats doc §1). */
-export async function getSpan(db: Db, id: string, seq: number) {
+interface SpanTextRow {
+  seq: number;
+  nesting: number;
+  type: string;
+  name: string;
+  model: string | null;
+  started: string;
+  finished: string | null;
+  error: string | null;
+  args: string | null;
+  results: string | null;
+  instruction: string | null;
+  prompt: string | null;
+  reply: string | null;
+  thoughts: string | null;
+  tin: number | bigint | null;
+  tout: number | bigint | null;
+  tth: number | bigint | null;
+}
+
+/**
+ * One span for reading: its fields in the wire shape (formats doc §1) with Started/Finished at full precision
+ * (RFC 3339 with microseconds, UTC), and Args/Results as the JSON text stored (args::text: the agent's key order and
+ * number text, as far as the column keeps them). Null when there is no such span.
+ */
+export async function getSpan(db: Db, id: string, seq: number): Promise<{ span: SpanFields; json: SpanPayload["json"] } | null> {
   // spans.seq is an int: a larger number in the URL is no span, not a database error.
   if (!isJobId(id) || !Number.isInteger(seq) || seq < 0 || seq > MAX_URL_SEQ) return null;
-  const row = await db.span.findUnique({ where: { jobId_seq: { jobId: id, seq } } });
-  return row ? rowToSpan(row) : null;
+  const [r] = await db.$queryRaw<SpanTextRow[]>`
+    SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS started, ${isoMicros("finished_at")} AS finished, error,
+      args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
+      input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth
+    FROM spans WHERE job_id = ${id}::uuid AND seq = ${seq}`;
+  if (!r) return null;
+  // Empty keys are left out, as the engine omits them (rowToSpan's rule).
+  const span: SpanFields = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: r.started };
+  if (r.model) span.Model = r.model;
+  if (r.finished) span.Finished = r.finished;
+  if (r.error) span.Error = r.error;
+  if (r.instruction) span.Instruction = r.instruction;
+  if (r.prompt) span.Prompt = r.prompt;
+  if (r.reply) span.Reply = r.reply;
+  if (r.thoughts) span.Thoughts = r.thoughts;
+  if (r.tin) span.InputTokens = Number(r.tin);
+  if (r.tout) span.OutputTokens = Number(r.tout);
+  if (r.tth) span.OutputThoughtsTokens = Number(r.tth);
+  const json: SpanPayload["json"] = {};
+  // A JSON null is no value, as the engine omits empty Args/Results.
+  if (r.args != null && r.args !== "null") json.Args = r.args;
+  if (r.results != null && r.results !== "null") json.Results = r.results;
+  return { span, json };
 }
 
 export interface SpanSearch {

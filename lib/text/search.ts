@@ -1,14 +1,19 @@
 // What search inside a run matches: the text a reader sees, folded so that case and accents do not matter.
 // Stored per span at write time (spans.search_text) and applied to the query, so the two always agree.
+import { visibleName } from "@/lib/text/visible";
 
-// ANSI escape sequences a terminal consumes without showing: CSI (colours, cursor moves, erase: ESC [ … final),
-// OSC (titles, hyperlinks: ESC ] … BEL or ESC \), and two-character escapes (ESC followed by one byte).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+// ANSI escape sequences a terminal consumes without showing: CSI (colours, cursor moves, erase: ESC [ … final, or C1
+// CSI), OSC (titles, hyperlinks: ESC ] … BEL or ESC \\), DCS/SOS/PM/APC strings (ESC P, X, ^, _ … ESC \\), the other
+// escapes (ESC, intermediates, one final byte: ESC 7, ESC ( B, ESC c), and an ESC that starts nothing (a terminal
+// swallows it too).
+/** One ANSI escape sequence (global: for replace and matchAll). */
+export const ANSI_SEQUENCE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[PX^_][^\u001b]*\u001b\\|\u001b[ -/]*[0-~]|\u001b/g;
 
 /** Text without its ANSI escape sequences (colours, erase-line, hyperlinks), as a terminal would not show them. */
 export function stripAnsi(text: string): string {
-  return text.includes("\u001b") || text.includes("\u009b") ? text.replace(ANSI, "") : text;
+  return text.includes("\u001b") || text.includes("\u009b") ? text.replace(ANSI_SEQUENCE, "") : text;
 }
 
 /**
@@ -22,9 +27,13 @@ export function collapseCarriageReturns(text: string): string {
     .map((line) => {
       const parts = line.replace(/\r+$/, "").split("\r");
       if (parts.length === 1) return parts[0]!;
-      let shown = "";
-      for (const part of parts) shown = part + shown.slice(part.length);
-      return shown;
+      // Cells are code points, as on a terminal: overwriting never splits an emoji's surrogate pair.
+      let shown: string[] = [];
+      for (const part of parts) {
+        const cells = Array.from(part);
+        shown = cells.concat(shown.slice(cells.length));
+      }
+      return shown.join("");
     })
     .join("\n");
 }
@@ -50,6 +59,11 @@ export function foldForSearch(text: string): string {
     .replace(FOLD_RE, (c) => FOLD_LETTERS[c]!);
 }
 
+/** A payload key on the stack of jsonText: shown as a name (visibleName), not as a value. */
+class Key {
+  constructor(readonly text: string) {}
+}
+
 /** The visible text of every key and value of a JSON value, in order, one per line (strings decoded, not escaped). */
 function jsonText(value: unknown, out: string[]): void {
   // Iterative: payloads may nest up to the input cap without costing stack.
@@ -57,12 +71,13 @@ function jsonText(value: unknown, out: string[]): void {
   while (stack.length) {
     const v = stack.pop();
     if (v === null || v === undefined) continue;
-    if (typeof v === "string") out.push(visibleText(v));
+    if (v instanceof Key) out.push(visibleName(v.text));
+    else if (typeof v === "string") out.push(visibleText(v));
     else if (typeof v !== "object") out.push(String(v));
     else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
     else {
       const entries = Object.entries(v as Record<string, unknown>);
-      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]![1], entries[i]![0]);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]![1], new Key(entries[i]![0]));
     }
   }
 }
@@ -82,11 +97,13 @@ export interface SearchableSpan {
 
 /**
  * What search inside a run matches for one span: name, model, error, the keys and decoded string values of Args and
- * Results, instruction, prompt, reply and thoughts — visible text, folded (foldForSearch), one field per line.
+ * Results, instruction, prompt, reply and thoughts — visible text, folded (foldForSearch), one field per line. Names,
+ * models and keys are indexed as they are shown (visibleName: a hidden U+202E reads "⟨U+202E⟩").
  */
 export function spanSearchText(span: SearchableSpan): string {
-  const out: string[] = [span.Name];
-  for (const text of [span.Model, span.Error]) if (text) out.push(visibleText(text));
+  const out: string[] = [visibleName(span.Name)];
+  if (span.Model) out.push(visibleName(span.Model));
+  if (span.Error) out.push(visibleText(span.Error));
   jsonText(span.Args, out);
   jsonText(span.Results, out);
   for (const text of [span.Instruction, span.Prompt, span.Reply, span.Thoughts]) if (text) out.push(visibleText(text));

@@ -1,8 +1,12 @@
-// Lays out payload JSON for reading: multi-line and long strings leave the JSON as text blocks, and long text folds.
+// Lays out payload JSON for reading: multi-line, long and terminal strings leave the JSON as text blocks, and long text
+// folds. The JSON is an ordered tree (lib/text/json.ts): keys stay in the agent's order, numbers keep their digits.
+import { childPath, type JsonNode } from "@/lib/text/json";
+import { visibleName } from "@/lib/text/visible";
+import { hasTerminalCodes } from "@/lib/text/terminal";
 
 /** A string value taken out of the JSON to be shown as a text block under its line. */
 export interface JsonBlock {
-  /** "Results.PatchDiff", "Args.Files[2]" */
+  /** "Results.PatchDiff", "Args.Files[2]" (lib/text/json.ts childPath: the paths the span API cuts and serves by) */
   path: string;
   key: string;
   value: string;
@@ -22,40 +26,53 @@ export interface JsonLayout {
 export const INLINE_STRING_LIMIT = 160;
 export const PLACEHOLDER = '"…"';
 
-export function layoutJson(value: unknown, root = ""): JsonLayout {
+/** True for a string shown as a text block rather than inline JSON: multi-line, long, or holding terminal codes. */
+export function isBlockString(v: string): boolean {
+  return v.length > INLINE_STRING_LIMIT || v.includes("\n") || hasTerminalCodes(v);
+}
+
+/**
+ * The tree as indented JSON lines for reading. Keys and short strings are written with hidden characters spelled out
+ * (visibleName: a key holding U+202E cannot reverse the line); the copy buttons use the tree itself, not this text.
+ */
+export function layoutJson(value: JsonNode, root = ""): JsonLayout {
   const lines: string[] = [];
   const blocks = new Map<number, JsonBlock>();
 
-  function scalar(v: unknown): string {
-    return JSON.stringify(v) ?? "null";
-  }
-
   // Writes `prefix` + value starting on the current new line; `suffix` is the trailing comma.
-  function write(v: unknown, indent: string, prefix: string, suffix: string, path: string, key: string): void {
-    if (typeof v === "string" && (v.length > INLINE_STRING_LIMIT || v.includes("\n"))) {
-      const from = indent.length + prefix.length;
-      blocks.set(lines.length, { path, key, value: v, from, to: from + PLACEHOLDER.length });
-      lines.push(indent + prefix + PLACEHOLDER + suffix);
-      return;
+  function write(v: JsonNode, indent: string, prefix: string, suffix: string, path: string, key: string): void {
+    switch (v.kind) {
+      case "string": {
+        if (isBlockString(v.value)) {
+          const from = indent.length + prefix.length;
+          blocks.set(lines.length, { path, key, value: v.value, from, to: from + PLACEHOLDER.length });
+          lines.push(indent + prefix + PLACEHOLDER + suffix);
+        } else {
+          lines.push(indent + prefix + JSON.stringify(visibleName(v.value)) + suffix);
+        }
+        return;
+      }
+      case "array":
+        if (v.items.length === 0) return void lines.push(`${indent}${prefix}[]${suffix}`);
+        lines.push(`${indent}${prefix}[`);
+        v.items.forEach((item, i) => write(item, indent + "  ", "", i < v.items.length - 1 ? "," : "", childPath(path, i), `${key}[${i}]`));
+        lines.push(`${indent}]${suffix}`);
+        return;
+      case "object":
+        if (v.entries.length === 0) return void lines.push(`${indent}${prefix}{}${suffix}`);
+        lines.push(`${indent}${prefix}{`);
+        v.entries.forEach(([k, item], i) =>
+          write(item, indent + "  ", `${JSON.stringify(visibleName(k))}: `, i < v.entries.length - 1 ? "," : "", childPath(path, k), k),
+        );
+        lines.push(`${indent}}${suffix}`);
+        return;
+      case "number":
+        return void lines.push(indent + prefix + v.raw + suffix);
+      case "boolean":
+        return void lines.push(indent + prefix + String(v.value) + suffix);
+      default:
+        return void lines.push(indent + prefix + "null" + suffix);
     }
-    if (Array.isArray(v)) {
-      if (v.length === 0) return void lines.push(`${indent}${prefix}[]${suffix}`);
-      lines.push(`${indent}${prefix}[`);
-      v.forEach((item, i) => write(item, indent + "  ", "", i < v.length - 1 ? "," : "", `${path}[${i}]`, `${key}[${i}]`));
-      lines.push(`${indent}]${suffix}`);
-      return;
-    }
-    if (v !== null && typeof v === "object") {
-      const entries = Object.entries(v);
-      if (entries.length === 0) return void lines.push(`${indent}${prefix}{}${suffix}`);
-      lines.push(`${indent}${prefix}{`);
-      entries.forEach(([k, item], i) =>
-        write(item, indent + "  ", `${JSON.stringify(k)}: `, i < entries.length - 1 ? "," : "", path ? `${path}.${k}` : k, k),
-      );
-      lines.push(`${indent}}${suffix}`);
-      return;
-    }
-    lines.push(indent + prefix + scalar(v) + suffix);
   }
 
   write(value, "", "", "", root, root);

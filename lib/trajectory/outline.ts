@@ -1,14 +1,16 @@
 // The run outline: every span's shape without its payloads, sent as compact columns so 100,000 spans stay small.
+// Times are microseconds (what PostgreSQL keeps); each span's timing is judged by the time model (./timing.ts).
+import { classifyTimings, isRealTime } from "@/lib/trajectory/timing";
 
-/** One span of the outline as the database gives it (sizes in bytes, times in epoch ms). */
+/** One span of the outline as the database gives it (sizes in bytes, times in µs since the Unix epoch). */
 export interface OutlineRow {
   seq: number;
   nesting: number;
   type: string;
   name: string;
   model: string | null;
-  startMs: number;
-  finishMs: number | null;
+  startUs: number;
+  finishUs: number | null;
   /** the head of the error text, null when the span did not fail */
   error: string | null;
   inputTokens: number | null;
@@ -23,9 +25,10 @@ export interface OutlineRow {
  * dictionary-coded; seq and start times are deltas, which gzip squeezes to almost nothing.
  */
 export interface OutlineJson {
-  v: 1;
+  v: 2;
+  /** µs since the Unix epoch: the run's earliest trusted start (outlineWindow), where the start deltas begin */
   t0: number;
-  /** the whole run's latest finish, when this is only its head (its first spans): the bars then keep the run's scale */
+  /** the whole run's latest trusted time, when this is only its head (its first spans): the bars then keep the run's scale */
   t1?: number;
   seq: number[];
   nesting: number[];
@@ -36,9 +39,10 @@ export interface OutlineJson {
   /** models[0] is "" (no model) */
   models: string[];
   model: number[];
-  start: number[];
-  /** -1 while running */
-  dur: number[];
+  /** µs from the previous real start (the first from t0); null for a span without a real start (zero time) */
+  start: (number | null)[];
+  /** µs from start to finish, negative when the finish lies before the start; null while unfinished or without a real start */
+  dur: (number | null)[];
   tokIn: number[];
   tokOut: number[];
   tokThoughts: number[];
@@ -75,16 +79,40 @@ function dictionary() {
   };
 }
 
-/** `run` gives the whole run's time span when `input` is only its first spans (see OutlineJson.t1). */
+/** True for a span whose start can place it on the run's time axis: a real start, and no finish before it. */
+function onAxis(startUs: number, finishUs: number | null): boolean {
+  return isRealTime(startUs) && (finishUs == null || finishUs >= startUs);
+}
+
+/**
+ * The run's time window in µs: from the earliest start to the latest finish (or start, for an unfinished span) of the
+ * spans whose times can be placed (onAxis). Zero-time starts and ends before starts never stretch it. Without any such
+ * span it starts at the earliest real start, else at 0. getOutlineHead's SQL applies the same rule.
+ */
+export function outlineWindow(rows: readonly Pick<OutlineRow, "startUs" | "finishUs">[]): { t0: number; t1: number } {
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  let anyReal = Infinity;
+  for (const r of rows) {
+    if (isRealTime(r.startUs)) anyReal = Math.min(anyReal, r.startUs);
+    if (!onAxis(r.startUs, r.finishUs)) continue;
+    t0 = Math.min(t0, r.startUs);
+    t1 = Math.max(t1, r.finishUs ?? r.startUs);
+  }
+  if (t0 === Infinity) t0 = anyReal === Infinity ? 0 : anyReal;
+  return { t0, t1: Math.max(t0, t1) };
+}
+
+/** `run` gives the whole run's time window when `input` is only its first spans (see OutlineJson.t1). */
 export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; t1: number }): OutlineJson {
   const rows = normalizeRows(input);
   const types = dictionary();
   const names = dictionary();
   const models = dictionary();
   models.code("");
-  const t0 = rows.reduce((m, r) => Math.min(m, r.startMs), rows.length ? (run?.t0 ?? Infinity) : 0);
+  const t0 = run?.t0 ?? outlineWindow(rows).t0;
   const out: OutlineJson = {
-    v: 1, t0, seq: [], nesting: [], types: types.values, type: [], names: names.values, name: [], models: models.values, model: [],
+    v: 2, t0, seq: [], nesting: [], types: types.values, type: [], names: names.values, name: [], models: models.values, model: [],
     start: [], dur: [], tokIn: [], tokOut: [], tokThoughts: [], size: [], errors: [],
   };
   let prevSeq = 0;
@@ -96,9 +124,10 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
     out.type.push(types.code(r.type));
     out.name.push(names.code(r.name));
     out.model.push(models.code(r.model ?? ""));
-    out.start.push(r.startMs - prevStart);
-    prevStart = r.startMs;
-    out.dur.push(r.finishMs == null ? -1 : Math.max(0, r.finishMs - r.startMs));
+    const real = isRealTime(r.startUs);
+    out.start.push(real ? r.startUs - prevStart : null);
+    if (real) prevStart = r.startUs;
+    out.dur.push(real && r.finishUs != null ? r.finishUs - r.startUs : null);
     out.tokIn.push(r.inputTokens ?? 0);
     out.tokOut.push(r.outputTokens ?? 0);
     out.tokThoughts.push(r.thoughtsTokens ?? 0);
@@ -120,10 +149,12 @@ export interface Outline {
   names: string[];
   model: Int32Array;
   models: string[];
-  /** epoch ms */
+  /** µs since the Unix epoch; NaN for a span without a real start (a zero time) */
   start: Float64Array;
-  /** ms, NaN while running */
+  /** µs; NaN while unfinished or without a real start; negative when the finish lies before the start */
   dur: Float64Array;
+  /** each span's timing code (TIMING_CODES of ./timing.ts): valid, unfinished, no-start, end-before-start, skewed */
+  timing: Uint8Array;
   tokIn: Float64Array;
   tokOut: Float64Array;
   tokThoughts: Float64Array;
@@ -135,8 +166,8 @@ export interface Outline {
   depth: Int32Array;
   /** index just after the last descendant */
   end: Int32Array;
+  /** the run's time window in µs (outlineWindow): the timeline's scale; invalid times never stretch it */
   t0: number;
-  /** the latest finish (or start, for running spans) */
   t1: number;
 }
 
@@ -147,20 +178,28 @@ export function decodeOutline(j: OutlineJson): Outline {
     name: Int32Array.from(j.name), names: j.names, model: Int32Array.from(j.model), models: j.models,
     start: new Float64Array(n), dur: new Float64Array(n), tokIn: Float64Array.from(j.tokIn), tokOut: Float64Array.from(j.tokOut),
     tokThoughts: Float64Array.from(j.tokThoughts), size: Float64Array.from(j.size), errors: new Map(j.errors),
-    parent: new Int32Array(n), depth: new Int32Array(n), end: new Int32Array(n), t0: j.t0, t1: j.t1 ?? j.t0,
+    parent: new Int32Array(n), depth: new Int32Array(n), end: new Int32Array(n), timing: new Uint8Array(n), t0: j.t0, t1: j.t1 ?? j.t0,
   };
   let seq = 0;
   let start = j.t0;
   for (let i = 0; i < n; i++) {
     seq += j.seq[i]!;
-    start += j.start[i]!;
     o.seq[i] = seq;
+    const ds = j.start[i];
+    if (ds == null) {
+      o.start[i] = NaN;
+      o.dur[i] = NaN;
+      continue;
+    }
+    start += ds;
     o.start[i] = start;
-    const d = j.dur[i]!;
-    o.dur[i] = d < 0 ? NaN : d;
-    o.t1 = Math.max(o.t1, d < 0 ? start : start + d);
+    const d = j.dur[i];
+    o.dur[i] = d ?? NaN;
+    if (d == null) o.t1 = Math.max(o.t1, start);
+    else if (d >= 0) o.t1 = Math.max(o.t1, start + d);
   }
   linkTree(o);
+  o.timing = classifyTimings(o);
   return o;
 }
 

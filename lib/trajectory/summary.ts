@@ -1,14 +1,23 @@
 // Totals and per-agent / per-tool summaries of a trajectory, as the original page's summary tables show them.
+// Durations follow the time model (./timing.ts): only spans with valid times have one; a span with a zero start, no
+// finish or a finish before its start counts as a call but adds no time and stays out of every average.
+import { runDurationUs, spanTimingCode, VALID } from "@/lib/trajectory/timing";
+import type { Outline } from "@/lib/trajectory/outline";
 
-/** The span fields summaries read; stored rows and wire spans both map onto it. */
+/**
+ * The span fields summaries read; stored rows and wire spans both map onto it. `startUs`/`finishUs` (µs since the
+ * Unix epoch, from the outline) win over the Date fields, which hold milliseconds only.
+ */
 export interface SummarySpan {
   seq: number;
   nesting: number;
   type: string;
   name: string;
   model?: string | null;
-  startedAt: Date;
+  startedAt?: Date | null;
   finishedAt?: Date | null;
+  startUs?: number | null;
+  finishUs?: number | null;
   error?: string | null;
   inputTokens?: number | null;
   outputTokens?: number | null;
@@ -23,7 +32,10 @@ export interface RunTotals {
   inputTokens: number;
   outputTokens: number;
   thoughtsTokens: number;
-  /** wall time of the run: from the first start to the last finish; null while nothing finished */
+  /**
+   * wall time of the run in whole ms (stored on the job): its flow span's duration, or from the earliest start to the
+   * latest finish of the spans with valid times; null when no span has valid times (runDurationUs)
+   */
   durationMs: number | null;
 }
 
@@ -31,13 +43,26 @@ export interface CallGroup {
   /** agent name for llm calls, tool name for tool calls */
   key: string;
   calls: number;
+  /** calls with valid times: the ones totalUs sums and an average divides by */
+  timedCalls: number;
   errors: number;
   tokens: number;
-  totalMs: number;
+  totalUs: number;
 }
 
-export function spanDurationMs(s: Pick<SummarySpan, "startedAt" | "finishedAt">): number | null {
-  return s.finishedAt ? Math.max(0, s.finishedAt.getTime() - s.startedAt.getTime()) : null;
+function startUsOf(s: SummarySpan): number | null {
+  return s.startUs !== undefined ? s.startUs : s.startedAt ? s.startedAt.getTime() * 1000 : null;
+}
+
+function finishUsOf(s: SummarySpan): number | null {
+  return s.finishUs !== undefined ? s.finishUs : s.finishedAt ? s.finishedAt.getTime() * 1000 : null;
+}
+
+/** The span's duration in µs, or null when its times are not valid (no real start, no finish, finish before start). */
+export function spanDurationUs(s: SummarySpan): number | null {
+  const start = startUsOf(s);
+  const finish = finishUsOf(s);
+  return spanTimingCode(start, finish) === VALID ? finish! - start! : null;
 }
 
 export function spanTokens(s: SummarySpan): number {
@@ -55,8 +80,6 @@ export function runTotals(spans: readonly SummarySpan[]): RunTotals {
     thoughtsTokens: 0,
     durationMs: null,
   };
-  let first = Infinity;
-  let last = -Infinity;
   for (const s of spans) {
     if (s.type === "llm") t.llmCalls++;
     if (s.type === "tool") {
@@ -66,10 +89,9 @@ export function runTotals(spans: readonly SummarySpan[]): RunTotals {
     t.inputTokens += s.inputTokens ?? 0;
     t.outputTokens += s.outputTokens ?? 0;
     t.thoughtsTokens += s.outputThoughtsTokens ?? 0;
-    first = Math.min(first, s.startedAt.getTime());
-    if (s.finishedAt) last = Math.max(last, s.finishedAt.getTime());
   }
-  if (last > -Infinity && first < Infinity) t.durationMs = Math.max(0, last - first);
+  const us = runDurationUs(spans.map((s) => ({ nesting: s.nesting, type: s.type, startUs: startUsOf(s), finishUs: finishUsOf(s) })));
+  t.durationMs = us == null ? null : Math.round(us / 1000);
   return t;
 }
 
@@ -78,11 +100,15 @@ export function callGroups(spans: readonly SummarySpan[], type: "llm" | "tool"):
   const groups = new Map<string, CallGroup>();
   for (const s of spans) {
     if (s.type !== type) continue;
-    const g = groups.get(s.name) ?? { key: s.name, calls: 0, errors: 0, tokens: 0, totalMs: 0 };
+    const g = groups.get(s.name) ?? { key: s.name, calls: 0, timedCalls: 0, errors: 0, tokens: 0, totalUs: 0 };
     g.calls++;
     if (s.error) g.errors++;
     g.tokens += spanTokens(s);
-    g.totalMs += spanDurationMs(s) ?? 0;
+    const us = spanDurationUs(s);
+    if (us != null) {
+      g.timedCalls++;
+      g.totalUs += us;
+    }
     groups.set(s.name, g);
   }
   return [...groups.values()].sort((a, b) => b.calls - a.calls || a.key.localeCompare(b.key));
@@ -94,11 +120,12 @@ export function totalOf(groups: readonly CallGroup[], key = "all"): CallGroup {
     (acc, g) => ({
       key,
       calls: acc.calls + g.calls,
+      timedCalls: acc.timedCalls + g.timedCalls,
       errors: acc.errors + g.errors,
       tokens: acc.tokens + g.tokens,
-      totalMs: acc.totalMs + g.totalMs,
+      totalUs: acc.totalUs + g.totalUs,
     }),
-    { key, calls: 0, errors: 0, tokens: 0, totalMs: 0 },
+    { key, calls: 0, timedCalls: 0, errors: 0, tokens: 0, totalUs: 0 },
   );
 }
 
@@ -106,11 +133,18 @@ export function totalOf(groups: readonly CallGroup[], key = "all"): CallGroup {
 export interface UsageGroup {
   key: string;
   calls: number;
+  /** calls with valid times: totalUs sums them, and the average is totalUs / timedCalls */
+  timedCalls: number;
   errors: number;
   inputTokens: number;
   outputTokens: number;
   thoughtsTokens: number;
-  totalMs: number;
+  totalUs: number;
+}
+
+/** The average duration of a group's timed calls in µs, null when none is timed. */
+export function averageUs(g: Pick<UsageGroup, "timedCalls" | "totalUs">): number | null {
+  return g.timedCalls ? g.totalUs / g.timedCalls : null;
 }
 
 /**
@@ -123,44 +157,55 @@ export function usageGroups(spans: readonly SummarySpan[], by: "agent" | "model"
   for (const s of spans) {
     if (s.type !== type) continue;
     const key = by === "model" ? s.model || "(no model)" : s.name;
-    const g = groups.get(key) ?? { key, calls: 0, errors: 0, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalMs: 0 };
+    const g = groups.get(key) ?? { key, calls: 0, timedCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalUs: 0 };
     g.calls++;
     if (s.error) g.errors++;
     g.inputTokens += s.inputTokens ?? 0;
     g.outputTokens += s.outputTokens ?? 0;
     g.thoughtsTokens += s.outputThoughtsTokens ?? 0;
-    g.totalMs += spanDurationMs(s) ?? 0;
+    const us = spanDurationUs(s);
+    if (us != null) {
+      g.timedCalls++;
+      g.totalUs += us;
+    }
     groups.set(key, g);
   }
-  return [...groups.values()].sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls || a.key.localeCompare(b.key));
+  return [...groups.values()].sort((a, b) => b.totalUs - a.totalUs || b.calls - a.calls || a.key.localeCompare(b.key));
 }
 
 export interface TimeSplit {
-  /** wall time of the run */
-  wallMs: number | null;
-  /** summed duration of llm calls */
-  llmMs: number;
-  /** summed duration of tool calls */
-  toolMs: number;
+  /** wall time of the run, µs (runDurationUs) */
+  wallUs: number | null;
+  /** summed duration of timed llm calls, µs */
+  llmUs: number;
+  /** summed duration of timed tool calls, µs */
+  toolUs: number;
+  /** llm and tool calls without valid times, left out of the sums */
+  untimed: number;
 }
 
 /** Where the time went: in LLM calls, in tools (sums of call durations; parallel calls can exceed wall time). */
 export function timeSplit(spans: readonly SummarySpan[]): TimeSplit {
-  let llmMs = 0;
-  let toolMs = 0;
+  let llmUs = 0;
+  let toolUs = 0;
+  let untimed = 0;
   for (const s of spans) {
-    if (s.type === "llm") llmMs += spanDurationMs(s) ?? 0;
-    else if (s.type === "tool") toolMs += spanDurationMs(s) ?? 0;
+    if (s.type !== "llm" && s.type !== "tool") continue;
+    const us = spanDurationUs(s);
+    if (us == null) untimed++;
+    else if (s.type === "llm") llmUs += us;
+    else toolUs += us;
   }
-  return { wallMs: runTotals(spans).durationMs, llmMs, toolMs };
+  const wallUs = runDurationUs(spans.map((s) => ({ nesting: s.nesting, type: s.type, startUs: startUsOf(s), finishUs: finishUsOf(s) })));
+  return { wallUs, llmUs, toolUs, untimed };
 }
 
-/** One point of the per-call charts: the n-th LLM call, its agent, seconds and tokens. */
+/** One point of the per-call charts: the n-th LLM call, its agent, seconds (null without valid times) and tokens. */
 export interface CallPoint {
   n: number;
   seq: number;
   agent: string;
-  seconds: number;
+  seconds: number | null;
   tokens: number;
 }
 
@@ -169,7 +214,23 @@ export function llmCallSeries(spans: readonly SummarySpan[]): CallPoint[] {
   const out: CallPoint[] = [];
   for (const s of spans) {
     if (s.type !== "llm") continue;
-    out.push({ n: out.length + 1, seq: s.seq, agent: s.name, seconds: (spanDurationMs(s) ?? 0) / 1000, tokens: spanTokens(s) });
+    const us = spanDurationUs(s);
+    out.push({ n: out.length + 1, seq: s.seq, agent: s.name, seconds: us == null ? null : us / 1_000_000, tokens: spanTokens(s) });
+  }
+  return out;
+}
+
+/** The outline's spans as the summaries read them, with their µs times (NaN in the outline: no such time). */
+export function summarySpans(o: Outline): SummarySpan[] {
+  const out: SummarySpan[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const start = o.start[i]!;
+    const finish = start + o.dur[i]!;
+    out.push({
+      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
+      startUs: Number.isNaN(start) ? null : start, finishUs: Number.isNaN(finish) ? null : finish, error: o.errors.get(i) ?? null,
+      inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, outputThoughtsTokens: o.tokThoughts[i]!,
+    });
   }
   return out;
 }

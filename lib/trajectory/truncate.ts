@@ -1,34 +1,39 @@
-// Cuts a span's large texts to a limit for the details panel, saying what was cut so the page can link the full text.
+// One span for the details panel: its Args and Results as JSON text in the agent's own key order and number text, and
+// every text over a limit cut, saying what was cut so the page can fetch the full value (?path=) for reading or copying.
 import type { Span } from "@/lib/trajectory/span";
+import { cutLongStrings, nodeAt, parseJsonText, parsePath, stringifyJson, type Cut } from "@/lib/text/json";
 
 /** Characters kept of any one text: plenty to read, small enough to open at once. */
 export const TEXT_LIMIT = 200_000;
 
-export interface Truncation {
-  /** "Results.PatchDiff", "Thoughts" */
-  path: string;
-  length: number;
-}
+/** Where a text was cut: "Results.PatchDiff", "Thoughts"; `length` is the whole text's, in UTF-16 units. */
+export type Truncation = Cut;
 
 const TEXT_FIELDS = ["Error", "Instruction", "Prompt", "Reply", "Thoughts"] as const;
+const JSON_FIELDS = ["Args", "Results"] as const;
+export type JsonField = (typeof JSON_FIELDS)[number];
 
-function cutJson(v: unknown, path: string, limit: number, cuts: Truncation[]): unknown {
-  if (typeof v === "string") {
-    if (v.length <= limit) return v;
-    cuts.push({ path, length: v.length });
-    return v.slice(0, limit);
-  }
-  if (Array.isArray(v)) return v.map((x, i) => cutJson(x, `${path}[${i}]`, limit, cuts));
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cutJson(x, `${path}.${k}`, limit, cuts)]));
-  }
-  return v;
+/** A span's fields but Args and Results, which travel as JSON text (SpanPayload.json). */
+export type SpanFields = Omit<Span, "Args" | "Results">;
+
+/**
+ * What GET /api/jobs/<id>/spans/<seq> answers: the span's fields, Args and Results as JSON text (as stored, or written
+ * back with long strings cut), and what was cut.
+ */
+export interface SpanPayload {
+  span: SpanFields;
+  json: Partial<Record<JsonField, string>>;
+  truncated: Truncation[];
 }
 
-/** The span with every text over `limit` characters cut, and the list of what was cut. */
-export function truncateSpan(span: Span, limit = TEXT_LIMIT): { span: Span; truncated: Truncation[] } {
+/**
+ * The span with every text over `limit` characters cut and the list of what was cut. JSON text is left verbatim
+ * unless a string in it is cut (then written back compact, keys and numbers as they were). Throws JsonTextError when a
+ * stored JSON text is not JSON.
+ */
+export function truncateSpan(span: SpanFields, json: SpanPayload["json"], limit = TEXT_LIMIT): SpanPayload {
   const truncated: Truncation[] = [];
-  const out: Span = { ...span };
+  const out: SpanFields = { ...span };
   for (const f of TEXT_FIELDS) {
     const v = out[f];
     if (v && v.length > limit) {
@@ -36,18 +41,38 @@ export function truncateSpan(span: Span, limit = TEXT_LIMIT): { span: Span; trun
       out[f] = v.slice(0, limit);
     }
   }
-  if (out.Args !== undefined) out.Args = cutJson(out.Args, "Args", limit, truncated);
-  if (out.Results !== undefined) out.Results = cutJson(out.Results, "Results", limit, truncated);
-  return { span: out, truncated };
+  const outJson: SpanPayload["json"] = {};
+  for (const f of JSON_FIELDS) {
+    const text = json[f];
+    if (text === undefined) continue;
+    // No string inside can be longer than the whole text: the common case costs no parse.
+    if (text.length <= limit) {
+      outJson[f] = text;
+      continue;
+    }
+    const cuts: Cut[] = [];
+    const cut = cutLongStrings(parseJsonText(text), f, limit, cuts);
+    outJson[f] = cuts.length ? stringifyJson(cut, 0) : text;
+    truncated.push(...cuts);
+  }
+  return { span: out, json: outJson, truncated };
 }
 
-/** The value at a path truncateSpan reported ("Results.PatchDiff", "Args.Files[2]"), for the full-text link. */
-export function valueAtPath(span: Span, path: string): unknown {
-  const parts = path.match(/[^.[\]]+/g) ?? [];
-  let v: unknown = span;
-  for (const p of parts) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = Array.isArray(v) ? v[Number(p)] : (v as Record<string, unknown>)[p];
-  }
-  return v;
+/**
+ * The full value at a path truncateSpan reported ("Results.PatchDiff", "Args.Files[2]", "Thoughts", or a whole
+ * "Args"), as the text a reader copies: a string as itself, anything else as indented JSON in the agent's key order.
+ * Undefined when there is no such value.
+ */
+export function textAtPath(span: SpanFields, json: SpanPayload["json"], path: string): string | undefined {
+  const steps = parsePath(path);
+  if (!steps) return undefined;
+  const [field, ...rest] = steps;
+  if ((TEXT_FIELDS as readonly unknown[]).includes(field)) return rest.length ? undefined : (span[field as (typeof TEXT_FIELDS)[number]] ?? undefined);
+  if (!(JSON_FIELDS as readonly unknown[]).includes(field)) return undefined;
+  const text = json[field as JsonField];
+  if (text === undefined) return undefined;
+  const node = nodeAt(parseJsonText(text), rest);
+  if (!node) return undefined;
+  return node.kind === "string" ? node.value : stringifyJson(node, 2);
 }
+

@@ -5,6 +5,7 @@ import { getOutlineHead, getOutlineJson, getOutlineRows, getRunHeader, getSpan, 
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { decodeOutline, encodeOutline } from "@/lib/trajectory/outline";
 import type { ImportedRun } from "@/lib/trajectory/span";
+import { END_BEFORE_START, NO_START, UNFINISHED, VALID } from "@/lib/trajectory/timing";
 
 afterAll(disconnectDb);
 
@@ -61,8 +62,32 @@ describe("search in a run matches visible, decoded, folded text", async () => {
   });
 });
 
+// Dictionaries may be in another order: compare what each span's codes stand for.
+const view = (o: ReturnType<typeof decodeOutline>) =>
+  Array.from({ length: o.count }, (_, i) => ({
+    seq: o.seq[i], nesting: o.nesting[i], type: o.types[o.type[i]!], name: o.names[o.name[i]!], model: o.models[o.model[i]!],
+    start: o.start[i], dur: o.dur[i], timing: o.timing[i], tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]], size: o.size[i], error: o.errors.get(i), parent: o.parent[i],
+  }));
+
+/** Spans of every timing; microsecond times are written straight into the table, whatever precision the write path keeps. */
+const timingRun: ImportedRun = {
+  job: { Workflow: "patch-triage", Description: "run-queries timing" },
+  source: "trajectory-file",
+  minutePrecision: false,
+  spans: [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(50) },
+    { Seq: 1, Nesting: 1, Type: "tool", Name: "sub-ms", Started: t(1), Finished: t(2) },
+    { Seq: 2, Nesting: 1, Type: "tool", Name: "zero-start", Started: "0001-01-01T00:00:00Z", Finished: t(11) },
+    { Seq: 3, Nesting: 1, Type: "llm", Name: "no-end", Started: t(3) },
+    { Seq: 4, Nesting: 1, Type: "tool", Name: "backwards", Started: t(5), Finished: t(4) },
+  ],
+};
+
 describe("run queries", async () => {
   const saved = await saveImportedRun(run);
+  const timed = await saveImportedRun(timingRun);
+  await db().$executeRaw`UPDATE spans SET started_at = '2026-06-29T12:05:01.000250Z', finished_at = '2026-06-29T12:05:01.000850Z'
+    WHERE job_id = ${timed.id}::uuid AND seq = 1`;
 
   it("reads the header from the job's totals", async () => {
     const header = await getRunHeader(db(), saved.id);
@@ -75,8 +100,8 @@ describe("run queries", async () => {
     expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(rows[3]!.size).toBeGreaterThan(0);
     expect(rows[1]!.size).toBe("100% sure_under".length);
-    expect(rows[2]).toMatchObject({ model: "gemini-3.1-pro-preview", inputTokens: 5066, thoughtsTokens: 337, finishMs: Date.parse(t(9)) });
-    expect(rows[4]).toMatchObject({ error: "no matches for ext4_foo", finishMs: null });
+    expect(rows[2]).toMatchObject({ model: "gemini-3.1-pro-preview", inputTokens: 5066, thoughtsTokens: 337, finishUs: Date.parse(t(9)) * 1000 });
+    expect(rows[4]).toMatchObject({ error: "no matches for ext4_foo", finishUs: null });
     const wire = JSON.stringify(encodeOutline(rows));
     expect(wire).not.toContain("needle-in-payload");
     expect(wire.length).toBeLessThan(2000);
@@ -85,18 +110,27 @@ describe("run queries", async () => {
   });
 
   it("writes the same outline in PostgreSQL as encodeOutline does in the app", async () => {
-    const fromDb = decodeOutline(JSON.parse((await getOutlineJson(db(), saved.id))!));
-    const fromApp = decodeOutline(encodeOutline((await getOutlineRows(db(), saved.id))!));
-    // Dictionaries may be in another order: compare what each span's codes stand for.
-    const view = (o: typeof fromDb) =>
-      Array.from({ length: o.count }, (_, i) => ({
-        seq: o.seq[i], nesting: o.nesting[i], type: o.types[o.type[i]!], name: o.names[o.name[i]!], model: o.models[o.model[i]!],
-        start: o.start[i], dur: o.dur[i], tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]], size: o.size[i], error: o.errors.get(i), parent: o.parent[i],
-      }));
-    expect(view(fromDb)).toEqual(view(fromApp));
-    expect([fromDb.t0, fromDb.t1]).toEqual([fromApp.t0, fromApp.t1]);
-    expect(fromDb.models[0]).toBe("");
+    for (const id of [saved.id, timed.id]) {
+      const fromDb = decodeOutline(JSON.parse((await getOutlineJson(db(), id))!));
+      const fromApp = decodeOutline(encodeOutline((await getOutlineRows(db(), id))!));
+      expect(view(fromDb)).toEqual(view(fromApp));
+      expect([fromDb.t0, fromDb.t1]).toEqual([fromApp.t0, fromApp.t1]);
+      expect(fromDb.models[0]).toBe("");
+    }
     expect(await getOutlineJson(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+
+  it("carries microseconds and every kind of timing: zero starts, no finish, an end before the start", async () => {
+    const o = decodeOutline(JSON.parse((await getOutlineJson(db(), timed.id))!));
+    const T = Date.parse(t(0)) * 1000;
+    expect(o.start[1]).toBe(T + 1_000_250);
+    expect(o.dur[1]).toBe(600);
+    expect(Number.isNaN(o.start[2]!)).toBe(true);
+    expect(o.start[3]).toBe(T + 3_000_000);
+    expect([...o.timing]).toEqual([VALID, VALID, NO_START, UNFINISHED, END_BEFORE_START]);
+    expect([o.t0, o.t1]).toEqual([T, T + 50_000_000]);
+    const head = decodeOutline(await getOutlineHead(db(), timed.id, 2));
+    expect([head.t0, head.t1]).toEqual([o.t0, o.t1]);
   });
 
   it("reads the outline's head: the first spans as the whole outline has them, on the whole run's time scale", async () => {
@@ -111,10 +145,14 @@ describe("run queries", async () => {
     expect((await getOutlineHead(db(), "00000000-0000-4000-8000-000000000000", 3)).seq).toEqual([]);
   });
 
-  it("reads one span in the wire shape", async () => {
-    const span = await getSpan(db(), saved.id, 3);
-    expect(span).toMatchObject({ Seq: 3, Name: "read-file", Args: { File: "fs/ext4/file.c" } });
-    expect((span!.Results as { Contents: string }).Contents).toBe(BIG);
+  it("reads one span in the wire shape, times to the microsecond, payloads as the JSON text stored", async () => {
+    const found = await getSpan(db(), saved.id, 3);
+    expect(found!.span).toMatchObject({ Seq: 3, Name: "read-file", Started: "2026-06-29T12:05:09.000000Z", Finished: "2026-06-29T12:05:10.000000Z" });
+    expect(JSON.parse(found!.json.Args!)).toEqual({ File: "fs/ext4/file.c" });
+    expect((JSON.parse(found!.json.Results!) as { Contents: string }).Contents).toBe(BIG);
+    const sub = await getSpan(db(), timed.id, 1);
+    expect([sub!.span.Started, sub!.span.Finished]).toEqual(["2026-06-29T12:05:01.000250Z", "2026-06-29T12:05:01.000850Z"]);
+    expect((await getSpan(db(), timed.id, 2))!.span.Started).toBe("0001-01-01T00:00:00.000000Z");
     expect(await getSpan(db(), saved.id, 99)).toBeNull();
   });
 

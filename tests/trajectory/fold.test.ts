@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER, countLines, foldText, layoutJson, moreLabel } from "@/lib/trajectory/fold";
+import { PLACEHOLDER, countLines, foldText, layoutJson as layoutTree, moreLabel } from "@/lib/trajectory/fold";
+import { jsonNodeOf, parseJsonText } from "@/lib/text/json";
+
+const layoutJson = (v: unknown, root?: string) => layoutTree(jsonNodeOf(v), root);
 
 describe("layoutJson", () => {
   it("takes multi-line and long strings out as blocks under their key, keeping the rest as JSON", () => {
@@ -29,6 +32,12 @@ describe("layoutJson", () => {
     const { text, blocks } = layoutJson({ File: '<svg onload="x">' });
     expect(text).toBe('{\n  "File": "<svg onload=\\"x\\">"\n}');
     expect(blocks.size).toBe(0);
+  });
+
+  it("keeps the agent's key order and number text, spells out hidden characters in keys, and blocks terminal output", () => {
+    const { text, blocks } = layoutTree(parseJsonText('{"b":1,"10":2,"\u202Ekey":12345678901234567890,"Out":"\\u001b[31mred\\u001b[0m"}'), "Results");
+    expect(text.split("\n")).toEqual(["{", '  "b": 1,', '  "10": 2,', '  "⟨U+202E⟩key": 12345678901234567890,', `  "Out": ${PLACEHOLDER}`, "}"]);
+    expect(blocks.get(4)).toMatchObject({ path: "Results.Out", value: "\u001b[31mred\u001b[0m" });
   });
 
   it("lays out a bare multi-line string as one block", () => {

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
-  ancestorsOf, decodeOutline, encodeOutline, indexOfSeq, toolCallIndices, visibleRows, withAncestors, type OutlineRow,
+  ancestorsOf, decodeOutline, encodeOutline, indexOfSeq, outlineWindow, toolCallIndices, visibleRows, withAncestors, type OutlineRow,
 } from "@/lib/trajectory/outline";
+import { END_BEFORE_START, NO_START, SKEWED, UNFINISHED, VALID } from "@/lib/trajectory/timing";
 
-const T0 = Date.UTC(2026, 5, 29, 12, 0, 0);
+/** µs since the Unix epoch */
+const T0 = Date.UTC(2026, 5, 29, 12, 0, 0) * 1000;
+const S = 1_000_000;
+const ZERO = -62_135_596_800 * S; // 0001-01-01T00:00:00Z
 function row(seq: number, nesting: number, type = "action", name = `s${seq}`, extra: Partial<OutlineRow> = {}): OutlineRow {
   return {
-    seq, nesting, type, name, model: null, startMs: T0 + seq * 1000, finishMs: T0 + seq * 1000 + 500, error: null,
+    seq, nesting, type, name, model: null, startUs: T0 + seq * S, finishUs: T0 + seq * S + S / 2, error: null,
     inputTokens: null, outputTokens: null, thoughtsTokens: null, size: 10, ...extra,
   };
 }
@@ -23,7 +27,7 @@ describe("encodeOutline / decodeOutline", () => {
       row(0, 0, "flow", "patch-triage"),
       row(1, 1, "agent", "patch-evaluator", { model: "best-expensive" }),
       row(2, 2, "llm", "patch-evaluator", { model: "gemini-3.1-pro-preview", inputTokens: 5066, outputTokens: 30, thoughtsTokens: 337 }),
-      row(3, 2, "tool", "grepper", { error: "no matches", finishMs: null }),
+      row(3, 2, "tool", "grepper", { error: "no matches", finishUs: null }),
       row(4, 1, "action", "If"),
     ];
     const o = decodeOutline(JSON.parse(JSON.stringify(encodeOutline(rows))));
@@ -37,22 +41,44 @@ describe("encodeOutline / decodeOutline", () => {
     expect(o.models[o.model[0]!]).toBe("");
     expect(o.tokIn[2]).toBe(5066);
     expect(o.tokThoughts[2]).toBe(337);
-    expect(o.start[3]).toBe(T0 + 3000);
-    expect(o.dur[0]).toBe(500);
+    expect(o.start[3]).toBe(T0 + 3 * S);
+    expect(o.dur[0]).toBe(S / 2);
     expect(Number.isNaN(o.dur[3]!)).toBe(true);
     expect(o.errors.get(3)).toBe("no matches");
     expect(o.t0).toBe(T0);
-    expect(o.t1).toBe(T0 + 4500);
+    expect(o.t1).toBe(T0 + 4 * S + S / 2);
   });
 
   it("sorts out-of-order spans and keeps the later copy of a duplicate seq", () => {
-    const start = row(1, 1, "tool", "grepper", { finishMs: null });
+    const start = row(1, 1, "tool", "grepper", { finishUs: null });
     const finish = row(1, 1, "tool", "grepper", { error: "boom" });
     const o = decodeOutline(encodeOutline([row(2, 1), start, row(0, 0, "flow"), finish]));
     expect([...o.seq]).toEqual([0, 1, 2]);
-    expect(o.dur[1]).toBe(500);
+    expect(o.dur[1]).toBe(S / 2);
     expect(o.errors.get(1)).toBe("boom");
     expect([...o.parent]).toEqual([-1, 0, 0]);
+  });
+
+  it("keeps microseconds, and judges every span's timing", () => {
+    const rows = [
+      row(0, 0, "flow", "f", { finishUs: T0 + 60 * S }),
+      row(1, 1, "tool", "sub-ms", { startUs: T0 + S + 3, finishUs: T0 + S + 853 }),
+      row(2, 1, "tool", "zero-start", { startUs: ZERO, finishUs: T0 + 11 * S }),
+      row(3, 1, "llm", "no-end", { finishUs: null }),
+      row(4, 1, "tool", "backwards", { finishUs: T0 + 3 * S }),
+      row(5, 1, "tool", "late", { finishUs: T0 + 70 * S }),
+    ];
+    const o = decodeOutline(JSON.parse(JSON.stringify(encodeOutline(rows))));
+    expect(o.dur[1]).toBe(850);
+    expect(o.start[1]).toBe(T0 + S + 3);
+    expect(Number.isNaN(o.start[2]!)).toBe(true);
+    expect(o.dur[4]).toBe(-S);
+    expect([...o.timing]).toEqual([VALID, VALID, NO_START, UNFINISHED, END_BEFORE_START, SKEWED]);
+    // The window: the zero start and the backwards span stretch nothing; the late child does (it is drawn as recorded).
+    expect([o.t0, o.t1]).toEqual([T0, T0 + 70 * S]);
+    expect(outlineWindow(rows)).toEqual({ t0: T0, t1: T0 + 70 * S });
+    // Spans after a zero-time start keep their exact times: deltas chain through real starts only.
+    expect(o.start[3]).toBe(T0 + 3 * S);
   });
 
   it("keeps unknown span types as they are", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callGroups, llmCallSeries, runTotals, timeSplit, totalOf, usageGroups } from "@/lib/trajectory/summary";
+import { averageUs, callGroups, llmCallSeries, runTotals, timeSplit, totalOf, usageGroups } from "@/lib/trajectory/summary";
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const spans = [
@@ -28,20 +28,38 @@ describe("runTotals", () => {
   it("has no duration while nothing has finished", () => {
     expect(runTotals([{ seq: 0, nesting: 0, type: "flow", name: "f", startedAt: at(0) }]).durationMs).toBeNull();
   });
+
+  it("takes the run's duration from its flow span, never from a zero start time (the job's stored durationMs)", () => {
+    const zero = new Date("0001-01-01T00:00:00Z");
+    const withZero = [...spans.slice(0, 2), { ...spans[2]!, startedAt: zero }, ...spans.slice(3)];
+    expect(runTotals(withZero).durationMs).toBe(60_000);
+    // Without a valid flow span: from the valid spans only (1s … 14s).
+    const noFlow = withZero.slice(1);
+    expect(runTotals(noFlow).durationMs).toBe(13_000);
+    // A flow span that finished before it started says nothing: the valid spans do.
+    expect(runTotals([{ ...spans[0]!, finishedAt: at(-5) }, ...spans.slice(1)]).durationMs).toBe(13_000);
+  });
+
+  it("keeps sub-millisecond precision when given microseconds", () => {
+    const T = Date.UTC(2026, 0, 1) * 1000;
+    const us = [{ seq: 0, nesting: 0, type: "flow", name: "f", startUs: T, finishUs: T + 1_400 }];
+    expect(runTotals(us).durationMs).toBe(1);
+    expect(timeSplit(us).wallUs).toBe(1_400);
+  });
 });
 
 describe("callGroups", () => {
-  it("groups llm calls by agent with tokens and time; running calls add no time", () => {
+  it("groups llm calls by agent with tokens and time; unfinished calls add no time and are not timed", () => {
     const g = callGroups(spans, "llm");
     expect(g).toEqual([
-      { key: "patch-evaluator", calls: 2, errors: 0, tokens: 335, totalMs: 10_000 },
-      { key: "kmsan-evaluator", calls: 1, errors: 0, tokens: 50, totalMs: 0 },
+      { key: "patch-evaluator", calls: 2, timedCalls: 2, errors: 0, tokens: 335, totalUs: 10_000_000 },
+      { key: "kmsan-evaluator", calls: 1, timedCalls: 0, errors: 0, tokens: 50, totalUs: 0 },
     ]);
-    expect(totalOf(g)).toEqual({ key: "all", calls: 3, errors: 0, tokens: 385, totalMs: 10_000 });
+    expect(totalOf(g)).toEqual({ key: "all", calls: 3, timedCalls: 2, errors: 0, tokens: 385, totalUs: 10_000_000 });
   });
 
   it("groups tool calls by tool with their errors", () => {
-    expect(callGroups(spans, "tool")).toEqual([{ key: "grepper", calls: 2, errors: 1, tokens: 0, totalMs: 3_000 }]);
+    expect(callGroups(spans, "tool")).toEqual([{ key: "grepper", calls: 2, timedCalls: 2, errors: 1, tokens: 0, totalUs: 3_000_000 }]);
   });
 });
 
@@ -50,27 +68,37 @@ describe("usageGroups, timeSplit and llmCallSeries", () => {
 
   it("groups llm calls per agent and per model with tokens by kind, tool calls per tool, by time spent", () => {
     expect(usageGroups(withModels, "agent")).toEqual([
-      { key: "patch-evaluator", calls: 2, errors: 0, inputTokens: 300, outputTokens: 30, thoughtsTokens: 5, totalMs: 10_000 },
-      { key: "kmsan-evaluator", calls: 1, errors: 0, inputTokens: 50, outputTokens: 0, thoughtsTokens: 0, totalMs: 0 },
+      { key: "patch-evaluator", calls: 2, timedCalls: 2, errors: 0, inputTokens: 300, outputTokens: 30, thoughtsTokens: 5, totalUs: 10_000_000 },
+      { key: "kmsan-evaluator", calls: 1, timedCalls: 0, errors: 0, inputTokens: 50, outputTokens: 0, thoughtsTokens: 0, totalUs: 0 },
     ]);
-    expect(usageGroups(withModels, "model").map((g) => [g.key, g.calls, g.totalMs])).toEqual([
-      ["gemini-3.6-flash", 1, 6_000],
-      ["gemini-3.1-pro-preview", 2, 4_000],
+    expect(usageGroups(withModels, "model").map((g) => [g.key, g.calls, g.totalUs])).toEqual([
+      ["gemini-3.6-flash", 1, 6_000_000],
+      ["gemini-3.1-pro-preview", 2, 4_000_000],
     ]);
     expect(usageGroups(withModels, "tool")).toEqual([
-      { key: "grepper", calls: 2, errors: 1, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalMs: 3_000 },
+      { key: "grepper", calls: 2, timedCalls: 2, errors: 1, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalUs: 3_000_000 },
     ]);
   });
 
-  it("splits time between LLM calls and tools next to the wall time", () => {
-    expect(timeSplit(spans)).toEqual({ wallMs: 60_000, llmMs: 10_000, toolMs: 3_000 });
+  it("averages over timed calls only: a call without a finish does not halve the average", () => {
+    const unfinished = [...spans.slice(0, 4), { ...spans[4]!, finishedAt: null }];
+    const [grepper] = usageGroups(unfinished, "tool");
+    expect(grepper).toMatchObject({ calls: 2, timedCalls: 1, totalUs: 2_000_000 });
+    expect(averageUs(grepper!)).toBe(2_000_000);
+    expect(averageUs({ timedCalls: 0, totalUs: 0 })).toBeNull();
+  });
+
+  it("splits time between LLM calls and tools next to the wall time; a zero start gives tools no time", () => {
+    expect(timeSplit(spans)).toEqual({ wallUs: 60_000_000, llmUs: 10_000_000, toolUs: 3_000_000, untimed: 1 });
+    const zero = spans.map((s) => (s.seq === 2 ? { ...s, startedAt: new Date("0001-01-01T00:00:00Z") } : s));
+    expect(timeSplit(zero)).toEqual({ wallUs: 60_000_000, llmUs: 10_000_000, toolUs: 1_000_000, untimed: 2 });
   });
 
   it("lists llm calls in order with their agent, seconds and tokens", () => {
     expect(llmCallSeries(spans)).toEqual([
       { n: 1, seq: 1, agent: "patch-evaluator", seconds: 4, tokens: 115 },
       { n: 2, seq: 3, agent: "patch-evaluator", seconds: 6, tokens: 220 },
-      { n: 3, seq: 5, agent: "kmsan-evaluator", seconds: 0, tokens: 50 },
+      { n: 3, seq: 5, agent: "kmsan-evaluator", seconds: null, tokens: 50 },
     ]);
   });
 });

@@ -1,18 +1,29 @@
 // One run: header and verdict from the job's own totals (no span scan), then the trajectory explorer, whose first
 // screen of rows comes with the HTML; it loads the whole outline itself and each span's payload only when opened.
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
-import { getOutlineHead, getRunHeader } from "@/lib/runs/queries";
+import { getOutlineHead, getRunHeader, getRunTitle } from "@/lib/runs/queries";
 import { isLive, liveState } from "@/lib/runs/live";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
 import { RunExplorer } from "@/components/run/RunExplorer";
 import { requireReader } from "@/lib/auth/session";
+import { runTitle } from "@/components/run/run-title";
 
 /** Spans rendered with the HTML: a screenful of rows and then some, so the tree can be clicked as soon as it hydrates. */
 const HEAD_SPANS = 80;
+
+/** The tab names the run ("patch-triage · ext4: fix …"), so a reader with ten runs open can tell them apart. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  // The title shows the description: only to those who may read the run.
+  await requireReader(`/jobs/${id}`);
+  const run = await getRunTitle(db(), id);
+  return { title: run ? runTitle(run.workflow, run.description, id) : "No such run" };
+}
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
@@ -20,7 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const user = await requireReader(`/jobs/${id}`);
   const run = await getRunHeader(db(), id);
   if (!run) notFound();
-  // A pending or running run follows its agent: the header listens for changes, the outline reloads on each.
+  // A run an agent still reports into follows it: the header listens for changes, the outline reloads on each.
   const live = isLive(run.status) ? await liveState(db(), run.id) : null;
   const version = live ? `${live.status}/${live.spans}/${live.finishedSpans}` : run.status;
   const head = await getOutlineHead(db(), run.id, HEAD_SPANS);
@@ -34,7 +45,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <VerdictCard workflow={run.workflow} workflowType={run.workflowType} status={run.status} results={run.results} error={run.error} errorRedacted={run.errorRedacted} />
         <RunInputs args={run.args} workflow={run.workflow} workflowType={run.workflowType} printed={run.valuesPrinted} />
       </div>
-      <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} head={head} />
+      <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} head={head} live={live !== null} />
     </div>
   );
 }

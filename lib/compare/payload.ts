@@ -1,0 +1,95 @@
+// A step's payload (Args, Results, Error) as text to compare line by line: the JSON in the agent's key order, and every
+// multi-line or long string written out under its key, one line per line, so a changed PatchDiff shows as the lines that
+// changed rather than one escaped line holding the whole patch. Differences only in line endings or trailing
+// whitespace are said as such.
+import { diffLines, type Change } from "diff";
+import { JsonTextError, parseJsonText } from "@/lib/text/json";
+import { layoutJson } from "@/lib/trajectory/fold";
+
+/** The payload fields compared; Args and Results are the JSON text stored (null: absent). */
+export interface PayloadFields {
+  args: string | null;
+  results: string | null;
+  error: string | null;
+}
+
+/** Prefix of the lines of a string written out under its key. */
+export const BLOCK_PREFIX = "│ ";
+
+function jsonLines(text: string, field: string, out: string[], values: string[]): void {
+  let layout;
+  try {
+    layout = layoutJson(parseJsonText(text), field);
+  } catch (e) {
+    if (!(e instanceof JsonTextError)) throw e;
+    out.push(`${field}: ${text}`);
+    return;
+  }
+  out.push(`${field}:`);
+  layout.text.split("\n").forEach((line, i) => {
+    const block = layout.blocks.get(i);
+    out.push(block ? `${line.slice(0, block.from)}⟨${block.path}, below⟩${line.slice(block.to)}` : line);
+    if (!block) return;
+    values.push(block.value);
+    const indent = " ".repeat(line.length - line.trimStart().length + 2);
+    out.push(`${indent}${block.path}:`);
+    for (const l of block.value.split("\n")) out.push(`${indent}${BLOCK_PREFIX}${l}`);
+  });
+}
+
+/** A payload written out for comparing: its text, and how the strings written out line by line end their lines. */
+export interface PayloadText {
+  /** the lines (see the file's comment); a CR of a CRLF line ending stays at its line's end */
+  text: string;
+  endings: ReturnType<typeof lineEndings>;
+}
+
+/** The payload as lines of text (see the file's comment). */
+export function payloadText(p: PayloadFields): PayloadText {
+  const out: string[] = [];
+  const values: string[] = [];
+  if (p.args != null) jsonLines(p.args, "Args", out, values);
+  if (p.results != null) jsonLines(p.results, "Results", out, values);
+  if (p.error != null) {
+    values.push(p.error);
+    out.push("Error:");
+    for (const l of p.error.split("\n")) out.push(`${BLOCK_PREFIX}${l}`);
+  }
+  // Each value on its own: the newlines joining them are not theirs.
+  const kinds = new Set(values.map(lineEndings).filter((k) => k !== "none"));
+  const endings = kinds.size === 0 ? "none" : kinds.size === 1 ? [...kinds][0]! : "mixed";
+  return { text: out.join("\n") + "\n", endings };
+}
+
+/** How a text ends its lines. */
+export function lineEndings(text: string): "CRLF" | "LF" | "mixed" | "none" {
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const lf = (text.match(/\n/g) ?? []).length - crlf;
+  if (!crlf && !lf) return "none";
+  return crlf && lf ? "mixed" : crlf ? "CRLF" : "LF";
+}
+
+const normalizeEndings = (t: string) => t.replace(/\r\n/g, "\n");
+const trimLineEnds = (t: string) => t.replace(/[ \t]+$/gm, "");
+
+/** Two payloads compared: the line diff to show, and what kind of difference it is. */
+export interface PayloadDiff {
+  /** line changes (jsdiff): diffed with line endings normalized when they are not the difference's only kind */
+  parts: Change[];
+  /** "line-endings": only CRLF vs LF; "trailing-whitespace": only spaces or tabs at line ends; "content": anything else */
+  kind: "line-endings" | "trailing-whitespace" | "content";
+  /** a sentence on line endings when they differ (A's and B's), else null */
+  endings: string | null;
+}
+
+/** The difference between two payloads (payloadText), or null when they are the same. */
+export function comparePayloads(pa: PayloadText, pb: PayloadText): PayloadDiff | null {
+  const [a, b] = [pa.text, pb.text];
+  if (a === b) return null;
+  const endings = pa.endings !== pb.endings ? `line endings differ: A uses ${pa.endings}, B uses ${pb.endings}` : null;
+  const na = normalizeEndings(a);
+  const nb = normalizeEndings(b);
+  if (na === nb) return { parts: diffLines(a, b), kind: "line-endings", endings };
+  const kind = trimLineEnds(na) === trimLineEnds(nb) ? "trailing-whitespace" : "content";
+  return { parts: diffLines(na, nb), kind, endings };
+}
