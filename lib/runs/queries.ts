@@ -8,7 +8,7 @@ import { MAX_URL_SEQ } from "@/lib/limits";
 import { isLive } from "./live";
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
-import { REAL_TIME_FROM_ISO } from "@/lib/trajectory/timing";
+import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } from "@/lib/trajectory/timing";
 import { epochMicros, isoMicros } from "@/lib/db/sql";
 import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
 
@@ -152,6 +152,17 @@ function remember(id: string, key: string, json: string): void {
   }
 }
 
+/**
+ * The run's bound of real starts as a timestamptz, by realTimeAfter's rule (lib/trajectory/timing.ts): with any start
+ * from 1970-01-02 on, earlier starts are placeholders; on a stub-clock run (every start before 1970) only the zero
+ * time is. An uncorrelated subquery: PostgreSQL computes it once per statement.
+ */
+function realAfterSql(id: string): Prisma.Sql {
+  return Prisma.sql`(SELECT CASE WHEN max(started_at) >= ${REAL_TIME_FROM_ISO}::timestamptz
+      THEN ${REAL_TIME_FROM_ISO}::timestamptz - interval '1 microsecond' ELSE ${ZERO_TIME_ISO}::timestamptz END
+    FROM spans WHERE job_id = ${id}::uuid)`;
+}
+
 async function queryOutlineJson(db: Db, id: string): Promise<string> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
@@ -161,7 +172,7 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
     WITH s AS MATERIALIZED (
       SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
         ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
-        started_at >= ${REAL_TIME_FROM_ISO}::timestamptz AS is_real,
+        started_at > ${realAfterSql(id)} AS is_real,
         coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
         coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
           + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
@@ -169,7 +180,7 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
         row_number() OVER w - 1 AS i,
         seq - coalesce(lag(seq) OVER w, 0) AS dseq,
         -- The start of the latest earlier span with a real start: the largest [seq, start] pair before this row.
-        (max(ARRAY[seq::int8, ${epochMicros("started_at")}]) FILTER (WHERE started_at >= ${REAL_TIME_FROM_ISO}::timestamptz)
+        (max(ARRAY[seq::int8, ${epochMicros("started_at")}]) FILTER (WHERE started_at > ${realAfterSql(id)})
           OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))[2] AS prev_real_start
       FROM spans WHERE job_id = ${id}::uuid
       WINDOW w AS (ORDER BY seq)
@@ -211,16 +222,18 @@ export async function getOutlineHead(db: Db, id: string, limit: number): Promise
   const [head, [bounds]] = await Promise.all([
     outlineRows(db, id, Prisma.sql`TRUE`, limit),
     // The whole run's window by outlineWindow's rule: spans with a real start and no finish before it.
-    db.$queryRaw<{ t0: number | null; t1: number | null; any_real: number | null }[]>`
+    db.$queryRaw<{ t0: number | null; t1: number | null; any_real: number | null; stub: boolean | null }[]>`
       SELECT min(${epochMicros("started_at")}) FILTER (WHERE on_axis)::float8 AS t0,
         max(${epochMicros("coalesce(finished_at, started_at)")}) FILTER (WHERE on_axis)::float8 AS t1,
-        min(${epochMicros("started_at")}) FILTER (WHERE is_real)::float8 AS any_real
-      FROM (SELECT started_at, finished_at, started_at >= ${REAL_TIME_FROM_ISO}::timestamptz AS is_real,
-          started_at >= ${REAL_TIME_FROM_ISO}::timestamptz AND (finished_at IS NULL OR finished_at >= started_at) AS on_axis
-        FROM spans WHERE job_id = ${id}::uuid) s`,
+        min(${epochMicros("started_at")}) FILTER (WHERE is_real)::float8 AS any_real,
+        bool_and(started_at < ${REAL_TIME_FROM_ISO}::timestamptz) AS stub
+      FROM (SELECT started_at, finished_at, started_at > after AS is_real,
+          started_at > after AND (finished_at IS NULL OR finished_at >= started_at) AS on_axis
+        FROM spans, ${realAfterSql(id)} AS a(after) WHERE job_id = ${id}::uuid) s`,
   ]);
   const t0 = bounds?.t0 ?? bounds?.any_real ?? 0;
-  return encodeOutline(head, head.length ? { t0, t1: Math.max(t0, bounds?.t1 ?? t0) } : undefined);
+  const after = bounds?.stub ? ZERO_TIME_US : REAL_TIME_AFTER_US;
+  return encodeOutline(head, head.length ? { t0, t1: Math.max(t0, bounds?.t1 ?? t0), after } : undefined);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The run outline: every span's shape without its payloads, sent as compact columns so 100,000 spans stay small.
 // Times are microseconds (what PostgreSQL keeps); each span's timing is judged by the time model (./timing.ts).
-import { classifyTimings, isRealTime } from "@/lib/trajectory/timing";
+import { classifyTimings, isRealTime, realTimeAfter } from "@/lib/trajectory/timing";
 
 /** One span of the outline as the database gives it (sizes in bytes, times in µs since the Unix epoch). */
 export interface OutlineRow {
@@ -80,8 +80,8 @@ function dictionary() {
 }
 
 /** True for a span whose start can place it on the run's time axis: a real start, and no finish before it. */
-function onAxis(startUs: number, finishUs: number | null): boolean {
-  return isRealTime(startUs) && (finishUs == null || finishUs >= startUs);
+function onAxis(startUs: number, finishUs: number | null, after: number): boolean {
+  return isRealTime(startUs, after) && (finishUs == null || finishUs >= startUs);
 }
 
 /**
@@ -89,28 +89,33 @@ function onAxis(startUs: number, finishUs: number | null): boolean {
  * spans whose times can be placed (onAxis). Zero-time starts and ends before starts never stretch it. Without any such
  * span it starts at the earliest real start, else at 0. getOutlineHead's SQL applies the same rule.
  */
-export function outlineWindow(rows: readonly Pick<OutlineRow, "startUs" | "finishUs">[]): { t0: number; t1: number } {
+export function outlineWindow(rows: readonly Pick<OutlineRow, "startUs" | "finishUs">[]): { t0: number; t1: number; after: number } {
   let t0 = Infinity;
   let t1 = -Infinity;
   let anyReal = Infinity;
+  const after = realTimeAfter(rows.map((r) => r.startUs));
   for (const r of rows) {
-    if (isRealTime(r.startUs)) anyReal = Math.min(anyReal, r.startUs);
-    if (!onAxis(r.startUs, r.finishUs)) continue;
+    if (isRealTime(r.startUs, after)) anyReal = Math.min(anyReal, r.startUs);
+    if (!onAxis(r.startUs, r.finishUs, after)) continue;
     t0 = Math.min(t0, r.startUs);
     t1 = Math.max(t1, r.finishUs ?? r.startUs);
   }
   if (t0 === Infinity) t0 = anyReal === Infinity ? 0 : anyReal;
-  return { t0, t1: Math.max(t0, t1) };
+  return { t0, t1: Math.max(t0, t1), after };
 }
 
-/** `run` gives the whole run's time window when `input` is only its first spans (see OutlineJson.t1). */
-export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; t1: number }): OutlineJson {
+/**
+ * `run` gives the whole run's time window and bound of real starts (realTimeAfter) when `input` is only its first
+ * spans (see OutlineJson.t1).
+ */
+export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; t1: number; after: number }): OutlineJson {
   const rows = normalizeRows(input);
   const types = dictionary();
   const names = dictionary();
   const models = dictionary();
   models.code("");
-  const t0 = run?.t0 ?? outlineWindow(rows).t0;
+  const window = run ?? outlineWindow(rows);
+  const t0 = window.t0;
   const out: OutlineJson = {
     v: 2, t0, seq: [], nesting: [], types: types.values, type: [], names: names.values, name: [], models: models.values, model: [],
     start: [], dur: [], tokIn: [], tokOut: [], tokThoughts: [], size: [], errors: [],
@@ -124,7 +129,7 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
     out.type.push(types.code(r.type));
     out.name.push(names.code(r.name));
     out.model.push(models.code(r.model ?? ""));
-    const real = isRealTime(r.startUs);
+    const real = isRealTime(r.startUs, window.after);
     out.start.push(real ? r.startUs - prevStart : null);
     if (real) prevStart = r.startUs;
     out.dur.push(real && r.finishUs != null ? r.finishUs - r.startUs : null);

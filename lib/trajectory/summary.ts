@@ -1,7 +1,7 @@
 // Totals and per-agent / per-tool summaries of a trajectory, as the original page's summary tables show them.
 // Durations follow the time model (./timing.ts): only spans with valid times have one; a span with a zero start, no
 // finish or a finish before its start counts as a call but adds no time and stays out of every average.
-import { runDurationUs, spanTimingCode, VALID } from "@/lib/trajectory/timing";
+import { realTimeAfter, REAL_TIME_AFTER_US, runDurationUs, spanTimingCode, VALID } from "@/lib/trajectory/timing";
 import type { Outline } from "@/lib/trajectory/outline";
 
 /**
@@ -58,11 +58,19 @@ function finishUsOf(s: SummarySpan): number | null {
   return s.finishUs !== undefined ? s.finishUs : s.finishedAt ? s.finishedAt.getTime() * 1000 : null;
 }
 
-/** The span's duration in µs, or null when its times are not valid (no real start, no finish, finish before start). */
-export function spanDurationUs(s: SummarySpan): number | null {
+/**
+ * The span's duration in µs, or null when its times are not valid (no real start, no finish, finish before start).
+ * `after` is the run's bound of real starts (realTimeAfter: a stub-clock run's year-1 times count).
+ */
+export function spanDurationUs(s: SummarySpan, after = REAL_TIME_AFTER_US): number | null {
   const start = startUsOf(s);
   const finish = finishUsOf(s);
-  return spanTimingCode(start, finish) === VALID ? finish! - start! : null;
+  return spanTimingCode(start, finish, after) === VALID ? finish! - start! : null;
+}
+
+/** The run's bound of real starts, from all its spans (realTimeAfter). */
+function runTimeAfter(spans: readonly SummarySpan[]): number {
+  return realTimeAfter(spans.map(startUsOf));
 }
 
 export function spanTokens(s: SummarySpan): number {
@@ -97,6 +105,7 @@ export function runTotals(spans: readonly SummarySpan[]): RunTotals {
 
 /** LLM calls grouped by agent (an llm span is named after its agent) and tool calls grouped by tool. */
 export function callGroups(spans: readonly SummarySpan[], type: "llm" | "tool"): CallGroup[] {
+  const after = runTimeAfter(spans);
   const groups = new Map<string, CallGroup>();
   for (const s of spans) {
     if (s.type !== type) continue;
@@ -104,7 +113,7 @@ export function callGroups(spans: readonly SummarySpan[], type: "llm" | "tool"):
     g.calls++;
     if (s.error) g.errors++;
     g.tokens += spanTokens(s);
-    const us = spanDurationUs(s);
+    const us = spanDurationUs(s, after);
     if (us != null) {
       g.timedCalls++;
       g.totalUs += us;
@@ -152,6 +161,7 @@ export function averageUs(g: Pick<UsageGroup, "timedCalls" | "totalUs">): number
  * Sorted by time spent, the question a reader of a slow or costly run asks first.
  */
 export function usageGroups(spans: readonly SummarySpan[], by: "agent" | "model" | "tool"): UsageGroup[] {
+  const after = runTimeAfter(spans);
   const type = by === "tool" ? "tool" : "llm";
   const groups = new Map<string, UsageGroup>();
   for (const s of spans) {
@@ -163,7 +173,7 @@ export function usageGroups(spans: readonly SummarySpan[], by: "agent" | "model"
     g.inputTokens += s.inputTokens ?? 0;
     g.outputTokens += s.outputTokens ?? 0;
     g.thoughtsTokens += s.outputThoughtsTokens ?? 0;
-    const us = spanDurationUs(s);
+    const us = spanDurationUs(s, after);
     if (us != null) {
       g.timedCalls++;
       g.totalUs += us;
@@ -186,12 +196,13 @@ export interface TimeSplit {
 
 /** Where the time went: in LLM calls, in tools (sums of call durations; parallel calls can exceed wall time). */
 export function timeSplit(spans: readonly SummarySpan[]): TimeSplit {
+  const after = runTimeAfter(spans);
   let llmUs = 0;
   let toolUs = 0;
   let untimed = 0;
   for (const s of spans) {
     if (s.type !== "llm" && s.type !== "tool") continue;
-    const us = spanDurationUs(s);
+    const us = spanDurationUs(s, after);
     if (us == null) untimed++;
     else if (s.type === "llm") llmUs += us;
     else toolUs += us;
@@ -211,10 +222,11 @@ export interface CallPoint {
 
 /** LLM calls in order, for the "time per call" and "tokens per call" charts of the original page. */
 export function llmCallSeries(spans: readonly SummarySpan[]): CallPoint[] {
+  const after = runTimeAfter(spans);
   const out: CallPoint[] = [];
   for (const s of spans) {
     if (s.type !== "llm") continue;
-    const us = spanDurationUs(s);
+    const us = spanDurationUs(s, after);
     out.push({ n: out.length + 1, seq: s.seq, agent: s.name, seconds: us == null ? null : us / 1_000_000, tokens: spanTokens(s) });
   }
   return out;

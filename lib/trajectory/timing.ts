@@ -7,17 +7,35 @@ import { formatDurationUs } from "@/lib/format";
 
 
 /**
- * The first instant (µs since the Unix epoch: 1970-01-02T00:00:00Z) taken as a real time. Earlier starts are
- * placeholders: Go's zero time 0001-01-01T00:00:00Z "and a few seconds after" (formats doc §1), or the Unix epoch 0
- * other tools write for "unset". No agent run happened before 1970.
+ * The first instant (µs since the Unix epoch: 1970-01-02T00:00:00Z) taken as a real time in a run that has real
+ * times. Earlier starts there are placeholders: Go's zero time 0001-01-01T00:00:00Z "and a few seconds after"
+ * (formats doc §1), or the Unix epoch 0 other tools write for "unset". No agent run happened before 1970.
  */
 export const REAL_TIME_FROM_US = 86_400_000_000;
 /** REAL_TIME_FROM_US as RFC 3339, for SQL. */
 export const REAL_TIME_FROM_ISO = "1970-01-02T00:00:00Z";
+/** Go's zero time, 0001-01-01T00:00:00Z, in µs since the Unix epoch (a double holds it exactly). */
+export const ZERO_TIME_US = -62_135_596_800_000_000;
+/** ZERO_TIME_US as RFC 3339, for SQL. */
+export const ZERO_TIME_ISO = "0001-01-01T00:00:00Z";
 
-/** True for an instant (µs since the Unix epoch) that is a real time, not a zero-time placeholder. */
-export function isRealTime(us: number | null | undefined): us is number {
-  return us != null && Number.isFinite(us) && us >= REAL_TIME_FROM_US;
+/**
+ * The exclusive lower bound of real starts in one run: in a run with any start from 1970 on, starts before
+ * 1970-01-02 are placeholders; a run whose every start lies before 1970 runs on a stub clock (upstream's golden
+ * trajectories: 0001-01-01T00:00:01Z, :02, … one second per event), and there only the zero time itself is no start.
+ * lib/runs/queries.ts applies the same rule in SQL (realAfterSql).
+ */
+export function realTimeAfter(starts: Iterable<number | null | undefined>): number {
+  for (const us of starts) if (us != null && us >= REAL_TIME_FROM_US) return REAL_TIME_FROM_US - 1;
+  return ZERO_TIME_US;
+}
+
+/** The bound for runs with real times (realTimeAfter's usual answer). */
+export const REAL_TIME_AFTER_US = REAL_TIME_FROM_US - 1;
+
+/** True for an instant (µs since the Unix epoch) that is a real start in a run whose bound is `after` (realTimeAfter). */
+export function isRealTime(us: number | null | undefined, after = REAL_TIME_AFTER_US): us is number {
+  return us != null && Number.isFinite(us) && us > after;
 }
 
 /**
@@ -40,8 +58,8 @@ export const END_BEFORE_START = 3;
 export const SKEWED = 4;
 
 /** The timing of one span on its own (without its parent): start and finish in µs since the Unix epoch. */
-export function spanTimingCode(startUs: number | null | undefined, finishUs: number | null | undefined): number {
-  if (!isRealTime(startUs)) return NO_START;
+export function spanTimingCode(startUs: number | null | undefined, finishUs: number | null | undefined, after = REAL_TIME_AFTER_US): number {
+  if (!isRealTime(startUs, after)) return NO_START;
   if (finishUs == null || !Number.isFinite(finishUs)) return UNFINISHED;
   return finishUs < startUs ? END_BEFORE_START : VALID;
 }
@@ -69,7 +87,8 @@ export function classifyTimings(o: TimedSpans, { skew = true }: { skew?: boolean
   for (let i = 0; i < o.count; i++) {
     const start = o.start[i]!;
     const dur = o.dur[i]!;
-    codes[i] = spanTimingCode(Number.isNaN(start) ? null : start, Number.isNaN(dur) ? null : start + dur);
+    // The wire already carries no start (NaN) for placeholders (encodeOutline judged them run by run).
+    codes[i] = spanTimingCode(Number.isNaN(start) ? null : start, Number.isNaN(dur) ? null : start + dur, -Infinity);
   }
   if (!skew) return codes;
   for (let i = 0; i < o.count; i++) {
@@ -141,12 +160,13 @@ export interface RunDurationSpan {
  * from the earliest start to the latest finish of the valid spans; null when no span has valid times. Zero start
  * times, missing finishes and ends before starts never count.
  */
-export function runDurationUs(spans: Iterable<RunDurationSpan>): number | null {
+export function runDurationUs(spans: readonly RunDurationSpan[]): number | null {
   let first = Infinity;
   let last = -Infinity;
   let flowChecked = false;
+  const after = realTimeAfter(spans.map((s) => s.startUs));
   for (const s of spans) {
-    const code = spanTimingCode(s.startUs, s.finishUs);
+    const code = spanTimingCode(s.startUs, s.finishUs, after);
     if (!flowChecked && s.nesting === 0 && s.type === "flow") {
       flowChecked = true;
       if (code === VALID) return s.finishUs! - s.startUs!;

@@ -83,9 +83,22 @@ const timingRun: ImportedRun = {
   ],
 };
 
+/** Upstream's golden trajectories run on a stub clock: every event one second after the last, from year 1. */
+const stubClockRun: ImportedRun = {
+  job: { Workflow: "patch-triage", Description: "run-queries stub clock" },
+  source: "trajectory-file",
+  minutePrecision: false,
+  spans: [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "test", Started: "0001-01-01T00:00:01Z", Finished: "0001-01-01T00:00:06Z" },
+    { Seq: 1, Nesting: 1, Type: "action", Name: "a", Started: "0001-01-01T00:00:02Z", Finished: "0001-01-01T00:00:03Z" },
+    { Seq: 2, Nesting: 1, Type: "tool", Name: "zero", Started: "0001-01-01T00:00:00Z", Finished: "0001-01-01T00:00:05Z" },
+  ],
+};
+
 describe("run queries", async () => {
   const saved = await saveImportedRun(run);
   const timed = await saveImportedRun(timingRun);
+  const stub = await saveImportedRun(stubClockRun);
   await db().$executeRaw`UPDATE spans SET started_at = '2026-06-29T12:05:01.000250Z', finished_at = '2026-06-29T12:05:01.000850Z'
     WHERE job_id = ${timed.id}::uuid AND seq = 1`;
 
@@ -110,7 +123,7 @@ describe("run queries", async () => {
   });
 
   it("writes the same outline in PostgreSQL as encodeOutline does in the app", async () => {
-    for (const id of [saved.id, timed.id]) {
+    for (const id of [saved.id, timed.id, stub.id]) {
       const fromDb = decodeOutline(JSON.parse((await getOutlineJson(db(), id))!));
       const fromApp = decodeOutline(encodeOutline((await getOutlineRows(db(), id))!));
       expect(view(fromDb)).toEqual(view(fromApp));
@@ -118,6 +131,15 @@ describe("run queries", async () => {
       expect(fromDb.models[0]).toBe("");
     }
     expect(await getOutlineJson(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
+  });
+
+  it("times a stub-clock run by its own clock, in the outline, its head and the stored duration", async () => {
+    const o = decodeOutline(JSON.parse((await getOutlineJson(db(), stub.id))!));
+    expect([o.dur[0], o.dur[1]]).toEqual([5_000_000, 1_000_000]);
+    expect(Number.isNaN(o.start[2]!)).toBe(true);
+    const head = decodeOutline(await getOutlineHead(db(), stub.id, 2));
+    expect([head.dur[0], head.dur[1]]).toEqual([5_000_000, 1_000_000]);
+    expect((await getRunHeader(db(), stub.id))!.durationMs).toBe(5000);
   });
 
   it("carries microseconds and every kind of timing: zero starts, no finish, an end before the start", async () => {

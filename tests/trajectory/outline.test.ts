@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ancestorsOf, decodeOutline, encodeOutline, indexOfSeq, outlineWindow, toolCallIndices, visibleRows, withAncestors, type OutlineRow,
 } from "@/lib/trajectory/outline";
-import { END_BEFORE_START, NO_START, SKEWED, UNFINISHED, VALID } from "@/lib/trajectory/timing";
+import { END_BEFORE_START, NO_START, REAL_TIME_AFTER_US, SKEWED, UNFINISHED, VALID, ZERO_TIME_US } from "@/lib/trajectory/timing";
 
 /** µs since the Unix epoch */
 const T0 = Date.UTC(2026, 5, 29, 12, 0, 0) * 1000;
@@ -76,9 +76,23 @@ describe("encodeOutline / decodeOutline", () => {
     expect([...o.timing]).toEqual([VALID, VALID, NO_START, UNFINISHED, END_BEFORE_START, SKEWED]);
     // The window: the zero start and the backwards span stretch nothing; the late child does (it is drawn as recorded).
     expect([o.t0, o.t1]).toEqual([T0, T0 + 70 * S]);
-    expect(outlineWindow(rows)).toEqual({ t0: T0, t1: T0 + 70 * S });
+    expect(outlineWindow(rows)).toEqual({ t0: T0, t1: T0 + 70 * S, after: REAL_TIME_AFTER_US });
     // Spans after a zero-time start keep their exact times: deltas chain through real starts only.
     expect(o.start[3]).toBe(T0 + 3 * S);
+  });
+
+  it("times a stub-clock run (every start in year 1, as upstream's golden trajectories) by its own clock", () => {
+    const Y1 = ZERO_TIME_US;
+    const rows = [
+      row(0, 0, "flow", "f", { startUs: Y1 + S, finishUs: Y1 + 6 * S }),
+      row(1, 1, "action", "a", { startUs: Y1 + 2 * S, finishUs: Y1 + 3 * S }),
+      row(2, 1, "tool", "zero", { startUs: Y1, finishUs: Y1 + 4 * S }),
+    ];
+    expect(outlineWindow(rows)).toEqual({ t0: Y1 + S, t1: Y1 + 6 * S, after: ZERO_TIME_US });
+    const o = decodeOutline(JSON.parse(JSON.stringify(encodeOutline(rows))));
+    expect([o.dur[0], o.dur[1]]).toEqual([5 * S, S]);
+    // The zero time itself stays no start, on a stub clock too.
+    expect([...o.timing]).toEqual([VALID, VALID, NO_START]);
   });
 
   it("keeps unknown span types as they are", () => {
