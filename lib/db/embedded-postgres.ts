@@ -185,7 +185,7 @@ async function clusterPassword(dataDir: string, port: number): Promise<string> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL in ${dataDir} refuses the password in ${PASSWORD_FILE}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`PostgreSQL in ${dataDir} refuses the password in ${PASSWORD_FILE}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   try {
     await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);
