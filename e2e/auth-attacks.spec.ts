@@ -86,11 +86,13 @@ test("a page on a sibling origin (another port, no-referrer) cannot rerun, impor
     for (const path of ["/rerun", "/import", "/sign-out", "/fetch"]) {
       const target = path === "/import" ? `${BASE}/api/import` : path === "/sign-out" ? `${BASE}/sign-out` : `${BASE}/api/jobs/${run.id}/rerun`;
       const answer = await postAnswer(page, `http://127.0.0.1:${site.port}${path}`, target);
-      // The form posts did carry the session cookie (same site: cookies do not tell ports apart) — the refusal is ours.
-      if (path !== "/fetch") expect(answer.request.cookie ?? "", path).toContain("session_token");
-      expect(answer.request["sec-fetch-site"], path).toBe("same-site");
       expect(answer.status, path).toBe(403);
-      if (path !== "/fetch") expect(answer.body, path).toContain("a write from another origin");
+      // The form posts did carry the session cookie (same site: cookies do not tell ports apart) — the refusal is
+      // ours. (Chromium reports no headers or body of the no-cors fetch to the test; its 403 and the counts speak.)
+      if (path === "/fetch") continue;
+      expect(answer.request.cookie ?? "", path).toContain("session_token");
+      expect(answer.request["sec-fetch-site"], path).toBe("same-site");
+      expect(answer.body, path).toContain("a write from another origin");
     }
     expect(await counts()).toEqual(before);
     const forged = await withDb((c) => c.query("SELECT count(*)::int AS n FROM jobs WHERE results::text LIKE $1", [`%${tag}-forged%`]));
