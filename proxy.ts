@@ -1,4 +1,4 @@
-// Next.js proxy (the renamed middleware), run for every request: the Host must be this app's, a write from another
+// Next.js proxy (the renamed middleware), run for every request but the build's static files: the Host must be this app's, a write from another
 // origin is refused before any route or server action runs, and every page answer gets a Content-Security-Policy with
 // a fresh script nonce.
 import { NextResponse, type NextRequest } from "next/server";
@@ -75,6 +75,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Every request: the Host check and the write check hold for static files and APIs too.
-  matcher: "/:path*",
+  // Every request but the build's own hashed files (public code, the same for everyone, no data, never HTML): pages,
+  // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy.
+  matcher: "/((?!_next/static/).*)",
 };
