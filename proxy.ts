@@ -1,5 +1,11 @@
-// Next.js proxy (the renamed middleware): a Content-Security-Policy with a fresh script nonce for every page answer.
+// Next.js proxy (the renamed middleware), run for every request but the build's static files: the Host must be this app's, a write from another
+// origin is refused before any route or server action runs, and every page answer gets a Content-Security-Policy with
+// a fresh script nonce.
 import { NextResponse, type NextRequest } from "next/server";
+import { allowedHostNames, hostAllowed, isWrite, writeSource } from "@/lib/auth/request-origin";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "@/lib/auth/client-address";
+import { errorResponse, forbidden, HttpError } from "@/lib/http/errors";
+import { appConfig } from "@/lib/config";
 
 /**
  * The page policy. Scripts run only with this request's nonce (Next.js puts it on its own scripts, read from the
@@ -25,11 +31,42 @@ export function pageCsp(nonce: string, dev: boolean): string {
   ].join("; ");
 }
 
+// The proxy's own refusals are data, like every API answer (next.config.js gives /api/* the same policy).
+const REFUSAL_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
+
+function refuse(error: HttpError): Response {
+  const response = errorResponse(error);
+  response.headers.set("Content-Security-Policy", REFUSAL_CSP);
+  return response;
+}
+
+const isApi = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
+
 export function proxy(request: NextRequest) {
-  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
-  const csp = pageCsp(nonce, process.env.NODE_ENV === "development");
-  // Next.js takes the nonce for its scripts from the request's CSP header; x-nonce is for our own server components.
+  const host = request.headers.get("host");
+  if (!hostAllowed(host)) {
+    return refuse(
+      new HttpError(
+        "MisdirectedRequest",
+        `misdirected request: this app does not answer to the host ${JSON.stringify((host ?? "").slice(0, 200))}; it answers to IP addresses and ${allowedHostNames().join(", ")} (add a name with ALLOWED_HOSTS)`,
+      ),
+    );
+  }
+  if (isWrite(request.method)) {
+    const source = writeSource(request.headers);
+    if (typeof source === "object") return refuse(forbidden(`forbidden: ${source.refused}`));
+  }
+
   const requestHeaders = new Headers(request.headers);
+  // The one address sign-in limits and better-auth count by; whatever a client sent under this name is replaced.
+  requestHeaders.set(CLIENT_ADDRESS_HEADER, clientAddress(request.headers));
+  if (isApi(request.nextUrl.pathname)) return NextResponse.next({ request: { headers: requestHeaders } });
+
+  // Every other answer may be HTML — pages, the 404 and error pages, and prefetches (a prefetched document is shown
+  // later as it was fetched) — so each gets the page policy.
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
+  const csp = pageCsp(nonce, appConfig().NODE_ENV === "development");
+  // Next.js takes the nonce for its scripts from the request's CSP header; x-nonce is for our own server components.
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
@@ -38,16 +75,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [
-    {
-      // API answers get a fixed, stricter policy from next.config.js, without a trip through the proxy;
-      // build output and static files need none.
-      source: "/((?!api/|api$|_next/static|_next/image|favicon.ico).*)",
-      // Prefetches of client navigation are RSC payloads, never rendered as documents.
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Every request but the build's own hashed files (public code, the same for everyone, no data, never HTML): pages,
+  // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy.
+  matcher: "/((?!_next/static/).*)",
 };

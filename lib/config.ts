@@ -1,6 +1,7 @@
 // Every environment variable the app, the built-in agent and the test and benchmark tools read: one zod schema each,
 // each variable with its meaning and default, read from process.env and checked in one place. The README's tables
 // are generated from these (`npm run docs:config`) and a test fails when they drift.
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** What the README says of a variable: its default as a reader should read it, and what it means. */
@@ -27,6 +28,22 @@ const onOff = z
     ctx.addIssue({ code: "custom", message: `expected on or off, got "${v}"` });
     return z.NEVER;
   });
+/** "a, b ,c" → ["a", "b", "c"]; empty entries dropped. */
+const commaList = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item));
+// A host name as the Host header carries it, without the port: letters, digits, dots and dashes.
+const hostList = commaList(
+  z
+    .string()
+    .toLowerCase()
+    .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "a host name without scheme or port, e.g. viewer.example.org"),
+);
+const addressList = commaList(
+  z.string().refine((v) => isIP(v.split("/")[0]!) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(v), "an IP address or CIDR range, e.g. 10.0.0.5 or 10.0.0.0/24"),
+);
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -53,6 +70,16 @@ export const appEnvSchema = z.object({
   BETTER_AUTH_URL: env(z.string().url().optional(), {
     default: "the request's own origin",
     meaning: "the app's public URL, when it sits behind a proxy",
+  }),
+  ALLOWED_HOSTS: env(hostList.default([]), {
+    default: "IP addresses, `localhost` and `BETTER_AUTH_URL`'s host",
+    meaning:
+      "comma-separated host names the app answers to, e.g. `viewer.example.org,viewer.lan`; any other `Host` gets 421 (a DNS-rebinding page cannot read or write)",
+  }),
+  TRUSTED_PROXIES: env(addressList.default([]), {
+    default: "none: the connection's own address",
+    meaning:
+      "comma-separated addresses or CIDR ranges of reverse proxies in front of the app; only a request arriving from one of them has its `x-forwarded-for` read (sign-in limits count per client address)",
   }),
   AGENT_SILENT_TIMEOUT_SECONDS: env(seconds(28_800), {
     default: "`28800` (8 hours, upstream's)",

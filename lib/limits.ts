@@ -61,14 +61,27 @@ export const MAX_TOKENS_PER_SPAN = 100_000_000;
 export const MIN_TIMESTAMP = "0001-01-01T00:00:00Z";
 export const MAX_TIMESTAMP = "9999-12-31T23:59:59.999999999Z";
 
-// ---- Sign-in (the form and POST /api/auth/sign-in/email alike)
+// ---- Sign-in (the form and POST /api/auth/sign-in/email alike; lib/auth/sign-in-limit.ts). Counts are kept in
+// PostgreSQL, per client address as lib/auth/client-address.ts finds it; a sign-in takes its own attempt back.
 
-/** Sign-in attempts for one account per window: stops password guessing from any number of addresses. */
-export const SIGN_IN_ATTEMPTS_PER_ACCOUNT = 10;
-/** Sign-in attempts from one address per window, over all accounts (an office behind one NAT stays well under). */
+/** Attempts at one account from one address it never signed in from, per window; then refused until the window ends. */
+export const SIGN_IN_ATTEMPTS_PER_NEW_ADDRESS = 10;
+/** Attempts from one address over all accounts it never signed in to, per window (password spraying; an office behind one NAT stays well under). */
 export const SIGN_IN_ATTEMPTS_PER_ADDRESS = 100;
-/** The window both counts run over; a successful sign-in clears its account's count. */
+/** The window of the two counts above. */
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+/** Attempts at one account from all the addresses it never signed in from, per account window: bounds guessing from many addresses. */
+export const SIGN_IN_ATTEMPTS_PER_ACCOUNT = 100;
+export const SIGN_IN_ACCOUNT_WINDOW_SECONDS = 24 * 60 * 60;
+/**
+ * From an address the account signed in from before, nothing above applies (nobody elsewhere can lock its owner out):
+ * this many attempts per window go without waiting, then each waits twice as long as the last, from 1 s up to
+ * SIGN_IN_MAX_WAIT_SECONDS — slowed, never refused.
+ */
+export const SIGN_IN_FREE_ATTEMPTS_KNOWN_ADDRESS = 10;
+export const SIGN_IN_MAX_WAIT_SECONDS = 60;
+/** An address stays known this long after the account last signed in from it. */
+export const SIGN_IN_KNOWN_ADDRESS_DAYS = 90;
 
 // ---- Live runs (GET /api/jobs/<id>/events)
 

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { appConfig } from "@/lib/config";
 import { resolveDatabase } from "@/lib/db/database-url";
@@ -84,7 +85,9 @@ try {
   await shutdown(1);
 }
 
-app = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host], {
+// The preload stamps each request with its connection's address (lib/auth/client-address.ts: sign-in limits).
+const peerAddressPreload = pathToFileURL(path.join(ROOT, "lib", "auth", "peer-address-preload.mjs")).href;
+app = spawn(process.execPath, ["--import", peerAddressPreload, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host], {
   cwd: ROOT,
   stdio: "inherit",
   env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },

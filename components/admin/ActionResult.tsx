@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { CopyButton } from "@/components/run/CopyButton";
 import type { AdminResult } from "@/lib/admin/actions";
+import { useHydrated } from "@/components/auth/useHydrated";
 
 export function ActionResult({ result }: { result: AdminResult | null }) {
   if (!result) return null;
@@ -36,9 +37,11 @@ export function useAdminAction() {
   return { result, pending, run };
 }
 
+/** A server-action form's submit button: disabled while the action runs and until the page is hydrated (see useHydrated). */
 export function SubmitButton({ pending, children }: { pending: boolean; children: React.ReactNode }) {
+  const hydrated = useHydrated();
   return (
-    <button type="submit" disabled={pending} className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
+    <button type="submit" disabled={pending || !hydrated} className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
       {children}
     </button>
   );

@@ -2,9 +2,11 @@
 // The sign-in form: email and password, errors shown in place.
 import { useActionState } from "react";
 import { signInAction, type SignInState } from "@/lib/auth/sign-in-action";
+import { useHydrated } from "./useHydrated";
 
 export function SignInForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, { error: null, email: "" });
+  const hydrated = useHydrated();
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="next" value={next} />
@@ -21,7 +23,7 @@ export function SignInForm({ next }: { next: string }) {
           {state.error}
         </p>
       )}
-      <button type="submit" disabled={pending} className="w-full rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
+      <button type="submit" disabled={pending || !hydrated} className="w-full rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { CSRF_FIELD, csrfTokenOfRequest } from "@/lib/auth/csrf";
 
 export async function UserMenu() {
   // The header stays up while the database is away, so the page's own error (app/error.tsx) can show below it.
@@ -17,6 +18,8 @@ export async function UserMenu() {
       </Link>
     );
   }
+  // A plain form post from a page with Referrer-Policy no-referrer says `Origin: null`; the token proves it is ours.
+  const csrf = await csrfTokenOfRequest();
   return (
     <span className="ml-auto flex items-center gap-3 text-sm">
       {user.role === "admin" && (
@@ -29,6 +32,7 @@ export async function UserMenu() {
       </span>
       {/* A plain form: React renders a function action as a javascript: URL until hydration, and the CSP test forbids those. */}
       <form method="post" action="/sign-out">
+        <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <button type="submit" className="text-sky-700 hover:underline">
           Sign out
         </button>

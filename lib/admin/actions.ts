@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { userWithRole } from "@/lib/auth/session";
+import { actionWriteRefusal } from "@/lib/auth/csrf";
 import { actorOf } from "@/lib/audit/log";
 import { addUser, generatePassword, removeUser, resetPassword, setRole, UserError } from "@/lib/auth/users";
 import { ROLES } from "@/lib/auth/roles";
@@ -16,7 +17,10 @@ export type AdminResult = { ok: true; message: string; secret?: string } | { ok:
 
 const FORBIDDEN: AdminResult = { ok: false, reason: "forbidden: only admins manage users and agent keys" };
 
+/** Runs `task` for a signed-in admin whose request comes from this app's own page (lib/auth/csrf.ts). */
 async function asAdmin(task: (actor: ReturnType<typeof actorOf>) => Promise<AdminResult>): Promise<AdminResult> {
+  const refusal = await actionWriteRefusal();
+  if (refusal) return { ok: false, reason: `forbidden: ${refusal}` };
   const admin = await userWithRole("admin");
   if (!admin) return FORBIDDEN;
   try {

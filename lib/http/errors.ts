@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   NotFound: 404,
   Conflict: 409,
   TooLarge: 413,
+  /** the Host header names a host this app does not answer to (lib/auth/request-origin.ts) */
+  MisdirectedRequest: 421,
   TooManyRequests: 429,
   Unavailable: 503,
 } as const;

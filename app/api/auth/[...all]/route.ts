@@ -1,8 +1,16 @@
-// /api/auth/*: better-auth's own endpoints, so scripts can sign in over HTTP (POST /api/auth/sign-in/email) and use the cookie.
+// /api/auth/*: better-auth's own endpoints that scripts use — sign in over HTTP (POST /api/auth/sign-in/email) and
+// use the cookie, sign out, read the session. Its other endpoints are not served (lib/auth/auth.ts says why).
 import { route } from "@/lib/api/route";
-import { getAuth } from "@/lib/auth/auth";
+import { getAuth, HTTP_AUTH_ENDPOINTS } from "@/lib/auth/auth";
+import { notFound } from "@/lib/http/errors";
 
-// "public": better-auth checks its own sessions; the factory adds the cross-site check and the database-outage 503.
-const handle = route({ access: "public" }, async ({ req }) => (await getAuth()).handler(req));
+// "public": better-auth checks its own sessions; the factory adds the write-origin check and the database-outage 503.
+const handle = route({ access: "public" }, async ({ req }) => {
+  const endpoint = `${req.method} ${new URL(req.url).pathname.replace(/^\/api\/auth/, "").replace(/\/+$/, "")}`;
+  if (!HTTP_AUTH_ENDPOINTS.includes(endpoint)) {
+    throw notFound(`not an endpoint of this app: ${endpoint.slice(0, 200)} (served: ${HTTP_AUTH_ENDPOINTS.join(", ")})`);
+  }
+  return (await getAuth()).handler(req);
+});
 
 export { handle as GET, handle as POST };
