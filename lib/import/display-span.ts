@@ -1,4 +1,5 @@
 // Converts between display spans (job page JSON and HTML reports: Duration in ns, Args/Results as text) and Spans.
+import { toolCallsByLlm } from "@/lib/trajectory/tree";
 import type { Span } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
 import { readDisplayValue } from "./go-printed";
@@ -106,23 +107,6 @@ export function displaySpanToRaw(file: string, raw: unknown, index: number, note
   return out;
 }
 
-/** Tool names each llm span decided on: the tool spans after it at the same nesting, up to the next llm span. */
-export function toolCallsBySeq(spans: readonly Span[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  const openLlm = new Map<number, number>(); // nesting -> seq of the latest llm span there
-  for (const s of spans) {
-    // A span at a shallower level closes the agent loops below it.
-    for (const n of [...openLlm.keys()]) if (n > s.Nesting) openLlm.delete(n);
-    if (s.Type === "llm") {
-      openLlm.set(s.Nesting, s.Seq);
-      out.set(s.Seq, []);
-    } else if (s.Type === "tool") {
-      const llm = openLlm.get(s.Nesting);
-      if (llm !== undefined) out.get(llm)?.push(s.Name);
-    }
-  }
-  return out;
-}
 
 function indentJson(v: unknown): string {
   return v === undefined ? "" : JSON.stringify(v, null, 2);
@@ -159,6 +143,6 @@ export function spanToDisplaySpan(s: Span, toolCalls: string[] = []): DisplaySpa
 }
 
 export function spansToDisplaySpans(spans: readonly Span[]): DisplaySpan[] {
-  const calls = toolCallsBySeq(spans);
+  const calls = toolCallsByLlm(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting, type: s.Type, name: s.Name })));
   return spans.map((s) => spanToDisplaySpan(s, calls.get(s.Seq) ?? []));
 }

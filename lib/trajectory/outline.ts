@@ -1,6 +1,7 @@
 // The run outline: every span's shape without its payloads, sent as compact columns so 100,000 spans stay small.
 // Times are microseconds (what PostgreSQL keeps); each span's timing is judged by the time model (./timing.ts).
 import { classifyTimings, isRealTime, realTimeAfter } from "@/lib/trajectory/timing";
+import { parentIndices, stepKind, toolCallOwners } from "@/lib/trajectory/tree";
 
 /** One span of the outline as the database gives it (sizes in bytes, times in µs since the Unix epoch). */
 export interface OutlineRow {
@@ -208,16 +209,12 @@ export function decodeOutline(j: OutlineJson): Outline {
   return o;
 }
 
-/** Parent = nearest earlier span one nesting level up (formats doc §1); a span whose level has no open parent is a root. */
+/** Parents by the one rule (lib/trajectory/tree.ts parentIndices), depths, and where each subtree ends. */
 function linkTree(o: Outline): void {
-  const open: number[] = [];
+  o.parent = parentIndices(o.count, (i) => o.nesting[i]!);
   for (let i = 0; i < o.count; i++) {
-    const nesting = o.nesting[i]!;
-    const p = nesting > 0 ? (open[nesting - 1] ?? -1) : -1;
-    o.parent[i] = p;
+    const p = o.parent[i]!;
     o.depth[i] = p < 0 ? 0 : o.depth[p]! + 1;
-    open[nesting] = i;
-    open.length = nesting + 1;
     o.end[i] = i + 1;
   }
   for (let i = o.count - 1; i >= 0; i--) {
@@ -281,27 +278,15 @@ export function withAncestors(o: Outline, matches: Uint8Array): Uint8Array {
   return shown;
 }
 
-/**
- * The tool calls each llm span decided on, as indices: the tool spans after it at the same
- * nesting before the next llm span (formats doc §1).
- */
+/** The tool calls each llm span decided on, as indices (lib/trajectory/tree.ts toolCallOwners), keyed by the llm's index. */
 export function toolCallIndices(o: Outline): Map<number, number[]> {
+  const kinds = o.types.map(stepKind);
+  const owners = toolCallOwners(o.count, (i) => o.nesting[i]!, (i) => kinds[o.type[i]!]!);
   const result = new Map<number, number[]>();
-  const current: number[] = [];
-  const llm = o.types.indexOf("llm");
-  const tool = o.types.indexOf("tool");
   for (let i = 0; i < o.count; i++) {
-    const n = o.nesting[i]!;
-    current.length = Math.min(current.length, n + 1);
-    if (o.type[i] === llm) {
-      current[n] = i;
-      result.set(i, []);
-    } else if (o.type[i] === tool) {
-      const at = current[n];
-      if (at !== undefined && at >= 0) result.get(at)!.push(i);
-    } else {
-      current[n] = -1;
-    }
+    if (kinds[o.type[i]!] === "llm") result.set(i, []);
+    const owner = owners[i]!;
+    if (owner >= 0) result.get(owner)!.push(i);
   }
   return result;
 }

@@ -1,4 +1,51 @@
-// Builds the span tree implied by Seq and Nesting (formats doc §1): parent = nearest earlier span one level up.
+// The two structural rules of a trajectory (formats doc §1), each written once and used by every reader and writer:
+// a span's parent (the nearest earlier span one nesting level up) and an llm step's tool calls (the tool spans after
+// it at its nesting, up to the next llm span or any other span at that level, such as a judge agent).
+// The index forms work on any columnar or array layout (the outline's typed arrays, wire spans, stored rows).
+
+/**
+ * The index of each span's parent (-1 for roots), for spans in seq order given by their nesting levels. A span whose
+ * level has no open parent (a gap in the data) is a root.
+ */
+export function parentIndices(count: number, nestingAt: (i: number) => number): Int32Array {
+  const parents = new Int32Array(count);
+  // open[n] = index of the latest span seen at nesting n
+  const open: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const nesting = nestingAt(i);
+    parents[i] = nesting > 0 ? (open[nesting - 1] ?? -1) : -1;
+    open[nesting] = i;
+    open.length = nesting + 1;
+  }
+  return parents;
+}
+
+/** What a span is to the tool-call rule. */
+export type StepKind = "llm" | "tool" | "other";
+
+/**
+ * For each span, the index of the llm step whose tool call it is, or -1: a tool span belongs to the latest llm span at
+ * its nesting when no other span of that level (and no shallower span) came in between. Spans in seq order.
+ */
+export function toolCallOwners(count: number, nestingAt: (i: number) => number, kindAt: (i: number) => StepKind): Int32Array {
+  const owners = new Int32Array(count).fill(-1);
+  // current[n] = index of the llm span still collecting tool calls at nesting n (-1: none)
+  const current: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = nestingAt(i);
+    current.length = Math.min(current.length, n + 1);
+    const kind = kindAt(i);
+    if (kind === "llm") current[n] = i;
+    else if (kind === "tool") owners[i] = current[n] ?? -1;
+    else current[n] = -1;
+  }
+  return owners;
+}
+
+/** The step kind of a span type. */
+export function stepKind(type: string): StepKind {
+  return type === "llm" ? "llm" : type === "tool" ? "tool" : "other";
+}
 
 /** The fields tree building needs; works on wire spans and on stored rows alike. */
 export interface Nested {
@@ -6,62 +53,20 @@ export interface Nested {
   nesting: number;
 }
 
-/**
- * Parent seq of every span (null for roots), in the order given.
- * Spans must be sorted by seq; a span whose level has no open parent (a gap in the data) becomes a root.
- */
+/** Parent seq of every span (null for roots), in the order given (seq order). */
 export function parentSeqs(spans: readonly Nested[]): (number | null)[] {
-  // open[n] = seq of the latest span seen at nesting n
-  const open: number[] = [];
-  return spans.map((s) => {
-    const parent = s.nesting > 0 ? (open[s.nesting - 1] ?? null) : null;
-    open[s.nesting] = s.seq;
-    open.length = s.nesting + 1;
-    return parent;
-  });
+  const parents = parentIndices(spans.length, (i) => spans[i]!.nesting);
+  return spans.map((_, i) => (parents[i]! < 0 ? null : spans[parents[i]!]!.seq));
 }
 
-export interface TreeNode<T extends Nested> {
-  span: T;
-  children: TreeNode<T>[];
-}
-
-/** Nested tree of spans (sorted by seq). */
-export function buildTree<T extends Nested>(spans: readonly T[]): TreeNode<T>[] {
-  const parents = parentSeqs(spans);
-  const bySeq = new Map<number, TreeNode<T>>();
-  const roots: TreeNode<T>[] = [];
-  spans.forEach((span, i) => {
-    const node: TreeNode<T> = { span, children: [] };
-    bySeq.set(span.seq, node);
-    const parent = parents[i];
-    const parentNode = parent == null ? undefined : bySeq.get(parent);
-    (parentNode ? parentNode.children : roots).push(node);
-  });
-  return roots;
-}
-
-/**
- * The tool calls each llm span decided on: the tool spans after it at the same nesting,
- * up to the next llm span (formats doc §1). Keyed by the llm span's seq.
- */
-export function toolCallsByLlm<T extends Nested & { type: string; name: string }>(
-  spans: readonly T[],
-): Map<number, string[]> {
+/** The tool calls each llm span decided on, by the llm span's seq: the tool spans' names (toolCallOwners). */
+export function toolCallsByLlm<T extends Nested & { type: string; name: string }>(spans: readonly T[]): Map<number, string[]> {
+  const owners = toolCallOwners(spans.length, (i) => spans[i]!.nesting, (i) => stepKind(spans[i]!.type));
   const result = new Map<number, string[]>();
-  // latest llm seq per nesting level still collecting tool calls
-  const current: (number | undefined)[] = [];
-  for (const s of spans) {
-    current.length = Math.min(current.length, s.nesting + 1);
-    if (s.type === "llm") {
-      current[s.nesting] = s.seq;
-      result.set(s.seq, []);
-    } else if (s.type === "tool") {
-      const llm = current[s.nesting];
-      if (llm !== undefined) result.get(llm)!.push(s.name);
-    } else {
-      current[s.nesting] = undefined;
-    }
-  }
+  spans.forEach((s, i) => {
+    if (s.type === "llm") result.set(s.seq, []);
+    const owner = owners[i]!;
+    if (owner >= 0) result.get(spans[owner]!.seq)!.push(s.name);
+  });
   return result;
 }

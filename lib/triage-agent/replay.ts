@@ -1,6 +1,7 @@
 // Replay: a model that repeats a recorded run's decisions (its llm steps' tool calls) while the tools run again for real.
 import type { LanguageModelV3, LanguageModelV3Content, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
 import type { Span } from "@/lib/trajectory/span";
+import { parentIndices, stepKind, toolCallOwners } from "@/lib/trajectory/tree";
 import { JobError } from "./limits";
 import type { ProtocolClient } from "./protocol";
 import { REPLAY_MODEL_PREFIX } from "./replay-marker";
@@ -20,32 +21,35 @@ export interface Recording {
   steps: Map<string, RecordedStep[]>;
 }
 
-/** Reads the decisions out of a trajectory: the tool spans after each llm span at its nesting (formats doc §1). */
+/**
+ * Reads the decisions out of a trajectory: each llm step's tool calls (lib/trajectory/tree.ts toolCallOwners, the one
+ * rule the viewer uses too), and on an agent's last step the agent's reply (the agent span is the llm span's parent).
+ */
 export function recordedSteps(trajectory: Span[]): Map<string, RecordedStep[]> {
   const spans = [...trajectory].sort((a, b) => a.Seq - b.Seq);
+  const nestingAt = (i: number) => spans[i]!.Nesting;
+  const owners = toolCallOwners(spans.length, nestingAt, (i) => stepKind(spans[i]!.Type));
+  const parents = parentIndices(spans.length, nestingAt);
+  const byLlm = new Map<number, RecordedStep>();
+  // The llm step of each agent (its parent) that came last, whose step then carries the agent's reply.
+  const lastOfAgent = new Map<number, number>();
   const steps = new Map<string, RecordedStep[]>();
-  for (let i = 0; i < spans.length; i++) {
-    const llm = spans[i]!;
+  spans.forEach((s, i) => {
+    const owner = owners[i]!;
+    if (owner >= 0) byLlm.get(owner)?.calls.push({ name: s.Name, args: s.Args ?? {} });
     // Compression calls rewrite the context; they decide nothing the replay must repeat.
-    if (llm.Type !== "llm" || llm.Name.endsWith("-compressor")) continue;
-    const step: RecordedStep = { model: llm.Model ?? "unknown", calls: [] };
-    if (llm.Thoughts) step.thoughts = llm.Thoughts;
-    let j = i + 1;
-    for (; j < spans.length && spans[j]!.Nesting >= llm.Nesting; j++) {
-      const s = spans[j]!;
-      if (s.Nesting !== llm.Nesting) continue;
-      if (s.Type === "llm") break;
-      if (s.Type === "tool") step.calls.push({ name: s.Name, args: s.Args ?? {} });
-    }
-    // The last step of an agent carries the agent's reply (the agent span is the llm span's parent).
-    const endsAgent = j >= spans.length || spans[j]!.Nesting < llm.Nesting;
-    if (endsAgent) {
-      const parent = spans.slice(0, i).reverse().find((s) => s.Nesting === llm.Nesting - 1);
-      if (parent?.Reply) step.reply = parent.Reply;
-    }
-    const list = steps.get(llm.Name) ?? [];
+    if (s.Type !== "llm" || s.Name.endsWith("-compressor")) return;
+    const step: RecordedStep = { model: s.Model ?? "unknown", calls: [] };
+    if (s.Thoughts) step.thoughts = s.Thoughts;
+    byLlm.set(i, step);
+    lastOfAgent.set(parents[i]!, i);
+    const list = steps.get(s.Name) ?? [];
     list.push(step);
-    steps.set(llm.Name, list);
+    steps.set(s.Name, list);
+  });
+  for (const [agent, llm] of lastOfAgent) {
+    const reply = agent >= 0 ? spans[agent]!.Reply : undefined;
+    if (reply) byLlm.get(llm)!.reply = reply;
   }
   return steps;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildTree, parentSeqs, toolCallsByLlm } from "@/lib/trajectory/tree";
+import { parentIndices, parentSeqs, stepKind, toolCallOwners, toolCallsByLlm } from "@/lib/trajectory/tree";
+import { recordedSteps } from "@/lib/triage-agent/replay";
 
 const s = (seq: number, nesting: number, type = "action", name = `s${seq}`) => ({ seq, nesting, type, name });
 
@@ -19,12 +20,10 @@ describe("parentSeqs", () => {
   });
 });
 
-describe("buildTree", () => {
-  it("nests children under parents in seq order", () => {
-    const roots = buildTree([s(0, 0), s(1, 1), s(2, 2), s(3, 1)]);
-    expect(roots).toHaveLength(1);
-    expect(roots[0]!.children.map((c) => c.span.seq)).toEqual([1, 3]);
-    expect(roots[0]!.children[0]!.children.map((c) => c.span.seq)).toEqual([2]);
+describe("parentIndices", () => {
+  it("gives indices, -1 for roots, for any layout", () => {
+    const nesting = [0, 1, 2, 1, 2, 0];
+    expect([...parentIndices(nesting.length, (i) => nesting[i]!)]).toEqual([-1, 0, 1, 0, 3, -1]);
   });
 });
 
@@ -45,5 +44,39 @@ describe("toolCallsByLlm", () => {
     expect(calls.get(2)).toEqual(["grepper", "read-file"]);
     expect(calls.get(5)).toEqual(["set-results"]);
     expect(calls.size).toBe(2);
+  });
+});
+
+describe("one tool-call rule for the tree, the export and the replay", () => {
+  // Upstream's TestLLMJudge: a judge agent runs after the loop, at the llm spans' nesting.
+  const judge = [
+    s(0, 0, "flow", "test"),
+    s(1, 1, "agent", "smarty"),
+    s(2, 2, "llm", "smarty"),
+    s(3, 2, "tool", "tick"),
+    s(4, 2, "llm", "smarty"),
+    s(5, 2, "tool", "tick"),
+    s(6, 2, "agent", "test-judge"),
+    s(7, 3, "llm", "test-judge"),
+    s(8, 3, "tool", "set-results"),
+    s(9, 2, "tool", "late"),
+  ];
+
+  it("ends an llm step's calls at any other span of its level (a judge agent)", () => {
+    const owners = toolCallOwners(judge.length, (i) => judge[i]!.nesting, (i) => stepKind(judge[i]!.type));
+    expect([...owners]).toEqual([-1, -1, -1, 2, -1, 4, -1, -1, 7, -1]);
+    expect(toolCallsByLlm(judge)).toEqual(new Map([[2, ["tick"]], [4, ["tick"]], [7, ["set-results"]]]));
+  });
+
+  it("replays exactly those calls, and the agent's reply on its last step", () => {
+    const spans = judge.map((x) => ({
+      Seq: x.seq, Nesting: x.nesting, Type: x.type, Name: x.name, Started: "2026-01-01T00:00:00Z",
+      ...(x.type === "tool" ? { Args: { n: x.seq } } : {}),
+      ...(x.name === "smarty" && x.type === "agent" ? { Reply: "done" } : {}),
+    }));
+    const steps = recordedSteps(spans);
+    expect(steps.get("smarty")!.map((st) => st.calls.map((c) => c.args))).toEqual([[{ n: 3 }], [{ n: 5 }]]);
+    expect(steps.get("smarty")!.map((st) => st.reply)).toEqual([undefined, "done"]);
+    expect(steps.get("test-judge")![0]!.calls).toEqual([{ name: "set-results", args: { n: 8 } }]);
   });
 });
