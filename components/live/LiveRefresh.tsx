@@ -1,45 +1,21 @@
 "use client";
-// Keeps a pending or running run's page current: when the server reports a change, re-render the page.
+// The header's live mark of a pending or running run. The run's spans reach the tree through the page's live store
+// (./live-run.ts) without a reload; only when the run's status moves (taken, finished, failed) is the page rendered
+// again, once, for its header and verdict.
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
+import { useLiveRun } from "./use-live-run";
 
-interface LiveState {
-  status: string;
-  spans: number;
-  finishedSpans: number;
-}
-
-interface ChangeEvent {
-  status: string;
-  /** new or changed spans in outline form (lib/trajectory/outline.ts); empty seq list when only the status moved */
-  spans: { seq: number[] };
-}
-
-/** `rendered` is the state the page was rendered with, so a change between render and connect is not missed. */
-export function LiveRefresh({ jobId, rendered }: { jobId: string; rendered: LiveState }) {
+export function LiveRefresh({ jobId, status }: { jobId: string; status: string }) {
   const router = useRouter();
-  const [connected, setConnected] = useState(false);
-  const renderedStatus = rendered.status;
+  const live = useLiveRun(jobId, status);
   useEffect(() => {
-    // No position yet: the first event catches up with every span, and any change since rendering shows.
-    const events = new EventSource(`/api/jobs/${jobId}/events`);
-    let first = true;
-    events.onopen = () => setConnected(true);
-    events.addEventListener("change", (e) => {
-      const s = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;
-      const changed = first ? s.status !== renderedStatus || s.spans.seq.length > 0 : true;
-      first = false;
-      if (changed) router.refresh();
-      // An ended run sends no more changes; stop EventSource from reconnecting.
-      if (s.status !== "pending" && s.status !== "running") events.close();
-    });
-    events.onerror = () => setConnected(false);
-    return () => events.close();
-  }, [jobId, renderedStatus, router]);
+    if (live.status !== status) router.refresh();
+  }, [live.status, status, router]);
   return (
-    <span className="inline-flex items-center gap-1 text-xs text-sky-700" data-testid="live" data-connected={connected}>
-      <span className={`h-2 w-2 rounded-full ${connected ? "animate-pulse bg-sky-500" : "bg-slate-300"}`} aria-hidden />
-      {connected ? "live" : "connecting…"}
+    <span className="inline-flex items-center gap-1 text-xs text-sky-700" data-testid="live" data-connected={live.connected}>
+      <span className={`h-2 w-2 rounded-full ${live.connected ? "animate-pulse bg-sky-500" : "bg-slate-300"}`} aria-hidden />
+      {live.connected ? "live" : "connecting…"}
     </span>
   );
 }

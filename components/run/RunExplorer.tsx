@@ -3,11 +3,12 @@
 // both drawn from one outline fetched after the page shows (no payloads: they load per span, when opened). Until it
 // arrives the tree shows the outline's head, the first spans the server rendered with the page.
 import { lazy, Suspense, useMemo, useState } from "react";
-import { useOutline } from "@/components/run/use-outline";
+import { useLiveRun } from "@/components/live/use-live-run";
 import { RunCostTable } from "@/components/costs/RunCostTable";
 import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
 import { TrajectoryPanel } from "@/components/run/TrajectoryPanel";
 import { formatCount } from "@/lib/format";
+import { isLive } from "@/lib/runs/status";
 
 // The cost tab (summaries, tables, charts) loads with its first opening, not with the tree.
 const CostAndTime = lazy(() => import("@/components/run/CostAndTime").then((m) => ({ default: m.CostAndTime })));
@@ -15,12 +16,14 @@ const CostAndTime = lazy(() => import("@/components/run/CostAndTime").then((m) =
 type Tab = "trajectory" | "cost";
 
 /**
- * `version` changes whenever a live run's spans change, which reloads the outline; `head` is the run's first spans;
- * `live` is true while an agent may still report (lib/runs/status.ts isLive).
+ * `status` is the run's as rendered: while it is live (lib/runs/status.ts isLive) the outline follows the agent
+ * (components/live/live-run.ts); `head` is the run's first spans, shown until the whole outline arrives.
  */
-export function RunExplorer(props: { jobId: string; spanCount: number; minutePrecision: boolean; version: string; head: OutlineJson | null; live: boolean }) {
-  const { jobId, spanCount, minutePrecision, version, live } = props;
-  const { outline, error } = useOutline(jobId, version);
+export function RunExplorer(props: { jobId: string; spanCount: number; minutePrecision: boolean; status: string; head: OutlineJson | null }) {
+  const { jobId, minutePrecision } = props;
+  const { outline, error, version, status } = useLiveRun(jobId, props.status);
+  const live = isLive(status);
+  const spanCount = outline?.count ?? props.spanCount;
   const head = useMemo(() => (props.head && props.head.seq.length > 0 ? decodeOutline(props.head) : null), [props.head]);
   const tree = outline ?? head;
   const [tab, setTab] = useState<Tab>("trajectory");
@@ -49,7 +52,7 @@ export function RunExplorer(props: { jobId: string; spanCount: number; minutePre
       {outline && tab === "cost" && (
         <Suspense fallback={<p className="p-4 text-sm text-slate-400">Loading…</p>}>
           <CostAndTime o={outline} minutePrecision={minutePrecision} />
-          <RunCostTable jobId={jobId} version={version} />
+          <RunCostTable jobId={jobId} version={String(version)} />
         </Suspense>
       )}
     </div>

@@ -8,7 +8,7 @@ import { DashboardFields } from "@/components/dashboard/DashboardFields";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 import { RerunButton } from "@/components/rerun/RerunButton";
 import { LiveRefresh } from "@/components/live/LiveRefresh";
-import type { LiveState } from "@/lib/runs/live";
+import { isLive } from "@/lib/runs/status";
 import { ReviewControl } from "@/components/review/ReviewControl";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 
@@ -43,10 +43,28 @@ function JobState({ run, live }: { run: Run; live: boolean }) {
 }
 
 /**
- * `live` is the state the page was rendered with, for a pending or running run; it makes the page follow the run.
+ * Who reported the run: the AgentName it polled with, the agent client (key) that polled it — the one identity the
+ * protocol trusts — and the AgentName its spans came with when that differs (syz-agent logs spans under its client name).
+ */
+function AgentIdentity({ run }: { run: Run }) {
+  if (!run.agentName && !run.agentClient) return <>—</>;
+  return (
+    <span data-testid="run-agent">
+      <span className="font-medium">{run.agentName ?? "—"}</span>
+      {run.agentClient && <span className="ml-1 text-xs font-normal text-slate-500">client {run.agentClient}</span>}
+      {run.spanAgentName && run.spanAgentName !== run.agentName && (
+        <span className="ml-1 text-xs font-normal text-slate-500">spans as {run.spanAgentName}</span>
+      )}
+    </span>
+  );
+}
+
+/**
+ * A pending or running run (lib/runs/status.ts isLive) is followed: the header shows its live mark.
  * `role` is the reader's (null when anonymous): operators see Rerun and the review buttons enabled.
  */
-export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | null; role: Role | null }) {
+export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
+  const live = isLive(run.status);
   const href = run.link ? safeHref(run.link) : null;
   const operator = roleAtLeast(role, "operator");
   return (
@@ -61,7 +79,7 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
             replay
           </span>
         )}
-        {live && <LiveRefresh jobId={run.id} rendered={live} />}
+        {live && <LiveRefresh jobId={run.id} status={run.status} />}
         <span className="ml-auto flex items-center gap-3">
           {run.rerunOf && (
             <Link href={`/compare?a=${run.rerunOf.id}&b=${run.id}`} className="text-sm text-sky-700 hover:underline">
@@ -74,7 +92,7 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
         <span className="font-mono text-xs text-slate-400">{run.id}</span>
       </div>
       <div className="flex flex-wrap items-center gap-4">
-        <JobState run={run} live={Boolean(live)} />
+        <JobState run={run} live={live} />
         <ReviewControl jobId={run.id} correct={run.correct} reviewedBy={run.reviewedBy?.email ?? null} reviewedAt={run.reviewedAt} canReview={operator} />
       </div>
       {run.description && <p className="text-slate-700">{run.description}</p>}
@@ -102,6 +120,7 @@ export function RunHeader({ run, live, role }: { run: Run; live?: LiveState | nu
             )
           }
         />
+        <Stat label="Agent" value={<AgentIdentity run={run} />} />
         <Stat label="Input tokens" value={formatCount(run.inputTokens)} />
         <Stat label="Output tokens" value={formatCount(run.outputTokens)} />
         <Stat label="Thought tokens" value={formatCount(run.thoughtsTokens)} />

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_URL_SEQ } from "@/lib/limits";
-import { isLive } from "./live";
+import { isLive } from "./status";
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } from "@/lib/trajectory/timing";

@@ -1,6 +1,6 @@
 // The run outline: every span's shape without its payloads, sent as compact columns so 100,000 spans stay small.
 // Times are microseconds (what PostgreSQL keeps); each span's timing is judged by the time model (./timing.ts).
-import { classifyTimings, isRealTime, realTimeAfter } from "@/lib/trajectory/timing";
+import { classifyTimings, isRealTime, realTimeAfter, ZERO_TIME_US } from "@/lib/trajectory/timing";
 import { parentIndices, stepKind, toolCallOwners } from "@/lib/trajectory/tree";
 
 /** One span of the outline as the database gives it (sizes in bytes, times in µs since the Unix epoch). */
@@ -221,6 +221,30 @@ function linkTree(o: Outline): void {
     const p = o.parent[i]!;
     if (p >= 0 && o.end[i]! > o.end[p]!) o.end[p] = o.end[i]!;
   }
+}
+
+/**
+ * The decoded outline back as rows (the inverse of encodeOutline): a span without a real start gets the zero time,
+ * which every run judges as no start again when the rows are encoded.
+ */
+export function outlineRowsOf(o: Outline): OutlineRow[] {
+  const rows: OutlineRow[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const start = o.start[i]!;
+    const dur = o.dur[i]!;
+    rows.push({
+      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
+      startUs: Number.isNaN(start) ? ZERO_TIME_US : start, finishUs: Number.isNaN(start) || Number.isNaN(dur) ? null : start + dur,
+      error: o.errors.get(i) ?? null, inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, thoughtsTokens: o.tokThoughts[i]!, size: o.size[i]!,
+    });
+  }
+  return rows;
+}
+
+/** `base` with `changed` applied: a changed span replaces the one of its seq, a new one is added; in seq order. */
+export function mergeOutlineRows(base: readonly OutlineRow[], changed: readonly OutlineRow[]): OutlineRow[] {
+  if (changed.length === 0) return [...base];
+  return [...normalizeRows([...base, ...changed])];
 }
 
 export function hasChildren(o: Outline, i: number): boolean {

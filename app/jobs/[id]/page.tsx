@@ -5,7 +5,6 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { db } from "@/lib/db/client";
 import { getOutlineHead, getRunHeader, getRunTitle } from "@/lib/runs/queries";
-import { isLive, liveState } from "@/lib/runs/live";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
@@ -31,21 +30,18 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const user = await requireReader(`/jobs/${id}`);
   const run = await getRunHeader(db(), id);
   if (!run) notFound();
-  // A run an agent still reports into follows it: the header listens for changes, the outline reloads on each.
-  const live = isLive(run.status) ? await liveState(db(), run.id) : null;
-  const version = live ? `${live.status}/${live.spans}/${live.finishedSpans}` : run.status;
   const head = await getOutlineHead(db(), run.id, HEAD_SPANS);
   return (
     <div className="space-y-4">
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration
           (react-dom's preload() emits nothing for as="fetch"). */}
       <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
-      <RunHeader run={run} live={live} role={user?.role ?? null} />
+      <RunHeader run={run} role={user?.role ?? null} />
       <div className="grid items-start gap-4 lg:grid-cols-[2fr_1fr]">
         <VerdictCard workflow={run.workflow} workflowType={run.workflowType} status={run.status} results={run.results} error={run.error} errorRedacted={run.errorRedacted} />
         <RunInputs args={run.args} workflow={run.workflow} workflowType={run.workflowType} printed={run.valuesPrinted} />
       </div>
-      <RunExplorer jobId={run.id} spanCount={live?.spans ?? run.spanCount} minutePrecision={run.minutePrecision} version={version} head={head} live={live !== null} />
+      <RunExplorer jobId={run.id} spanCount={run.spanCount} minutePrecision={run.minutePrecision} status={run.status} head={head} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { noSuchRun } from "@/lib/http/errors";
 import { LIVE_MAX_OPEN_SEQS } from "@/lib/limits";
 import { liveHub, runChangeLoader, type RunChange, type RunDelta } from "@/lib/live/run-changes";
 import { takeWatcherSlot } from "@/lib/live/watchers";
-import { isLive } from "@/lib/runs/live";
+import { isLive } from "@/lib/runs/status";
 
 const seq = z.coerce.number().int().min(-1).max(2_147_483_647);
 const query = z.object({
