@@ -4,6 +4,7 @@ import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
+import { invalidatedBy } from "@/lib/db/listen";
 import { unauthorized } from "@/lib/http/errors";
 
 // A 256-bit random key needs no slow hash: nobody can guess it, so SHA-256 only hides it at rest.
@@ -19,10 +20,18 @@ const KEY_CACHE_MS = 5_000;
 // "client\0sha256(key)" → when it stops being trusted. Only keys that matched are kept: a guess is never cached.
 const verified = new Map<string, number>();
 
-/** Forgets the verified keys of a client (removed or re-keyed here; other app processes forget within KEY_CACHE_MS). */
+/** Forgets the verified keys of a client (removed or re-keyed; every app process hears of it through app_changes). */
 export function forgetClient(name: string): void {
   for (const k of verified.keys()) if (k.startsWith(`${name}\u0000`)) verified.delete(k);
 }
+
+const AGENT_KEY_CHANGE = "agent_key:";
+// Another app instance (or the command line) re-keyed or removed a client: forget it here too, at once.
+const followKeyChanges = invalidatedBy(
+  "app_changes",
+  (payload) => payload.startsWith(AGENT_KEY_CHANGE) && forgetClient(payload.slice(AGENT_KEY_CHANGE.length)),
+  () => verified.clear(),
+);
 
 /** Creates (or re-keys) a client and returns its new key; the key is never stored in clear. */
 export async function addClient(db: Db, name: string): Promise<string> {
@@ -42,6 +51,7 @@ export async function authenticate(client: string, key: string, now = Date.now()
   if (!key) throw unauthorized("missing key");
   // No stored name has other characters, and one with a NUL would be refused by PostgreSQL itself.
   if (!CLIENT_NAME_RE.test(client)) throw unauthorized(REFUSED);
+  followKeyChanges();
   const hash = hashKey(key);
   const cacheKey = `${client}\u0000${hash}`;
   if ((verified.get(cacheKey) ?? 0) > now) return;

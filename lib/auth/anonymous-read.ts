@@ -2,12 +2,21 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { appConfig } from "@/lib/config";
+import { invalidatedBy } from "@/lib/db/listen";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 
 const SETTING = "anonymous_read";
-// Read on every request; a short cache keeps that off the database without making a change slow to take effect.
+// Read on every request; a short cache keeps that off the database. A change through any app instance is announced
+// on app_changes and drops every instance's copy at once; the expiry only bounds a copy while that channel is down.
 const CACHE_MS = 2000;
 let cached: { value: boolean; at: number } | null = null;
+const followSettingChanges = invalidatedBy(
+  "app_changes",
+  (payload) => {
+    if (payload === `setting:${SETTING}`) cached = null;
+  },
+  () => (cached = null),
+);
 
 /** The default when no admin chose: ANONYMOUS_READ=on|off; unset, on in development and off when NODE_ENV=production. */
 export function anonymousReadDefault(): boolean {
@@ -16,6 +25,7 @@ export function anonymousReadDefault(): boolean {
 }
 
 export async function anonymousReadAllowed(db: Db): Promise<boolean> {
+  followSettingChanges();
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
   const row = await db.appSetting.findUnique({ where: { name: SETTING } });
   const value = row ? row.value === "on" : anonymousReadDefault();

@@ -3,6 +3,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { appConfig } from "@/lib/config";
+import { closeListener } from "./listen";
 import { closePool } from "./pool";
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -20,9 +21,10 @@ export function db(): Db {
   return globalForDb.trajectoryDb;
 }
 
-/** Closes the client and the write path's pg pool (CLI tools and tests call it before exiting). */
+/** Closes the client, the write path's pg pool and the LISTEN connection (CLI tools and tests call it before exiting). */
 export async function disconnectDb(): Promise<void> {
   await closePool();
+  await closeListener();
   await globalForDb.trajectoryDb?.$disconnect();
   globalForDb.trajectoryDb = undefined;
 }

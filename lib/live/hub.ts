@@ -1,10 +1,9 @@
 // Live runs, one listener per process: PostgreSQL announces every committed change of a run on `run_changes`
-// (triggers in prisma/migrations/*_live_notify), this hub LISTENs on one connection, and for each watched run loads
+// (triggers in prisma/migrations/*_live_notify), this hub follows it on the process's one LISTEN connection, and for each watched run loads
 // what changed ONCE and hands it to every watcher of that run. Watchers never poll; 1,000 watchers of one run cost
 // one query per change, not 1,000 queries per second.
 import "server-only";
-import pg from "pg";
-import { appConfig } from "@/lib/config";
+import { listen } from "@/lib/db/listen";
 import { LIVE_MIN_REFRESH_MS } from "@/lib/limits";
 
 /** What a watcher is told: the run's status and the spans that are new or changed since it last heard. */
@@ -46,14 +45,13 @@ const CHANNEL = "run_changes";
  */
 export class LiveHub<S, D> {
   private readonly runs = new Map<string, Watched<S, D>>();
-  private client: pg.Client | null = null;
-  private connecting: Promise<void> | null = null;
-  private closed = false;
+  private listening: Promise<unknown> | null = null;
   readonly stats: HubStats = { notifications: 0, refreshes: 0, watchers: 0, runs: 0 };
 
+  /** `subscribe` follows the channel (the process's one listener, lib/db/listen.ts; another one in tests). */
   constructor(
     private readonly loader: ChangeLoader<S, D>,
-    private readonly url: () => string | undefined = () => appConfig().DATABASE_URL,
+    private readonly subscribe: typeof listen = listen,
   ) {}
 
   /** Starts following `jobId`; resolves once the hub listens, so no change committed after it is missed. */
@@ -84,52 +82,22 @@ export class LiveHub<S, D> {
     return this.stats.watchers;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const c = this.client;
-    this.client = null;
-    await c?.end().catch(() => undefined);
-  }
-
-  private async listen(): Promise<void> {
-    if (this.client) return;
-    this.connecting ??= this.connect().finally(() => (this.connecting = null));
-    await this.connecting;
-  }
-
-  private async connect(): Promise<void> {
-    const url = this.url();
-    if (!url) throw new Error("DATABASE_URL is not set");
-    const client = new pg.Client({ connectionString: url });
-    client.on("notification", (msg) => {
-      if (msg.channel !== CHANNEL || !msg.payload) return;
-      this.stats.notifications++;
-      this.changed(msg.payload.toLowerCase());
-    });
-    client.on("error", () => this.reconnect(client));
-    client.on("end", () => this.reconnect(client));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.client = client;
-  }
-
-  /** After the listening connection broke (database restart): listen again, and refresh every watched run, since
-   *  notifications sent meanwhile are lost. */
-  private reconnect(broken: pg.Client): void {
-    if (this.client !== broken || this.closed) return;
-    this.client = null;
-    void broken.end().catch(() => undefined);
-    const retry = async (delay: number): Promise<void> => {
-      if (this.closed) return;
-      await new Promise((r) => setTimeout(r, delay));
-      try {
-        await this.listen();
+  private listen(): Promise<unknown> {
+    this.listening ??= this.subscribe(
+      CHANNEL,
+      (payload) => {
+        this.stats.notifications++;
+        this.changed(payload.toLowerCase());
+      },
+      // Notifications sent while the connection was down are lost: refresh every watched run.
+      () => {
         for (const jobId of this.runs.keys()) this.changed(jobId);
-      } catch {
-        await retry(Math.min(delay * 2, 5000));
-      }
-    };
-    void retry(250);
+      },
+    ).catch((e: unknown) => {
+      this.listening = null;
+      throw e;
+    });
+    return this.listening;
   }
 
   /** A change of `jobId` was announced: refresh it (coalesced: at most one load in flight per run). */

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
 import { LiveHub } from "@/lib/live/hub";
+import { closeListener } from "@/lib/db/listen";
 import { runChangeLoader, type RunDelta, type RunPosition } from "@/lib/live/run-changes";
 import { takeWatcherSlot } from "@/lib/live/watchers";
 import { LIVE_WATCHERS_ANONYMOUS, LIVE_WATCHERS_PER_USER } from "@/lib/limits";
@@ -11,7 +12,7 @@ import type { RunChange } from "@/lib/live/hub";
 
 const hub = new LiveHub<RunPosition, RunDelta>(runChangeLoader);
 afterAll(async () => {
-  await hub.close();
+  await closeListener();
   await disconnectDb();
 });
 
