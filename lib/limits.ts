@@ -38,6 +38,13 @@ export const IMPORT_MAX_FILES = 100;
 export const IMPORT_MAX_SPAN_ENTRIES = 500_000;
 /** Longest file name kept for messages. */
 export const IMPORT_MAX_FILE_NAME_CHARS = 255;
+/**
+ * Largest upload imported on the app's own thread. A larger one (or one without a Content-Length) is written to a
+ * private temp folder and imported by a child process (lib/import/offload.ts), so its parse cannot stall every other
+ * request. Measured on a busy 2-core machine: an inline import holds the main thread ~1 s per MB of upload, a child
+ * process costs ~1.5 s to start; real trajectory files are mostly well under this.
+ */
+export const IMPORT_INLINE_MAX_BYTES = 1 * MB;
 
 // ---- Spans and jobs, whichever edge they come through
 

@@ -28,19 +28,26 @@ class Refused extends Error {
   }
 }
 
+/** An array is emptied as it is read, so each file's bytes can be freed once it is stored. */
+async function* oneByOne(files: UploadedFile[] | AsyncIterable<UploadedFile>): AsyncIterable<UploadedFile> {
+  if (!Array.isArray(files)) return yield* files;
+  while (files.length) yield files.shift()!;
+}
+
 /**
  * All or nothing per request: if any file is bad nothing is written, and every bad file is named, so a user can fix
  * them and send the same batch again. Runs already stored with the same content are reported with created: false;
  * a run ID stored with other content is a Conflict (history is append-only). Each stored run is audited under `actor`.
- * The files array is emptied as it goes, so a file's bytes can be freed once it is stored.
+ * `files` is read one file at a time: an array is emptied as it goes, an async iterable (the import worker reading
+ * the upload from disk, lib/import/offload.ts) is asked for the next file only once the last is stored, so memory
+ * holds one file's bytes and spans at a time.
  */
-export async function importFiles(files: UploadedFile[], actor: Actor): Promise<ImportOutcome> {
+export async function importFiles(files: UploadedFile[] | AsyncIterable<UploadedFile>, actor: Actor): Promise<ImportOutcome> {
   try {
     const jobs = await inTransaction(async (sql) => {
       const errors: FileProblem[] = [];
       const out: (SavedRun & { file: string })[] = [];
-      while (files.length) {
-        const f = files.shift()!;
+      for await (const f of oneByOne(files)) {
         let runs;
         try {
           runs = parseRunFile(f.name, f.content);
