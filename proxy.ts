@@ -2,9 +2,9 @@
 // origin is refused before any route or server action runs, and every page answer gets a Content-Security-Policy with
 // a fresh script nonce.
 import { NextResponse, type NextRequest } from "next/server";
-import { allowedHostNames, hostAllowed, isWrite, writeSource } from "@/lib/auth/request-origin";
+import { hostAllowed, isWrite, misdirectedRequest, writeSource } from "@/lib/auth/request-origin";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "@/lib/auth/client-address";
-import { errorResponse, forbidden, HttpError } from "@/lib/http/errors";
+import { errorResponse, forbidden, type HttpError } from "@/lib/http/errors";
 import { appConfig } from "@/lib/config";
 
 /**
@@ -44,14 +44,7 @@ const isApi = (pathname: string) => pathname === "/api" || pathname.startsWith("
 
 export function proxy(request: NextRequest) {
   const host = request.headers.get("host");
-  if (!hostAllowed(host)) {
-    return refuse(
-      new HttpError(
-        "MisdirectedRequest",
-        `misdirected request: this app does not answer to the host ${JSON.stringify((host ?? "").slice(0, 200))}; it answers to IP addresses and ${allowedHostNames().join(", ")} (add a name with ALLOWED_HOSTS)`,
-      ),
-    );
-  }
+  if (!hostAllowed(host)) return refuse(misdirectedRequest(host));
   if (isWrite(request.method)) {
     const source = writeSource(request.headers);
     if (typeof source === "object") return refuse(forbidden(`forbidden: ${source.refused}`));
@@ -76,6 +69,9 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Every request but the build's own hashed files (public code, the same for everyone, no data, never HTML): pages,
-  // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy.
-  matcher: "/((?!_next/static/).*)",
+  // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy. POST /api/import is the
+  // one exception: Next.js holds the whole body of a request it runs the proxy for in memory (twice) and cuts it at
+  // 10 MB, and an import upload may be 200 MB, streamed to disk; its route checks the Host and the write itself
+  // (route() with outsideProxy).
+  matcher: "/((?!_next/static/|api/import(?:/|$)).*)",
 };

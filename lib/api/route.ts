@@ -4,6 +4,7 @@ import "server-only";
 import { z } from "zod";
 import { authorize, type Access } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/session";
+import { hostAllowed, misdirectedRequest } from "@/lib/auth/request-origin";
 import { readBodyCapped } from "@/lib/http/body";
 import { badRequest, errorResponse, HttpError, textErrorResponse } from "@/lib/http/errors";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
@@ -22,6 +23,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   body?: { schema: NonNullable<B>; maxBytes: number };
   /** "json" (default): { error, code, … }; "text": the reason as plain text (the agent protocol) */
   errors?: "json" | "text";
+  /** true for a route proxy.ts does not run for (its matcher says why): the Host is then checked here, first */
+  outsideProxy?: boolean;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -76,6 +79,7 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
 ): (req: Request, segment: { params: Promise<Record<string, string | string[]>> }) => Promise<Response> {
   return async (req, segment) => {
     try {
+      if (spec.outsideProxy && !hostAllowed(req.headers.get("host"))) throw misdirectedRequest(req.headers.get("host"));
       const user = await authorize(req, spec.access);
       const params = (spec.params ? parseWith(spec.params, await segment?.params, "params") : undefined) as Out<P>;
       const query = (spec.query ? parseWith(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query") : undefined) as Out<Q>;

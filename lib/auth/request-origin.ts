@@ -3,6 +3,7 @@
 // and the server actions finish the write check with the session's token (lib/auth/csrf.ts).
 import { isIP } from "node:net";
 import { appConfig } from "@/lib/config";
+import { HttpError } from "@/lib/http/errors";
 
 /** "Example.org:3000" → "example.org"; "[::1]:3000" → "::1"; null when the header is missing or malformed. */
 function hostName(host: string | null): string | null {
@@ -33,6 +34,14 @@ export function hostAllowed(host: string | null): boolean {
   const name = hostName(host);
   if (!name) return false;
   return isIP(name) !== 0 || allowedHostNames().includes(name);
+}
+
+/** The refusal of a request whose Host is not this app's (hostAllowed false): 421, naming the host and the allowed ones. */
+export function misdirectedRequest(host: string | null): HttpError {
+  return new HttpError(
+    "MisdirectedRequest",
+    `misdirected request: this app does not answer to the host ${JSON.stringify((host ?? "").slice(0, 200))}; it answers to IP addresses and ${allowedHostNames().join(", ")} (add a name with ALLOWED_HOSTS)`,
+  );
 }
 
 /**

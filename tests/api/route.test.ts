@@ -85,4 +85,19 @@ describe("route()", () => {
     })(get(), seg());
     expect(await res.json()).toEqual({ error: "too big", code: "TooLarge", errors: [{ file: "a", reason: "too big" }] });
   });
+
+  it("checks the Host itself, before anything else, for a route proxy.ts skips (outsideProxy)", async () => {
+    let ran = false;
+    const h = route({ access: "operator", outsideProxy: true }, async () => {
+      ran = true;
+      return {};
+    });
+    const foreign = await h(get("http://rebind.evil.test/x", { method: "POST", headers: { host: "rebind.evil.test" } }), seg());
+    expect(foreign.status).toBe(421);
+    expect((await foreign.json()).error).toMatch(/^misdirected request: this app does not answer to the host "rebind.evil.test"/);
+    // This app's own host goes on to the usual checks: here, no session.
+    const own = await h(get("http://127.0.0.1:3000/x", { method: "POST", headers: { host: "127.0.0.1:3000" } }), seg());
+    expect(own.status).toBe(401);
+    expect(ran).toBe(false);
+  });
 });

@@ -1,11 +1,12 @@
 // POST /api/import: a trajectory in any of the four shapes (multipart files, or the raw file as the body). A large
-// upload is imported by a child process (lib/import/upload.ts decides, lib/import/offload.ts runs it).
+// upload is imported by a child process (lib/import/upload.ts decides, lib/import/offload.ts runs it). proxy.ts skips
+// this route so its body streams in unbuffered; route() checks the Host in its place.
 import { route } from "@/lib/api/route";
 import { actorOf } from "@/lib/audit/log";
 import { importUpload } from "@/lib/import/upload";
 import { HttpError } from "@/lib/http/errors";
 
-export const POST = route({ access: "operator" }, async ({ req, user }) => {
+export const POST = route({ access: "operator", outsideProxy: true }, async ({ req, user }) => {
   const outcome = await importUpload(req, actorOf(user!));
   if (!outcome.ok) {
     const code = outcome.errors.some((e) => e.code === "TooLarge") ? "TooLarge" : outcome.errors.some((e) => e.code === "Conflict") ? "Conflict" : "BadRequest";
