@@ -4,6 +4,7 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 import globals from "globals";
+import comments from "@eslint-community/eslint-plugin-eslint-comments";
 
 export default tseslint.config(
   { ignores: ["lib/generated/**", ".next*/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
@@ -12,10 +13,12 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     linterOptions: { reportUnusedDisableDirectives: "error" },
+    plugins: { "@eslint-community/eslint-comments": comments },
     rules: {
+      // A disable says why on its own line: `// eslint-disable-next-line rule -- reason`.
+      "@eslint-community/eslint-comments/require-description": "error",
+      "@eslint-community/eslint-comments/no-unlimited-disable": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
-      // An eslint-disable must say why on the same line: `// eslint-disable-next-line rule -- reason`.
-      "no-warning-comments": "off",
     },
   },
   {

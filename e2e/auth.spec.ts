@@ -85,7 +85,7 @@ test("an operator marks a run correct, the mark shows who and when, the history 
   await page.goto(`/jobs/${run.id}`);
   await page.getByRole("group", { name: "Review" }).getByRole("button", { name: "Correct", exact: true }).click(); // a second click clears
   await expect(page.getByTestId("review-by")).toHaveCount(0);
-  const audit = await withDb((c) => c.query("SELECT action, details FROM audit_events WHERE target = $1 ORDER BY id", [run.id]));
+  const audit = await withDb((c) => c.query("SELECT action, details FROM audit_events WHERE target = $1 AND action = 'review' ORDER BY id", [run.id]));
   expect(audit.rows).toEqual([
     { action: "review", details: { from: null, to: true } },
     { action: "review", details: { from: true, to: null } },

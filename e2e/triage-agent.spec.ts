@@ -114,7 +114,7 @@ async function replay(rerunOf: string, jobArgs = args()) {
 
 async function compareStatuses(page: import("@playwright/test").Page, a: string, b: string) {
   await page.goto(`/compare?a=${a}&b=${b}`);
-  const rows = page.getByTestId("compare-steps").locator("tr[data-status]");
+  const rows = page.getByTestId("compare-steps").locator("[data-status]");
   await expect(rows.first()).toBeVisible();
   return rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute("data-status")} ${tr.textContent?.match(/grepper|read-file|codesearch-dir-index|set-results/)?.[0] ?? ""}`.trim()));
 }

@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
-import { db, disconnectDb } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { makeRun, originalPage } from "./bench-page-data";
 import { formatBytes } from "@/lib/format";

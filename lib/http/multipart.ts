@@ -65,6 +65,9 @@ export async function readMultipart(req: Request, o: MultipartOptions, h: Multip
     }
   });
   bb.on("file", (name, stream, fileName) => {
+    // A body that ends inside a part errors the part's stream ("Part terminated early"); with no listener of our own
+    // that error would be uncaught and take the whole process's attention, whatever the handler does with the stream.
+    stream.on("error", (e: Error) => fail(badRequest(`malformed multipart/form-data body: ${e.message}`)));
     try {
       const g = h.bytes ? h.bytes(name, fileName, stream) : stream.resume();
       if (g instanceof Promise) {

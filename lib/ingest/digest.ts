@@ -1,21 +1,15 @@
 // What a job keeps about its spans — totals, models, agents, search vector — computed the same way for imports and agents.
 import "server-only";
 import { searchFields, type SearchFieldsInput } from "@/lib/history/search-fields";
-import { runTotals, type SummarySpan } from "@/lib/trajectory/summary";
+import { runTotals, type RunTotals, type SummarySpan } from "@/lib/trajectory/summary";
 import type { Sql } from "@/lib/db/pool";
 
-/** The job's columns derived from its spans (token totals are int8 columns: sums never overflow them). */
-export interface JobDigest {
-  spanCount: number;
-  llmCalls: number;
-  toolCalls: number;
-  toolErrors: number;
-  inputTokens: number;
-  outputTokens: number;
-  thoughtsTokens: number;
+/**
+ * The job's columns derived from its spans: the run's totals (lib/trajectory/summary.ts runTotals), their sum, and
+ * the models and agents for the history's filters (token totals are int8 columns: sums never overflow them).
+ */
+export interface JobDigest extends RunTotals {
   totalTokens: number;
-  /** first start to last finish, ms; null when no span finished */
-  durationMs: number | null;
   models: string[];
   agents: string[];
   /** what the job's search_vector is made of */

@@ -11,6 +11,7 @@ import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajecto
 import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } from "@/lib/trajectory/timing";
 import { epochMicros, isoMicros } from "@/lib/db/sql";
 import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
+import { rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
 export async function getRun(db: Db, id: string) {
@@ -261,25 +262,6 @@ async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number
   }));
 }
 
-interface SpanTextRow {
-  seq: number;
-  nesting: number;
-  type: string;
-  name: string;
-  model: string | null;
-  started: string;
-  finished: string | null;
-  error: string | null;
-  args: string | null;
-  results: string | null;
-  instruction: string | null;
-  prompt: string | null;
-  reply: string | null;
-  thoughts: string | null;
-  tin: number | bigint | null;
-  tout: number | bigint | null;
-  tth: number | bigint | null;
-}
 
 /**
  * One span for reading: its fields in the wire shape (formats doc §1) with Started/Finished at full precision
@@ -289,28 +271,19 @@ interface SpanTextRow {
 export async function getSpan(db: Db, id: string, seq: number): Promise<{ span: SpanFields; json: SpanPayload["json"] } | null> {
   // spans.seq is an int: a larger number in the URL is no span, not a database error.
   if (!isJobId(id) || !Number.isInteger(seq) || seq < 0 || seq > MAX_URL_SEQ) return null;
-  const [r] = await db.$queryRaw<SpanTextRow[]>`
-    SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS started, ${isoMicros("finished_at")} AS finished, error,
-      args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
-      input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth
+  const [r] = await db.$queryRaw<ExportedSpanRow[]>`
+    SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
+      error, args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
+      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens"
     FROM spans WHERE job_id = ${id}::uuid AND seq = ${seq}`;
   if (!r) return null;
-  // Empty keys are left out, as the engine omits them (rowToSpan's rule).
-  const span: SpanFields = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: r.started };
-  if (r.model) span.Model = r.model;
-  if (r.finished) span.Finished = r.finished;
-  if (r.error) span.Error = r.error;
-  if (r.instruction) span.Instruction = r.instruction;
-  if (r.prompt) span.Prompt = r.prompt;
-  if (r.reply) span.Reply = r.reply;
-  if (r.thoughts) span.Thoughts = r.thoughts;
-  if (r.tin) span.InputTokens = Number(r.tin);
-  if (r.tout) span.OutputTokens = Number(r.tout);
-  if (r.tth) span.OutputThoughtsTokens = Number(r.tth);
+  // Empty keys are left out, as the engine omits them; Args and Results travel apart, as the JSON text stored.
+  const { args, results, ...fields } = r;
+  const span: SpanFields = rowToSpan({ ...fields, args: null, results: null }, String);
   const json: SpanPayload["json"] = {};
   // A JSON null is no value, as the engine omits empty Args/Results.
-  if (r.args != null && r.args !== "null") json.Args = r.args;
-  if (r.results != null && r.results !== "null") json.Results = r.results;
+  if (args != null && args !== "null") json.Args = args;
+  if (results != null && results !== "null") json.Results = results;
   return { span, json };
 }
 

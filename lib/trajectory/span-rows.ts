@@ -82,11 +82,14 @@ function wireTime(t: Date | string): string {
   return typeof t === "string" ? goTimestamp(t) : goTimestamp(t.toISOString());
 }
 
-/** Back to the wire shape, leaving out empty keys exactly as the engine does (omitzero), in Go's field order. */
-export function rowToSpan(r: StoredSpan): Span {
-  const span: Span = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: wireTime(r.startedAt) };
+/**
+ * Back to the wire shape, leaving out empty keys exactly as the engine does (omitzero), in Go's field order. Times are
+ * written as Go writes them (RFC3339Nano) unless `time` says otherwise (the span details keep all six digits).
+ */
+export function rowToSpan(r: StoredSpan, time: (t: Date | string) => string = wireTime): Span {
+  const span: Span = { Seq: r.seq, Nesting: r.nesting, Type: r.type, Name: r.name, Started: time(r.startedAt) };
   if (r.model) span.Model = r.model;
-  if (r.finishedAt) span.Finished = wireTime(r.finishedAt);
+  if (r.finishedAt) span.Finished = time(r.finishedAt);
   if (r.error) span.Error = r.error;
   if (r.args != null) span.Args = r.args;
   if (r.results != null) span.Results = r.results;

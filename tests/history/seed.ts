@@ -1,6 +1,5 @@
 // A seeded set of runs for the history tests, under a workflow name of its own so other rows in the shared database never match.
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db/client";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { patchTriageRun, type TriageScenario } from "@/lib/demo/patch-triage";
 import { DEFAULT_QUERY, type HistoryQuery } from "@/lib/history/query";
