@@ -26,7 +26,15 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium,
       // A closed network: without these Chromium keeps trying to reach Google and can hang.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     },
   },
   // Tests start signed in as an operator (they import and rerun runs); auth.spec.ts signs in as others or not at all.

@@ -9,7 +9,10 @@ export default async function NotFound() {
     <div className="space-y-2">
       <h1 className="text-xl font-semibold">Not found</h1>
       <p className="text-sm text-slate-600">
-        No such page or run. <Link href="/" className="text-sky-700 hover:underline">Back to the runs</Link>
+        No such page or run.{" "}
+        <Link href="/" className="text-sky-700 hover:underline">
+          Back to the runs
+        </Link>
       </p>
     </div>
   );

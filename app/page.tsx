@@ -23,7 +23,9 @@ async function firstPageOr(query: HistoryQuery) {
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const params = await searchParams;
-  const user = await requireReader(`/?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))}`);
+  const user = await requireReader(
+    `/?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))}`,
+  );
   const parsed = parseHistoryQuery(params);
   const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
   const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(db(), query), historyFacets(db())]);
@@ -36,10 +38,21 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <h1 className="text-lg font-semibold">Runs</h1>
       {problem && (
         <p role="alert" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          {problem}. <Link href="/" className="underline">Reset</Link>
+          {problem}.{" "}
+          <Link href="/" className="underline">
+            Reset
+          </Link>
         </p>
       )}
-      <HistoryView rows={page.jobs} next={page.next} prev={page.prev} query={query} total={total} facets={facets} canExperiment={roleAtLeast(user?.role, "operator")}>
+      <HistoryView
+        rows={page.jobs}
+        next={page.next}
+        prev={page.prev}
+        query={query}
+        total={total}
+        facets={facets}
+        canExperiment={roleAtLeast(user?.role, "operator")}
+      >
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />
         </Suspense>

@@ -33,14 +33,27 @@ export class TestAgent {
   }
 
   async call(method: string, payload?: unknown, opts: { key?: string; client?: string; rawPayload?: Buffer } = {}): Promise<AgentReply> {
-    const encoded = encodeCall({ client: opts.client ?? this.client, key: opts.key ?? this.key, method, payload, rawPayload: opts.rawPayload });
+    const encoded = encodeCall({
+      client: opts.client ?? this.client,
+      key: opts.key ?? this.key,
+      method,
+      payload,
+      rawPayload: opts.rawPayload,
+    });
     const r = await postCall(this.baseURL, encoded);
     if (typeof r.outcome === "string") throw r.error ?? new Error(r.outcome);
     return { status: r.outcome, text: r.text };
   }
 
   async poll(workflows: string[]): Promise<{ ID: string; Workflow: string; Args: unknown }> {
-    const r = await this.call("ai_job_poll", protocolRequest.poll(this.agentName, "test-rev-1", workflows.map((w) => ({ Type: w, Name: w }))));
+    const r = await this.call(
+      "ai_job_poll",
+      protocolRequest.poll(
+        this.agentName,
+        "test-rev-1",
+        workflows.map((w) => ({ Type: w, Name: w })),
+      ),
+    );
     if (r.status !== 200) throw new Error(`poll: ${r.status} ${r.text}`);
     return JSON.parse(r.text);
   }

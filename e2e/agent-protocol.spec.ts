@@ -44,7 +44,14 @@ test("an agent polls, streams its trajectory out of order and twice, finishes; t
 
   const flowStart = { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(0), Args: { KernelSrc: "/src" } };
   const llmStart = { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: "m-1", Started: t(1) };
-  const llmDone = { ...llmStart, Finished: t(5), Thoughts: "thinking <b>hard</b>", InputTokens: 100, OutputTokens: 7, OutputThoughtsTokens: 3 };
+  const llmDone = {
+    ...llmStart,
+    Finished: t(5),
+    Thoughts: "thinking <b>hard</b>",
+    InputTokens: 100,
+    OutputTokens: 7,
+    OutputThoughtsTokens: 3,
+  };
   const toolStart = { Seq: 2, Nesting: 1, Type: "tool", Name: "grepper", Started: t(5), Args: { Expression: "x" } };
   const toolDone = { ...toolStart, Finished: t(6), Error: "no matches" };
   const flowDone = { ...flowStart, Finished: t(9), Results: { WorthFuzzing: false, Reasoning: "nothing reachable" } };
@@ -57,11 +64,26 @@ test("an agent polls, streams its trajectory out of order and twice, finishes; t
   expect((await agent.done(jobId!, { WorthFuzzing: false })).status).toBe(200); // repeated done is harmless
 
   const stored = await withDb(async (c) => {
-    const j = await c.query("SELECT status, agent_name, code_revision, verdict, llm_calls, tool_calls, tool_errors, input_tokens FROM jobs WHERE id = $1", [jobId]);
-    const s = await c.query("SELECT seq, parent_seq, finished_at IS NOT NULL AS finished, error, thoughts FROM spans WHERE job_id = $1 ORDER BY seq", [jobId]);
+    const j = await c.query(
+      "SELECT status, agent_name, code_revision, verdict, llm_calls, tool_calls, tool_errors, input_tokens FROM jobs WHERE id = $1",
+      [jobId],
+    );
+    const s = await c.query(
+      "SELECT seq, parent_seq, finished_at IS NOT NULL AS finished, error, thoughts FROM spans WHERE job_id = $1 ORDER BY seq",
+      [jobId],
+    );
     return { job: j.rows[0], spans: s.rows };
   });
-  expect(stored.job).toEqual({ status: "finished", agent_name: agent.agentName, code_revision: "test-rev-1", verdict: false, llm_calls: 1, tool_calls: 1, tool_errors: 1, input_tokens: "100" });
+  expect(stored.job).toEqual({
+    status: "finished",
+    agent_name: agent.agentName,
+    code_revision: "test-rev-1",
+    verdict: false,
+    llm_calls: 1,
+    tool_calls: 1,
+    tool_errors: 1,
+    input_tokens: "100",
+  });
   expect(stored.spans).toEqual([
     { seq: 0, parent_seq: null, finished: true, error: null, thoughts: null },
     { seq: 1, parent_seq: 0, finished: true, error: null, thoughts: "thinking <b>hard</b>" },
@@ -73,7 +95,9 @@ test("an agent polls, streams its trajectory out of order and twice, finishes; t
   expect(exported.status()).toBe(200);
   // Times in Go's RFC3339Nano form (no ".000"), Args and Results as sent.
   const go = (ts: string) => ts.replace(".000Z", "Z");
-  expect(await exported.json()).toEqual([flowDone, llmDone, toolDone].map((s) => ({ ...s, Started: go(s.Started), Finished: go(s.Finished) })));
+  expect(await exported.json()).toEqual(
+    [flowDone, llmDone, toolDone].map((s) => ({ ...s, Started: go(s.Started), Finished: go(s.Finished) })),
+  );
 
   await page.goto(`/jobs/${jobId}`);
   await expect(page.getByTestId("verdict")).toContainText("nothing reachable");
@@ -134,12 +158,18 @@ test("20 agents polling 100 pending jobs at once get every job exactly once", as
   expect(got.length).toBe(100);
   expect(new Set(got).size).toBe(100);
   expect([...got].sort()).toEqual([...ids].sort());
-  const running = await withDb((c) => c.query("SELECT count(DISTINCT agent_name)::int AS agents, count(*)::int AS n FROM jobs WHERE workflow = $1 AND status = 'running'", [workflow]));
+  const running = await withDb((c) =>
+    c.query("SELECT count(DISTINCT agent_name)::int AS agents, count(*)::int AS n FROM jobs WHERE workflow = $1 AND status = 'running'", [
+      workflow,
+    ]),
+  );
   expect(running.rows[0].n).toBe(100);
   expect(running.rows[0].agents).toBeGreaterThan(1);
 });
 
-test("syz-agent's calls as Go sends them: polled under its pod name, spans under its client name, start copies without Model or with every zero field (Go < 1.24)", async ({ page }) => {
+test("syz-agent's calls as Go sends them: polled under its pod name, spans under its client name, start copies without Model or with every zero field (Go < 1.24)", async ({
+  page,
+}) => {
   const workflow = `go-${randomUUID().slice(0, 8)}`;
   const [jobId] = await queueJobs(workflow, 1);
   const pod = await TestAgent.create(BASE, `agent-${randomUUID().slice(0, 8)}`);
@@ -150,14 +180,43 @@ test("syz-agent's calls as Go sends them: polled under its pod name, spans under
   // Field order is Go's (trajectory.Span); start copies are sent first, finish copies after their children.
   const flowStart = { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: T("00.123456Z") };
   const llmStart = { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Started: T("01Z") };
-  const toolStartGo123 = { Seq: 2, Nesting: 1, Type: "tool", Name: "grepper", Model: "", Started: T("02Z"), Finished: "0001-01-01T00:00:00Z", Error: "", Args: { "10": 1, "9": 2, Expression: "a<b && c>d" }, Results: null, Instruction: "", Prompt: "", Reply: "", Thoughts: "", InputTokens: 0, OutputTokens: 0, OutputThoughtsTokens: 0 };
+  const toolStartGo123 = {
+    Seq: 2,
+    Nesting: 1,
+    Type: "tool",
+    Name: "grepper",
+    Model: "",
+    Started: T("02Z"),
+    Finished: "0001-01-01T00:00:00Z",
+    Error: "",
+    Args: { "10": 1, "9": 2, Expression: "a<b && c>d" },
+    Results: null,
+    Instruction: "",
+    Prompt: "",
+    Reply: "",
+    Thoughts: "",
+    InputTokens: 0,
+    OutputTokens: 0,
+    OutputThoughtsTokens: 0,
+  };
   const llmDone = { ...llmStart, Model: "gemini-3.1-pro-preview", Finished: T("01.5Z"), Thoughts: "hmm", InputTokens: 12, OutputTokens: 3 };
-  const toolDone = { Seq: 2, Nesting: 1, Type: "tool", Name: "grepper", Started: T("02Z"), Finished: T("03Z"), Args: toolStartGo123.Args, Results: {} };
+  const toolDone = {
+    Seq: 2,
+    Nesting: 1,
+    Type: "tool",
+    Name: "grepper",
+    Started: T("02Z"),
+    Finished: T("03Z"),
+    Args: toolStartGo123.Args,
+    Results: {},
+  };
   const flowDone = { ...flowStart, Finished: T("04Z"), Results: { WorthFuzzing: true, Reasoning: "reachable" } };
   // Go sorts map keys bytewise ("10" before "9"); a JS object cannot hold that order, so the text is written as Go does.
   const goOrder = (text: string) => text.replace('{"9":2,"10":1,', '{"10":1,"9":2,');
   for (const span of [flowStart, llmStart, llmDone, toolStartGo123, toolDone, flowDone]) {
-    const r = await agent.call("ai_trajectory_log", undefined, { rawPayload: gzipSync(goOrder(goJson(protocolRequest.log(agent.agentName, jobId!, span)))) });
+    const r = await agent.call("ai_trajectory_log", undefined, {
+      rawPayload: gzipSync(goOrder(goJson(protocolRequest.log(agent.agentName, jobId!, span)))),
+    });
     expect(r.status, r.text).toBe(200);
   }
   expect((await agent.done(jobId!, { WorthFuzzing: true, Reasoning: "reachable" })).status).toBe(200);
@@ -165,7 +224,9 @@ test("syz-agent's calls as Go sends them: polled under its pod name, spans under
   expect(job.rows[0]).toEqual({ status: "finished", agent_name: "syz-agent-7c9f", agent_client: pod.client, span_agent_name: pod.client });
   const exported = await page.request.get(`/api/jobs/${jobId}/trajectory`);
   // Exactly what was sent: finish copies, Go's key order, Args with its integer-like keys in the agent's order.
-  expect(await exported.text()).toBe(goOrder(JSON.stringify([flowDone, llmDone, toolDone])).replace("a<b && c>d", "a\\u003cb \\u0026\\u0026 c\\u003ed"));
+  expect(await exported.text()).toBe(
+    goOrder(JSON.stringify([flowDone, llmDone, toolDone])).replace("a<b && c>d", "a\\u003cb \\u0026\\u0026 c\\u003ed"),
+  );
 });
 
 test("a job whose agent went silent is aborted with the reason and a fresh copy is queued", async () => {
@@ -179,7 +240,9 @@ test("a job whose agent went silent is aborted with the reason and a fresh copy 
   const fresh = await agent.as("rescuer").poll([workflow]);
   expect(fresh.ID).not.toBe("");
   expect(fresh.ID).not.toBe(jobId);
-  const rows = await withDb((c) => c.query("SELECT id::text, status, error, rerun_of_id::text AS rerun_of FROM jobs WHERE workflow = $1 ORDER BY created_at", [workflow]));
+  const rows = await withDb((c) =>
+    c.query("SELECT id::text, status, error, rerun_of_id::text AS rerun_of FROM jobs WHERE workflow = $1 ORDER BY created_at", [workflow]),
+  );
   expect(rows.rows[0]).toMatchObject({ id: jobId, status: "aborted" });
   expect(rows.rows[0].error).toBe("Aborted: assigned agent has been inactive for too long");
   expect(rows.rows[1]).toMatchObject({ id: fresh.ID, status: "running", rerun_of: jobId });

@@ -45,12 +45,15 @@ function textPlainTrajectory(tag: string): Record<string, string> {
 
 async function counts() {
   return withDb(async (c) => {
-    const r = await c.query(`SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM audit_events)::int AS audit, (SELECT count(*) FROM users)::int AS users`);
+    const r = await c.query(
+      `SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM audit_events)::int AS audit, (SELECT count(*) FROM users)::int AS users`,
+    );
     return r.rows[0] as { jobs: number; audit: number; users: number };
   });
 }
 const sessionsOf = async (email: string) =>
-  (await withDb((c) => c.query("SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1", [email]))).rows[0].n as number;
+  (await withDb((c) => c.query("SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1", [email])))
+    .rows[0].n as number;
 
 /** Opens `url` and returns the answer to the first POST the page then makes to `target`. */
 async function postAnswer(page: Page, url: string, target: string, click = false) {
@@ -68,7 +71,10 @@ async function postAnswer(page: Page, url: string, target: string, click = false
   return { status: response.status(), body, request };
 }
 
-test("a page on a sibling origin (another port, no-referrer) cannot rerun, import or sign out in Chromium: 403, nothing changes", async ({ browser, request }) => {
+test("a page on a sibling origin (another port, no-referrer) cannot rerun, import or sign out in Chromium: 403, nothing changes", async ({
+  browser,
+  request,
+}) => {
   const tag = `csrf-${randomUUID().slice(0, 8)}`;
   const run = await importFile(request, `${tag}.json`, triageTrajectory(tag));
   const victim = await addUser("operator", "victim");
@@ -84,7 +90,8 @@ test("a page on a sibling origin (another port, no-referrer) cannot rerun, impor
   try {
     const before = await counts();
     for (const path of ["/rerun", "/import", "/sign-out", "/fetch"]) {
-      const target = path === "/import" ? `${BASE}/api/import` : path === "/sign-out" ? `${BASE}/sign-out` : `${BASE}/api/jobs/${run.id}/rerun`;
+      const target =
+        path === "/import" ? `${BASE}/api/import` : path === "/sign-out" ? `${BASE}/sign-out` : `${BASE}/api/jobs/${run.id}/rerun`;
       const answer = await postAnswer(page, `http://127.0.0.1:${site.port}${path}`, target);
       expect(answer.status, path).toBe(403);
       // The form posts did carry the session cookie (same site: cookies do not tell ports apart) — the refusal is
@@ -125,11 +132,16 @@ test("without Sec-Fetch-Site, `Origin: null` writes need the session's form toke
   expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   const other = await addUser("operator", "token-other");
   const otherCookie = (await signInOverHttp(BASE, other.email, other.password)).cookie;
-  const otherToken = /name="csrf" value="([^"]+)"/.exec((await rawRequest(`${BASE}/`, { headers: { cookie: otherCookie } })).body)?.[1] ?? "";
+  const otherToken =
+    /name="csrf" value="([^"]+)"/.exec((await rawRequest(`${BASE}/`, { headers: { cookie: otherCookie } })).body)?.[1] ?? "";
   expect(otherToken).not.toBe(token);
 
   const signOut = (body: string) =>
-    rawRequest(`${BASE}/sign-out`, { method: "POST", headers: { cookie, origin: "null", "content-type": "application/x-www-form-urlencoded" }, body });
+    rawRequest(`${BASE}/sign-out`, {
+      method: "POST",
+      headers: { cookie, origin: "null", "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
   const before = await counts();
   for (const body of ["", "csrf=", `csrf=${otherToken}`, `csrf=${token.slice(0, -1)}A`, `other=${token}`]) {
     const refused = await signOut(body);
@@ -174,11 +186,20 @@ test.describe("a second app process on the same database", () => {
   async function mappedBrowser(browserType: BrowserType): Promise<Browser> {
     return browserType.launch({
       executablePath: chromiumPath(existsSync),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--host-resolver-rules=MAP *.e2e.test 127.0.0.1"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--host-resolver-rules=MAP *.e2e.test 127.0.0.1",
+      ],
     });
   }
 
-  test("on a plain-HTTP host (no Sec-Fetch-Site), the sign-out form works by its token and a sibling port's forms are refused", async ({ playwright, request }) => {
+  test("on a plain-HTTP host (no Sec-Fetch-Site), the sign-out form works by its token and a sibling port's forms are refused", async ({
+    playwright,
+    request,
+  }) => {
     test.setTimeout(120_000);
     const APP = `http://app.e2e.test:${port2}`;
     const tag = `plain-${randomUUID().slice(0, 8)}`;
@@ -236,7 +257,9 @@ test.describe("a second app process on the same database", () => {
     }
   });
 
-  test("ten wrong passwords from an attacker's address do not lock the owner (an admin) out; the count is in PostgreSQL, shared by both processes", async ({ browser }) => {
+  test("ten wrong passwords from an attacker's address do not lock the owner (an admin) out; the count is in PostgreSQL, shared by both processes", async ({
+    browser,
+  }) => {
     test.setTimeout(120_000);
     const owner = await addUser("admin", "owner");
     // The owner signs in from their usual address (this machine's 127.0.0.1) in Chromium.
@@ -251,7 +274,10 @@ test.describe("a second app process on the same database", () => {
     expect(locked.body).toMatch(/Too many sign-in attempts for this account from this address; try again in 1[45] minutes/);
     // Rotating x-forwarded-for changes nothing without TRUSTED_PROXIES: the connection's address is what counts.
     for (let i = 0; i < 5; i++) {
-      const rotated = await signInOverHttp(BASE, owner.email, owner.password, { from: attacker, headers: { "x-forwarded-for": `203.0.113.${i + 10}` } });
+      const rotated = await signInOverHttp(BASE, owner.email, owner.password, {
+        from: attacker,
+        headers: { "x-forwarded-for": `203.0.113.${i + 10}` },
+      });
       expect(rotated.status).toBe(429);
     }
     // The other app process reads the same count.
@@ -265,7 +291,8 @@ test.describe("a second app process on the same database", () => {
 
     // Behind a trusted proxy (the second process trusts 127.0.0.1), the client address comes from x-forwarded-for:
     // one client's refusal is not another's.
-    const viaProxy = (client: string, password: string) => signInOverHttp(app2.url, owner.email, password, { headers: { "x-forwarded-for": client } });
+    const viaProxy = (client: string, password: string) =>
+      signInOverHttp(app2.url, owner.email, password, { headers: { "x-forwarded-for": client } });
     for (let i = 0; i < 10; i++) expect((await viaProxy("203.0.113.50", `guess ${i}`)).status).toBe(401);
     expect((await viaProxy("203.0.113.50", owner.password)).status).toBe(429);
     expect((await viaProxy("203.0.113.51", owner.password)).status).toBe(200);
@@ -276,7 +303,14 @@ test("better-auth's own writers are not served: a 2 MB name, a new email, a new 
   const user = await addUser("viewer", "profile");
   const { cookie } = await signInOverHttp(BASE, user.email, user.password);
   const stored = () =>
-    withDb(async (c) => (await c.query("SELECT u.name, u.email, a.password FROM users u JOIN accounts a ON a.user_id = u.id WHERE u.email = $1", [user.email])).rows[0]);
+    withDb(
+      async (c) =>
+        (
+          await c.query("SELECT u.name, u.email, a.password FROM users u JOIN accounts a ON a.user_id = u.id WHERE u.email = $1", [
+            user.email,
+          ])
+        ).rows[0],
+    );
   const before = await stored();
   const writes: [string, unknown][] = [
     ["update-user", { name: "x".repeat(2 * 1024 * 1024) }],
@@ -307,9 +341,22 @@ test("better-auth's own writers are not served: a 2 MB name, a new email, a new 
   expect(JSON.parse(session.body).user.email).toBe(user.email);
 });
 
-test("sign-in sends people only to a path of this site: tab, backslash, encoded, javascript: and absolute next are dropped", async ({ browser }) => {
-  const variants = ["/\t/evil.example", "/%09/evil.example", "/\\evil.example", "/%5C/evil.example", "\\/evil.example", "//evil.example/steal", "/.//evil.example", "///evil.example",
-    "javascript:alert(document.domain)", "https://evil.example/steal", " /\n/evil.example"];
+test("sign-in sends people only to a path of this site: tab, backslash, encoded, javascript: and absolute next are dropped", async ({
+  browser,
+}) => {
+  const variants = [
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "/\\evil.example",
+    "/%5C/evil.example",
+    "\\/evil.example",
+    "//evil.example/steal",
+    "/.//evil.example",
+    "///evil.example",
+    "javascript:alert(document.domain)",
+    "https://evil.example/steal",
+    " /\n/evil.example",
+  ];
   for (const next of variants) {
     const page = await rawRequest(`${BASE}/sign-in?next=${encodeURIComponent(next)}`, { headers: { cookie: "" } });
     const kept = /name="next" value="([^"]*)"/.exec(page.body)?.[1];
@@ -346,7 +393,8 @@ test("a foreign Host gets 421 on pages and APIs; every HTML answer has the CSP, 
   }
   const post = await rawRequest(`${BASE}/api/import`, { method: "POST", headers: { host: "rebind.evil.example" }, body: "[]" });
   expect(post.status).toBe(421);
-  for (const host of [`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`]) expect((await rawRequest(`${BASE}/`, { headers: { host } })).status, host).toBe(200);
+  for (const host of [`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`])
+    expect((await rawRequest(`${BASE}/`, { headers: { host } })).status, host).toBe(200);
 
   const pageCsp = /script-src 'self' 'nonce-[A-Za-z0-9+/]{20,}={0,2}' 'strict-dynamic'/;
   const kinds: Record<string, Record<string, string>> = {

@@ -43,7 +43,12 @@ export function rawRequest(url: string, o: RawRequest = {}): Promise<RawResponse
 }
 
 /** POST /api/auth/sign-in/email from `from`: the status, the refusal text, and the session cookie on success. */
-export async function signInOverHttp(base: string, email: string, password: string, o: { from?: string; headers?: Record<string, string> } = {}) {
+export async function signInOverHttp(
+  base: string,
+  email: string,
+  password: string,
+  o: { from?: string; headers?: Record<string, string> } = {},
+) {
   const res = await rawRequest(`${base}/api/auth/sign-in/email`, {
     method: "POST",
     from: o.from,

@@ -29,7 +29,10 @@ async function contextAs(browser: Browser, user: TestUser | null) {
   return { context, page };
 }
 
-test("anonymous readers and viewers can read but not rerun, review or import; the server refuses direct calls", async ({ browser, request }) => {
+test("anonymous readers and viewers can read but not rerun, review or import; the server refuses direct calls", async ({
+  browser,
+  request,
+}) => {
   const tag = `roles-${randomUUID().slice(0, 8)}`;
   const run = await importFile(request, `${tag}.json`, triageTrajectory(tag));
   const viewer = await addUser("viewer");
@@ -57,7 +60,10 @@ test("anonymous readers and viewers can read but not rerun, review or import; th
   }
 });
 
-test("an operator marks a run correct, the mark shows who and when, the history filters by it, and it is audited", async ({ page, request }) => {
+test("an operator marks a run correct, the mark shows who and when, the history filters by it, and it is audited", async ({
+  page,
+  request,
+}) => {
   const tag = `review-${randomUUID().slice(0, 8)}`;
   const run = await importFile(request, `${tag}.json`, triageTrajectory(tag));
   await page.goto(`/jobs/${run.id}`);
@@ -67,7 +73,10 @@ test("an operator marks a run correct, the mark shows who and when, the history 
   await expect(review.getByRole("button", { name: "Correct", exact: true })).toHaveAttribute("aria-pressed", "true");
 
   const stored = await withDb((c) =>
-    c.query("SELECT j.correct, u.email, j.reviewed_at IS NOT NULL AS dated FROM jobs j JOIN users u ON u.id = j.reviewed_by_id WHERE j.id = $1", [run.id]),
+    c.query(
+      "SELECT j.correct, u.email, j.reviewed_at IS NOT NULL AS dated FROM jobs j JOIN users u ON u.id = j.reviewed_by_id WHERE j.id = $1",
+      [run.id],
+    ),
   );
   expect(stored.rows[0]).toMatchObject({ correct: true, dated: true });
   expect(stored.rows[0].email).toMatch(/^operator-/);
@@ -85,7 +94,9 @@ test("an operator marks a run correct, the mark shows who and when, the history 
   await page.goto(`/jobs/${run.id}`);
   await page.getByRole("group", { name: "Review" }).getByRole("button", { name: "Correct", exact: true }).click(); // a second click clears
   await expect(page.getByTestId("review-by")).toHaveCount(0);
-  const audit = await withDb((c) => c.query("SELECT action, details FROM audit_events WHERE target = $1 AND action = 'review' ORDER BY id", [run.id]));
+  const audit = await withDb((c) =>
+    c.query("SELECT action, details FROM audit_events WHERE target = $1 AND action = 'review' ORDER BY id", [run.id]),
+  );
   expect(audit.rows).toEqual([
     { action: "review", details: { from: null, to: true } },
     { action: "review", details: { from: true, to: null } },
@@ -120,7 +131,10 @@ test("an admin adds a user, changes roles, issues and removes an agent key, and 
   await expect(page.getByText(`Key for client "${client}"`)).toBeVisible();
   const key = (await page.getByTestId("secret").last().textContent())!.trim();
   const agent = new TestAgent(BASE, client, key);
-  expect((await agent.call("ai_job_poll", { AgentName: client, CodeRevision: "r", Workflows: [{ Type: "nothing-here", Name: "nothing-here" }] })).status).toBe(200);
+  expect(
+    (await agent.call("ai_job_poll", { AgentName: client, CodeRevision: "r", Workflows: [{ Type: "nothing-here", Name: "nothing-here" }] }))
+      .status,
+  ).toBe(200);
   page.once("dialog", (d) => void d.accept());
   await page.getByTestId(`client-${client}`).getByRole("button", { name: "Remove" }).click();
   await expect(page.getByTestId(`client-${client}`)).toHaveCount(0);
@@ -139,9 +153,13 @@ test("an admin adds a user, changes roles, issues and removes an agent key, and 
     await anonymous.page.goto("/");
     await expect(anonymous.page).toHaveURL(/\/sign-in\?next=/);
     const job = (await (await page.request.get("/api/jobs?size=25")).json()).jobs[0].id as string;
-    const asAgent = await anonymous.page.request.get(`/api/jobs/${job}`, { headers: { "x-agent-client": reader.client, "x-agent-key": reader.key } });
+    const asAgent = await anonymous.page.request.get(`/api/jobs/${job}`, {
+      headers: { "x-agent-client": reader.client, "x-agent-key": reader.key },
+    });
     expect(asAgent.status()).toBe(200);
-    const wrongKey = await anonymous.page.request.get(`/api/jobs/${job}`, { headers: { "x-agent-client": reader.client, "x-agent-key": "nope" } });
+    const wrongKey = await anonymous.page.request.get(`/api/jobs/${job}`, {
+      headers: { "x-agent-client": reader.client, "x-agent-key": "nope" },
+    });
     expect(wrongKey.status()).toBe(401);
   } finally {
     await page.getByLabel(/Anonymous read access/).check();
@@ -153,8 +171,16 @@ test("an admin adds a user, changes roles, issues and removes an agent key, and 
   // Everything above is in the audit log, with who did it.
   await page.goto("/admin");
   const log = page.getByTestId("audit-log");
-  for (const [action, target] of [["user.add", email], ["user.role", email], ["agent_key.add", client], ["agent_key.remove", client], ["setting", "anonymous_read"]]) {
-    await expect(log.getByRole("row").filter({ hasText: action }).filter({ hasText: target! }).filter({ hasText: admin.email }).first()).toBeVisible();
+  for (const [action, target] of [
+    ["user.add", email],
+    ["user.role", email],
+    ["agent_key.add", client],
+    ["agent_key.remove", client],
+    ["setting", "anonymous_read"],
+  ]) {
+    await expect(
+      log.getByRole("row").filter({ hasText: action }).filter({ hasText: target! }).filter({ hasText: admin.email }).first(),
+    ).toBeVisible();
   }
   await context.close();
 });
@@ -163,7 +189,9 @@ test("a viewer who opens the admin page is told it is for admins and gets no con
   const viewer = await addUser("viewer");
   const { context, page } = await contextAs(browser, viewer);
   await page.goto("/admin");
-  await expect(page.getByRole("alert").filter({ hasText: "Only admins" })).toContainText(`Only admins manage users and agent keys. You are signed in as ${viewer.email} (viewer).`);
+  await expect(page.getByRole("alert").filter({ hasText: "Only admins" })).toContainText(
+    `Only admins manage users and agent keys. You are signed in as ${viewer.email} (viewer).`,
+  );
   await expect(page.getByRole("form", { name: "Add a user" })).toHaveCount(0);
   await context.close();
 });
@@ -185,11 +213,14 @@ test("sign-in says when the email or password is wrong, and never redirects off 
   await context.close();
 });
 
-test("sign-in attempts at an account from an address it never signed in from are capped, over the HTTP endpoint and the form alike; signing in clears the count", async ({ browser }) => {
+test("sign-in attempts at an account from an address it never signed in from are capped, over the HTTP endpoint and the form alike; signing in clears the count", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const capped = await addUser("viewer", "capped");
   const other = await addUser("viewer", "uncapped");
-  const attempt = async (user: TestUser, password: string, from?: string) => (await signInOverHttp(BASE, user.email, password, { from })).status;
+  const attempt = async (user: TestUser, password: string, from?: string) =>
+    (await signInOverHttp(BASE, user.email, password, { from })).status;
 
   // A person who mistyped nine times and then got it right starts afresh.
   for (let i = 0; i < 9; i++) expect(await attempt(other, "not the password")).toBe(401);
@@ -208,9 +239,13 @@ test("sign-in attempts at an account from an address it never signed in from are
   await page.getByLabel("Email").fill(capped.email.toUpperCase());
   await page.getByLabel("Password").fill(capped.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Too many" })).toHaveText(/^Too many sign-in attempts for this account from this address; try again in 1[45] minutes$/);
+  await expect(page.getByRole("alert").filter({ hasText: "Too many" })).toHaveText(
+    /^Too many sign-in attempts for this account from this address; try again in 1[45] minutes$/,
+  );
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
-  const sessions = await withDb((c) => c.query("SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1", [capped.email]));
+  const sessions = await withDb((c) =>
+    c.query("SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1", [capped.email]),
+  );
   expect(sessions.rows[0].n).toBe(0);
   // The count is that address's: the same account from another address, and other accounts, are not held up.
   expect(await attempt(capped, capped.password, "127.0.0.4")).toBe(200);

@@ -78,7 +78,9 @@ if (existsSync(CASES)) {
       const a = await importFile(request, "13.json", load("13-crlf-patch"));
       const b = await importFile(request, "13b.json", load("13b-crlf-patch-lf-twin"));
       await page.goto(`/compare?a=${a.id}&b=${b.id}`);
-      await expect(page.getByTestId("diff-summary")).toHaveText("payload differs only in line endings (line endings differ: A uses CRLF, B uses LF)");
+      await expect(page.getByTestId("diff-summary")).toHaveText(
+        "payload differs only in line endings (line endings differ: A uses CRLF, B uses LF)",
+      );
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
       await page.locator('[data-testid="compare-steps"] summary').click();
       await shot(page, "13-crlf-compare");
@@ -90,7 +92,9 @@ if (existsSync(CASES)) {
     test("18 JSON key order: the keys as stored, in that order", async ({ page, request }) => {
       const job = await importFile(request, "18.json", load("18-json-key-order"));
       await page.goto(`/jobs/${job.id}#span-4`);
-      const stored = await withDb(async (c) => (await c.query("SELECT args::text AS a FROM spans WHERE job_id = $1 AND seq = 4", [job.id])).rows[0].a as string);
+      const stored = await withDb(
+        async (c) => (await c.query("SELECT args::text AS a FROM spans WHERE job_id = $1 AND seq = 4", [job.id])).rows[0].a as string,
+      );
       const shown = await page.getByTestId("span-fields-4").locator('[data-json="Args"]').innerText();
       const keys = (t: string) => [...t.matchAll(/"([^"]+)":/g)].map((m) => m[1]);
       expect(keys(shown)).toEqual(keys(stored));

@@ -30,8 +30,32 @@ test.afterAll(() => rmSync(parent, { recursive: true, force: true }));
 function flipScript(req: ChatRequest): ScriptedAnswer {
   if (agentOf(req) === "kmsan-evaluator") return { calls: [["set-results", { NeedsKMSAN: false, KMSANReasoning: "" }]] };
   const turns: ScriptedAnswer[] = [
-    { calls: [["set-results", { WorthFuzzing: false, FocusSymbols: [], EnableConfigs: ["FLIP_OPTION"], Reasoning: "Only reachable with FLIP_OPTION, which is off." }]] },
-    { calls: [["set-results", { WorthFuzzing: true, FocusSymbols: ["ext4_dio_needs_zeroing"], EnableConfigs: ["EXT4_FS"], Reasoning: "Reachable from write(2)." }]] },
+    {
+      calls: [
+        [
+          "set-results",
+          {
+            WorthFuzzing: false,
+            FocusSymbols: [],
+            EnableConfigs: ["FLIP_OPTION"],
+            Reasoning: "Only reachable with FLIP_OPTION, which is off.",
+          },
+        ],
+      ],
+    },
+    {
+      calls: [
+        [
+          "set-results",
+          {
+            WorthFuzzing: true,
+            FocusSymbols: ["ext4_dio_needs_zeroing"],
+            EnableConfigs: ["EXT4_FS"],
+            Reasoning: "Reachable from write(2).",
+          },
+        ],
+      ],
+    },
   ];
   return turns[turnOf(req)] ?? { status: 400, message: "the stand-in script has no more turns" };
 }
@@ -42,7 +66,11 @@ test("an experiment over a history filter reruns those runs in replay, shows the
   const model = new StandInModel(flipScript);
   const url = await model.start();
   const flipId = await queueTriage({ KernelSrc: kernel, TargetArch: "amd64" });
-  const recorder = await startAgent({ AGENT_MODEL: `openai-compatible:stand-in-model@${url}`, AGENT_NAME: "syz-agent-demo", AGENT_KERNEL_ROOTS: parent });
+  const recorder = await startAgent({
+    AGENT_MODEL: `openai-compatible:stand-in-model@${url}`,
+    AGENT_NAME: "syz-agent-demo",
+    AGENT_KERNEL_ROOTS: parent,
+  });
   try {
     expect(await waitForJob(flipId, recorder), recorder.output()).toMatchObject({ status: "finished", results: { WorthFuzzing: true } });
   } finally {
@@ -54,7 +82,11 @@ test("an experiment over a history filter reruns those runs in replay, shows the
 
   const filter = "workflow=patch-triage&worker=syz-agent-demo";
   const expected = await withDb(async (c) =>
-    (await c.query("SELECT id::text FROM jobs WHERE workflow = 'patch-triage' AND agent_name = 'syz-agent-demo' AND status IN ('finished', 'failed', 'aborted')")).rows.map((r) => r.id as string),
+    (
+      await c.query(
+        "SELECT id::text FROM jobs WHERE workflow = 'patch-triage' AND agent_name = 'syz-agent-demo' AND status IN ('finished', 'failed', 'aborted')",
+      )
+    ).rows.map((r) => r.id as string),
   );
   expect(expected).toContain(flipId);
 
@@ -79,7 +111,14 @@ test("an experiment over a history filter reruns those runs in replay, shows the
   const experimentId = page.url().split("/").pop()!;
 
   // Exactly those runs, each linked to its original and the experiment, asking for replay.
-  const reruns = await withDb(async (c) => (await c.query("SELECT rerun_of_id::text AS o, args->>'AgentSetup' AS setup, status FROM jobs WHERE experiment_id = $1", [experimentId])).rows);
+  const reruns = await withDb(
+    async (c) =>
+      (
+        await c.query("SELECT rerun_of_id::text AS o, args->>'AgentSetup' AS setup, status FROM jobs WHERE experiment_id = $1", [
+          experimentId,
+        ])
+      ).rows,
+  );
   expect(reruns.map((r) => r.o).sort()).toEqual([...expected].sort());
   expect(reruns.every((r) => r.setup === "replay")).toBe(true);
   await expect(page.getByTestId("progress-queued")).toContainText(String(expected.length));
@@ -99,7 +138,11 @@ test("an experiment over a history filter reruns those runs in replay, shows the
   await expect(flip).toContainText("yes → no");
   await page.screenshot({ path: path.join(SHOTS, "experiment-page.png"), fullPage: true });
 
-  const flipRerun = await withDb(async (c) => (await c.query("SELECT id::text FROM jobs WHERE experiment_id = $1 AND rerun_of_id = $2", [experimentId, flipId])).rows[0].id as string);
+  const flipRerun = await withDb(
+    async (c) =>
+      (await c.query("SELECT id::text FROM jobs WHERE experiment_id = $1 AND rerun_of_id = $2", [experimentId, flipId])).rows[0]
+        .id as string,
+  );
   await flip.getByTestId("flip-compare").click();
   await expect(page).toHaveURL(new RegExp(`/compare\\?a=${flipId}&b=${flipRerun}`));
   await expect(page.locator('[data-testid="compare-verdict"] [data-field="WorthFuzzing"]')).toBeVisible();
@@ -113,7 +156,9 @@ test("an experiment over a history filter reruns those runs in replay, shows the
   await expect(page.getByTestId("experiment-row").filter({ hasText: "replay on the changed tree" })).toContainText(`${done} done`);
 });
 
-test("only operators start experiments: anonymous readers are told to sign in, viewers are refused, neither sees the button", async ({ browser }) => {
+test("only operators start experiments: anonymous readers are told to sign in, viewers are refused, neither sees the button", async ({
+  browser,
+}) => {
   // Signing in checks a scrypt hash: slow on a busy machine.
   test.setTimeout(150_000);
   const body = { selection: { filters: "workflow=patch-triage" }, setup: { kind: "builtin", value: "replay" }, name: "nope" };

@@ -48,9 +48,16 @@ test.beforeAll(async () => {
   pgPort = await freePort();
   postgres = await startPostgres();
   // The app applies the migrations (start.ts); the build is the one the e2e server already made fresh.
-  app = await startApp({ env: { DATABASE_URL: postgres.url, AGENT_SILENT_TIMEOUT_SECONDS: String(SILENT_SECONDS) }, args: ["--no-agent", "--no-demo"] });
+  app = await startApp({
+    env: { DATABASE_URL: postgres.url, AGENT_SILENT_TIMEOUT_SECONDS: String(SILENT_SECONDS) },
+    args: ["--no-agent", "--no-demo"],
+  });
   const client = `faults-${Date.now()}`;
-  const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "agent:add", "--", client], { cwd: ROOT, env: { ...process.env, DATABASE_URL: postgres.url }, encoding: "utf8" });
+  const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "agent:add", "--", client], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: postgres.url },
+    encoding: "utf8",
+  });
   creds = { client, key: stdout.trim() };
   // The pool reconnects by itself after the restart, like the app's.
   db = new pg.Pool({ connectionString: postgres.url, max: 2 });
@@ -64,15 +71,30 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("PostgreSQL restarted in the middle of streaming: agents retry, every acknowledged span is stored once, the app answers 503 meanwhile", async ({ browser }) => {
+test("PostgreSQL restarted in the middle of streaming: agents retry, every acknowledged span is stored once, the app answers 503 meanwhile", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const workflow = `fault-pg-${Date.now()}`;
   await queueJobs(db, workflow, 40);
   const ledger = new Ledger();
   const stats = new LoadStats();
   let over = false;
-  const agents = Array.from({ length: 4 }, (_, i) =>
-    new LoadAgent({ baseURL: app.url, creds, agentName: `pg-restart-${i}`, workflow, spansPerJob: 12, stats, ledger, stopped: () => over, retryUntil: () => Date.now() + 60_000, seed: i + 1 }),
+  const agents = Array.from(
+    { length: 4 },
+    (_, i) =>
+      new LoadAgent({
+        baseURL: app.url,
+        creds,
+        agentName: `pg-restart-${i}`,
+        workflow,
+        spansPerJob: 12,
+        stats,
+        ledger,
+        stopped: () => over,
+        retryUntil: () => Date.now() + 60_000,
+        seed: i + 1,
+      }),
   );
   const reader = await addUser("viewer", "fault-reader", postgres.url);
   const readerContext = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL: app.url });
@@ -94,7 +116,10 @@ test("PostgreSQL restarted in the middle of streaming: agents retry, every ackno
       .goto(`${app.url}/`)
       .then(() => expect(page.getByTestId("page-error")).toContainText("This page could not be loaded"))
       .then(() => expect(page.getByText("account unavailable")).toBeVisible())
-      .then(() => null, (error: unknown) => error);
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     const problem = await shown;
     postgres = await startPostgres();
     if (problem) throw problem;
@@ -118,7 +143,9 @@ test("PostgreSQL restarted in the middle of streaming: agents retry, every ackno
   expect(stats.errors.get("500"), app.output().slice(-3000)).toBeUndefined();
   const finished = await db.query("SELECT count(*)::int AS n FROM jobs WHERE workflow = $1 AND status = 'finished'", [workflow]);
   expect(finished.rows[0].n).toBeGreaterThan(0);
-  console.log(`PostgreSQL restart: ${verdict.acknowledged} spans acknowledged, 0 lost, 0 twice; errors during the outage: ${stats.errorSummary()}; ${finished.rows[0].n} jobs finished`);
+  console.log(
+    `PostgreSQL restart: ${verdict.acknowledged} spans acknowledged, 0 lost, 0 twice; errors during the outage: ${stats.errorSummary()}; ${finished.rows[0].n} jobs finished`,
+  );
 });
 
 test("an agent killed mid-job: after the silent timeout its job is aborted with the reason and a fresh copy is queued", async () => {
@@ -128,11 +155,26 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
   await db.query("UPDATE jobs SET args = $2::jsonb WHERE id = $1", [jobId, JSON.stringify({ KernelSrc: kernel, TargetArch: "amd64" })]);
   // STAND-IN for the LLM provider: it takes the agent's first question and never answers, so the agent is mid-job.
   let asked = false;
-  const model = new StandInModel(() => ({ status: 500, message: "unreachable" }), () => ((asked = true), new Promise<void>(() => {})));
+  const model = new StandInModel(
+    () => ({ status: 500, message: "unreachable" }),
+    () => ((asked = true), new Promise<void>(() => {})),
+  );
   const modelUrl = await model.start();
-  const env: NodeJS.ProcessEnv = { ...process.env, TRAJECTORY_URL: app.url, AGENT_CLIENT: creds.client, AGENT_KEY: creds.key, AGENT_NAME: "doomed-agent", AGENT_MODEL: `openai-compatible:stand-in@${modelUrl}`, AGENT_KERNEL_ROOTS: kernel };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TRAJECTORY_URL: app.url,
+    AGENT_CLIENT: creds.client,
+    AGENT_KEY: creds.key,
+    AGENT_NAME: "doomed-agent",
+    AGENT_MODEL: `openai-compatible:stand-in@${modelUrl}`,
+    AGENT_KERNEL_ROOTS: kernel,
+  };
   for (const k of Object.keys(env)) if (/_API_KEY$/.test(k)) delete env[k];
-  const agent = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "agent.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const agent = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "agent.ts")], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   agent.stdout!.on("data", (c: Buffer) => (out += c));
   agent.stderr!.on("data", (c: Buffer) => (out += c));
@@ -142,7 +184,10 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
       throw new Error(`${(e as Error).message}\nagent said:\n${out}`);
     });
     // Mid-stream: the flow, read-patch-diff and agent spans are stored, the llm span is open, the job is running.
-    const mid = await db.query("SELECT status, agent_name, (SELECT count(*)::int FROM spans WHERE job_id = $1) AS spans, (SELECT count(*)::int FROM spans WHERE job_id = $1 AND finished_at IS NULL) AS open FROM jobs WHERE id = $1", [jobId]);
+    const mid = await db.query(
+      "SELECT status, agent_name, (SELECT count(*)::int FROM spans WHERE job_id = $1) AS spans, (SELECT count(*)::int FROM spans WHERE job_id = $1 AND finished_at IS NULL) AS open FROM jobs WHERE id = $1",
+      [jobId],
+    );
     expect(mid.rows[0]).toMatchObject({ status: "running", agent_name: "doomed-agent" });
     expect(mid.rows[0].spans).toBeGreaterThanOrEqual(3);
     expect(mid.rows[0].open).toBeGreaterThanOrEqual(1);
@@ -155,16 +200,24 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
   const killedAt = Date.now();
 
   // Another agent polls; until the timeout the job stays running and there is nothing to take.
-  const poll = protocolCall(app.url, creds, "ai_job_poll", { AgentName: "rescuer", CodeRevision: "t", Workflows: [{ Type: "patch-triage", Name: "patch-triage" }] });
+  const poll = protocolCall(app.url, creds, "ai_job_poll", {
+    AgentName: "rescuer",
+    CodeRevision: "t",
+    Workflows: [{ Type: "patch-triage", Name: "patch-triage" }],
+  });
   const first = await poll();
   expect(first.outcome).toBe(200);
   expect(JSON.parse(first.text).ID).toBe("");
   let fresh = "";
-  await until("the requeued copy", async () => {
-    const r = await poll();
-    fresh = r.outcome === 200 ? (JSON.parse(r.text) as { ID: string }).ID : "";
-    return fresh !== "";
-  }, (SILENT_SECONDS + 20) * 1000);
+  await until(
+    "the requeued copy",
+    async () => {
+      const r = await poll();
+      fresh = r.outcome === 200 ? (JSON.parse(r.text) as { ID: string }).ID : "";
+      return fresh !== "";
+    },
+    (SILENT_SECONDS + 20) * 1000,
+  );
   expect(Date.now() - killedAt).toBeLessThan((SILENT_SECONDS + 20) * 1000);
 
   const rows = await db.query(
@@ -176,7 +229,12 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
   expect(old).toMatchObject({ status: "aborted" });
   expect(old.error).toBe("Aborted: assigned agent has been inactive for too long");
   expect(Number(old.silent_for)).toBeGreaterThanOrEqual(SILENT_SECONDS);
-  expect(copy).toMatchObject({ status: "running", rerun_of: jobId, agent_name: "rescuer", args: { KernelSrc: kernel, TargetArch: "amd64" } });
+  expect(copy).toMatchObject({
+    status: "running",
+    rerun_of: jobId,
+    agent_name: "rescuer",
+    args: { KernelSrc: kernel, TargetArch: "amd64" },
+  });
   // The spans the killed agent had sent stay with the aborted run, to be read.
   const kept = await db.query("SELECT count(*)::int AS n FROM spans WHERE job_id = $1", [jobId]);
   expect(kept.rows[0].n).toBeGreaterThanOrEqual(3);
@@ -186,9 +244,16 @@ test("an agent killed mid-job: after the silent timeout its job is aborted with 
 async function operatorCookie(): Promise<string> {
   const { email, password } = await addUser("operator", "faults-operator", postgres.url);
   // better-auth wants the Origin of a cookie-setting POST, as a browser sends it.
-  const res = await fetch(`${app.url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${app.url}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: app.url },
+    body: JSON.stringify({ email, password }),
+  });
   expect(res.status, await res.clone().text()).toBe(200);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 /** The app's processes: start.ts and the Next server it started. */
@@ -204,8 +269,16 @@ test("the app killed (SIGKILL) during POST /api/import: none of the run is store
   const workflow = `app-kill-${Date.now()}`;
   const { patchTriageRun } = await import("../lib/demo/patch-triage");
   const run = patchTriageRun({
-    seed: 11, start: new Date("2026-11-02T00:00:00Z"), description: "app killed mid-import", subsystem: "ext4",
-    files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps: 15_000,
+    seed: 11,
+    start: new Date("2026-11-02T00:00:00Z"),
+    description: "app killed mid-import",
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps: 15_000,
   });
   run.spans[0]!.Name = workflow;
   for (const s of run.spans) delete s.InputTokens; // 15,000 growing contexts would pass the 32-bit token totals
@@ -213,25 +286,44 @@ test("the app killed (SIGKILL) during POST /api/import: none of the run is store
   body.append("file", new Blob([JSON.stringify(run.spans)]), "big.json");
   const upload = (url: string) => fetch(`${url}/api/import`, { method: "POST", headers: { cookie }, body });
   const stored = async () =>
-    (await db.query("SELECT (SELECT count(*)::int FROM jobs WHERE workflow = $1) AS jobs, (SELECT count(*)::int FROM spans s JOIN jobs j ON j.id = s.job_id WHERE j.workflow = $1) AS spans", [workflow])).rows[0];
+    (
+      await db.query(
+        "SELECT (SELECT count(*)::int FROM jobs WHERE workflow = $1) AS jobs, (SELECT count(*)::int FROM spans s JOIN jobs j ON j.id = s.job_id WHERE j.workflow = $1) AS spans",
+        [workflow],
+      )
+    ).rows[0];
 
-  const pending = upload(app.url).then((r) => r.status, (e: Error) => e.message);
+  const pending = upload(app.url).then(
+    (r) => r.status,
+    (e: Error) => e.message,
+  );
   // Kill only once the app's backend is inside the transaction, writing span rows.
   let backend: number | undefined;
-  await until("the import to write spans", async () => {
-    const { rows } = await db.query(
-      `SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND state = 'active' AND query LIKE '%INSERT INTO spans%'`,
-    );
-    backend = rows[0]?.pid;
-    return backend !== undefined;
-  }, 300_000);
+  await until(
+    "the import to write spans",
+    async () => {
+      const { rows } = await db.query(
+        `SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND state = 'active' AND query LIKE '%INSERT INTO spans%'`,
+      );
+      backend = rows[0]?.pid;
+      return backend !== undefined;
+    },
+    300_000,
+  );
   for (const pid of await appPids()) process.kill(pid, "SIGKILL");
   expect(await pending).not.toBe(200);
-  await until("PostgreSQL to roll the killed import back", async () => !(await db.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [backend])).rowCount, 60_000);
+  await until(
+    "PostgreSQL to roll the killed import back",
+    async () => !(await db.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [backend])).rowCount,
+    60_000,
+  );
   expect(await stored()).toEqual({ jobs: 0, spans: 0 });
 
   // A fresh app on the same database takes the same upload whole.
-  app = await startApp({ env: { DATABASE_URL: postgres.url, AGENT_SILENT_TIMEOUT_SECONDS: String(SILENT_SECONDS) }, args: ["--no-agent", "--no-demo"] });
+  app = await startApp({
+    env: { DATABASE_URL: postgres.url, AGENT_SILENT_TIMEOUT_SECONDS: String(SILENT_SECONDS) },
+    args: ["--no-agent", "--no-demo"],
+  });
   const again = await upload(app.url);
   expect(again.status, await again.clone().text()).toBe(200);
   expect(await stored()).toEqual({ jobs: 1, spans: run.spans.length });

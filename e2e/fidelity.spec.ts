@@ -8,7 +8,10 @@ import { deepCase, LONG_LENGTH, patchCase, payloadCase, textCase, timingCase, un
 
 const row = (page: Page, seq: number) => page.locator(`[data-span-row="${seq}"]`);
 
-test("timing marks: zero start, no end in a finished run, end before start and skew are marked, never 'running'", async ({ page, request }) => {
+test("timing marks: zero start, no end in a finished run, end before start and skew are marked, never 'running'", async ({
+  page,
+  request,
+}) => {
   const job = await importFile(request, "timing.json", JSON.stringify(timingCase("e2e-timing")));
   await page.goto(`/jobs/${job.id}`);
   await expect(page.getByTestId("run-duration")).toHaveText("1m 00s");
@@ -52,7 +55,10 @@ test("an imported run whose flow never finished is incomplete, not live", async 
   await expect(page.getByText("running", { exact: true })).toHaveCount(0);
 });
 
-test("terminal output is rendered with colour, raw codes one toggle away; hidden characters in names are spelled out", async ({ page, request }) => {
+test("terminal output is rendered with colour, raw codes one toggle away; hidden characters in names are spelled out", async ({
+  page,
+  request,
+}) => {
   const job = await importFile(request, "text.json", JSON.stringify(textCase("e2e-text")));
   await page.goto(`/jobs/${job.id}#span-2`);
   const fields = page.getByTestId("span-fields-2");
@@ -129,18 +135,27 @@ test("Copy copies the whole value, fetching what the page shows cut", async ({ p
   expect(copied.replace(/\s/g, "")).toBe(shown.replace(/\s/g, ""));
   // Every digit of the big integer, once spans keep their Args as the agent's text (a json column; jsonb before the
   // storage change holds what the write path parsed, already rounded).
-  const column = await withDb(async (c) => (await c.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'args'")).rows[0].data_type as string);
+  const column = await withDb(
+    async (c) =>
+      (await c.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'args'")).rows[0]
+        .data_type as string,
+  );
   if (column === "json") expect(copied).toContain("123456789012345678901");
 });
 
-test("compare: a CRLF patch and its LF twin differ only in line endings, said so, and nothing overflows the page", async ({ page, request }) => {
+test("compare: a CRLF patch and its LF twin differ only in line endings, said so, and nothing overflows the page", async ({
+  page,
+  request,
+}) => {
   const a = await importFile(request, "crlf.json", JSON.stringify(patchCase("e2e-crlf", "\r\n")));
   const b = await importFile(request, "lf.json", JSON.stringify(patchCase("e2e-crlf", "\n")));
   await page.goto(`/compare?a=${a.id}&b=${b.id}`);
   const changed = page.locator('[data-testid="compare-steps"] tbody[data-status="changed"]');
   await expect(changed).toHaveCount(1);
   await expect(changed).toHaveAttribute("data-diff-kind", "line-endings");
-  await expect(changed.getByTestId("diff-summary")).toHaveText("payload differs only in line endings (line endings differ: A uses CRLF, B uses LF)");
+  await expect(changed.getByTestId("diff-summary")).toHaveText(
+    "payload differs only in line endings (line endings differ: A uses CRLF, B uses LF)",
+  );
   await changed.locator("summary").click();
   const diff = changed.getByTestId("step-diff");
   // line by line, each line once per side, the CR made visible

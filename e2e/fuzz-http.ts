@@ -33,7 +33,13 @@ function poster(baseURL: string, path: string, extraHeaders: () => Record<string
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), contentType: String(res.headers["content-type"] ?? "") }));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString("utf8"),
+              contentType: String(res.headers["content-type"] ?? ""),
+            }),
+          );
           res.on("error", reject);
         },
       );

@@ -39,9 +39,23 @@ export const T1 = "2026-07-01T10:00:05Z";
 
 export function validSpan(seq = 1): Record<string, unknown> {
   return {
-    Seq: seq, Nesting: 1, Type: "llm", Name: "evaluator", Model: "m-1", Started: T0, Finished: T1, Error: "e",
-    Args: { Expression: "x", List: [1, "two", { three: 3 }] }, Results: { Out: "y" },
-    Instruction: "i", Prompt: "p", Reply: "r", Thoughts: "t", InputTokens: 10, OutputTokens: 2, OutputThoughtsTokens: 3,
+    Seq: seq,
+    Nesting: 1,
+    Type: "llm",
+    Name: "evaluator",
+    Model: "m-1",
+    Started: T0,
+    Finished: T1,
+    Error: "e",
+    Args: { Expression: "x", List: [1, "two", { three: 3 }] },
+    Results: { Out: "y" },
+    Instruction: "i",
+    Prompt: "p",
+    Reply: "r",
+    Thoughts: "t",
+    InputTokens: 10,
+    OutputTokens: 2,
+    OutputThoughtsTokens: 3,
   };
 }
 
@@ -55,14 +69,38 @@ export function insertAt(s: string, at: number, what: string): string {
 }
 
 export const BAD_DATES = [
-  "1", "March 7, 2020", "", " ", "0000-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "+010000-01-01T00:00:00Z", "-000001-01-01T00:00:00Z",
-  "9999-12-31T23:59:59-23:59", "2026-02-30T00:00:00Z", "2026-04-31T10:00:00Z", "2026-05-01T24:00:00Z", "2026-05-01T10:00:00+24:00",
-  "2026-05-01", "2026-05-01T10:00:00", "2026-13-01T00:00:00Z", "2026-05-01T10:61:00Z", "x".repeat(65), "NaN", "Infinity",
+  "1",
+  "March 7, 2020",
+  "",
+  " ",
+  "0000-01-01T00:00:00Z",
+  "10000-01-01T00:00:00Z",
+  "+010000-01-01T00:00:00Z",
+  "-000001-01-01T00:00:00Z",
+  "9999-12-31T23:59:59-23:59",
+  "2026-02-30T00:00:00Z",
+  "2026-04-31T10:00:00Z",
+  "2026-05-01T24:00:00Z",
+  "2026-05-01T10:00:00+24:00",
+  "2026-05-01",
+  "2026-05-01T10:00:00",
+  "2026-13-01T00:00:00Z",
+  "2026-05-01T10:61:00Z",
+  "x".repeat(65),
+  "NaN",
+  "Infinity",
 ];
 const HUGE_INTS = [2 ** 31, 2 ** 31 - 1 + 2 ** 20, 1e20, Number.MAX_SAFE_INTEGER, 1e308, 100_000_001, 4_294_967_296];
 const NEGATIVE = [-1, -(2 ** 31), -1e20, -0.5, -Number.MAX_SAFE_INTEGER];
 const RAW_NUMBERS = ["1e400", "-1e400", "123456789012345678901234567890", "1.0e10000", "-1.5e10000"];
-export const BAD_UTF8 = [Buffer.from([0xff]), Buffer.from([0xc3, 0x28]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from([0xe2, 0x82])];
+export const BAD_UTF8 = [
+  Buffer.from([0xff]),
+  Buffer.from([0xc3, 0x28]),
+  Buffer.from([0xc0, 0xaf]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+  Buffer.from([0xe2, 0x82]),
+];
 const SURROGATES = ["\ud800", "\udfff", "\udbff", "a\udc00b"];
 
 type FieldKind = "string" | "required-string" | "int" | "required-int" | "timestamp" | "required-timestamp" | "uuid" | "text" | "json";
@@ -106,7 +144,6 @@ function deletePath(obj: Record<string, unknown>, path: string[]): void {
   delete o[path[path.length - 1]!];
 }
 
-
 /** A value that is the wrong type for the field (never null: importers read null as "absent"). */
 function wrongType(rng: Rng, kind: FieldKind): unknown {
   if (kind.endsWith("int")) return rng.pick(["1", true, false, {}, [], [1], 1.5, "NaN", { $numberInt: "1" }]);
@@ -115,7 +152,17 @@ function wrongType(rng: Rng, kind: FieldKind): unknown {
 }
 
 /** The categories of field mutations; each makes the payload invalid on its own. */
-export const FIELD_MUTATIONS = ["wrong-type", "missing", "huge-number", "negative-number", "raw-number", "bad-date", "colliding-keys", "deep-nesting", "oversized-field"] as const;
+export const FIELD_MUTATIONS = [
+  "wrong-type",
+  "missing",
+  "huge-number",
+  "negative-number",
+  "raw-number",
+  "bad-date",
+  "colliding-keys",
+  "deep-nesting",
+  "oversized-field",
+] as const;
 export type FieldMutation = (typeof FIELD_MUTATIONS)[number];
 
 const deepCache = new Map<number, string>();
@@ -244,11 +291,16 @@ export interface Part {
   contentType?: string;
 }
 
-export function multipart(parts: Part[], boundary = `----fuzz${randomUUID().replace(/-/g, "")}`): { body: Buffer; contentType: string; boundary: string } {
+export function multipart(
+  parts: Part[],
+  boundary = `----fuzz${randomUUID().replace(/-/g, "")}`,
+): { body: Buffer; contentType: string; boundary: string } {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     const disp = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ""}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.contentType ? `Content-Type: ${p.contentType}\r\n` : ""}\r\n`));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.contentType ? `Content-Type: ${p.contentType}\r\n` : ""}\r\n`),
+    );
     chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data));
     chunks.push(Buffer.from("\r\n"));
   }

@@ -18,8 +18,14 @@ const SEED = toolConfig().FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31);
 async function fingerprint(): Promise<Record<string, string>> {
   return withDb(async (c) => {
     const out: Record<string, string> = {};
-    for (const [table, order] of [["jobs", "id"], ["spans", "job_id, seq"], ["agent_clients", "name"]] as const) {
-      const r = await c.query(`SELECT count(*)::text AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY ${order}), '')) AS h FROM ${table} t`);
+    for (const [table, order] of [
+      ["jobs", "id"],
+      ["spans", "job_id, seq"],
+      ["agent_clients", "name"],
+    ] as const) {
+      const r = await c.query(
+        `SELECT count(*)::text AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY ${order}), '')) AS h FROM ${table} t`,
+      );
       out[table] = `${r.rows[0].n} rows, md5 ${r.rows[0].h}`;
     }
     return out;
@@ -33,7 +39,10 @@ interface Failure {
 }
 
 function preview(req: RawRequest): string {
-  const head = req.body.subarray(0, 300).toString("latin1").replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const head = req.body
+    .subarray(0, 300)
+    .toString("latin1")
+    .replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
   const source = req.source ? `\n    payload before gzip: ${req.source.slice(0, 300)}${req.source.length > 300 ? "…" : ""}` : "";
   return `${JSON.stringify(req.headers)} ${req.query ?? ""} ${req.body.length} bytes: ${head}${req.body.length > 300 ? "…" : ""}${source}`;
 }
@@ -49,7 +58,8 @@ function judge(reply: Reply, kind: "text" | "json"): string | null {
     const body = JSON.parse(reply.text) as { error?: unknown; errors?: { file?: unknown; reason?: unknown }[] };
     if (typeof body.error !== "string" || !body.error.trim()) return "no error text";
     if (!Array.isArray(body.errors) || !body.errors.length) return "no errors list";
-    if (!body.errors.every((e) => typeof e.file === "string" && typeof e.reason === "string" && e.reason.trim())) return "an errors item without file and reason";
+    if (!body.errors.every((e) => typeof e.file === "string" && typeof e.reason === "string" && e.reason.trim()))
+      return "an errors item without file and reason";
     return null;
   } catch {
     return `not JSON: ${reply.text.slice(0, 100)}`;
@@ -85,13 +95,22 @@ async function run(name: string, client: Poster, make: (i: number) => RawRequest
   client.close();
   const lines = [...counts.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([cat, c]) => `  ${cat.padEnd(18)} ${String(c.sent).padStart(5)}  ${[...c.statuses.entries()].sort().map(([s, n]) => `${s}×${n}`).join(" ")}`);
+    .map(
+      ([cat, c]) =>
+        `  ${cat.padEnd(18)} ${String(c.sent).padStart(5)}  ${[...c.statuses.entries()]
+          .sort()
+          .map(([s, n]) => `${s}×${n}`)
+          .join(" ")}`,
+    );
   console.log(`${name}: ${CASES} malformed requests in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}\n${lines.join("\n")}`);
   const report = failures
     .slice(0, 10)
     .map((f) => `#${f.index} [${f.req.category}] ${f.req.what}\n    → ${f.problem}\n    input: ${preview(f.req)}`)
     .join("\n");
-  expect(failures.length, `${failures.length} of ${CASES} malformed requests were not answered with a 4xx and a reason (replay with FUZZ_SEED=${SEED}):\n${report}`).toBe(0);
+  expect(
+    failures.length,
+    `${failures.length} of ${CASES} malformed requests were not answered with a 4xx and a reason (replay with FUZZ_SEED=${SEED}):\n${report}`,
+  ).toBe(0);
   return counts;
 }
 
@@ -105,7 +124,14 @@ test("POST /api answers every malformed agent request with a 4xx and a plain-tex
   const jobId = randomUUID();
   const foreignJobId = randomUUID();
   const foreignWorkflow = `${workflow}-other`;
-  await withDb((c) => c.query(`INSERT INTO jobs (id, workflow, status, created_at) VALUES ($1, $2, 'pending', now()), ($3, $4, 'pending', now())`, [jobId, workflow, foreignJobId, foreignWorkflow]));
+  await withDb((c) =>
+    c.query(`INSERT INTO jobs (id, workflow, status, created_at) VALUES ($1, $2, 'pending', now()), ($3, $4, 'pending', now())`, [
+      jobId,
+      workflow,
+      foreignJobId,
+      foreignWorkflow,
+    ]),
+  );
   try {
     expect((await agent.poll([workflow])).ID).toBe(jobId);
     const other = await TestAgent.create(BASE, `fuzz-other-${randomUUID().slice(0, 8)}`);

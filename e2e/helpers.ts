@@ -21,13 +21,68 @@ export async function importFile(request: APIRequestContext, name: string, conte
 /** A small patch-triage trajectory with unique text so each test finds its own run. */
 export function triageTrajectory(tag: string, extra: Record<string, unknown>[] = []): string {
   const t = (s: number) => new Date(Date.UTC(2026, 5, 29, 12, 5, s)).toISOString();
-  const results = { WorthFuzzing: true, NeedsKMSAN: false, FocusSymbols: ["ext4_dio_write_checks"], EnableConfigs: ["EXT4_FS"], Reasoning: `reasoning ${tag}` };
+  const results = {
+    WorthFuzzing: true,
+    NeedsKMSAN: false,
+    FocusSymbols: ["ext4_dio_write_checks"],
+    EnableConfigs: ["EXT4_FS"],
+    Reasoning: `reasoning ${tag}`,
+  };
   return JSON.stringify([
-    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(50), Args: { KernelSrc: `/src/${tag}` }, Results: results },
-    { Seq: 1, Nesting: 1, Type: "action", Name: "read-patch-diff", Started: t(1), Finished: t(2), Results: { PatchDiff: "diff --git a/x.c b/x.c" } },
-    { Seq: 2, Nesting: 1, Type: "agent", Name: "patch-evaluator", Model: "best-expensive", Started: t(2), Finished: t(40), Instruction: `instruction ${tag}`, Prompt: `prompt ${tag}`, Reply: `reply ${tag}` },
-    { Seq: 3, Nesting: 2, Type: "llm", Name: "patch-evaluator", Model: "gemini-3.1-pro-preview", Started: t(3), Finished: t(9), Thoughts: `thoughts ${tag}`, InputTokens: 5066, OutputTokens: 30, OutputThoughtsTokens: 337 },
-    { Seq: 4, Nesting: 2, Type: "tool", Name: "grepper", Started: t(9), Finished: t(10), Args: { Expression: "ext4" }, Error: `no matches ${tag}` },
+    {
+      Seq: 0,
+      Nesting: 0,
+      Type: "flow",
+      Name: "patch-triage",
+      Started: t(0),
+      Finished: t(50),
+      Args: { KernelSrc: `/src/${tag}` },
+      Results: results,
+    },
+    {
+      Seq: 1,
+      Nesting: 1,
+      Type: "action",
+      Name: "read-patch-diff",
+      Started: t(1),
+      Finished: t(2),
+      Results: { PatchDiff: "diff --git a/x.c b/x.c" },
+    },
+    {
+      Seq: 2,
+      Nesting: 1,
+      Type: "agent",
+      Name: "patch-evaluator",
+      Model: "best-expensive",
+      Started: t(2),
+      Finished: t(40),
+      Instruction: `instruction ${tag}`,
+      Prompt: `prompt ${tag}`,
+      Reply: `reply ${tag}`,
+    },
+    {
+      Seq: 3,
+      Nesting: 2,
+      Type: "llm",
+      Name: "patch-evaluator",
+      Model: "gemini-3.1-pro-preview",
+      Started: t(3),
+      Finished: t(9),
+      Thoughts: `thoughts ${tag}`,
+      InputTokens: 5066,
+      OutputTokens: 30,
+      OutputThoughtsTokens: 337,
+    },
+    {
+      Seq: 4,
+      Nesting: 2,
+      Type: "tool",
+      Name: "grepper",
+      Started: t(9),
+      Finished: t(10),
+      Args: { Expression: "ext4" },
+      Error: `no matches ${tag}`,
+    },
     ...extra,
   ]);
 }

@@ -12,7 +12,8 @@ async function seed(request: APIRequestContext): Promise<string[]> {
     const spans = JSON.parse(triageTrajectory(`${TAG}${String(i).padStart(2, "0")}`)) as Record<string, unknown>[];
     const shift = i * 3_600_000;
     for (const s of spans) {
-      for (const k of ["Started", "Finished"]) if (typeof s[k] === "string") s[k] = new Date(Date.parse(s[k] as string) + shift).toISOString();
+      for (const k of ["Started", "Finished"])
+        if (typeof s[k] === "string") s[k] = new Date(Date.parse(s[k] as string) + shift).toISOString();
     }
     (spans[0]!.Results as Record<string, unknown>).WorthFuzzing = i % 3 !== 0;
     spans[3]!.InputTokens = 1000 + 10 * i;
@@ -130,7 +131,8 @@ test("the API validates parameters and exports a trajectory that imports back as
   const again = await importFile(request, "exported.json", JSON.stringify(spans));
   expect(await (await request.get(`/api/jobs/${again.id}/trajectory`)).json()).toEqual(spans);
   const copy = (await (await request.get(`/api/jobs/${again.id}`)).json()) as Record<string, unknown>;
-  for (const key of ["workflow", "status", "verdict", "llmCalls", "toolErrors", "totalTokens", "durationMs", "models", "agents"]) expect(copy[key], key).toEqual(job[key]);
+  for (const key of ["workflow", "status", "verdict", "llmCalls", "toolErrors", "totalTokens", "durationMs", "models", "agents"])
+    expect(copy[key], key).toEqual(job[key]);
 });
 
 /** The demo's verdicts in each workflow's words (lib/demo/runs.ts, lib/workflows/catalog.ts). */
@@ -178,8 +180,25 @@ function yearOneTrajectory(workflow: string): string {
       { Seq: 1, Nesting: 1, Type: "action", Name: "input-consumer", Started: t(2) },
       { Seq: 1, Nesting: 1, Type: "action", Name: "input-consumer", Started: t(2), Finished: t(3), Results: {} },
       { Seq: 2, Nesting: 1, Type: "tool", Name: "tool1", Started: t(4), Args: { ArgBar: 100, ArgFoo: "arg-foo" } },
-      { Seq: 2, Nesting: 1, Type: "tool", Name: "tool1", Started: t(4), Finished: t(5), Args: { ArgBar: 100, ArgFoo: "arg-foo" }, Results: { OutBar: 142 } },
-      { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(1), Finished: t(6), Results: { Actionable: false, Explanation: "stub clock" } },
+      {
+        Seq: 2,
+        Nesting: 1,
+        Type: "tool",
+        Name: "tool1",
+        Started: t(4),
+        Finished: t(5),
+        Args: { ArgBar: 100, ArgFoo: "arg-foo" },
+        Results: { OutBar: 142 },
+      },
+      {
+        Seq: 0,
+        Nesting: 0,
+        Type: "flow",
+        Name: workflow,
+        Started: t(1),
+        Finished: t(6),
+        Results: { Actionable: false, Explanation: "stub clock" },
+      },
     ],
     null,
     "\t",

@@ -15,8 +15,16 @@ const WORKER = path.join("scripts", "import-worker.ts");
 /** A patch-triage trajectory of `steps` steps (~600 bytes each) whose workflow is `workflow`. */
 function trajectory(workflow: string, steps: number): { bytes: Buffer; spans: number } {
   const run = patchTriageRun({
-    seed: 5, start: new Date("2026-11-04T00:00:00Z"), description: workflow, subsystem: "ext4",
-    files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps,
+    seed: 5,
+    start: new Date("2026-11-04T00:00:00Z"),
+    description: workflow,
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps,
   });
   run.spans[0]!.Name = workflow;
   for (const s of run.spans) delete s.InputTokens; // long runs' growing contexts would pass the 32-bit token totals
@@ -63,7 +71,10 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   operator = await addUser("operator", "offload");
   api = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   // better-auth wants the Origin of a cookie-setting POST, as a browser sends it.
-  const signIn = await api.post("/api/auth/sign-in/email", { data: { email: operator.email, password: operator.password }, headers: { origin: baseURL! } });
+  const signIn = await api.post("/api/auth/sign-in/email", {
+    data: { email: operator.email, password: operator.password },
+    headers: { origin: baseURL! },
+  });
   expect(signIn.status(), await signIn.text()).toBe(200);
 });
 test.afterAll(async () => api?.dispose());
@@ -75,12 +86,17 @@ test("a large upload is imported by a child process: its jobs, every span, audit
   const small = trajectory(`${wf}-b`, 10);
   expect(big.bytes.length + small.bytes.length).toBeGreaterThan(IMPORT_INLINE_MAX_BYTES);
 
-  const { status, body, seen } = await uploadWatched(api, [{ name: "big.json", bytes: big.bytes }, { name: "small.json", bytes: small.bytes }]);
+  const { status, body, seen } = await uploadWatched(api, [
+    { name: "big.json", bytes: big.bytes },
+    { name: "small.json", bytes: small.bytes },
+  ]);
   expect(status, JSON.stringify(body)).toBe(200);
   expect(seen, "an import worker ran").not.toBeNull();
   expect(seen!.mode).toBe(0o700);
   expect(statSafe(seen!.folder)).toBeNull();
-  expect(body.jobs.map((j: { file: string; workflow: string; spans: number; created: boolean }) => [j.file, j.workflow, j.spans, j.created])).toEqual([
+  expect(
+    body.jobs.map((j: { file: string; workflow: string; spans: number; created: boolean }) => [j.file, j.workflow, j.spans, j.created]),
+  ).toEqual([
     ["big.json", `${wf}-a`, big.spans, true],
     ["small.json", `${wf}-b`, small.spans, true],
   ]);
@@ -99,9 +115,15 @@ test("a large upload is imported by a child process: its jobs, every span, audit
   ]);
 
   // The same upload again: the child finds both runs stored with the same content, as an inline import would.
-  const again = await uploadWatched(api, [{ name: "big.json", bytes: big.bytes }, { name: "small.json", bytes: small.bytes }]);
+  const again = await uploadWatched(api, [
+    { name: "big.json", bytes: big.bytes },
+    { name: "small.json", bytes: small.bytes },
+  ]);
   expect(again.status).toBe(200);
-  expect(again.body.jobs.map((j: { id: string; created: boolean }) => [j.id, j.created])).toEqual([[ids[0], false], [ids[1], false]]);
+  expect(again.body.jobs.map((j: { id: string; created: boolean }) => [j.id, j.created])).toEqual([
+    [ids[0], false],
+    [ids[1], false],
+  ]);
 });
 
 test("a large upload with a bad file among its files stores nothing and answers 400 naming the file", async () => {

@@ -17,7 +17,10 @@ test("the history lists the demo runs and links to each run", async ({ page }) =
   await expect(page.getByTestId("verdict")).toBeVisible();
 });
 
-test("a run page shows the verdict and the tree; Expand all opens every node, and an opened span shows every field", async ({ page, request }) => {
+test("a run page shows the verdict and the tree; Expand all opens every node, and an opened span shows every field", async ({
+  page,
+  request,
+}) => {
   const job = await importFile(request, "run.json", triageTrajectory("e2e-tree"));
   await page.goto(`/jobs/${job.id}`);
   const verdict = page.getByTestId("verdict");
@@ -40,7 +43,8 @@ test("a run page shows the verdict and the tree; Expand all opens every node, an
   await expect(page.getByText("thoughts e2e-tree")).toHaveCount(0);
   await row(page, 2).click();
   const agent = page.getByTestId("span-fields-2");
-  for (const text of ["instruction e2e-tree", "prompt e2e-tree", "reply e2e-tree", "best-expensive"]) await expect(agent).toContainText(text);
+  for (const text of ["instruction e2e-tree", "prompt e2e-tree", "reply e2e-tree", "best-expensive"])
+    await expect(agent).toContainText(text);
   await row(page, 3).click();
   const llm = page.getByTestId("span-fields-3");
   for (const text of ["thoughts e2e-tree", "gemini-3.1-pro-preview", "5,066", "337"]) await expect(llm).toContainText(text);
@@ -52,18 +56,42 @@ test("a run page shows the verdict and the tree; Expand all opens every node, an
   await expect(row(page, 3)).toContainText("→ grepper");
 });
 
-test("script tags and event handlers in payloads, thoughts markdown and diffs are shown as text and never run", async ({ page, request }) => {
+test("script tags and event handlers in payloads, thoughts markdown and diffs are shown as text and never run", async ({
+  page,
+  request,
+}) => {
   const payload = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"></span><script>window.__pwned = 7</script>`;
   const at = (s: number) => `2026-06-29T12:05:${String(s).padStart(2, "0")}Z`;
   const hostile = [
-    { Seq: 5, Nesting: 2, Type: "tool", Name: "read-file", Started: at(20), Finished: at(21), Args: { File: `<svg onload="window.__pwned=3">` }, Results: { Contents: payload, Lines: `${payload}\nsecond line` } },
     {
-      Seq: 6, Nesting: 2, Type: "llm", Name: "patch-evaluator", Started: at(21), Finished: at(22),
+      Seq: 5,
+      Nesting: 2,
+      Type: "tool",
+      Name: "read-file",
+      Started: at(20),
+      Finished: at(21),
+      Args: { File: `<svg onload="window.__pwned=3">` },
+      Results: { Contents: payload, Lines: `${payload}\nsecond line` },
+    },
+    {
+      Seq: 6,
+      Nesting: 2,
+      Type: "llm",
+      Name: "patch-evaluator",
+      Started: at(21),
+      Finished: at(22),
       Thoughts: `**bold thought** <img src=x onerror="window.__pwned=4"> <script>window.__pwned=5</script>\n\n[bad](javascript:window.__pwned=8) [good](https://example.org/doc)`,
     },
     {
-      Seq: 7, Nesting: 2, Type: "tool", Name: "git-show", Started: at(22), Finished: at(23),
-      Results: { Output: `diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,1 +1,1 @@\n-int a;\n+<script>window.__pwned=6</script></span><img src=x onerror="window.__pwned=9">\n` },
+      Seq: 7,
+      Nesting: 2,
+      Type: "tool",
+      Name: "git-show",
+      Started: at(22),
+      Finished: at(23),
+      Results: {
+        Output: `diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,1 +1,1 @@\n-int a;\n+<script>window.__pwned=6</script></span><img src=x onerror="window.__pwned=9">\n`,
+      },
     },
   ];
   const job = await importFile(request, "hostile.json", triageTrajectory("e2e-xss", hostile));
@@ -112,7 +140,10 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.getByTestId("verdict").screenshot({ path: `test-results/verdict-cards/${name}.png` });
 }
 
-test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program highlighted, security's booleans", async ({ page, request }) => {
+test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program highlighted, security's booleans", async ({
+  page,
+  request,
+}) => {
   await page.goto(`/jobs/${await demoRun(request, "patching", "yes")}`);
   const verdict = page.getByTestId("verdict");
   await expect(verdict).toHaveAttribute("data-workflow", "patching");
@@ -120,7 +151,9 @@ test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program
   const diff = verdict.locator('[data-result="PatchDiff"]');
   await expect(diff.locator('[data-diff-line="add"]').first()).toBeVisible();
   await expect(diff).toContainText("fs/ext4/xattr.c");
-  await expect(verdict.locator('[data-result="Recipients"] [data-line="To"]')).toContainText("Theodore Ts'o <tytso@mit.edu>, Andreas Dilger <adilger.kernel@dilger.ca>");
+  await expect(verdict.locator('[data-result="Recipients"] [data-line="To"]')).toContainText(
+    "Theodore Ts'o <tytso@mit.edu>, Andreas Dilger <adilger.kernel@dilger.ca>",
+  );
   await expect(verdict.locator('[data-result="Recipients"] [data-line="Cc"]')).toContainText("linux-ext4@vger.kernel.org");
   await expect(verdict.locator('[data-result="Fixes"]')).toContainText('Fixes: e50e5129f384 ("ext4: xattr-in-inode support")');
   await expect(verdict.locator('[data-result="ReportedBy"]')).toContainText("Reported-by: syzbot+");
@@ -144,7 +177,13 @@ test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program
   const headline = verdict.getByTestId("verdict-headline");
   await expect(headline).toContainText("Exploitable");
   await expect(headline.locator("[data-flag]")).toHaveCount(9);
-  for (const [flag, on] of [["DenialOfService", "yes"], ["Unprivileged", "yes"], ["FilesystemTrigger", "yes"], ["RemoteTrigger", "no"], ["VMGuestTrigger", "no"]] as const) {
+  for (const [flag, on] of [
+    ["DenialOfService", "yes"],
+    ["Unprivileged", "yes"],
+    ["FilesystemTrigger", "yes"],
+    ["RemoteTrigger", "no"],
+    ["VMGuestTrigger", "no"],
+  ] as const) {
     await expect(headline.locator(`[data-flag="${flag}"]`)).toHaveAttribute("data-verdict", on);
   }
   await expect(verdict.locator('[data-result="Explanation"]')).toContainText("likely exploitable");
@@ -152,7 +191,13 @@ test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program
   await shoot(page, "assessment-security");
 
   // The others, to look at.
-  for (const [workflow, v] of [["patch-triage", "yes"], ["moderation", "no"], ["assessment-kcsan", "yes"], ["repro-c", "yes"], ["patch-iteration", "yes"]] as const) {
+  for (const [workflow, v] of [
+    ["patch-triage", "yes"],
+    ["moderation", "no"],
+    ["assessment-kcsan", "yes"],
+    ["repro-c", "yes"],
+    ["patch-iteration", "yes"],
+  ] as const) {
     await page.goto(`/jobs/${await demoRun(request, workflow, v)}`);
     await expect(verdict).toHaveAttribute("data-workflow", workflow);
     await expect(verdict.getByTestId("verdict-headline")).toHaveAttribute("data-verdict", v);
@@ -160,26 +205,75 @@ test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program
   }
 });
 
-test("a job page saved by a reader who is not an admin: the run failed, its error hidden, printed span values marked", async ({ page, request }) => {
+test("a job page saved by a reader who is not an admin: the run failed, its error hidden, printed span values marked", async ({
+  page,
+  request,
+}) => {
   const id = crypto.randomUUID();
   const t = (s: number) => `2026-07-01T10:00:${String(s).padStart(2, "0")}Z`;
-  const span = (seq: number, nesting: number, type: string, name: string, started: number, duration: number, more: Record<string, unknown> = {}) => ({
-    Started: t(started), Seq: seq, Nesting: nesting, Type: type, Name: name, Model: "", Duration: duration * 1e9, Error: "", Args: "", Results: "",
-    Instruction: "", Prompt: "", Reply: "", Thoughts: "", InputTokens: 0, OutputTokens: 0, OutputThoughtsTokens: 0, ToolCalls: null, ...more,
+  const span = (
+    seq: number,
+    nesting: number,
+    type: string,
+    name: string,
+    started: number,
+    duration: number,
+    more: Record<string, unknown> = {},
+  ) => ({
+    Started: t(started),
+    Seq: seq,
+    Nesting: nesting,
+    Type: type,
+    Name: name,
+    Model: "",
+    Duration: duration * 1e9,
+    Error: "",
+    Args: "",
+    Results: "",
+    Instruction: "",
+    Prompt: "",
+    Reply: "",
+    Thoughts: "",
+    InputTokens: 0,
+    OutputTokens: 0,
+    OutputThoughtsTokens: 0,
+    ToolCalls: null,
+    ...more,
   });
   const page_ = {
     Job: {
-      ID: id, Link: `/ai_job?id=${id}`, Workflow: "patching", Description: "KASAN: use-after-free in e2e_redacted", DescriptionLink: "/bug?id=e2e",
-      ExternalBugID: "", AgentName: "agent-0", Created: t(0), Started: t(0), Finished: t(9), CodeRevision: "1e72964b0111319984575e60f266d1fa0a98abb5",
-      CodeRevisionLink: "https://github.com/google/syzkaller/commits/1e72964b0111319984575e60f266d1fa0a98abb5", Error: "log-in to see details", ErrorSummary: "",
-      Correct: "💥", CorrectTitle: "Job failed with an error", Results: null, IsCurrent: true, CanTestOnManager: false,
+      ID: id,
+      Link: `/ai_job?id=${id}`,
+      Workflow: "patching",
+      Description: "KASAN: use-after-free in e2e_redacted",
+      DescriptionLink: "/bug?id=e2e",
+      ExternalBugID: "",
+      AgentName: "agent-0",
+      Created: t(0),
+      Started: t(0),
+      Finished: t(9),
+      CodeRevision: "1e72964b0111319984575e60f266d1fa0a98abb5",
+      CodeRevisionLink: "https://github.com/google/syzkaller/commits/1e72964b0111319984575e60f266d1fa0a98abb5",
+      Error: "log-in to see details",
+      ErrorSummary: "",
+      Correct: "💥",
+      CorrectTitle: "Job failed with an error",
+      Results: null,
+      IsCurrent: true,
+      CanTestOnManager: false,
     },
     Trajectory: [
       span(0, 0, "flow", "patching", 0, 9, { Error: "log-in to see details" }),
-      span(1, 1, "tool", "grepper", 1, 1, { Args: "map[Expression:static int PathPrefix:fs]", Results: "map[Output:fs/a.c:1: static int x;]" }),
+      span(1, 1, "tool", "grepper", 1, 1, {
+        Args: "map[Expression:static int PathPrefix:fs]",
+        Results: "map[Output:fs/a.c:1: static int x;]",
+      }),
       span(2, 1, "action", "kernel-checkout", 2, 1, { Results: "map[KernelCommit:abc123 KernelSrc:/src]" }),
     ],
-    Args: [{ Key: "BugTitle", Value: "KASAN: use-after-free in e2e_redacted", Large: false }, { Key: "TargetOS", Value: "linux", Large: false }],
+    Args: [
+      { Key: "BugTitle", Value: "KASAN: use-after-free in e2e_redacted", Large: false },
+      { Key: "TargetOS", Value: "linux", Large: false },
+    ],
   };
   const job = await importFile(request, "job.json", JSON.stringify(page_, null, "\t"));
   await page.goto(`/jobs/${job.id}`);

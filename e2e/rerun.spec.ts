@@ -8,7 +8,10 @@ import { importFile, triageTrajectory } from "./helpers";
 
 const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
 
-test("Rerun triage queues one new run; it updates live while an agent runs it; Compare shows the differing verdict", async ({ page, request }) => {
+test("Rerun triage queues one new run; it updates live while an agent runs it; Compare shows the differing verdict", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const tag = `rerun-${randomUUID().slice(0, 8)}`;
   const original = await importFile(request, `${tag}.json`, triageTrajectory(tag));
@@ -36,7 +39,15 @@ test("Rerun triage queues one new run; it updates live while an agent runs it; C
   await agent.log(rerunId, { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0) });
   await agent.log(rerunId, { Seq: 1, Nesting: 1, Type: "action", Name: "read-patch-diff", Started: t(1) });
   await expect(page.locator("body")).toContainText("read-patch-diff", { timeout: 10_000 });
-  await agent.log(rerunId, { Seq: 1, Nesting: 1, Type: "action", Name: "read-patch-diff", Started: t(1), Finished: t(2), Results: { PatchDiff: "diff --git a/y.c b/y.c" } });
+  await agent.log(rerunId, {
+    Seq: 1,
+    Nesting: 1,
+    Type: "action",
+    Name: "read-patch-diff",
+    Started: t(1),
+    Finished: t(2),
+    Results: { PatchDiff: "diff --git a/y.c b/y.c" },
+  });
   const verdict = { WorthFuzzing: false, NeedsKMSAN: false, FocusSymbols: [], EnableConfigs: [], Reasoning: `rerun says no ${tag}` };
   await agent.log(rerunId, { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(3), Results: verdict });
   expect((await agent.done(rerunId, verdict)).status).toBe(200);

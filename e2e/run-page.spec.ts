@@ -21,7 +21,11 @@ function deepRun(tag: string): string {
     add(2, "iteration", `candidate-${i}`);
     add(3, "agent", "repro-writer", { Model: "best-expensive", Prompt: `prompt ${tag} ${i}` });
     add(4, "llm", "repro-writer", { Model: "gemini-3.1-pro-preview", InputTokens: 900, OutputTokens: 40, Thoughts: `thinking ${i}` });
-    add(4, "tool", "run-repro", { Args: { Program: `prog-${i}` }, Results: { Log: `unique-${tag}-payload-${i}` }, ...(i === 1 ? { Error: "no crash within 200s" } : {}) });
+    add(4, "tool", "run-repro", {
+      Args: { Program: `prog-${i}` },
+      Results: { Log: `unique-${tag}-payload-${i}` },
+      ...(i === 1 ? { Error: "no crash within 200s" } : {}),
+    });
     add(4, "custom-check", "sanity", { Results: { Ok: true } });
   }
   return JSON.stringify(spans);
@@ -175,7 +179,15 @@ test("a 10,000-span run opens and scrolls to its end, keeping only the rows on s
   const spans: Record<string, unknown>[] = [{ Seq: 0, Nesting: 0, Type: "flow", Name: "big", Started: at(0), Finished: at(10_000_000) }];
   spans.push({ Seq: 1, Nesting: 1, Type: "agent", Name: "worker", Started: at(1), Finished: at(9_999_000) });
   for (let s = 2; s < 10_000; s++) {
-    spans.push({ Seq: s, Nesting: 2, Type: s % 2 ? "tool" : "llm", Name: s % 2 ? "grepper" : "worker", Started: at(s * 900), Finished: at(s * 900 + 800), Results: s % 2 ? { Out: `line ${s}` } : undefined });
+    spans.push({
+      Seq: s,
+      Nesting: 2,
+      Type: s % 2 ? "tool" : "llm",
+      Name: s % 2 ? "grepper" : "worker",
+      Started: at(s * 900),
+      Finished: at(s * 900 + 800),
+      Results: s % 2 ? { Out: `line ${s}` } : undefined,
+    });
   }
   const job = await importFile(request, "big.json", JSON.stringify(spans));
   expect(job.spans).toBe(10_000);

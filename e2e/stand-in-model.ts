@@ -47,10 +47,16 @@ export class StandInModel {
     const answer = this.script(body);
     res.setHeader("content-type", "application/json");
     if ("status" in answer) {
-      res.writeHead(answer.status).end(JSON.stringify({ error: { message: answer.message, type: "invalid_request_error", code: "invalid_api_key" } }));
+      res
+        .writeHead(answer.status)
+        .end(JSON.stringify({ error: { message: answer.message, type: "invalid_request_error", code: "invalid_api_key" } }));
       return;
     }
-    const toolCalls = answer.calls.map(([name, args]) => ({ id: `call_${++this.callId}`, type: "function", function: { name, arguments: JSON.stringify(args) } }));
+    const toolCalls = answer.calls.map(([name, args]) => ({
+      id: `call_${++this.callId}`,
+      type: "function",
+      function: { name, arguments: JSON.stringify(args) },
+    }));
     res.end(
       JSON.stringify({
         id: `chatcmpl-${this.callId}`,
@@ -58,7 +64,12 @@ export class StandInModel {
         created: Math.floor(Date.now() / 1000),
         model: body.model,
         choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: toolCalls }, finish_reason: "tool_calls" }],
-        usage: { prompt_tokens: 1000 + 100 * this.requests.length, completion_tokens: 40, total_tokens: 1040 + 100 * this.requests.length, completion_tokens_details: { reasoning_tokens: 15 } },
+        usage: {
+          prompt_tokens: 1000 + 100 * this.requests.length,
+          completion_tokens: 40,
+          total_tokens: 1040 + 100 * this.requests.length,
+          completion_tokens_details: { reasoning_tokens: 15 },
+        },
       }),
     );
   }

@@ -34,16 +34,61 @@ const VERDICT = { WorthFuzzing: false, FocusSymbols: [], EnableConfigs: [], Reas
 function recordedRun(kernelSrc: string, tag: string, steps: Call[][] = []): string {
   const t = (s: number) => new Date(Date.UTC(2026, 6, 1, 9, 0, s)).toISOString();
   const spans: Record<string, unknown>[] = [
-    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(59), Args: { KernelSrc: kernelSrc, TargetArch: "amd64" }, Results: VERDICT },
-    { Seq: 1, Nesting: 1, Type: "action", Name: "read-patch-diff", Started: t(1), Finished: t(2), Args: { KernelSrc: kernelSrc }, Results: { PatchDiff: `diff ${tag}` } },
-    { Seq: 2, Nesting: 1, Type: "agent", Name: "patch-evaluator", Model: "m", Started: t(2), Finished: t(58), Prompt: `prompt ${tag}`, Reply: "done" },
+    {
+      Seq: 0,
+      Nesting: 0,
+      Type: "flow",
+      Name: "patch-triage",
+      Started: t(0),
+      Finished: t(59),
+      Args: { KernelSrc: kernelSrc, TargetArch: "amd64" },
+      Results: VERDICT,
+    },
+    {
+      Seq: 1,
+      Nesting: 1,
+      Type: "action",
+      Name: "read-patch-diff",
+      Started: t(1),
+      Finished: t(2),
+      Args: { KernelSrc: kernelSrc },
+      Results: { PatchDiff: `diff ${tag}` },
+    },
+    {
+      Seq: 2,
+      Nesting: 1,
+      Type: "agent",
+      Name: "patch-evaluator",
+      Model: "m",
+      Started: t(2),
+      Finished: t(58),
+      Prompt: `prompt ${tag}`,
+      Reply: "done",
+    },
   ];
   let s = 3;
   for (const calls of [...steps, [["set-results", VERDICT] as Call]]) {
-    spans.push({ Seq: s, Nesting: 2, Type: "llm", Name: "patch-evaluator", Model: "gemini-3.1-pro-preview", Started: t(s), Finished: t(s) });
+    spans.push({
+      Seq: s,
+      Nesting: 2,
+      Type: "llm",
+      Name: "patch-evaluator",
+      Model: "gemini-3.1-pro-preview",
+      Started: t(s),
+      Finished: t(s),
+    });
     s++;
     for (const [name, args] of calls) {
-      spans.push({ Seq: s, Nesting: 2, Type: "tool", Name: name, Started: t(s), Finished: t(s), Args: args, Results: { Contents: "recorded" } });
+      spans.push({
+        Seq: s,
+        Nesting: 2,
+        Type: "tool",
+        Name: name,
+        Started: t(s),
+        Finished: t(s),
+        Args: args,
+        Results: { Contents: "recorded" },
+      });
       s++;
     }
   }
@@ -67,20 +112,28 @@ async function withAgent<T>(env: Record<string, string>, body: (agent: RunningAg
   }
 }
 
-test("with the default roots a demo run's rerun runs in .data/demo-kernel; a rerun of a run on the app's own checkout fails at once, naming path and roots", async ({ request }) => {
+test("with the default roots a demo run's rerun runs in .data/demo-kernel; a rerun of a run on the app's own checkout fails at once, naming path and roots", async ({
+  request,
+}) => {
   const demoKernel = path.join(ROOT, ".data", "demo-kernel", "docs");
   const demo = await withDb((c) => c.query("SELECT id::text FROM jobs WHERE source = 'demo' AND args->>'KernelSrc' = $1", [demoKernel]));
   expect(demo.rows).toHaveLength(1);
   const res = await request.post(`/api/jobs/${demo.rows[0].id}/rerun`);
   expect([200, 201]).toContain(res.status());
   const demoRerun = ((await res.json()) as { id: string }).id;
-  const onApp = await importAndRerun(request, recordedRun(ROOT, "on-app", [[["read-file", { File: ".data/postgres/PG_VERSION" }]]]), `on-app-${Date.now()}`);
+  const onApp = await importAndRerun(
+    request,
+    recordedRun(ROOT, "on-app", [[["read-file", { File: ".data/postgres/PG_VERSION" }]]]),
+    `on-app-${Date.now()}`,
+  );
 
   await withAgent({}, async (agent) => {
     const job = await waitForJob(demoRerun, agent);
     expect(job, agent.output()).toMatchObject({ status: "finished", results: { WorthFuzzing: false } });
     expect(agent.output()).toContain(`kernel checkouts only under ${path.join(ROOT, ".data", "demo-kernel")} (AGENT_KERNEL_ROOTS)`);
-    expect(agent.output()).toMatch(/each tool call: at most 60 s \(AGENT_TOOL_SECONDS\), each git at most 2048 MB of address space \(prlimit --as/);
+    expect(agent.output()).toMatch(
+      /each tool call: at most 60 s \(AGENT_TOOL_SECONDS\), each git at most 2048 MB of address space \(prlimit --as/,
+    );
 
     const failed = await waitForJob(onApp, agent);
     expect(failed.status).toBe("failed");
@@ -112,15 +165,26 @@ test("even under a root, the app's own folder and the database's data folder are
   });
 });
 
-test("a replay whose recorded steps reach into the data folder gets tool errors, reads nothing, and the job goes on", async ({ request }) => {
+test("a replay whose recorded steps reach into the data folder gets tool errors, reads nothing, and the job goes on", async ({
+  request,
+}) => {
   // The file is there and readable: its absence from the rerun below is the agent's doing.
   const secret = "# PostgreSQL configuration file";
   expect(readFileSync(path.join(dataDir, "postgresql.conf"), "utf8")).toContain(secret);
   const up = path.relative(kernel, dataDir);
   const steps: Call[][] = [
-    [["read-file", { File: `${up}/postgresql.conf` }], ["codesearch-dir-index", { Dir: up }]],
-    [["read-file", { File: "pg-data/postgresql.conf" }], ["codesearch-dir-index", { Dir: "pg-data" }]],
-    [["grepper", { Expression: "PostgreSQL configuration", PathPrefix: "pg-data" }], ["read-file", { File: dataDir + "/postgresql.conf" }]],
+    [
+      ["read-file", { File: `${up}/postgresql.conf` }],
+      ["codesearch-dir-index", { Dir: up }],
+    ],
+    [
+      ["read-file", { File: "pg-data/postgresql.conf" }],
+      ["codesearch-dir-index", { Dir: "pg-data" }],
+    ],
+    [
+      ["grepper", { Expression: "PostgreSQL configuration", PathPrefix: "pg-data" }],
+      ["read-file", { File: dataDir + "/postgresql.conf" }],
+    ],
   ];
   const rerun = await importAndRerun(request, recordedRun(kernel, "into-data", steps), `into-data-${Date.now()}`);
   const job = await withAgent({ AGENT_KERNEL_ROOTS: parent, TRAJECTORY_DATA_DIR: dataDir }, (agent) => waitForJob(rerun, agent));

@@ -83,11 +83,19 @@ export async function trajectory(id: string): Promise<Span[]> {
 
 /** The nearest earlier span one level up (formats doc §1), to check against the parent the app stored. */
 export function expectedParents(spans: Span[]): (number | null)[] {
-  return spans.map((s, i) => spans.slice(0, i).reverse().find((p) => p.Nesting === s.Nesting - 1)?.Seq ?? null);
+  return spans.map(
+    (s, i) =>
+      spans
+        .slice(0, i)
+        .reverse()
+        .find((p) => p.Nesting === s.Nesting - 1)?.Seq ?? null,
+  );
 }
 
 export async function storedParents(id: string): Promise<(number | null)[]> {
-  return withDb(async (c) => (await c.query("SELECT parent_seq FROM spans WHERE job_id = $1 ORDER BY seq", [id])).rows.map((r) => r.parent_seq));
+  return withDb(async (c) =>
+    (await c.query("SELECT parent_seq FROM spans WHERE job_id = $1 ORDER BY seq", [id])).rows.map((r) => r.parent_seq),
+  );
 }
 
 /** The tool calls and what the tools said, for comparing a run with its replay. */

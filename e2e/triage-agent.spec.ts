@@ -6,7 +6,15 @@ import { expect, test } from "@playwright/test";
 import { createKernelRepo, DEMO_PATCHES } from "../lib/demo/git-repo";
 import { withDb } from "./db";
 import { agentOf, StandInModel, turnOf, type ChatRequest, type ScriptedAnswer } from "./stand-in-model";
-import { expectedParents, queueTriage, startAgent as startAgentWith, storedParents, toolSteps, trajectory, waitForJob } from "./triage-agent-helpers";
+import {
+  expectedParents,
+  queueTriage,
+  startAgent as startAgentWith,
+  storedParents,
+  toolSteps,
+  trajectory,
+  waitForJob,
+} from "./triage-agent-helpers";
 
 // One recorded run (made with the stand-in model) is replayed by the later tests, so they run in order.
 test.describe.configure({ mode: "serial" });
@@ -26,10 +34,20 @@ test.afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 /** The stand-in model's script: look around, give a verdict with a config the tree lacks, fix it; then the KMSAN verdict. */
 function triageScript(req: ChatRequest): ScriptedAnswer {
-  if (agentOf(req) === "kmsan-evaluator") return { calls: [["set-results", { NeedsKMSAN: true, KMSANReasoning: "partial block buffers may be uninitialized" }]] };
-  const verdict = { WorthFuzzing: true, FocusSymbols: ["ext4_dio_needs_zeroing"], Reasoning: "The bounds check is reachable from write(2) on ext4." };
+  if (agentOf(req) === "kmsan-evaluator")
+    return { calls: [["set-results", { NeedsKMSAN: true, KMSANReasoning: "partial block buffers may be uninitialized" }]] };
+  const verdict = {
+    WorthFuzzing: true,
+    FocusSymbols: ["ext4_dio_needs_zeroing"],
+    Reasoning: "The bounds check is reachable from write(2) on ext4.",
+  };
   const turns: ScriptedAnswer[] = [
-    { calls: [["grepper", { Expression: "ext4_dio_needs_zeroing", PathPrefix: "fs" }], ["codesearch-dir-index", { Dir: "fs/ext4" }]] },
+    {
+      calls: [
+        ["grepper", { Expression: "ext4_dio_needs_zeroing", PathPrefix: "fs" }],
+        ["codesearch-dir-index", { Dir: "fs/ext4" }],
+      ],
+    },
     { calls: [["read-file", { File: "fs/ext4/file.c", FirstLine: 1, LastLine: 12 }]] },
     { calls: [["set-results", { ...verdict, EnableConfigs: ["CONFIG_EXT4_FS", "CONFIG_NO_SUCH_OPTION"] }]] },
     { calls: [["set-results", { ...verdict, EnableConfigs: ["CONFIG_EXT4_FS", "FS_DAX"] }]] },
@@ -116,13 +134,24 @@ async function compareStatuses(page: import("@playwright/test").Page, a: string,
   await page.goto(`/compare?a=${a}&b=${b}`);
   const rows = page.getByTestId("compare-steps").locator("[data-status]");
   await expect(rows.first()).toBeVisible();
-  return rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute("data-status")} ${tr.textContent?.match(/grepper|read-file|codesearch-dir-index|set-results/)?.[0] ?? ""}`.trim()));
+  return rows.evaluateAll((trs) =>
+    trs.map((tr) =>
+      `${tr.getAttribute("data-status")} ${tr.textContent?.match(/grepper|read-file|codesearch-dir-index|set-results/)?.[0] ?? ""}`.trim(),
+    ),
+  );
 }
 
-test("a replay of the recorded run makes the same tool calls, gets the same tool results and reaches the same verdict", async ({ page }) => {
+test("a replay of the recorded run makes the same tool calls, gets the same tool results and reaches the same verdict", async ({
+  page,
+}) => {
   const original = await trajectory(recorded);
   const { job, spans, output } = await replay(recorded);
-  expect(job, output).toMatchObject({ status: "finished", agentName: "builtin-agent-replay", rerunOfId: recorded, results: EXPECTED_RESULTS });
+  expect(job, output).toMatchObject({
+    status: "finished",
+    agentName: "builtin-agent-replay",
+    rerunOfId: recorded,
+    results: EXPECTED_RESULTS,
+  });
   expect(toolSteps(spans)).toEqual(toolSteps(original));
   expect(spans.filter((s) => s.Type === "llm").map((s) => s.Model)).toEqual(Array(5).fill("replay:stand-in-model"));
   // A replay spends no tokens, and says so by leaving them out.

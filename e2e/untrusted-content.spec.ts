@@ -55,18 +55,76 @@ function hostileRun(side: "A" | "B"): string {
     Reasoning: hostile(`Reasoning ${side}`),
   };
   const spans = [
-    { Seq: 0, Nesting: 0, Type: "flow", Name: hostile("flow Name"), Started: at(0), Finished: at(50), Args: hostileObject("flow Args"), Results: results, ...(side === "B" ? { Error: hostile("flow Error") } : {}) },
-    { Seq: 1, Nesting: 1, Type: "action", Name: hostile("action Name"), Started: at(1), Finished: at(2), Args: hostileObject("action Args"), Results: { PatchDiff: diffText } },
     {
-      Seq: 2, Nesting: 1, Type: "agent", Name: hostile("agent Name"), Model: hostile("agent Model"), Started: at(2), Finished: at(40),
-      Instruction: hostile("Instruction"), Prompt: hostile("Prompt"), Reply: `${hostile("Reply")}\n\n${markdown("Reply")}`, Error: hostile("agent Error"),
+      Seq: 0,
+      Nesting: 0,
+      Type: "flow",
+      Name: hostile("flow Name"),
+      Started: at(0),
+      Finished: at(50),
+      Args: hostileObject("flow Args"),
+      Results: results,
+      ...(side === "B" ? { Error: hostile("flow Error") } : {}),
     },
     {
-      Seq: 3, Nesting: 2, Type: "llm", Name: hostile("llm Name"), Model: hostile("llm Model"), Started: at(3), Finished: at(9),
-      Thoughts: markdown(`Thoughts ${side}`), Error: hostile("llm Error"), InputTokens: 1200, OutputTokens: 30, OutputThoughtsTokens: 40,
+      Seq: 1,
+      Nesting: 1,
+      Type: "action",
+      Name: hostile("action Name"),
+      Started: at(1),
+      Finished: at(2),
+      Args: hostileObject("action Args"),
+      Results: { PatchDiff: diffText },
     },
-    { Seq: 4, Nesting: 2, Type: "tool", Name: hostile("tool Name"), Started: at(9), Finished: at(10), Args: hostileObject("tool Args"), Results: hostileObject(`tool Results ${side}`), Error: hostile("tool Error") },
-    { Seq: 5, Nesting: 2, Type: SHORT, Name: hostile("odd Name"), Model: SHORT, Started: at(10), Finished: at(12), Args: hostileObject("odd Args"), Results: { Out: hostile(`odd Results ${side}`) } },
+    {
+      Seq: 2,
+      Nesting: 1,
+      Type: "agent",
+      Name: hostile("agent Name"),
+      Model: hostile("agent Model"),
+      Started: at(2),
+      Finished: at(40),
+      Instruction: hostile("Instruction"),
+      Prompt: hostile("Prompt"),
+      Reply: `${hostile("Reply")}\n\n${markdown("Reply")}`,
+      Error: hostile("agent Error"),
+    },
+    {
+      Seq: 3,
+      Nesting: 2,
+      Type: "llm",
+      Name: hostile("llm Name"),
+      Model: hostile("llm Model"),
+      Started: at(3),
+      Finished: at(9),
+      Thoughts: markdown(`Thoughts ${side}`),
+      Error: hostile("llm Error"),
+      InputTokens: 1200,
+      OutputTokens: 30,
+      OutputThoughtsTokens: 40,
+    },
+    {
+      Seq: 4,
+      Nesting: 2,
+      Type: "tool",
+      Name: hostile("tool Name"),
+      Started: at(9),
+      Finished: at(10),
+      Args: hostileObject("tool Args"),
+      Results: hostileObject(`tool Results ${side}`),
+      Error: hostile("tool Error"),
+    },
+    {
+      Seq: 5,
+      Nesting: 2,
+      Type: SHORT,
+      Name: hostile("odd Name"),
+      Model: SHORT,
+      Started: at(10),
+      Finished: at(12),
+      Args: hostileObject("odd Args"),
+      Results: { Out: hostile(`odd Results ${side}`) },
+    },
   ];
   return JSON.stringify({
     Job: {
@@ -113,10 +171,12 @@ async function expectInert(page: Page, where: string): Promise<void> {
     const nodes = [...document.querySelectorAll("*")];
     for (const el of nodes) {
       const tag = el.tagName.toLowerCase();
-      if (["iframe", "frame", "object", "embed", "base", "meta"].includes(tag) && !(tag === "meta" && !el.hasAttribute("http-equiv"))) bad.push(`<${tag}>`);
+      if (["iframe", "frame", "object", "embed", "base", "meta"].includes(tag) && !(tag === "meta" && !el.hasAttribute("http-equiv")))
+        bad.push(`<${tag}>`);
       if (tag === "script") {
         const src = el.getAttribute("src");
-        if (src ? new URL(src, location.href).origin !== location.origin : !el.hasAttribute("nonce")) bad.push(`script ${src ?? el.textContent?.slice(0, 60)}`);
+        if (src ? new URL(src, location.href).origin !== location.origin : !el.hasAttribute("nonce"))
+          bad.push(`script ${src ?? el.textContent?.slice(0, 60)}`);
       }
       for (const attr of [...el.attributes]) {
         if (attr.name.startsWith("on") || attr.name === "srcdoc") bad.push(`<${tag} ${attr.name}>`);
@@ -165,7 +225,10 @@ test("every field of two hostile runs, in every view, is shown as text and runs 
   await expect(page.getByTestId("history-row")).toHaveCount(1);
   await expectInert(page, "history filtered by a chip");
 
-  for (const [job, side] of [[a, "A"], [b, "B"]] as const) {
+  for (const [job, side] of [
+    [a, "A"],
+    [b, "B"],
+  ] as const) {
     await page.goto(`/jobs/${job.id}`);
     const header = page.locator("main");
     await expect(header).toContainText(`${TAG} ${side} ${hostile("Description")}`);
@@ -219,7 +282,9 @@ test("every field of two hostile runs, in every view, is shown as text and runs 
     // The patch as a diff, file name and lines as text; then its raw text.
     await row(page, 1).click();
     const diff = page.getByTestId("span-fields-1").getByTestId("diff").first();
-    await expect(diff.locator('[data-diff-line="add"]')).toContainText(`<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe> ${JS_URL}`);
+    await expect(diff.locator('[data-diff-line="add"]')).toContainText(
+      `<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe> ${JS_URL}`,
+    );
     await expect(diff.locator('[data-diff-line="del"]')).toContainText("<script>window.__pwned=1</script>");
     await expect(diff).toContainText("<img src=x onerror=alert(1)>.c");
     await diff.getByRole("button", { name: "Raw text" }).click();
@@ -308,14 +373,23 @@ test("the JSON API answers hostile text as data, with nosniff and a CSP that all
   expect(await text.text()).toBe(hostileObject("tool Results A").Folded);
 });
 
-test("pages carry a CSP whose script nonce is fresh per answer and is on every script, and run without a violation", async ({ page, request }) => {
+test("pages carry a CSP whose script nonce is fresh per answer and is on every script, and run without a violation", async ({
+  page,
+  request,
+}) => {
   const job = await importRun(request, "A");
   const policy = async (url: string) => {
     const res = await request.get(url);
     const h = res.headers();
-    for (const [k, v] of [["x-content-type-options", "nosniff"], ["x-frame-options", "DENY"], ["referrer-policy", "no-referrer"]]) expect(h[k!], `${url} ${k}`).toBe(v);
+    for (const [k, v] of [
+      ["x-content-type-options", "nosniff"],
+      ["x-frame-options", "DENY"],
+      ["referrer-policy", "no-referrer"],
+    ])
+      expect(h[k!], `${url} ${k}`).toBe(v);
     const csp = h["content-security-policy"] ?? "";
-    for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "connect-src 'self'"]) expect(csp, url).toContain(d);
+    for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "connect-src 'self'"])
+      expect(csp, url).toContain(d);
     const script = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
     expect(script, url).toMatch(/^'self' 'nonce-[A-Za-z0-9+/]{20,}={0,2}' 'strict-dynamic'$/);
     const nonce = /'nonce-([^']+)'/.exec(script)![1]!;
@@ -326,7 +400,15 @@ test("pages carry a CSP whose script nonce is fresh per answer and is on every s
     for (const tag of tags) expect(tag, url).toContain(`nonce="${nonce}"`);
     return nonce;
   };
-  const pages = ["/", `/?q=${TAG}`, `/jobs/${job.id}`, `/compare?a=${job.id}&b=${job.id}`, "/compare", "/no-such-page", "/jobs/00000000-0000-4000-8000-000000000000"];
+  const pages = [
+    "/",
+    `/?q=${TAG}`,
+    `/jobs/${job.id}`,
+    `/compare?a=${job.id}&b=${job.id}`,
+    "/compare",
+    "/no-such-page",
+    "/jobs/00000000-0000-4000-8000-000000000000",
+  ];
   const first = await policy(pages[0]!);
   expect(await policy(pages[0]!)).not.toBe(first);
   for (const url of pages.slice(1)) await policy(url);

@@ -38,4 +38,3 @@ export async function signIn(page: Page, user: TestUser, next = "/"): Promise<vo
   // The first sign-in of a fresh server also loads better-auth and checks a scrypt hash: slow on a busy machine.
   await expect(page.getByTestId("signed-in-as")).toContainText(user.email, { timeout: 30_000 });
 }
-

@@ -32,7 +32,12 @@ const onOff = z
 const commaList = (item: z.ZodString) =>
   z
     .string()
-    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item));
 // A host name as the Host header carries it, without the port: letters, digits, dots and dashes.
 const hostList = commaList(
@@ -42,7 +47,12 @@ const hostList = commaList(
     .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "a host name without scheme or port, e.g. viewer.example.org"),
 );
 const addressList = commaList(
-  z.string().refine((v) => isIP(v.split("/")[0]!) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(v), "an IP address or CIDR range, e.g. 10.0.0.5 or 10.0.0.0/24"),
+  z
+    .string()
+    .refine(
+      (v) => isIP(v.split("/")[0]!) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(v),
+      "an IP address or CIDR range, e.g. 10.0.0.5 or 10.0.0.0/24",
+    ),
 );
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -84,7 +94,7 @@ export const appEnvSchema = z.object({
   AGENT_SILENT_TIMEOUT_SECONDS: env(seconds(28_800), {
     default: "`28800` (8 hours, upstream's)",
     meaning:
-      "how long a running job may go without a poll or span from its agent before the next poll aborts it (\"Aborted: assigned agent has been inactive for too long\") and queues a fresh copy",
+      'how long a running job may go without a poll or span from its agent before the next poll aborts it ("Aborted: assigned agent has been inactive for too long") and queues a fresh copy',
   }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",
@@ -115,7 +125,10 @@ export const agentEnvSchema = z.object({
   GOOGLE_GENERATIVE_AI_API_KEY: env(z.string().optional(), { default: "—", meaning: "Google's key" }),
   OPENAI_API_KEY: env(z.string().optional(), { default: "—", meaning: "OpenAI's key (also sent to an OpenAI-compatible server)" }),
   ANTHROPIC_API_KEY: env(z.string().optional(), { default: "—", meaning: "Anthropic's key" }),
-  AGENT_MAX_LLM_CALLS: env(positiveInt(200), { default: "`200`", meaning: "per-job limit of llm calls; reaching it fails the job with `limit reached: …`" }),
+  AGENT_MAX_LLM_CALLS: env(positiveInt(200), {
+    default: "`200`",
+    meaning: "per-job limit of llm calls; reaching it fails the job with `limit reached: …`",
+  }),
   AGENT_MAX_TOKENS: env(positiveInt(3_000_000), { default: "`3000000`", meaning: "per-job limit of tokens" }),
   AGENT_MAX_SECONDS: env(positiveInt(1800), { default: "`1800`", meaning: "per-job limit of wall time" }),
   AGENT_KERNEL_ROOTS: env(z.string().optional(), {
@@ -135,19 +148,40 @@ export const agentEnvSchema = z.object({
 
 /** End-to-end tests and benchmarks. */
 export const toolEnvSchema = z.object({
-  CHROMIUM_PATH: env(z.string().optional(), { default: "`/usr/bin/chromium`", meaning: "the browser of the end-to-end tests and benchmarks" }),
-  E2E_PORT: env(z.coerce.number().int().positive().default(3100), { default: "`3100`", meaning: "where the end-to-end tests serve the app" }),
+  CHROMIUM_PATH: env(z.string().optional(), {
+    default: "`/usr/bin/chromium`",
+    meaning: "the browser of the end-to-end tests and benchmarks",
+  }),
+  E2E_PORT: env(z.coerce.number().int().positive().default(3100), {
+    default: "`3100`",
+    meaning: "where the end-to-end tests serve the app",
+  }),
   FUZZ_SEED: env(z.coerce.number().int().optional(), { default: "random (printed)", meaning: "replays a fuzz run" }),
   FUZZ_CASES: env(z.coerce.number().int().positive().default(10_000), { default: "`10000`", meaning: "requests per fuzzed endpoint" }),
-  NEXT_DIST_DIR: env(z.string().min(1).default(".next"), { default: "`.next`", meaning: "the build folder (two checkouts or test runs can build side by side)" }),
-  BENCH_RUNS: env(z.coerce.number().int().positive().default(1_000_000), { default: "`1000000`", meaning: "runs `bench:history` fills its database with" }),
+  NEXT_DIST_DIR: env(z.string().min(1).default(".next"), {
+    default: "`.next`",
+    meaning: "the build folder (two checkouts or test runs can build side by side)",
+  }),
+  BENCH_RUNS: env(z.coerce.number().int().positive().default(1_000_000), {
+    default: "`1000000`",
+    meaning: "runs `bench:history` fills its database with",
+  }),
   BENCH_PORT: env(z.coerce.number().int().positive().default(3130), { default: "`3130`", meaning: "where `bench:page` serves the app" }),
-  BENCH_DETAIL: env(onOff.default(false), { default: "off", meaning: "`bench:page` prints the viewer's navigation, resource and long-task timings" }),
+  BENCH_DETAIL: env(onOff.default(false), {
+    default: "off",
+    meaning: "`bench:page` prints the viewer's navigation, resource and long-task timings",
+  }),
   BENCH_VIEWER_ONLY: env(onOff.default(false), { default: "off", meaning: "`bench:page` skips the minutes-long original-style page" }),
   BENCH_HOLD: env(onOff.default(false), { default: "off", meaning: "`bench:page` keeps the app and runs up for a profiler" }),
   BENCH_SCREENSHOT: env(z.string().optional(), { default: "—", meaning: "a folder where `bench:page` saves screenshots" }),
-  BENCH_QUIET_LOAD: env(z.coerce.number().positive().optional(), { default: "—", meaning: "`bench:page` waits for the load average to fall below this before measuring" }),
-  BENCH_MAX_WAIT: env(z.coerce.number().positive().default(900), { default: "`900`", meaning: "seconds `bench:page` waits for a quiet machine at most" }),
+  BENCH_QUIET_LOAD: env(z.coerce.number().positive().optional(), {
+    default: "—",
+    meaning: "`bench:page` waits for the load average to fall below this before measuring",
+  }),
+  BENCH_MAX_WAIT: env(z.coerce.number().positive().default(900), {
+    default: "`900`",
+    meaning: "seconds `bench:page` waits for a quiet machine at most",
+  }),
 });
 
 export type AppConfig = z.infer<typeof appEnvSchema>;

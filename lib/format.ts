@@ -64,7 +64,6 @@ export function formatEpochUs(us: number, minutePrecision = false): string {
   return `${iso.slice(0, 23).replace("T", " ")}${micros} UTC`;
 }
 
-
 /** A duration given in ms, formatted by the time model (lib/trajectory/timing.ts): "850µs", "12.3ms", "4.21s", "2m 05s", "1d 02h". */
 export function formatDuration(ms: number | null | undefined): string {
   return formatDurationUs(ms == null ? ms : ms * US_PER_MS);
@@ -93,7 +92,12 @@ export function formatCompact(n: number | bigint): string {
   const sign = v < 0 ? "−" : "";
   const a = Math.abs(v);
   if (a < 1000) return `${sign}${Math.round(a)}`;
-  for (const [size, unit] of [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "k"]] as const) {
+  for (const [size, unit] of [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ] as const) {
     if (a >= size * 0.9995 || size === 1e3) {
       const x = a / size;
       // Three significant digits: 1.98B, 12.3k, 456M (a value that rounds up to 1000 moves to the next unit above).

@@ -6,7 +6,10 @@ import { Worker } from "@/lib/triage-agent/worker";
 
 function codeRevision(): string {
   try {
-    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: path.resolve(import.meta.dirname, ".."), encoding: "utf8" }).trim();
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      encoding: "utf8",
+    }).trim();
   } catch {
     return "unknown";
   }

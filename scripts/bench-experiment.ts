@@ -19,7 +19,8 @@ import { INSERT_RUNS } from "./bench-history-data";
 // 1,000 pairs, not the history.
 const { values: flags } = parseArgs({ options: { runs: { type: "string", default: "100000" } } });
 const RUNS = Number(flags.runs);
-if (!Number.isInteger(RUNS) || RUNS < 2 * EXPERIMENT_MAX_RUNS) throw new Error(`--runs: a whole number of at least ${2 * EXPERIMENT_MAX_RUNS}`);
+if (!Number.isInteger(RUNS) || RUNS < 2 * EXPERIMENT_MAX_RUNS)
+  throw new Error(`--runs: a whole number of at least ${2 * EXPERIMENT_MAX_RUNS}`);
 const REPEAT = 5;
 const log = (s: string) => console.log(s);
 
@@ -63,7 +64,12 @@ try {
   const queueMs = queueTimes.sort((a, b) => a - b)[1]!;
 
   const historyMs = await median(() => Promise.all([findJobs(db(), DEFAULT_QUERY), countJobs(db(), DEFAULT_QUERY)]));
-  const filteredHistoryMs = await median(() => Promise.all([findJobs(db(), { ...DEFAULT_QUERY, workflow: "patch-triage", status: "finished" }), countJobs(db(), { workflow: "patch-triage", status: "finished" })]));
+  const filteredHistoryMs = await median(() =>
+    Promise.all([
+      findJobs(db(), { ...DEFAULT_QUERY, workflow: "patch-triage", status: "finished" }),
+      countJobs(db(), { workflow: "patch-triage", status: "finished" }),
+    ]),
+  );
   const pollReq = { AgentName: "bench", CodeRevision: "r", Workflows: [{ Type: "patch-triage", Name: "patch-triage" }] };
 
   // Reruns land: mark a share of the measured experiment's reruns ended, as agents would (verdicts, tokens, times).
@@ -97,7 +103,9 @@ try {
     if (job.ID) await client!.query("UPDATE jobs SET status = 'pending', started_at = NULL WHERE id = $1", [job.ID]);
   });
 
-  log(`\nbench:experiment — ${RUNS.toLocaleString("en-US")} runs in the history, experiments of ${EXPERIMENT_MAX_RUNS.toLocaleString("en-US")} reruns (median of ${REPEAT}, warm; queue: median of 3)\n`);
+  log(
+    `\nbench:experiment — ${RUNS.toLocaleString("en-US")} runs in the history, experiments of ${EXPERIMENT_MAX_RUNS.toLocaleString("en-US")} reruns (median of ${REPEAT}, warm; queue: median of 3)\n`,
+  );
   log(`  queue an experiment (select, estimate, insert ${EXPERIMENT_MAX_RUNS} reruns, audit): ${queueMs.toFixed(0)} ms`);
   log(`  agent poll with ${(2 * EXPERIMENT_MAX_RUNS).toLocaleString("en-US")} experiment reruns pending:          ${pollMs.toFixed(1)} ms`);
   log(`\n  reruns landed | experiment page server time | history first page (baseline) | ratio | filtered history | ratio`);

@@ -44,12 +44,23 @@ const NAIVE_COLS = `id, workflow, description, status, verdict, error, created_a
 /** Our main SQL for a query (the first keyset region findJobs reads), for EXPLAIN. */
 async function oursSql(query: HistoryQuery, cursor: { value: string | null; id: string } | null = null) {
   const where = whereSql(query, await searchTsquery(db(), query.q));
-  return sqlOf(regionSql({ sort: query.sort, desc: query.dir === "desc", region: cursor?.value === null ? "null" : "value", cursor, where, limit: query.size + 1 }));
+  return sqlOf(
+    regionSql({
+      sort: query.sort,
+      desc: query.dir === "desc",
+      region: cursor?.value === null ? "null" : "value",
+      cursor,
+      where,
+      limit: query.size + 1,
+    }),
+  );
 }
 
 /** The cursor of row `offset` in an order, found once the slow way (what a reader gets after clicking Next 1,000 times). */
 async function cursorAt(order: string, sortExpr: string, offset: number, where = "TRUE") {
-  const { rows } = await client.query<{ v: string | null; id: string }>(`SELECT ${sortExpr}::text AS v, id FROM jobs WHERE ${where} ORDER BY ${order} OFFSET ${offset} LIMIT 1`);
+  const { rows } = await client.query<{ v: string | null; id: string }>(
+    `SELECT ${sortExpr}::text AS v, id FROM jobs WHERE ${where} ORDER BY ${order} OFFSET ${offset} LIMIT 1`,
+  );
   return rows[0]!;
 }
 
@@ -64,7 +75,12 @@ interface Row {
 
 async function runCases() {
   const results: Row[] = [];
-  async function measure(name: string, ours: () => Promise<unknown>, oursExplain: { text: string; values: unknown[] } | null, naive: string | null) {
+  async function measure(
+    name: string,
+    ours: () => Promise<unknown>,
+    oursExplain: { text: string; values: unknown[] } | null,
+    naive: string | null,
+  ) {
     const oursMs = await median(ours);
     const o = oursExplain ? await explain(oursExplain.text, oursExplain.values) : { ms: NaN, plan: [] };
     const n = naive ? await explain(naive) : null;
@@ -74,44 +90,113 @@ async function runCases() {
   log("\nMeasuring (median of 5, warm):");
 
   const first = q({});
-  await measure("first page (newest 50)", () => findJobs(db(), first), await oursSql(first), `SELECT ${NAIVE_COLS} FROM jobs ORDER BY created_at DESC, id DESC OFFSET 0 LIMIT 50`);
+  await measure(
+    "first page (newest 50)",
+    () => findJobs(db(), first),
+    await oursSql(first),
+    `SELECT ${NAIVE_COLS} FROM jobs ORDER BY created_at DESC, id DESC OFFSET 0 LIMIT 50`,
+  );
 
   const deepAt = await cursorAt("created_at DESC, id DESC", "created_at", 1000 * 50 - 1);
   const deep = q({ after: encodeCursor({ value: deepAt.v, id: deepAt.id }) });
-  await measure("page 1,001 (after 50,000 rows)", () => findJobs(db(), deep), await oursSql(deep, { value: deepAt.v, id: deepAt.id }), `SELECT ${NAIVE_COLS} FROM jobs ORDER BY created_at DESC, id DESC OFFSET 50000 LIMIT 50`);
+  await measure(
+    "page 1,001 (after 50,000 rows)",
+    () => findJobs(db(), deep),
+    await oursSql(deep, { value: deepAt.v, id: deepAt.id }),
+    `SELECT ${NAIVE_COLS} FROM jobs ORDER BY created_at DESC, id DESC OFFSET 50000 LIMIT 50`,
+  );
 
   const filtered = q({ workflow: "patch-triage", verdict: "no", model: "gemini-3.6-flash", sort: "tokens", dir: "desc" });
   const naiveFilter = `workflow = 'patch-triage' AND results->>'WorthFuzzing' = 'false' AND models @> ARRAY['gemini-3.6-flash']`;
-  await measure("filtered + sorted (triage, verdict no, flash, by tokens)", () => findJobs(db(), filtered), await oursSql(filtered), `SELECT ${NAIVE_COLS} FROM jobs WHERE ${naiveFilter} ORDER BY total_tokens DESC, id DESC OFFSET 0 LIMIT 50`);
+  await measure(
+    "filtered + sorted (triage, verdict no, flash, by tokens)",
+    () => findJobs(db(), filtered),
+    await oursSql(filtered),
+    `SELECT ${NAIVE_COLS} FROM jobs WHERE ${naiveFilter} ORDER BY total_tokens DESC, id DESC OFFSET 0 LIMIT 50`,
+  );
 
-  const fdAt = await cursorAt("total_tokens DESC, id DESC", "total_tokens", 100 * 50 - 1, "workflow = 'patch-triage' AND verdict = false AND models @> ARRAY['gemini-3.6-flash']");
+  const fdAt = await cursorAt(
+    "total_tokens DESC, id DESC",
+    "total_tokens",
+    100 * 50 - 1,
+    "workflow = 'patch-triage' AND verdict = false AND models @> ARRAY['gemini-3.6-flash']",
+  );
   const filteredDeep = { ...filtered, after: encodeCursor({ value: fdAt.v, id: fdAt.id }) };
-  await measure("filtered + sorted, page 101", () => findJobs(db(), filteredDeep), await oursSql(filteredDeep, { value: fdAt.v, id: fdAt.id }), `SELECT ${NAIVE_COLS} FROM jobs WHERE ${naiveFilter} ORDER BY total_tokens DESC, id DESC OFFSET 5000 LIMIT 50`);
+  await measure(
+    "filtered + sorted, page 101",
+    () => findJobs(db(), filteredDeep),
+    await oursSql(filteredDeep, { value: fdAt.v, id: fdAt.id }),
+    `SELECT ${NAIVE_COLS} FROM jobs WHERE ${naiveFilter} ORDER BY total_tokens DESC, id DESC OFFSET 5000 LIMIT 50`,
+  );
 
-  const failedFlash = q({ status: "failed", model: "gemini-3.6-flash", from: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10) });
-  await measure("failed runs on flash this week", () => findJobs(db(), failedFlash), await oursSql(failedFlash), `SELECT ${NAIVE_COLS} FROM jobs WHERE status = 'failed' AND models @> ARRAY['gemini-3.6-flash'] AND created_at >= now() - interval '7 days' ORDER BY created_at DESC OFFSET 0 LIMIT 50`);
+  const failedFlash = q({
+    status: "failed",
+    model: "gemini-3.6-flash",
+    from: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10),
+  });
+  await measure(
+    "failed runs on flash this week",
+    () => findJobs(db(), failedFlash),
+    await oursSql(failedFlash),
+    `SELECT ${NAIVE_COLS} FROM jobs WHERE status = 'failed' AND models @> ARRAY['gemini-3.6-flash'] AND created_at >= now() - interval '7 days' ORDER BY created_at DESC OFFSET 0 LIMIT 50`,
+  );
 
   const durAt = await cursorAt("duration_ms ASC, id ASC", "duration_ms", 1000 * 50 - 1, "duration_ms IS NOT NULL");
   const durDeep = q({ sort: "duration", dir: "asc", after: encodeCursor({ value: durAt.v, id: durAt.id }) });
-  await measure("by duration, page 1,001", () => findJobs(db(), durDeep), await oursSql(durDeep, { value: durAt.v, id: durAt.id }), `SELECT ${NAIVE_COLS} FROM jobs ORDER BY duration_ms ASC NULLS LAST, id OFFSET 50000 LIMIT 50`);
+  await measure(
+    "by duration, page 1,001",
+    () => findJobs(db(), durDeep),
+    await oursSql(durDeep, { value: durAt.v, id: durAt.id }),
+    `SELECT ${NAIVE_COLS} FROM jobs ORDER BY duration_ms ASC NULLS LAST, id OFFSET 50000 LIMIT 50`,
+  );
 
   const search = q({ q: "refcount xfs" });
-  await measure(`search "refcount xfs"`, () => findJobs(db(), search), await oursSql(search), `SELECT ${NAIVE_COLS} FROM jobs WHERE concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%refcount%' AND concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%xfs%' ORDER BY created_at DESC OFFSET 0 LIMIT 50`);
+  await measure(
+    `search "refcount xfs"`,
+    () => findJobs(db(), search),
+    await oursSql(search),
+    `SELECT ${NAIVE_COLS} FROM jobs WHERE concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%refcount%' AND concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%xfs%' ORDER BY created_at DESC OFFSET 0 LIMIT 50`,
+  );
 
   const rare = q({ q: "btrfs_mmap_42" });
-  await measure(`search "btrfs_mmap_42" (rare)`, () => findJobs(db(), rare), await oursSql(rare), `SELECT ${NAIVE_COLS} FROM jobs WHERE concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%btrfs_mmap_42%' ORDER BY created_at DESC OFFSET 0 LIMIT 50`);
+  await measure(
+    `search "btrfs_mmap_42" (rare)`,
+    () => findJobs(db(), rare),
+    await oursSql(rare),
+    `SELECT ${NAIVE_COLS} FROM jobs WHERE concat_ws(' ', description, link, results->>'Reasoning', error) ILIKE '%btrfs_mmap_42%' ORDER BY created_at DESC OFFSET 0 LIMIT 50`,
+  );
 
-  await measure("count, no filter (estimate)", () => countJobs(db(), {}), { text: `SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass`, values: [] }, `SELECT count(*) FROM jobs`);
-  await measure("count, filtered (planner estimate: > 50,000)", () => countJobs(db(), filtered), null, `SELECT count(*) FROM jobs WHERE ${naiveFilter}`);
+  await measure(
+    "count, no filter (estimate)",
+    () => countJobs(db(), {}),
+    { text: `SELECT reltuples FROM pg_class WHERE oid = 'jobs'::regclass`, values: [] },
+    `SELECT count(*) FROM jobs`,
+  );
+  await measure(
+    "count, filtered (planner estimate: > 50,000)",
+    () => countJobs(db(), filtered),
+    null,
+    `SELECT count(*) FROM jobs WHERE ${naiveFilter}`,
+  );
   const few = whereSql(failedFlash, null);
-  await measure("count, filtered (capped exact count: failed on flash this week)", () => countJobs(db(), failedFlash), cappedCountSql(few), null);
+  await measure(
+    "count, filtered (capped exact count: failed on flash this week)",
+    () => countJobs(db(), failedFlash),
+    cappedCountSql(few),
+    null,
+  );
 
   const day = 86_400_000;
   const trendEnd = new Date(Date.parse(new Date().toISOString().slice(0, 10)) + day);
   const trendStart = new Date(trendEnd.getTime() - 30 * day);
   await measure("trends, 30 days, no filter", () => jobTrends(db(), {}), sqlOf(trendsSql(whereSql({}, null), trendStart, trendEnd)), null);
   const triageFlash = { workflow: "patch-triage", model: "gemini-3.6-flash" };
-  await measure("trends, 30 days, triage on flash", () => jobTrends(db(), triageFlash), sqlOf(trendsSql(whereSql(triageFlash, null), trendStart, trendEnd)), null);
+  await measure(
+    "trends, 30 days, triage on flash",
+    () => jobTrends(db(), triageFlash),
+    sqlOf(trendsSql(whereSql(triageFlash, null), trendStart, trendEnd)),
+    null,
+  );
   await measure("filter menus (newest 5,000 runs)", () => historyFacets(db()), null, null);
 
   printTable(results);
@@ -130,7 +215,9 @@ function printTable(rows: Row[]) {
     const ratio = r.naive == null || Number.isNaN(r.oursSql) ? "—" : `${(r.naive / Math.max(r.oursSql, 0.01)).toFixed(0)}×`;
     log(`${pad(r.name, 58)}${num(r.ours)}${num(r.oursSql)}${num(r.naive)}${ratio.padStart(8)}`);
   }
-  log(`\nours ms: findJobs/countJobs/jobTrends end to end through Prisma (all their queries); SQL ms: EXPLAIN ANALYZE of the main statement;`);
+  log(
+    `\nours ms: findJobs/countJobs/jobTrends end to end through Prisma (all their queries); SQL ms: EXPLAIN ANALYZE of the main statement;`,
+  );
   log(`naive: the same rows with OFFSET / ILIKE / count(*). Target: every page under 50 ms.`);
   for (const r of rows) {
     if (!r.oursPlan.length && !r.naivePlan.length) continue;

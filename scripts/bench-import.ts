@@ -46,7 +46,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A process's children, from /proc (Linux). */
 function childrenOf(pid: number): number[] {
   try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
   } catch {
     return [];
   }
@@ -120,11 +122,17 @@ async function benchMax(app: AppProcess, files: { name: string; content: Buffer 
     body: JSON.stringify({ email, password }),
   });
   if (signIn.status !== 200) throw new Error(`sign-in answered ${signIn.status}: ${await signIn.text()}`);
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const history = (await (await fetch(`${app.url}/api/jobs`, { headers: { cookie } })).json()) as { jobs: { id: string }[] };
   const runId = history.jobs[0]?.id;
   if (!runId) throw new Error("no demo run to read");
-  const urls: [RequestKind, string][] = [["history", "/api/jobs"], ["page", `/jobs/${runId}`]];
+  const urls: [RequestKind, string][] = [
+    ["history", "/api/jobs"],
+    ["page", `/jobs/${runId}`],
+  ];
   // The Next server is start.ts's child; the import worker is the Next server's.
   const appPid = childrenOf(app.pid).find((p) => cmdline(p).some((a) => a.includes("next")));
   if (!appPid) throw new Error("the app's Next server process was not found");
@@ -167,9 +175,13 @@ async function benchMax(app: AppProcess, files: { name: string; content: Buffer 
   const spans = answer.jobs.reduce((a, j) => a + j.spans, 0);
 
   const ms = (v: number | undefined) => (v === undefined ? "-" : `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`);
-  console.log(`files            4 × ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} span entries, ${mb(bytes)} in one multipart request`);
+  console.log(
+    `files            4 × ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} span entries, ${mb(bytes)} in one multipart request`,
+  );
   console.log(`runs / spans     ${answer.jobs.length} / ${spans.toLocaleString("en-US")} stored in one transaction (by the child process)`);
-  console.log(`total import     ${(took / 1000).toFixed(1)} s, request to answer (${Math.round(spans / (took / 1000)).toLocaleString("en-US")} spans/s)`);
+  console.log(
+    `total import     ${(took / 1000).toFixed(1)} s, request to answer (${Math.round(spans / (took / 1000)).toLocaleString("en-US")} spans/s)`,
+  );
   console.log(`app peak RSS     ${mb(appPeakDuring)} (${mb(appRssBefore)} before the import; /proc VmHWM of the Next server)`);
   console.log(`child peak RSS   ${childPid ? mb(childPeak) : "no child process seen"} (VmHWM, sampled every 100 ms)`);
   console.log("");
@@ -177,7 +189,11 @@ async function benchMax(app: AppProcess, files: { name: string; content: Buffer 
   console.log(`${"readers (GET every 100 ms)".padEnd(30)}${col("baseline")}${col("importing")}${col("ratio")}`);
   for (const [kind, url] of urls) {
     console.log(`${url.length > 28 ? `${url.slice(0, 27)}…` : url}  (${base.count(kind)} / ${load.count(kind)} requests)`);
-    for (const [label, q] of [["p50", 0.5], ["p99", 0.99], ["max", 1]] as const) {
+    for (const [label, q] of [
+      ["p50", 0.5],
+      ["p99", 0.99],
+      ["max", 1],
+    ] as const) {
       const b = base.quantile(kind, q);
       const l = load.quantile(kind, q);
       console.log(`  ${label.padEnd(28)}${col(ms(b))}${col(ms(l))}${col(b && l ? `${(l / b).toFixed(1)}×` : "-")}`);
@@ -200,30 +216,41 @@ if (flags.max) {
 } else {
   const steps = Number(positionals[0] ?? 4998); // two spans a step plus the fixed ones: ~10,000 spans
   const run = patchTriageRun({
-    seed: 42, start: new Date("2026-11-01T00:00:00Z"), description: "bench", subsystem: "ext4",
-    files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks", "ext4_iomap_alloc"], configs: ["EXT4_FS"],
-    worthFuzzing: true, needsKmsan: true, steps,
+    seed: 42,
+    start: new Date("2026-11-01T00:00:00Z"),
+    description: "bench",
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks", "ext4_iomap_alloc"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: true,
+    steps,
   });
   // A trajectory file holds both copies of each span, as the engine's local runner writes it.
   const copies = run.spans.flatMap((s) => {
     const start: Partial<typeof s> = { ...s };
-    for (const k of ["Finished", "Results", "Error", "InputTokens", "OutputTokens", "OutputThoughtsTokens", "Reply"] as const) delete start[k];
+    for (const k of ["Finished", "Results", "Error", "InputTokens", "OutputTokens", "OutputThoughtsTokens", "Reply"] as const)
+      delete start[k];
     return [start, s];
   });
   const file = Buffer.from(JSON.stringify(copies));
 
-  await withDatabase(async () => {
-    const t0 = performance.now();
-    const [parsed] = parseRunFile("bench.json", file);
-    const t1 = performance.now();
-    await saveImportedRun(parsed!);
-    const t2 = performance.now();
-    await saveImportedRun(parsed!); // a re-import finds the run and writes nothing
-    const t3 = performance.now();
-    console.log(`spans            ${parsed!.spans.length} (file holds ${copies.length} copies, ${mb(file.length)})`);
-    console.log(`parse + merge    ${(t1 - t0).toFixed(0)} ms`);
-    console.log(`store (1 tx)     ${(t2 - t1).toFixed(0)} ms`);
-    console.log(`total import     ${(t2 - t0).toFixed(0)} ms`);
-    console.log(`re-import (noop) ${(t3 - t2).toFixed(0)} ms`);
-  }, { throwaway: true, ignoreDatabaseUrl: true });
+  await withDatabase(
+    async () => {
+      const t0 = performance.now();
+      const [parsed] = parseRunFile("bench.json", file);
+      const t1 = performance.now();
+      await saveImportedRun(parsed!);
+      const t2 = performance.now();
+      await saveImportedRun(parsed!); // a re-import finds the run and writes nothing
+      const t3 = performance.now();
+      console.log(`spans            ${parsed!.spans.length} (file holds ${copies.length} copies, ${mb(file.length)})`);
+      console.log(`parse + merge    ${(t1 - t0).toFixed(0)} ms`);
+      console.log(`store (1 tx)     ${(t2 - t1).toFixed(0)} ms`);
+      console.log(`total import     ${(t2 - t0).toFixed(0)} ms`);
+      console.log(`re-import (noop) ${(t3 - t2).toFixed(0)} ms`);
+    },
+    { throwaway: true, ignoreDatabaseUrl: true },
+  );
 }

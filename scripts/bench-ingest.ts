@@ -29,15 +29,34 @@ import { makeTrajectory, rng, sendOrder } from "@/lib/load/trajectory";
 async function startProfiledNext(databaseUrl: string, dir: string): Promise<AppProcess> {
   const port = await freePort();
   const root = path.resolve(import.meta.dirname, "..");
-  const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--cpu-prof",
+      `--cpu-prof-dir=${dir}`,
+      path.join(root, "node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: "ignore",
+    },
+  );
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${url}/api/jobs/00000000-0000-0000-0000-000000000000`).then(() => true, () => false)) break;
+    if (
+      await fetch(`${url}/api/jobs/00000000-0000-0000-0000-000000000000`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, databaseUrl, pid: child.pid!, output: () => "", stop: async () => (child.kill("SIGTERM"), await exited) };
@@ -94,11 +113,13 @@ try {
   // ---- raw: the statement alone, N connections, each streaming its own jobs' spans as an agent would.
   {
     const client = `raw-${randomUUID().slice(0, 8)}`;
-    const conns = await Promise.all(Array.from({ length: agents }, async () => {
-      const c = new pg.Client({ connectionString: database.url });
-      await c.connect();
-      return c;
-    }));
+    const conns = await Promise.all(
+      Array.from({ length: agents }, async () => {
+        const c = new pg.Client({ connectionString: database.url });
+        await c.connect();
+        return c;
+      }),
+    );
     const latencies: number[] = [];
     let over = false;
     const cpu0 = cpuSeconds(postmaster);
@@ -108,7 +129,10 @@ try {
       const rand = rng(1000 + i);
       while (!over) {
         const jobId = randomUUID();
-        await c.query(`INSERT INTO jobs (id, workflow, status, agent_client, agent_name, started_at, last_seen_at) VALUES ($1, 'raw', 'running', $2, 'raw', now(), now())`, [jobId, client]);
+        await c.query(
+          `INSERT INTO jobs (id, workflow, status, agent_client, agent_name, started_at, last_seen_at) VALUES ($1, 'raw', 'running', $2, 'raw', now(), now())`,
+          [jobId, client],
+        );
         for (const span of sendOrder(makeTrajectory(spansPerJob, Math.floor(rand() * 2 ** 31)), rand)) {
           if (over) break;
           const s = performance.now();
@@ -122,7 +146,17 @@ try {
     await Promise.all(workers);
     const took = (performance.now() - t0) / 1000;
     latencies.sort((a, b) => a - b);
-    rows.push({ phase: "raw (pg, no app)", calls: latencies.length, seconds: took, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), appCpu: null, dbCpu: cpuSeconds(postmaster) - cpu0, benchCpu: benchSeconds(bench0), errors: "none" });
+    rows.push({
+      phase: "raw (pg, no app)",
+      calls: latencies.length,
+      seconds: took,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      appCpu: null,
+      dbCpu: cpuSeconds(postmaster) - cpu0,
+      benchCpu: benchSeconds(bench0),
+      errors: "none",
+    });
     await Promise.all(conns.map((c) => c.end()));
   }
 
@@ -146,11 +180,33 @@ try {
   const phase = async (label: string, urls: string[]) => {
     const workflow = `ingest-${randomUUID().slice(0, 8)}`;
     // Warm-up: the first requests load the route's code.
-    await runPhase({ baseURL: urls, db: admin, creds, agents: Math.min(2, agents), readers: 0, seconds: 3, workflow, spansPerJob, ledger, agentPrefix: `${label}-warm` });
+    await runPhase({
+      baseURL: urls,
+      db: admin,
+      creds,
+      agents: Math.min(2, agents),
+      readers: 0,
+      seconds: 3,
+      workflow,
+      spansPerJob,
+      ledger,
+      agentPrefix: `${label}-warm`,
+    });
     const cpuApp0 = apps.reduce((n, a) => n + cpuSeconds(a.pid), 0);
     const cpuDb0 = cpuSeconds(postmaster);
     const bench0 = process.cpuUsage();
-    const r = await runPhase({ baseURL: urls, db: admin, creds, agents, readers: 0, seconds, workflow, spansPerJob, ledger, agentPrefix: label });
+    const r = await runPhase({
+      baseURL: urls,
+      db: admin,
+      creds,
+      agents,
+      readers: 0,
+      seconds,
+      workflow,
+      spansPerJob,
+      ledger,
+      agentPrefix: label,
+    });
     rows.push({
       phase: label,
       calls: r.stats.count("log"),
@@ -168,7 +224,9 @@ try {
   await phase("app (1 instance)", [apps[0]!.url]);
   if (profDir) {
     await apps[0]!.stop();
-    const profiles = readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(profDir, f));
+    const profiles = readdirSync(profDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => path.join(profDir, f));
     // The Next server is the busiest process (start.ts only waits); its profile is the largest.
     const biggest = profiles.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
     if (biggest) {
@@ -182,7 +240,10 @@ try {
   if (!flags["skip-two"]) {
     apps.push(await startApp({ env: { DATABASE_URL: database.url }, args: ["--no-agent", "--no-demo"] }));
     console.log(`app×2: ${agents} agents, two instances in turn, for ${seconds} s…`);
-    await phase("app (2 instances)", apps.map((a) => a.url));
+    await phase(
+      "app (2 instances)",
+      apps.map((a) => a.url),
+    );
   }
 
   const verdict = await ledger.verify(admin);
@@ -190,17 +251,25 @@ try {
   const rate = (r: Row) => r.calls / r.seconds;
   const fmt = (v: number) => (Number.isNaN(v) ? "-" : v < 10 ? v.toFixed(1) : v.toFixed(0));
   console.log("");
-  console.log(`${"phase".padEnd(20)}${"log calls/s".padStart(12)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"app CPU".padStart(10)}${"DB CPU".padStart(9)}${"bench CPU".padStart(11)}${"vs raw".padStart(8)}  errors`);
+  console.log(
+    `${"phase".padEnd(20)}${"log calls/s".padStart(12)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"app CPU".padStart(10)}${"DB CPU".padStart(9)}${"bench CPU".padStart(11)}${"vs raw".padStart(8)}  errors`,
+  );
   for (const r of rows) {
     const cpu = (s: number | null) => (s == null ? "-" : `${Math.round((100 * s) / r.seconds)}%`);
-    console.log(`${r.phase.padEnd(20)}${fmt(rate(r)).padStart(12)}${fmt(r.p50).padStart(9)}${fmt(r.p99).padStart(9)}${cpu(r.appCpu).padStart(10)}${cpu(r.dbCpu).padStart(9)}${cpu(r.benchCpu).padStart(11)}${`${Math.round((100 * rate(r)) / rate(raw))}%`.padStart(8)}  ${r.errors}`);
+    console.log(
+      `${r.phase.padEnd(20)}${fmt(rate(r)).padStart(12)}${fmt(r.p50).padStart(9)}${fmt(r.p99).padStart(9)}${cpu(r.appCpu).padStart(10)}${cpu(r.dbCpu).padStart(9)}${cpu(r.benchCpu).padStart(11)}${`${Math.round((100 * rate(r)) / rate(raw))}%`.padStart(8)}  ${r.errors}`,
+    );
   }
   if (rows.length > 2) console.log(`two instances / one: ${(rate(rows[2]!) / rate(rows[1]!)).toFixed(2)}×`);
   console.log("");
   console.log(`Check in the database: ${verdict.acknowledged} distinct spans acknowledged over HTTP`);
-  console.log(`  lost ${verdict.lost}, duplicates ${verdict.duplicates}, wrong fields ${verdict.wrongFields}, unexpected ${verdict.unexpected}   (all must be 0)`);
+  console.log(
+    `  lost ${verdict.lost}, duplicates ${verdict.duplicates}, wrong fields ${verdict.wrongFields}, unexpected ${verdict.unexpected}   (all must be 0)`,
+  );
   for (const e of verdict.examples) console.log(`  ${e}`);
-  console.log(`CPU is % of one core over the phase (the machine has ${os.cpus().length}, load average now ${os.loadavg()[0]!.toFixed(1)}); the bench's own agents share it.`);
+  console.log(
+    `CPU is % of one core over the phase (the machine has ${os.cpus().length}, load average now ${os.loadavg()[0]!.toFixed(1)}); the bench's own agents share it.`,
+  );
   if (verdict.lost || verdict.duplicates || verdict.wrongFields || verdict.unexpected) process.exitCode = 1;
 } finally {
   await admin.end();

@@ -48,22 +48,34 @@ const app = await startApp();
 const client = new pg.Client({ connectionString: app.databaseUrl });
 await client.connect();
 const jobId = randomUUID();
-await client.query(`INSERT INTO jobs (id, workflow, status, agent_name, source, started_at, last_seen_at) VALUES ($1, 'patch-triage', 'running', 'bench-agent', 'agent', now(), now())`, [jobId]);
-await client.query(`INSERT INTO spans (job_id, seq, nesting, type, name, started_at) VALUES ($1, 0, 0, 'flow', 'patch-triage', now())`, [jobId]);
+await client.query(
+  `INSERT INTO jobs (id, workflow, status, agent_name, source, started_at, last_seen_at) VALUES ($1, 'patch-triage', 'running', 'bench-agent', 'agent', now(), now())`,
+  [jobId],
+);
+await client.query(`INSERT INTO spans (job_id, seq, nesting, type, name, started_at) VALUES ($1, 0, 0, 'flow', 'patch-triage', now())`, [
+  jobId,
+]);
 
 let seq = 1;
 /** Spans arrive as an agent sends them: a start copy, then its finish copy. */
 async function streamSpans(until: number): Promise<void> {
   while (Date.now() < until) {
     const s = seq++;
-    await client.query(`INSERT INTO spans (job_id, seq, nesting, type, name, started_at) VALUES ($1, $2, 1, 'tool', 'grepper', now())`, [jobId, s]);
+    await client.query(`INSERT INTO spans (job_id, seq, nesting, type, name, started_at) VALUES ($1, $2, 1, 'tool', 'grepper', now())`, [
+      jobId,
+      s,
+    ]);
     await client.query(`UPDATE spans SET finished_at = now() WHERE job_id = $1 AND seq = $2`, [jobId, s]);
     await new Promise((r) => setTimeout(r, 1000 / spanRate));
   }
 }
 
 async function read(stats: LoadStats, until: number): Promise<void> {
-  const paths: [RequestKind, string][] = [["history", "/"], ["page", `/jobs/${jobId}`], ["outline", `/api/jobs/${jobId}/outline`]];
+  const paths: [RequestKind, string][] = [
+    ["history", "/"],
+    ["page", `/jobs/${jobId}`],
+    ["outline", `/api/jobs/${jobId}/outline`],
+  ];
   for (let i = 0; Date.now() < until; i++) {
     const [kind, path] = paths[i % paths.length]!;
     const r = await get(`${app.url}${path}`);
@@ -99,7 +111,9 @@ function watch(): Promise<Watcher> {
 }
 
 async function queries(): Promise<number> {
-  const { rows } = await client.query(`SELECT sum(xact_commit + xact_rollback)::int8 AS n FROM pg_stat_database WHERE datname = current_database()`);
+  const { rows } = await client.query(
+    `SELECT sum(xact_commit + xact_rollback)::int8 AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
   return Number(rows[0].n);
 }
 
@@ -128,12 +142,15 @@ try {
   const baseline = await phase("no watchers", []);
   console.log(`Opening ${watchers} watchers…`);
   const open: Watcher[] = [];
-  for (let i = 0; i < watchers; i += 50) open.push(...(await Promise.all(Array.from({ length: Math.min(50, watchers - i) }, () => watch()))));
+  for (let i = 0; i < watchers; i += 50)
+    open.push(...(await Promise.all(Array.from({ length: Math.min(50, watchers - i) }, () => watch()))));
   const loaded = await phase(`${watchers} watchers`, open);
   for (const w of open) w.close();
 
   const ms = (v: number | undefined) => (v === undefined ? "—" : `${v.toFixed(0)} ms`);
-  console.log(`\nlive run followed for ${seconds} s per phase, ${spanRate} spans/s streamed, ${readers} readers (history, run page, outline in turn)\n`);
+  console.log(
+    `\nlive run followed for ${seconds} s per phase, ${spanRate} spans/s streamed, ${readers} readers (history, run page, outline in turn)\n`,
+  );
   console.log("phase            reader p50   reader p99   history p99   requests   app CPU   DB transactions   events/watcher");
   for (const p of [baseline, loaded]) {
     console.log(
@@ -155,6 +172,8 @@ function median(stats: LoadStats): number | undefined {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
 }
 function p99(stats: LoadStats): number | undefined {
-  const v = (["history", "page", "outline"] as RequestKind[]).map((k) => stats.quantile(k, 0.99)).filter((n): n is number => n !== undefined);
+  const v = (["history", "page", "outline"] as RequestKind[])
+    .map((k) => stats.quantile(k, 0.99))
+    .filter((n): n is number => n !== undefined);
   return v.length ? Math.max(...v) : undefined;
 }

@@ -65,11 +65,44 @@ try {
   // A fresh server loads each route's code on its first request: a short unreported warm-up keeps that out of the figures
   // (its spans are still checked at the end).
   console.log("Warm-up: 1 agent and 1 reader for 3 s (not reported)…");
-  await runPhase({ baseURL, db: client, creds, agents: 1, readers: 1, seconds: 3, workflow, spansPerJob, ledger, agentPrefix: `load-${run}-warm` });
+  await runPhase({
+    baseURL,
+    db: client,
+    creds,
+    agents: 1,
+    readers: 1,
+    seconds: 3,
+    workflow,
+    spansPerJob,
+    ledger,
+    agentPrefix: `load-${run}-warm`,
+  });
   console.log(`Baseline: 1 agent and 1 reader for ${baselineSeconds} s…`);
-  const base = await runPhase({ baseURL, db: client, creds, agents: 1, readers: 1, seconds: baselineSeconds, workflow, spansPerJob, ledger, agentPrefix: `load-${run}-base` });
+  const base = await runPhase({
+    baseURL,
+    db: client,
+    creds,
+    agents: 1,
+    readers: 1,
+    seconds: baselineSeconds,
+    workflow,
+    spansPerJob,
+    ledger,
+    agentPrefix: `load-${run}-base`,
+  });
   console.log(`Load: ${agents} agents and ${readers} readers for ${seconds} s…`);
-  const load = await runPhase({ baseURL, db: client, creds, agents, readers, seconds, workflow, spansPerJob, ledger, agentPrefix: `load-${run}-agent` });
+  const load = await runPhase({
+    baseURL,
+    db: client,
+    creds,
+    agents,
+    readers,
+    seconds,
+    workflow,
+    spansPerJob,
+    ledger,
+    agentPrefix: `load-${run}-agent`,
+  });
   const verdict = await ledger.verify(client);
 
   const fmt = (v: number | undefined) => (v === undefined ? "-" : v < 10 ? v.toFixed(1) : v.toFixed(0));
@@ -84,7 +117,9 @@ try {
   row("spans/s acknowledged", (p) => fmt(p.spansAcknowledged / p.seconds));
   row("requests/s", (p) => fmt(p.stats.count() / p.seconds));
   for (const kind of REQUEST_KINDS) {
-    row(`${kind} p50 / p99 ms (n)`, (p) => (p.stats.count(kind) ? `${fmt(p.stats.quantile(kind, 0.5))} / ${fmt(p.stats.quantile(kind, 0.99))} (${p.stats.count(kind)})` : "-"));
+    row(`${kind} p50 / p99 ms (n)`, (p) =>
+      p.stats.count(kind) ? `${fmt(p.stats.quantile(kind, 0.5))} / ${fmt(p.stats.quantile(kind, 0.99))} (${p.stats.count(kind)})` : "-",
+    );
   }
   row("errors by status", (p) => p.stats.errorSummary());
   console.log("");
@@ -97,7 +132,9 @@ try {
   console.log("");
   console.log("Baseline: one agent and one reader alone, so each request kind's latency without contention; load: the same");
   console.log(`requests from ${agents} agents and ${readers} readers at once. Each span is sent as a start and a finish copy (~10% twice,`);
-  console.log(`~5% swapped with a neighbour); ${spansPerJob} spans per job; one request at a time per agent or reader, each on a fresh connection.`);
+  console.log(
+    `~5% swapped with a neighbour); ${spansPerJob} spans per job; one request at a time per agent or reader, each on a fresh connection.`,
+  );
   if (verdict.lost || verdict.duplicates || verdict.wrongFields || verdict.unexpected) process.exitCode = 1;
 } finally {
   // On someone's running app, the bench's runs would crowd its history.

@@ -81,7 +81,10 @@ async function measure(browser: Browser, url: string, nextUrl: string, viewer: b
     wholeMs = await page
       .locator('[data-testid="trajectory"][data-outline="whole"]')
       .waitFor({ timeout: STEP_TIMEOUT })
-      .then(() => Date.now() - start, () => Infinity);
+      .then(
+        () => Date.now() - start,
+        () => Infinity,
+      );
   }
   // BENCH_DETAIL=1: where the viewer's time went (navigation and resource timings, ms from navigation start).
   if (viewer && bench.BENCH_DETAIL) {
@@ -90,12 +93,21 @@ async function measure(browser: Browser, url: string, nextUrl: string, viewer: b
       const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
       const outline = res.find((r) => r.name.includes("/outline"));
       const scripts = res.filter((r) => r.initiatorType === "script" || r.name.endsWith(".js"));
-      const longTasks = ((window as unknown as { __longTasks?: PerformanceEntry[] }).__longTasks ?? []).map((t) => `${Math.round(t.startTime)}+${Math.round(t.duration)}`);
+      const longTasks = ((window as unknown as { __longTasks?: PerformanceEntry[] }).__longTasks ?? []).map(
+        (t) => `${Math.round(t.startTime)}+${Math.round(t.duration)}`,
+      );
       return {
-                // (no helper functions here: the bench's transpiler would name them with a helper the page does not have)
-        htmlFirstByte: Math.round(nav.responseStart), htmlEnd: Math.round(nav.responseEnd), domInteractive: Math.round(nav.domInteractive), dcl: Math.round(nav.domContentLoadedEventEnd),
-        scriptsEnd: Math.round(Math.max(0, ...scripts.map((r) => r.responseEnd))), scriptBytes: scripts.reduce((n, r) => n + r.decodedBodySize, 0),
-        outlineStart: Math.round(outline?.startTime ?? -1), outlineFirstByte: Math.round(outline?.responseStart ?? -1), outlineEnd: Math.round(outline?.responseEnd ?? -1), outlineBytes: outline?.decodedBodySize,
+        // (no helper functions here: the bench's transpiler would name them with a helper the page does not have)
+        htmlFirstByte: Math.round(nav.responseStart),
+        htmlEnd: Math.round(nav.responseEnd),
+        domInteractive: Math.round(nav.domInteractive),
+        dcl: Math.round(nav.domContentLoadedEventEnd),
+        scriptsEnd: Math.round(Math.max(0, ...scripts.map((r) => r.responseEnd))),
+        scriptBytes: scripts.reduce((n, r) => n + r.decodedBodySize, 0),
+        outlineStart: Math.round(outline?.startTime ?? -1),
+        outlineFirstByte: Math.round(outline?.responseStart ?? -1),
+        outlineEnd: Math.round(outline?.responseEnd ?? -1),
+        outlineBytes: outline?.decodedBodySize,
         longTasks,
       };
     });
@@ -103,7 +115,10 @@ async function measure(browser: Browser, url: string, nextUrl: string, viewer: b
   }
   // BENCH_SCREENSHOT=<folder>: how the viewer looks once usable and once whole, to look at (not measured).
   if (viewer && bench.BENCH_SCREENSHOT) await page.screenshot({ path: path.join(bench.BENCH_SCREENSHOT, `viewer-${lastSeq + 1}.png`) });
-  const loaded = await page.waitForLoadState(viewer ? "networkidle" : "load", { timeout: STEP_TIMEOUT }).then(() => true, () => false);
+  const loaded = await page.waitForLoadState(viewer ? "networkidle" : "load", { timeout: STEP_TIMEOUT }).then(
+    () => true,
+    () => false,
+  );
   // A page still loading when its step timed out has reported few or none of its bytes (Chromium gives a response's
   // encoded length when it finishes): count the static page's bytes apart, over plain HTTP, instead.
   const transferred = loaded || viewer ? bytesNow() : await wireBytes(url).catch(() => null);
@@ -160,7 +175,13 @@ const ratio = (a: number, b: number) => (b === Infinity ? `> ${(STEP_TIMEOUT / a
 async function waitForApp(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error("the app exited before it was ready");
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error("the app did not start in 5 minutes");
@@ -199,7 +220,18 @@ async function frameworkFloor(browser: Browser, base: string): Promise<number> {
 /** Opens each stored run in the viewer and in the original-style page and prints the figures side by side. */
 async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
   const executablePath = chromiumPath(existsSync);
-  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] });
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
   const table: string[] = [];
   const pad = (s: string, n: number) => s.padEnd(n);
   table.push("usable tree = the first row answers a real click (selected); whole tree = every span reachable (the viewer first shows the");
@@ -207,11 +239,36 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
   table.push("run is cached by the app: usable, whole and bytes are the first (cold) reader's; jump to last span is a second reader's;");
   table.push("2nd visit = usable on opening another run of the same size in a new tab of the same browser (its caches warm).");
   const floor = await frameworkFloor(browser, base);
-  table.push(`framework floor: the sign-in page (a form, no data) is hydrated ${secs(floor)} after navigation (median of 5); no page of this app answers sooner`);
+  table.push(
+    `framework floor: the sign-in page (a form, no data) is hydrated ${secs(floor)} after navigation (median of 5); no page of this app answers sooner`,
+  );
   const row = (label: string, page: string, bytes: string, f: Record<"usableMs" | "againMs" | "wholeMs" | "expandMs" | "jumpMs", string>) =>
-    [pad(label, 15), pad(page, 16), pad(bytes, 11), pad(f.usableMs, 13), pad(f.againMs, 11), pad(f.wholeMs, 12), pad(f.expandMs, 12), f.jumpMs].join("");
-  const figures = (f: Figures) => ({ usableMs: secs(f.usableMs), againMs: secs(f.againMs), wholeMs: secs(f.wholeMs), expandMs: secs(f.expandMs), jumpMs: secs(f.jumpMs) });
-  table.push(row("run", "page", "bytes", { usableMs: "usable tree", againMs: "2nd visit", wholeMs: "whole tree", expandMs: "Expand all", jumpMs: "jump to last span" }));
+    [
+      pad(label, 15),
+      pad(page, 16),
+      pad(bytes, 11),
+      pad(f.usableMs, 13),
+      pad(f.againMs, 11),
+      pad(f.wholeMs, 12),
+      pad(f.expandMs, 12),
+      f.jumpMs,
+    ].join("");
+  const figures = (f: Figures) => ({
+    usableMs: secs(f.usableMs),
+    againMs: secs(f.againMs),
+    wholeMs: secs(f.wholeMs),
+    expandMs: secs(f.expandMs),
+    jumpMs: secs(f.jumpMs),
+  });
+  table.push(
+    row("run", "page", "bytes", {
+      usableMs: "usable tree",
+      againMs: "2nd visit",
+      wholeMs: "whole tree",
+      expandMs: "Expand all",
+      jumpMs: "jump to last span",
+    }),
+  );
   for (const s of stored) {
     // one warm-up visit: the server's first request loads modules, which no later reader pays for; the outline route
     // is warmed on a job that does not exist, so the measured reader finds no cached outline
@@ -219,7 +276,7 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
     await fetch(`${base}/api/jobs/00000000-0000-4000-8000-000000000000/outline`);
     // The machine is shared: wait (up to BENCH_MAX_WAIT s) for the 1-minute load to fall below BENCH_QUIET_LOAD.
     const quiet = bench.BENCH_QUIET_LOAD ?? Infinity;
-    for (const until = Date.now() + bench.BENCH_MAX_WAIT * 1000; loadavg()[0]! >= quiet && Date.now() < until; ) {
+    for (const until = Date.now() + bench.BENCH_MAX_WAIT * 1000; loadavg()[0]! >= quiet && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, 10_000));
     }
     const load = loadavg()[0]!.toFixed(1);
@@ -230,14 +287,28 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
     const bytes = (b: number | null) => (b == null ? "n/a (timed out)" : formatBytes(b));
     table.push(row(s.label, "viewer", bytes(ours.bytes), figures(ours)));
     if (bench.BENCH_VIEWER_ONLY) continue;
-    const orig = await measure(browser, `http://127.0.0.1:${STATIC_PORT}/${s.id}.html`, `http://127.0.0.1:${STATIC_PORT}/${s.nextId}.html`, false, s.last);
+    const orig = await measure(
+      browser,
+      `http://127.0.0.1:${STATIC_PORT}/${s.id}.html`,
+      `http://127.0.0.1:${STATIC_PORT}/${s.nextId}.html`,
+      false,
+      s.last,
+    );
     table.push(row(s.label, "original style", bytes(orig.bytes), figures(orig)));
     const share = ours.bytes != null && orig.bytes ? ours.bytes / orig.bytes : null;
-    const ratios = { usableMs: ratio(ours.usableMs, orig.usableMs), againMs: ratio(ours.againMs, orig.againMs), wholeMs: ratio(ours.wholeMs, orig.wholeMs), expandMs: ratio(ours.expandMs, orig.expandMs), jumpMs: ratio(ours.jumpMs, orig.jumpMs) };
+    const ratios = {
+      usableMs: ratio(ours.usableMs, orig.usableMs),
+      againMs: ratio(ours.againMs, orig.againMs),
+      wholeMs: ratio(ours.wholeMs, orig.wholeMs),
+      expandMs: ratio(ours.expandMs, orig.expandMs),
+      jumpMs: ratio(ours.jumpMs, orig.jumpMs),
+    };
     table.push(row("", "ratio", share == null ? "n/a" : `${(share * 100).toFixed(1)}%`, ratios));
     const bytesTarget = share == null ? "n/a" : share < 0.05 ? "met" : "MISSED";
     const tenfold = orig.usableMs / 10;
-    table.push(`${pad("", 15)}targets: bytes < 5% ${bytesTarget}, usable ≥ 10x faster ${ours.usableMs <= tenfold ? "met" : "MISSED"} (needs ≤ ${secs(tenfold)}; floor ${secs(floor)})${s.label.startsWith("100,000") ? `, usable < 3 s ${ours.usableMs < 3000 ? "met" : "MISSED"}` : ""}`);
+    table.push(
+      `${pad("", 15)}targets: bytes < 5% ${bytesTarget}, usable ≥ 10x faster ${ours.usableMs <= tenfold ? "met" : "MISSED"} (needs ≤ ${secs(tenfold)}; floor ${secs(floor)})${s.label.startsWith("100,000") ? `, usable < 3 s ${ours.usableMs < 3000 ? "met" : "MISSED"}` : ""}`,
+    );
   }
   await browser.close();
   console.log(`\n${table.join("\n")}\n`);
@@ -282,7 +353,10 @@ try {
   ];
   const stored: StoredRun[] = [];
   for (const { label, spans, toolBytes, seed } of sizes) {
-    const [id, nextId] = [await storeRun(label, makeRun(spans, toolBytes, seed)), await storeRun(`${label} (next run)`, makeRun(spans, toolBytes, seed + 10))];
+    const [id, nextId] = [
+      await storeRun(label, makeRun(spans, toolBytes, seed)),
+      await storeRun(`${label} (next run)`, makeRun(spans, toolBytes, seed + 10)),
+    ];
     stored.push({ label, id, nextId, last: spans - 1 });
   }
   await disconnectDb();
@@ -291,7 +365,14 @@ try {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
     // Readers come without signing in (a throwaway database): what is measured is the page, not the sign-in.
-    env: { ...process.env, ANONYMOUS_READ: "on", DATABASE_URL: database.url, PORT: String(APP_PORT), HOST: "127.0.0.1", NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-run" },
+    env: {
+      ...process.env,
+      ANONYMOUS_READ: "on",
+      DATABASE_URL: database.url,
+      PORT: String(APP_PORT),
+      HOST: "127.0.0.1",
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-run",
+    },
   });
   const base = `http://127.0.0.1:${APP_PORT}`;
   await waitForApp(`${base}/`, app);

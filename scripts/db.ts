@@ -14,7 +14,10 @@ type Cleanup = () => Promise<void>;
 let cleanup: Cleanup = async () => {};
 
 // Stop our PostgreSQL before dying, also when only this process is signalled (not the whole terminal group).
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
   process.once(signal, () => void cleanup().finally(() => process.exit(code)));
 }
 

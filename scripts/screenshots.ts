@@ -7,7 +7,17 @@ const base = process.argv[2] ?? "http://127.0.0.1:3000";
 const out = process.argv[3] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
 const executablePath = chromiumPath(existsSync);
-const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+const browser = await chromium.launch({
+  executablePath,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.goto(base);
 await page.screenshot({ path: `${out}/history.png`, fullPage: true });

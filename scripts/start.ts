@@ -61,7 +61,11 @@ async function stop(code: number): Promise<void> {
   if (running(app)) app.kill("SIGTERM");
   else await shutdown(code);
 }
-for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) process.on(sig, () => void stop(code));
+for (const [sig, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const)
+  process.on(sig, () => void stop(code));
 
 let agentKey = "";
 try {
@@ -87,11 +91,15 @@ try {
 
 // The preload stamps each request with its connection's address (lib/auth/client-address.ts: sign-in limits).
 const peerAddressPreload = pathToFileURL(path.join(ROOT, "lib", "auth", "peer-address-preload.mjs")).href;
-app = spawn(process.execPath, ["--import", peerAddressPreload, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host], {
-  cwd: ROOT,
-  stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },
-});
+app = spawn(
+  process.execPath,
+  ["--import", peerAddressPreload, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host],
+  {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },
+  },
+);
 console.log(`Trajectory viewer on http://${host}:${port}`);
 app.on("exit", (code) => {
   if (running(agent)) agent.kill("SIGTERM");
@@ -102,7 +110,10 @@ const appUrl = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : hos
 /** Waits until the app answers, so the agent's first polls do not fail while Next starts. */
 async function appReady(): Promise<boolean> {
   for (let i = 0; i < 600 && running(app); i++) {
-    const ok = await fetch(`${appUrl}/api/jobs/00000000-0000-0000-0000-000000000000`).then(() => true, () => false);
+    const ok = await fetch(`${appUrl}/api/jobs/00000000-0000-0000-0000-000000000000`).then(
+      () => true,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -116,6 +127,7 @@ if (agentKey && (await appReady())) {
     env: { ...process.env, TRAJECTORY_URL: appUrl, AGENT_CLIENT, AGENT_KEY: agentKey },
   });
   agent.on("exit", (code, signal) => {
-    if (!stopping && code !== 0) console.error(`The built-in agent stopped (${signal ?? `exit code ${code}`}); Rerun jobs wait for another agent.`);
+    if (!stopping && code !== 0)
+      console.error(`The built-in agent stopped (${signal ?? `exit code ${code}`}); Rerun jobs wait for another agent.`);
   });
 }

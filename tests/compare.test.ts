@@ -4,14 +4,33 @@ import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align"
 import { comparePayloads, lineEndings, payloadText } from "@/lib/compare/payload";
 
 const step = (seq: number, type: string, name: string, args: unknown = null, results: unknown = null, error: string | null = null) => ({
-  seq, nesting: 2, type, name, args: args == null ? null : JSON.stringify(args), results: results == null ? null : JSON.stringify(results), error,
+  seq,
+  nesting: 2,
+  type,
+  name,
+  args: args == null ? null : JSON.stringify(args),
+  results: results == null ? null : JSON.stringify(results),
+  error,
 });
 
-const PATCH = ["commit 0123", "", "diff --git a/mm/demo.c b/mm/demo.c", "@@ -10,7 +10,9 @@", "-\tp = kmalloc(size);", "+\tif (size > MAX)", "+\t\treturn NULL;", ""];
+const PATCH = [
+  "commit 0123",
+  "",
+  "diff --git a/mm/demo.c b/mm/demo.c",
+  "@@ -10,7 +10,9 @@",
+  "-\tp = kmalloc(size);",
+  "+\tif (size > MAX)",
+  "+\t\treturn NULL;",
+  "",
+];
 
 describe("compare", () => {
   it("marks verdict fields that differ", () => {
-    const rows = compareVerdicts("patch-triage", { WorthFuzzing: true, FocusSymbols: ["a"], Reasoning: "x" }, { WorthFuzzing: false, FocusSymbols: ["a"] });
+    const rows = compareVerdicts(
+      "patch-triage",
+      { WorthFuzzing: true, FocusSymbols: ["a"], Reasoning: "x" },
+      { WorthFuzzing: false, FocusSymbols: ["a"] },
+    );
     // In the workflow's order (lib/workflows), main verdict first.
     expect(rows.map((r) => [r.name, r.differs])).toEqual([
       ["WorthFuzzing", true],
@@ -21,8 +40,20 @@ describe("compare", () => {
   });
 
   it("aligns steps by type and name, marking changed payloads and steps only one run has", () => {
-    const a = [step(0, "llm", "eval"), step(1, "tool", "grepper", { E: "x" }, { Out: "1" }), step(2, "llm", "eval"), step(3, "tool", "set-results", { W: true })];
-    const b = [step(0, "llm", "eval"), step(1, "tool", "grepper", { E: "x" }, { Out: "2" }), step(2, "llm", "eval"), step(3, "tool", "read-file"), step(4, "llm", "eval"), step(5, "tool", "set-results", { W: true })];
+    const a = [
+      step(0, "llm", "eval"),
+      step(1, "tool", "grepper", { E: "x" }, { Out: "1" }),
+      step(2, "llm", "eval"),
+      step(3, "tool", "set-results", { W: true }),
+    ];
+    const b = [
+      step(0, "llm", "eval"),
+      step(1, "tool", "grepper", { E: "x" }, { Out: "2" }),
+      step(2, "llm", "eval"),
+      step(3, "tool", "read-file"),
+      step(4, "llm", "eval"),
+      step(5, "tool", "set-results", { W: true }),
+    ];
     const rows = alignSteps(a, b);
     expect(rows.map((r) => r.status)).toEqual(["same", "changed", "same", "only-b", "only-b", "same"]);
     const changed = rows[1]!.diff!;
@@ -51,7 +82,10 @@ describe("compare", () => {
     expect(d.endings).toBe("line endings differ: A uses CRLF, B uses LF");
     const spaced = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("  \n") }));
     expect(comparePayloads(spaced, lf)!.kind).toBe("trailing-whitespace");
-    const rows = alignSteps([step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") })], [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") })]);
+    const rows = alignSteps(
+      [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") })],
+      [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") })],
+    );
     expect(rows[0]).toMatchObject({ status: "changed", diff: { kind: "line-endings" } });
     expect(comparePayloads(lf, lf)).toBeNull();
   });

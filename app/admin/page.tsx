@@ -21,7 +21,13 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
     return (
       <p role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">
         Only admins manage users and agent keys.{" "}
-        {user ? `You are signed in as ${user.email} (${user.role}).` : <Link href="/sign-in?next=/admin" className="text-sky-700 underline">Sign in</Link>}
+        {user ? (
+          `You are signed in as ${user.email} (${user.role}).`
+        ) : (
+          <Link href="/sign-in?next=/admin" className="text-sky-700 underline">
+            Sign in
+          </Link>
+        )}
       </p>
     );
   }
@@ -39,7 +45,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <h1 className="text-lg font-semibold">Admin</h1>
       <UsersPanel
         me={user.id}
-        users={users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt, lastActive: u.sessions[0]?.updatedAt ?? null }))}
+        users={users.map((u) => ({
+          id: u.id,
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          createdAt: u.createdAt,
+          lastActive: u.sessions[0]?.updatedAt ?? null,
+        }))}
       />
       <AgentKeysPanel clients={clients} />
       <SettingsPanel anonymousRead={anonymousRead} />

@@ -17,8 +17,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   if (!ra || !rb) {
     return (
       <div className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">
-        Pick two runs to compare: <code>/compare?a=&lt;run id&gt;&amp;b=&lt;run id&gt;</code>.{" "}
-        {a && !ra && <span>No run {a}. </span>}
+        Pick two runs to compare: <code>/compare?a=&lt;run id&gt;&amp;b=&lt;run id&gt;</code>. {a && !ra && <span>No run {a}. </span>}
         {b && !rb && <span>No run {b}. </span>}
         <Link href="/" className="text-sky-700 hover:underline">
           Back to the runs

@@ -14,10 +14,19 @@ export default async function ExperimentsPage() {
     <div className="space-y-3">
       <h1 className="text-lg font-semibold">Experiments</h1>
       <p className="text-sm text-slate-600">
-        An experiment reruns past runs with another agent setup and shows what changed. Start one from the <Link href="/" className="text-sky-700 underline">history</Link>: filter or tick runs, then “Rerun these…”.
+        An experiment reruns past runs with another agent setup and shows what changed. Start one from the{" "}
+        <Link href="/" className="text-sky-700 underline">
+          history
+        </Link>
+        : filter or tick runs, then “Rerun these…”.
       </p>
       {rows.length === 0 ? (
-        <p className="rounded border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500" data-testid="experiments-empty">No experiments yet.</p>
+        <p
+          className="rounded border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500"
+          data-testid="experiments-empty"
+        >
+          No experiments yet.
+        </p>
       ) : (
         <table className="w-full rounded border border-slate-200 bg-white text-sm" data-testid="experiments-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-left text-[11px] uppercase tracking-wide text-slate-500">
@@ -43,7 +52,9 @@ export default async function ExperimentsPage() {
                 <td className="px-2 text-xs tabular-nums">
                   {e.done} done · {e.failed} failed · {e.running} running · {e.queued} queued
                 </td>
-                <td className="px-2 text-right tabular-nums">{e.estimateUsd === null ? "no price" : `${formatUsd(e.estimateUsd)}${e.estimatePartial ? " (partial)" : ""}`}</td>
+                <td className="px-2 text-right tabular-nums">
+                  {e.estimateUsd === null ? "no price" : `${formatUsd(e.estimateUsd)}${e.estimatePartial ? " (partial)" : ""}`}
+                </td>
                 <td className="px-2 text-xs text-slate-600">
                   {e.createdByLabel}, {e.createdAt.toISOString().slice(0, 16).replace("T", " ")}
                 </td>

@@ -7,7 +7,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <div className="mx-auto mt-12 max-w-sm rounded border border-slate-200 bg-white p-6 shadow-sm">
       <h1 className="mb-1 text-lg font-semibold">Sign in</h1>
-      <p className="mb-4 text-sm text-slate-600">Ask an admin for an account; the first admin is made with <code>npm run user:add -- --admin you@example.com</code>.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        Ask an admin for an account; the first admin is made with <code>npm run user:add -- --admin you@example.com</code>.
+      </p>
       <SignInForm next={safeNext(next)} />
     </div>
   );

@@ -41,7 +41,11 @@ export function useAdminAction() {
 export function SubmitButton({ pending, children }: { pending: boolean; children: React.ReactNode }) {
   const hydrated = useHydrated();
   return (
-    <button type="submit" disabled={pending || !hydrated} className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300">
+    <button
+      type="submit"
+      disabled={pending || !hydrated}
+      className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:bg-slate-300"
+    >
       {children}
     </button>
   );

@@ -11,9 +11,17 @@ export function AgentKeysPanel({ clients }: { clients: { name: string; createdAt
   return (
     <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
       <h2 className="font-semibold">Agent keys</h2>
-      <p className="text-sm text-slate-600">Agents send their client name and key with every request to <code>POST /api</code>. Keys are stored hashed.</p>
+      <p className="text-sm text-slate-600">
+        Agents send their client name and key with every request to <code>POST /api</code>. Keys are stored hashed.
+      </p>
       <form action={addAction} className="flex items-end gap-2" aria-label="Add an agent key">
-        <input name="name" required placeholder="client name" aria-label="Client name" className="rounded border border-slate-300 px-2 py-1 text-sm" />
+        <input
+          name="name"
+          required
+          placeholder="client name"
+          aria-label="Client name"
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+        />
         <SubmitButton pending={adding}>Add key</SubmitButton>
       </form>
       <ActionResult result={added} />
@@ -28,8 +36,7 @@ export function AgentKeysPanel({ clients }: { clients: { name: string; createdAt
               disabled={pending}
               className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs text-red-700 hover:bg-slate-50"
               onClick={() =>
-                window.confirm(`Remove client ${c.name}? Its agents can no longer report.`) &&
-                run(() => removeAgentKeyAction(c.name))
+                window.confirm(`Remove client ${c.name}? Its agents can no longer report.`) && run(() => removeAgentKeyAction(c.name))
               }
             >
               Remove

@@ -24,15 +24,42 @@ export function PricesPanel({ prices }: { prices: PriceRow[] }) {
     <section className="space-y-3 rounded border border-slate-200 bg-white p-4" data-testid="prices-panel">
       <h2 className="font-semibold">Model prices</h2>
       <p className="text-sm text-slate-600">
-        USD per million tokens. A span is priced by its model: an exact name wins over a prefix ending in <code>*</code>, the longest prefix over shorter ones, and the newest price
-        in effect at the span&apos;s start applies. Saving the same model and day replaces that price. The pre-filled list prices were written from memory of the providers&apos; pages
-        (late 2025): check them.
+        USD per million tokens. A span is priced by its model: an exact name wins over a prefix ending in <code>*</code>, the longest prefix
+        over shorter ones, and the newest price in effect at the span&apos;s start applies. Saving the same model and day replaces that
+        price. The pre-filled list prices were written from memory of the providers&apos; pages (late 2025): check them.
       </p>
       <form action={saveAction} className="flex flex-wrap items-end gap-2" aria-label="Set a price">
         <input name="model" required placeholder="gemini-2.5-pro or claude-sonnet-4-5*" aria-label="Model" className={`${input} w-56`} />
-        <input name="inputPerMtok" required type="number" min={0} step="any" placeholder="input" aria-label="Input USD per million" className={`${input} w-24`} />
-        <input name="outputPerMtok" required type="number" min={0} step="any" placeholder="output" aria-label="Output USD per million" className={`${input} w-24`} />
-        <input name="thinkingPerMtok" required type="number" min={0} step="any" placeholder="thinking" aria-label="Thinking USD per million" className={`${input} w-24`} />
+        <input
+          name="inputPerMtok"
+          required
+          type="number"
+          min={0}
+          step="any"
+          placeholder="input"
+          aria-label="Input USD per million"
+          className={`${input} w-24`}
+        />
+        <input
+          name="outputPerMtok"
+          required
+          type="number"
+          min={0}
+          step="any"
+          placeholder="output"
+          aria-label="Output USD per million"
+          className={`${input} w-24`}
+        />
+        <input
+          name="thinkingPerMtok"
+          required
+          type="number"
+          min={0}
+          step="any"
+          placeholder="thinking"
+          aria-label="Thinking USD per million"
+          className={`${input} w-24`}
+        />
         <input name="effectiveFrom" required type="date" aria-label="Effective from" className={input} />
         <input name="source" placeholder="source (price page, date read)" aria-label="Source" className={`${input} w-64`} />
         <SubmitButton pending={saving}>Save price</SubmitButton>
@@ -67,7 +94,10 @@ export function PricesPanel({ prices }: { prices: PriceRow[] }) {
                   type="button"
                   disabled={pending}
                   className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs text-red-700 hover:bg-slate-50"
-                  onClick={() => window.confirm(`Remove the price of ${p.model} from ${p.effectiveFrom.toISOString().slice(0, 10)}?`) && run(() => removePriceAction(p.id))}
+                  onClick={() =>
+                    window.confirm(`Remove the price of ${p.model} from ${p.effectiveFrom.toISOString().slice(0, 10)}?`) &&
+                    run(() => removePriceAction(p.id))
+                  }
                 >
                   Remove
                 </button>

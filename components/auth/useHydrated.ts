@@ -10,5 +10,9 @@ const never = () => () => {};
  * React posts them with fetch, which sends the real Origin. Their submit buttons wait for this.
  */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(never, () => true, () => false);
+  return useSyncExternalStore(
+    never,
+    () => true,
+    () => false,
+  );
 }

@@ -31,7 +31,10 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
           {run.id.slice(0, 8)}
         </Link>
         <StatusBadge status={run.status} />
-        <VerdictBadge verdict={run.verdict} words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)} />
+        <VerdictBadge
+          verdict={run.verdict}
+          words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)}
+        />
         {run.rerunOfId && <span className="text-xs text-slate-500">rerun of {run.rerunOfId.slice(0, 8)}</span>}
       </div>
       <div className="mt-1 text-xs text-slate-500">
@@ -44,8 +47,20 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
 export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
   const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType);
   const totals = compareTotals(
-    { tokens: a.inputTokens + a.outputTokens + a.thoughtsTokens, llmCalls: a.llmCalls, toolCalls: a.toolCalls, toolErrors: a.toolErrors, durationMs: a.durationMs },
-    { tokens: b.inputTokens + b.outputTokens + b.thoughtsTokens, llmCalls: b.llmCalls, toolCalls: b.toolCalls, toolErrors: b.toolErrors, durationMs: b.durationMs },
+    {
+      tokens: a.inputTokens + a.outputTokens + a.thoughtsTokens,
+      llmCalls: a.llmCalls,
+      toolCalls: a.toolCalls,
+      toolErrors: a.toolErrors,
+      durationMs: a.durationMs,
+    },
+    {
+      tokens: b.inputTokens + b.outputTokens + b.thoughtsTokens,
+      llmCalls: b.llmCalls,
+      toolCalls: b.toolCalls,
+      toolErrors: b.toolErrors,
+      durationMs: b.durationMs,
+    },
     ["tokens", "llmCalls", "toolCalls", "toolErrors", "durationMs"],
   );
   const steps = alignSteps(a.spans, b.spans);

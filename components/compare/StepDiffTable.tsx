@@ -43,7 +43,10 @@ function showLine(line: string, visibleBlanks: boolean): string {
 function Diff({ diff }: { diff: PayloadDiff }) {
   const blanks = diff.kind !== "content";
   return (
-    <pre className="max-h-[32rem] max-w-full overflow-auto whitespace-pre-wrap break-all rounded border border-slate-200 bg-white p-2 font-mono text-xs" data-testid="step-diff">
+    <pre
+      className="max-h-[32rem] max-w-full overflow-auto whitespace-pre-wrap break-all rounded border border-slate-200 bg-white p-2 font-mono text-xs"
+      data-testid="step-diff"
+    >
       {diff.parts.map((p, j) => (
         <span key={j} className={p.added ? "bg-emerald-100 text-emerald-900" : p.removed ? "bg-red-100 text-red-900" : "text-slate-600"}>
           {p.value
@@ -62,7 +65,10 @@ export function StepDiffTable({ steps }: { steps: StepRow<Step>[] }) {
   return (
     <section className="rounded border border-slate-200 bg-white p-4">
       <h2 className="mb-2 font-semibold">
-        Steps <span className="text-sm font-normal text-slate-500">({changed} of {steps.length} differ)</span>
+        Steps{" "}
+        <span className="text-sm font-normal text-slate-500">
+          ({changed} of {steps.length} differ)
+        </span>
       </h2>
       <table className="w-full table-fixed text-sm" data-testid="compare-steps">
         <thead className="text-left text-xs text-slate-500">
@@ -91,7 +97,9 @@ export function StepDiffTable({ steps }: { steps: StepRow<Step>[] }) {
               <tr className={STATUS_STYLE[row.status]}>
                 <td colSpan={3} className="px-2 pb-2">
                   <details open={row.diff.kind === "content"}>
-                    <summary className="cursor-pointer text-xs text-slate-600">{row.diff.kind === "content" ? "the lines that differ" : "show the raw difference"}</summary>
+                    <summary className="cursor-pointer text-xs text-slate-600">
+                      {row.diff.kind === "content" ? "the lines that differ" : "show the raw difference"}
+                    </summary>
                     <Diff diff={row.diff} />
                   </details>
                 </td>

@@ -45,13 +45,23 @@ export function RunCostTable({ jobId, version }: { jobId: string; version: strin
                 <td className="text-right">{formatCount(r.inputTokens)}</td>
                 <td className="text-right">{formatCount(r.outputTokens)}</td>
                 <td className="text-right">{formatCount(r.thoughtsTokens)}</td>
-                <td className="text-right">{r.usd === null ? <span className="text-amber-700">no price</span> : r.unpriced > 0 ? `${formatUsd(r.usd)} (partial)` : formatUsd(r.usd)}</td>
+                <td className="text-right">
+                  {r.usd === null ? (
+                    <span className="text-amber-700">no price</span>
+                  ) : r.unpriced > 0 ? (
+                    `${formatUsd(r.usd)} (partial)`
+                  ) : (
+                    formatUsd(r.usd)
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <p className="text-xs text-slate-500">Tokens × the model&apos;s list price in effect when each call started (admins keep the prices at /admin).</p>
+      <p className="text-xs text-slate-500">
+        Tokens × the model&apos;s list price in effect when each call started (admins keep the prices at /admin).
+      </p>
     </section>
   );
 }

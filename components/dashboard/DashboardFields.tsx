@@ -22,12 +22,22 @@ export function DashboardFields({ run }: { run: DashboardRun }) {
         </span>
       )}
       {revisionHref && (
-        <a href={revisionHref} className="text-sky-700 hover:underline" rel="noreferrer noopener" target="_blank" data-field="CodeRevisionLink">
+        <a
+          href={revisionHref}
+          className="text-sky-700 hover:underline"
+          rel="noreferrer noopener"
+          target="_blank"
+          data-field="CodeRevisionLink"
+        >
           agent code {run.codeRevision ? run.codeRevision.slice(0, 12) : "revision"} on GitHub
         </a>
       )}
       {run.valuesPrinted && (
-        <span className="italic text-slate-500" data-testid="values-printed" title="The dashboard's job page prints span Args and Results with Go's fmt (map[k:v …]), not as JSON. Values were read back from that text where it allows one reading; elsewhere the text is shown as printed.">
+        <span
+          className="italic text-slate-500"
+          data-testid="values-printed"
+          title="The dashboard's job page prints span Args and Results with Go's fmt (map[k:v …]), not as JSON. Values were read back from that text where it allows one reading; elsewhere the text is shown as printed."
+        >
           span Args and Results were read from the text the dashboard printed
         </span>
       )}

@@ -40,7 +40,9 @@ function ProgressBar({ view }: { view: View }) {
   return (
     <section className="space-y-1 rounded border border-slate-200 bg-white p-3" data-testid="experiment-progress">
       <div className="flex h-3 overflow-hidden rounded bg-slate-100">
-        {parts.map(([k, n, c]) => (n > 0 ? <div key={k} className={c} style={{ width: `${(100 * n) / Math.max(p.total, 1)}%` }} title={`${n} ${k}`} /> : null))}
+        {parts.map(([k, n, c]) =>
+          n > 0 ? <div key={k} className={c} style={{ width: `${(100 * n) / Math.max(p.total, 1)}%` }} title={`${n} ${k}`} /> : null,
+        )}
       </div>
       <p className="flex flex-wrap gap-x-4 text-xs text-slate-700">
         {parts.map(([k, n]) => (
@@ -51,7 +53,9 @@ function ProgressBar({ view }: { view: View }) {
         <span>of {p.total}</span>
         {p.medianDurationMs !== null && <span>median rerun {formatDuration(p.medianDurationMs)}</span>}
         {p.queued + p.running > 0 ? (
-          <span data-testid="experiment-eta">{p.etaMs !== null ? `about ${formatDuration(p.etaMs)} to go at this pace` : "ETA once the first rerun ends"}</span>
+          <span data-testid="experiment-eta">
+            {p.etaMs !== null ? `about ${formatDuration(p.etaMs)} to go at this pace` : "ETA once the first rerun ends"}
+          </span>
         ) : (
           <span data-testid="experiment-eta">all reruns have ended</span>
         )}
@@ -73,7 +77,8 @@ const COLS: [RerunCell, string][] = [
 ];
 
 function Matrix({ a }: { a: Agreement }) {
-  const tone = (o: VerdictCell, r: RerunCell) => (o === r ? "bg-emerald-50" : (o === "yes" && r === "no") || (o === "no" && r === "yes") ? "bg-amber-50" : "");
+  const tone = (o: VerdictCell, r: RerunCell) =>
+    o === r ? "bg-emerald-50" : (o === "yes" && r === "no") || (o === "no" && r === "yes") ? "bg-amber-50" : "";
   return (
     <section className="rounded border border-slate-200 bg-white p-3" data-testid="agreement-matrix">
       <h2 className="mb-2 text-sm font-semibold">Verdicts: original × rerun</h2>
@@ -139,7 +144,10 @@ function MetricsTable({ metrics }: { metrics: MetricComparison[] }) {
             <th className="py-1 text-left text-xs font-medium text-slate-600">
               {METRIC_LABEL[m.metric]}
               {m.partial && m.partial.original + m.partial.rerun > 0 && (
-                <span className="ml-1 font-normal text-amber-700" title="runs with spans whose model has no price are counted at their priced spans only">
+                <span
+                  className="ml-1 font-normal text-amber-700"
+                  title="runs with spans whose model has no price are counted at their priced spans only"
+                >
                   (partial: {m.partial.original} orig, {m.partial.rerun} rerun)
                 </span>
               )}
@@ -165,7 +173,9 @@ function Histogram({ metric, bins }: { metric: Metric; bins: HistogramBin[] }) {
   const data = bins.map((b) => ({ ...b, label: fmt(metric, b.from) }));
   return (
     <figure className="rounded border border-slate-200 bg-white px-2 pb-1 pt-1.5" data-testid={`histogram-${metric}`}>
-      <figcaption className="px-1 text-[11px] font-medium uppercase tracking-wide text-slate-500">{METRIC_LABEL[metric]} per run</figcaption>
+      <figcaption className="px-1 text-[11px] font-medium uppercase tracking-wide text-slate-500">
+        {METRIC_LABEL[metric]} per run
+      </figcaption>
       <div className="h-[140px]">
         {bins.length === 0 ? (
           <p className="p-4 text-xs text-slate-400">No ended reruns yet</p>
@@ -202,8 +212,12 @@ export function ExperimentView({ initial }: { initial: View }) {
           </p>
           <h1 className="text-lg font-semibold">{e.name}</h1>
           <p className="text-sm text-slate-700">
-            {e.runCount} runs rerun with <code className="rounded bg-slate-100 px-1 font-mono text-xs" data-testid="experiment-setup">{e.setup}</code>{" "}
-            {e.setupKind === "builtin" ? "(built-in agent)" : "(label for another agent)"} by {e.createdByLabel}, {new Date(e.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC
+            {e.runCount} runs rerun with{" "}
+            <code className="rounded bg-slate-100 px-1 font-mono text-xs" data-testid="experiment-setup">
+              {e.setup}
+            </code>{" "}
+            {e.setupKind === "builtin" ? "(built-in agent)" : "(label for another agent)"} by {e.createdByLabel},{" "}
+            {new Date(e.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC
           </p>
           {e.note && <p className="mt-1 whitespace-pre-wrap text-sm text-slate-600">{e.note}</p>}
         </div>
@@ -222,14 +236,17 @@ export function ExperimentView({ initial }: { initial: View }) {
         <section className="rounded border border-slate-200 bg-white p-3 text-sm" data-testid="accuracy">
           <h2 className="mb-2 font-semibold">Against review marks</h2>
           {r.accuracy.reviewed === 0 ? (
-            <p className="text-xs text-slate-500">No run of this experiment has a review mark yet: mark originals correct or incorrect on their run pages.</p>
+            <p className="text-xs text-slate-500">
+              No run of this experiment has a review mark yet: mark originals correct or incorrect on their run pages.
+            </p>
           ) : (
             <ul className="space-y-1 tabular-nums">
               <li>
                 Original: <strong>{pct(r.accuracy.original.rate)}</strong> right ({r.accuracy.original.right} of {r.accuracy.original.of})
               </li>
               <li>
-                Rerun: <strong>{pct(r.accuracy.rerun.rate)}</strong> right ({r.accuracy.rerun.right} of {r.accuracy.rerun.of}; a failed rerun counts as wrong)
+                Rerun: <strong>{pct(r.accuracy.rerun.rate)}</strong> right ({r.accuracy.rerun.right} of {r.accuracy.rerun.of}; a failed
+                rerun counts as wrong)
               </li>
             </ul>
           )}
@@ -248,11 +265,13 @@ export function ExperimentView({ initial }: { initial: View }) {
         <section className="rounded border border-slate-200 bg-white p-3 text-sm" data-testid="experiment-cost">
           <h2 className="mb-2 font-semibold">Money</h2>
           <p>
-            Estimated at start: <strong>{e.estimateUsd === null ? "no price" : `${formatUsd(e.estimateUsd)}${e.estimatePartial ? " (partial)" : ""}`}</strong>
+            Estimated at start:{" "}
+            <strong>{e.estimateUsd === null ? "no price" : `${formatUsd(e.estimateUsd)}${e.estimatePartial ? " (partial)" : ""}`}</strong>
           </p>
           {cost && (
             <p>
-              Ended reruns so far: <strong>{money(cost.rerun.sum)}</strong> against <strong>{money(cost.original.sum)}</strong> for their originals ({formatUsdDelta(cost.sumDelta)})
+              Ended reruns so far: <strong>{money(cost.rerun.sum)}</strong> against <strong>{money(cost.original.sum)}</strong> for their
+              originals ({formatUsdDelta(cost.sumDelta)})
               {cost.partial && cost.partial.rerun + cost.partial.original > 0 ? " — partial: some spans have no price" : ""}
             </p>
           )}
@@ -284,10 +303,18 @@ export function ExperimentView({ initial }: { initial: View }) {
                   </td>
                   <td className="whitespace-nowrap px-2 text-xs">
                     {f.from ? "yes" : "no"} → <strong>{f.to ? "yes" : "no"}</strong>
-                    {f.truth !== null && <span className={`ml-2 ${f.to === f.truth ? "text-emerald-700" : "text-red-700"}`}>{f.to === f.truth ? "now right" : "now wrong"}</span>}
+                    {f.truth !== null && (
+                      <span className={`ml-2 ${f.to === f.truth ? "text-emerald-700" : "text-red-700"}`}>
+                        {f.to === f.truth ? "now right" : "now wrong"}
+                      </span>
+                    )}
                   </td>
                   <td className="whitespace-nowrap text-right">
-                    <Link href={`/compare?a=${f.originalId}&b=${f.rerunId}`} className="text-xs text-sky-700 hover:underline" data-testid="flip-compare">
+                    <Link
+                      href={`/compare?a=${f.originalId}&b=${f.rerunId}`}
+                      className="text-xs text-sky-700 hover:underline"
+                      data-testid="flip-compare"
+                    >
                       Compare
                     </Link>
                   </td>

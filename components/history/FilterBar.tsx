@@ -40,14 +40,26 @@ function chipText(key: FilterKey, value: string, query: HistoryQuery): string {
 
 const field = "h-7 rounded border border-slate-300 bg-white px-1.5 text-xs text-slate-800 focus:border-sky-500 focus:outline-none";
 
-function Menu(props: { label: string; name: FilterKey; value: string | undefined; options: readonly (string | [string, string])[]; onPick: (v: string | undefined) => void }) {
+function Menu(props: {
+  label: string;
+  name: FilterKey;
+  value: string | undefined;
+  options: readonly (string | [string, string])[];
+  onPick: (v: string | undefined) => void;
+}) {
   // A value from a shared link that the recent runs do not have is still offered, so the menu shows it.
   const options = props.options.map((o) => (typeof o === "string" ? [o, o] : o));
   if (props.value && !options.some(([v]) => v === props.value)) options.push([props.value, props.value]);
   return (
     <label className="flex items-center gap-1 text-xs text-slate-500">
       <span className="sr-only">{props.label}</span>
-      <select aria-label={props.label} name={props.name} value={props.value ?? ""} onChange={(e) => props.onPick(e.target.value || undefined)} className={`${field} max-w-[11rem] ${props.value ? "border-sky-400 bg-sky-50" : ""}`}>
+      <select
+        aria-label={props.label}
+        name={props.name}
+        value={props.value ?? ""}
+        onChange={(e) => props.onPick(e.target.value || undefined)}
+        className={`${field} max-w-[11rem] ${props.value ? "border-sky-400 bg-sky-50" : ""}`}
+      >
         <option value="">{props.label}: any</option>
         {options.map(([v, text]) => (
           <option key={v} value={v}>
@@ -64,7 +76,10 @@ export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; fa
   // "/" jumps to the search box, as in most list tools.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "/" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement)) {
+      if (
+        e.key === "/" &&
+        !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement)
+      ) {
         e.preventDefault();
         input.current?.focus();
       }
@@ -107,24 +122,75 @@ export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; fa
         <Menu label="Model" name="model" value={query.model} options={facets.models} onPick={set("model")} />
         <Menu label="Agent" name="agent" value={query.agent} options={facets.agents} onPick={set("agent")} />
         <Menu label="Worker" name="worker" value={query.worker} options={facets.workers} onPick={set("worker")} />
-        <Menu label="Errors" name="errors" value={query.errors} options={[["yes", "run or tool failed"], ["no", "none"]]} onPick={set("errors")} />
-        <Menu label="Rerun" name="rerun" value={query.rerun} options={[["yes", "reruns only"], ["no", "originals only"]]} onPick={set("rerun")} />
-        <Menu label="Review" name="review" value={query.review} options={[["correct", "marked correct"], ["incorrect", "marked incorrect"], ["unreviewed", "not marked"]]} onPick={set("review")} />
+        <Menu
+          label="Errors"
+          name="errors"
+          value={query.errors}
+          options={[
+            ["yes", "run or tool failed"],
+            ["no", "none"],
+          ]}
+          onPick={set("errors")}
+        />
+        <Menu
+          label="Rerun"
+          name="rerun"
+          value={query.rerun}
+          options={[
+            ["yes", "reruns only"],
+            ["no", "originals only"],
+          ]}
+          onPick={set("rerun")}
+        />
+        <Menu
+          label="Review"
+          name="review"
+          value={query.review}
+          options={[
+            ["correct", "marked correct"],
+            ["incorrect", "marked incorrect"],
+            ["unreviewed", "not marked"],
+          ]}
+          onPick={set("review")}
+        />
         <label className="flex items-center gap-1 text-xs text-slate-500">
           from
-          <input type="date" aria-label="Created from" value={query.from ?? ""} max={query.to} onChange={(e) => set("from")(e.target.value || undefined)} className={field} />
+          <input
+            type="date"
+            aria-label="Created from"
+            value={query.from ?? ""}
+            max={query.to}
+            onChange={(e) => set("from")(e.target.value || undefined)}
+            className={field}
+          />
         </label>
         <label className="flex items-center gap-1 text-xs text-slate-500">
           to
-          <input type="date" aria-label="Created to" value={query.to ?? ""} min={query.from} onChange={(e) => set("to")(e.target.value || undefined)} className={field} />
+          <input
+            type="date"
+            aria-label="Created to"
+            value={query.to ?? ""}
+            min={query.from}
+            onChange={(e) => set("to")(e.target.value || undefined)}
+            className={field}
+          />
         </label>
       </div>
       {hasFilters(query) && (
         <div className="flex flex-wrap items-center gap-1.5 text-xs" data-testid="active-filters">
           {FILTER_KEYS.filter((k) => query[k] !== undefined).map((k) => (
-            <span key={k} className="inline-flex items-center gap-1 rounded-full bg-sky-50 py-0.5 pl-2 pr-1 text-sky-900 ring-1 ring-sky-200" data-filter={k}>
+            <span
+              key={k}
+              className="inline-flex items-center gap-1 rounded-full bg-sky-50 py-0.5 pl-2 pr-1 text-sky-900 ring-1 ring-sky-200"
+              data-filter={k}
+            >
               <span className="text-sky-600">{LABELS[k]}:</span> {chipText(k, String(query[k]), query)}
-              <button type="button" aria-label={`Remove filter ${LABELS[k]}`} onClick={() => set(k)(undefined)} className="rounded-full px-1 text-sky-500 hover:bg-sky-100 hover:text-sky-900">
+              <button
+                type="button"
+                aria-label={`Remove filter ${LABELS[k]}`}
+                onClick={() => set(k)(undefined)}
+                className="rounded-full px-1 text-sky-500 hover:bg-sky-100 hover:text-sky-900"
+              >
                 ×
               </button>
             </span>

@@ -12,7 +12,11 @@ function apply<T>(updater: Updater<T>, old: T): T {
 }
 
 export function HistoryTable({
-  rows, query, navigate, toolbar, actions,
+  rows,
+  query,
+  navigate,
+  toolbar,
+  actions,
 }: {
   rows: HistoryRow[];
   query: HistoryQuery;
@@ -47,45 +51,61 @@ export function HistoryTable({
     state: { sorting, columnVisibility },
     onSortingChange: (updater) => {
       const next = apply(updater, sorting)[0];
-      if (next && (SORT_KEYS as readonly string[]).includes(next.id)) navigate(hrefWith(query, { sort: next.id as SortKey, dir: next.desc ? "desc" : "asc" }));
+      if (next && (SORT_KEYS as readonly string[]).includes(next.id))
+        navigate(hrefWith(query, { sort: next.id as SortKey, dir: next.desc ? "desc" : "asc" }));
     },
     onColumnVisibilityChange: (updater) => {
       const next = apply(updater, columnVisibility);
-      navigate(hrefWithHidden(query, Object.keys(next).filter((id) => next[id] === false)));
+      navigate(
+        hrefWithHidden(
+          query,
+          Object.keys(next).filter((id) => next[id] === false),
+        ),
+      );
     },
   });
 
   return (
     <div className="space-y-2">
       <div className="flex items-center justify-between gap-3">
-      {toolbar}
-      {pickedRows.length > 0 && (
-        <span className="ml-auto text-xs text-slate-600" data-testid="compare-picked">
-          {sameWorkflow ? (
-            <Link href={`/compare?a=${older!.id}&b=${newer!.id}`} className="rounded bg-sky-700 px-2 py-1 font-medium text-white hover:bg-sky-800">
-              Compare the 2 picked runs
-            </Link>
-          ) : pickedRows.length === 2 ? (
-            "Pick two runs of the same workflow to compare them"
-          ) : pickedRows.length === 1 ? (
-            "Pick one more run to compare"
-          ) : (
-            `${pickedRows.length} runs ticked`
-          )}
-        </span>
-      )}
-      {actions?.(picked)}
-      <details className="relative inline-block text-xs" data-testid="columns-menu">
-        <summary className="cursor-pointer select-none rounded px-2 py-1 text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100">Columns</summary>
-        <div className="absolute right-0 z-20 mt-1 w-44 rounded bg-white p-2 shadow-lg ring-1 ring-slate-200">
-          {table.getAllLeafColumns().map((column) => (
-            <label key={column.id} className="flex items-center gap-2 py-0.5">
-              <input type="checkbox" checked={column.getIsVisible()} onChange={() => column.toggleVisibility()} disabled={column.id === "workflow"} />
-              {typeof column.columnDef.header === "string" ? column.columnDef.header : column.id}
-            </label>
-          ))}
-        </div>
-      </details>
+        {toolbar}
+        {pickedRows.length > 0 && (
+          <span className="ml-auto text-xs text-slate-600" data-testid="compare-picked">
+            {sameWorkflow ? (
+              <Link
+                href={`/compare?a=${older!.id}&b=${newer!.id}`}
+                className="rounded bg-sky-700 px-2 py-1 font-medium text-white hover:bg-sky-800"
+              >
+                Compare the 2 picked runs
+              </Link>
+            ) : pickedRows.length === 2 ? (
+              "Pick two runs of the same workflow to compare them"
+            ) : pickedRows.length === 1 ? (
+              "Pick one more run to compare"
+            ) : (
+              `${pickedRows.length} runs ticked`
+            )}
+          </span>
+        )}
+        {actions?.(picked)}
+        <details className="relative inline-block text-xs" data-testid="columns-menu">
+          <summary className="cursor-pointer select-none rounded px-2 py-1 text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100">
+            Columns
+          </summary>
+          <div className="absolute right-0 z-20 mt-1 w-44 rounded bg-white p-2 shadow-lg ring-1 ring-slate-200">
+            {table.getAllLeafColumns().map((column) => (
+              <label key={column.id} className="flex items-center gap-2 py-0.5">
+                <input
+                  type="checkbox"
+                  checked={column.getIsVisible()}
+                  onChange={() => column.toggleVisibility()}
+                  disabled={column.id === "workflow"}
+                />
+                {typeof column.columnDef.header === "string" ? column.columnDef.header : column.id}
+              </label>
+            ))}
+          </div>
+        </details>
       </div>
       {rows.length === 0 ? (
         <p className="rounded border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500" data-testid="history-empty">
@@ -136,7 +156,10 @@ export function HistoryTable({
                     <input type="checkbox" aria-label="Pick to compare" checked={picked.includes(row.id)} onChange={() => pick(row.id)} />
                   </td>
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}>
+                    <td
+                      key={cell.id}
+                      className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}
+                    >
                       <table.FlexRender cell={cell} />
                     </td>
                   ))}

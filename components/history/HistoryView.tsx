@@ -32,7 +32,8 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const navigate = useCallback((href: string) => startTransition(() => router.push(href, { scroll: false })), [router]);
-  const pageHref = (cursor: { after?: string; before?: string }) => `/?${toSearchParams({ ...query, after: undefined, before: undefined, ...cursor })}`;
+  const pageHref = (cursor: { after?: string; before?: string }) =>
+    `/?${toSearchParams({ ...query, after: undefined, before: undefined, ...cursor })}`;
   const paged = Boolean(query.after || query.before);
 
   const pager = (
@@ -82,10 +83,24 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
           rows={rows}
           query={query}
           navigate={navigate}
-          actions={canExperiment ? (picked) => <StartExperiment filters={filterParams(query)} picked={picked} matching={formatRunCount(total)} /> : undefined}
+          actions={
+            canExperiment
+              ? (picked) => <StartExperiment filters={filterParams(query)} picked={picked} matching={formatRunCount(total)} />
+              : undefined
+          }
           toolbar={
             <div className="flex items-center gap-3">
-              <span className="text-xs text-slate-600" data-testid="run-count" title={total.kind === "exact" ? "exact count" : total.kind === "estimate" ? "estimated by PostgreSQL's planner" : "counting stops here"}>
+              <span
+                className="text-xs text-slate-600"
+                data-testid="run-count"
+                title={
+                  total.kind === "exact"
+                    ? "exact count"
+                    : total.kind === "estimate"
+                      ? "estimated by PostgreSQL's planner"
+                      : "counting stops here"
+                }
+              >
                 {formatRunCount(total)}
               </span>
               {pager}

@@ -11,7 +11,17 @@ const pct = (v: number) => `${Math.round(v)}%`;
 const shortDay = (d: string) => d.slice(5);
 const compact = (v: number) => (v >= 1e6 ? `${+(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : String(v));
 
-function Card({ title, summary, children, testId }: { title: string; summary: React.ReactNode; children: React.ReactElement; testId: string }) {
+function Card({
+  title,
+  summary,
+  children,
+  testId,
+}: {
+  title: string;
+  summary: React.ReactNode;
+  children: React.ReactElement;
+  testId: string;
+}) {
   return (
     <figure className="rounded border border-slate-200 bg-white px-2 pb-1 pt-1.5" data-testid={testId}>
       <figcaption className="flex items-baseline justify-between px-1 text-[11px]">
@@ -74,7 +84,11 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
             <Bar dataKey="failed" name="failed" stackId="r" fill="#dc2626" isAnimationActive={false} />
           </BarChart>
         </Card>
-        <Card title={`${yesWord} share`} summary={judged ? `${pct((100 * sum("yes")) / judged)} ${yesWord} of ${formatCount(judged)}` : "no verdicts"} testId="trend-verdict">
+        <Card
+          title={`${yesWord} share`}
+          summary={judged ? `${pct((100 * sum("yes")) / judged)} ${yesWord} of ${formatCount(judged)}` : "no verdicts"}
+          testId="trend-verdict"
+        >
           <AreaChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
             <YAxis tick={axis} domain={[0, 100]} tickFormatter={pct} />
@@ -90,16 +104,24 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
             <Line dataKey="failRate" name="failed" stroke="#dc2626" dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
         </Card>
-        <Card title="Tokens · duration per run" summary={
+        <Card
+          title="Tokens · duration per run"
+          summary={
             <>
-              <span className="text-violet-700">{formatCount(Math.round(meanTokens))} tok</span> · <span className="text-amber-700">{formatDuration(meanDuration)}</span>
+              <span className="text-violet-700">{formatCount(Math.round(meanTokens))} tok</span> ·{" "}
+              <span className="text-amber-700">{formatDuration(meanDuration)}</span>
             </>
-          } testId="trend-cost">
+          }
+          testId="trend-cost"
+        >
           <LineChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
             <YAxis yAxisId="t" tick={axis} tickFormatter={compact} />
             <YAxis yAxisId="d" orientation="right" tick={axis} hide />
-            <Tooltip {...tooltip} formatter={(v, name) => (name === "duration" ? formatDuration(Number(v) * 1000) : formatCount(Math.round(Number(v))))} />
+            <Tooltip
+              {...tooltip}
+              formatter={(v, name) => (name === "duration" ? formatDuration(Number(v) * 1000) : formatCount(Math.round(Number(v))))}
+            />
             <Line yAxisId="t" dataKey="tokens" name="tokens" stroke="#7c3aed" dot={dot} connectNulls isAnimationActive={false} />
             <Line yAxisId="d" dataKey="durationS" name="duration" stroke="#d97706" dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>

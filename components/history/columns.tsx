@@ -27,7 +27,19 @@ function ChipList({ query, filter, values }: { query: HistoryQuery; filter: keyo
   );
 }
 
-export function Chip({ query, filter, value, children, title }: { query: HistoryQuery; filter: keyof HistoryQuery; value: string; children?: React.ReactNode; title?: string }) {
+export function Chip({
+  query,
+  filter,
+  value,
+  children,
+  title,
+}: {
+  query: HistoryQuery;
+  filter: keyof HistoryQuery;
+  value: string;
+  children?: React.ReactNode;
+  title?: string;
+}) {
   return (
     // Filter links are many (several per row) and rarely followed: prefetching each would crowd out the click.
     <Link
@@ -56,12 +68,21 @@ export function historyColumns(query: HistoryQuery) {
         <div className="min-w-0 max-w-[24rem]">
           <div className="flex items-center gap-1.5">
             <Chip query={query} filter="workflow" value={job.workflow} />
-            <Link href={`/jobs/${job.id}`} className="truncate font-medium text-slate-900 hover:text-sky-700 hover:underline" title={job.description} data-testid="run-link">
+            <Link
+              href={`/jobs/${job.id}`}
+              className="truncate font-medium text-slate-900 hover:text-sky-700 hover:underline"
+              title={job.description}
+              data-testid="run-link"
+            >
               {job.description || <span className="font-mono text-xs text-slate-500">{short(job.id)}</span>}
             </Link>
           </div>
           {job.error && (
-            <div className={`mt-0.5 truncate text-xs ${job.errorRedacted ? "italic text-amber-800" : "text-red-700"}`} title={job.error} data-testid="error-summary">
+            <div
+              className={`mt-0.5 truncate text-xs ${job.errorRedacted ? "italic text-amber-800" : "text-red-700"}`}
+              title={job.error}
+              data-testid="error-summary"
+            >
               {job.errorRedacted ? "failed; error hidden by the dashboard" : job.error.split("\n")[0]}
             </div>
           )}
@@ -80,7 +101,10 @@ export function historyColumns(query: HistoryQuery) {
                 </span>
               )}
               {isReplay(job.agentName) && (
-                <span className="rounded bg-fuchsia-100 px-1 font-semibold text-fuchsia-800" title="Model decisions replayed from the original run; tools ran again">
+                <span
+                  className="rounded bg-fuchsia-100 px-1 font-semibold text-fuchsia-800"
+                  title="Model decisions replayed from the original run; tools ran again"
+                >
                   replay
                 </span>
               )}
@@ -117,7 +141,11 @@ export function historyColumns(query: HistoryQuery) {
           <Link
             prefetch={false}
             href={hrefWith(query, { verdict: job.verdict ? "yes" : "no" })}
-            title={job.verdictWords ? `${job.verdictWords.field}: ${job.verdict}; only runs whose verdict is ${job.verdict ? "yes" : "no"}` : `Only verdict ${job.verdict ? "yes" : "no"}`}
+            title={
+              job.verdictWords
+                ? `${job.verdictWords.field}: ${job.verdict}; only runs whose verdict is ${job.verdict ? "yes" : "no"}`
+                : `Only verdict ${job.verdict ? "yes" : "no"}`
+            }
             data-chip="verdict"
           >
             <VerdictBadge verdict={job.verdict} words={job.verdictWords} compact />
@@ -153,17 +181,23 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("agentName", {
       id: "worker",
       header: "Worker",
-      cell: ({ row: { original: job } }) => (job.agentName ? <Chip query={query} filter="worker" value={job.agentName} /> : <span className="text-slate-400">—</span>),
+      cell: ({ row: { original: job } }) =>
+        job.agentName ? <Chip query={query} filter="worker" value={job.agentName} /> : <span className="text-slate-400">—</span>,
     }),
     helper.accessor("createdAt", {
       id: "created",
       header: "Created",
-      cell: ({ row: { original: job } }) => <span className="whitespace-nowrap font-mono text-xs text-slate-600" title={`${formatTime(job.createdAt)} UTC`}>{formatTime(job.createdAt).slice(0, 16)}</span>,
+      cell: ({ row: { original: job } }) => (
+        <span className="whitespace-nowrap font-mono text-xs text-slate-600" title={`${formatTime(job.createdAt)} UTC`}>
+          {formatTime(job.createdAt).slice(0, 16)}
+        </span>
+      ),
     }),
     helper.accessor("durationMs", {
       id: "duration",
       header: "Duration",
-      cell: ({ row: { original: job } }) => (job.status === "running" && job.durationMs == null ? <span className="text-sky-700">running</span> : formatDuration(job.durationMs)),
+      cell: ({ row: { original: job } }) =>
+        job.status === "running" && job.durationMs == null ? <span className="text-sky-700">running</span> : formatDuration(job.durationMs),
     }),
     helper.accessor("totalTokens", { id: "tokens", header: "Tokens", cell: (c) => formatCount(c.getValue()) }),
     helper.accessor("costUsd", {
@@ -175,7 +209,8 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("toolCalls", { header: "Tool calls", cell: (c) => formatCount(c.getValue()) }),
     helper.accessor("toolErrors", {
       header: "Tool errors",
-      cell: (c) => (c.getValue() > 0 ? <span className="text-red-700">{formatCount(c.getValue())}</span> : <span className="text-slate-400">0</span>),
+      cell: (c) =>
+        c.getValue() > 0 ? <span className="text-red-700">{formatCount(c.getValue())}</span> : <span className="text-slate-400">0</span>,
     }),
   ]);
 }

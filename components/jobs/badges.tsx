@@ -18,7 +18,11 @@ const STATUS_TITLE: Partial<Record<RunStatus, string>> = {
 /** A run's status (an import that never finished is "incomplete"). */
 export function StatusBadge({ status }: { status: RunStatus }) {
   return (
-    <span className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status]}`} title={STATUS_TITLE[status]} data-status={status}>
+    <span
+      className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status]}`}
+      title={STATUS_TITLE[status]}
+      data-status={status}
+    >
       {status === "running" && <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" aria-hidden />}
       {status}
     </span>

@@ -2,7 +2,15 @@
 // server's events (GET /api/jobs/<id>/events: the run's status and its new or finished spans, lib/live). Every part of
 // the page that follows the run (the tree, the cost tab, the header's live mark) reads this one store, so a page has
 // one connection and a change costs one hop: no page refresh, no outline refetch.
-import { decodeOutline, encodeOutline, mergeOutlineRows, outlineRowsOf, type Outline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
+import {
+  decodeOutline,
+  encodeOutline,
+  mergeOutlineRows,
+  outlineRowsOf,
+  type Outline,
+  type OutlineJson,
+  type OutlineRow,
+} from "@/lib/trajectory/outline";
 import { isLive } from "@/lib/runs/status";
 import { LIVE_MAX_OPEN_SEQS } from "@/lib/limits";
 

@@ -14,7 +14,19 @@ function sample(series: CallPoint[]): CallPoint[] {
   return Array.from({ length: MAX_BARS }, (_, i) => series[Math.floor(i * step)]!);
 }
 
-function Chart({ title, data, field, unit, colour }: { title: string; data: CallPoint[]; field: "seconds" | "tokens"; unit: string; colour: (a: string) => string }) {
+function Chart({
+  title,
+  data,
+  field,
+  unit,
+  colour,
+}: {
+  title: string;
+  data: CallPoint[];
+  field: "seconds" | "tokens";
+  unit: string;
+  colour: (a: string) => string;
+}) {
   return (
     <figure data-testid={`chart-${field}`}>
       <figcaption className="mb-1 text-sm font-semibold">{title}</figcaption>
@@ -24,7 +36,11 @@ function Chart({ title, data, field, unit, colour }: { title: string; data: Call
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="n" tick={{ fontSize: 10 }} />
             {/* Compact ticks (1.98B, 12.3k): a billion-token run's axis must not cut its labels to "0000000". */}
-            <YAxis tick={{ fontSize: 10 }} width={48} tickFormatter={(v: number) => (field === "tokens" ? formatCompact(v) : String(Number(v.toPrecision(3))))} />
+            <YAxis
+              tick={{ fontSize: 10 }}
+              width={48}
+              tickFormatter={(v: number) => (field === "tokens" ? formatCompact(v) : String(Number(v.toPrecision(3))))}
+            />
             <Tooltip
               formatter={(v) => [v == null ? "no valid times" : `${Number(v).toLocaleString("en-US")} ${unit}`, field]}
               labelFormatter={(n) => `LLM call ${n}`}
@@ -54,7 +70,11 @@ export default function CallCharts({ series }: { series: CallPoint[] }) {
             {a}
           </span>
         ))}
-        {data.length < series.length && <span className="text-slate-500">every {Math.round(series.length / data.length)}th of {series.length.toLocaleString("en-US")} calls shown</span>}
+        {data.length < series.length && (
+          <span className="text-slate-500">
+            every {Math.round(series.length / data.length)}th of {series.length.toLocaleString("en-US")} calls shown
+          </span>
+        )}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <Chart title="Time per LLM call (s)" data={data} field="seconds" unit="s" colour={colour} />

@@ -35,14 +35,32 @@ type State = { phase: "idle" } | { phase: "copying" } | { phase: "done"; chars: 
  * `text` is copied as it is; `load` fetches the whole value first (its `length`, in characters, is said up front).
  * `label` names the button ("Copy", "Copy JSON", "Copy link").
  */
-export function CopyButton({ text, load, length, label = "Copy" }: { text?: string; load?: () => Promise<string>; length?: number; label?: string }) {
+export function CopyButton({
+  text,
+  load,
+  length,
+  label = "Copy",
+}: {
+  text?: string;
+  load?: () => Promise<string>;
+  length?: number;
+  label?: string;
+}) {
   const [state, setState] = useState<State>({ phase: "idle" });
   const whole = length ?? text?.length;
   const title = load
     ? `Copies the whole value${whole != null ? ` (${formatCount(whole)} characters)` : ""}, fetched from the server: the page shows only its beginning.`
     : `Copies ${whole != null ? `${formatCount(whole)} characters` : "the value"}.`;
   const shown =
-    state.phase === "copying" ? "Copying…" : state.phase === "done" ? `Copied ${formatCount(state.chars)} chars` : state.phase === "failed" ? "Copy failed" : load ? label.replace(/^Copy/, "Copy all") : label;
+    state.phase === "copying"
+      ? "Copying…"
+      : state.phase === "done"
+        ? `Copied ${formatCount(state.chars)} chars`
+        : state.phase === "failed"
+          ? "Copy failed"
+          : load
+            ? label.replace(/^Copy/, "Copy all")
+            : label;
   return (
     <button
       type="button"

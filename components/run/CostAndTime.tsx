@@ -18,7 +18,19 @@ function Stat({ label, value, tone }: { label: string; value: React.ReactNode; t
   );
 }
 
-function UsageTable({ title, keyLabel, groups, tokens, minutePrecision }: { title: string; keyLabel: string; groups: UsageGroup[]; tokens: boolean; minutePrecision: boolean }) {
+function UsageTable({
+  title,
+  keyLabel,
+  groups,
+  tokens,
+  minutePrecision,
+}: {
+  title: string;
+  keyLabel: string;
+  groups: UsageGroup[];
+  tokens: boolean;
+  minutePrecision: boolean;
+}) {
   const th = "py-1 pl-3 text-right font-medium";
   return (
     <div data-testid={`summary-${keyLabel.toLowerCase()}`}>
@@ -59,7 +71,10 @@ function UsageTable({ title, keyLabel, groups, tokens, minutePrecision }: { titl
                   <td className={`py-1 pl-3 text-right ${g.errors ? "text-red-700" : ""}`}>{formatCount(g.errors)}</td>
                 )}
                 <td className="py-1 pl-3 text-right">{g.timedCalls ? formatDurationAtUs(g.totalUs, minutePrecision) : "—"}</td>
-                <td className="py-1 pl-3 text-right" title={g.timedCalls < g.calls ? `average of the ${g.timedCalls} calls with valid times` : undefined}>
+                <td
+                  className="py-1 pl-3 text-right"
+                  title={g.timedCalls < g.calls ? `average of the ${g.timedCalls} calls with valid times` : undefined}
+                >
                   {formatDurationAtUs(averageUs(g), minutePrecision)}
                   {g.timedCalls < g.calls && (
                     <span className="ml-1 text-amber-700" data-untimed={g.calls - g.timedCalls}>
@@ -89,7 +104,9 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
   const d = (us: number | null) => formatDurationAtUs(us, minutePrecision);
   return (
     <section className="space-y-5 rounded border border-slate-200 bg-white p-4" data-testid="cost">
-      {minutePrecision && <p className="text-xs text-amber-700">This run was imported with minute-precision timestamps: times are rounded to minutes.</p>}
+      {minutePrecision && (
+        <p className="text-xs text-amber-700">This run was imported with minute-precision timestamps: times are rounded to minutes.</p>
+      )}
       <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-8" data-testid="totals">
         <Stat label="Input tokens" value={formatCount(totals.inputTokens)} />
         <Stat label="Output tokens" value={formatCount(totals.outputTokens)} />
@@ -106,12 +123,13 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
           <div className="bg-emerald-500" style={{ width: `${(split.toolUs / inCalls) * 100}%` }} />
         </div>
         <p className="mt-1 text-xs text-slate-600">
-          <span className="text-indigo-700">■</span> LLM {Math.round((split.llmUs / inCalls) * 100)}% · <span className="text-emerald-700">■</span> tools{" "}
-          {Math.round((split.toolUs / inCalls) * 100)}% of the time spent in calls
+          <span className="text-indigo-700">■</span> LLM {Math.round((split.llmUs / inCalls) * 100)}% ·{" "}
+          <span className="text-emerald-700">■</span> tools {Math.round((split.toolUs / inCalls) * 100)}% of the time spent in calls
           {split.untimed > 0 && (
             <span className="text-amber-700" data-testid="untimed-calls">
               {" "}
-              · {formatCount(split.untimed)} {split.untimed === 1 ? "call" : "calls"} without valid times left out (a zero start, no end recorded, or an end before the start)
+              · {formatCount(split.untimed)} {split.untimed === 1 ? "call" : "calls"} without valid times left out (a zero start, no end
+              recorded, or an end before the start)
             </span>
           )}
         </p>

@@ -16,7 +16,14 @@ const SIGN = { add: "+", del: "-", ctx: " ", note: "" } as const;
 const FILE_LINES = 400;
 
 function Hunk({ hunk, lang }: { hunk: DiffHunk; lang: string | null }) {
-  const code = useMemo(() => hunk.lines.filter((l) => l.kind !== "note").map((l) => l.text).join("\n"), [hunk]);
+  const code = useMemo(
+    () =>
+      hunk.lines
+        .filter((l) => l.kind !== "note")
+        .map((l) => l.text)
+        .join("\n"),
+    [hunk],
+  );
   const tokens = useTokens(code, lang);
   let k = 0;
   return (
@@ -32,7 +39,9 @@ function Hunk({ hunk, lang }: { hunk: DiffHunk; lang: string | null }) {
           <tr key={i} className={LINE_STYLE[l.kind]} data-diff-line={l.kind}>
             <td className="w-10 select-none pr-2 text-right text-slate-400">{l.oldNo ?? ""}</td>
             <td className="w-10 select-none pr-2 text-right text-slate-400">{l.newNo ?? ""}</td>
-            <td className={`w-4 select-none ${l.kind === "add" ? "text-emerald-700" : l.kind === "del" ? "text-red-700" : ""}`}>{SIGN[l.kind]}</td>
+            <td className={`w-4 select-none ${l.kind === "add" ? "text-emerald-700" : l.kind === "del" ? "text-red-700" : ""}`}>
+              {SIGN[l.kind]}
+            </td>
             <td className="whitespace-pre pr-2">{line ? <TokenLine tokens={line} /> : l.text}</td>
           </tr>
         );
@@ -104,7 +113,8 @@ function CommitHeader({ lines }: { lines: string[] }) {
 export function DiffView({ text }: { text: string }) {
   const [raw, setRaw] = useState(false);
   const diff = useMemo(() => parseDiff(text), [text]);
-  if (!diff) return <pre className="whitespace-pre-wrap break-words rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs">{text}</pre>;
+  if (!diff)
+    return <pre className="whitespace-pre-wrap break-words rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs">{text}</pre>;
   const added = diff.files.reduce((n, f) => n + f.added, 0);
   const removed = diff.files.reduce((n, f) => n + f.removed, 0);
   return (
@@ -124,7 +134,10 @@ export function DiffView({ text }: { text: string }) {
         </button>
       </div>
       {raw ? (
-        <pre className="overflow-x-auto whitespace-pre rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs" data-testid="diff-raw">
+        <pre
+          className="overflow-x-auto whitespace-pre rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs"
+          data-testid="diff-raw"
+        >
           {text}
         </pre>
       ) : (

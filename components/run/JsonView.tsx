@@ -24,12 +24,26 @@ function splice(tokens: ThemedToken[], from: number, to: number, label: React.Re
     pos = end;
     const style = t.color ? { color: t.color } : undefined;
     if (end <= from || start >= to) {
-      out.push(<span key={i} style={style}>{t.content}</span>);
+      out.push(
+        <span key={i} style={style}>
+          {t.content}
+        </span>,
+      );
       return;
     }
-    if (start < from) out.push(<span key={`${i}a`} style={style}>{t.content.slice(0, from - start)}</span>);
+    if (start < from)
+      out.push(
+        <span key={`${i}a`} style={style}>
+          {t.content.slice(0, from - start)}
+        </span>,
+      );
     if (start <= from && end > from) out.push(<span key="label">{label}</span>);
-    if (end > to) out.push(<span key={`${i}b`} style={style}>{t.content.slice(to - start)}</span>);
+    if (end > to)
+      out.push(
+        <span key={`${i}b`} style={style}>
+          {t.content.slice(to - start)}
+        </span>,
+      );
   });
   return out;
 }

@@ -35,7 +35,9 @@ const components: Components = {
   code: ({ children }) => <code className="rounded bg-slate-100 px-1 font-mono text-xs">{children}</code>,
   pre: ({ children }) => <pre className="my-1.5 overflow-x-auto rounded bg-slate-100 p-2 font-mono text-xs">{children}</pre>,
   blockquote: ({ children }) => <blockquote className="border-l-2 border-slate-300 pl-2 text-slate-600">{children}</blockquote>,
-  table: ({ children }) => <table className="my-1.5 border-collapse text-xs [&_td]:border [&_td]:px-1 [&_th]:border [&_th]:px-1">{children}</table>,
+  table: ({ children }) => (
+    <table className="my-1.5 border-collapse text-xs [&_td]:border [&_td]:px-1 [&_th]:border [&_th]:px-1">{children}</table>
+  ),
 };
 
 export default function Markdown({ text }: { text: string }) {

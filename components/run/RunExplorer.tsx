@@ -19,7 +19,13 @@ type Tab = "trajectory" | "cost";
  * `status` is the run's as rendered: while it is live (lib/runs/status.ts isLive) the outline follows the agent
  * (components/live/live-run.ts); `head` is the run's first spans, shown until the whole outline arrives.
  */
-export function RunExplorer(props: { jobId: string; spanCount: number; minutePrecision: boolean; status: string; head: OutlineJson | null }) {
+export function RunExplorer(props: {
+  jobId: string;
+  spanCount: number;
+  minutePrecision: boolean;
+  status: string;
+  head: OutlineJson | null;
+}) {
   const { jobId, minutePrecision } = props;
   const { outline, error, version, status } = useLiveRun(jobId, props.status);
   const live = isLive(status);
@@ -34,7 +40,13 @@ export function RunExplorer(props: { jobId: string; spanCount: number; minutePre
   return (
     <div className="space-y-2">
       <div role="tablist" className="flex gap-1 border-b border-slate-200">
-        <button type="button" role="tab" aria-selected={tab === "trajectory"} className={tabClass("trajectory")} onClick={() => setTab("trajectory")}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "trajectory"}
+          className={tabClass("trajectory")}
+          onClick={() => setTab("trajectory")}
+        >
           Trajectory <span className="font-normal text-slate-400">({formatCount(spanCount)} spans)</span>
         </button>
         <button type="button" role="tab" aria-selected={tab === "cost"} className={tabClass("cost")} onClick={() => setTab("cost")}>
@@ -43,11 +55,23 @@ export function RunExplorer(props: { jobId: string; spanCount: number; minutePre
       </div>
       {error && <p className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">Could not load the trajectory: {error}</p>}
       {!tree && !error && (
-        <div className="h-40 animate-pulse rounded border border-slate-200 bg-white p-4 text-sm text-slate-400" data-testid="outline-loading">
+        <div
+          className="h-40 animate-pulse rounded border border-slate-200 bg-white p-4 text-sm text-slate-400"
+          data-testid="outline-loading"
+        >
           Loading the trajectory…
         </div>
       )}
-      {tree && tab === "trajectory" && <TrajectoryPanel jobId={jobId} o={tree} whole={outline !== null} spanCount={spanCount} minutePrecision={minutePrecision} live={live} />}
+      {tree && tab === "trajectory" && (
+        <TrajectoryPanel
+          jobId={jobId}
+          o={tree}
+          whole={outline !== null}
+          spanCount={spanCount}
+          minutePrecision={minutePrecision}
+          live={live}
+        />
+      )}
       {!outline && !error && tab === "cost" && <p className="p-4 text-sm text-slate-400">Loading…</p>}
       {outline && tab === "cost" && (
         <Suspense fallback={<p className="p-4 text-sm text-slate-400">Loading…</p>}>

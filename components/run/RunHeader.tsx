@@ -75,7 +75,10 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
           <StatusBadge status={run.status} />
         </span>
         {isReplay(run.agentName) && (
-          <span className="rounded bg-fuchsia-100 px-1.5 py-0.5 text-xs font-semibold text-fuchsia-800" title="The model's decisions were replayed from the original run; the tools ran again for real.">
+          <span
+            className="rounded bg-fuchsia-100 px-1.5 py-0.5 text-xs font-semibold text-fuchsia-800"
+            title="The model's decisions were replayed from the original run; the tools ran again for real."
+          >
             replay
           </span>
         )}
@@ -88,12 +91,21 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
           )}
           <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} />
         </span>
-        <VerdictBadge verdict={run.verdict} words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)} />
+        <VerdictBadge
+          verdict={run.verdict}
+          words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)}
+        />
         <span className="font-mono text-xs text-slate-400">{run.id}</span>
       </div>
       <div className="flex flex-wrap items-center gap-4">
         <JobState run={run} live={live} />
-        <ReviewControl jobId={run.id} correct={run.correct} reviewedBy={run.reviewedBy?.email ?? null} reviewedAt={run.reviewedAt} canReview={operator} />
+        <ReviewControl
+          jobId={run.id}
+          correct={run.correct}
+          reviewedBy={run.reviewedBy?.email ?? null}
+          reviewedAt={run.reviewedAt}
+          canReview={operator}
+        />
       </div>
       {run.description && <p className="text-slate-700">{run.description}</p>}
       <DashboardFields run={run} />
@@ -113,9 +125,14 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
             live ? (
               "running"
             ) : (
-              <span title="from the flow span's start to its finish, or over the spans with valid times (zero starts and missing ends never count)" data-testid="run-duration">
+              <span
+                title="from the flow span's start to its finish, or over the spans with valid times (zero starts and missing ends never count)"
+                data-testid="run-duration"
+              >
                 {formatDurationAt(run.durationMs, run.minutePrecision)}
-                {run.status === "incomplete" && run.durationMs != null && <span className="ml-1 text-xs font-normal text-amber-700">recorded so far</span>}
+                {run.status === "incomplete" && run.durationMs != null && (
+                  <span className="ml-1 text-xs font-normal text-amber-700">recorded so far</span>
+                )}
               </span>
             )
           }

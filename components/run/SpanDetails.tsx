@@ -51,7 +51,12 @@ function Breadcrumb({ o, index, onSelect }: { o: Outline; index: number; onSelec
   const cut = !all && path.length > PATH_SHOWN;
   const step = (i: number) => (
     <li key={i} className="flex min-w-0 items-center gap-1">
-      <button type="button" className="max-w-[12rem] truncate text-sky-700 hover:underline" onClick={() => onSelect(i)} title={`#${o.seq[i]}`}>
+      <button
+        type="button"
+        className="max-w-[12rem] truncate text-sky-700 hover:underline"
+        onClick={() => onSelect(i)}
+        title={`#${o.seq[i]}`}
+      >
         <VisibleName text={o.names[o.name[i]!]!} />
       </button>
       <span className="text-slate-400">›</span>
@@ -63,7 +68,12 @@ function Breadcrumb({ o, index, onSelect }: { o: Outline; index: number; onSelec
         {(cut ? path.slice(0, 2) : path).map(step)}
         {cut && (
           <li>
-            <button type="button" className="rounded bg-slate-100 px-1 text-slate-600 hover:bg-slate-200" onClick={() => setAll(true)} data-testid="breadcrumb-more">
+            <button
+              type="button"
+              className="rounded bg-slate-100 px-1 text-slate-600 hover:bg-slate-200"
+              onClick={() => setAll(true)}
+              data-testid="breadcrumb-more"
+            >
               … {(path.length - 5).toLocaleString("en-US")} levels …
             </button>
             <span className="ml-1 text-slate-400">›</span>
@@ -94,7 +104,11 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
   const { data, error } = useSpan(jobId, seq);
   const link = typeof window === "undefined" ? "" : `${window.location.origin}/jobs/${jobId}#span-${seq}`;
   // Until the span arrives, times come from the outline (µs); then from the span itself, every stored digit.
-  const started = data ? formatInstant(data.span.Started, minutePrecision) : isRealTime(o.start[index]) ? formatEpochUs(o.start[index]!, minutePrecision) : "…";
+  const started = data
+    ? formatInstant(data.span.Started, minutePrecision)
+    : isRealTime(o.start[index])
+      ? formatEpochUs(o.start[index]!, minutePrecision)
+      : "…";
   const finished = data?.span.Finished ? formatInstant(data.span.Finished, minutePrecision) : data ? null : "…";
   return (
     <article className="space-y-4" data-testid={`span-fields-${seq}`} data-span-details={seq}>
@@ -170,5 +184,15 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
 }
 
 function hasAnyField({ span: s, json }: SpanPayload): boolean {
-  return Boolean(s.Error || json.Args !== undefined || json.Results !== undefined || s.Instruction || s.Prompt || s.Reply || s.Thoughts || s.InputTokens || s.OutputTokens);
+  return Boolean(
+    s.Error ||
+    json.Args !== undefined ||
+    json.Results !== undefined ||
+    s.Instruction ||
+    s.Prompt ||
+    s.Reply ||
+    s.Thoughts ||
+    s.InputTokens ||
+    s.OutputTokens,
+  );
 }

@@ -47,7 +47,12 @@ function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
       label="Thoughts"
       actions={
         <>
-          <button type="button" className="rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-50" aria-pressed={raw} onClick={() => setRaw(!raw)}>
+          <button
+            type="button"
+            className="rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-50"
+            aria-pressed={raw}
+            onClick={() => setRaw(!raw)}
+          >
             {raw ? "Markdown" : "Raw text"}
           </button>
           <CopyText ctx={ctx} path="Thoughts" text={text} />
@@ -77,7 +82,15 @@ function JsonField({ ctx, field, text }: { ctx: Ctx; field: JsonField; text: str
       throw e;
     }
   }, [text]);
-  const cuts = useMemo(() => new Map(ctx.truncated.filter((t) => t.path === field || t.path.startsWith(`${field}.`) || t.path.startsWith(`${field}[`)).map((t) => [t.path, t.length])), [ctx.truncated, field]);
+  const cuts = useMemo(
+    () =>
+      new Map(
+        ctx.truncated
+          .filter((t) => t.path === field || t.path.startsWith(`${field}.`) || t.path.startsWith(`${field}[`))
+          .map((t) => [t.path, t.length]),
+      ),
+    [ctx.truncated, field],
+  );
   // A value the dashboard printed and no reading was made of (lib/trajectory/printed.ts) is shown as its text.
   const printed = useMemo(() => (text.startsWith(`{"${PRINTED_KEY}"`) ? printedText(JSON.parse(text)) : null), [text]);
   if (printed !== null) {
@@ -120,7 +133,12 @@ export function SpanFields({ jobId, payload }: { jobId: string; payload: SpanPay
             {truncated.map((t) => (
               <li key={t.path}>
                 <span className="font-mono">{t.path}</span> ({formatCount(t.length)} characters) —{" "}
-                <a className="font-medium text-sky-700 underline" href={fullTextHref(jobId, span.Seq, t.path)} target="_blank" rel="noopener">
+                <a
+                  className="font-medium text-sky-700 underline"
+                  href={fullTextHref(jobId, span.Seq, t.path)}
+                  target="_blank"
+                  rel="noopener"
+                >
                   full text
                 </a>
               </li>

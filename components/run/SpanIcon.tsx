@@ -17,8 +17,21 @@ export function SpanIcon({ type }: { type: string }) {
   const style = spanTypeStyle(type);
   const d = PATHS[type];
   return (
-    <span className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded ${style.className}`} title={type} aria-hidden data-icon={type}>
-      <svg viewBox="0 0 16 16" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+    <span
+      className={`inline-flex h-5 w-5 shrink-0 items-center justify-center rounded ${style.className}`}
+      title={type}
+      aria-hidden
+      data-icon={type}
+    >
+      <svg
+        viewBox="0 0 16 16"
+        className="h-3.5 w-3.5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         {d ? <path d={d} /> : <circle cx="8" cy="8" r="3" />}
       </svg>
     </span>

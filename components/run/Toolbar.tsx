@@ -19,9 +19,22 @@ interface Props {
   onLeaveSearch: () => void;
 }
 
-const button = "rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500";
+const button =
+  "rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500";
 
-export function Toolbar({ o, filter, result, timeline, searchRef, onFilter, onExpandAll, onCollapseAll, onTimeline, onNextMatch, onLeaveSearch }: Props) {
+export function Toolbar({
+  o,
+  filter,
+  result,
+  timeline,
+  searchRef,
+  onFilter,
+  onExpandAll,
+  onCollapseAll,
+  onTimeline,
+  onNextMatch,
+  onLeaveSearch,
+}: Props) {
   // Counted once per outline, not on every keystroke in the search box (100,000 spans).
   const counts = useMemo(() => {
     const c = new Map<number, number>();
@@ -63,7 +76,12 @@ export function Toolbar({ o, filter, result, timeline, searchRef, onFilter, onEx
         ))}
       </select>
       <label className="flex items-center gap-1 text-xs">
-        <input type="checkbox" checked={filter.errorsOnly} onChange={(e) => onFilter({ ...filter, errorsOnly: e.target.checked })} data-testid="errors-only" />
+        <input
+          type="checkbox"
+          checked={filter.errorsOnly}
+          onChange={(e) => onFilter({ ...filter, errorsOnly: e.target.checked })}
+          data-testid="errors-only"
+        />
         errors only ({formatCount(o.errors.size)})
       </label>
       {active && (

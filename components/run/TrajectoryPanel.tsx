@@ -35,7 +35,11 @@ interface Props {
 
 export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, live }: Props) {
   const [state, dispatch] = useReducer(panelReducer, null, () => initialPanel(o, spanCount));
-  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => "");
+  const hash = useSyncExternalStore(
+    subscribeHash,
+    () => window.location.hash,
+    () => "",
+  );
   const result = useFilterResult(jobId, o, state.filter);
   const treeRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -152,7 +156,15 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, l
         <div className="min-h-0 overflow-auto p-4" data-testid="details">
           {selected >= 0 ? (
             <Suspense fallback={<p className="text-sm text-slate-400">Loading…</p>}>
-              <SpanDetails jobId={jobId} outline={o} index={selected} toolCalls={toolCalls.get(selected)} minutePrecision={minutePrecision} live={live} onSelect={select} />
+              <SpanDetails
+                jobId={jobId}
+                outline={o}
+                index={selected}
+                toolCalls={toolCalls.get(selected)}
+                minutePrecision={minutePrecision}
+                live={live}
+                onSelect={select}
+              />
             </Suspense>
           ) : (
             <div className="space-y-2 text-sm text-slate-500">

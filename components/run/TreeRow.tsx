@@ -41,7 +41,23 @@ export function shownTiming(o: Outline, index: number, minutePrecision: boolean)
   return minutePrecision && code === SKEWED ? 0 : code;
 }
 
-function Bar({ o, index, code, live, minutePrecision, onHover, onSelect }: { o: Outline; index: number; code: number; live: boolean; minutePrecision: boolean; onHover: RowProps["onHoverBar"]; onSelect: (i: number) => void }) {
+function Bar({
+  o,
+  index,
+  code,
+  live,
+  minutePrecision,
+  onHover,
+  onSelect,
+}: {
+  o: Outline;
+  index: number;
+  code: number;
+  live: boolean;
+  minutePrecision: boolean;
+  onHover: RowProps["onHoverBar"];
+  onSelect: (i: number) => void;
+}) {
   const total = Math.max(1, o.t1 - o.t0);
   const x = (us: number) => Math.max(0, Math.min(TIMELINE_WIDTH, ((us - o.t0) / total) * TIMELINE_WIDTH));
   const style = spanTypeStyle(o.types[o.type[index]!]!);
@@ -79,10 +95,23 @@ function Bar({ o, index, code, live, minutePrecision, onHover, onSelect }: { o: 
     );
   } else if (code === END_BEFORE_START) {
     // Only the start is placed: a tick, no length.
-    bar = <div className="absolute top-1 bottom-1 w-0.5 bg-orange-500" style={{ left: Math.min(x(start), TIMELINE_WIDTH - 2) }} data-bar="tick" onMouseEnter={(e) => onHover(index, e)} onMouseLeave={() => onHover(index, null)} />;
+    bar = (
+      <div
+        className="absolute top-1 bottom-1 w-0.5 bg-orange-500"
+        style={{ left: Math.min(x(start), TIMELINE_WIDTH - 2) }}
+        data-bar="tick"
+        onMouseEnter={(e) => onHover(index, e)}
+        onMouseLeave={() => onHover(index, null)}
+      />
+    );
   }
   return (
-    <div className="relative h-full shrink-0 border-l border-slate-100" style={{ width: TIMELINE_WIDTH }} data-timeline-bar title={code === NO_START ? "no real start time: not placed on the timeline" : undefined}>
+    <div
+      className="relative h-full shrink-0 border-l border-slate-100"
+      style={{ width: TIMELINE_WIDTH }}
+      data-timeline-bar
+      title={code === NO_START ? "no real start time: not placed on the timeline" : undefined}
+    >
       {bar}
     </div>
   );
@@ -134,7 +163,11 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
       data-timing={code}
       data-match={p.match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer items-center gap-1.5 pr-2 text-sm ${
-        p.selected ? "bg-sky-100 group-focus-visible:outline-2 group-focus-visible:-outline-offset-2 group-focus-visible:outline-sky-600" : p.match ? "bg-amber-50 hover:bg-amber-100" : "hover:bg-slate-100"
+        p.selected
+          ? "bg-sky-100 group-focus-visible:outline-2 group-focus-visible:-outline-offset-2 group-focus-visible:outline-sky-600"
+          : p.match
+            ? "bg-amber-50 hover:bg-amber-100"
+            : "hover:bg-slate-100"
       } ${p.target ? "shadow-[inset_3px_0_0_#f59e0b]" : ""}`}
       style={{ top: p.top, height: ROW_HEIGHT }}
       onClick={(e) => {
@@ -173,7 +206,11 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         </span>
       )}
       {error != null && (
-        <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" title={visibleText(error)} data-error-mark>
+        <span
+          className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700"
+          title={visibleText(error)}
+          data-error-mark
+        >
           ✕ error
         </span>
       )}
@@ -184,7 +221,17 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
           {isTimed(code) || code === SKEWED ? formatDurationAtUs(o.dur[index]!, p.minutePrecision) : code === UNFINISHED ? "" : "—"}
         </span>
       </span>
-      {p.timeline && <Bar o={o} index={index} code={code} live={p.live} minutePrecision={p.minutePrecision} onHover={p.onHoverBar} onSelect={p.onSelect} />}
+      {p.timeline && (
+        <Bar
+          o={o}
+          index={index}
+          code={code}
+          live={p.live}
+          minutePrecision={p.minutePrecision}
+          onHover={p.onHoverBar}
+          onSelect={p.onSelect}
+        />
+      )}
     </a>
   );
 });

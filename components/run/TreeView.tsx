@@ -32,7 +32,11 @@ function Axis({ o, minutePrecision }: { o: Outline; minutePrecision: boolean }) 
   const total = Math.max(0, o.t1 - o.t0);
   const label = "absolute top-0 max-w-[33%] truncate whitespace-nowrap";
   return (
-    <div className="relative h-full shrink-0 border-l border-slate-200 text-[10px] leading-5 text-slate-500" style={{ width: TIMELINE_WIDTH }} data-testid="timeline-axis">
+    <div
+      className="relative h-full shrink-0 border-l border-slate-200 text-[10px] leading-5 text-slate-500"
+      style={{ width: TIMELINE_WIDTH }}
+      data-testid="timeline-axis"
+    >
       <span className={`${label} left-0.5`}>0</span>
       <span className={`${label} left-1/2 -translate-x-1/2`}>{formatDurationAtUs(total / 2, minutePrecision)}</span>
       <span className={`${label} right-0.5`}>{formatDurationAtUs(total, minutePrecision)}</span>
@@ -42,7 +46,21 @@ function Axis({ o, minutePrecision }: { o: Outline; minutePrecision: boolean }) 
 
 const AXIS_HEIGHT = 20;
 
-function Tooltip({ o, index, x, y, minutePrecision, live }: { o: Outline; index: number; x: number; y: number; minutePrecision: boolean; live: boolean }) {
+function Tooltip({
+  o,
+  index,
+  x,
+  y,
+  minutePrecision,
+  live,
+}: {
+  o: Outline;
+  index: number;
+  x: number;
+  y: number;
+  minutePrecision: boolean;
+  live: boolean;
+}) {
   const code = shownTiming(o, index, minutePrecision);
   const start = o.start[index]!;
   const label = timingLabel(code, live, code === SKEWED ? skewOf(o, index) : undefined);
@@ -66,8 +84,30 @@ function Tooltip({ o, index, x, y, minutePrecision, live }: { o: Outline; index:
   );
 }
 
-export function TreeView({ o, rows, expanded, selected, target, matches, toolCalls, timeline, minutePrecision, live, scroll, onSelect, onToggle, onKeyDown, treeRef }: Props) {
-  const virtual = useFixedRows({ count: rows.length, rowHeight: ROW_HEIGHT, paddingStart: timeline ? AXIS_HEIGHT : 0, overscan: 12, scroller: treeRef });
+export function TreeView({
+  o,
+  rows,
+  expanded,
+  selected,
+  target,
+  matches,
+  toolCalls,
+  timeline,
+  minutePrecision,
+  live,
+  scroll,
+  onSelect,
+  onToggle,
+  onKeyDown,
+  treeRef,
+}: Props) {
+  const virtual = useFixedRows({
+    count: rows.length,
+    rowHeight: ROW_HEIGHT,
+    paddingStart: timeline ? AXIS_HEIGHT : 0,
+    overscan: 12,
+    scroller: treeRef,
+  });
   const { scrollToPosition } = virtual;
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const lastNonce = useRef(-1);
@@ -107,7 +147,10 @@ export function TreeView({ o, rows, expanded, selected, target, matches, toolCal
         <div className="relative w-full" style={{ height: virtual.totalSize }}>
           {timeline && (
             // Inside the scroller, so the axis lines up with the bars whatever the scrollbar takes.
-            <div className="sticky top-0 z-10 flex items-center justify-end border-b border-slate-200 bg-slate-50 pr-2" style={{ height: AXIS_HEIGHT }}>
+            <div
+              className="sticky top-0 z-10 flex items-center justify-end border-b border-slate-200 bg-slate-50 pr-2"
+              style={{ height: AXIS_HEIGHT }}
+            >
               {minutePrecision && <span className="mr-2 text-[10px] text-amber-700">minute-precision times: bars are approximate</span>}
               <Axis o={o} minutePrecision={minutePrecision} />
             </div>
@@ -137,7 +180,9 @@ export function TreeView({ o, rows, expanded, selected, target, matches, toolCal
           })}
         </div>
       </div>
-      {hover && hover.index < o.count && <Tooltip o={o} index={hover.index} x={hover.x} y={hover.y} minutePrecision={minutePrecision} live={live} />}
+      {hover && hover.index < o.count && (
+        <Tooltip o={o} index={hover.index} x={hover.x} y={hover.y} minutePrecision={minutePrecision} live={live} />
+      )}
     </div>
   );
 }

@@ -14,7 +14,12 @@ const TONE = {
 function Headline({ verdict, flags }: { verdict: MainVerdict; flags: ShownField[] }) {
   const tone = TONE[verdict.tone];
   return (
-    <div className={`mb-3 rounded px-3 py-2 ring-1 ${tone.box}`} data-testid="verdict-headline" data-field={verdict.field} data-verdict={verdict.value ? "yes" : "no"}>
+    <div
+      className={`mb-3 rounded px-3 py-2 ring-1 ${tone.box}`}
+      data-testid="verdict-headline"
+      data-field={verdict.field}
+      data-verdict={verdict.value ? "yes" : "no"}
+    >
       <div className="flex flex-wrap items-center gap-3">
         <span className={`text-lg font-semibold ${tone.text}`}>{verdict.text.charAt(0).toUpperCase() + verdict.text.slice(1)}</span>
         <span className="font-mono text-xs text-slate-500">
@@ -47,7 +52,10 @@ function RunError({ error, redacted }: { error: string; redacted: boolean }) {
     return (
       <div className="rounded border-l-4 border-amber-500 bg-amber-50 p-3" data-testid="run-error" data-redacted>
         <div className="text-xs font-semibold uppercase tracking-wide text-amber-800">Run failed — error hidden by the dashboard</div>
-        <p className="mt-1 text-sm text-amber-900">The job page was saved by a reader who is not a dashboard admin, so the dashboard left the error out. The run failed; why is not known here.</p>
+        <p className="mt-1 text-sm text-amber-900">
+          The job page was saved by a reader who is not a dashboard admin, so the dashboard left the error out. The run failed; why is not
+          known here.
+        </p>
       </div>
     );
   }
@@ -76,7 +84,9 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
   const { fields, missing } = resultFields(workflow, results, workflowType);
   // With a headline, the other yes/no fields become its chips and a yes/no main field is not repeated below (a
   // PatchDiff main field is: the diff itself is the result).
-  const flags = verdict ? fields.filter((f) => f.spec.kind === "bool" && typeof f.value === "boolean" && f.spec.name !== verdict.field) : [];
+  const flags = verdict
+    ? fields.filter((f) => f.spec.kind === "bool" && typeof f.value === "boolean" && f.spec.name !== verdict.field)
+    : [];
   const rest = verdict ? fields.filter((f) => !flags.includes(f) && !(f.spec.name === verdict.field && f.spec.kind === "bool")) : fields;
   return (
     <section className="rounded border border-slate-200 bg-white p-4" data-testid="verdict" data-workflow={spec?.type ?? "generic"}>
@@ -86,7 +96,11 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
       </h2>
       {error && <RunError error={error} redacted={errorRedacted} />}
       {fields.length === 0 ? (
-        !error && <p className="text-sm text-slate-500">{status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}</p>
+        !error && (
+          <p className="text-sm text-slate-500">
+            {status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}
+          </p>
+        )
       ) : (
         <div className={error ? "mt-3" : ""}>
           {verdict && <Headline verdict={verdict} flags={flags} />}

@@ -13,7 +13,11 @@ export function VisibleName({ text, className }: { text: string; className?: str
         "text" in s ? (
           <span key={i}>{s.text}</span>
         ) : (
-          <span key={i} className="mx-px rounded-sm bg-amber-100 px-0.5 font-mono text-[0.85em] text-amber-900" title={`hidden character ${s.code}, shown so it cannot disguise the name`}>
+          <span
+            key={i}
+            className="mx-px rounded-sm bg-amber-100 px-0.5 font-mono text-[0.85em] text-amber-900"
+            title={`hidden character ${s.code}, shown so it cannot disguise the name`}
+          >
             ⟨{s.code}⟩
           </span>
         ),

@@ -48,7 +48,10 @@ export async function tokenize(code: string, lang: string): Promise<Tokens | nul
   if (!canHighlight(lang) || code.length > HIGHLIGHT_LIMIT) return null;
   const h = await core();
   if (!loading.has(lang)) {
-    loading.set(lang, GRAMMARS[lang]!().then((m) => h.loadLanguage(m.default as Parameters<HighlighterCore["loadLanguage"]>[0])));
+    loading.set(
+      lang,
+      GRAMMARS[lang]!().then((m) => h.loadLanguage(m.default as Parameters<HighlighterCore["loadLanguage"]>[0])),
+    );
   }
   await loading.get(lang);
   return h.codeToTokens(code, { lang, theme: "github-light" }).tokens;

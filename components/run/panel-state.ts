@@ -50,8 +50,15 @@ export function initialExpanded(o: Outline, spanCount: number): Uint8Array {
 
 export function initialPanel(o: Outline, spanCount: number): PanelState {
   return {
-    o, expanded: initialExpanded(o, spanCount), selected: -1, target: -1, filter: NO_FILTER, timeline: true,
-    scroll: { index: -1, nonce: 0 }, openedHash: "", revealed: null,
+    o,
+    expanded: initialExpanded(o, spanCount),
+    selected: -1,
+    target: -1,
+    filter: NO_FILTER,
+    timeline: true,
+    scroll: { index: -1, nonce: 0 },
+    openedHash: "",
+    revealed: null,
   };
 }
 
@@ -88,7 +95,10 @@ export function panelReducer(s: PanelState, a: PanelAction): PanelState {
     case "select": {
       if (a.index < 0 || a.index >= s.o.count) return s;
       return {
-        ...s, expanded: withPathOpen(s.o, s.expanded, a.index), selected: a.index, scroll: { index: a.index, nonce: s.scroll.nonce + 1 },
+        ...s,
+        expanded: withPathOpen(s.o, s.expanded, a.index),
+        selected: a.index,
+        scroll: { index: a.index, nonce: s.scroll.nonce + 1 },
         openedHash: permalinkHash(s.o, a.index),
       };
     }
@@ -110,8 +120,13 @@ export function panelReducer(s: PanelState, a: PanelAction): PanelState {
     case "permalink": {
       if (a.index < 0 || a.index >= s.o.count) return { ...s, openedHash: a.hash };
       return {
-        ...s, filter: NO_FILTER, expanded: withPathOpen(s.o, s.expanded, a.index), selected: a.index, target: a.index,
-        scroll: { index: a.index, nonce: s.scroll.nonce + 1 }, openedHash: a.hash,
+        ...s,
+        filter: NO_FILTER,
+        expanded: withPathOpen(s.o, s.expanded, a.index),
+        selected: a.index,
+        target: a.index,
+        scroll: { index: a.index, nonce: s.scroll.nonce + 1 },
+        openedHash: a.hash,
       };
     }
     case "revealMatches": {

@@ -57,7 +57,17 @@ export function filterSpans(o: Outline, f: SpanFilter, payloadSeqs: readonly num
   for (let i = 0; i < o.count; i++) {
     if (f.type && o.type[i] !== wantType) continue;
     if (f.errorsOnly && !o.errors.has(i)) continue;
-    if (q && !(nameHit[o.name[i]!] || modelHit[o.model[i]!] || typeHit[o.type[i]!] || inPayload[i] || (o.errors.has(i) && has(visibleText(o.errors.get(i)!))))) continue;
+    if (
+      q &&
+      !(
+        nameHit[o.name[i]!] ||
+        modelHit[o.model[i]!] ||
+        typeHit[o.type[i]!] ||
+        inPayload[i] ||
+        (o.errors.has(i) && has(visibleText(o.errors.get(i)!)))
+      )
+    )
+      continue;
     matches[i] = 1;
     count++;
   }

@@ -31,7 +31,8 @@ export function useFixedRows(opts: {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const read = () => setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+    const read = () =>
+      setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
     read();
     el.addEventListener("scroll", read, { passive: true });
     const ro = new ResizeObserver(read);

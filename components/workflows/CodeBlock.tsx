@@ -24,7 +24,11 @@ function SyzLines({ lines }: { lines: string[] }) {
   return lines.map((line, i) => (
     <div key={i}>
       {syzLineTokens(line).map((t, j) => (
-        <span key={j} style={SYZ_COLOR[t.kind] ? { color: SYZ_COLOR[t.kind] } : undefined} data-syz={t.kind === "plain" ? undefined : t.kind}>
+        <span
+          key={j}
+          style={SYZ_COLOR[t.kind] ? { color: SYZ_COLOR[t.kind] } : undefined}
+          data-syz={t.kind === "plain" ? undefined : t.kind}
+        >
           {t.text}
         </span>
       ))}

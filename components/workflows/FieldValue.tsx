@@ -17,7 +17,10 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 
 export function YesNo({ value }: { value: boolean }) {
   return (
-    <span className={`inline-flex rounded px-2 py-0.5 text-sm font-semibold ${value ? "bg-emerald-600 text-white" : "bg-slate-600 text-white"}`} data-verdict={value ? "yes" : "no"}>
+    <span
+      className={`inline-flex rounded px-2 py-0.5 text-sm font-semibold ${value ? "bg-emerald-600 text-white" : "bg-slate-600 text-white"}`}
+      data-verdict={value ? "yes" : "no"}
+    >
       {value ? "yes" : "no"}
     </span>
   );
@@ -42,7 +45,11 @@ function Chips({ values, prefix = "" }: { values: string[]; prefix?: string }) {
 }
 
 function Json({ value }: { value: unknown }) {
-  return <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{JSON.stringify(value, null, 2)}</pre>;
+  return (
+    <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
 }
 
 /** "Name <email>", or the address alone, as git writes a person. */
@@ -56,7 +63,16 @@ interface Recipient {
   To: boolean;
 }
 function isRecipients(v: unknown): v is Recipient[] {
-  return Array.isArray(v) && v.every((r) => isRecord(r) && typeof r.Email === "string" && (r.Name === undefined || typeof r.Name === "string") && (r.To === undefined || typeof r.To === "boolean"));
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (r) =>
+        isRecord(r) &&
+        typeof r.Email === "string" &&
+        (r.Name === undefined || typeof r.Name === "string") &&
+        (r.To === undefined || typeof r.To === "boolean"),
+    )
+  );
 }
 
 function Recipients({ list }: { list: Recipient[] }) {
@@ -117,7 +133,11 @@ function Replies({ replies }: { replies: Record<string, unknown>[] }) {
       {replies.map((r, i) => (
         <li key={i} className="rounded border border-slate-200 p-2 text-sm">
           {str(r.ReplyTo) && <div className="mb-1 font-mono text-[11px] text-slate-400">in reply to {str(r.ReplyTo)}</div>}
-          {str(r.Quote) && <blockquote className="mb-1 whitespace-pre-wrap border-l-4 border-slate-300 pl-2 font-mono text-xs text-slate-600">{str(r.Quote)}</blockquote>}
+          {str(r.Quote) && (
+            <blockquote className="mb-1 whitespace-pre-wrap border-l-4 border-slate-300 pl-2 font-mono text-xs text-slate-600">
+              {str(r.Quote)}
+            </blockquote>
+          )}
           <p className="whitespace-pre-wrap text-slate-800">{str(r.Text)}</p>
         </li>
       ))}
@@ -135,7 +155,9 @@ function PatchHistory({ versions }: { versions: Record<string, unknown>[] }) {
             <summary className="cursor-pointer">
               v{typeof v.Version === "number" ? v.Version : i + 1}
               {str(v.ChangeLog) && <span className="ml-2 text-slate-500">{str(v.ChangeLog).split("\n")[0]}</span>}
-              {Array.isArray(v.Comments) && v.Comments.length > 0 && <span className="ml-2 text-xs text-slate-400">{v.Comments.length} comments</span>}
+              {Array.isArray(v.Comments) && v.Comments.length > 0 && (
+                <span className="ml-2 text-xs text-slate-400">{v.Comments.length} comments</span>
+              )}
             </summary>
             <div className="mt-2 space-y-2">
               {str(v.Description) && <TextBlock text={str(v.Description)} />}
@@ -159,7 +181,8 @@ export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown })
       if (typeof value === "boolean") return <YesNo value={value} />;
       break;
     case "text":
-      if (typeof value === "string") return value === "" ? <None /> : <p className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">{value}</p>;
+      if (typeof value === "string")
+        return value === "" ? <None /> : <p className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">{value}</p>;
       break;
     case "line":
       if (typeof value === "string") return value === "" ? <None /> : <span className="break-all font-mono text-xs">{value}</span>;

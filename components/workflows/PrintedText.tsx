@@ -5,7 +5,10 @@ import { TextBlock } from "@/components/run/TextBlock";
 export function PrintedText({ text }: { text: string }) {
   return (
     <div data-printed>
-      <div className="mb-0.5 text-[11px] italic text-slate-500" title="The dashboard's job page prints values with Go's fmt (map[k:v …]); this text can be read more than one way, so it is shown as it is.">
+      <div
+        className="mb-0.5 text-[11px] italic text-slate-500"
+        title="The dashboard's job page prints values with Go's fmt (map[k:v …]); this text can be read more than one way, so it is shown as it is."
+      >
         as the dashboard printed it
       </div>
       <TextBlock text={text} />

@@ -29,7 +29,8 @@ async function asAdmin(task: (actor: ReturnType<typeof actorOf>) => Promise<Admi
     return result;
   } catch (e) {
     if (e instanceof UserError) return { ok: false, reason: e.message };
-    if (e instanceof z.ZodError) return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
+    if (e instanceof z.ZodError)
+      return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
     throw e;
   }
 }
@@ -40,7 +41,11 @@ export async function addUserAction(_prev: AdminResult | null, form: FormData): 
   return asAdmin(async (actor) => {
     const password = generatePassword();
     const role = z.enum(ROLES).catch("viewer").parse(form.get("role"));
-    const user = await addUser(db(), { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role, password }, actor);
+    const user = await addUser(
+      db(),
+      { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role, password },
+      actor,
+    );
     return { ok: true, message: `Added ${user.email} as ${user.role}. Their password (shown once):`, secret: password };
   });
 }

@@ -19,17 +19,26 @@ async function asAdmin(task: (actor: ReturnType<typeof actorOf>) => Promise<Admi
     return result;
   } catch (e) {
     if (e instanceof HttpError) return { ok: false, reason: e.message };
-    if (e instanceof z.ZodError) return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
+    if (e instanceof z.ZodError)
+      return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
     throw e;
   }
 }
 
 export async function setPriceAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
   return asAdmin(async (actor) => {
-    const parsed = priceInputSchema.safeParse(Object.fromEntries(["model", "inputPerMtok", "outputPerMtok", "thinkingPerMtok", "effectiveFrom", "source"].map((k) => [k, form.get(k) ?? undefined])));
-    if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
+    const parsed = priceInputSchema.safeParse(
+      Object.fromEntries(
+        ["model", "inputPerMtok", "outputPerMtok", "thinkingPerMtok", "effectiveFrom", "source"].map((k) => [k, form.get(k) ?? undefined]),
+      ),
+    );
+    if (!parsed.success)
+      return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
     const { runs } = await setPrice(db(), parsed.data, actor);
-    return { ok: true, message: `Price of ${parsed.data.model} from ${parsed.data.effectiveFrom} saved; the cost of ${runs} runs was recomputed` };
+    return {
+      ok: true,
+      message: `Price of ${parsed.data.model} from ${parsed.data.effectiveFrom} saved; the cost of ${runs} runs was recomputed`,
+    };
   });
 }
 

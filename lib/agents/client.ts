@@ -93,7 +93,13 @@ function networkCode(e: unknown): string {
  * One HTTP request on a fresh connection (a reused keep-alive socket the server has just closed would fail a POST
  * that was never processed, and a poll must not be sent twice). Never throws: a network failure is the outcome.
  */
-export function request(url: string, method: string, headers: Record<string, string | number>, body?: Buffer, timeoutMs = 60_000): Promise<Reply> {
+export function request(
+  url: string,
+  method: string,
+  headers: Record<string, string | number>,
+  body?: Buffer,
+  timeoutMs = 60_000,
+): Promise<Reply> {
   const lib = url.startsWith("https:") ? https : http;
   const t0 = performance.now();
   return new Promise((resolve) => {
@@ -120,7 +126,9 @@ export function request(url: string, method: string, headers: Record<string, str
       });
       res.on("error", (e) => done(networkCode(e), "", e));
     });
-    r.on("timeout", () => r.destroy(Object.assign(new Error(`${method} ${url}: no answer in ${timeoutMs / 1000} s`), { code: "ETIMEDOUT" })));
+    r.on("timeout", () =>
+      r.destroy(Object.assign(new Error(`${method} ${url}: no answer in ${timeoutMs / 1000} s`), { code: "ETIMEDOUT" })),
+    );
     r.on("error", (e) => done(networkCode(e), "", e));
     r.end(body);
   });
@@ -139,7 +147,11 @@ export function postCall(baseURL: string, call: EncodedCall, timeoutMs?: number)
 
 /** Request shapes (dashboard/dashapi/ai.go), fields in Go's declaration order. */
 export const protocolRequest = {
-  poll: (agentName: string, codeRevision: string, workflows: { Type: string; Name: string }[]) => ({ AgentName: agentName, CodeRevision: codeRevision, Workflows: workflows }),
+  poll: (agentName: string, codeRevision: string, workflows: { Type: string; Name: string }[]) => ({
+    AgentName: agentName,
+    CodeRevision: codeRevision,
+    Workflows: workflows,
+  }),
   log: (agentName: string, jobId: string, span: unknown) => ({ AgentName: agentName, JobID: jobId, Span: span }),
   done: (jobId: string, error: string, results: Record<string, unknown> | null) => ({ ID: jobId, Error: error, Results: results }),
 };

@@ -60,7 +60,8 @@ export async function readCall(req: Request, authenticate: Authenticate): Promis
         if (!FIELDS.has(name)) return;
         seen(name);
         if (truncated) throw badRequest(`field "${name}" is more than ${AGENT_MAX_FIELD_CHARS} characters`);
-        if (value.length > AGENT_MAX_FIELD_CHARS) throw badRequest(`field "${name}" is ${value.length} characters, the limit is ${AGENT_MAX_FIELD_CHARS}`);
+        if (value.length > AGENT_MAX_FIELD_CHARS)
+          throw badRequest(`field "${name}" is ${value.length} characters, the limit is ${AGENT_MAX_FIELD_CHARS}`);
         fields.set(name, value);
       },
       bytes(name, _fileName, stream) {

@@ -7,7 +7,13 @@ import type { ProtocolMethod } from "./client";
 import { inflatePayload, readCall } from "./decode";
 import { badRequest, tooLarge } from "@/lib/http/errors";
 import { finishJob, logSpan, pollJob } from "./methods";
-import { jobDoneRequestSchema, pollRequestSchema, trajectoryLogRequestSchema, type JobDoneRequest, type TrajectoryLogRequest } from "./schemas";
+import {
+  jobDoneRequestSchema,
+  pollRequestSchema,
+  trajectoryLogRequestSchema,
+  type JobDoneRequest,
+  type TrajectoryLogRequest,
+} from "./schemas";
 import { AGENT_MAX_RESULTS_BYTES, MAX_SPAN_BYTES } from "@/lib/limits";
 import { oversizeSpan } from "@/lib/trajectory/span";
 import { formatBytes } from "@/lib/format";
@@ -16,7 +22,11 @@ import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
 
 const METHODS = new Set<string>(["ai_job_poll", "ai_trajectory_log", "ai_job_done"] satisfies ProtocolMethod[]);
 
-async function parse<T extends z.ZodType>(schema: T, raw: Buffer | undefined, method: string): Promise<{ data: z.infer<T>; chars: number }> {
+async function parse<T extends z.ZodType>(
+  schema: T,
+  raw: Buffer | undefined,
+  method: string,
+): Promise<{ data: z.infer<T>; chars: number }> {
   if (raw === undefined) throw badRequest(`${method} needs a payload`);
   const text = await inflatePayload(raw);
   // The nesting cap is checked while scanning, before JSON.parse builds anything; Args/Results keep their source text.

@@ -83,10 +83,13 @@ function truncateJobError(error: string): { error: string; truncated: boolean } 
  */
 export async function finishJob(client: string, req: JobDoneRequest): Promise<void> {
   await inTransaction(async (sql) => {
-    const { rows } = await sql.query<{ status: string; agent_client: string | null; workflow: string; workflow_type: string; error: string | null }>(
-      `SELECT status::text, agent_client, workflow, workflow_type, error FROM jobs WHERE id = $1 FOR UPDATE`,
-      [req.ID],
-    );
+    const { rows } = await sql.query<{
+      status: string;
+      agent_client: string | null;
+      workflow: string;
+      workflow_type: string;
+      error: string | null;
+    }>(`SELECT status::text, agent_client, workflow, workflow_type, error FROM jobs WHERE id = $1 FOR UPDATE`, [req.ID]);
     const job = rows[0];
     if (!job) throw notFound(`no job ${req.ID}`);
     if (job.agent_client !== client) throw forbidden(`job ${req.ID} was polled by another agent client`);
@@ -96,7 +99,14 @@ export async function finishJob(client: string, req: JobDoneRequest): Promise<vo
     await sql.query(
       `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::jsonb, verdict = $6, finished_at = now(), last_seen_at = now()
        WHERE id = $1`,
-      [req.ID, error ? "failed" : "finished", error || null, truncated, req.Results === null ? null : JSON.stringify(req.Results), error ? null : verdictOf(job.workflow, req.Results, job.workflow_type)],
+      [
+        req.ID,
+        error ? "failed" : "finished",
+        error || null,
+        truncated,
+        req.Results === null ? null : JSON.stringify(req.Results),
+        error ? null : verdictOf(job.workflow, req.Results, job.workflow_type),
+      ],
     );
     await recomputeJob(sql, req.ID);
   });

@@ -73,7 +73,11 @@ export function failureResponse(e: unknown, errors: "json" | "text" = "json"): R
  * A Next route handler from a spec and a handler. The handler returns a Response, or a value sent as JSON;
  * it throws HttpError (lib/http/errors.ts) for the user's mistakes.
  */
-export function route<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+export function route<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(
   spec: RouteSpec<P, Q, B>,
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<Response | object>,
 ): (req: Request, segment: { params: Promise<Record<string, string | string[]>> }) => Promise<Response> {

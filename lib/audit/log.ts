@@ -15,7 +15,21 @@ export function actorOf(user: { id: string; email: string }): Actor {
   return { id: user.id, label: user.email };
 }
 
-export const AUDIT_ACTIONS = ["import", "rerun", "review", "user.add", "user.role", "user.password", "user.remove", "agent_key.add", "agent_key.remove", "setting", "experiment", "price.set", "price.remove"] as const;
+export const AUDIT_ACTIONS = [
+  "import",
+  "rerun",
+  "review",
+  "user.add",
+  "user.role",
+  "user.password",
+  "user.remove",
+  "agent_key.add",
+  "agent_key.remove",
+  "setting",
+  "experiment",
+  "price.set",
+  "price.remove",
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 type Tx = Pick<Db, "auditEvent">;

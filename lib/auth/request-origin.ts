@@ -60,12 +60,16 @@ export type WriteSource = "same-origin" | "no-browser" | "unproven" | { refused:
 export function writeSource(headers: Headers): WriteSource {
   const site = headers.get("sec-fetch-site");
   if (site) {
-    return site === "same-origin" || site === "none" ? "same-origin" : { refused: `a write from another origin (Sec-Fetch-Site: ${site.slice(0, 20)})` };
+    return site === "same-origin" || site === "none"
+      ? "same-origin"
+      : { refused: `a write from another origin (Sec-Fetch-Site: ${site.slice(0, 20)})` };
   }
   const origin = headers.get("origin");
   if (origin === null) return "no-browser";
   if (origin === "null") return "unproven";
-  return sameOrigin(origin, headers.get("host")) ? "same-origin" : { refused: `a write from another origin (Origin ${origin.slice(0, 200)} is not this app's)` };
+  return sameOrigin(origin, headers.get("host"))
+    ? "same-origin"
+    : { refused: `a write from another origin (Origin ${origin.slice(0, 200)} is not this app's)` };
 }
 
 function sameOrigin(origin: string, host: string | null): boolean {

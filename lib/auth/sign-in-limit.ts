@@ -69,13 +69,35 @@ const pairKey = (email: string, address: string) => `${email} ${address}`;
 
 function rulesFor(email: string, address: string, known: boolean): Rule[] {
   if (known) {
-    return [{ kind: "slowdown", key: `known:${pairKey(email, address)}`, free: SIGN_IN_FREE_ATTEMPTS_KNOWN_ADDRESS, maxWaitSeconds: SIGN_IN_MAX_WAIT_SECONDS, windowSeconds: SIGN_IN_WINDOW_SECONDS }];
+    return [
+      {
+        kind: "slowdown",
+        key: `known:${pairKey(email, address)}`,
+        free: SIGN_IN_FREE_ATTEMPTS_KNOWN_ADDRESS,
+        maxWaitSeconds: SIGN_IN_MAX_WAIT_SECONDS,
+        windowSeconds: SIGN_IN_WINDOW_SECONDS,
+      },
+    ];
   }
-  const rules: Rule[] = [{ kind: "cap", key: `address:${address}`, max: SIGN_IN_ATTEMPTS_PER_ADDRESS, windowSeconds: SIGN_IN_WINDOW_SECONDS, what: "from this address" }];
+  const rules: Rule[] = [
+    {
+      kind: "cap",
+      key: `address:${address}`,
+      max: SIGN_IN_ATTEMPTS_PER_ADDRESS,
+      windowSeconds: SIGN_IN_WINDOW_SECONDS,
+      what: "from this address",
+    },
+  ];
   if (!email) return rules;
   return [
     ...rules,
-    { kind: "cap", key: `pair:${pairKey(email, address)}`, max: SIGN_IN_ATTEMPTS_PER_NEW_ADDRESS, windowSeconds: SIGN_IN_WINDOW_SECONDS, what: "for this account from this address" },
+    {
+      kind: "cap",
+      key: `pair:${pairKey(email, address)}`,
+      max: SIGN_IN_ATTEMPTS_PER_NEW_ADDRESS,
+      windowSeconds: SIGN_IN_WINDOW_SECONDS,
+      what: "for this account from this address",
+    },
     {
       kind: "cap",
       key: `account:${email}`,
@@ -162,7 +184,9 @@ export async function recordSignIn(prisma: Db, email: string, address: string): 
 
 /** An admin's password reset: the account starts afresh everywhere (its owner may have been kept out by its caps). */
 export async function clearSignInCounts(prisma: Pick<Db, "signInCount">, email: string): Promise<void> {
-  await prisma.signInCount.deleteMany({ where: { OR: [{ key: `account:${email}` }, { key: { startsWith: `pair:${email} ` } }, { key: { startsWith: `known:${email} ` } }] } });
+  await prisma.signInCount.deleteMany({
+    where: { OR: [{ key: `account:${email}` }, { key: { startsWith: `pair:${email} ` } }, { key: { startsWith: `known:${email} ` } }] },
+  });
 }
 
 // Expired rows are dropped now and then (at most once a minute per process), so attackers' addresses do not pile up.
@@ -172,7 +196,9 @@ async function purgeExpired(prisma: Db): Promise<void> {
   if (Date.now() - lastPurge < PURGE_EVERY_MS) return;
   lastPurge = Date.now();
   await prisma.signInCount.deleteMany({ where: { windowEnd: { lt: new Date() } } });
-  await prisma.signInAddress.deleteMany({ where: { lastSignInAt: { lt: new Date(Date.now() - SIGN_IN_KNOWN_ADDRESS_DAYS * 86_400_000) } } });
+  await prisma.signInAddress.deleteMany({
+    where: { lastSignInAt: { lt: new Date(Date.now() - SIGN_IN_KNOWN_ADDRESS_DAYS * 86_400_000) } },
+  });
 }
 
 const SIGN_IN_PATH = "/sign-in/email";

@@ -111,6 +111,13 @@ export async function removeUser(db: Db, userId: string, actor: Actor): Promise<
 export async function listUsers(db: Db) {
   return db.user.findMany({
     orderBy: [{ role: "desc" }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, createdAt: true, sessions: { select: { updatedAt: true }, orderBy: { updatedAt: "desc" }, take: 1 } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      createdAt: true,
+      sessions: { select: { updatedAt: true }, orderBy: { updatedAt: "desc" }, take: 1 },
+    },
   });
 }

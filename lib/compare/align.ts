@@ -44,7 +44,6 @@ export function compareVerdicts(workflow: string, a: unknown, b: unknown, type?:
   return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: stable(ra.get(name)) !== stable(rb.get(name)) }));
 }
 
-
 /** Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs. */
 export function alignSteps<S extends ComparableSpan>(a: S[], b: S[]): StepRow<S>[] {
   const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;

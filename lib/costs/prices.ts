@@ -35,7 +35,10 @@ export async function priceAt(db: Pick<Db, "$queryRaw">, model: string, at: Date
   return rows[0] ?? null;
 }
 
-const perMtok = z.coerce.number().min(0, "must not be negative").max(MAX_PRICE_PER_MTOK, `at most ${MAX_PRICE_PER_MTOK} USD per million tokens`);
+const perMtok = z.coerce
+  .number()
+  .min(0, "must not be negative")
+  .max(MAX_PRICE_PER_MTOK, `at most ${MAX_PRICE_PER_MTOK} USD per million tokens`);
 
 /** What an admin enters for a price (USD per million tokens; the day it takes effect, UTC). */
 export const priceInputSchema = z.object({
@@ -48,7 +51,10 @@ export const priceInputSchema = z.object({
   inputPerMtok: perMtok,
   outputPerMtok: perMtok,
   thinkingPerMtok: perMtok,
-  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "not a calendar day"),
+  effectiveFrom: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD")
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "not a calendar day"),
   source: z.string().trim().max(500).default(""),
 });
 export type PriceInput = z.infer<typeof priceInputSchema>;
@@ -72,7 +78,11 @@ export async function setPrice(db: Db, input: PriceInput, actor: Actor): Promise
   return db.$transaction(
     async (tx) => {
       const data = { inputPerMtok: p.inputPerMtok, outputPerMtok: p.outputPerMtok, thinkingPerMtok: p.thinkingPerMtok, source: p.source };
-      const row = await tx.modelPrice.upsert({ where: { model_effectiveFrom: { model: p.model, effectiveFrom } }, create: { model: p.model, effectiveFrom, ...data }, update: data });
+      const row = await tx.modelPrice.upsert({
+        where: { model_effectiveFrom: { model: p.model, effectiveFrom } },
+        create: { model: p.model, effectiveFrom, ...data },
+        update: data,
+      });
       await recordAudit(tx, actor, "price.set", p.model, { ...p });
       return { id: row.id, runs: await refreshCosts(tx, p.model) };
     },
@@ -87,7 +97,12 @@ export async function removePrice(db: Db, id: number, actor: Actor): Promise<{ r
       const row = await tx.modelPrice.findUnique({ where: { id } });
       if (!row) throw notFound(`no price ${id}`);
       await tx.modelPrice.delete({ where: { id } });
-      await recordAudit(tx, actor, "price.remove", row.model, { effectiveFrom: row.effectiveFrom.toISOString().slice(0, 10), inputPerMtok: row.inputPerMtok, outputPerMtok: row.outputPerMtok, thinkingPerMtok: row.thinkingPerMtok });
+      await recordAudit(tx, actor, "price.remove", row.model, {
+        effectiveFrom: row.effectiveFrom.toISOString().slice(0, 10),
+        inputPerMtok: row.inputPerMtok,
+        outputPerMtok: row.outputPerMtok,
+        thinkingPerMtok: row.thinkingPerMtok,
+      });
       return { runs: await refreshCosts(tx, row.model) };
     },
     { timeout: 120_000 },

@@ -97,9 +97,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: isRoot, // when not root the library would try (and fail) to run useradd
     initdbFlags: ["--encoding=UTF8", "--no-locale", ...(options.persistent ? [] : ["--no-sync"])],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
+      "-c",
+      "listen_addresses=127.0.0.1",
       // No Unix socket: nothing lands in the shared /tmp, and clusters of different users never collide there.
-      "-c", "unix_socket_directories=",
+      "-c",
+      "unix_socket_directories=",
       ...(options.persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
     ],
     onLog: log,
@@ -109,7 +111,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const child = () => (server as unknown as { process?: ChildProcess }).process;
 
   const failure = (what: string, error: unknown) =>
-    new Error(`${what} in ${dataDir} failed: ${error instanceof Error ? error.message : String(error ?? "server exited")}\n${recent.join("\n")}`);
+    new Error(
+      `${what} in ${dataDir} failed: ${error instanceof Error ? error.message : String(error ?? "server exited")}\n${recent.join("\n")}`,
+    );
   // The server runs in our process group, so a terminal Ctrl-C reaches it too; this covers a plain process.exit().
   const killOnExit = () => child()?.kill("SIGINT");
   process.on("exit", killOnExit);
@@ -126,7 +130,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let password: string;
   try {
     if (newPassword !== undefined) {
-      await withPrivateTmpdir(path.dirname(dataDir), () => server.initialise()).catch((e: unknown) => { throw failure("initdb", e); });
+      await withPrivateTmpdir(path.dirname(dataDir), () => server.initialise()).catch((e: unknown) => {
+        throw failure("initdb", e);
+      });
       await writePasswordFile(dataDir, newPassword);
     }
     // The library resolves on the "ready to accept connections" log line and never times out by itself.
@@ -135,7 +141,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       timer = setTimeout(() => reject(new Error("no 'ready' within 60 s")), 60_000);
     });
     await Promise.race([server.start(), timeout])
-      .catch((e: unknown) => { throw failure("Starting PostgreSQL", e); })
+      .catch((e: unknown) => {
+        throw failure("Starting PostgreSQL", e);
+      })
       .finally(() => clearTimeout(timer));
     password = await clusterPassword(dataDir, port);
     await createDatabaseIfMissing(port, password, database);
@@ -185,7 +193,10 @@ async function clusterPassword(dataDir: string, port: number): Promise<string> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL in ${dataDir} refuses the password in ${PASSWORD_FILE}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `PostgreSQL in ${dataDir} refuses the password in ${PASSWORD_FILE}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   try {
     await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);

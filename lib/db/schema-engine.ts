@@ -93,7 +93,11 @@ export async function createMigrationSql(url: string, paths = prismaPaths()): Pr
 
 /** Writes prisma/migrations/<UTC stamp>_<name>/migration.sql (and the lock file if absent), as `prisma migrate dev` would. */
 export async function writeMigration(name: string, sql: string, paths = prismaPaths(), now = new Date()): Promise<string> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "migration";
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "") || "migration";
   const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
   const dir = path.join(paths.migrationsDir, `${stamp}_${slug}`);
   if (existsSync(dir)) throw new Error(`${dir} already exists`);
@@ -121,7 +125,15 @@ let runningEngines = 0;
 function loadWasm(): Promise<void> {
   return (wasmLoaded ??= (async () => {
     // A Rust panic reports its message through this global before the RuntimeError is thrown.
-    const registry = { message: "", set_message(message: string) { this.message = message; }, get() { return this.message; } };
+    const registry = {
+      message: "",
+      set_message(message: string) {
+        this.message = message;
+      },
+      get() {
+        return this.message;
+      },
+    };
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= registry;
     const bindingsPath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const bytes = await fs.readFile(path.join(path.dirname(bindingsPath), "schema_engine_bg.wasm"));
@@ -192,9 +204,13 @@ async function runEngine<T>(url: string, paths: PrismaPaths, fn: (engine: Schema
     { datamodels: schema === undefined ? undefined : [[paths.schemaPath, schema]] },
     log,
     bindMigrationAwareSqlAdapterFactory(factory),
-  ).catch((error: unknown) => { throw engineError(error); });
+  ).catch((error: unknown) => {
+    throw engineError(error);
+  });
   try {
-    return await fn(engine).catch((error: unknown) => { throw engineError(error); });
+    return await fn(engine).catch((error: unknown) => {
+      throw engineError(error);
+    });
   } finally {
     engine.free();
     // The engine keeps its connections open until disposed; pg pools would otherwise hold the process.

@@ -9,7 +9,8 @@ const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"
 const SQLSTATE_RE = /^(08|57P0)/;
 // pg's own errors for a socket the server closed under it carry no code at all.
 // "not queryable" is pg's answer for a pooled client whose socket died under an open transaction.
-const MESSAGE_RE = /Connection terminated|Connection ended|connection is closed|not queryable|Can't reach database server|the database system is (starting up|shutting down)/i;
+const MESSAGE_RE =
+  /Connection terminated|Connection ended|connection is closed|not queryable|Can't reach database server|the database system is (starting up|shutting down)/i;
 
 interface Shape {
   code?: unknown;

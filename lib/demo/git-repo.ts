@@ -36,7 +36,12 @@ const GIT_ENV = {
 };
 
 function git(dir: string, args: string[], env: Record<string, string> = {}): string {
-  return execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, ...GIT_ENV, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync("git", args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, ...GIT_ENV, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 function writeTree(dir: string, files: Record<string, string>): void {

@@ -19,10 +19,12 @@ export const C_FILES: Record<string, string[]> = {
 };
 
 const KCONFIG: Record<string, string> = {
-  Kconfig: 'mainmenu "Demo kernel configuration"\n\nsource "init/Kconfig"\nsource "fs/Kconfig"\nsource "net/Kconfig"\nsource "drivers/md/Kconfig"\n',
+  Kconfig:
+    'mainmenu "Demo kernel configuration"\n\nsource "init/Kconfig"\nsource "fs/Kconfig"\nsource "net/Kconfig"\nsource "drivers/md/Kconfig"\n',
   "init/Kconfig": 'config IO_URING\n\tbool "Enable IO uring support"\n\tdefault y\n',
   "fs/Kconfig": 'config FS_DAX\n\tbool "File system based Direct Access (DAX) support"\n\nsource "fs/ext4/Kconfig"\n',
-  "fs/ext4/Kconfig": 'config EXT4_FS\n\ttristate "The Extended 4 (ext4) filesystem"\n\thelp\n\t  This is the next generation of the ext3 filesystem.\n',
+  "fs/ext4/Kconfig":
+    'config EXT4_FS\n\ttristate "The Extended 4 (ext4) filesystem"\n\thelp\n\t  This is the next generation of the ext3 filesystem.\n',
   "net/Kconfig": 'menuconfig NET\n\tbool "Networking support"\n\nconfig INET\n\tbool "TCP/IP networking"\n\nsource "net/ipv6/Kconfig"\n',
   "net/ipv6/Kconfig": 'config IPV6\n\ttristate "The IPv6 protocol"\n\tdepends on INET\n',
   "drivers/md/Kconfig": 'menuconfig MD\n\tbool "Multiple devices driver support (RAID and LVM)"\n',
@@ -49,7 +51,16 @@ const DOC = [
 
 /** Sources of at least 160 lines, so the demo runs' read-file calls (lines 100-140) read real code. */
 function cSource(file: string, functions: string[]): string {
-  const lines = [`// SPDX-License-Identifier: GPL-2.0`, `/*`, ` * ${file}: demo kernel source for patch triage.`, ` */`, "", "#include <linux/fs.h>", "#include <linux/uio.h>", ""];
+  const lines = [
+    `// SPDX-License-Identifier: GPL-2.0`,
+    `/*`,
+    ` * ${file}: demo kernel source for patch triage.`,
+    ` */`,
+    "",
+    "#include <linux/fs.h>",
+    "#include <linux/uio.h>",
+    "",
+  ];
   let n = 0;
   while (lines.length < 110) {
     lines.push(`static inline int helper_${n}(int v)`, "{", `\treturn v + ${n};`, "}", "");
@@ -57,7 +68,18 @@ function cSource(file: string, functions: string[]): string {
   }
   while (lines.length < 116) lines.push("");
   for (const fn of functions) {
-    lines.push(`static int ${fn}(struct inode *inode, loff_t pos)`, "{", "\tint err;", "", "\tif (pos > i_size_read(inode))", "\t\treturn 0;", "\terr = do_work(inode, pos);", "\treturn err;", "}", "");
+    lines.push(
+      `static int ${fn}(struct inode *inode, loff_t pos)`,
+      "{",
+      "\tint err;",
+      "",
+      "\tif (pos > i_size_read(inode))",
+      "\t\treturn 0;",
+      "\terr = do_work(inode, pos);",
+      "\treturn err;",
+      "}",
+      "",
+    );
   }
   // Callers, so a grep for a function finds its definition and a use, as in a real tree.
   lines.push(`int ${file.replace(/\W/g, "_")}_entry(struct inode *inode, struct kiocb *iocb)`, "{", "\tint err = 0;", "");
@@ -69,7 +91,11 @@ function cSource(file: string, functions: string[]): string {
 
 /** Every file of the tree before any patch. */
 export function baseTree(): Record<string, string> {
-  const files: Record<string, string> = { ...KCONFIG, "Documentation/filesystems/ext4.rst": DOC.join("\n"), Makefile: "obj-y += fs/ net/ drivers/ io_uring/\n" };
+  const files: Record<string, string> = {
+    ...KCONFIG,
+    "Documentation/filesystems/ext4.rst": DOC.join("\n"),
+    Makefile: "obj-y += fs/ net/ drivers/ io_uring/\n",
+  };
   for (const [file, fns] of Object.entries(C_FILES)) files[file] = cSource(file, fns);
   return files;
 }
@@ -81,6 +107,8 @@ export function patchedFile(content: string, file: string): string {
   if (!first) throw new Error(`the demo tree has no file ${file}`);
   const at = content.indexOf(`static int ${first}(`);
   const head = content.slice(0, at);
-  const rest = content.slice(at).replace("\tif (pos > i_size_read(inode))\n", "\tif (unlikely(pos < 0))\n\t\treturn -EINVAL;\n\tif (pos >= i_size_read(inode))\n");
+  const rest = content
+    .slice(at)
+    .replace("\tif (pos > i_size_read(inode))\n", "\tif (unlikely(pos < 0))\n\t\treturn -EINVAL;\n\tif (pos >= i_size_read(inode))\n");
   return head + rest;
 }

@@ -85,7 +85,8 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
         "patch-evaluator",
         {
           Model: "best-expensive",
-          Instruction: "You are a Linux kernel expert. Decide whether the patch under review is worth fuzzing.\nUse the tools to read the code. Call set-results exactly once.",
+          Instruction:
+            "You are a Linux kernel expert. Decide whether the patch under review is worth fuzzing.\nUse the tools to read the code. Call set-results exactly once.",
           Prompt: `The patch under review:\n\n${diff}`,
         },
         () => {
@@ -106,7 +107,12 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
             const failed = s.toolErrorSteps?.includes(i);
             // Calls that make sense on the demo checkouts (lib/demo/git-repo.ts), so replaying a demo run reproduces it.
             const source = s.files[0]?.endsWith(".c");
-            const toolArgs = tool === "read-file" ? { File: s.files[0], FirstLine: source ? 100 : 1, LastLine: source ? 140 : 16 } : tool === "grepper" ? { Expression: sym, PathPrefix: s.files[0]?.split("/")[0] } : { Dir: s.files[0]?.split("/").slice(0, -1).join("/") };
+            const toolArgs =
+              tool === "read-file"
+                ? { File: s.files[0], FirstLine: source ? 100 : 1, LastLine: source ? 140 : 16 }
+                : tool === "grepper"
+                  ? { Expression: sym, PathPrefix: s.files[0]?.split("/")[0] }
+                  : { Dir: s.files[0]?.split("/").slice(0, -1).join("/") };
             b.leaf(
               "tool",
               tool,
@@ -119,7 +125,9 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
                       tool === "read-file"
                         ? { Contents: `static int ${sym}(struct inode *inode, loff_t pos)\n{\n\tint err;\n\t...\n}` }
                         : tool === "grepper"
-                          ? { Output: `${s.files[0]}:121:static int ${sym}(struct inode *inode, loff_t pos)\n${s.files[0]}:340:\terr = ${sym}(inode, iocb->ki_pos);` }
+                          ? {
+                              Output: `${s.files[0]}:121:static int ${sym}(struct inode *inode, loff_t pos)\n${s.files[0]}:340:\terr = ${sym}(inode, iocb->ki_pos);`,
+                            }
                           : { Files: s.files.map((f) => f.split("/").pop()) },
                   },
               last ? unfinished : {},
@@ -134,7 +142,12 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
             OutputTokens: 180 + Math.round(rnd() * 100),
             OutputThoughtsTokens: 250 + Math.round(rnd() * 300),
           });
-          const set = { EnableConfigs: results.EnableConfigs, FocusSymbols: results.FocusSymbols, Reasoning: results.Reasoning, WorthFuzzing: s.worthFuzzing };
+          const set = {
+            EnableConfigs: results.EnableConfigs,
+            FocusSymbols: results.FocusSymbols,
+            Reasoning: results.Reasoning,
+            WorthFuzzing: s.worthFuzzing,
+          };
           b.leaf("tool", "set-results", 5, { Args: set, Results: set });
           return { Reply: results.Reasoning };
         },
@@ -144,12 +157,22 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
       if (s.failWith) return { Error: s.failWith };
       b.leaf("action", "If", 1, { Args: { Condition: "WorthFuzzing", Value: s.worthFuzzing } });
       if (s.worthFuzzing) {
-        b.group("agent", "kmsan-evaluator", { Model: "best-expensive", Instruction: "Decide whether KMSAN is needed to find bugs in this patch.", Prompt: diff }, () => {
-          b.leaf("llm", "kmsan-evaluator", 2500 + rnd() * 3000, { Model: model, InputTokens: 3100, OutputTokens: 90, OutputThoughtsTokens: 210 });
-          const set = { KMSANReasoning: results.KMSANReasoning, NeedsKMSAN: s.needsKmsan };
-          b.leaf("tool", "set-results", 4, { Args: set, Results: set });
-          return { Reply: results.KMSANReasoning || "KMSAN is not needed." };
-        });
+        b.group(
+          "agent",
+          "kmsan-evaluator",
+          { Model: "best-expensive", Instruction: "Decide whether KMSAN is needed to find bugs in this patch.", Prompt: diff },
+          () => {
+            b.leaf("llm", "kmsan-evaluator", 2500 + rnd() * 3000, {
+              Model: model,
+              InputTokens: 3100,
+              OutputTokens: 90,
+              OutputThoughtsTokens: 210,
+            });
+            const set = { KMSANReasoning: results.KMSANReasoning, NeedsKMSAN: s.needsKmsan };
+            b.leaf("tool", "set-results", 4, { Args: set, Results: set });
+            return { Reply: results.KMSANReasoning || "KMSAN is not needed." };
+          },
+        );
       }
       return { Results: results };
     },

@@ -158,5 +158,10 @@ export const RECIPIENTS = [
   { Name: "", Email: "linux-kernel@vger.kernel.org", To: false },
 ];
 
-export const FIXES = { Hash: "e50e5129f384ae282adebfb561189cdb19b81cee", Title: "ext4: xattr-in-inode support", AuthorName: "Andreas Dilger", AuthorEmail: "andreas.dilger@intel.com" };
+export const FIXES = {
+  Hash: "e50e5129f384ae282adebfb561189cdb19b81cee",
+  Title: "ext4: xattr-in-inode support",
+  AuthorName: "Andreas Dilger",
+  AuthorEmail: "andreas.dilger@intel.com",
+};
 export const REPORTED_BY = "syzbot+4c9e8d1f2a3b5c6d7e8f@syzkaller.appspotmail.com";

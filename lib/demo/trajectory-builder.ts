@@ -53,7 +53,14 @@ export class TrajectoryBuilder {
   }
 
   private open(type: string, name: string, fields: Fields): Span {
-    const span: Span = { Seq: this.spans.length, Nesting: this.depth, Type: type, Name: name, Started: this.now().toISOString(), ...fields };
+    const span: Span = {
+      Seq: this.spans.length,
+      Nesting: this.depth,
+      Type: type,
+      Name: name,
+      Started: this.now().toISOString(),
+      ...fields,
+    };
     this.spans.push(span);
     return span;
   }

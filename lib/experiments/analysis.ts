@@ -274,7 +274,13 @@ export function compareMetrics(pairs: readonly Pair[]): MetricComparison[] {
         sumDelta += b - a;
       }
     }
-    const out: MetricComparison = { metric, original: distribution(o), rerun: distribution(r), medianDelta: quantile(deltas, 0.5), sumDelta };
+    const out: MetricComparison = {
+      metric,
+      original: distribution(o),
+      rerun: distribution(r),
+      medianDelta: quantile(deltas, 0.5),
+      sumDelta,
+    };
     if (metric === "cost") {
       const partial = (x: RunFacts) => x.costUsd === null || x.costUnpriced > 0;
       out.partial = { original: ended.filter((p) => partial(p.original)).length, rerun: ended.filter((p) => partial(p.rerun)).length };
@@ -299,7 +305,12 @@ export function histogram(original: readonly number[], rerun: readonly number[],
   const max = Math.max(...all);
   const width = max > min ? (max - min) / bins : 1;
   const n = max > min ? bins : 1;
-  const out: HistogramBin[] = Array.from({ length: n }, (_, i) => ({ from: min + i * width, to: min + (i + 1) * width, original: 0, rerun: 0 }));
+  const out: HistogramBin[] = Array.from({ length: n }, (_, i) => ({
+    from: min + i * width,
+    to: min + (i + 1) * width,
+    original: 0,
+    rerun: 0,
+  }));
   const at = (v: number) => Math.min(n - 1, Math.floor((v - min) / width));
   for (const v of original) out[at(v)]!.original++;
   for (const v of rerun) out[at(v)]!.rerun++;
@@ -331,7 +342,17 @@ export function flips(pairs: readonly Pair[]): Flip[] {
   return pairs.flatMap((p) => {
     const to = rerunCell(p.rerun);
     if (p.original.verdict === null || (to !== "yes" && to !== "no") || (to === "yes") === p.original.verdict) return [];
-    return [{ originalId: p.original.id, rerunId: p.rerun.id, workflow: p.workflow, description: p.description, from: p.original.verdict, to: to === "yes", truth: reviewedTruth(p) }];
+    return [
+      {
+        originalId: p.original.id,
+        rerunId: p.rerun.id,
+        workflow: p.workflow,
+        description: p.description,
+        from: p.original.verdict,
+        to: to === "yes",
+        truth: reviewedTruth(p),
+      },
+    ];
   });
 }
 
@@ -347,5 +368,12 @@ export interface ExperimentReport {
 }
 
 export function analyze(pairs: readonly Pair[], now: number): ExperimentReport {
-  return { progress: progress(pairs, now), agreement: agreement(pairs), accuracy: accuracy(pairs), fields: fieldAgreement(pairs), metrics: compareMetrics(pairs), flips: flips(pairs) };
+  return {
+    progress: progress(pairs, now),
+    agreement: agreement(pairs),
+    accuracy: accuracy(pairs),
+    fields: fieldAgreement(pairs),
+    metrics: compareMetrics(pairs),
+    flips: flips(pairs),
+  };
 }

@@ -14,9 +14,25 @@ export function csvField(v: string | number | boolean | null): string {
 }
 
 export const CSV_COLUMNS = [
-  "original_id", "rerun_id", "workflow", "description", "original_status", "rerun_status", "original_verdict", "rerun_verdict",
-  "flipped", "review_mark", "original_tokens", "rerun_tokens", "original_cost_usd", "rerun_cost_usd", "original_cost_partial",
-  "rerun_cost_partial", "original_duration_ms", "rerun_duration_ms", ...LIST_FIELDS.map((f) => `${f}_jaccard`),
+  "original_id",
+  "rerun_id",
+  "workflow",
+  "description",
+  "original_status",
+  "rerun_status",
+  "original_verdict",
+  "rerun_verdict",
+  "flipped",
+  "review_mark",
+  "original_tokens",
+  "rerun_tokens",
+  "original_cost_usd",
+  "rerun_cost_usd",
+  "original_cost_partial",
+  "rerun_cost_partial",
+  "original_duration_ms",
+  "rerun_duration_ms",
+  ...LIST_FIELDS.map((f) => `${f}_jaccard`),
 ] as const;
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? "yes" : "no");
@@ -31,9 +47,25 @@ function csvLine(p: Pair): string {
   });
   const partial = (c: Pair["original"]) => c.totalTokens > 0 && (c.costUsd === null || c.costUnpriced > 0);
   return [
-    p.original.id, p.rerun.id, p.workflow, p.description, p.original.status, p.rerun.status, yesNo(p.original.verdict), cell === "pending" ? null : cell,
-    flipped, p.originalCorrect === null ? null : p.originalCorrect ? "correct" : "incorrect", p.original.totalTokens, p.rerun.totalTokens,
-    p.original.costUsd, p.rerun.costUsd, partial(p.original), partial(p.rerun), p.original.durationMs, p.rerun.durationMs, ...lists,
+    p.original.id,
+    p.rerun.id,
+    p.workflow,
+    p.description,
+    p.original.status,
+    p.rerun.status,
+    yesNo(p.original.verdict),
+    cell === "pending" ? null : cell,
+    flipped,
+    p.originalCorrect === null ? null : p.originalCorrect ? "correct" : "incorrect",
+    p.original.totalTokens,
+    p.rerun.totalTokens,
+    p.original.costUsd,
+    p.rerun.costUsd,
+    partial(p.original),
+    partial(p.rerun),
+    p.original.durationMs,
+    p.rerun.durationMs,
+    ...lists,
   ]
     .map(csvField)
     .join(",");

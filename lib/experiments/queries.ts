@@ -120,16 +120,25 @@ const FACT_COLUMNS = (t: "o" | "r") => {
     ${a}.duration_ms::float8 AS ${p("durationMs")}, ${a}.started_at AS ${p("startedAt")}, ${a}.finished_at AS ${p("finishedAt")}`;
 };
 
-type FlatRow = { workflow: string; description: string; originalCorrect: boolean | null; rerunCorrect: boolean | null } & Record<string, unknown>;
+type FlatRow = { workflow: string; description: string; originalCorrect: boolean | null; rerunCorrect: boolean | null } & Record<
+  string,
+  unknown
+>;
 
 function factsOf(row: FlatRow, t: "o" | "r"): RunFacts {
   const f = (k: string) => row[`${t}_${k}`];
   const time = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
   return {
-    id: f("id") as string, status: f("status") as string, verdict: f("verdict") as boolean | null,
+    id: f("id") as string,
+    status: f("status") as string,
+    verdict: f("verdict") as boolean | null,
     lists: { FocusSymbols: f("FocusSymbols"), EnableConfigs: f("EnableConfigs") },
-    totalTokens: f("totalTokens") as number, costUsd: f("costUsd") as number | null, costUnpriced: f("costUnpriced") as number,
-    durationMs: f("durationMs") as number | null, startedAt: time(f("startedAt")), finishedAt: time(f("finishedAt")),
+    totalTokens: f("totalTokens") as number,
+    costUsd: f("costUsd") as number | null,
+    costUnpriced: f("costUnpriced") as number,
+    durationMs: f("durationMs") as number | null,
+    startedAt: time(f("startedAt")),
+    finishedAt: time(f("finishedAt")),
   };
 }
 
@@ -156,20 +165,37 @@ export async function experimentPairs(db: Db, experimentId: string): Promise<Pai
     FROM latest l JOIN jobs o ON o.id = l.original JOIN jobs r ON r.id = l.id
     ORDER BY o.created_at DESC, o.id DESC`);
   return rows.map((row) => ({
-    workflow: row.workflow, description: row.description, originalCorrect: row.originalCorrect, rerunCorrect: row.rerunCorrect,
-    original: factsOf(row, "o"), rerun: factsOf(row, "r"),
+    workflow: row.workflow,
+    description: row.description,
+    originalCorrect: row.originalCorrect,
+    rerunCorrect: row.rerunCorrect,
+    original: factsOf(row, "o"),
+    rerun: factsOf(row, "r"),
   }));
 }
 
 /** Creates the experiment row in the caller's transaction. */
 export async function insertExperiment(
   tx: Prisma.TransactionClient,
-  e: Omit<ExperimentRow, "createdAt" | "createdByLabel" | "selection"> & { selection: Prisma.InputJsonValue; createdById: string | null; createdByLabel: string },
+  e: Omit<ExperimentRow, "createdAt" | "createdByLabel" | "selection"> & {
+    selection: Prisma.InputJsonValue;
+    createdById: string | null;
+    createdByLabel: string;
+  },
 ): Promise<void> {
   await tx.experiment.create({
     data: {
-      id: e.id, name: e.name, note: e.note, setup: e.setup, setupKind: e.setupKind, selection: e.selection, runCount: e.runCount,
-      estimateUsd: e.estimateUsd, estimatePartial: e.estimatePartial, createdById: e.createdById, createdByLabel: e.createdByLabel,
+      id: e.id,
+      name: e.name,
+      note: e.note,
+      setup: e.setup,
+      setupKind: e.setupKind,
+      selection: e.selection,
+      runCount: e.runCount,
+      estimateUsd: e.estimateUsd,
+      estimatePartial: e.estimatePartial,
+      createdById: e.createdById,
+      createdByLabel: e.createdByLabel,
     },
   });
 }

@@ -24,6 +24,17 @@ export async function loadExperimentView(db: Db, id: string, now = Date.now()): 
   const data = await loadExperiment(db, id, now);
   if (!data) return null;
   const e = data.experiment;
-  const header = { id: e.id, name: e.name, note: e.note, setup: e.setup, setupKind: e.setupKind, runCount: e.runCount, estimateUsd: e.estimateUsd, estimatePartial: e.estimatePartial, createdByLabel: e.createdByLabel, createdAt: e.createdAt.toISOString() };
+  const header = {
+    id: e.id,
+    name: e.name,
+    note: e.note,
+    setup: e.setup,
+    setupKind: e.setupKind,
+    runCount: e.runCount,
+    estimateUsd: e.estimateUsd,
+    estimatePartial: e.estimatePartial,
+    createdByLabel: e.createdByLabel,
+    createdAt: e.createdAt.toISOString(),
+  };
   return experimentView(header, data.pairs, data.report, now);
 }

@@ -14,14 +14,23 @@ import { priceAt, type ModelPriceRow } from "@/lib/costs/prices";
 import type { Cost } from "@/lib/costs/money";
 import { EXPERIMENT_MAX_NAME_CHARS, EXPERIMENT_MAX_NOTE_CHARS, EXPERIMENT_MAX_RUNS } from "@/lib/limits";
 import { estimateBasis, setupSchema, type EstimateBasis, type Setup } from "@/lib/experiments/setup";
-import { countSelection, insertExperiment, originalTotals, selectedRunIds, type OriginalTotals, type Selection } from "@/lib/experiments/queries";
+import {
+  countSelection,
+  insertExperiment,
+  originalTotals,
+  selectedRunIds,
+  type OriginalTotals,
+  type Selection,
+} from "@/lib/experiments/queries";
 
 const runId = z.string().refine(isJobId, "not a run id (expected a UUID)");
 
 /** The runs to rerun: the history's filters as URL parameters (`workflow=patch-triage&verdict=yes`), or ticked run ids. */
 export const selectionInputSchema = z.union([
   z.object({ filters: z.string().max(4000) }).strict(),
-  z.object({ ids: z.array(runId).min(1, "tick at least one run").max(EXPERIMENT_MAX_RUNS, `at most ${EXPERIMENT_MAX_RUNS} runs`) }).strict(),
+  z
+    .object({ ids: z.array(runId).min(1, "tick at least one run").max(EXPERIMENT_MAX_RUNS, `at most ${EXPERIMENT_MAX_RUNS} runs`) })
+    .strict(),
 ]);
 
 export const previewInputSchema = z.object({
@@ -53,10 +62,16 @@ function toSelection(input: z.infer<typeof selectionInputSchema>): Selection {
 async function resolveRuns(db: Db, selection: Selection, limit: number | undefined) {
   const count = await countSelection(db, selection, EXPERIMENT_MAX_RUNS);
   if (count.runs === 0) {
-    throw badRequest(count.notEnded ? "the selected runs are all still pending or running: rerun them once they have ended" : "no runs match the selection");
+    throw badRequest(
+      count.notEnded
+        ? "the selected runs are all still pending or running: rerun them once they have ended"
+        : "no runs match the selection",
+    );
   }
   if (limit === undefined && count.runs > EXPERIMENT_MAX_RUNS) {
-    throw badRequest(`the selection matches more than ${EXPERIMENT_MAX_RUNS.toLocaleString("en-US")} runs, the most one experiment reruns: narrow the filter or take the newest ${EXPERIMENT_MAX_RUNS.toLocaleString("en-US")} (limit)`);
+    throw badRequest(
+      `the selection matches more than ${EXPERIMENT_MAX_RUNS.toLocaleString("en-US")} runs, the most one experiment reruns: narrow the filter or take the newest ${EXPERIMENT_MAX_RUNS.toLocaleString("en-US")} (limit)`,
+    );
   }
   const ids = await selectedRunIds(db, selection, Math.min(limit ?? EXPERIMENT_MAX_RUNS, EXPERIMENT_MAX_RUNS));
   return { ids, matched: count.runs > EXPERIMENT_MAX_RUNS ? null : count.runs, notEnded: count.notEnded };
@@ -82,7 +97,10 @@ export async function estimateCost(db: Db, basis: EstimateBasis, t: OriginalTota
   const price = await priceAt(db, basis.model, at);
   const spent = t.inputTokens + t.outputTokens + t.thoughtsTokens > 0;
   const cost: Cost = price
-    ? { usd: (t.inputTokens * price.inputPerMtok + t.outputTokens * price.outputPerMtok + t.thoughtsTokens * price.thinkingPerMtok) / 1e6, unpriced: 0 }
+    ? {
+        usd: (t.inputTokens * price.inputPerMtok + t.outputTokens * price.outputPerMtok + t.thoughtsTokens * price.thinkingPerMtok) / 1e6,
+        unpriced: 0,
+      }
     : { usd: spent ? null : 0, unpriced: spent ? t.withTokens : 0 };
   return { basis, price, cost, originals, tokens };
 }
@@ -121,11 +139,26 @@ export async function startExperiment(db: Db, raw: StartInput, actor: Actor): Pr
   await db.$transaction(
     async (tx) => {
       await insertExperiment(tx, {
-        id, name: input.name, note: input.note, setup: setup.value, setupKind: setup.kind, selection: { ...selection, limit: input.limit ?? null },
-        runCount: ids.length, estimateUsd: estimate.cost.usd, estimatePartial: estimate.cost.unpriced > 0, createdById: actor.id, createdByLabel: actor.label,
+        id,
+        name: input.name,
+        note: input.note,
+        setup: setup.value,
+        setupKind: setup.kind,
+        selection: { ...selection, limit: input.limit ?? null },
+        runCount: ids.length,
+        estimateUsd: estimate.cost.usd,
+        estimatePartial: estimate.cost.unpriced > 0,
+        createdById: actor.id,
+        createdByLabel: actor.label,
       });
       await queueReruns(tx, ids, { experimentId: id, setup: setup.value });
-      await recordAudit(tx, actor, "experiment", id, { name: input.name, setup: setup.value, setupKind: setup.kind, runs: ids.length, estimateUsd: estimate.cost.usd });
+      await recordAudit(tx, actor, "experiment", id, {
+        name: input.name,
+        setup: setup.value,
+        setupKind: setup.kind,
+        runs: ids.length,
+        estimateUsd: estimate.cost.usd,
+      });
     },
     { timeout: 60_000 },
   );

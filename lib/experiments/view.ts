@@ -24,7 +24,12 @@ export interface ExperimentView {
   at: string;
 }
 
-export function experimentView(experiment: ExperimentHeader, pairs: readonly Pair[], report: ExperimentReport, now: number): ExperimentView {
+export function experimentView(
+  experiment: ExperimentHeader,
+  pairs: readonly Pair[],
+  report: ExperimentReport,
+  now: number,
+): ExperimentView {
   const histograms = Object.fromEntries(METRICS.map((m) => [m, metricHistogram(pairs, m, 12)])) as Record<Metric, HistogramBin[]>;
   return { experiment, report, histograms, at: new Date(now).toISOString() };
 }

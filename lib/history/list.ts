@@ -4,15 +4,49 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { HttpError } from "@/lib/http/errors";
 import type { Job } from "@/lib/generated/prisma/client";
-import { cursorFits, decodeCursor, encodeCursor, regionSql, searchQueryTextSql, SORT_COLUMNS, whereSql, type Cursor } from "@/lib/history/sql";
+import {
+  cursorFits,
+  decodeCursor,
+  encodeCursor,
+  regionSql,
+  searchQueryTextSql,
+  SORT_COLUMNS,
+  whereSql,
+  type Cursor,
+} from "@/lib/history/sql";
 import { DEFAULT_QUERY, type HistoryFilters, type HistoryQuery } from "@/lib/history/query";
 import { verdictWords as mainVerdictWords, type MainVerdict } from "@/lib/workflows/verdict";
 
 type RowFields = Pick<
   Job,
-  | "id" | "workflow" | "workflowType" | "description" | "status" | "verdict" | "correct" | "error" | "errorRedacted" | "createdAt" | "startedAt" | "finishedAt" | "durationMs"
-  | "totalTokens" | "inputTokens" | "outputTokens" | "thoughtsTokens" | "llmCalls" | "toolCalls" | "toolErrors" | "spanCount"
-  | "models" | "agents" | "agentName" | "source" | "rerunOfId" | "costUsd" | "costUnpriced"
+  | "id"
+  | "workflow"
+  | "workflowType"
+  | "description"
+  | "status"
+  | "verdict"
+  | "correct"
+  | "error"
+  | "errorRedacted"
+  | "createdAt"
+  | "startedAt"
+  | "finishedAt"
+  | "durationMs"
+  | "totalTokens"
+  | "inputTokens"
+  | "outputTokens"
+  | "thoughtsTokens"
+  | "llmCalls"
+  | "toolCalls"
+  | "toolErrors"
+  | "spanCount"
+  | "models"
+  | "agents"
+  | "agentName"
+  | "source"
+  | "rerunOfId"
+  | "costUsd"
+  | "costUnpriced"
 >;
 type StoredRow = RowFields & {
   sortValue: string | null;
@@ -79,7 +113,14 @@ export async function findJobs(db: Db, query: HistoryQuery): Promise<HistoryPage
   const want = query.size + 1;
   const rows: StoredRow[] = [];
   for (let i = first; i < regions.length && rows.length < want; i++) {
-    const sql = regionSql({ sort: query.sort, desc, region: regions[i]!, cursor: i === first ? (cursor as Cursor | null) : null, where, limit: want - rows.length });
+    const sql = regionSql({
+      sort: query.sort,
+      desc,
+      region: regions[i]!,
+      cursor: i === first ? (cursor as Cursor | null) : null,
+      where,
+      limit: want - rows.length,
+    });
     rows.push(...(await db.$queryRaw<StoredRow[]>(sql)));
   }
   const more = rows.length > query.size;

@@ -7,7 +7,19 @@ import { MAX_QUERY_TEXT_CHARS } from "@/lib/limits";
 if (typeof window !== "undefined") z.config({ jitless: true });
 
 /** Columns the history can sort by; each has an index ending in id (prisma/schema.prisma). */
-export const SORT_KEYS = ["created", "duration", "tokens", "llmCalls", "toolCalls", "toolErrors", "worker", "workflow", "status", "verdict", "cost"] as const;
+export const SORT_KEYS = [
+  "created",
+  "duration",
+  "tokens",
+  "llmCalls",
+  "toolCalls",
+  "toolErrors",
+  "worker",
+  "workflow",
+  "status",
+  "verdict",
+  "cost",
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const STATUSES = ["pending", "running", "finished", "failed", "aborted", "incomplete"] as const;
@@ -67,7 +79,20 @@ export type HistoryFilters = Omit<HistoryQuery, "sort" | "dir" | "size" | "after
 export const DEFAULT_QUERY: HistoryQuery = historyQuerySchema.parse({});
 
 /** Filter keys in the order the page shows them as chips. */
-export const FILTER_KEYS = ["q", "workflow", "status", "verdict", "model", "agent", "worker", "from", "to", "errors", "rerun", "review"] as const;
+export const FILTER_KEYS = [
+  "q",
+  "workflow",
+  "status",
+  "verdict",
+  "model",
+  "agent",
+  "worker",
+  "from",
+  "to",
+  "errors",
+  "rerun",
+  "review",
+] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;

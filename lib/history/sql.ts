@@ -45,7 +45,13 @@ export function decodeCursor(text: string | undefined | null): Cursor | null | "
   if (!text) return null;
   try {
     const v: unknown = JSON.parse(Buffer.from(text, "base64url").toString());
-    if (Array.isArray(v) && v.length === 2 && (typeof v[0] === "string" || v[0] === null) && typeof v[1] === "string" && /^[0-9a-f-]{36}$/i.test(v[1])) {
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      (typeof v[0] === "string" || v[0] === null) &&
+      typeof v[1] === "string" &&
+      /^[0-9a-f-]{36}$/i.test(v[1])
+    ) {
       return { value: v[0], id: v[1] };
     }
   } catch {

@@ -59,13 +59,19 @@ function parseJsonShape(fileName: string, text: string): ImportedRun[] {
   }
   if (isJobPage(data)) return [parseJobPage(fileName, data)];
   if (typeof data === "object" && data !== null) {
-    const keys = Object.keys(data).slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(", ");
+    const keys = Object.keys(data)
+      .slice(0, 5)
+      .map((k) => JSON.stringify(k.slice(0, 40)))
+      .join(", ");
     throw new ImportError(
       fileName,
       `wrong shape: a JSON object without "Trajectory" (keys: ${keys || "none"}); expected an array of spans or a job page {Job, Trajectory, Args}`,
     );
   }
-  throw new ImportError(fileName, `wrong shape: JSON ${data === null ? "null" : typeof data}; expected an array of spans or a job page object`);
+  throw new ImportError(
+    fileName,
+    `wrong shape: JSON ${data === null ? "null" : typeof data}; expected an array of spans or a job page object`,
+  );
 }
 
 /**

@@ -107,7 +107,6 @@ export function displaySpanToRaw(file: string, raw: unknown, index: number, note
   return out;
 }
 
-
 function indentJson(v: unknown): string {
   return v === undefined ? "" : JSON.stringify(v, null, 2);
 }

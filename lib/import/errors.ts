@@ -2,7 +2,6 @@
 import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
 
-
 export class ImportError extends Error {
   /** the file name as the user gave it */
   readonly file: string;

@@ -103,7 +103,8 @@ class Reader {
         this.fail(`a map entry at character ${start + 1} is not "key:value" (a string holding a space, a bracket or a line break)`);
       }
       const key = this.s.slice(start, this.i);
-      if (prev !== null && goCompare(prev, key) >= 0) this.fail(`map keys "${prev}" and "${key}" are not in Go's sorted order (a key or value holds a space or a colon)`);
+      if (prev !== null && goCompare(prev, key) >= 0)
+        this.fail(`map keys "${prev}" and "${key}" are not in Go's sorted order (a key or value holds a space or a colon)`);
       prev = key;
       this.i++;
       setOwn(out, key, this.value(depth + 1, "map"));

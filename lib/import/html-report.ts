@@ -64,13 +64,19 @@ export function parseHtmlReport(file: string, html: string): ImportedRun {
       const msg = e instanceof Error ? e.message : String(e);
       const pos = /at position (\d+)/.exec(msg);
       const where = pos ? ` at ${lineColumn(found.text, Number(pos[1]))} of the literal` : "";
-      throw new ImportError(file, `"rawData" is neither JSON nor a plain JavaScript literal${where} (${msg.replace(/ at position \d+$/, "")})`);
+      throw new ImportError(
+        file,
+        `"rawData" is neither JSON nor a plain JavaScript literal${where} (${msg.replace(/ at position \d+$/, "")})`,
+      );
     }
   }
   if (!Array.isArray(data)) throw new ImportError(file, `"rawData" is not an array`);
   if (data.length === 0) throw new ImportError(file, `"rawData" is empty (the report has no spans)`);
   // The standalone report writes Args/Results as JSON; the dashboard's own job page (same template) as Go's printing.
   const notes: DisplayReadNotes = { printed: false };
-  const spans = spansFromRaw(file, data.map((item, i) => displaySpanToRaw(file, item, i, notes)));
+  const spans = spansFromRaw(
+    file,
+    data.map((item, i) => displaySpanToRaw(file, item, i, notes)),
+  );
   return { job: deriveJob(notes.printed ? { ValuesPrinted: true } : {}, spans), spans, source: "html-report", minutePrecision: false };
 }

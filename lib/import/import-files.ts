@@ -44,34 +44,37 @@ async function* oneByOne(files: UploadedFile[] | AsyncIterable<UploadedFile>): A
  */
 export async function importFiles(files: UploadedFile[] | AsyncIterable<UploadedFile>, actor: Actor): Promise<ImportOutcome> {
   try {
-    const jobs = await inTransaction(async (sql) => {
-      const errors: FileProblem[] = [];
-      const out: (SavedRun & { file: string })[] = [];
-      for await (const f of oneByOne(files)) {
-        let runs;
-        try {
-          runs = parseRunFile(f.name, f.content);
-        } catch (e) {
-          if (!(e instanceof ImportError)) throw e;
-          errors.push({ file: e.file, reason: e.reason, code: e.code });
-          continue;
-        }
-        // After a bad file the rest are still parsed, to name every problem, but no longer stored.
-        for (const run of runs) {
-          const prepared = prepareRun(run);
-          if (errors.length) continue;
+    const jobs = await inTransaction(
+      async (sql) => {
+        const errors: FileProblem[] = [];
+        const out: (SavedRun & { file: string })[] = [];
+        for await (const f of oneByOne(files)) {
+          let runs;
           try {
-            out.push({ file: f.name, ...(await storePreparedRun(sql, prepared, actor)) });
+            runs = parseRunFile(f.name, f.content);
           } catch (e) {
-            if (!(e instanceof RunConflictError)) throw e;
-            errors.push({ file: f.name, reason: e.message, code: "Conflict" });
+            if (!(e instanceof ImportError)) throw e;
+            errors.push({ file: e.file, reason: e.reason, code: e.code });
+            continue;
+          }
+          // After a bad file the rest are still parsed, to name every problem, but no longer stored.
+          for (const run of runs) {
+            const prepared = prepareRun(run);
+            if (errors.length) continue;
+            try {
+              out.push({ file: f.name, ...(await storePreparedRun(sql, prepared, actor)) });
+            } catch (e) {
+              if (!(e instanceof RunConflictError)) throw e;
+              errors.push({ file: f.name, reason: e.message, code: "Conflict" });
+            }
           }
         }
-      }
-      if (errors.length) throw new Refused(errors);
-      return out;
-      // Files are consumed as they are stored: a second run of this transaction would find none.
-    }, { retry: false });
+        if (errors.length) throw new Refused(errors);
+        return out;
+        // Files are consumed as they are stored: a second run of this transaction would find none.
+      },
+      { retry: false },
+    );
     return { ok: true, jobs };
   } catch (e) {
     if (e instanceof Refused) return { ok: false, errors: e.errors };

@@ -12,7 +12,17 @@ import { HIDDEN_ERROR_NOTE, isHiddenError } from "./redaction";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { makeStorable } from "@/lib/trajectory/storable";
 
-const STRING_FIELDS = ["ID", "Workflow", "Type", "Description", "AgentName", "CodeRevision", "CodeRevisionLink", "ExternalBugID", "Error"] as const;
+const STRING_FIELDS = [
+  "ID",
+  "Workflow",
+  "Type",
+  "Description",
+  "AgentName",
+  "CodeRevision",
+  "CodeRevisionLink",
+  "ExternalBugID",
+  "Error",
+] as const;
 const TIME_FIELDS = ["Created", "Started", "Finished"] as const;
 
 // Go's zero time.Time; on a job it means "not set", unlike on spans where it is test data.

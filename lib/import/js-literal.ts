@@ -3,7 +3,18 @@
 const MAX_DEPTH = 1000;
 
 function isSpace(c: string | undefined): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v" || c === "\u00a0" || c === "\ufeff" || c === "\u2028" || c === "\u2029";
+  return (
+    c === " " ||
+    c === "\t" ||
+    c === "\n" ||
+    c === "\r" ||
+    c === "\f" ||
+    c === "\v" ||
+    c === "\u00a0" ||
+    c === "\ufeff" ||
+    c === "\u2028" ||
+    c === "\u2029"
+  );
 }
 
 /** Index after a string literal starting at `i` (a quote), or -1 when it never closes. */
@@ -200,7 +211,8 @@ class Reader {
         out += String.fromCodePoint(cp);
         this.i = end + 1;
       } else if (e === "u") out += String.fromCharCode(hex(4));
-      else if (e === "\r") this.i += this.s[this.i] === "\n" ? 1 : 0; // line continuation
+      else if (e === "\r")
+        this.i += this.s[this.i] === "\n" ? 1 : 0; // line continuation
       else if (e === "\n" || e === "\u2028" || e === "\u2029") continue;
       else if (e === undefined) this.fail("unterminated string");
       else out += e;

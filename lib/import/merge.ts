@@ -52,7 +52,11 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
 
 export function validateSpans(file: string, raws: readonly unknown[]): Span[] {
   if (raws.length > IMPORT_MAX_SPAN_ENTRIES) {
-    throw new ImportError(file, `${raws.length.toLocaleString("en-US")} span entries, the limit is ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} per file`, "TooLarge");
+    throw new ImportError(
+      file,
+      `${raws.length.toLocaleString("en-US")} span entries, the limit is ${IMPORT_MAX_SPAN_ENTRIES.toLocaleString("en-US")} per file`,
+      "TooLarge",
+    );
   }
   return raws.map((raw, i) => validateSpan(file, raw, i));
 }

@@ -58,7 +58,10 @@ const slots = globalThis as unknown as { trajectoryImportWorkers?: number };
 export async function withImportFolder<T>(fn: (folder: string) => Promise<T>): Promise<T> {
   const running = slots.trajectoryImportWorkers ?? 0;
   if (running >= MAX_IMPORT_WORKERS) {
-    throw tooManyRequests(`an import is already running: ${MAX_IMPORT_WORKERS} large uploads at once at most, try again when one is done`, BUSY_RETRY_SECONDS);
+    throw tooManyRequests(
+      `an import is already running: ${MAX_IMPORT_WORKERS} large uploads at once at most, try again when one is done`,
+      BUSY_RETRY_SECONDS,
+    );
   }
   slots.trajectoryImportWorkers = running + 1;
   let folder: string | undefined;
@@ -77,7 +80,8 @@ export async function withImportFolder<T>(fn: (folder: string) => Promise<T>): P
 function projectRoot(): string {
   let dir = process.cwd();
   while (!existsSync(path.join(dir, IMPORT_WORKER_SCRIPT)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  if (!existsSync(path.join(dir, IMPORT_WORKER_SCRIPT))) throw importFailed(`the import worker ${IMPORT_WORKER_SCRIPT} is not under ${process.cwd()}`);
+  if (!existsSync(path.join(dir, IMPORT_WORKER_SCRIPT)))
+    throw importFailed(`the import worker ${IMPORT_WORKER_SCRIPT} is not under ${process.cwd()}`);
   return dir;
 }
 
@@ -140,13 +144,18 @@ export async function importInWorker(folder: string, files: SpooledFile[], actor
 
   if (stopped) throw importFailed(stopped);
   if (ended.error) throw importFailed(`the import process did not start (${ended.error.message})`);
-  const result = await readFile(path.join(folder, RESULT), "utf8").then((t) => JSON.parse(t) as WorkerResult, () => null);
+  const result = await readFile(path.join(folder, RESULT), "utf8").then(
+    (t) => JSON.parse(t) as WorkerResult,
+    () => null,
+  );
   if (ended.code === 0 && result?.kind === "outcome") return result.outcome;
   if (result?.kind === "failed") {
-    if (result.databaseUnavailable) throw importFailed(`the database is unavailable (${result.reason}), try again shortly`, { "retry-after": "1" });
+    if (result.databaseUnavailable)
+      throw importFailed(`the database is unavailable (${result.reason}), try again shortly`, { "retry-after": "1" });
     throw importFailed(result.reason);
   }
-  if (/heap out of memory|Allocation failed/i.test(stderr)) throw importFailed(`the import process ran out of memory (its heap is capped at ${heapMb} MB)`);
+  if (/heap out of memory|Allocation failed/i.test(stderr))
+    throw importFailed(`the import process ran out of memory (its heap is capped at ${heapMb} MB)`);
   const last = stderr.trim().split("\n").filter(Boolean).at(-1);
   const how = ended.signal ? `was killed (${ended.signal})` : `exited with code ${ended.code}`;
   throw importFailed(`the import process ${how}${last ? `: ${last}` : ""}`);

@@ -197,7 +197,7 @@ export function splitBlocks(lines: readonly string[], firstLabel: BlockLabel | n
     return earliest?.[1] ?? "could not split the row into blocks";
   }
   const blocks: Block[] = [];
-  for (let k = start; k >= 0; ) {
+  for (let k = start; k >= 0;) {
     const b = best[k] as { next: number; end: number };
     const node = nodes[k] as Node;
     const end = b.next < 0 ? b.end : (nodes[b.next] as Node).pos;

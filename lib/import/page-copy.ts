@@ -112,7 +112,7 @@ function chooseRows(cands: readonly Row[]): Row[] {
     let choice = { len: 1, next: -1 };
     const next = bySeq.get(c.seq + 1) ?? [];
     let lo = 0; // first successor after i (lists are in line order)
-    for (let hi = next.length; lo < hi; ) {
+    for (let hi = next.length; lo < hi;) {
       const mid = (lo + hi) >> 1;
       if ((next[mid] as number) <= i) lo = mid + 1;
       else hi = mid;

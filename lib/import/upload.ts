@@ -25,7 +25,8 @@ function fileName(name: string): string {
 /** A raw body's chunks, stopped with TooLarge past the request cap (declared or read). */
 async function* cappedBody(req: Request): AsyncIterable<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > IMPORT_MAX_REQUEST_BYTES) throw tooLarge(`request is ${formatBytes(declared)}, the limit is ${formatBytes(IMPORT_MAX_REQUEST_BYTES)}`);
+  if (declared > IMPORT_MAX_REQUEST_BYTES)
+    throw tooLarge(`request is ${formatBytes(declared)}, the limit is ${formatBytes(IMPORT_MAX_REQUEST_BYTES)}`);
   if (!req.body) return;
   let size = 0;
   for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
@@ -75,10 +76,16 @@ async function receive<F>(req: Request, keep: Keep<F>): Promise<F[]> {
     // Streamed part by part: each file's bytes are kept once, never a second copy of the whole body.
     await readMultipart(
       req,
-      { maxBytes: IMPORT_MAX_REQUEST_BYTES, maxFieldBytes: 64 * 1024, maxParts: IMPORT_MAX_FILES + 20, isBytes: (_name, file) => file !== undefined },
+      {
+        maxBytes: IMPORT_MAX_REQUEST_BYTES,
+        maxFieldBytes: 64 * 1024,
+        maxParts: IMPORT_MAX_FILES + 20,
+        isBytes: (_name, file) => file !== undefined,
+      },
       {
         bytes(field, name, stream) {
-          if (pending.length === IMPORT_MAX_FILES) throw tooLarge(`more than ${IMPORT_MAX_FILES} files in one request, the limit is ${IMPORT_MAX_FILES}`);
+          if (pending.length === IMPORT_MAX_FILES)
+            throw tooLarge(`more than ${IMPORT_MAX_FILES} files in one request, the limit is ${IMPORT_MAX_FILES}`);
           streams.push(stream);
           const kept = keep(pending.length, fileName(name || field), stream);
           kept.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile

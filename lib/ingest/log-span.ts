@@ -9,10 +9,7 @@ import { spanToRow } from "@/lib/trajectory/span-rows";
 import { recomputeJob } from "@/lib/ingest/recompute";
 
 /** Why a span was not stored; null when it was. */
-export type LogRefusal =
-  | { kind: "no-job" }
-  | { kind: "not-owner" }
-  | { kind: "ended"; status: string; error: string | null };
+export type LogRefusal = { kind: "no-job" } | { kind: "not-owner" } | { kind: "ended"; status: string; error: string | null };
 
 // The owner and state check, the upsert and the heartbeat in one statement: the span is written only when the job
 // belongs to the calling client and takes spans (running, or ended less than the grace period ago and not aborted).
@@ -56,8 +53,27 @@ export function logSpanQuery(client: string, agentName: string, jobId: string, s
     name: "log_span",
     text: LOG_SPAN_SQL,
     values: [
-      jobId, client, agentName, r.seq, r.nesting, r.type, r.name, r.model, r.startedAt, r.finishedAt, r.error, r.args, r.results,
-      r.instruction, r.prompt, r.reply, r.thoughts, r.inputTokens, r.outputTokens, r.outputThoughtsTokens, r.searchText,
+      jobId,
+      client,
+      agentName,
+      r.seq,
+      r.nesting,
+      r.type,
+      r.name,
+      r.model,
+      r.startedAt,
+      r.finishedAt,
+      r.error,
+      r.args,
+      r.results,
+      r.instruction,
+      r.prompt,
+      r.reply,
+      r.thoughts,
+      r.inputTokens,
+      r.outputTokens,
+      r.outputThoughtsTokens,
+      r.searchText,
     ],
   };
 }
@@ -68,7 +84,9 @@ export function logSpanQuery(client: string, agentName: string, jobId: string, s
  * ended (within the grace period) also brings the job's totals up to date.
  */
 export async function logSpan(client: string, agentName: string, jobId: string, span: Span, sql: Sql = pool()): Promise<LogRefusal | null> {
-  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(logSpanQuery(client, agentName, jobId, span));
+  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(
+    logSpanQuery(client, agentName, jobId, span),
+  );
   const job = rows[0];
   if (!job) return { kind: "no-job" };
   if (!job.owned) return { kind: "not-owner" };

@@ -44,8 +44,17 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
   const digest = jobDigest(
     { workflow: job.workflow, description: job.description, link: job.link, results: job.results, error: job.error },
     spans.map((s) => ({
-      seq: s.seq, nesting: s.nesting, type: s.type, name: s.name, model: s.model, startedAt: s.started_at, finishedAt: s.finished_at,
-      error: s.error, inputTokens: s.input_tokens, outputTokens: s.output_tokens, outputThoughtsTokens: s.output_thoughts_tokens,
+      seq: s.seq,
+      nesting: s.nesting,
+      type: s.type,
+      name: s.name,
+      model: s.model,
+      startedAt: s.started_at,
+      finishedAt: s.finished_at,
+      error: s.error,
+      inputTokens: s.input_tokens,
+      outputTokens: s.output_tokens,
+      outputThoughtsTokens: s.output_thoughts_tokens,
     })),
   );
   await writeDigest(sql, jobId, digest);

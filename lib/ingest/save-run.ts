@@ -52,7 +52,9 @@ function canonicalJson(v: unknown): string {
 }
 
 function contentHash(run: ImportedRun): string {
-  return createHash("sha256").update(canonicalJson({ job: run.job, spans: run.spans })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ job: run.job, spans: run.spans }))
+    .digest("hex");
 }
 
 function flowSpan(spans: Span[]): Span | undefined {
@@ -115,8 +117,16 @@ export function prepareRun(run: ImportedRun): PreparedRun {
   const digest = jobDigest(
     { workflow, description, link, results, error },
     spans.map((s) => ({
-      seq: s.Seq, nesting: s.Nesting, type: s.Type, name: s.Name, model: s.Model, startedAt: new Date(s.Started),
-      finishedAt: s.Finished ? new Date(s.Finished) : null, error: s.Error, inputTokens: s.InputTokens, outputTokens: s.OutputTokens,
+      seq: s.Seq,
+      nesting: s.Nesting,
+      type: s.Type,
+      name: s.Name,
+      model: s.Model,
+      startedAt: new Date(s.Started),
+      finishedAt: s.Finished ? new Date(s.Finished) : null,
+      error: s.Error,
+      inputTokens: s.InputTokens,
+      outputTokens: s.OutputTokens,
       outputThoughtsTokens: s.OutputThoughtsTokens,
     })),
   );
@@ -172,9 +182,32 @@ export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: 
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19,
        $20, $21, $22, $23, $24)
      ON CONFLICT DO NOTHING RETURNING id`,
-    [id, job.workflow, job.workflowType, job.status, job.description, job.link, job.args, job.results, job.error, job.agentName,
-      job.codeRevision, job.correct, job.createdAt, job.startedAt, job.finishedAt, job.source, hash, job.minutePrecision, job.verdict,
-      job.externalBugId, job.dashboardLink, job.codeRevisionLink, job.errorRedacted, job.valuesPrinted],
+    [
+      id,
+      job.workflow,
+      job.workflowType,
+      job.status,
+      job.description,
+      job.link,
+      job.args,
+      job.results,
+      job.error,
+      job.agentName,
+      job.codeRevision,
+      job.correct,
+      job.createdAt,
+      job.startedAt,
+      job.finishedAt,
+      job.source,
+      hash,
+      job.minutePrecision,
+      job.verdict,
+      job.externalBugId,
+      job.dashboardLink,
+      job.codeRevisionLink,
+      job.errorRedacted,
+      job.valuesPrinted,
+    ],
   );
   if (inserted.rowCount === 0) {
     const { rows: existing } = await sql.query<{ id: string; source_hash: string | null }>(

@@ -41,7 +41,9 @@ export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
       return { state, change: { status: job.status, delta: encodeOutline([]) } };
     }
     // Spans still open as they were are not news: only new spans and spans that have since finished are sent.
-    const rows = (await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open)).filter((r) => r.seq > since.maxSeq || r.finishUs != null);
+    const rows = (await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open)).filter(
+      (r) => r.seq > since.maxSeq || r.finishUs != null,
+    );
     return { state: advance(since, job.status, rows), change: { status: job.status, delta: encodeOutline(rows) } };
   },
 };

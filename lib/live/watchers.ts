@@ -21,7 +21,8 @@ export function takeWatcherSlot(userId: string | null): () => void {
       10,
     );
   }
-  if (total >= LIVE_WATCHERS_PER_PROCESS) throw tooManyRequests(`this server follows ${total} live connections, its limit; try again shortly`, 10);
+  if (total >= LIVE_WATCHERS_PER_PROCESS)
+    throw tooManyRequests(`this server follows ${total} live connections, its limit; try again shortly`, 10);
   held.set(key, mine + 1);
   total++;
   let released = false;

@@ -56,7 +56,11 @@ export class LoadAgent {
     while (!this.o.stopped()) {
       // A poll is only sent again after a failure the app cannot have acted on; a lost reply's job is requeued by
       // the silent-agent timeout, as for any agent.
-      const r = await this.send("poll", "ai_job_poll", { AgentName: this.o.agentName, CodeRevision: "load", Workflows: [{ Type: this.o.workflow, Name: this.o.workflow }] });
+      const r = await this.send("poll", "ai_job_poll", {
+        AgentName: this.o.agentName,
+        CodeRevision: "load",
+        Workflows: [{ Type: this.o.workflow, Name: this.o.workflow }],
+      });
       if (r.outcome !== 200) {
         await sleep(200);
         continue;

@@ -74,7 +74,10 @@ export async function startApp(o: StartAppOptions = {}): Promise<AppProcess> {
       throw new Error(`the app exited before answering:\n${out}`);
     }
     // Any answer means Next is serving; 404 for a job that does not exist is the cheapest one.
-    const up = await fetch(`${url}/api/jobs/00000000-0000-0000-0000-000000000000`).then(() => true, () => false);
+    const up = await fetch(`${url}/api/jobs/00000000-0000-0000-0000-000000000000`).then(
+      () => true,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) {
       await stop();

@@ -56,7 +56,13 @@ interface ProfileNode {
  * with `lastSeconds`, only the samples of that many seconds before the profile ended (plus one).
  */
 export function topFunctions(profileJson: string, n = 15, lastSeconds?: number): string[] {
-  const p = JSON.parse(profileJson) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+  const p = JSON.parse(profileJson) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+    startTime: number;
+    endTime: number;
+  };
   const from = lastSeconds === undefined ? -Infinity : p.endTime - (lastSeconds + 1) * 1e6;
   let at = p.startTime;
   const byNode = new Map(p.nodes.map((node) => [node.id, node]));

@@ -55,18 +55,20 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const urls = typeof o.baseURL === "string" ? [o.baseURL] : o.baseURL;
   let turn = 0;
   const baseURL = urls.length === 1 ? urls[0]! : () => urls[turn++ % urls.length]!;
-  const agents = Array.from({ length: o.agents }, (_, i) =>
-    new LoadAgent({
-      baseURL,
-      creds: o.creds[i % o.creds.length]!,
-      agentName: `${o.agentPrefix}-${i + 1}`,
-      workflow: o.workflow,
-      spansPerJob: o.spansPerJob,
-      stats,
-      ledger: o.ledger,
-      stopped,
-      retryUntil,
-    }),
+  const agents = Array.from(
+    { length: o.agents },
+    (_, i) =>
+      new LoadAgent({
+        baseURL,
+        creds: o.creds[i % o.creds.length]!,
+        agentName: `${o.agentPrefix}-${i + 1}`,
+        workflow: o.workflow,
+        spansPerJob: o.spansPerJob,
+        stats,
+        ledger: o.ledger,
+        stopped,
+        retryUntil,
+      }),
   );
   const t0 = performance.now();
   const running = [
@@ -79,5 +81,10 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   await Promise.all(running);
   const seconds = (performance.now() - t0) / 1000;
   await feeder;
-  return { stats, seconds, spansAcknowledged: o.ledger.acknowledgedCount - before, jobsTaken: agents.reduce((n, a) => n + a.jobs.length, 0) };
+  return {
+    stats,
+    seconds,
+    spansAcknowledged: o.ledger.acknowledgedCount - before,
+    jobsTaken: agents.reduce((n, a) => n + a.jobs.length, 0),
+  };
 }

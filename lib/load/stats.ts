@@ -36,6 +36,9 @@ export class LoadStats {
 
   errorSummary(): string {
     if (this.errors.size === 0) return "none";
-    return [...this.errors.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`).join(", ");
+    return [...this.errors.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k}×${n}`)
+      .join(", ");
   }
 }

@@ -31,14 +31,49 @@ export function makeTrajectory(spanCount: number, seed: number, start = Date.now
   const add = (s: Omit<Span, "Started">) => spans.push({ ...s, Started: at() } as Span);
   add({ Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Args: { KernelSrc: "/src/linux", TargetArch: "amd64" } });
   add({ Seq: 1, Nesting: 1, Type: "action", Name: "read-patch-diff", Results: { PatchDiff: filler(rand, 120) } });
-  add({ Seq: 2, Nesting: 1, Type: "agent", Name: "patch-evaluator", Model: "best-expensive", Instruction: filler(rand, 60), Prompt: filler(rand, 80) });
+  add({
+    Seq: 2,
+    Nesting: 1,
+    Type: "agent",
+    Name: "patch-evaluator",
+    Model: "best-expensive",
+    Instruction: filler(rand, 60),
+    Prompt: filler(rand, 80),
+  });
   for (let seq = 3; seq < n; seq++) {
     const last = seq === n - 1;
-    if (last) add({ Seq: seq, Nesting: 2, Type: "tool", Name: "set-results", Args: { WorthFuzzing: false, Reasoning: filler(rand, 30) }, Results: { ok: true } });
+    if (last)
+      add({
+        Seq: seq,
+        Nesting: 2,
+        Type: "tool",
+        Name: "set-results",
+        Args: { WorthFuzzing: false, Reasoning: filler(rand, 30) },
+        Results: { ok: true },
+      });
     else if ((seq - 3) % 2 === 0)
-      add({ Seq: seq, Nesting: 2, Type: "llm", Name: "patch-evaluator", Model: "gemini-3.1-pro-preview", Thoughts: filler(rand, 90), InputTokens: 1000 + seq * 10, OutputTokens: 20 + (seq % 50), OutputThoughtsTokens: 5 + (seq % 7) });
-    else if (rand() < 0.15) add({ Seq: seq, Nesting: 2, Type: "tool", Name: "grepper", Args: { Expression: filler(rand, 2) }, Error: "no matches" });
-    else add({ Seq: seq, Nesting: 2, Type: "tool", Name: "read-file", Args: { File: "fs/ext4/file.c", FirstLine: seq, LastLine: seq + 40 }, Results: { Contents: filler(rand, 60) } });
+      add({
+        Seq: seq,
+        Nesting: 2,
+        Type: "llm",
+        Name: "patch-evaluator",
+        Model: "gemini-3.1-pro-preview",
+        Thoughts: filler(rand, 90),
+        InputTokens: 1000 + seq * 10,
+        OutputTokens: 20 + (seq % 50),
+        OutputThoughtsTokens: 5 + (seq % 7),
+      });
+    else if (rand() < 0.15)
+      add({ Seq: seq, Nesting: 2, Type: "tool", Name: "grepper", Args: { Expression: filler(rand, 2) }, Error: "no matches" });
+    else
+      add({
+        Seq: seq,
+        Nesting: 2,
+        Type: "tool",
+        Name: "read-file",
+        Args: { File: "fs/ext4/file.c", FirstLine: seq, LastLine: seq + 40 },
+        Results: { Contents: filler(rand, 60) },
+      });
   }
   // Finish times, last span first: a span ends after its own children (the spans up to the next one at its depth or above).
   const end: number[] = [];
@@ -54,7 +89,17 @@ export function makeTrajectory(spanCount: number, seed: number, start = Date.now
 
 /** The copy an agent sends when a span starts: no Finished, results, error, tokens, thoughts or reply yet. */
 export function startCopy(s: Span): Span {
-  const { Finished: _f, Results: _r, Error: _e, InputTokens: _i, OutputTokens: _o, OutputThoughtsTokens: _t, Thoughts: _th, Reply: _re, ...start } = s;
+  const {
+    Finished: _f,
+    Results: _r,
+    Error: _e,
+    InputTokens: _i,
+    OutputTokens: _o,
+    OutputThoughtsTokens: _t,
+    Thoughts: _th,
+    Reply: _re,
+    ...start
+  } = s;
   return start as Span;
 }
 

@@ -248,7 +248,22 @@ export async function getOutlineRowsChanged(db: Db, id: string, afterSeq: number
 
 /** Outline rows of one run matching `where` (trusted SQL built with Prisma.sql), in seq order, at most `limit`. */
 async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number): Promise<OutlineRow[]> {
-  const rows = await db.$queryRaw<{ seq: number; nesting: number; type: string; name: string; model: string | null; start: number; finish: number | null; error: string | null; tin: number | null; tout: number | null; tth: number | null; size: number }[]>`
+  const rows = await db.$queryRaw<
+    {
+      seq: number;
+      nesting: number;
+      type: string;
+      name: string;
+      model: string | null;
+      start: number;
+      finish: number | null;
+      error: string | null;
+      tin: number | null;
+      tout: number | null;
+      tth: number | null;
+      size: number;
+    }[]
+  >`
     SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
       ${epochMicros("started_at")}::float8 AS start, ${epochMicros("finished_at")}::float8 AS finish,
       input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
@@ -257,11 +272,20 @@ async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number
         + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0))::float8 AS size
     FROM spans WHERE job_id = ${id}::uuid AND ${where} ORDER BY seq ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
   return rows.map((r) => ({
-    seq: r.seq, nesting: r.nesting, type: r.type, name: r.name, model: r.model, startUs: r.start, finishUs: r.finish, error: r.error,
-    inputTokens: r.tin, outputTokens: r.tout, thoughtsTokens: r.tth, size: r.size,
+    seq: r.seq,
+    nesting: r.nesting,
+    type: r.type,
+    name: r.name,
+    model: r.model,
+    startUs: r.start,
+    finishUs: r.finish,
+    error: r.error,
+    inputTokens: r.tin,
+    outputTokens: r.tout,
+    thoughtsTokens: r.tth,
+    size: r.size,
   }));
 }
-
 
 /**
  * One span for reading: its fields in the wire shape (formats doc §1) with Started/Finished at full precision

@@ -26,7 +26,11 @@ export const RERUNNABLE_STATUSES = ["finished", "failed", "aborted"] as const;
  * Returns the new ids, in that order. Throws HttpError NotFound for a missing original and Conflict for one that is
  * pending or running (nothing is written then: the caller's transaction rolls back).
  */
-export async function queueReruns(tx: Prisma.TransactionClient, originalIds: readonly string[], options: RerunOptions = {}): Promise<string[]> {
+export async function queueReruns(
+  tx: Prisma.TransactionClient,
+  originalIds: readonly string[],
+  options: RerunOptions = {},
+): Promise<string[]> {
   if (originalIds.length === 0) return [];
   // The row locks serialize double clicks and two users: the second one finds the first one's rerun.
   const found = await tx.$queryRaw<{ id: string; status: string }[]>`
@@ -59,7 +63,10 @@ export async function rerunJob(db: Db, originalId: string, actor: Actor): Promis
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 FROM jobs WHERE id = ${originalId}::uuid FOR UPDATE`;
     // A plain rerun already waiting is the one asked for; an experiment's rerun is not.
-    const queued = await tx.job.findFirst({ where: { rerunOfId: originalId, status: "pending", experimentId: null }, select: { id: true } });
+    const queued = await tx.job.findFirst({
+      where: { rerunOfId: originalId, status: "pending", experimentId: null },
+      select: { id: true },
+    });
     if (queued) return { id: queued.id, created: false };
     const [id] = await queueReruns(tx, [originalId]);
     await recordAudit(tx, actor, "rerun", originalId, { rerunId: id! });

@@ -4,9 +4,11 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 
-export const reviewRequestSchema = z.object({
-  correct: z.boolean({ error: "correct: true (correct), false (incorrect) or null (clear the mark)" }).nullable(),
-}).strict();
+export const reviewRequestSchema = z
+  .object({
+    correct: z.boolean({ error: "correct: true (correct), false (incorrect) or null (clear the mark)" }).nullable(),
+  })
+  .strict();
 
 export type Review = { correct: boolean | null; reviewedBy: string | null; reviewedAt: Date | null };
 

@@ -21,7 +21,10 @@ function fromTree(n: Node, text: string): JsonNode {
     case "object":
       return {
         kind: "object",
-        entries: (n.children ?? []).map((p) => [String(p.children![0]!.value), p.children![1] ? fromTree(p.children![1], text) : { kind: "null" }]),
+        entries: (n.children ?? []).map((p) => [
+          String(p.children![0]!.value),
+          p.children![1] ? fromTree(p.children![1], text) : { kind: "null" },
+        ]),
       };
     case "array":
       return { kind: "array", items: (n.children ?? []).map((c) => fromTree(c, text)) };

@@ -95,7 +95,10 @@ export function showControls(text: string): string {
  * (sgrOnly), then carriage returns collapsed. Loads shiki on first use.
  */
 export async function renderTerminal(text: string): Promise<StyledLine[]> {
-  const [{ tokenizeAnsiWithTheme, normalizeTheme }, theme] = await Promise.all([import("shiki/core"), import("shiki/themes/github-light.mjs")]);
+  const [{ tokenizeAnsiWithTheme, normalizeTheme }, theme] = await Promise.all([
+    import("shiki/core"),
+    import("shiki/themes/github-light.mjs"),
+  ]);
   resolved ??= normalizeTheme(theme.default);
   return collapseStyledLines(tokenizeAnsiWithTheme(resolved, sgrOnly(text)));
 }

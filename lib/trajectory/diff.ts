@@ -139,8 +139,23 @@ export function displayPath(f: DiffFile): string {
 }
 
 const LANGUAGES: Record<string, string> = {
-  c: "c", h: "c", cc: "cpp", cpp: "cpp", hpp: "cpp", py: "python", go: "go", rs: "rust", sh: "shellscript",
-  json: "json", yaml: "yaml", yml: "yaml", js: "javascript", ts: "typescript", S: "asm", s: "asm", md: "markdown",
+  c: "c",
+  h: "c",
+  cc: "cpp",
+  cpp: "cpp",
+  hpp: "cpp",
+  py: "python",
+  go: "go",
+  rs: "rust",
+  sh: "shellscript",
+  json: "json",
+  yaml: "yaml",
+  yml: "yaml",
+  js: "javascript",
+  ts: "typescript",
+  S: "asm",
+  s: "asm",
+  md: "markdown",
 };
 
 /** The shiki language of a file by its name, or null when there is none worth loading. */

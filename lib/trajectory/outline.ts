@@ -118,8 +118,23 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
   const window = run ?? outlineWindow(rows);
   const t0 = window.t0;
   const out: OutlineJson = {
-    v: 2, t0, seq: [], nesting: [], types: types.values, type: [], names: names.values, name: [], models: models.values, model: [],
-    start: [], dur: [], tokIn: [], tokOut: [], tokThoughts: [], size: [], errors: [],
+    v: 2,
+    t0,
+    seq: [],
+    nesting: [],
+    types: types.values,
+    type: [],
+    names: names.values,
+    name: [],
+    models: models.values,
+    model: [],
+    start: [],
+    dur: [],
+    tokIn: [],
+    tokOut: [],
+    tokThoughts: [],
+    size: [],
+    errors: [],
   };
   let prevSeq = 0;
   let prevStart = t0;
@@ -180,11 +195,28 @@ export interface Outline {
 export function decodeOutline(j: OutlineJson): Outline {
   const n = j.seq.length;
   const o: Outline = {
-    count: n, seq: new Int32Array(n), nesting: Int32Array.from(j.nesting), type: Int32Array.from(j.type), types: j.types,
-    name: Int32Array.from(j.name), names: j.names, model: Int32Array.from(j.model), models: j.models,
-    start: new Float64Array(n), dur: new Float64Array(n), tokIn: Float64Array.from(j.tokIn), tokOut: Float64Array.from(j.tokOut),
-    tokThoughts: Float64Array.from(j.tokThoughts), size: Float64Array.from(j.size), errors: new Map(j.errors),
-    parent: new Int32Array(n), depth: new Int32Array(n), end: new Int32Array(n), timing: new Uint8Array(n), t0: j.t0, t1: j.t1 ?? j.t0,
+    count: n,
+    seq: new Int32Array(n),
+    nesting: Int32Array.from(j.nesting),
+    type: Int32Array.from(j.type),
+    types: j.types,
+    name: Int32Array.from(j.name),
+    names: j.names,
+    model: Int32Array.from(j.model),
+    models: j.models,
+    start: new Float64Array(n),
+    dur: new Float64Array(n),
+    tokIn: Float64Array.from(j.tokIn),
+    tokOut: Float64Array.from(j.tokOut),
+    tokThoughts: Float64Array.from(j.tokThoughts),
+    size: Float64Array.from(j.size),
+    errors: new Map(j.errors),
+    parent: new Int32Array(n),
+    depth: new Int32Array(n),
+    end: new Int32Array(n),
+    timing: new Uint8Array(n),
+    t0: j.t0,
+    t1: j.t1 ?? j.t0,
   };
   let seq = 0;
   let start = j.t0;
@@ -233,9 +265,18 @@ export function outlineRowsOf(o: Outline): OutlineRow[] {
     const start = o.start[i]!;
     const dur = o.dur[i]!;
     rows.push({
-      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
-      startUs: Number.isNaN(start) ? ZERO_TIME_US : start, finishUs: Number.isNaN(start) || Number.isNaN(dur) ? null : start + dur,
-      error: o.errors.get(i) ?? null, inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, thoughtsTokens: o.tokThoughts[i]!, size: o.size[i]!,
+      seq: o.seq[i]!,
+      nesting: o.nesting[i]!,
+      type: o.types[o.type[i]!]!,
+      name: o.names[o.name[i]!]!,
+      model: o.models[o.model[i]!] || null,
+      startUs: Number.isNaN(start) ? ZERO_TIME_US : start,
+      finishUs: Number.isNaN(start) || Number.isNaN(dur) ? null : start + dur,
+      error: o.errors.get(i) ?? null,
+      inputTokens: o.tokIn[i]!,
+      outputTokens: o.tokOut[i]!,
+      thoughtsTokens: o.tokThoughts[i]!,
+      size: o.size[i]!,
     });
   }
   return rows;
@@ -305,7 +346,11 @@ export function withAncestors(o: Outline, matches: Uint8Array): Uint8Array {
 /** The tool calls each llm span decided on, as indices (lib/trajectory/tree.ts toolCallOwners), keyed by the llm's index. */
 export function toolCallIndices(o: Outline): Map<number, number[]> {
   const kinds = o.types.map(stepKind);
-  const owners = toolCallOwners(o.count, (i) => o.nesting[i]!, (i) => kinds[o.type[i]!]!);
+  const owners = toolCallOwners(
+    o.count,
+    (i) => o.nesting[i]!,
+    (i) => kinds[o.type[i]!]!,
+  );
   const result = new Map<number, number[]>();
   for (let i = 0; i < o.count; i++) {
     if (kinds[o.type[i]!] === "llm") result.set(i, []);

@@ -73,7 +73,11 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJson {
       i = end;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (stack.length >= maxDepth) {
-        return { ok: false, syntax: false, problem: { path: pathOf(stack), reason: `nests deeper than ${maxDepth} levels of objects and arrays` } };
+        return {
+          ok: false,
+          syntax: false,
+          problem: { path: pathOf(stack), reason: `nests deeper than ${maxDepth} levels of objects and arrays` },
+        };
       }
       const top = stack[stack.length - 1];
       if (!capture && top && !top.array && KEPT.has(top.key as string)) {

@@ -118,7 +118,9 @@ export interface ExportedSpanRow extends Omit<StoredSpan, "startedAt" | "finishe
 export function exportedSpanJson(r: ExportedSpanRow): string {
   const { args, results, ...rest } = r;
   const span = rowToSpan({ ...rest, args: args == null ? null : ARGS, results: results == null ? null : RESULTS });
-  return JSON.stringify(span).replace(JSON.stringify(ARGS), () => args!).replace(JSON.stringify(RESULTS), () => results!);
+  return JSON.stringify(span)
+    .replace(JSON.stringify(ARGS), () => args!)
+    .replace(JSON.stringify(RESULTS), () => results!);
 }
 
 // Placeholders no JSON.stringify output contains elsewhere: a string value is always quoted with its quotes escaped inside.

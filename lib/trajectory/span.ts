@@ -1,22 +1,21 @@
 // The span as the formats doc defines it (Go field names), validated with zod at every edge.
 import { z } from "zod";
 import {
-  MAX_NESTING, MAX_SEQ, MAX_SPAN_BYTES, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS, MAX_TIMESTAMP, MAX_TOKENS_PER_SPAN, MIN_TIMESTAMP,
+  MAX_NESTING,
+  MAX_SEQ,
+  MAX_SPAN_BYTES,
+  MAX_SHORT_FIELD_CHARS,
+  MAX_SPAN_NAME_CHARS,
+  MAX_TEXT_FIELD_CHARS,
+  MAX_TIMESTAMP,
+  MAX_TOKENS_PER_SPAN,
+  MIN_TIMESTAMP,
 } from "@/lib/limits";
 import { isZeroTime, parseTimestampNs } from "@/lib/trajectory/time";
 import { formatBytes } from "@/lib/format";
 
 /** Span types the viewer knows; any other string is accepted, stored and shown neutrally. */
-export const KNOWN_SPAN_TYPES = [
-  "flow",
-  "action",
-  "agent",
-  "llm",
-  "tool",
-  "agent-candidates",
-  "loop",
-  "iteration",
-] as const;
+export const KNOWN_SPAN_TYPES = ["flow", "action", "agent", "llm", "tool", "agent-candidates", "loop", "iteration"] as const;
 
 const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS_PER_SPAN);
 const text = z.string().max(MAX_TEXT_FIELD_CHARS);

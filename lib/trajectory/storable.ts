@@ -40,7 +40,9 @@ function storableText(s: string): string {
 export function makeStorable(value: unknown, rootPath = "", maxDepth = MAX_JSON_DEPTH): Storable {
   let root = value;
   let replaced = 0;
-  const stack: { v: unknown; path: string; depth: number; set: (v: unknown) => void }[] = [{ v: value, path: rootPath, depth: 0, set: (v) => (root = v) }];
+  const stack: { v: unknown; path: string; depth: number; set: (v: unknown) => void }[] = [
+    { v: value, path: rootPath, depth: 0, set: (v) => (root = v) },
+  ];
   while (stack.length) {
     const { v, path, depth, set } = stack.pop()!;
     if (typeof v === "string") {
@@ -65,7 +67,14 @@ export function makeStorable(value: unknown, rootPath = "", maxDepth = MAX_JSON_
       for (const k of keys) {
         const key = storableText(k);
         if (key !== k) replaced++;
-        if (Object.hasOwn(rebuilt, key)) return { ok: false, problem: { path: jsonPath(path, key), reason: "two keys are the same once NUL characters or lone surrogates in them are replaced" } };
+        if (Object.hasOwn(rebuilt, key))
+          return {
+            ok: false,
+            problem: {
+              path: jsonPath(path, key),
+              reason: "two keys are the same once NUL characters or lone surrogates in them are replaced",
+            },
+          };
         setOwn(rebuilt, key, obj[k]);
       }
       set(rebuilt);

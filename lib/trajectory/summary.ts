@@ -167,7 +167,16 @@ export function usageGroups(spans: readonly SummarySpan[], by: "agent" | "model"
   for (const s of spans) {
     if (s.type !== type) continue;
     const key = by === "model" ? s.model || "(no model)" : s.name;
-    const g = groups.get(key) ?? { key, calls: 0, timedCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0, totalUs: 0 };
+    const g = groups.get(key) ?? {
+      key,
+      calls: 0,
+      timedCalls: 0,
+      errors: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      thoughtsTokens: 0,
+      totalUs: 0,
+    };
     g.calls++;
     if (s.error) g.errors++;
     g.inputTokens += s.inputTokens ?? 0;
@@ -239,9 +248,17 @@ export function summarySpans(o: Outline): SummarySpan[] {
     const start = o.start[i]!;
     const finish = start + o.dur[i]!;
     out.push({
-      seq: o.seq[i]!, nesting: o.nesting[i]!, type: o.types[o.type[i]!]!, name: o.names[o.name[i]!]!, model: o.models[o.model[i]!] || null,
-      startUs: Number.isNaN(start) ? null : start, finishUs: Number.isNaN(finish) ? null : finish, error: o.errors.get(i) ?? null,
-      inputTokens: o.tokIn[i]!, outputTokens: o.tokOut[i]!, outputThoughtsTokens: o.tokThoughts[i]!,
+      seq: o.seq[i]!,
+      nesting: o.nesting[i]!,
+      type: o.types[o.type[i]!]!,
+      name: o.names[o.name[i]!]!,
+      model: o.models[o.model[i]!] || null,
+      startUs: Number.isNaN(start) ? null : start,
+      finishUs: Number.isNaN(finish) ? null : finish,
+      error: o.errors.get(i) ?? null,
+      inputTokens: o.tokIn[i]!,
+      outputTokens: o.tokOut[i]!,
+      outputThoughtsTokens: o.tokThoughts[i]!,
     });
   }
   return out;

@@ -5,7 +5,6 @@
 // Durations and instants are written for reading by lib/format.ts (formatDurationUs, formatInstant).
 import { formatDurationUs } from "@/lib/format";
 
-
 /**
  * The first instant (µs since the Unix epoch: 1970-01-02T00:00:00Z) taken as a real time in a run that has real
  * times. Earlier starts there are placeholders: Go's zero time 0001-01-01T00:00:00Z "and a few seconds after"
@@ -58,7 +57,11 @@ export const END_BEFORE_START = 3;
 export const SKEWED = 4;
 
 /** The timing of one span on its own (without its parent): start and finish in µs since the Unix epoch. */
-export function spanTimingCode(startUs: number | null | undefined, finishUs: number | null | undefined, after = REAL_TIME_AFTER_US): number {
+export function spanTimingCode(
+  startUs: number | null | undefined,
+  finishUs: number | null | undefined,
+  after = REAL_TIME_AFTER_US,
+): number {
   if (!isRealTime(startUs, after)) return NO_START;
   if (finishUs == null || !Number.isFinite(finishUs)) return UNFINISHED;
   return finishUs < startUs ? END_BEFORE_START : VALID;
@@ -131,16 +134,34 @@ export function timingLabel(code: number, live: boolean, skew?: { beforeUs: numb
     case UNFINISHED:
       return live
         ? { kind: "unfinished", mark: "running", explain: "Running: no finish reported yet." }
-        : { kind: "unfinished", mark: "no end", explain: "No end recorded: the run is over but this span never reported its finish. It has no duration and counts in no total or average." };
+        : {
+            kind: "unfinished",
+            mark: "no end",
+            explain:
+              "No end recorded: the run is over but this span never reported its finish. It has no duration and counts in no total or average.",
+          };
     case NO_START:
-      return { kind: "no-start", mark: "no start", explain: "No real start time (absent or a zero time such as 0001-01-01T00:00:00Z): its duration is unknown and it counts in no total or average." };
+      return {
+        kind: "no-start",
+        mark: "no start",
+        explain:
+          "No real start time (absent or a zero time such as 0001-01-01T00:00:00Z): its duration is unknown and it counts in no total or average.",
+      };
     case END_BEFORE_START:
-      return { kind: "end-before-start", mark: "end < start", explain: "Its finish lies before its start: the times are wrong, so it has no duration and counts in no total or average." };
+      return {
+        kind: "end-before-start",
+        mark: "end < start",
+        explain: "Its finish lies before its start: the times are wrong, so it has no duration and counts in no total or average.",
+      };
     case SKEWED: {
       const parts: string[] = [];
       if (skew?.beforeUs) parts.push(`starts ${formatDurationUs(skew.beforeUs)} before its parent`);
       if (skew?.afterUs) parts.push(`ends ${formatDurationUs(skew.afterUs)} after its parent`);
-      return { kind: "skewed", mark: "skew", explain: `Outside its parent's time${parts.length ? `: ${parts.join(" and ")}` : ""} — clock skew or a parent closed early. Drawn as recorded.` };
+      return {
+        kind: "skewed",
+        mark: "skew",
+        explain: `Outside its parent's time${parts.length ? `: ${parts.join(" and ")}` : ""} — clock skew or a parent closed early. Drawn as recorded.`,
+      };
     }
     default:
       return { kind: "valid", mark: "", explain: "" };

@@ -61,7 +61,11 @@ export function parentSeqs(spans: readonly Nested[]): (number | null)[] {
 
 /** The tool calls each llm span decided on, by the llm span's seq: the tool spans' names (toolCallOwners). */
 export function toolCallsByLlm<T extends Nested & { type: string; name: string }>(spans: readonly T[]): Map<number, string[]> {
-  const owners = toolCallOwners(spans.length, (i) => spans[i]!.nesting, (i) => stepKind(spans[i]!.type));
+  const owners = toolCallOwners(
+    spans.length,
+    (i) => spans[i]!.nesting,
+    (i) => stepKind(spans[i]!.type),
+  );
   const result = new Map<number, string[]>();
   spans.forEach((s, i) => {
     if (s.type === "llm") result.set(s.seq, []);

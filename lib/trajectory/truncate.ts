@@ -67,7 +67,8 @@ export function textAtPath(span: SpanFields, json: SpanPayload["json"], path: st
   const steps = parsePath(path);
   if (!steps) return undefined;
   const [field, ...rest] = steps;
-  if ((TEXT_FIELDS as readonly unknown[]).includes(field)) return rest.length ? undefined : (span[field as (typeof TEXT_FIELDS)[number]] ?? undefined);
+  if ((TEXT_FIELDS as readonly unknown[]).includes(field))
+    return rest.length ? undefined : (span[field as (typeof TEXT_FIELDS)[number]] ?? undefined);
   if (!(JSON_FIELDS as readonly unknown[]).includes(field)) return undefined;
   const text = json[field as JsonField];
   if (text === undefined) return undefined;
@@ -75,4 +76,3 @@ export function textAtPath(span: SpanFields, json: SpanPayload["json"], path: st
   if (!node) return undefined;
   return node.kind === "string" ? node.value : stringifyJson(node, 2);
 }
-

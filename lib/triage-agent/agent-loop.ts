@@ -39,11 +39,21 @@ function parseArgs(input: unknown): unknown {
 }
 
 /** Runs one tool call under its deadline: past `seconds` it is stopped and its error goes back to the model. */
-async function runTool(agentTool: AgentTool | undefined, name: string, args: unknown, budget: Budget, seconds: number): Promise<Record<string, unknown>> {
+async function runTool(
+  agentTool: AgentTool | undefined,
+  name: string,
+  args: unknown,
+  budget: Budget,
+  seconds: number,
+): Promise<Record<string, unknown>> {
   budget.check();
   if (!agentTool) throw new ToolError(`there is no tool named "${name}"`);
   const hint = agentTool.capHint ? `; ${agentTool.capHint}` : "";
-  const deadline = callDeadline(budget.signal, seconds, () => new CapError("time", `${name} ran longer than the ${seconds} s cap of a tool call (AGENT_TOOL_SECONDS) and was stopped${hint}`));
+  const deadline = callDeadline(
+    budget.signal,
+    seconds,
+    () => new CapError("time", `${name} ran longer than the ${seconds} s cap of a tool call (AGENT_TOOL_SECONDS) and was stopped${hint}`),
+  );
   try {
     return await deadline.race(agentTool.run(args, deadline.signal));
   } finally {
@@ -54,7 +64,9 @@ async function runTool(agentTool: AgentTool | undefined, name: string, args: unk
 /** Runs the agent inside its agent span; returns what its set-results accepted. */
 export async function runAgent(a: AgentRun, models: Models, rec: SpanRecorder, budget: Budget): Promise<Record<string, unknown>> {
   const model = models.forAgent(a.name);
-  const tools = Object.fromEntries(Object.entries(a.tools).map(([name, t]) => [name, tool({ description: t.description, inputSchema: t.input })]));
+  const tools = Object.fromEntries(
+    Object.entries(a.tools).map(([name, t]) => [name, tool({ description: t.description, inputSchema: t.input })]),
+  );
   return rec.span("agent", a.name, { Model: models.label, Instruction: a.instruction, Prompt: a.prompt }, async (agentSpan) => {
     const messages: ModelMessage[] = [{ role: "user", content: a.prompt }];
     for (;;) {
@@ -111,7 +123,12 @@ export async function runAgent(a: AgentRun, models: Models, rec: SpanRecorder, b
             return { type: "error-text", value: e.message } as const;
           }
         });
-        outputs.push({ type: "tool-result", toolCallId: call.toolCallId, toolName: call.toolName, output: output as ToolResultPart["output"] });
+        outputs.push({
+          type: "tool-result",
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output: output as ToolResultPart["output"],
+        });
       }
       messages.push({ role: "tool", content: outputs });
       if (accepted) {

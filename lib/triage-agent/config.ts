@@ -52,9 +52,17 @@ function checkoutPolicy(env: AgentEnv, raw: Record<string, string | undefined>):
   // The data folder is the app's setting; the agent reads it to keep away from it.
   const dataSetting = parseEnv(appEnvSchema.pick({ TRAJECTORY_DATA_DIR: true }), raw).TRAJECTORY_DATA_DIR;
   const dataDir = dataSetting ? path.resolve(dataSetting) : defaultDataDir();
-  const listed = (env.AGENT_KERNEL_ROOTS ?? "").split(path.delimiter).map((r) => r.trim()).filter(Boolean);
+  const listed = (env.AGENT_KERNEL_ROOTS ?? "")
+    .split(path.delimiter)
+    .map((r) => r.trim())
+    .filter(Boolean);
   const roots = listed.length > 0 ? listed.map((r) => path.resolve(APP_DIR, r)) : [demoKernelRoot(dataDir)];
-  return { roots, dataDir, appDir: APP_DIR, caps: { seconds: env.AGENT_TOOL_SECONDS, memoryBytes: env.AGENT_TOOL_MEMORY_MB * 1024 * 1024 } };
+  return {
+    roots,
+    dataDir,
+    appDir: APP_DIR,
+    caps: { seconds: env.AGENT_TOOL_SECONDS, memoryBytes: env.AGENT_TOOL_MEMORY_MB * 1024 * 1024 },
+  };
 }
 
 export type ProviderKeys = { google?: string; openai?: string; anthropic?: string };

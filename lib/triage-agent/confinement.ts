@@ -40,7 +40,8 @@ async function forbiddenPlaces(policy: CheckoutPolicy): Promise<{ places: Forbid
     appGitDir = await realOr(path.resolve(appDir, common!));
     places.push({ path: await realOr(top!), what: "the app's own git work tree", insideToo: false });
     // A linked worktree's repository lives in the main work tree's .git.
-    if (path.basename(appGitDir) === ".git") places.push({ path: path.dirname(appGitDir), what: "the app's own git work tree", insideToo: false });
+    if (path.basename(appGitDir) === ".git")
+      places.push({ path: path.dirname(appGitDir), what: "the app's own git work tree", insideToo: false });
   }
   return { places, appGitDir };
 }
@@ -73,7 +74,8 @@ export async function openCheckout(kernelSrc: unknown, policy: CheckoutPolicy, s
   const { places, appGitDir } = await forbiddenPlaces(policy);
   for (const f of places) {
     const relation = real === f.path ? "is" : within(f.path, real) ? "holds" : f.insideToo && within(real, f.path) ? "lies inside" : null;
-    if (relation) throw refuse(`${shown ? `${shown.trim()} ` : ""}${relation} ${f.what} ${f.path}; the agent never opens it, whatever its roots allow`);
+    if (relation)
+      throw refuse(`${shown ? `${shown.trim()} ` : ""}${relation} ${f.what} ${f.path}; the agent never opens it, whatever its roots allow`);
   }
 
   if (!(await stat(real)).isDirectory()) throw refuse("is not a directory");
@@ -83,7 +85,9 @@ export async function openCheckout(kernelSrc: unknown, policy: CheckoutPolicy, s
   if (info.isSymbolicLink()) throw refuse(`has a .git that is a symlink (to ${await realOr(dotGit)}); its repository must lie inside it`);
   if (info.isFile()) {
     const target = (await readFile(dotGit, "utf8").catch(() => "")).match(/^gitdir:\s*(.*)$/m)?.[1]?.trim() ?? "?";
-    throw refuse(`has a .git file pointing at ${target} (a linked worktree or submodule whose repository lies elsewhere); give the main checkout`);
+    throw refuse(
+      `has a .git file pointing at ${target} (a linked worktree or submodule whose repository lies elsewhere); give the main checkout`,
+    );
   }
   if (!info.isDirectory()) throw refuse("has a .git that is not a directory");
 
@@ -91,8 +95,10 @@ export async function openCheckout(kernelSrc: unknown, policy: CheckoutPolicy, s
   if (r.code !== 0) throw refuse(`is not a git checkout: ${r.stderr.trim().slice(0, 300)}`);
   const [top, gitDir, common] = r.stdout.trim().split("\n");
   const [realTop, realGitDir, realCommon] = await Promise.all([top!, gitDir!, path.resolve(real, common!)].map(realOr));
-  if (realTop !== real) throw refuse(`is not the top of its git work tree: git says the top is ${realTop} (a folder inside a work tree, or core.worktree)`);
-  if (realGitDir !== dotGit || realCommon !== dotGit) throw refuse(`has its repository at ${realCommon === dotGit ? realGitDir : realCommon}, not in its own .git`);
+  if (realTop !== real)
+    throw refuse(`is not the top of its git work tree: git says the top is ${realTop} (a folder inside a work tree, or core.worktree)`);
+  if (realGitDir !== dotGit || realCommon !== dotGit)
+    throw refuse(`has its repository at ${realCommon === dotGit ? realGitDir : realCommon}, not in its own .git`);
   if (appGitDir && realCommon === appGitDir) throw refuse("is a checkout of the app's own repository; the agent never opens it");
   return new Checkout(real, policy.caps);
 }

@@ -71,7 +71,10 @@ export function memoryCapSupport(): MemoryCapSupport {
   support =
     r.status === 0
       ? { available: true, how: "prlimit --as" }
-      : { available: false, why: r.error ? `prlimit not found (${r.error.message}); install util-linux` : `prlimit failed: ${(r.stderr || "").trim()}` };
+      : {
+          available: false,
+          why: r.error ? `prlimit not found (${r.error.message}); install util-linux` : `prlimit failed: ${(r.stderr || "").trim()}`,
+        };
   return support;
 }
 
@@ -142,9 +145,11 @@ export function runGit(cwd: string, args: string[], opts: GitOptions): Promise<G
       if (stopped === "truncated") return resolve({ code: 0, stdout, stderr: err, truncated: true });
       if (stopped) return reject(stopped.reason);
       const memoryCap = `the memory cap of ${mb(caps.memoryBytes)} (AGENT_TOOL_MEMORY_MB)`;
-      if (OUT_OF_MEMORY.test(err)) return reject(new CapError("memory", `${what} ran out of memory: it needed more than ${memoryCap} and was stopped`));
+      if (OUT_OF_MEMORY.test(err))
+        return reject(new CapError("memory", `${what} ran out of memory: it needed more than ${memoryCap} and was stopped`));
       if (sig === "SIGXCPU") return reject(new CapError("time", `${what} used more CPU time than its cap (${cpu} s) and was stopped`));
-      if (sig) return reject(new ToolError(`${what} died of ${sig}${memoryCapSupport().available ? ` (most likely at ${memoryCap})` : ""}`));
+      if (sig)
+        return reject(new ToolError(`${what} died of ${sig}${memoryCapSupport().available ? ` (most likely at ${memoryCap})` : ""}`));
       resolve({ code: code ?? -1, stdout, stderr: err, truncated: false });
     });
   });

@@ -36,7 +36,12 @@ export function createModels(spec: ModelSpec, apiKey: string | undefined, record
     case "google": {
       const model = createGoogleGenerativeAI({ apiKey })(spec.model);
       // includeThoughts makes Gemini return its thought summaries, which the llm spans show.
-      return { label: spec.model, forAgent: () => model, providerOptions: { google: { thinkingConfig: { includeThoughts: true } } }, maxRetries: 2 };
+      return {
+        label: spec.model,
+        forAgent: () => model,
+        providerOptions: { google: { thinkingConfig: { includeThoughts: true } } },
+        maxRetries: 2,
+      };
     }
     case "openai": {
       const model = createOpenAI({ apiKey })(spec.model);
@@ -44,7 +49,9 @@ export function createModels(spec: ModelSpec, apiKey: string | undefined, record
     }
     case "anthropic": {
       const model = createAnthropic({ apiKey })(spec.model);
-      const thinking: ProviderOptions = ANTHROPIC_THINKING.test(spec.model) ? { anthropic: { thinking: { type: "enabled", budgetTokens: 4096 } } } : {};
+      const thinking: ProviderOptions = ANTHROPIC_THINKING.test(spec.model)
+        ? { anthropic: { thinking: { type: "enabled", budgetTokens: 4096 } } }
+        : {};
       return { label: spec.model, forAgent: () => model, providerOptions: thinking, maxRetries: 2 };
     }
     case "openai-compatible": {

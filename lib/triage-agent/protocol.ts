@@ -82,7 +82,11 @@ export class ProtocolClient {
    * worker's own poll loop is the retry (a job handed out and lost is aborted and requeued after the silent timeout).
    */
   async poll(): Promise<PolledJob | null> {
-    const reply = await this.call("ai_job_poll", protocolRequest.poll(this.agentName, this.codeRevision, [{ Type: WORKFLOW, Name: WORKFLOW }]), false);
+    const reply = await this.call(
+      "ai_job_poll",
+      protocolRequest.poll(this.agentName, this.codeRevision, [{ Type: WORKFLOW, Name: WORKFLOW }]),
+      false,
+    );
     const job = pollReplySchema.parse(JSON.parse(reply.text));
     return job.ID ? job : null;
   }
@@ -99,7 +103,13 @@ export class ProtocolClient {
 
   private async getJson(path: string): Promise<unknown> {
     // Reading runs may need sign-in; the agent's protocol key counts as a reader's.
-    const reply = answered(await request(`${this.baseURL}${path}`, "GET", { accept: "application/json", "x-agent-client": this.client, "x-agent-key": this.key }));
+    const reply = answered(
+      await request(`${this.baseURL}${path}`, "GET", {
+        accept: "application/json",
+        "x-agent-client": this.client,
+        "x-agent-key": this.key,
+      }),
+    );
     if (reply.status !== 200) throw new AppError(reply.status, `GET ${path}: ${reply.status} ${reply.text.slice(0, 300)}`);
     return JSON.parse(reply.text);
   }

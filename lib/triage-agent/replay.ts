@@ -57,7 +57,8 @@ export function recordedSteps(trajectory: Span[]): Map<string, RecordedStep[]> {
 /** Finds the recorded run for a rerun: its original, or further up when that one has no llm steps. */
 export async function loadRecording(client: ProtocolClient, jobId: string): Promise<Recording> {
   let id = await client.rerunOf(jobId);
-  if (!id) throw new JobError(`replay needs a recorded run, and job ${jobId} is not a rerun of one (set AGENT_MODEL to triage it with a model)`);
+  if (!id)
+    throw new JobError(`replay needs a recorded run, and job ${jobId} is not a rerun of one (set AGENT_MODEL to triage it with a model)`);
   const first = id;
   for (let hops = 0; hops < 50 && id; hops++) {
     const steps = recordedSteps(await client.trajectory(id));

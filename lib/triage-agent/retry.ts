@@ -5,11 +5,25 @@ export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 // Socket errors of a server that is restarting or gone for a moment; the request may or may not have been processed,
 // which is why only idempotent calls are retried.
-const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "UND_ERR_SOCKET"]);
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+]);
 
 /** True for a network error worth another try (connection refused or reset, a timeout, a hang-up). */
 export function isTransientNetworkError(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === "object" && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && typeof e === "object" && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
     if (typeof e.message === "string" && /socket hang up|no answer in/i.test(e.message)) return true;
   }

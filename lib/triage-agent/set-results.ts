@@ -21,7 +21,21 @@ export type KmsanVerdict = z.infer<typeof kmsanVerdictInput>;
 
 /** Every config symbol the tree's Kconfig files define (`config X` / `menuconfig X`), from files inside the tree only. */
 export async function kconfigSymbols(co: Checkout, signal?: AbortSignal): Promise<Set<string>> {
-  const r = await co.git(["grep", "-z", "-I", "--no-color", "--no-textconv", "-E", "-e", "^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+", "--", ":(glob)**/Kconfig*"], signal);
+  const r = await co.git(
+    [
+      "grep",
+      "-z",
+      "-I",
+      "--no-color",
+      "--no-textconv",
+      "-E",
+      "-e",
+      "^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+",
+      "--",
+      ":(glob)**/Kconfig*",
+    ],
+    signal,
+  );
   if (r.code > 1) throw new ToolError(`reading Kconfig files failed: ${r.stderr.trim().slice(0, 300)}`);
   const names = new Set<string>();
   const inside = new Map<string, boolean>();
@@ -30,7 +44,14 @@ export async function kconfigSymbols(co: Checkout, signal?: AbortSignal): Promis
     const m = text === undefined ? null : /^\s*(?:menu)?config\s+([A-Za-z0-9_]+)/.exec(text);
     if (!m) continue;
     // A Kconfig folder swapped for a symlink would lead outside the tree (see tools.ts's grepper).
-    if (!inside.has(file!)) inside.set(file!, await co.inside(file!).then(() => true, () => false));
+    if (!inside.has(file!))
+      inside.set(
+        file!,
+        await co.inside(file!).then(
+          () => true,
+          () => false,
+        ),
+      );
     if (inside.get(file!)) names.add(m[1]!);
   }
   return names;

@@ -13,7 +13,11 @@ import { mb } from "./git";
 import { CapError, ToolError } from "./tool-error";
 
 export const grepperInput = z.object({
-  Expression: z.string().min(1).max(AGENT_MAX_EXPRESSION_CHARS).describe("extended regular expression (git grep -E), without backreferences"),
+  Expression: z
+    .string()
+    .min(1)
+    .max(AGENT_MAX_EXPRESSION_CHARS)
+    .describe("extended regular expression (git grep -E), without backreferences"),
   PathPrefix: z.string().optional().describe("only search files under this path, e.g. fs/ext4"),
 });
 
@@ -50,7 +54,14 @@ async function confinedLines(co: Checkout, output: string, max: number): Promise
       cut++;
       continue;
     }
-    if (!inside.has(file)) inside.set(file, await co.inside(file).then(() => true, () => false));
+    if (!inside.has(file))
+      inside.set(
+        file,
+        await co.inside(file).then(
+          () => true,
+          () => false,
+        ),
+      );
     if (inside.get(file)) lines.push(`${file}:${line}:${text.join("\0")}`);
   }
   return { lines, cut, dropped: [...inside.values()].filter((ok) => !ok).length };
@@ -58,12 +69,26 @@ async function confinedLines(co: Checkout, output: string, max: number): Promise
 
 export async function grepper(co: Checkout, input: z.infer<typeof grepperInput>, signal?: AbortSignal) {
   if (BACKREFERENCE.test(input.Expression)) {
-    throw new ToolError("backreferences (\\1 … \\9) are not supported: matching them over a kernel tree can take minutes; search for the parts separately");
+    throw new ToolError(
+      "backreferences (\\1 … \\9) are not supported: matching them over a kernel tree can take minutes; search for the parts separately",
+    );
   }
   const prefix = (input.PathPrefix ?? "").replace(/^\/+/, "");
   if (prefix) await co.inside(prefix);
   // :(literal): the prefix checked above is the path searched, with no pathspec magic.
-  const args = ["grep", "-n", "-z", "-I", "--no-color", "--no-textconv", "-E", "-e", input.Expression, "--", ...(prefix ? [`:(literal)${prefix}`] : [])];
+  const args = [
+    "grep",
+    "-n",
+    "-z",
+    "-I",
+    "--no-color",
+    "--no-textconv",
+    "-E",
+    "-e",
+    input.Expression,
+    "--",
+    ...(prefix ? [`:(literal)${prefix}`] : []),
+  ];
   let r;
   try {
     r = await co.git(args, signal);
@@ -74,7 +99,8 @@ export async function grepper(co: Checkout, input: z.infer<typeof grepperInput>,
   if (r.code === 1) throw new ToolError(`no matches for "${input.Expression}"${prefix ? ` under ${prefix}` : ""}`);
   if (r.code !== 0) throw new ToolError(`git grep failed: ${r.stderr.trim().slice(0, 500)}`);
   const { lines, cut, dropped } = await confinedLines(co, r.stdout, AGENT_MAX_GREP_LINES);
-  if (lines.length === 0) throw new ToolError(`no matches for "${input.Expression}"${prefix ? ` under ${prefix}` : ""} inside the kernel tree`);
+  if (lines.length === 0)
+    throw new ToolError(`no matches for "${input.Expression}"${prefix ? ` under ${prefix}` : ""} inside the kernel tree`);
   const notes = [
     ...(cut > 0 ? [`… ${cut} more lines cut; narrow the search`] : []),
     ...(dropped > 0 ? [`… matches in ${dropped} file${dropped === 1 ? "" : "s"} that lead outside the kernel tree were left out`] : []),
@@ -88,7 +114,9 @@ export async function readFileLines(co: Checkout, input: z.infer<typeof readFile
   if (info.isDirectory()) throw new ToolError(`${input.File} is a directory, not a file`);
   if (!info.isFile()) throw new ToolError(`${input.File} is not a regular file`);
   if (info.size > AGENT_MAX_READ_FILE_BYTES) {
-    throw new ToolError(`${input.File} is ${mb(info.size)}, more than read-file reads (${mb(AGENT_MAX_READ_FILE_BYTES)}); use grepper to find the lines you need`);
+    throw new ToolError(
+      `${input.File} is ${mb(info.size)}, more than read-file reads (${mb(AGENT_MAX_READ_FILE_BYTES)}); use grepper to find the lines you need`,
+    );
   }
   const lines = (await readFile(full, "utf8")).split("\n");
   if (lines.at(-1) === "") lines.pop();
@@ -110,7 +138,9 @@ export async function dirIndex(co: Checkout, input: z.infer<typeof dirIndexInput
   for await (const e of await opendir(full)) {
     if (e.name === ".git") continue;
     if (++seen > AGENT_MAX_DIR_ENTRIES) {
-      throw new ToolError(`${rel || "."} has more than ${AGENT_MAX_DIR_ENTRIES} entries; list a subdirectory or use grepper with a PathPrefix`);
+      throw new ToolError(
+        `${rel || "."} has more than ${AGENT_MAX_DIR_ENTRIES} entries; list a subdirectory or use grepper with a PathPrefix`,
+      );
     }
     (e.isDirectory() ? subdirs : files).push(e.name);
   }
@@ -134,7 +164,11 @@ export const CODE_TOOLS = {
     run: grepper,
   },
   "read-file": { description: "Read a line range of a file in the kernel tree.", input: readFileInput, run: readFileLines },
-  "codesearch-dir-index": { description: "List the subdirectories and files of a directory in the kernel tree.", input: dirIndexInput, run: dirIndex },
+  "codesearch-dir-index": {
+    description: "List the subdirectories and files of a directory in the kernel tree.",
+    input: dirIndexInput,
+    run: dirIndex,
+  },
 } satisfies Record<string, CodeTool>;
 
 /** Turns a tool's zod failure into one line the model can act on. */

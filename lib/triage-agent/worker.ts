@@ -51,12 +51,16 @@ export class Worker {
 
   /** Polls until stop is aborted; waits longer while there is no work or the app is unreachable. */
   async loop(stop: AbortSignal): Promise<void> {
-    this.log.info(`agent ${this.config.agentName} (${describeModel(this.config.model)}) polling ${this.config.baseURL} for patch-triage jobs`);
+    this.log.info(
+      `agent ${this.config.agentName} (${describeModel(this.config.model)}) polling ${this.config.baseURL} for patch-triage jobs`,
+    );
     const { roots, caps } = this.config.checkouts;
     this.log.info(`kernel checkouts only under ${roots.join(path.delimiter)} (AGENT_KERNEL_ROOTS)`);
     const memory = memoryCapSupport();
     if (memory.available) {
-      this.log.info(`each tool call: at most ${caps.seconds} s (AGENT_TOOL_SECONDS), each git at most ${mb(caps.memoryBytes)} of address space (${memory.how}, AGENT_TOOL_MEMORY_MB)`);
+      this.log.info(
+        `each tool call: at most ${caps.seconds} s (AGENT_TOOL_SECONDS), each git at most ${mb(caps.memoryBytes)} of address space (${memory.how}, AGENT_TOOL_MEMORY_MB)`,
+      );
     } else {
       this.log.error(`git runs WITHOUT a memory cap: ${memory.why}; tool calls still stop after ${caps.seconds} s (AGENT_TOOL_SECONDS)`);
     }

@@ -38,7 +38,8 @@ function codeTools(co: Checkout): Record<string, AgentTool> {
             return await t.run(co, r.data as never, signal);
           } catch (e) {
             // A file the agent may not read, or one gone since the check, is the model's problem, not the job's end.
-            if (e instanceof Error && "syscall" in e && typeof (e as NodeJS.ErrnoException).code === "string") throw new ToolError(`${name}: ${e.message}`);
+            if (e instanceof Error && "syscall" in e && typeof (e as NodeJS.ErrnoException).code === "string")
+              throw new ToolError(`${name}: ${e.message}`);
             throw e;
           }
         },
@@ -53,10 +54,17 @@ function codeTools(co: Checkout): Record<string, AgentTool> {
  */
 async function readPatchDiff(kernelSrc: unknown, policy: CheckoutPolicy, budget: Budget): Promise<{ co: Checkout; diff: string }> {
   const seconds = policy.caps.seconds;
-  const deadline = callDeadline(budget.signal, seconds, () => new JobError(`read-patch-diff took longer than ${seconds} s (AGENT_TOOL_SECONDS)`));
+  const deadline = callDeadline(
+    budget.signal,
+    seconds,
+    () => new JobError(`read-patch-diff took longer than ${seconds} s (AGENT_TOOL_SECONDS)`),
+  );
   try {
     const co = await openCheckout(kernelSrc, policy, deadline.signal);
-    const show = await co.git(["show", "--no-color", "--no-ext-diff", "--no-textconv", "HEAD"], deadline.signal, { maxBytes: AGENT_MAX_PATCH_BYTES, truncate: true });
+    const show = await co.git(["show", "--no-color", "--no-ext-diff", "--no-textconv", "HEAD"], deadline.signal, {
+      maxBytes: AGENT_MAX_PATCH_BYTES,
+      truncate: true,
+    });
     if (show.code !== 0) throw new JobError(`git show HEAD failed in ${co.root}: ${show.stderr.trim().slice(0, 300)}`);
     return { co, diff: show.truncated ? `${show.stdout}\n… patch cut at ${AGENT_MAX_PATCH_BYTES} bytes` : show.stdout };
   } catch (e) {

@@ -139,6 +139,7 @@ export function fieldSpec(name: string, value: unknown): FieldSpec {
   if (known) return known;
   if (typeof value === "boolean") return { name, kind: "bool" };
   if (typeof value === "string") return { name, kind: value.length > LONG_TEXT || value.includes("\n") ? "folded" : "line" };
-  if (Array.isArray(value) && value.every((x) => typeof x === "string" && x.length <= LONG_TEXT && !x.includes("\n"))) return { name, kind: "list" };
+  if (Array.isArray(value) && value.every((x) => typeof x === "string" && x.length <= LONG_TEXT && !x.includes("\n")))
+    return { name, kind: "list" };
   return { name, kind: "json" };
 }

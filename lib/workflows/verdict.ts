@@ -90,7 +90,10 @@ function ordered(order: readonly string[], values: Record<string, unknown>, expe
     if (Object.hasOwn(values, name)) fields.push({ spec: fieldSpec(name, values[name]), value: values[name] });
     else if (expectAll) missing.push(name);
   }
-  for (const name of Object.keys(values).filter((k) => !known.has(k)).sort()) fields.push({ spec: fieldSpec(name, values[name]), value: values[name] });
+  for (const name of Object.keys(values)
+    .filter((k) => !known.has(k))
+    .sort())
+    fields.push({ spec: fieldSpec(name, values[name]), value: values[name] });
   return { fields, missing };
 }
 

@@ -31,9 +31,12 @@ beforeAll(async () => {
 });
 
 async function send(body: BodyInit, contentType: string) {
-  const res = await POST(new Request("http://test/api", { method: "POST", body, headers: { "content-type": contentType }, duplex: "half" } as RequestInit), {
-    params: Promise.resolve({}),
-  });
+  const res = await POST(
+    new Request("http://test/api", { method: "POST", body, headers: { "content-type": contentType }, duplex: "half" } as RequestInit),
+    {
+      params: Promise.resolve({}),
+    },
+  );
   return { status: res.status, text: await res.text() };
 }
 
@@ -44,12 +47,18 @@ function call(creds: Creds, method: string, payload: unknown) {
 }
 
 const poll = async (creds: Creds, agentName: string, workflow: string) => {
-  const r = await call(creds, "ai_job_poll", { AgentName: agentName, CodeRevision: "1e72964b01", Workflows: [{ Type: workflow, Name: workflow }] });
+  const r = await call(creds, "ai_job_poll", {
+    AgentName: agentName,
+    CodeRevision: "1e72964b01",
+    Workflows: [{ Type: workflow, Name: workflow }],
+  });
   expect(r.status, r.text).toBe(200);
   return JSON.parse(r.text) as { ID: string; Workflow: string; Args: unknown };
 };
-const log = (creds: Creds, agentName: string, jobId: string, span: unknown) => call(creds, "ai_trajectory_log", { AgentName: agentName, JobID: jobId, Span: span });
-const done = (creds: Creds, jobId: string, results: unknown, error = "") => call(creds, "ai_job_done", { ID: jobId, Error: error, Results: results });
+const log = (creds: Creds, agentName: string, jobId: string, span: unknown) =>
+  call(creds, "ai_trajectory_log", { AgentName: agentName, JobID: jobId, Span: span });
+const done = (creds: Creds, jobId: string, results: unknown, error = "") =>
+  call(creds, "ai_job_done", { ID: jobId, Error: error, Results: results });
 const job = async (id: string) => (await pool().query(`SELECT * FROM jobs WHERE id = $1`, [id])).rows[0];
 const workflow = () => `proto-${randomUUID().slice(0, 8)}`;
 
@@ -67,13 +76,19 @@ describe("the Go client's bytes (dashboard/dashapi/dashapi.go queryImpl)", () =>
     expect(body.subarray(body.length - suffix.length).toString("latin1")).toBe(suffix);
     const gz = body.subarray(prefix.length, body.length - suffix.length);
     expect([gz[0], gz[1], gz[2]]).toEqual([0x1f, 0x8b, 0x08]);
-    expect(gunzipSync(gz).toString("utf8")).toBe(`{"AgentName":"syz-agent-7c9f","CodeRevision":"1e72964b01","Workflows":[{"Type":"patching","Name":"patching"}]}\n`);
+    expect(gunzipSync(gz).toString("utf8")).toBe(
+      `{"AgentName":"syz-agent-7c9f","CodeRevision":"1e72964b01","Workflows":[{"Type":"patching","Name":"patching"}]}\n`,
+    );
     // No payload part at all when Go's req is nil.
-    expect(encodeCall({ client: "c", key: "k", method: "m" }, boundary).body.toString("latin1")).toBe(`${head("client")}c\r\n${head("key")}k\r\n${head("method")}m\r\n--${boundary}--\r\n`);
+    expect(encodeCall({ client: "c", key: "k", method: "m" }, boundary).body.toString("latin1")).toBe(
+      `${head("client")}c\r\n${head("key")}k\r\n${head("method")}m\r\n--${boundary}--\r\n`,
+    );
   });
 
   it("escapes as encoding/json does: <, >, &, U+2028, U+2029, \\b and \\f", () => {
-    expect(goJson({ s: "<a href='x'>&</a>\u2028\u2029\b\f\\b\n" })).toBe(`{"s":"\\u003ca href='x'\\u003e\\u0026\\u003c/a\\u003e\\u2028\\u2029\\u0008\\u000c\\\\b\\n"}\n`);
+    expect(goJson({ s: "<a href='x'>&</a>\u2028\u2029\b\f\\b\n" })).toBe(
+      `{"s":"\\u003ca href='x'\\u003e\\u0026\\u003c/a\\u003e\\u2028\\u2029\\u0008\\u000c\\\\b\\n"}\n`,
+    );
   });
 
   it("a payload sent as a plain field (Go) or as a file part (browsers, curl -F) is read as bytes", async () => {
@@ -83,7 +98,11 @@ describe("the Go client's bytes (dashboard/dashapi/dashapi.go queryImpl)", () =>
     // A file part: payload with a filename and its own Content-Type.
     const form = new FormData();
     for (const [k, v] of Object.entries({ client: b.client, key: b.key, method: "ai_job_poll" })) form.append(k, v);
-    form.append("payload", new Blob([new Uint8Array(gzipSync(JSON.stringify({ AgentName: "pod-2", Workflows: [{ Type: w, Name: w }] })))]), "payload");
+    form.append(
+      "payload",
+      new Blob([new Uint8Array(gzipSync(JSON.stringify({ AgentName: "pod-2", Workflows: [{ Type: w, Name: w }] })))]),
+      "payload",
+    );
     const req = new Request("http://x", { method: "POST", body: form });
     const r = await send(await req.arrayBuffer(), req.headers.get("content-type")!);
     expect(r.status, r.text).toBe(200);
@@ -99,8 +118,30 @@ describe("identity by key", () => {
     const started = "2026-11-25T10:00:00.123456Z";
     // syz-agent logs under its dashboard client name; its start copy has no Model; Go < 1.24 writes every zero field.
     const flowStart = { Seq: 0, Nesting: 0, Type: "flow", Name: w, Started: started };
-    const llmStartGo123 = { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: "", Started: "2026-11-25T10:00:01Z", Finished: "0001-01-01T00:00:00Z", Error: "", Args: null, Results: null, InputTokens: 0 };
-    const llmDone = { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: "gemini-3.1-pro", Started: "2026-11-25T10:00:01Z", Finished: "2026-11-25T10:00:02.5Z", Thoughts: "<b>", InputTokens: 10 };
+    const llmStartGo123 = {
+      Seq: 1,
+      Nesting: 1,
+      Type: "llm",
+      Name: "evaluator",
+      Model: "",
+      Started: "2026-11-25T10:00:01Z",
+      Finished: "0001-01-01T00:00:00Z",
+      Error: "",
+      Args: null,
+      Results: null,
+      InputTokens: 0,
+    };
+    const llmDone = {
+      Seq: 1,
+      Nesting: 1,
+      Type: "llm",
+      Name: "evaluator",
+      Model: "gemini-3.1-pro",
+      Started: "2026-11-25T10:00:01Z",
+      Finished: "2026-11-25T10:00:02.5Z",
+      Thoughts: "<b>",
+      InputTokens: 10,
+    };
     const flowDone = { ...flowStart, Finished: "2026-11-25T10:00:03Z", Results: { WorthFuzzing: false, Reasoning: "no" } };
     for (const span of [flowStart, llmStartGo123, llmDone, llmStartGo123 /* late start copy */, flowDone]) {
       const r = await log(a, "agent", id!, span);
@@ -110,7 +151,14 @@ describe("identity by key", () => {
     expect((await done(b, id!, null, "hijack")).status).toBe(403);
     expect((await job(id!)).status).toBe("running");
     expect((await done(a, id!, { WorthFuzzing: false, Reasoning: "no" })).status).toBe(200);
-    expect(await job(id!)).toMatchObject({ status: "finished", agent_name: "pod-7c9f", agent_client: a.client, span_agent_name: "agent", llm_calls: 1, input_tokens: "10" });
+    expect(await job(id!)).toMatchObject({
+      status: "finished",
+      agent_name: "pod-7c9f",
+      agent_client: a.client,
+      span_agent_name: "agent",
+      llm_calls: 1,
+      input_tokens: "10",
+    });
     expect(JSON.parse((await getTrajectory(db(), id!))!)).toEqual([
       { ...flowDone, Started: started },
       { ...llmDone, Thoughts: "<b>" },
@@ -119,7 +167,10 @@ describe("identity by key", () => {
 
   it("unknown client and wrong key get the same answer", async () => {
     expect(await call({ client: a.client, key: "wrong" }, "ai_job_poll", {})).toEqual({ status: 401, text: "unknown client or wrong key" });
-    expect(await call({ client: "nobody-at-all", key: "wrong" }, "ai_job_poll", {})).toEqual({ status: 401, text: "unknown client or wrong key" });
+    expect(await call({ client: "nobody-at-all", key: "wrong" }, "ai_job_poll", {})).toEqual({
+      status: 401,
+      text: "unknown client or wrong key",
+    });
   });
 });
 
@@ -191,7 +242,11 @@ describe("authentication comes first", () => {
     let pulls = 0;
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
-        c.enqueue(Buffer.from(`${head("client")}${a.client}\r\n${head("key")}not-the-key\r\n${head("method")}ai_trajectory_log\r\n${head("payload")}`));
+        c.enqueue(
+          Buffer.from(
+            `${head("client")}${a.client}\r\n${head("key")}not-the-key\r\n${head("method")}ai_trajectory_log\r\n${head("payload")}`,
+          ),
+        );
         c.enqueue(new Uint8Array(bomb.subarray(0, 1024)));
       },
       pull() {
@@ -199,7 +254,10 @@ describe("authentication comes first", () => {
         return new Promise(() => {}); // the rest never comes
       },
     });
-    const r = await Promise.race([send(stream, `multipart/form-data; boundary=${boundary}`), new Promise((res) => setTimeout(() => res("no answer"), 10_000))]);
+    const r = await Promise.race([
+      send(stream, `multipart/form-data; boundary=${boundary}`),
+      new Promise((res) => setTimeout(() => res("no answer"), 10_000)),
+    ]);
     expect(r).toEqual({ status: 401, text: "unknown client or wrong key" });
     expect(pulls).toBeLessThanOrEqual(1);
   });

@@ -27,7 +27,12 @@ describe("caches shared through PostgreSQL", () => {
     await authenticate(name, key); // verified, and remembered for seconds
     await authenticate(name, key);
     await other.query(`DELETE FROM agent_clients WHERE name = $1`, [name]);
-    const refused = await within(1000, () => authenticate(name, key).then(() => false, (e: { status?: number }) => e.status === 401));
+    const refused = await within(1000, () =>
+      authenticate(name, key).then(
+        () => false,
+        (e: { status?: number }) => e.status === 401,
+      ),
+    );
     expect(refused).toBe(true);
   });
 
@@ -36,11 +41,20 @@ describe("caches shared through PostgreSQL", () => {
     const old = await addClient(db(), name);
     await authenticate(name, old);
     await other.query(`UPDATE agent_clients SET key_hash = repeat('0', 64) WHERE name = $1`, [name]);
-    expect(await within(1000, () => authenticate(name, old).then(() => false, () => true))).toBe(true);
+    expect(
+      await within(1000, () =>
+        authenticate(name, old).then(
+          () => false,
+          () => true,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("the anonymous-read setting changed by another instance applies here at once", async () => {
-    await other.query(`INSERT INTO app_settings (name, value) VALUES ('anonymous_read', 'on') ON CONFLICT (name) DO UPDATE SET value = 'on'`);
+    await other.query(
+      `INSERT INTO app_settings (name, value) VALUES ('anonymous_read', 'on') ON CONFLICT (name) DO UPDATE SET value = 'on'`,
+    );
     expect(await within(1000, () => anonymousReadAllowed(db()))).toBe(true);
     await other.query(`UPDATE app_settings SET value = 'off' WHERE name = 'anonymous_read'`);
     // 500 ms is far less than the 2 s the copy would otherwise be kept.

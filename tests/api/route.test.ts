@@ -26,7 +26,9 @@ describe("route()", () => {
   });
 
   it("checks a JSON body and its size", async () => {
-    const h = route({ access: "public", body: { schema: z.object({ n: z.number() }), maxBytes: 20 } }, async ({ body }) => ({ twice: body.n * 2 }));
+    const h = route({ access: "public", body: { schema: z.object({ n: z.number() }), maxBytes: 20 } }, async ({ body }) => ({
+      twice: body.n * 2,
+    }));
     const ok = await h(get("http://app.test/x", { method: "POST", body: '{"n": 21}' }), seg());
     expect(await ok.json()).toEqual({ twice: 42 });
     const bad = await h(get("http://app.test/x", { method: "POST", body: '{"n": "x"}' }), seg());

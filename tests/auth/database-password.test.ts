@@ -48,7 +48,9 @@ describe("the embedded PostgreSQL's password", () => {
       expect(await signInWith(server, OLD_CONSTANT)).toBe("28P01");
       expect(await signInWith(server, `${password}x`)).toBe("28P01");
 
-      const hba = (await readFile(path.join(dataDir, "pg_hba.conf"), "utf8")).split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"));
+      const hba = (await readFile(path.join(dataDir, "pg_hba.conf"), "utf8"))
+        .split("\n")
+        .filter((l) => l.trim() && !l.trim().startsWith("#"));
       const hostLines = hba.filter((l) => /^host/.test(l.trim()));
       expect(hostLines.length).toBeGreaterThan(0);
       for (const line of hba) expect(line).not.toMatch(/\btrust\b/);

@@ -15,7 +15,10 @@ async function signedIn() {
   await addUser(db(), { email, name: "Before", role: "viewer", password }, COMMAND_LINE);
   const auth = await getAuth();
   const { headers } = await auth.api.signInEmail({ body: { email, password }, headers: new Headers(), returnHeaders: true });
-  const cookie = headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { auth, email, cookie };
 }
 
@@ -26,15 +29,22 @@ describe("profile writes", () => {
     await expect(update({ name: "x".repeat(2 * 1024 * 1024) })).rejects.toThrow("name: longer than 100 characters");
     await expect(update({ image: "javascript:alert(1)" })).rejects.toThrow("image: only an http(s) URL");
     await expect(update({ image: `https://example.org/${"a".repeat(3000)}` })).rejects.toThrow("image: longer than 2048 characters");
-    expect(await db().user.findUniqueOrThrow({ where: { email }, select: { name: true, image: true } })).toEqual({ name: "Before", image: null });
+    expect(await db().user.findUniqueOrThrow({ where: { email }, select: { name: true, image: true } })).toEqual({
+      name: "Before",
+      image: null,
+    });
     // Within the rules it goes through (the check is not a blanket refusal).
     await update({ name: "After" });
     expect((await db().user.findUniqueOrThrow({ where: { email } })).name).toBe("After");
   });
 
   it("the admin form's add refuses the same name", async () => {
-    await expect(addUser(db(), { email: `long-${randomUUID().slice(0, 8)}@unit.test`, name: "x".repeat(101), role: "viewer", password: "long enough password" }, COMMAND_LINE)).rejects.toThrow(
-      "name: longer than 100 characters",
-    );
+    await expect(
+      addUser(
+        db(),
+        { email: `long-${randomUUID().slice(0, 8)}@unit.test`, name: "x".repeat(101), role: "viewer", password: "long enough password" },
+        COMMAND_LINE,
+      ),
+    ).rejects.toThrow("name: longer than 100 characters");
   });
 });

@@ -16,8 +16,10 @@ afterEach(() => {
 
 describe("the Host allow-list", () => {
   it("answers to IP addresses and localhost by default, and to nothing a DNS-rebinding page would send", () => {
-    for (const host of ["127.0.0.1:3000", "127.0.0.1", "[::1]:3000", "192.0.2.7:80", "localhost:3000", "LOCALHOST"]) expect(hostAllowed(host), host).toBe(true);
-    for (const host of ["evil.example:3000", "localhost.evil.example", "127.0.0.1.nip.io:3000", "", null, "a b", "sub.localhost"]) expect(hostAllowed(host), String(host)).toBe(false);
+    for (const host of ["127.0.0.1:3000", "127.0.0.1", "[::1]:3000", "192.0.2.7:80", "localhost:3000", "LOCALHOST"])
+      expect(hostAllowed(host), host).toBe(true);
+    for (const host of ["evil.example:3000", "localhost.evil.example", "127.0.0.1.nip.io:3000", "", null, "a b", "sub.localhost"])
+      expect(hostAllowed(host), String(host)).toBe(false);
   });
 
   it("adds ALLOWED_HOSTS and BETTER_AUTH_URL's host", () => {
@@ -33,13 +35,17 @@ describe("the write-origin rule", () => {
   it("takes Sec-Fetch-Site first: same-origin and none are ours, same-site (another port or subdomain) and cross-site are not", () => {
     expect(writeSource(h({ "sec-fetch-site": "same-origin", origin: "null" }))).toBe("same-origin");
     expect(writeSource(h({ "sec-fetch-site": "none" }))).toBe("same-origin");
-    expect(writeSource(h({ "sec-fetch-site": "same-site", origin: "null" }))).toEqual({ refused: expect.stringContaining("Sec-Fetch-Site: same-site") });
+    expect(writeSource(h({ "sec-fetch-site": "same-site", origin: "null" }))).toEqual({
+      refused: expect.stringContaining("Sec-Fetch-Site: same-site"),
+    });
     expect(writeSource(h({ "sec-fetch-site": "cross-site", origin: "http://127.0.0.1:3203" }))).toHaveProperty("refused");
   });
 
   it("else the Origin: this host (or BETTER_AUTH_URL's origin) is ours, another port or host is not, null is unproven", () => {
     expect(writeSource(h({ origin: "http://127.0.0.1:3203" }))).toBe("same-origin");
-    expect(writeSource(h({ origin: "http://127.0.0.1:3204" }))).toEqual({ refused: expect.stringContaining("Origin http://127.0.0.1:3204") });
+    expect(writeSource(h({ origin: "http://127.0.0.1:3204" }))).toEqual({
+      refused: expect.stringContaining("Origin http://127.0.0.1:3204"),
+    });
     expect(writeSource(h({ origin: "http://sub.127.0.0.1:3203" }))).toHaveProperty("refused");
     expect(writeSource(h({ origin: "null" }))).toBe("unproven");
     expect(writeSource(h({ origin: "not a url" }))).toHaveProperty("refused");
@@ -55,7 +61,8 @@ describe("the client address", () => {
 
   it("is the connection's address; a client's x-forwarded-for is ignored unless the connection is a trusted proxy", () => {
     stamp();
-    const from = (peer: string, xff?: string) => clientAddress(new Headers({ "x-peer-address": peer, ...(xff ? { "x-forwarded-for": xff } : {}) }));
+    const from = (peer: string, xff?: string) =>
+      clientAddress(new Headers({ "x-peer-address": peer, ...(xff ? { "x-forwarded-for": xff } : {}) }));
     expect(from("::ffff:198.51.100.7", "203.0.113.1")).toBe("198.51.100.7");
     expect(from("198.51.100.7", "203.0.113.2")).toBe("198.51.100.7");
     process.env.TRUSTED_PROXIES = "127.0.0.1, 10.0.0.0/8";
@@ -73,8 +80,25 @@ describe("the client address", () => {
 
 describe("where sign-in sends people", () => {
   it("only to a path of this site, as the browser parses it", () => {
-    const off = ["/\t/evil.example", "/\\evil.example", "/\t\\evil.example", "\t//evil.example", "//evil.example", "///evil.example", "/.//evil.example", "/a/../..//evil.example",
-      "/\n/evil.example", "javascript:alert(1)", "JaVaScRiPt:alert(1)", "https://evil.example/", "data:text/html,x", "\\\\evil.example", "", 42, null];
+    const off = [
+      "/\t/evil.example",
+      "/\\evil.example",
+      "/\t\\evil.example",
+      "\t//evil.example",
+      "//evil.example",
+      "///evil.example",
+      "/.//evil.example",
+      "/a/../..//evil.example",
+      "/\n/evil.example",
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "https://evil.example/",
+      "data:text/html,x",
+      "\\\\evil.example",
+      "",
+      42,
+      null,
+    ];
     for (const next of off) expect(safeNext(next), JSON.stringify(next)).toBe("/");
     expect(safeNext("/jobs/1?q=a#span-3")).toBe("/jobs/1?q=a#span-3");
     expect(safeNext("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example"); // encoded: a path on this site

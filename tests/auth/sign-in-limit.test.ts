@@ -51,7 +51,9 @@ describe("the counting rules", () => {
     expect(second).toMatchObject({ next: { attempts: 2 } });
     const third = advance("next" in second ? second.next : undefined, cap, new Date("2026-06-01T12:00:45Z"));
     expect(third).toEqual({ waitMs: 15_000 });
-    expect(advance("next" in second ? second.next : undefined, cap, new Date("2026-06-01T12:01:00Z"))).toMatchObject({ next: { attempts: 1 } });
+    expect(advance("next" in second ? second.next : undefined, cap, new Date("2026-06-01T12:01:00Z"))).toMatchObject({
+      next: { attempts: 1 },
+    });
   });
 
   it("a slowdown never refuses for longer than its longest wait: free attempts, then waits doubling up to the max", () => {
@@ -90,7 +92,10 @@ describe("sign-in limits in PostgreSQL", () => {
     const attack = await attempts(SIGN_IN_ATTEMPTS_PER_NEW_ADDRESS + 5, account, attacker);
     expect(allowed(attack)).toBe(SIGN_IN_ATTEMPTS_PER_NEW_ADDRESS);
     const refused = attack.at(-1)!;
-    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("for this account from this address; try again in 15 minutes") });
+    expect(refused).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("for this account from this address; try again in 15 minutes"),
+    });
     if (!refused.ok) expect(refused.retryAfterSeconds).toBeLessThanOrEqual(SIGN_IN_WINDOW_SECONDS);
 
     expect(await countSignInAttempt(db(), account, home)).toEqual({ ok: true });
@@ -129,7 +134,10 @@ describe("sign-in limits in PostgreSQL", () => {
     let through = 0;
     for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_ADDRESS + 3; i++) through += allowed(await attempts(1, `sprayed-${i}-${account}`, office));
     expect(through).toBe(SIGN_IN_ATTEMPTS_PER_ADDRESS);
-    expect(await countSignInAttempt(db(), `one-more-${account}`, office)).toMatchObject({ ok: false, message: expect.stringContaining("from this address") });
+    expect(await countSignInAttempt(db(), `one-more-${account}`, office)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("from this address"),
+    });
     expect((await countSignInAttempt(db(), colleague, office)).ok).toBe(true);
   });
 
@@ -139,7 +147,11 @@ describe("sign-in limits in PostgreSQL", () => {
     const free = await attempts(SIGN_IN_FREE_ATTEMPTS_KNOWN_ADDRESS, account, home);
     expect(allowed(free)).toBe(SIGN_IN_FREE_ATTEMPTS_KNOWN_ADDRESS);
     const next = await countSignInAttempt(db(), account, home);
-    expect(next).toMatchObject({ ok: false, retryAfterSeconds: 1, message: expect.stringMatching(/^Too many sign-in attempts; wait 1 second before the next$/) });
+    expect(next).toMatchObject({
+      ok: false,
+      retryAfterSeconds: 1,
+      message: expect.stringMatching(/^Too many sign-in attempts; wait 1 second before the next$/),
+    });
     await new Promise((r) => setTimeout(r, 1100));
     expect((await countSignInAttempt(db(), account, home)).ok).toBe(true);
   });

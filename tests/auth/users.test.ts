@@ -19,7 +19,11 @@ const email = (label: string) => `${label}-${randomUUID().slice(0, 8)}@unit.test
 
 describe("users", () => {
   it("stores a memory-hard (scrypt) hash, never the password, and audits the addition", async () => {
-    const user = await addUser(db(), { email: email("Hash").toUpperCase(), role: "operator", password: "correct horse battery" }, COMMAND_LINE);
+    const user = await addUser(
+      db(),
+      { email: email("Hash").toUpperCase(), role: "operator", password: "correct horse battery" },
+      COMMAND_LINE,
+    );
     expect(user.email).toBe(user.email.toLowerCase());
     const account = await db().account.findFirstOrThrow({ where: { userId: user.id } });
     expect(account.providerId).toBe("credential");
@@ -33,12 +37,20 @@ describe("users", () => {
 
   it("refuses bad input by naming the field, and a second account for one email, writing nothing", async () => {
     const before = await db().user.count();
-    await expect(addUser(db(), { email: "not-an-email", role: "viewer", password: "long enough pw" }, COMMAND_LINE)).rejects.toThrow("email: not an email address");
-    await expect(addUser(db(), { email: email("short"), role: "viewer", password: "short" }, COMMAND_LINE)).rejects.toThrow("password: at least 10 characters");
-    await expect(addUser(db(), { email: email("role"), role: "root" as "admin", password: "long enough pw" }, COMMAND_LINE)).rejects.toThrow("role: one of viewer, operator, admin");
+    await expect(addUser(db(), { email: "not-an-email", role: "viewer", password: "long enough pw" }, COMMAND_LINE)).rejects.toThrow(
+      "email: not an email address",
+    );
+    await expect(addUser(db(), { email: email("short"), role: "viewer", password: "short" }, COMMAND_LINE)).rejects.toThrow(
+      "password: at least 10 characters",
+    );
+    await expect(
+      addUser(db(), { email: email("role"), role: "root" as "admin", password: "long enough pw" }, COMMAND_LINE),
+    ).rejects.toThrow("role: one of viewer, operator, admin");
     const twice = email("twice");
     await addUser(db(), { email: twice, role: "viewer", password: "long enough pw" }, COMMAND_LINE);
-    await expect(addUser(db(), { email: twice, role: "admin", password: "long enough pw" }, COMMAND_LINE)).rejects.toThrow(`a user ${twice} already exists`);
+    await expect(addUser(db(), { email: twice, role: "admin", password: "long enough pw" }, COMMAND_LINE)).rejects.toThrow(
+      `a user ${twice} already exists`,
+    );
     expect(await db().user.count()).toBe(before + 1);
   });
 
@@ -57,7 +69,9 @@ describe("users", () => {
 
   it("a password reset replaces the hash and ends the user's sessions", async () => {
     const user = await addUser(db(), { email: email("reset"), role: "viewer", password: "first password" }, COMMAND_LINE);
-    await db().session.create({ data: { id: randomUUID(), token: randomUUID(), userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+    await db().session.create({
+      data: { id: randomUUID(), token: randomUUID(), userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) },
+    });
     await resetPassword(db(), user.id, "second password", COMMAND_LINE);
     const account = await db().account.findFirstOrThrow({ where: { userId: user.id } });
     expect(await verifyPassword({ hash: account.password!, password: "second password" })).toBe(true);
@@ -78,8 +92,16 @@ describe("reviews", () => {
     const tag = `review${randomUUID().slice(0, 8)}`;
     const run = await saveImportedRun(
       patchTriageRun({
-        seed: 9100, start: new Date(Date.UTC(2026, 7, 1)), description: `reviewed run ${tag}`, subsystem: "mm",
-        files: ["mm/slub.c"], symbols: ["kmem_cache_alloc"], configs: ["SLUB"], worthFuzzing: true, needsKmsan: false, steps: 2,
+        seed: 9100,
+        start: new Date(Date.UTC(2026, 7, 1)),
+        description: `reviewed run ${tag}`,
+        subsystem: "mm",
+        files: ["mm/slub.c"],
+        symbols: ["kmem_cache_alloc"],
+        configs: ["SLUB"],
+        worthFuzzing: true,
+        needsKmsan: false,
+        steps: 2,
       }),
     );
     const actor = { id: reviewer.id, label: reviewer.email };

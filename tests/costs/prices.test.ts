@@ -13,9 +13,22 @@ afterAll(disconnectDb);
 const actor = { id: null, label: "admin@example.org" };
 
 function run(tag: string, llm: { model: string; at: string; input?: number; output?: number; thoughts?: number }[]): ImportedRun {
-  const spans: Span[] = [{ Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: "2025-01-01T00:00:00Z", Finished: "2027-01-01T00:00:00Z" }];
+  const spans: Span[] = [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: "2025-01-01T00:00:00Z", Finished: "2027-01-01T00:00:00Z" },
+  ];
   llm.forEach((s, i) =>
-    spans.push({ Seq: i + 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: s.model, Started: s.at, Finished: s.at, InputTokens: s.input, OutputTokens: s.output, OutputThoughtsTokens: s.thoughts }),
+    spans.push({
+      Seq: i + 1,
+      Nesting: 1,
+      Type: "llm",
+      Name: "evaluator",
+      Model: s.model,
+      Started: s.at,
+      Finished: s.at,
+      InputTokens: s.input,
+      OutputTokens: s.output,
+      OutputThoughtsTokens: s.thoughts,
+    }),
   );
   return { job: { ID: randomUUID(), Workflow: `cost-${tag}`, Description: tag }, spans, source: "trajectory-file", minutePrecision: false };
 }
@@ -28,16 +41,29 @@ async function cost(id: string) {
 describe("model prices", () => {
   it("price each span by the price in effect at its start, exact names first, and count the spans without one", async () => {
     const m = `test-model-${randomUUID().slice(0, 8)}`;
-    await setPrice(db(), { model: m, inputPerMtok: 1, outputPerMtok: 2, thinkingPerMtok: 3, effectiveFrom: "2026-01-01", source: "test" }, actor);
-    await setPrice(db(), { model: m, inputPerMtok: 10, outputPerMtok: 20, thinkingPerMtok: 30, effectiveFrom: "2026-06-01", source: "test" }, actor);
-    await setPrice(db(), { model: `${m}*`, inputPerMtok: 100, outputPerMtok: 100, thinkingPerMtok: 100, effectiveFrom: "2026-01-01", source: "test" }, actor);
+    await setPrice(
+      db(),
+      { model: m, inputPerMtok: 1, outputPerMtok: 2, thinkingPerMtok: 3, effectiveFrom: "2026-01-01", source: "test" },
+      actor,
+    );
+    await setPrice(
+      db(),
+      { model: m, inputPerMtok: 10, outputPerMtok: 20, thinkingPerMtok: 30, effectiveFrom: "2026-06-01", source: "test" },
+      actor,
+    );
+    await setPrice(
+      db(),
+      { model: `${m}*`, inputPerMtok: 100, outputPerMtok: 100, thinkingPerMtok: 100, effectiveFrom: "2026-01-01", source: "test" },
+      actor,
+    );
 
     expect((await priceAt(db(), m, new Date("2026-05-31T23:59:59Z")))?.inputPerMtok).toBe(1);
     expect((await priceAt(db(), m, new Date("2026-06-01T00:00:00Z")))?.inputPerMtok).toBe(10);
     expect((await priceAt(db(), `${m}-v2`, new Date("2026-07-01T00:00:00Z")))?.inputPerMtok).toBe(100);
     expect(await priceAt(db(), m, new Date("2025-12-31T00:00:00Z"))).toBeNull();
 
-    const saved = await saveImportedRun(run("mixed", [
+    const saved = await saveImportedRun(
+      run("mixed", [
         { model: m, at: "2026-03-01T00:00:00Z", input: 1_000_000, output: 500_000 }, // 1 + 1 = $2 (January's price)
         { model: m, at: "2026-07-01T00:00:00Z", input: 100_000, thoughts: 100_000 }, // 1 + 3 = $4 (June's price)
         { model: `${m}-v2`, at: "2026-07-01T00:00:00Z", input: 1_000_000 }, // $100 (the prefix)
@@ -54,9 +80,17 @@ describe("model prices", () => {
     expect(await cost(free.id)).toEqual({ usd: 0, unpriced: 0 });
 
     // An admin corrects June's price: the run follows, and the change is audited.
-    await setPrice(db(), { model: m, inputPerMtok: 20, outputPerMtok: 20, thinkingPerMtok: 20, effectiveFrom: "2026-06-01", source: "corrected" }, actor);
+    await setPrice(
+      db(),
+      { model: m, inputPerMtok: 20, outputPerMtok: 20, thinkingPerMtok: 20, effectiveFrom: "2026-06-01", source: "corrected" },
+      actor,
+    );
     expect(await cost(saved.id)).toEqual({ usd: 2 + 4 + 100, unpriced: 2 }); // 0.1×20 + 0.1×20 = 4 again, by chance of the numbers
-    await setPrice(db(), { model: m, inputPerMtok: 50, outputPerMtok: 20, thinkingPerMtok: 20, effectiveFrom: "2026-06-01", source: "corrected" }, actor);
+    await setPrice(
+      db(),
+      { model: m, inputPerMtok: 50, outputPerMtok: 20, thinkingPerMtok: 20, effectiveFrom: "2026-06-01", source: "corrected" },
+      actor,
+    );
     expect(await cost(saved.id)).toEqual({ usd: 2 + 7 + 100, unpriced: 2 });
     const audit = await db().auditEvent.findMany({ where: { action: "price.set", target: m }, orderBy: { id: "asc" } });
     expect(audit).toHaveLength(4);
@@ -71,8 +105,20 @@ describe("model prices", () => {
 
   it("refuses a negative price and a malformed model, writing nothing", async () => {
     const before = await db().modelPrice.count();
-    await expect(setPrice(db(), { model: "x", inputPerMtok: -1, outputPerMtok: 1, thinkingPerMtok: 1, effectiveFrom: "2026-01-01", source: "" }, actor)).rejects.toThrow(/not be negative/);
-    await expect(setPrice(db(), { model: "a b", inputPerMtok: 1, outputPerMtok: 1, thinkingPerMtok: 1, effectiveFrom: "2026-01-01", source: "" }, actor)).rejects.toThrow(/letters, digits/);
+    await expect(
+      setPrice(
+        db(),
+        { model: "x", inputPerMtok: -1, outputPerMtok: 1, thinkingPerMtok: 1, effectiveFrom: "2026-01-01", source: "" },
+        actor,
+      ),
+    ).rejects.toThrow(/not be negative/);
+    await expect(
+      setPrice(
+        db(),
+        { model: "a b", inputPerMtok: 1, outputPerMtok: 1, thinkingPerMtok: 1, effectiveFrom: "2026-01-01", source: "" },
+        actor,
+      ),
+    ).rejects.toThrow(/letters, digits/);
     expect(await db().modelPrice.count()).toBe(before);
   });
 

@@ -29,9 +29,13 @@ describe("isDatabaseUnavailable", () => {
   });
 
   it("is true for a connection the server terminated (SQLSTATE 57P01) and false for errors of the query itself", async () => {
-    expect(isDatabaseUnavailable(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))).toBe(
+      true,
+    );
     expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
-    const syntax = await db().$queryRawUnsafe("SELEC 1").catch((e: unknown) => e);
+    const syntax = await db()
+      .$queryRawUnsafe("SELEC 1")
+      .catch((e: unknown) => e);
     expect(isDatabaseUnavailable(syntax)).toBe(false);
     expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);

@@ -7,9 +7,28 @@ import { formatCost, formatUsd, sumCosts } from "@/lib/costs/money";
 import { agentSetupOf } from "@/lib/trajectory/agent-setup";
 
 function facts(over: Partial<RunFacts>): RunFacts {
-  return { id: "x", status: "finished", verdict: true, lists: {}, totalTokens: 0, costUsd: 0, costUnpriced: 0, durationMs: null, startedAt: null, finishedAt: null, ...over };
+  return {
+    id: "x",
+    status: "finished",
+    verdict: true,
+    lists: {},
+    totalTokens: 0,
+    costUsd: 0,
+    costUnpriced: 0,
+    durationMs: null,
+    startedAt: null,
+    finishedAt: null,
+    ...over,
+  };
 }
-const pair = (o: Partial<RunFacts>, r: Partial<RunFacts>): Pair => ({ workflow: "w", description: "d", originalCorrect: null, rerunCorrect: null, original: facts(o), rerun: facts(r) });
+const pair = (o: Partial<RunFacts>, r: Partial<RunFacts>): Pair => ({
+  workflow: "w",
+  description: "d",
+  originalCorrect: null,
+  rerunCorrect: null,
+  original: facts(o),
+  rerun: facts(r),
+});
 
 describe("analysis", () => {
   it("quantiles interpolate between ranks", () => {
@@ -75,7 +94,10 @@ describe("export, setup and money", () => {
 
   it("a built-in setup must be a model spec; a label is free text", () => {
     expect(setupSchema.safeParse({ kind: "builtin", value: "gemini-3.1-pro-preview" }).success).toBe(false);
-    expect(estimateBasis(setupSchema.parse({ kind: "builtin", value: "google:gemini-3.1-pro-preview" }))).toEqual({ kind: "model", model: "gemini-3.1-pro-preview" });
+    expect(estimateBasis(setupSchema.parse({ kind: "builtin", value: "google:gemini-3.1-pro-preview" }))).toEqual({
+      kind: "model",
+      model: "gemini-3.1-pro-preview",
+    });
     expect(estimateBasis(setupSchema.parse({ kind: "builtin", value: "replay" }))).toEqual({ kind: "replay" });
     expect(estimateBasis(setupSchema.parse({ kind: "label", value: "prompt v7" }))).toEqual({ kind: "originals" });
     expect(setupSchema.safeParse({ kind: "label", value: "a\nb" }).success).toBe(false);
@@ -88,7 +110,12 @@ describe("export, setup and money", () => {
     expect(formatUsd(0.0042)).toBe("$0.0042");
     expect(formatCost({ usd: null, unpriced: 3 })).toBe("no price");
     expect(formatCost({ usd: 2, unpriced: 1 })).toBe("$2.00 (partial)");
-    expect(sumCosts([{ usd: 1, unpriced: 0 }, { usd: null, unpriced: 2 }])).toEqual({ usd: 1, unpriced: 2 });
+    expect(
+      sumCosts([
+        { usd: 1, unpriced: 0 },
+        { usd: null, unpriced: 2 },
+      ]),
+    ).toEqual({ usd: 1, unpriced: 2 });
     expect(sumCosts([{ usd: null, unpriced: 1 }])).toEqual({ usd: null, unpriced: 1 });
     expect(sumCosts([])).toEqual({ usd: 0, unpriced: 0 });
   });

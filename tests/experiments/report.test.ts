@@ -22,14 +22,24 @@ const T0 = Date.UTC(2026, 2, 1);
 async function job(workflow: string, s: Side, extra: { experimentId?: string; rerunOfId?: string; minute: number }) {
   const id = randomUUID();
   const ended = s.status !== "pending" && s.status !== "running";
-  const results = s.focus || s.configs ? { WorthFuzzing: s.verdict, ...(s.focus ? { FocusSymbols: s.focus } : {}), ...(s.configs ? { EnableConfigs: s.configs } : {}) } : undefined;
+  const results =
+    s.focus || s.configs
+      ? { WorthFuzzing: s.verdict, ...(s.focus ? { FocusSymbols: s.focus } : {}), ...(s.configs ? { EnableConfigs: s.configs } : {}) }
+      : undefined;
   await db().job.create({
     data: {
-      id, workflow, status: s.status, verdict: s.verdict, correct: s.correct ?? null, results, source: "demo",
+      id,
+      workflow,
+      status: s.status,
+      verdict: s.verdict,
+      correct: s.correct ?? null,
+      results,
+      source: "demo",
       createdAt: new Date(T0 + extra.minute * 60_000),
       startedAt: s.status === "pending" ? null : new Date(T0 + extra.minute * 60_000),
       finishedAt: ended ? new Date(T0 + extra.minute * 60_000 + 30_000) : null,
-      experimentId: extra.experimentId, rerunOfId: extra.rerunOfId,
+      experimentId: extra.experimentId,
+      rerunOfId: extra.rerunOfId,
     },
   });
   return id;
@@ -39,19 +49,59 @@ describe("an experiment's report", () => {
   it("matches the hand-counted matrix, accuracy, flips, progress and Jaccard of a seeded set", async () => {
     const wf = `exp-report-${randomUUID().slice(0, 8)}`;
     const experimentId = randomUUID();
-    await db().experiment.create({ data: { id: experimentId, name: "seeded", setup: "replay", setupKind: "builtin", selection: {}, runCount: 10, createdByLabel: "test" } });
+    await db().experiment.create({
+      data: {
+        id: experimentId,
+        name: "seeded",
+        setup: "replay",
+        setupKind: "builtin",
+        selection: {},
+        runCount: 10,
+        createdByLabel: "test",
+      },
+    });
     // [original, rerun] — the comments give each pair's cell and what the review mark makes of it.
     const pairs: [Side, Side][] = [
-      /* 1 yes→yes, truth yes */ [{ status: "finished", verdict: true, correct: true, focus: ["a", "b"], configs: ["X"] }, { status: "finished", verdict: true, focus: ["b", "c"], configs: ["X"] }],
-      /* 2 yes→no, truth no */ [{ status: "finished", verdict: true, correct: false }, { status: "finished", verdict: false }],
-      /* 3 no→yes, truth no */ [{ status: "finished", verdict: false, correct: true }, { status: "finished", verdict: true }],
-      /* 4 no→no */ [{ status: "finished", verdict: false, focus: [] }, { status: "finished", verdict: false, focus: [] }],
-      /* 5 yes→failed */ [{ status: "finished", verdict: true }, { status: "failed", verdict: null }],
-      /* 6 yes→pending */ [{ status: "finished", verdict: true }, { status: "pending", verdict: null }],
-      /* 7 none→yes */ [{ status: "failed", verdict: null }, { status: "finished", verdict: true }],
-      /* 8 no→pending (running), truth yes */ [{ status: "finished", verdict: false, correct: false }, { status: "running", verdict: null }],
-      /* 9 yes→(aborted, clone says no), truth yes */ [{ status: "finished", verdict: true, correct: true }, { status: "aborted", verdict: null }],
-      /* 10 yes→failed, truth yes */ [{ status: "finished", verdict: true, correct: true }, { status: "failed", verdict: null }],
+      /* 1 yes→yes, truth yes */ [
+        { status: "finished", verdict: true, correct: true, focus: ["a", "b"], configs: ["X"] },
+        { status: "finished", verdict: true, focus: ["b", "c"], configs: ["X"] },
+      ],
+      /* 2 yes→no, truth no */ [
+        { status: "finished", verdict: true, correct: false },
+        { status: "finished", verdict: false },
+      ],
+      /* 3 no→yes, truth no */ [
+        { status: "finished", verdict: false, correct: true },
+        { status: "finished", verdict: true },
+      ],
+      /* 4 no→no */ [
+        { status: "finished", verdict: false, focus: [] },
+        { status: "finished", verdict: false, focus: [] },
+      ],
+      /* 5 yes→failed */ [
+        { status: "finished", verdict: true },
+        { status: "failed", verdict: null },
+      ],
+      /* 6 yes→pending */ [
+        { status: "finished", verdict: true },
+        { status: "pending", verdict: null },
+      ],
+      /* 7 none→yes */ [
+        { status: "failed", verdict: null },
+        { status: "finished", verdict: true },
+      ],
+      /* 8 no→pending (running), truth yes */ [
+        { status: "finished", verdict: false, correct: false },
+        { status: "running", verdict: null },
+      ],
+      /* 9 yes→(aborted, clone says no), truth yes */ [
+        { status: "finished", verdict: true, correct: true },
+        { status: "aborted", verdict: null },
+      ],
+      /* 10 yes→failed, truth yes */ [
+        { status: "finished", verdict: true, correct: true },
+        { status: "failed", verdict: null },
+      ],
     ];
     const ids: { original: string; rerun: string }[] = [];
     for (const [i, [o, r]] of pairs.entries()) {

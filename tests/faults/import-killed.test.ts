@@ -33,7 +33,9 @@ function runImport(file: string) {
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c));
   child.stderr!.on("data", (c: Buffer) => (out += c));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once("exit", (code, signal) => r({ code, signal })),
+  );
   return { child, exit, output: () => out };
 }
 
@@ -50,8 +52,16 @@ describe("import killed mid-transaction", () => {
     // ~30,000 spans: six 5,000-row INSERT batches in one transaction, a window wide enough to kill it inside.
     const workflow = `import-kill-${randomUUID().slice(0, 8)}`;
     const run = patchTriageRun({
-      seed: 7, start: new Date("2026-11-01T00:00:00Z"), description: "killed import", subsystem: "ext4",
-      files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps: 15_000,
+      seed: 7,
+      start: new Date("2026-11-01T00:00:00Z"),
+      description: "killed import",
+      subsystem: "ext4",
+      files: ["fs/ext4/file.c"],
+      symbols: ["ext4_dio_write_checks"],
+      configs: ["EXT4_FS"],
+      worthFuzzing: true,
+      needsKmsan: false,
+      steps: 15_000,
     });
     run.spans[0]!.Name = workflow; // the flow's name is the workflow: it identifies this run's job
     // The demo's context grows every step; over 15,000 steps its token sum would pass the app's 32-bit totals.

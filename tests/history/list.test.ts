@@ -91,7 +91,19 @@ describe("sorting and cursors", () => {
       const all = await findJobs(db(), query(wf, { sort, dir, size: 200 }));
       expect(all.jobs).toHaveLength(6);
       const value = (j: (typeof all.jobs)[number]) =>
-        ({ created: j.createdAt.getTime(), duration: j.durationMs, tokens: j.totalTokens, llmCalls: j.llmCalls, toolCalls: j.toolCalls, toolErrors: j.toolErrors, worker: j.agentName, workflow: j.workflow, status: ["pending", "running", "finished", "failed", "aborted", "incomplete"].indexOf(j.status), verdict: j.verdict, cost: j.costUsd })[sort];
+        ({
+          created: j.createdAt.getTime(),
+          duration: j.durationMs,
+          tokens: j.totalTokens,
+          llmCalls: j.llmCalls,
+          toolCalls: j.toolCalls,
+          toolErrors: j.toolErrors,
+          worker: j.agentName,
+          workflow: j.workflow,
+          status: ["pending", "running", "finished", "failed", "aborted", "incomplete"].indexOf(j.status),
+          verdict: j.verdict,
+          cost: j.costUsd,
+        })[sort];
       const sign = dir === "asc" ? 1 : -1;
       const expected = [...all.jobs].sort((a, b) => {
         const va = value(a);

@@ -21,8 +21,17 @@ export async function saveRun(
   seed++;
   const { worker, ...scenario } = overrides;
   const run = patchTriageRun({
-    seed, start, description: `${key} change`, subsystem: "ext4", files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps: 2, ...scenario,
+    seed,
+    start,
+    description: `${key} change`,
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps: 2,
+    ...scenario,
   });
   run.job.Workflow = workflow;
   run.job.ID = randomUUID();

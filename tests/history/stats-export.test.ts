@@ -14,7 +14,9 @@ afterAll(disconnectDb);
 
 describe("parseHistoryQuery", () => {
   it("accepts every filter and round-trips through URL parameters", () => {
-    const params = new URLSearchParams("q=ext4&workflow=patch-triage&status=failed&verdict=no&model=m&agent=a&worker=w&from=2026-01-01&to=2026-01-31&errors=yes&rerun=no&sort=tokens&dir=asc&size=100");
+    const params = new URLSearchParams(
+      "q=ext4&workflow=patch-triage&status=failed&verdict=no&model=m&agent=a&worker=w&from=2026-01-01&to=2026-01-31&errors=yes&rerun=no&sort=tokens&dir=asc&size=100",
+    );
     const parsed = parseHistoryQuery(params);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -85,7 +87,10 @@ describe("job API data and export", () => {
   it.each(demoRuns(new Date(Date.UTC(2026, 3, 1))).map((r, i) => [`${r.job.Workflow} #${i}`, r] as const))(
     "export then import of %s gives back the same trajectory",
     async (_name, run) => {
-      const original = await saveImportedRun({ ...run, job: { ...run.job, Description: `${run.job.Description ?? ""} export ${Math.random()}` } });
+      const original = await saveImportedRun({
+        ...run,
+        job: { ...run.job, Description: `${run.job.Description ?? ""} export ${Math.random()}` },
+      });
       const exported = await getTrajectory(db(), original.id);
       expect(exported).not.toBeNull();
       const file = exported!;
@@ -97,7 +102,19 @@ describe("job API data and export", () => {
       const again = await saveImportedRun(reparsed!);
       expect(await getTrajectory(db(), again.id)).toEqual(exported);
       const [a, b] = await Promise.all([getJobSummary(db(), original.id), getJobSummary(db(), again.id)]);
-      for (const key of ["workflow", "status", "verdict", "spanCount", "llmCalls", "toolCalls", "toolErrors", "totalTokens", "durationMs", "models", "agents"] as const) {
+      for (const key of [
+        "workflow",
+        "status",
+        "verdict",
+        "spanCount",
+        "llmCalls",
+        "toolCalls",
+        "toolErrors",
+        "totalTokens",
+        "durationMs",
+        "models",
+        "agents",
+      ] as const) {
         expect(b![key], key).toEqual(a![key]);
       }
       // Importing the export twice is still one job.

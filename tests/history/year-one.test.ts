@@ -21,10 +21,35 @@ function goldenLike(workflow: string): string {
   const spans = [
     { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(1) },
     { Seq: 1, Nesting: 1, Type: "action", Name: "func-action", Started: t(2) },
-    { Seq: 1, Nesting: 1, Type: "action", Name: "func-action", Started: t(2), Finished: t(3), Results: { OutBar: 142, TmpFuncOutput: "func-output" } },
+    {
+      Seq: 1,
+      Nesting: 1,
+      Type: "action",
+      Name: "func-action",
+      Started: t(2),
+      Finished: t(3),
+      Results: { OutBar: 142, TmpFuncOutput: "func-output" },
+    },
     { Seq: 2, Nesting: 1, Type: "tool", Name: "tool1", Started: t(4), Args: { ArgBar: 100, ArgFoo: "arg-foo" } },
-    { Seq: 2, Nesting: 1, Type: "tool", Name: "tool1", Started: t(4), Finished: t(5), Args: { ArgBar: 100, ArgFoo: "arg-foo" }, Results: {} },
-    { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(1), Finished: t(6), Results: { Benign: true, Explanation: "a stub clock race" } },
+    {
+      Seq: 2,
+      Nesting: 1,
+      Type: "tool",
+      Name: "tool1",
+      Started: t(4),
+      Finished: t(5),
+      Args: { ArgBar: 100, ArgFoo: "arg-foo" },
+      Results: {},
+    },
+    {
+      Seq: 0,
+      Nesting: 0,
+      Type: "flow",
+      Name: workflow,
+      Started: t(1),
+      Finished: t(6),
+      Results: { Benign: true, Explanation: "a stub clock race" },
+    },
   ];
   return JSON.stringify(spans, null, "\t");
 }
@@ -44,7 +69,10 @@ describe("runs from year 1", () => {
     for (const sort of SORT_KEYS) {
       for (const dir of ["asc", "desc"] as const) {
         const page = await findJobs(db(), query(workflow, { sort, dir, size: 25 }));
-        expect(page.jobs.map((j) => j.id), `${sort} ${dir}`).toEqual([id]);
+        expect(
+          page.jobs.map((j) => j.id),
+          `${sort} ${dir}`,
+        ).toEqual([id]);
         expect(page.jobs[0]!.createdAt.toISOString()).toBe("0001-01-01T00:00:01.000Z");
       }
     }
@@ -71,7 +99,9 @@ describe("runs from year 1", () => {
     const trends = await jobTrends(db(), query(workflow));
     expect(trends.to).toBe("0001-01-01");
     expect(trends.from).toBe("0001-01-01");
-    expect(trends.days).toEqual([{ day: "0001-01-01", runs: 1, yes: 1, no: 0, failed: 0, tokens: 0, durationMs: 5000, costUsd: 0, costPartialRuns: 0 }]);
+    expect(trends.days).toEqual([
+      { day: "0001-01-01", runs: 1, yes: 1, no: 0, failed: 0, tokens: 0, durationMs: 5000, costUsd: 0, costPartialRuns: 0 },
+    ]);
     const dated = await jobTrends(db(), query(workflow, { from: "0001-01-01", to: "0001-01-03" }));
     const far = await jobTrends(db(), query(workflow, { from: "9999-12-01", to: "9999-12-31" }));
     expect(far.to).toBe("9999-12-31");

@@ -37,11 +37,23 @@ function uiSpans(spans: Span[], show: (v: unknown) => string): Record<string, un
       pending.delete(s.Nesting);
     }
     return {
-      Started: goTime(s.Started), Seq: s.Seq, Nesting: s.Nesting, Type: s.Type, Name: s.Name, Model: s.Model ?? "",
-      Duration: durationNs(s), Error: s.Error ?? "",
-      Args: s.Args === undefined ? "" : show(s.Args), Results: s.Results === undefined ? "" : show(s.Results),
-      Instruction: s.Instruction ?? "", Prompt: s.Prompt ?? "", Reply: s.Reply ?? "", Thoughts: s.Thoughts ?? "",
-      InputTokens: s.InputTokens ?? 0, OutputTokens: s.OutputTokens ?? 0, OutputThoughtsTokens: s.OutputThoughtsTokens ?? 0,
+      Started: goTime(s.Started),
+      Seq: s.Seq,
+      Nesting: s.Nesting,
+      Type: s.Type,
+      Name: s.Name,
+      Model: s.Model ?? "",
+      Duration: durationNs(s),
+      Error: s.Error ?? "",
+      Args: s.Args === undefined ? "" : show(s.Args),
+      Results: s.Results === undefined ? "" : show(s.Results),
+      Instruction: s.Instruction ?? "",
+      Prompt: s.Prompt ?? "",
+      Reply: s.Reply ?? "",
+      Thoughts: s.Thoughts ?? "",
+      InputTokens: s.InputTokens ?? 0,
+      OutputTokens: s.OutputTokens ?? 0,
+      OutputThoughtsTokens: s.OutputThoughtsTokens ?? 0,
       ToolCalls: toolCalls,
     };
   });
@@ -95,7 +107,8 @@ export function dashboardJobPage(run: ImportedRun, opts: PageOptions): string {
     CorrectTitle: title,
     Results: results,
     IsCurrent: true,
-    CanTestOnManager: job.Workflow === "repro-c" && !error && Boolean(finished) && typeof resultsMap?.ReproC === "string" && resultsMap.ReproC !== "",
+    CanTestOnManager:
+      job.Workflow === "repro-c" && !error && Boolean(finished) && typeof resultsMap?.ReproC === "string" && resultsMap.ReproC !== "",
   };
   const trajectory = uiSpans(run.spans, goSprint).map((s) => (!admin && s.Error ? { ...s, Error: PLACEHOLDER } : s));
   const args = job.Args

@@ -5,7 +5,11 @@ import { expectImportError, readFixture } from "./helpers";
 
 describe("malformed inputs give an ImportError naming file and problem", () => {
   it("not JSON, with the position", () => {
-    expectImportError(() => parseRunFile("broken.json", readFixture("not-json.json")), "broken.json", /not valid JSON at line 2, column \d+/);
+    expectImportError(
+      () => parseRunFile("broken.json", readFixture("not-json.json")),
+      "broken.json",
+      /not valid JSON at line 2, column \d+/,
+    );
   });
 
   it("wrong shape", () => {
@@ -26,7 +30,11 @@ describe("malformed inputs give an ImportError naming file and problem", () => {
 
   it("oversized", () => {
     expect(MAX_IMPORT_BYTES).toBe(50 * 1024 * 1024);
-    expectImportError(() => parseRunFile("big.json", "[" + " ".repeat(2048) + "]", { maxBytes: 1024 }), "big.json", /file is 2 KB, the limit is 1 KB/);
+    expectImportError(
+      () => parseRunFile("big.json", "[" + " ".repeat(2048) + "]", { maxBytes: 1024 }),
+      "big.json",
+      /file is 2 KB, the limit is 1 KB/,
+    );
     const big = Buffer.alloc(MAX_IMPORT_BYTES + 10 * 1024 * 1024, 0x20);
     expectImportError(() => parseRunFile("big.json", big), "big.json", /^big\.json: file is 60 MB, the limit is 50 MB$/);
   });

@@ -31,7 +31,13 @@ describe("reading Go-printed values", () => {
     ["map[Cond:false]", { Cond: false }],
     ["map[A:-1.5 B:0 C:1e+4 D:2.5e-07 E:0.000123]", { A: -1.5, B: 0, C: 10000, D: 2.5e-7, E: 0.000123 }],
     ["map[e:map[] n:[[1] map[x:1]] s:[] z:map[a:<nil> k:v]]", { e: {}, n: [[1], { x: 1 }], s: [], z: { a: null, k: "v" } }],
-    ["[map[Email:a@b.org Name:Ann To:true] map[Email:c@d.org Name:Cy To:false]]", [{ Email: "a@b.org", Name: "Ann", To: true }, { Email: "c@d.org", Name: "Cy", To: false }]],
+    [
+      "[map[Email:a@b.org Name:Ann To:true] map[Email:c@d.org Name:Cy To:false]]",
+      [
+        { Email: "a@b.org", Name: "Ann", To: true },
+        { Email: "c@d.org", Name: "Cy", To: false },
+      ],
+    ],
     // An empty string is a map value followed by a space or "]".
     ["map[emptystr: str:x]", { emptystr: "", str: "x" }],
     ["map[A:]", { A: "" }],
@@ -93,7 +99,7 @@ describe("reading Go-printed values", () => {
     expect(reason(text)).toMatch(why);
   });
 
-  it("reads scalars spelled like typed values as those values (documented: a string \"true\" prints the same)", () => {
+  it('reads scalars spelled like typed values as those values (documented: a string "true" prints the same)', () => {
     expect(read("map[A:true B:142 C:<nil>]")).toEqual({ A: true, B: 142, C: null });
     // Texts that are not JSON numbers stay strings.
     expect(read("map[A:0x42 B:007 C:1. D:+Inf E:NaN]")).toEqual({ A: "0x42", B: "007", C: "1.", D: "+Inf", E: "NaN" });
@@ -121,7 +127,10 @@ describe("goSprint prints the way fmt.Sprint prints a json.Number-decoded value"
 
 describe("display values: JSON, Go-printed text, or the text kept", () => {
   it("parses the standalone report's 2-space JSON exactly", () => {
-    expect(readDisplayValue('{\n  "A": "two words",\n  "B": [\n    1\n  ]\n}')).toEqual({ value: { A: "two words", B: [1] }, printed: false });
+    expect(readDisplayValue('{\n  "A": "two words",\n  "B": [\n    1\n  ]\n}')).toEqual({
+      value: { A: "two words", B: [1] },
+      printed: false,
+    });
     expect(readDisplayValue("null")).toEqual({ value: undefined, printed: false });
     expect(readDisplayValue("")).toEqual({ value: undefined, printed: false });
   });

@@ -34,8 +34,16 @@ afterAll(async () => {
 /** A patch-triage trajectory file of `steps` steps (~600 bytes each) whose flow name, so its workflow, is `workflow`. */
 function trajectory(workflow: string, steps: number): Buffer {
   const run = patchTriageRun({
-    seed: 3, start: new Date("2026-11-03T00:00:00Z"), description: workflow, subsystem: "ext4",
-    files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps,
+    seed: 3,
+    start: new Date("2026-11-03T00:00:00Z"),
+    description: workflow,
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps,
   });
   run.spans[0]!.Name = workflow;
   for (const s of run.spans) delete s.InputTokens; // long runs' growing contexts would pass the 32-bit token totals
@@ -99,12 +107,18 @@ async function storedRows(workflows: string[]) {
 }
 
 async function auditRows(jobIds: string[]) {
-  const { rows } = await client.query(`SELECT actor_label, action, target FROM audit_events WHERE action = 'import' AND target = ANY($1) ORDER BY target`, [jobIds]);
+  const { rows } = await client.query(
+    `SELECT actor_label, action, target FROM audit_events WHERE action = 'import' AND target = ANY($1) ORDER BY target`,
+    [jobIds],
+  );
   return rows;
 }
 
 async function refusal(p: Promise<unknown>): Promise<HttpError> {
-  const e = await p.then(() => null, (e: unknown) => e);
+  const e = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(e).toBeInstanceOf(HttpError);
   return e as HttpError;
 }
@@ -112,7 +126,10 @@ async function refusal(p: Promise<unknown>): Promise<HttpError> {
 describe("an upload over IMPORT_INLINE_MAX_BYTES", () => {
   it("is imported by a child process exactly as inline: same jobs, same rows, audited under the operator; its private folder is gone afterwards", async () => {
     const wf = `offload-same-${randomUUID().slice(0, 8)}`;
-    const files = [{ name: "big.json", content: big(`${wf}-a`) }, { name: "small.json", content: small(`${wf}-b`) }];
+    const files = [
+      { name: "big.json", content: big(`${wf}-a`) },
+      { name: "small.json", content: small(`${wf}-b`) },
+    ];
     const req = await upload(files);
     expect(Number(req.headers.get("content-length"))).toBeGreaterThan(IMPORT_INLINE_MAX_BYTES);
 
@@ -123,7 +140,10 @@ describe("an upload over IMPORT_INLINE_MAX_BYTES", () => {
     expect(existsSync(worker.folder)).toBe(false);
     expect(runningWorker()).toBeNull();
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-    expect(outcome.jobs.map((j) => [j.file, j.workflow, j.created])).toEqual([["big.json", `${wf}-a`, true], ["small.json", `${wf}-b`, true]]);
+    expect(outcome.jobs.map((j) => [j.file, j.workflow, j.created])).toEqual([
+      ["big.json", `${wf}-a`, true],
+      ["small.json", `${wf}-b`, true],
+    ]);
     const ids = outcome.jobs.map((j) => j.id);
     expect(await auditRows(ids)).toEqual(ids.sort().map((target) => ({ actor_label: operator.label, action: "import", target })));
     const byChild = await storedRows([`${wf}-a`, `${wf}-b`]);
@@ -132,7 +152,10 @@ describe("an upload over IMPORT_INLINE_MAX_BYTES", () => {
 
     // The same files again on this thread, into an empty history, store the very same rows.
     await client.query("DELETE FROM jobs WHERE id = ANY($1)", [ids]);
-    const inline = await importFiles(files.map((f) => ({ ...f })), operator);
+    const inline = await importFiles(
+      files.map((f) => ({ ...f })),
+      operator,
+    );
     if (!inline.ok) throw new Error(JSON.stringify(inline.errors));
     expect(inline.jobs).toEqual(outcome.jobs);
     expect(await storedRows([`${wf}-a`, `${wf}-b`])).toEqual(byChild);
@@ -140,7 +163,13 @@ describe("an upload over IMPORT_INLINE_MAX_BYTES", () => {
 
   it("with a bad file writes nothing and names the file", async () => {
     const wf = `offload-bad-${randomUUID().slice(0, 8)}`;
-    const pending = importUpload(await upload([{ name: "good.json", content: big(wf) }, { name: "broken.json", content: "[{\"Seq\": 0," }]), operator);
+    const pending = importUpload(
+      await upload([
+        { name: "good.json", content: big(wf) },
+        { name: "broken.json", content: '[{"Seq": 0,' },
+      ]),
+      operator,
+    );
     const worker = await awaitWorker();
     const outcome = await pending;
     expect(outcome.ok).toBe(false);
@@ -204,8 +233,12 @@ describe("a child that cannot finish", () => {
           return importInWorker(folder, [{ name: "big.json", file: "0.upload" }], operator, o);
         }),
       );
-    expect((await attempt({ heapMb: 16 })).message).toBe("import failed: the import process ran out of memory (its heap is capped at 16 MB); nothing was stored");
-    expect((await attempt({ timeoutMs: 300 })).message).toBe("import failed: it ran past its time cap of 0.3 s and was stopped; nothing was stored");
+    expect((await attempt({ heapMb: 16 })).message).toBe(
+      "import failed: the import process ran out of memory (its heap is capped at 16 MB); nothing was stored",
+    );
+    expect((await attempt({ timeoutMs: 300 })).message).toBe(
+      "import failed: it ran past its time cap of 0.3 s and was stopped; nothing was stored",
+    );
     const abort = new AbortController();
     const aborted = attempt({ signal: abort.signal });
     await awaitWorker();
@@ -219,11 +252,18 @@ describe("a child that cannot finish", () => {
     const wf = `offload-orphan-${randomUUID().slice(0, 8)}`;
     await withImportFolder(async (folder) => {
       await writeFile(path.join(folder, "0.upload"), big(wf));
-      await writeFile(path.join(folder, "manifest.json"), JSON.stringify({ actor: operator, files: [{ name: "big.json", file: "0.upload" }] }));
-      const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, IMPORT_WORKER_SCRIPT), folder], {
-        cwd: ROOT,
-        stdio: ["pipe", "ignore", "inherit"],
-      });
+      await writeFile(
+        path.join(folder, "manifest.json"),
+        JSON.stringify({ actor: operator, files: [{ name: "big.json", file: "0.upload" }] }),
+      );
+      const child = spawn(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", path.join(ROOT, IMPORT_WORKER_SCRIPT), folder],
+        {
+          cwd: ROOT,
+          stdio: ["pipe", "ignore", "inherit"],
+        },
+      );
       const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
       child.stdin!.end();
       expect(await exit).toBe(1);

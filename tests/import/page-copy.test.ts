@@ -71,7 +71,7 @@ describe("page text copy with look-alike lines", () => {
   });
 
   it("names the row when a JSON block is broken", () => {
-    const text = "0/0 2026/07/01 09:00 flow f\n2m Args:\n{\n  \"a\": 1,\n}\n\nResults:\nnull\n";
+    const text = '0/0 2026/07/01 09:00 flow f\n2m Args:\n{\n  "a": 1,\n}\n\nResults:\nnull\n';
     expectImportError(() => parseRunFile("bad.txt", text), "bad.txt", /row 0\/0 \(line 1\): Args is not valid JSON/);
   });
 
@@ -115,7 +115,7 @@ describe("page text copy with look-alike lines", () => {
   });
 
   it("reports a broken Args after an Error instead of treating it as error text", () => {
-    const text = "0/0 2026/07/01 09:00 tool t\n0m Error:\nboom\n\nArgs:\n{\"a\": tru\n\nResults:\nnull\n";
+    const text = '0/0 2026/07/01 09:00 tool t\n0m Error:\nboom\n\nArgs:\n{"a": tru\n\nResults:\nnull\n';
     expectImportError(() => parseRunFile("t.txt", text), "t.txt", /row 0\/0 \(line 1\): Args is not/);
   });
 

@@ -28,7 +28,10 @@ describe("JS literal reader", () => {
   });
 
   it("reads JSON5-like literals and treats __proto__ as data", () => {
-    const v = parseJsLiteral(`{a: 1, 'b': [true, null, undefined, -2.5e1, 0x10,], "__proto__": {x: 1}, c: \`t\`, /* c */}`) as Record<string, unknown>;
+    const v = parseJsLiteral(`{a: 1, 'b': [true, null, undefined, -2.5e1, 0x10,], "__proto__": {x: 1}, c: \`t\`, /* c */}`) as Record<
+      string,
+      unknown
+    >;
     expect(v).toEqual({ a: 1, b: [true, null, null, -25, 16], ["__proto__"]: { x: 1 }, c: "t" });
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(() => parseJsLiteral("[alert(1)]")).toThrow(SyntaxError);

@@ -24,8 +24,16 @@ import { dashboardJobPage, standaloneReport } from "./dashboard-page";
 
 const start = new Date(Date.UTC(2026, 9, 1, 8, 0, 0));
 const triage = patchTriageRun({
-  seed: 91, start, description: "fix unaligned DIO write zeroing", subsystem: "ext4", files: ["fs/ext4/file.c"],
-  symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: true, steps: 3,
+  seed: 91,
+  start,
+  description: "fix unaligned DIO write zeroing",
+  subsystem: "ext4",
+  files: ["fs/ext4/file.c"],
+  symbols: ["ext4_dio_write_checks"],
+  configs: ["EXT4_FS"],
+  worthFuzzing: true,
+  needsKmsan: true,
+  steps: 3,
 });
 
 /** One run per upstream workflow, with the verdict its results say and the words for it. */
@@ -75,7 +83,9 @@ describe.each(RUNS)("%s", (workflow, run, verdict) => {
     }
     const spans = got!.spans;
     const ns = (t: string | undefined) => (t === undefined ? undefined : parseTimestampNs(t));
-    expect(spans.map((s) => [s.Seq, s.Type, s.Name, ns(s.Started), ns(s.Finished)])).toEqual(original.map((s) => [s.Seq, s.Type, s.Name, ns(s.Started), ns(s.Finished)]));
+    expect(spans.map((s) => [s.Seq, s.Type, s.Name, ns(s.Started), ns(s.Finished)])).toEqual(
+      original.map((s) => [s.Seq, s.Type, s.Name, ns(s.Started), ns(s.Finished)]),
+    );
     const outcomes = { read: 0, kept: 0 };
     spans.forEach((s, i) => {
       for (const f of ["Args", "Results"] as const) {
@@ -124,7 +134,14 @@ describe("job page fields", () => {
     page.Job.Description = "---";
     page.Job.Finished = "0001-01-01T00:00:00Z";
     page.Job.ExternalBugID = "b/12345";
-    for (const [mark, correct] of [["✅", true], ["❌", false], ["❓", null], ["⏳", null], ["🏃", null], ["✅\uFE0F", true]] as const) {
+    for (const [mark, correct] of [
+      ["✅", true],
+      ["❌", false],
+      ["❓", null],
+      ["⏳", null],
+      ["🏃", null],
+      ["✅\uFE0F", true],
+    ] as const) {
       page.Job.Correct = mark;
       const [got] = parseRunFile("job.json", JSON.stringify(page, null, "\t"));
       expect(got!.job.Correct, mark).toBe(correct);
@@ -145,7 +162,9 @@ describe("job page fields", () => {
     expect(printedText(args.BaseFixes)).toMatch(/^map\[AuthorEmail:andreas\.dilger@intel\.com AuthorName:Andreas Dilger /);
     expect(printedText(args.PatchHistory)).toMatch(/^\[map\[ChangeLog: Comments:\[map\[/);
     // Args nobody declares (the dashboard's stored text ids) stay the text printed.
-    const page = JSON.parse(dashboardJobPage(reproRun(start, true), { id: randomUUID() })) as { Args: { Key: string; Value: string; Large: boolean }[] };
+    const page = JSON.parse(dashboardJobPage(reproRun(start, true), { id: randomUUID() })) as {
+      Args: { Key: string; Value: string; Large: boolean }[];
+    };
     page.Args.push({ Key: "ReproSyzID", Value: "5629499534213120", Large: false });
     const [withId] = parseRunFile("job.json", JSON.stringify(page));
     expect((withId!.job.Args as Record<string, unknown>).ReproSyzID).toBe("5629499534213120");
@@ -161,7 +180,11 @@ describe("stored: verdict in the database, the API and the history filter", () =
       const id = randomUUID();
       ids.set(workflow, id);
       // Named as aflow names a flow registered with a name ("<type>-<name>"), so this test's rows are its own.
-      const renamed = { ...run, job: { ...run.job, Workflow: `${workflow}-${suffix}` }, spans: run.spans.map((s) => (s.Nesting === 0 && s.Type === "flow" ? { ...s, Name: `${workflow}-${suffix}` } : s)) };
+      const renamed = {
+        ...run,
+        job: { ...run.job, Workflow: `${workflow}-${suffix}` },
+        spans: run.spans.map((s) => (s.Nesting === 0 && s.Type === "flow" ? { ...s, Name: `${workflow}-${suffix}` } : s)),
+      };
       return { name: `${workflow}.json`, content: Buffer.from(dashboardJobPage(renamed, { id })) };
     });
     const outcome = await importFiles(files, COMMAND_LINE);
@@ -171,7 +194,13 @@ describe("stored: verdict in the database, the API and the history filter", () =
   it.each(RUNS)("%s", async (workflow, _run, verdict, words) => {
     const id = ids.get(workflow)!;
     const row = await db().job.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ verdict, source: "job-page", valuesPrinted: true, dashboardLink: `/ai_job?id=${id}`, errorRedacted: false });
+    expect(row).toMatchObject({
+      verdict,
+      source: "job-page",
+      valuesPrinted: true,
+      dashboardLink: `/ai_job?id=${id}`,
+      errorRedacted: false,
+    });
     const res = await getJob(new Request(`http://app.test/api/jobs/${id}`), { params: Promise.resolve({ id }) });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;

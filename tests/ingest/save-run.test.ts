@@ -18,8 +18,16 @@ let seed = 1000;
 function run(overrides: Partial<Parameters<typeof patchTriageRun>[0]> = {}): ImportedRun {
   seed++;
   return patchTriageRun({
-    seed, start: new Date(Date.UTC(2026, 5, 29, 12, 0, seed % 60)), description: `run ${seed}`, subsystem: "ext4",
-    files: ["fs/ext4/file.c"], symbols: ["ext4_dio_write_checks"], configs: ["EXT4_FS"], worthFuzzing: true, needsKmsan: false, steps: 3,
+    seed,
+    start: new Date(Date.UTC(2026, 5, 29, 12, 0, seed % 60)),
+    description: `run ${seed}`,
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps: 3,
     ...overrides,
   });
 }
@@ -59,7 +67,8 @@ describe("saveImportedRun", () => {
   it("token totals past PostgreSQL's int are stored (int8 columns)", async () => {
     const r = run();
     r.spans = r.spans.map((s) => (s.Type === "llm" ? { ...s, InputTokens: 100_000_000 } : s));
-    while (r.spans.filter((s) => s.Type === "llm").length < 22) r.spans.push({ ...r.spans.find((s) => s.Type === "llm")!, Seq: r.spans.length });
+    while (r.spans.filter((s) => s.Type === "llm").length < 22)
+      r.spans.push({ ...r.spans.find((s) => s.Type === "llm")!, Seq: r.spans.length });
     const saved = await saveImportedRun(r);
     const job = await db().job.findUniqueOrThrow({ where: { id: saved.id } });
     expect(job.inputTokens).toBe(2_200_000_000n);

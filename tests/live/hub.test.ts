@@ -37,7 +37,8 @@ function next(changes: RunChange<RunDelta>[], ok: (c: RunChange<RunDelta>) => bo
     const tick = () => {
       const found = changes.find(ok);
       if (found) return resolve(found);
-      if (Date.now() - t0 > ms) return reject(new Error(`no such change in ${ms} ms; got ${JSON.stringify(changes.map((c) => [c.status, c.delta.seq]))}`));
+      if (Date.now() - t0 > ms)
+        return reject(new Error(`no such change in ${ms} ms; got ${JSON.stringify(changes.map((c) => [c.status, c.delta.seq]))}`));
       setTimeout(tick, 20);
     };
     tick();
@@ -83,7 +84,11 @@ describe("live hub", () => {
     const id = await runningJob();
     const stop = await hub.watch(id, () => {});
     const before = hub.stats.notifications;
-    await insertSpans(id, Array.from({ length: 5000 }, (_, i) => i), false);
+    await insertSpans(
+      id,
+      Array.from({ length: 5000 }, (_, i) => i),
+      false,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(hub.stats.notifications - before).toBe(1);
     stop();
@@ -104,7 +109,9 @@ describe("live connection caps", () => {
   it("caps one user's connections with a 429 that says why, and frees them again", () => {
     const user = `u-${randomUUID()}`;
     const releases = Array.from({ length: LIVE_WATCHERS_PER_USER }, () => takeWatcherSlot(user));
-    expect(() => takeWatcherSlot(user)).toThrow(expect.objectContaining({ status: 429, message: expect.stringMatching(/you have 20 open, the limit is 20/) }));
+    expect(() => takeWatcherSlot(user)).toThrow(
+      expect.objectContaining({ status: 429, message: expect.stringMatching(/you have 20 open, the limit is 20/) }),
+    );
     // Another user is not affected.
     takeWatcherSlot(`other-${randomUUID()}`)();
     releases[0]!();

@@ -31,7 +31,17 @@ const PATCH = [
 ];
 
 function flow(tag: string, extra: Span = {}): Span {
-  return { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: at(0), Finished: at(60), Args: { KernelSrc: `/src/${tag}` }, Results: { WorthFuzzing: true, Reasoning: `case ${tag}` }, ...extra };
+  return {
+    Seq: 0,
+    Nesting: 0,
+    Type: "flow",
+    Name: "patch-triage",
+    Started: at(0),
+    Finished: at(60),
+    Args: { KernelSrc: `/src/${tag}` },
+    Results: { WorthFuzzing: true, Reasoning: `case ${tag}` },
+    ...extra,
+  };
 }
 
 /** Zero start, missing finish, sub-ms, end before start, and a child outside its parent, in one finished run. */
@@ -39,7 +49,17 @@ export function timingCase(tag: string): Span[] {
   return [
     flow(tag),
     { Seq: 1, Nesting: 1, Type: "agent", Name: "patch-evaluator", Started: at(1), Finished: at(50) },
-    { Seq: 2, Nesting: 2, Type: "llm", Name: "patch-evaluator", Model: "gemini-3.1-pro-preview", Started: at(2), Finished: at(8), InputTokens: 1200, OutputTokens: 80 },
+    {
+      Seq: 2,
+      Nesting: 2,
+      Type: "llm",
+      Name: "patch-evaluator",
+      Model: "gemini-3.1-pro-preview",
+      Started: at(2),
+      Finished: at(8),
+      InputTokens: 1200,
+      OutputTokens: 80,
+    },
     { Seq: 3, Nesting: 2, Type: "tool", Name: "zero-start", Started: ZERO_TIME, Finished: at(11), Results: { Output: "ok" } },
     { Seq: 4, Nesting: 2, Type: "tool", Name: "no-end", Started: at(12) },
     { Seq: 5, Nesting: 2, Type: "tool", Name: "sub-ms", Started: at(13), Finished: at(13.00085) },
@@ -67,8 +87,27 @@ export const RTL_PROSE = "התיקון בודק את הגודל לפני ההק�
 export function textCase(tag: string): Span[] {
   return [
     flow(tag),
-    { Seq: 1, Nesting: 1, Type: "agent", Name: "patch-evaluator", Started: at(1), Finished: at(50), Prompt: RTL_PROSE, Reply: `The build says \u001b[1;31merror:\u001b[0m ${tag}` },
-    { Seq: 2, Nesting: 2, Type: "tool", Name: "build", Started: at(2), Finished: at(3), Args: { Target: "mm/" }, Results: { Output: ANSI_OUTPUT }, Error: "\u001b[31mbuild failed\u001b[0m: exit status 2" },
+    {
+      Seq: 1,
+      Nesting: 1,
+      Type: "agent",
+      Name: "patch-evaluator",
+      Started: at(1),
+      Finished: at(50),
+      Prompt: RTL_PROSE,
+      Reply: `The build says \u001b[1;31merror:\u001b[0m ${tag}`,
+    },
+    {
+      Seq: 2,
+      Nesting: 2,
+      Type: "tool",
+      Name: "build",
+      Started: at(2),
+      Finished: at(3),
+      Args: { Target: "mm/" },
+      Results: { Output: ANSI_OUTPUT },
+      Error: "\u001b[31mbuild failed\u001b[0m: exit status 2",
+    },
     { Seq: 3, Nesting: 2, Type: "tool", Name: BIDI_NAME, Started: at(4), Finished: at(5), Args: { ["\u202Ekey"]: "value" } },
   ];
 }
@@ -77,14 +116,24 @@ export function textCase(tag: string): Span[] {
 export const LONG_LENGTH = 300_000;
 
 /** Key order as the agent wrote it: integer-like keys among names, and an integer past 2^53 (raw JSON text). */
-export const KEY_ORDER_ARGS = '{"Expression":"demo_alloc","Path":"mm/","10":"ten","CaseInsensitive":false,"2":"two","MaxResults":50,"Big":123456789012345678901}';
+export const KEY_ORDER_ARGS =
+  '{"Expression":"demo_alloc","Path":"mm/","10":"ten","CaseInsensitive":false,"2":"two","MaxResults":50,"Big":123456789012345678901}';
 
 /** Key order and big integers (raw JSON text), and one value longer than the details show (its tail marked). */
 export function payloadCase(tag: string): string {
   const spans: Span[] = [
     flow(tag),
     { Seq: 1, Nesting: 1, Type: "tool", Name: "grepper", Started: at(1), Finished: at(2), Args: "@ARGS@", Results: { Summary: "1 match" } },
-    { Seq: 2, Nesting: 1, Type: "tool", Name: "read-file", Started: at(3), Finished: at(4), Args: { File: "mm/demo.c" }, Results: { Contents: "x".repeat(LONG_LENGTH - 11) + "TAIL-MARKER" } },
+    {
+      Seq: 2,
+      Nesting: 1,
+      Type: "tool",
+      Name: "read-file",
+      Started: at(3),
+      Finished: at(4),
+      Args: { File: "mm/demo.c" },
+      Results: { Contents: "x".repeat(LONG_LENGTH - 11) + "TAIL-MARKER" },
+    },
   ];
   // JSON.stringify would reorder the integer-like keys and round the big integer: the raw text goes in as written.
   return JSON.stringify(spans).replace('"@ARGS@"', KEY_ORDER_ARGS);
@@ -94,12 +143,31 @@ export function payloadCase(tag: string): string {
 export function deepCase(tag: string, depth: number): Span[] {
   const spans: Span[] = [flow(tag)];
   for (let n = 1; n <= depth; n++) {
-    spans.push({ Seq: n, Nesting: n, Type: n % 2 ? "agent" : "action", Name: `level-${n}`, Started: at(n / 1000), Finished: at(59 - n / 1000), ...(n === depth ? { Results: { Output: `DEEPEST-${tag}` } } : {}) });
+    spans.push({
+      Seq: n,
+      Nesting: n,
+      Type: n % 2 ? "agent" : "action",
+      Name: `level-${n}`,
+      Started: at(n / 1000),
+      Finished: at(59 - n / 1000),
+      ...(n === depth ? { Results: { Output: `DEEPEST-${tag}` } } : {}),
+    });
   }
   return spans;
 }
 
 /** The patch of read-patch-diff with the given line ending: a CRLF run and its LF twin differ in nothing else. */
 export function patchCase(tag: string, eol: "\n" | "\r\n"): Span[] {
-  return [flow(tag), { Seq: 1, Nesting: 1, Type: "action", Name: "read-patch-diff", Started: at(1), Finished: at(2), Results: { PatchDiff: PATCH.join(eol) } }];
+  return [
+    flow(tag),
+    {
+      Seq: 1,
+      Nesting: 1,
+      Type: "action",
+      Name: "read-patch-diff",
+      Started: at(1),
+      Finished: at(2),
+      Results: { PatchDiff: PATCH.join(eol) },
+    },
+  ];
 }

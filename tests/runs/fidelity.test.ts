@@ -108,7 +108,9 @@ describe("text", async () => {
 
 describe("payloads", async () => {
   const id = await importJson("payload.json", payloadCase("fidelity-payload"));
-  const column = await db().$queryRaw<{ t: string }[]>`SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'args'`;
+  const column = await db().$queryRaw<
+    { t: string }[]
+  >`SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'args'`;
 
   it("shows the keys in the order the agent wrote them, integer-like keys in place, big integers whole", async () => {
     const span = (await getSpan(db(), id, 1))!;

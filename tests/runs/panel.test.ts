@@ -8,8 +8,19 @@ import { filterSpans, nextMatch, NO_FILTER } from "@/components/run/span-filter"
 const T0 = Date.UTC(2026, 2, 2) * 1000;
 function row(seq: number, nesting: number, type = "action", name = `s${seq}`, extra: Partial<OutlineRow> = {}): OutlineRow {
   return {
-    seq, nesting, type, name, model: null, startUs: T0 + seq * 1e6, finishUs: T0 + seq * 1e6 + 5e5, error: null,
-    inputTokens: null, outputTokens: null, thoughtsTokens: null, size: 1, ...extra,
+    seq,
+    nesting,
+    type,
+    name,
+    model: null,
+    startUs: T0 + seq * 1e6,
+    finishUs: T0 + seq * 1e6 + 5e5,
+    error: null,
+    inputTokens: null,
+    outputTokens: null,
+    thoughtsTokens: null,
+    size: 1,
+    ...extra,
   };
 }
 
@@ -57,8 +68,14 @@ describe("panelReducer", () => {
   });
 
   it("keeps what the reader opened and closed when the outline grows, and gives new spans the initial state", () => {
-    const big = decodeOutline(encodeOutline(Array.from({ length: OPEN_ALL_UP_TO + 2 }, (_, i) => row(i, i === 0 ? 0 : i % 50 === 1 ? 1 : 2, i % 50 === 1 ? "agent" : "tool"))));
-    const head = decodeOutline(encodeOutline(Array.from({ length: 60 }, (_, i) => row(i, i === 0 ? 0 : i % 50 === 1 ? 1 : 2, i % 50 === 1 ? "agent" : "tool"))));
+    const big = decodeOutline(
+      encodeOutline(
+        Array.from({ length: OPEN_ALL_UP_TO + 2 }, (_, i) => row(i, i === 0 ? 0 : i % 50 === 1 ? 1 : 2, i % 50 === 1 ? "agent" : "tool")),
+      ),
+    );
+    const head = decodeOutline(
+      encodeOutline(Array.from({ length: 60 }, (_, i) => row(i, i === 0 ? 0 : i % 50 === 1 ? 1 : 2, i % 50 === 1 ? "agent" : "tool"))),
+    );
     let s = initialPanel(head, big.count);
     expect(s.expanded[1]).toBe(1); // agents open, even in a big run
     s = panelReducer(s, { type: "toggle", index: 1 });
@@ -79,7 +96,12 @@ describe("panelReducer", () => {
 });
 
 describe("treeKeyCommand", () => {
-  const view = (selected: number) => ({ o, rows: visibleRows(o, new Uint8Array(6).fill(1), null), selected, expanded: new Uint8Array(6).fill(1) });
+  const view = (selected: number) => ({
+    o,
+    rows: visibleRows(o, new Uint8Array(6).fill(1), null),
+    selected,
+    expanded: new Uint8Array(6).fill(1),
+  });
 
   it("moves with j/k and arrows, to the ends with Home/End", () => {
     expect(treeKeyCommand(key("j"), view(-1), false)).toEqual({ do: "select", index: 0, focusTree: true });

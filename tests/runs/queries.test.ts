@@ -17,9 +17,38 @@ const run: ImportedRun = {
   minutePrecision: false,
   spans: [
     { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(50), Results: { WorthFuzzing: true } },
-    { Seq: 1, Nesting: 1, Type: "agent", Name: "patch-evaluator", Model: "best-expensive", Started: t(1), Finished: t(40), Prompt: "100% sure_under" },
-    { Seq: 2, Nesting: 2, Type: "llm", Name: "patch-evaluator", Model: "gemini-3.1-pro-preview", Started: t(2), Finished: t(9), InputTokens: 5066, OutputTokens: 30, OutputThoughtsTokens: 337 },
-    { Seq: 3, Nesting: 2, Type: "tool", Name: "read-file", Started: t(9), Finished: t(10), Args: { File: "fs/ext4/file.c" }, Results: { Contents: BIG } },
+    {
+      Seq: 1,
+      Nesting: 1,
+      Type: "agent",
+      Name: "patch-evaluator",
+      Model: "best-expensive",
+      Started: t(1),
+      Finished: t(40),
+      Prompt: "100% sure_under",
+    },
+    {
+      Seq: 2,
+      Nesting: 2,
+      Type: "llm",
+      Name: "patch-evaluator",
+      Model: "gemini-3.1-pro-preview",
+      Started: t(2),
+      Finished: t(9),
+      InputTokens: 5066,
+      OutputTokens: 30,
+      OutputThoughtsTokens: 337,
+    },
+    {
+      Seq: 3,
+      Nesting: 2,
+      Type: "tool",
+      Name: "read-file",
+      Started: t(9),
+      Finished: t(10),
+      Args: { File: "fs/ext4/file.c" },
+      Results: { Contents: BIG },
+    },
     { Seq: 4, Nesting: 2, Type: "tool", Name: "grepper", Started: t(10), Error: "no matches for ext4_foo" },
   ],
 };
@@ -32,7 +61,12 @@ const textRun: ImportedRun = {
   spans: [
     { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(50) },
     {
-      Seq: 1, Nesting: 1, Type: "tool", Name: "run-tests", Started: t(11), Finished: t(12),
+      Seq: 1,
+      Nesting: 1,
+      Type: "tool",
+      Name: "run-tests",
+      Started: t(11),
+      Finished: t(12),
       Args: { Expression: "kmalloc\\(size" },
       Results: { Output: 'said "quoted"\nbuild  10%\rbuild  55%\rbuild 100%\n\u001b[1;31mFAILED\u001b[0m tests', Note: "Kiểm tra xong" },
     },
@@ -65,8 +99,18 @@ describe("search in a run matches visible, decoded, folded text", async () => {
 // Dictionaries may be in another order: compare what each span's codes stand for.
 const view = (o: ReturnType<typeof decodeOutline>) =>
   Array.from({ length: o.count }, (_, i) => ({
-    seq: o.seq[i], nesting: o.nesting[i], type: o.types[o.type[i]!], name: o.names[o.name[i]!], model: o.models[o.model[i]!],
-    start: o.start[i], dur: o.dur[i], timing: o.timing[i], tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]], size: o.size[i], error: o.errors.get(i), parent: o.parent[i],
+    seq: o.seq[i],
+    nesting: o.nesting[i],
+    type: o.types[o.type[i]!],
+    name: o.names[o.name[i]!],
+    model: o.models[o.model[i]!],
+    start: o.start[i],
+    dur: o.dur[i],
+    timing: o.timing[i],
+    tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]],
+    size: o.size[i],
+    error: o.errors.get(i),
+    parent: o.parent[i],
   }));
 
 /** Spans of every timing; microsecond times are written straight into the table, whatever precision the write path keeps. */
@@ -113,7 +157,12 @@ describe("run queries", async () => {
     expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(rows[3]!.size).toBeGreaterThan(0);
     expect(rows[1]!.size).toBe("100% sure_under".length);
-    expect(rows[2]).toMatchObject({ model: "gemini-3.1-pro-preview", inputTokens: 5066, thoughtsTokens: 337, finishUs: Date.parse(t(9)) * 1000 });
+    expect(rows[2]).toMatchObject({
+      model: "gemini-3.1-pro-preview",
+      inputTokens: 5066,
+      thoughtsTokens: 337,
+      finishUs: Date.parse(t(9)) * 1000,
+    });
     expect(rows[4]).toMatchObject({ error: "no matches for ext4_foo", finishUs: null });
     const wire = JSON.stringify(encodeOutline(rows));
     expect(wire).not.toContain("needle-in-payload");
@@ -161,15 +210,30 @@ describe("run queries", async () => {
     expect([...head.seq]).toEqual([0, 1, 2]);
     expect([head.t0, head.t1]).toEqual([whole.t0, whole.t1]);
     for (let i = 0; i < 3; i++) {
-      expect([head.start[i], head.dur[i], head.parent[i], head.size[i], head.tokIn[i]]).toEqual([whole.start[i], whole.dur[i], whole.parent[i], whole.size[i], whole.tokIn[i]]);
-      expect([head.types[head.type[i]!], head.names[head.name[i]!], head.models[head.model[i]!]]).toEqual([whole.types[whole.type[i]!], whole.names[whole.name[i]!], whole.models[whole.model[i]!]]);
+      expect([head.start[i], head.dur[i], head.parent[i], head.size[i], head.tokIn[i]]).toEqual([
+        whole.start[i],
+        whole.dur[i],
+        whole.parent[i],
+        whole.size[i],
+        whole.tokIn[i],
+      ]);
+      expect([head.types[head.type[i]!], head.names[head.name[i]!], head.models[head.model[i]!]]).toEqual([
+        whole.types[whole.type[i]!],
+        whole.names[whole.name[i]!],
+        whole.models[whole.model[i]!],
+      ]);
     }
     expect((await getOutlineHead(db(), "00000000-0000-4000-8000-000000000000", 3)).seq).toEqual([]);
   });
 
   it("reads one span in the wire shape, times to the microsecond, payloads as the JSON text stored", async () => {
     const found = await getSpan(db(), saved.id, 3);
-    expect(found!.span).toMatchObject({ Seq: 3, Name: "read-file", Started: "2026-06-29T12:05:09.000000Z", Finished: "2026-06-29T12:05:10.000000Z" });
+    expect(found!.span).toMatchObject({
+      Seq: 3,
+      Name: "read-file",
+      Started: "2026-06-29T12:05:09.000000Z",
+      Finished: "2026-06-29T12:05:10.000000Z",
+    });
     expect(JSON.parse(found!.json.Args!)).toEqual({ File: "fs/ext4/file.c" });
     expect((JSON.parse(found!.json.Results!) as { Contents: string }).Contents).toBe(BIG);
     const sub = await getSpan(db(), timed.id, 1);

@@ -12,8 +12,17 @@ let seed = 5000;
 async function storedRun(opts: { running?: boolean } = {}) {
   seed++;
   const run = patchTriageRun({
-    seed, start: new Date(Date.UTC(2026, 6, 1, 0, 0, seed % 60)), description: `rerun test ${seed}`, subsystem: "mm",
-    files: ["mm/slub.c"], symbols: ["kmem_cache_alloc"], configs: ["SLUB"], worthFuzzing: true, needsKmsan: false, steps: 2, ...opts,
+    seed,
+    start: new Date(Date.UTC(2026, 6, 1, 0, 0, seed % 60)),
+    description: `rerun test ${seed}`,
+    subsystem: "mm",
+    files: ["mm/slub.c"],
+    symbols: ["kmem_cache_alloc"],
+    configs: ["SLUB"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps: 2,
+    ...opts,
   });
   return saveImportedRun(run);
 }
@@ -23,7 +32,10 @@ describe("rerunJob", () => {
     const original = await storedRun();
     const r = await rerunJob(db(), original.id, COMMAND_LINE);
     expect(r).toMatchObject({ created: true });
-    const [o, n] = await Promise.all([db().job.findUniqueOrThrow({ where: { id: original.id } }), db().job.findUniqueOrThrow({ where: { id: r.id } })]);
+    const [o, n] = await Promise.all([
+      db().job.findUniqueOrThrow({ where: { id: original.id } }),
+      db().job.findUniqueOrThrow({ where: { id: r.id } }),
+    ]);
     expect(n).toMatchObject({ status: "pending", workflow: o.workflow, rerunOfId: o.id, description: o.description, spanCount: 0 });
     expect(n.args).toEqual(o.args);
   });
@@ -45,11 +57,19 @@ describe("rerunJob", () => {
     // An imported unfinished run is incomplete; running is a job an agent holds.
     const running = await storedRun({ running: true });
     await db().job.update({ where: { id: running.id }, data: { status: "running" } });
-    await expect(rerunJob(db(), running.id, COMMAND_LINE)).rejects.toMatchObject({ code: "Conflict", status: 409, message: "this run is running; rerun it once it has ended" });
+    await expect(rerunJob(db(), running.id, COMMAND_LINE)).rejects.toMatchObject({
+      code: "Conflict",
+      status: 409,
+      message: "this run is running; rerun it once it has ended",
+    });
     expect(await db().job.count({ where: { rerunOfId: running.id } })).toBe(0);
   });
 
   it("says so for a run that does not exist", async () => {
-    await expect(rerunJob(db(), "00000000-0000-4000-8000-000000000000", COMMAND_LINE)).rejects.toMatchObject({ code: "NotFound", status: 404, message: "no run 00000000-0000-4000-8000-000000000000" });
+    await expect(rerunJob(db(), "00000000-0000-4000-8000-000000000000", COMMAND_LINE)).rejects.toMatchObject({
+      code: "NotFound",
+      status: 404,
+      message: "no run 00000000-0000-4000-8000-000000000000",
+    });
   });
 });

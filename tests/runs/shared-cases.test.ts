@@ -98,7 +98,9 @@ describe.runIf(existsSync(CASES))("shared cases", () => {
       const n = parseJsonText(text);
       return n.kind === "object" ? n.entries.map(([k]) => k) : [];
     };
-    const [column] = await db().$queryRaw<{ t: string }[]>`SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'args'`;
+    const [column] = await db().$queryRaw<
+      { t: string }[]
+    >`SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'spans' AND column_name = 'args'`;
     // A json column (the storage change) keeps the agent's text; the page shows exactly the stored order either way.
     if (column!.t === "json") expect(keys(span.json.Args!)).toEqual(["Expression", "Path", "CaseInsensitive", "MaxResults"]);
     const stored = (await db().$queryRaw<{ a: string }[]>`SELECT args::text AS a FROM spans WHERE job_id = ${id}::uuid AND seq = 4`)[0]!.a;

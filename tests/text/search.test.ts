@@ -26,8 +26,18 @@ describe("folding", () => {
   });
 
   it("a query matches decoded payload strings, not their JSON escapes", () => {
-    const text = spanSearchText({ Name: "grepper", Args: { Expression: 'kmalloc\\(size' }, Results: { Output: 'say "quoted"\n\u001b[1mBOLD\u001b[0m' } });
-    const matches = (q: string) => new RegExp(searchPattern(q).slice(1, -1).replace(/\\([\\%_])/g, "$1").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).test(text);
+    const text = spanSearchText({
+      Name: "grepper",
+      Args: { Expression: "kmalloc\\(size" },
+      Results: { Output: 'say "quoted"\n\u001b[1mBOLD\u001b[0m' },
+    });
+    const matches = (q: string) =>
+      new RegExp(
+        searchPattern(q)
+          .slice(1, -1)
+          .replace(/\\([\\%_])/g, "$1")
+          .replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+      ).test(text);
     expect(matches('"quoted"')).toBe(true);
     expect(matches("kmalloc\\(size")).toBe(true);
     expect(matches("bold")).toBe(true);

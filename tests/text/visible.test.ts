@@ -44,7 +44,30 @@ describe("terminal text", () => {
 
   it("gives exactly visibleText for any mix of escapes, carriage returns and text", async () => {
     // A seeded generator over the characters that matter: escapes of every kind, CR, LF, letters, digits, emoji.
-    const alphabet = ["\u001b", "[", "]", "1", "3", ";", "m", "K", "H", "7", "(", "B", "\r", "\n", "a", "x", " ", "\u0007", "\\", "😀", "\u009b", "P"];
+    const alphabet = [
+      "\u001b",
+      "[",
+      "]",
+      "1",
+      "3",
+      ";",
+      "m",
+      "K",
+      "H",
+      "7",
+      "(",
+      "B",
+      "\r",
+      "\n",
+      "a",
+      "x",
+      " ",
+      "\u0007",
+      "\\",
+      "😀",
+      "\u009b",
+      "P",
+    ];
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; n < 400; n++) {
@@ -58,8 +81,22 @@ describe("terminal text", () => {
   });
 
   it("collapses styled lines as a terminal would", () => {
-    expect(styledText(collapseStyledLines([[{ content: "abcdef", color: "#1" }, { content: "\rXY", color: "#2" }]]))).toBe("XYcdef");
-    const [line] = collapseStyledLines([[{ content: "10%", color: "#1" }, { content: "\r100%", color: "#2" }]]);
+    expect(
+      styledText(
+        collapseStyledLines([
+          [
+            { content: "abcdef", color: "#1" },
+            { content: "\rXY", color: "#2" },
+          ],
+        ]),
+      ),
+    ).toBe("XYcdef");
+    const [line] = collapseStyledLines([
+      [
+        { content: "10%", color: "#1" },
+        { content: "\r100%", color: "#2" },
+      ],
+    ]);
     expect(line).toEqual([{ text: "100%", color: "#2", bgColor: undefined, fontStyle: undefined }]);
   });
 

@@ -42,7 +42,11 @@ describe("parseDiff", () => {
     const h = file!.hunks[0]!;
     expect(h.section).toBe("ext4_extending_io(struct inode *inode)");
     expect(h.lines.map((l) => [l.kind, l.oldNo, l.newNo])).toEqual([
-      ["ctx", 213, 213], ["del", 214, null], ["add", null, 214], ["add", null, 215], ["ctx", 215, 216],
+      ["ctx", 213, 213],
+      ["del", 214, null],
+      ["add", null, 214],
+      ["add", null, 215],
+      ["ctx", 215, 216],
     ]);
     expect(h.lines[2]!.text).toBe("\tint err, blklen;");
     expect(file!.hunks[1]!.lines.at(-1)!.kind).toBe("note");

@@ -35,8 +35,18 @@ describe("layoutJson", () => {
   });
 
   it("keeps the agent's key order and number text, spells out hidden characters in keys, and blocks terminal output", () => {
-    const { text, blocks } = layoutTree(parseJsonText('{"b":1,"10":2,"\u202Ekey":12345678901234567890,"Out":"\\u001b[31mred\\u001b[0m"}'), "Results");
-    expect(text.split("\n")).toEqual(["{", '  "b": 1,', '  "10": 2,', '  "⟨U+202E⟩key": 12345678901234567890,', `  "Out": ${PLACEHOLDER}`, "}"]);
+    const { text, blocks } = layoutTree(
+      parseJsonText('{"b":1,"10":2,"\u202Ekey":12345678901234567890,"Out":"\\u001b[31mred\\u001b[0m"}'),
+      "Results",
+    );
+    expect(text.split("\n")).toEqual([
+      "{",
+      '  "b": 1,',
+      '  "10": 2,',
+      '  "⟨U+202E⟩key": 12345678901234567890,',
+      `  "Out": ${PLACEHOLDER}`,
+      "}",
+    ]);
     expect(blocks.get(4)).toMatchObject({ path: "Results.Out", value: "\u001b[31mred\u001b[0m" });
   });
 

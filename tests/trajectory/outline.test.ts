@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  ancestorsOf, decodeOutline, encodeOutline, indexOfSeq, outlineWindow, toolCallIndices, visibleRows, withAncestors, type OutlineRow,
+  ancestorsOf,
+  decodeOutline,
+  encodeOutline,
+  indexOfSeq,
+  outlineWindow,
+  toolCallIndices,
+  visibleRows,
+  withAncestors,
+  type OutlineRow,
 } from "@/lib/trajectory/outline";
 import { END_BEFORE_START, NO_START, REAL_TIME_AFTER_US, SKEWED, UNFINISHED, VALID, ZERO_TIME_US } from "@/lib/trajectory/timing";
 
@@ -10,8 +18,19 @@ const S = 1_000_000;
 const ZERO = -62_135_596_800 * S; // 0001-01-01T00:00:00Z
 function row(seq: number, nesting: number, type = "action", name = `s${seq}`, extra: Partial<OutlineRow> = {}): OutlineRow {
   return {
-    seq, nesting, type, name, model: null, startUs: T0 + seq * S, finishUs: T0 + seq * S + S / 2, error: null,
-    inputTokens: null, outputTokens: null, thoughtsTokens: null, size: 10, ...extra,
+    seq,
+    nesting,
+    type,
+    name,
+    model: null,
+    startUs: T0 + seq * S,
+    finishUs: T0 + seq * S + S / 2,
+    error: null,
+    inputTokens: null,
+    outputTokens: null,
+    thoughtsTokens: null,
+    size: 10,
+    ...extra,
   };
 }
 
@@ -107,7 +126,9 @@ describe("encodeOutline / decodeOutline", () => {
   });
 
   it("stays compact: 100,000 spans in a few bytes per span before gzip", () => {
-    const rows = Array.from({ length: 100_000 }, (_, i) => row(i, i === 0 ? 0 : 1 + (i % 3 === 0 ? 0 : 1), i % 2 ? "tool" : "llm", i % 2 ? "grepper" : "agent"));
+    const rows = Array.from({ length: 100_000 }, (_, i) =>
+      row(i, i === 0 ? 0 : 1 + (i % 3 === 0 ? 0 : 1), i % 2 ? "tool" : "llm", i % 2 ? "grepper" : "agent"),
+    );
     const bytes = JSON.stringify(encodeOutline(rows)).length;
     expect(bytes / rows.length).toBeLessThan(40);
   });
@@ -136,7 +157,23 @@ describe("tree navigation", () => {
   });
 
   it("lists the tool calls an llm span decided on", () => {
-    const p = decodeOutline(encodeOutline([row(0, 0, "agent"), row(1, 1, "llm"), row(2, 1, "tool"), row(3, 1, "tool"), row(4, 1, "llm"), row(5, 1, "tool"), row(6, 0, "action"), row(7, 0, "tool")]));
-    expect(toolCallIndices(p)).toEqual(new Map([[1, [2, 3]], [4, [5]]]));
+    const p = decodeOutline(
+      encodeOutline([
+        row(0, 0, "agent"),
+        row(1, 1, "llm"),
+        row(2, 1, "tool"),
+        row(3, 1, "tool"),
+        row(4, 1, "llm"),
+        row(5, 1, "tool"),
+        row(6, 0, "action"),
+        row(7, 0, "tool"),
+      ]),
+    );
+    expect(toolCallIndices(p)).toEqual(
+      new Map([
+        [1, [2, 3]],
+        [4, [5]],
+      ]),
+    );
   });
 });

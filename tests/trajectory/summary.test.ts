@@ -4,7 +4,17 @@ import { averageUs, callGroups, llmCallSeries, runTotals, timeSplit, totalOf, us
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const spans = [
   { seq: 0, nesting: 0, type: "flow", name: "patch-triage", startedAt: at(0), finishedAt: at(60) },
-  { seq: 1, nesting: 1, type: "llm", name: "patch-evaluator", startedAt: at(1), finishedAt: at(5), inputTokens: 100, outputTokens: 10, outputThoughtsTokens: 5 },
+  {
+    seq: 1,
+    nesting: 1,
+    type: "llm",
+    name: "patch-evaluator",
+    startedAt: at(1),
+    finishedAt: at(5),
+    inputTokens: 100,
+    outputTokens: 10,
+    outputThoughtsTokens: 5,
+  },
   { seq: 2, nesting: 1, type: "tool", name: "grepper", startedAt: at(5), finishedAt: at(7), error: "no matches" },
   { seq: 3, nesting: 1, type: "llm", name: "patch-evaluator", startedAt: at(7), finishedAt: at(13), inputTokens: 200, outputTokens: 20 },
   { seq: 4, nesting: 1, type: "tool", name: "grepper", startedAt: at(13), finishedAt: at(14) },
@@ -64,11 +74,22 @@ describe("callGroups", () => {
 });
 
 describe("usageGroups, timeSplit and llmCallSeries", () => {
-  const withModels = spans.map((s) => (s.type === "llm" ? { ...s, model: s.seq === 3 ? "gemini-3.6-flash" : "gemini-3.1-pro-preview" } : s));
+  const withModels = spans.map((s) =>
+    s.type === "llm" ? { ...s, model: s.seq === 3 ? "gemini-3.6-flash" : "gemini-3.1-pro-preview" } : s,
+  );
 
   it("groups llm calls per agent and per model with tokens by kind, tool calls per tool, by time spent", () => {
     expect(usageGroups(withModels, "agent")).toEqual([
-      { key: "patch-evaluator", calls: 2, timedCalls: 2, errors: 0, inputTokens: 300, outputTokens: 30, thoughtsTokens: 5, totalUs: 10_000_000 },
+      {
+        key: "patch-evaluator",
+        calls: 2,
+        timedCalls: 2,
+        errors: 0,
+        inputTokens: 300,
+        outputTokens: 30,
+        thoughtsTokens: 5,
+        totalUs: 10_000_000,
+      },
       { key: "kmsan-evaluator", calls: 1, timedCalls: 0, errors: 0, inputTokens: 50, outputTokens: 0, thoughtsTokens: 0, totalUs: 0 },
     ]);
     expect(usageGroups(withModels, "model").map((g) => [g.key, g.calls, g.totalUs])).toEqual([

@@ -1,7 +1,17 @@
 // The time model: durations from µs to days, each span's timing judged, the run's duration from trusted times only.
 import { describe, expect, it } from "vitest";
 import {
-  classifyTimings, END_BEFORE_START, isRealTime, NO_START, runDurationUs, skewOf, SKEWED, spanTimingCode, timingLabel, UNFINISHED, VALID,
+  classifyTimings,
+  END_BEFORE_START,
+  isRealTime,
+  NO_START,
+  runDurationUs,
+  skewOf,
+  SKEWED,
+  spanTimingCode,
+  timingLabel,
+  UNFINISHED,
+  VALID,
 } from "@/lib/trajectory/timing";
 import { formatCompact, formatDuration, formatDurationAtUs, formatDurationUs, formatEpochUs, formatInstant } from "@/lib/format";
 import { parseTimestampNs } from "@/lib/trajectory/time";
@@ -107,7 +117,14 @@ describe("runDurationUs", () => {
   });
 
   it("comes from the valid spans when the flow has no valid times", () => {
-    expect(runDurationUs([span(0, "flow", ZERO, T + 60 * S), span(1, "tool", T + S, T + 3 * S), span(1, "llm", T + 5 * S, T + 9 * S), span(1, "x", T, T - S)])).toBe(8 * S);
+    expect(
+      runDurationUs([
+        span(0, "flow", ZERO, T + 60 * S),
+        span(1, "tool", T + S, T + 3 * S),
+        span(1, "llm", T + 5 * S, T + 9 * S),
+        span(1, "x", T, T - S),
+      ]),
+    ).toBe(8 * S);
     expect(runDurationUs([span(0, "flow", T, null), span(1, "tool", T + S, T + 3 * S)])).toBe(2 * S);
   });
 

@@ -63,14 +63,28 @@ describe("one tool-call rule for the tree, the export and the replay", () => {
   ];
 
   it("ends an llm step's calls at any other span of its level (a judge agent)", () => {
-    const owners = toolCallOwners(judge.length, (i) => judge[i]!.nesting, (i) => stepKind(judge[i]!.type));
+    const owners = toolCallOwners(
+      judge.length,
+      (i) => judge[i]!.nesting,
+      (i) => stepKind(judge[i]!.type),
+    );
     expect([...owners]).toEqual([-1, -1, -1, 2, -1, 4, -1, -1, 7, -1]);
-    expect(toolCallsByLlm(judge)).toEqual(new Map([[2, ["tick"]], [4, ["tick"]], [7, ["set-results"]]]));
+    expect(toolCallsByLlm(judge)).toEqual(
+      new Map([
+        [2, ["tick"]],
+        [4, ["tick"]],
+        [7, ["set-results"]],
+      ]),
+    );
   });
 
   it("replays exactly those calls, and the agent's reply on its last step", () => {
     const spans = judge.map((x) => ({
-      Seq: x.seq, Nesting: x.nesting, Type: x.type, Name: x.name, Started: "2026-01-01T00:00:00Z",
+      Seq: x.seq,
+      Nesting: x.nesting,
+      Type: x.type,
+      Name: x.name,
+      Started: "2026-01-01T00:00:00Z",
       ...(x.type === "tool" ? { Args: { n: x.seq } } : {}),
       ...(x.name === "smarty" && x.type === "agent" ? { Reply: "done" } : {}),
     }));

@@ -62,7 +62,10 @@ describe("grepper's caps", () => {
     // A long deadline: the memory cap, not the clock, must be what stops it.
     const patient = await openCheckout(t.root, policy([t.parent], { caps: { ...CAPS, seconds: 120 } }));
     const watch = watchPeak(MEMORY_EATER);
-    const error = await grepper(patient, { Expression: MEMORY_EATER, PathPrefix: "drivers" }).then(() => null, (e: Error) => e);
+    const error = await grepper(patient, { Expression: MEMORY_EATER, PathPrefix: "drivers" }).then(
+      () => null,
+      (e: Error) => e,
+    );
     const peak = watch.stop();
     expect(error?.message).toBe(
       "grepper: git grep ran out of memory: it needed more than the memory cap of 256 MB (AGENT_TOOL_MEMORY_MB) and was stopped; " +
@@ -87,7 +90,13 @@ test("a run whose model asks for runaway searches: each stops at its cap as the 
   const evaluator: RecordedStep[] = [
     { model: "m", calls: [{ name: "grepper", args: { Expression: TIME_EATER, PathPrefix: "drivers" } }] },
     { model: "m", calls: [{ name: "grepper", args: { Expression: MEMORY_EATER } }] },
-    { model: "m", calls: [{ name: "read-file", args: { File: "../../../../etc/passwd" } }, { name: "codesearch-dir-index", args: { Dir: ".git" } }] },
+    {
+      model: "m",
+      calls: [
+        { name: "read-file", args: { File: "../../../../etc/passwd" } },
+        { name: "codesearch-dir-index", args: { Dir: ".git" } },
+      ],
+    },
     { model: "m", calls: [{ name: "set-results", args: verdict }], reply: "done" },
   ];
   const models = createModels({ provider: "replay" }, undefined, { jobId: "recorded", steps: new Map([["patch-evaluator", evaluator]]) });

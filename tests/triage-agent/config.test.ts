@@ -13,7 +13,9 @@ describe("model specs", () => {
     expect(parseModelSpec("anthropic:claude-sonnet-4-5")).toEqual({ provider: "anthropic", model: "claude-sonnet-4-5" });
     expect(parseModelSpec("openai:gpt-5")).toEqual({ provider: "openai", model: "gpt-5" });
     expect(parseModelSpec("openai-compatible:qwen3:8b@http://127.0.0.1:11434/v1")).toEqual({
-      provider: "openai-compatible", model: "qwen3:8b", baseURL: "http://127.0.0.1:11434/v1",
+      provider: "openai-compatible",
+      model: "qwen3:8b",
+      baseURL: "http://127.0.0.1:11434/v1",
     });
     expect(parseModelSpec("replay")).toEqual({ provider: "replay" });
   });
@@ -27,7 +29,13 @@ describe("model specs", () => {
 describe("loadConfig", () => {
   test("defaults: local app, replay when no key is set, and the replay agent says so in its name", () => {
     const c = loadConfig(creds);
-    expect(c).toMatchObject({ baseURL: "http://127.0.0.1:3000", client: "c1", key: "k1", agentName: "builtin-agent-replay", model: { provider: "replay" } });
+    expect(c).toMatchObject({
+      baseURL: "http://127.0.0.1:3000",
+      client: "c1",
+      key: "k1",
+      agentName: "builtin-agent-replay",
+      model: { provider: "replay" },
+    });
     expect(c.limits).toEqual({ maxLlmCalls: 200, maxTokens: 3_000_000, maxSeconds: 1800 });
     expect(isReplay(c.agentName)).toBe(true);
   });
@@ -53,13 +61,29 @@ describe("loadConfig", () => {
       appDir: APP_DIR,
       caps: { seconds: 60, memoryBytes: 2048 * 1024 * 1024 },
     });
-    const moved = loadConfig({ ...creds, TRAJECTORY_DATA_DIR: "/srv/tv/pg", AGENT_TOOL_SECONDS: "5", AGENT_TOOL_MEMORY_MB: "300" }).checkouts;
-    expect(moved).toMatchObject({ roots: ["/srv/tv/demo-kernel"], dataDir: "/srv/tv/pg", caps: { seconds: 5, memoryBytes: 300 * 1024 * 1024 } });
-    expect(loadConfig({ ...creds, AGENT_KERNEL_ROOTS: "/srv/kernels: kernels ::" }).checkouts.roots).toEqual(["/srv/kernels", path.join(APP_DIR, "kernels")]);
+    const moved = loadConfig({
+      ...creds,
+      TRAJECTORY_DATA_DIR: "/srv/tv/pg",
+      AGENT_TOOL_SECONDS: "5",
+      AGENT_TOOL_MEMORY_MB: "300",
+    }).checkouts;
+    expect(moved).toMatchObject({
+      roots: ["/srv/tv/demo-kernel"],
+      dataDir: "/srv/tv/pg",
+      caps: { seconds: 5, memoryBytes: 300 * 1024 * 1024 },
+    });
+    expect(loadConfig({ ...creds, AGENT_KERNEL_ROOTS: "/srv/kernels: kernels ::" }).checkouts.roots).toEqual([
+      "/srv/kernels",
+      path.join(APP_DIR, "kernels"),
+    ]);
   });
   test("missing credentials and bad limits are all reported at once", () => {
-    expect(() => loadConfig({ AGENT_MAX_SECONDS: "-1" })).toThrow(/AGENT_CLIENT is not set[\s\S]*AGENT_KEY is not set[\s\S]*AGENT_MAX_SECONDS/);
-    expect(() => loadConfig({ ...creds, AGENT_TOOL_SECONDS: "0", AGENT_TOOL_MEMORY_MB: "lots" })).toThrow(/AGENT_TOOL_SECONDS[\s\S]*AGENT_TOOL_MEMORY_MB/);
+    expect(() => loadConfig({ AGENT_MAX_SECONDS: "-1" })).toThrow(
+      /AGENT_CLIENT is not set[\s\S]*AGENT_KEY is not set[\s\S]*AGENT_MAX_SECONDS/,
+    );
+    expect(() => loadConfig({ ...creds, AGENT_TOOL_SECONDS: "0", AGENT_TOOL_MEMORY_MB: "lots" })).toThrow(
+      /AGENT_TOOL_SECONDS[\s\S]*AGENT_TOOL_MEMORY_MB/,
+    );
   });
 });
 
@@ -70,11 +94,20 @@ test("isReplay reads only the agent name's suffix", () => {
 });
 
 describe("jobModel", () => {
-  const base = loadConfig({ AGENT_CLIENT: "c", AGENT_KEY: "k", GOOGLE_GENERATIVE_AI_API_KEY: "g", AGENT_MODEL: "openai-compatible:m@http://127.0.0.1:9/v1", OPENAI_API_KEY: "o" });
+  const base = loadConfig({
+    AGENT_CLIENT: "c",
+    AGENT_KEY: "k",
+    GOOGLE_GENERATIVE_AI_API_KEY: "g",
+    AGENT_MODEL: "openai-compatible:m@http://127.0.0.1:9/v1",
+    OPENAI_API_KEY: "o",
+  });
 
   test("takes the job's AgentSetup over AGENT_MODEL, with that provider's key", () => {
     expect(jobModel(base, { KernelSrc: "/k" })).toMatchObject({ spec: base.model, apiKey: "o", origin: "AGENT_MODEL" });
-    expect(jobModel(base, { AgentSetup: "google:gemini-2.5-pro" })).toMatchObject({ spec: { provider: "google", model: "gemini-2.5-pro" }, apiKey: "g" });
+    expect(jobModel(base, { AgentSetup: "google:gemini-2.5-pro" })).toMatchObject({
+      spec: { provider: "google", model: "gemini-2.5-pro" },
+      apiKey: "g",
+    });
     expect(jobModel(base, { AgentSetup: "replay" })).toMatchObject({ spec: { provider: "replay" }, apiKey: undefined });
     expect(jobModel(base, { AgentSetup: "anthropic:claude-sonnet-4-5" }).apiKey).toBeUndefined();
   });

@@ -20,7 +20,11 @@ const rootsText = () => `(the agent's kernel roots: AGENT_KERNEL_ROOTS=${roots})
 const open = (src: unknown, over = {}) => openCheckout(src, policy([roots], { dataDir, ...over }));
 
 function git(dir: string, ...args: string[]) {
-  return execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
+  return execFileSync("git", args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+  });
 }
 
 beforeAll(() => {
@@ -44,7 +48,9 @@ describe("refused, naming the path and the roots", () => {
     await expect(open("roots/linux")).rejects.toThrow(`kernel checkout roots/linux is not an absolute path ${rootsText()}`);
     await expect(open(path.join(roots, "nope"))).rejects.toThrow(`kernel checkout ${path.join(roots, "nope")} does not exist`);
     // Outside the roots, a missing path reads like any other: jobs cannot probe what exists on the agent's machine.
-    await expect(open("/no/such/kernel")).rejects.toThrow(`kernel checkout /no/such/kernel is outside the agent's kernel roots ${rootsText()}`);
+    await expect(open("/no/such/kernel")).rejects.toThrow(
+      `kernel checkout /no/such/kernel is outside the agent's kernel roots ${rootsText()}`,
+    );
   });
 
   test("a checkout outside the roots", async () => {
@@ -84,7 +90,9 @@ describe("refused, naming the path and the roots", () => {
     );
     const toData = path.join(roots, "innocent");
     symlinkSync(dataDir, toData);
-    await expect(open(toData)).rejects.toThrow(`kernel checkout ${toData} (${dataDir} with symlinks followed) is the database's data folder`);
+    await expect(open(toData)).rejects.toThrow(
+      `kernel checkout ${toData} (${dataDir} with symlinks followed) is the database's data folder`,
+    );
     const toOutside = path.join(roots, "elsewhere");
     symlinkSync(t.root, toOutside);
     await expect(open(toOutside)).rejects.toThrow(
@@ -120,7 +128,9 @@ describe("refused, naming the path and the roots", () => {
   test("core.worktree naming a tree elsewhere", async () => {
     const moved = createKernelRepo(path.join(roots, "moved"), DEMO_PATCHES[1]!);
     git(moved, "config", "core.worktree", t.root);
-    await expect(open(moved)).rejects.toThrow(`kernel checkout ${moved} is not the top of its git work tree: git says the top is ${t.root}`);
+    await expect(open(moved)).rejects.toThrow(
+      `kernel checkout ${moved} is not the top of its git work tree: git says the top is ${t.root}`,
+    );
   });
 });
 

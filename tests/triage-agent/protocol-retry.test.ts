@@ -81,6 +81,8 @@ describe("protocol client retries", () => {
   });
 
   it("backoff doubles from the base and stops at the cap", () => {
-    expect([0, 1, 2, 3, 4, 10, 100].map((a) => backoffMs(a, { baseMs: 250, capMs: 5000, retries: 10 }))).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect([0, 1, 2, 3, 4, 10, 100].map((a) => backoffMs(a, { baseMs: 250, capMs: 5000, retries: 10 }))).toEqual([
+      250, 500, 1000, 2000, 4000, 5000, 5000,
+    ]);
   });
 });

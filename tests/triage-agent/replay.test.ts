@@ -6,8 +6,17 @@ import { patchTriageRun } from "@/lib/demo/patch-triage";
 import { recordedSteps, replayModel } from "@/lib/triage-agent/replay";
 
 const demo = patchTriageRun({
-  seed: 3, start: new Date("2026-01-01T00:00:00Z"), description: "d", subsystem: "net", files: ["net/ipv4/tcp.c"],
-  symbols: ["tcp_recvmsg"], configs: ["INET"], worthFuzzing: true, needsKmsan: false, steps: 3, model: "m-1",
+  seed: 3,
+  start: new Date("2026-01-01T00:00:00Z"),
+  description: "d",
+  subsystem: "net",
+  files: ["net/ipv4/tcp.c"],
+  symbols: ["tcp_recvmsg"],
+  configs: ["INET"],
+  worthFuzzing: true,
+  needsKmsan: false,
+  steps: 3,
+  model: "m-1",
 });
 
 describe("recordedSteps", () => {
@@ -32,7 +41,10 @@ describe("recordedSteps", () => {
 });
 
 test("the replay model answers generateText with the recorded tool calls, then runs out with a clear error", async () => {
-  const recording = { jobId: "J1", steps: new Map([["a", [{ model: "m-1", thoughts: "think", calls: [{ name: "grepper", args: { Expression: "x" } }] }]]]) };
+  const recording = {
+    jobId: "J1",
+    steps: new Map([["a", [{ model: "m-1", thoughts: "think", calls: [{ name: "grepper", args: { Expression: "x" } }] }]]]),
+  };
   const model = replayModel(recording, "a");
   const tools = { grepper: tool({ description: "g", inputSchema: z.object({ Expression: z.string() }) }) };
   const r = await generateText({ model, prompt: "p", tools, maxRetries: 0 });

@@ -15,5 +15,11 @@ export function tempKernel(): { parent: string; root: string; remove(): void } {
 
 /** Checkouts under `roots`; the data folder and caps as given (small caps keep runaway tests short). */
 export function policy(roots: string[], over: Partial<CheckoutPolicy> = {}): CheckoutPolicy {
-  return { roots, dataDir: path.join(APP_DIR, ".data", "postgres"), appDir: APP_DIR, caps: { seconds: 20, memoryBytes: 512 * 1024 * 1024 }, ...over };
+  return {
+    roots,
+    dataDir: path.join(APP_DIR, ".data", "postgres"),
+    appDir: APP_DIR,
+    caps: { seconds: 20, memoryBytes: 512 * 1024 * 1024 },
+    ...over,
+  };
 }

@@ -26,7 +26,9 @@ describe("grepper", () => {
     expect(lines[0]).toMatch(/^fs\/ext4\/file\.c:\d+:static int ext4_dio_write_checks\(/);
   });
   test("no match is a tool error the model can read", async () => {
-    await expect(grepper(root, { Expression: "no_such_symbol", PathPrefix: "fs" })).rejects.toThrow(new ToolError('no matches for "no_such_symbol" under fs'));
+    await expect(grepper(root, { Expression: "no_such_symbol", PathPrefix: "fs" })).rejects.toThrow(
+      new ToolError('no matches for "no_such_symbol" under fs'),
+    );
   });
   test("a prefix outside the tree is refused", async () => {
     await expect(grepper(root, { Expression: "x", PathPrefix: "../.." })).rejects.toThrow("outside the kernel tree");
@@ -68,7 +70,9 @@ describe("read-file", () => {
     // Sparse: 40 MB long, no disk used.
     writeFileSync(path.join(kernel.root, "huge.h"), "");
     truncateSync(path.join(kernel.root, "huge.h"), 40 * 1024 * 1024);
-    await expect(readFileLines(root, { File: "huge.h" })).rejects.toThrow("huge.h is 40 MB, more than read-file reads (32 MB); use grepper");
+    await expect(readFileLines(root, { File: "huge.h" })).rejects.toThrow(
+      "huge.h is 40 MB, more than read-file reads (32 MB); use grepper",
+    );
     execFileSync("mkfifo", [path.join(kernel.root, "pipe")]);
     await expect(readFileLines(root, { File: "pipe" })).rejects.toThrow("pipe is not a regular file");
   });
@@ -113,13 +117,26 @@ describe("set-results", () => {
     expect([...(await configs())].sort()).toEqual(["EXT4_FS", "FS_DAX", "INET", "IO_URING", "IPV6", "MD", "NET"]);
   });
   test("a good verdict is accepted with CONFIG_ prefixes stripped", async () => {
-    const v = await checkPatchVerdict({ WorthFuzzing: true, FocusSymbols: ["ext4_dio_write_checks"], EnableConfigs: ["CONFIG_EXT4_FS", "FS_DAX", "EXT4_FS"], Reasoning: "reachable" }, configs);
-    expect(v).toEqual({ WorthFuzzing: true, FocusSymbols: ["ext4_dio_write_checks"], EnableConfigs: ["EXT4_FS", "FS_DAX"], Reasoning: "reachable" });
+    const v = await checkPatchVerdict(
+      {
+        WorthFuzzing: true,
+        FocusSymbols: ["ext4_dio_write_checks"],
+        EnableConfigs: ["CONFIG_EXT4_FS", "FS_DAX", "EXT4_FS"],
+        Reasoning: "reachable",
+      },
+      configs,
+    );
+    expect(v).toEqual({
+      WorthFuzzing: true,
+      FocusSymbols: ["ext4_dio_write_checks"],
+      EnableConfigs: ["EXT4_FS", "FS_DAX"],
+      Reasoning: "reachable",
+    });
   });
   test("unknown configs, focus symbols without fuzzing and missing reasoning are refused, all named", async () => {
-    await expect(checkPatchVerdict({ WorthFuzzing: true, EnableConfigs: ["CONFIG_NO_SUCH", "EXT4_FS"], Reasoning: "r" }, configs)).rejects.toThrow(
-      "no Kconfig file in the tree defines CONFIG_NO_SUCH",
-    );
+    await expect(
+      checkPatchVerdict({ WorthFuzzing: true, EnableConfigs: ["CONFIG_NO_SUCH", "EXT4_FS"], Reasoning: "r" }, configs),
+    ).rejects.toThrow("no Kconfig file in the tree defines CONFIG_NO_SUCH");
     await expect(checkPatchVerdict({ WorthFuzzing: false, FocusSymbols: ["f"], Reasoning: "  " }, configs)).rejects.toThrow(
       "Reasoning is required; FocusSymbols must be empty when WorthFuzzing is false",
     );

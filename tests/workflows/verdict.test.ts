@@ -7,11 +7,30 @@ import { inputFields, mainVerdict, resultFields, resultsObject, verdictOf } from
 
 const DIFF = "diff --git a/fs/ext4/file.c b/fs/ext4/file.c\n--- a/fs/ext4/file.c\n+++ b/fs/ext4/file.c\n@@ -1 +1 @@\n-a\n+b\n";
 const PATCHING = {
-  KernelRepo: "git://repo", KernelBranch: "master", KernelCommit: "abc", PatchDescription: "ext4: fix", PatchDiff: DIFF,
-  Recipients: [{ Name: "Ann", Email: "ann@example.org", To: true }], Fixes: { Hash: "1234567890ab" },
-  ReviewedBy: [], AckedBy: [], TestedBy: [], ReportedBy: ["syzbot <syzbot@example.org>"], SuggestedBy: [],
+  KernelRepo: "git://repo",
+  KernelBranch: "master",
+  KernelCommit: "abc",
+  PatchDescription: "ext4: fix",
+  PatchDiff: DIFF,
+  Recipients: [{ Name: "Ann", Email: "ann@example.org", To: true }],
+  Fixes: { Hash: "1234567890ab" },
+  ReviewedBy: [],
+  AckedBy: [],
+  TestedBy: [],
+  ReportedBy: ["syzbot <syzbot@example.org>"],
+  SuggestedBy: [],
 };
-const SECURITY_TRIGGERS = ["DenialOfService", "Unprivileged", "UserNamespace", "VMGuestTrigger", "VMHostTrigger", "NetworkTrigger", "RemoteTrigger", "PeripheralTrigger", "FilesystemTrigger"];
+const SECURITY_TRIGGERS = [
+  "DenialOfService",
+  "Unprivileged",
+  "UserNamespace",
+  "VMGuestTrigger",
+  "VMHostTrigger",
+  "NetworkTrigger",
+  "RemoteTrigger",
+  "PeripheralTrigger",
+  "FilesystemTrigger",
+];
 
 // One full Results object per workflow, every output of its struct (convertToMap writes them all), keys sorted as Go
 // encodes a map; [workflow, results, main field, yes/no, words, expected field order].
@@ -19,7 +38,9 @@ const CASES: [string, Record<string, unknown>, string, boolean, string, string[]
   [
     "patch-triage",
     { EnableConfigs: ["EXT4_FS"], FocusSymbols: ["ext4_write"], KMSANReasoning: "", NeedsKMSAN: true, Reasoning: "r", WorthFuzzing: false },
-    "WorthFuzzing", false, "not worth fuzzing",
+    "WorthFuzzing",
+    false,
+    "not worth fuzzing",
     ["WorthFuzzing", "NeedsKMSAN", "FocusSymbols", "EnableConfigs", "Reasoning", "KMSANReasoning"],
   ],
   ["moderation", { Actionable: true, Explanation: "e" }, "Actionable", true, "actionable", ["Actionable", "Explanation"]],
@@ -27,36 +48,99 @@ const CASES: [string, Record<string, unknown>, string, boolean, string, string[]
   [
     "assessment-security",
     { Explanation: "e", Exploitable: true, ...Object.fromEntries(SECURITY_TRIGGERS.map((k, i) => [k, i % 2 === 0])) },
-    "Exploitable", true, "exploitable",
+    "Exploitable",
+    true,
+    "exploitable",
     ["Exploitable", ...SECURITY_TRIGGERS, "Explanation"],
   ],
   [
     "repro",
-    { OtherCrashReports: [], ReproOpts: "{}", ReproSyz: "r0 = open(0x0)", Reproduced: true, ReproducedCrashReport: "BUG: x", SyzkallerCommit: "c" },
-    "Reproduced", true, "reproduced",
+    {
+      OtherCrashReports: [],
+      ReproOpts: "{}",
+      ReproSyz: "r0 = open(0x0)",
+      Reproduced: true,
+      ReproducedCrashReport: "BUG: x",
+      SyzkallerCommit: "c",
+    },
+    "Reproduced",
+    true,
+    "reproduced",
     ["Reproduced", "ReproSyz", "ReproOpts", "SyzkallerCommit", "ReproducedCrashReport", "OtherCrashReports"],
   ],
   [
     "repro-c",
-    { EquivalenceAnalysis: "", OtherCrashReports: ["BUG: y"], ReproC: "", Reproduced: false, ReproducedBugTitle: "", ReproducedCrashReport: "" },
-    "Reproduced", false, "not reproduced",
+    {
+      EquivalenceAnalysis: "",
+      OtherCrashReports: ["BUG: y"],
+      ReproC: "",
+      Reproduced: false,
+      ReproducedBugTitle: "",
+      ReproducedCrashReport: "",
+    },
+    "Reproduced",
+    false,
+    "not reproduced",
     ["Reproduced", "ReproC", "ReproducedBugTitle", "ReproducedCrashReport", "OtherCrashReports", "EquivalenceAnalysis"],
   ],
   [
-    "patching", PATCHING, "PatchDiff", true, "patch produced",
-    ["PatchDiff", "PatchDescription", "KernelRepo", "KernelBranch", "KernelCommit", "Recipients", "Fixes", "ReviewedBy", "AckedBy", "TestedBy", "ReportedBy", "SuggestedBy"],
+    "patching",
+    PATCHING,
+    "PatchDiff",
+    true,
+    "patch produced",
+    [
+      "PatchDiff",
+      "PatchDescription",
+      "KernelRepo",
+      "KernelBranch",
+      "KernelCommit",
+      "Recipients",
+      "Fixes",
+      "ReviewedBy",
+      "AckedBy",
+      "TestedBy",
+      "ReportedBy",
+      "SuggestedBy",
+    ],
   ],
   [
     "patch-iteration",
     { ...PATCHING, PatchDiff: "", NewChangeLog: "v2: x", Replies: [{ ReplyTo: "<m@x>", Quote: "q", Text: "t" }] },
-    "PatchDiff", false, "no patch",
-    ["PatchDiff", "PatchDescription", "NewChangeLog", "KernelRepo", "KernelBranch", "KernelCommit", "Recipients", "Fixes", "ReviewedBy", "AckedBy", "TestedBy", "ReportedBy", "SuggestedBy", "Replies"],
+    "PatchDiff",
+    false,
+    "no patch",
+    [
+      "PatchDiff",
+      "PatchDescription",
+      "NewChangeLog",
+      "KernelRepo",
+      "KernelBranch",
+      "KernelCommit",
+      "Recipients",
+      "Fixes",
+      "ReviewedBy",
+      "AckedBy",
+      "TestedBy",
+      "ReportedBy",
+      "SuggestedBy",
+      "Replies",
+    ],
   ],
 ];
 
 describe("each upstream workflow", () => {
   it("lists the eight workflow types of pkg/aflow/ai/ai.go", () => {
-    expect([...WORKFLOW_TYPES].sort()).toEqual(["assessment-kcsan", "assessment-security", "moderation", "patch-iteration", "patch-triage", "patching", "repro", "repro-c"]);
+    expect([...WORKFLOW_TYPES].sort()).toEqual([
+      "assessment-kcsan",
+      "assessment-security",
+      "moderation",
+      "patch-iteration",
+      "patch-triage",
+      "patching",
+      "repro",
+      "repro-c",
+    ]);
     expect(CASES.map((c) => c[0]).sort()).toEqual([...WORKFLOW_TYPES].sort());
   });
 
@@ -143,7 +227,23 @@ describe("workflow names and unknown workflows", () => {
   });
 
   it("orders inputs as the workflow reads them, unknown args last alphabetically", () => {
-    const args = { KernelConfig: "CONFIG_X=y", ZArg: 1, ReproSyzID: 7, BugTitle: "t", CrashReport: "BUG", TargetArch: "amd64", TargetOS: "linux" };
-    expect(inputFields("moderation", args).map((f) => f.spec.name)).toEqual(["BugTitle", "CrashReport", "TargetOS", "TargetArch", "KernelConfig", "ReproSyzID", "ZArg"]);
+    const args = {
+      KernelConfig: "CONFIG_X=y",
+      ZArg: 1,
+      ReproSyzID: 7,
+      BugTitle: "t",
+      CrashReport: "BUG",
+      TargetArch: "amd64",
+      TargetOS: "linux",
+    };
+    expect(inputFields("moderation", args).map((f) => f.spec.name)).toEqual([
+      "BugTitle",
+      "CrashReport",
+      "TargetOS",
+      "TargetArch",
+      "KernelConfig",
+      "ReproSyzID",
+      "ZArg",
+    ]);
   });
 });

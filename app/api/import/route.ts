@@ -9,10 +9,22 @@ import { HttpError } from "@/lib/http/errors";
 export const POST = route({ access: "operator", outsideProxy: true }, async ({ req, user }) => {
   const outcome = await importUpload(req, actorOf(user!));
   if (!outcome.ok) {
-    const code = outcome.errors.some((e) => e.code === "TooLarge") ? "TooLarge" : outcome.errors.some((e) => e.code === "Conflict") ? "Conflict" : "BadRequest";
+    const code = outcome.errors.some((e) => e.code === "TooLarge")
+      ? "TooLarge"
+      : outcome.errors.some((e) => e.code === "Conflict")
+        ? "Conflict"
+        : "BadRequest";
     throw new HttpError(code, outcome.errors.map((e) => `${e.file}: ${e.reason}`).join("; "), { errors: outcome.errors });
   }
   return {
-    jobs: outcome.jobs.map((j) => ({ id: j.id, file: j.file, workflow: j.workflow, spans: j.spanCount, verdict: j.verdict, status: j.status, created: j.created })),
+    jobs: outcome.jobs.map((j) => ({
+      id: j.id,
+      file: j.file,
+      workflow: j.workflow,
+      spans: j.spanCount,
+      verdict: j.verdict,
+      status: j.status,
+      created: j.created,
+    })),
   };
 });

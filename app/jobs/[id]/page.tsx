@@ -38,7 +38,14 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
       <RunHeader run={run} role={user?.role ?? null} />
       <div className="grid items-start gap-4 lg:grid-cols-[2fr_1fr]">
-        <VerdictCard workflow={run.workflow} workflowType={run.workflowType} status={run.status} results={run.results} error={run.error} errorRedacted={run.errorRedacted} />
+        <VerdictCard
+          workflow={run.workflow}
+          workflowType={run.workflowType}
+          status={run.status}
+          results={run.results}
+          error={run.error}
+          errorRedacted={run.errorRedacted}
+        />
         <RunInputs args={run.args} workflow={run.workflow} workflowType={run.workflowType} printed={run.valuesPrinted} />
       </div>
       <RunExplorer jobId={run.id} spanCount={run.spanCount} minutePrecision={run.minutePrecision} status={run.status} head={head} />

@@ -3,4 +3,6 @@ import { route } from "@/lib/api/route";
 import { db } from "@/lib/db/client";
 import { previewExperiment, previewInputSchema } from "@/lib/experiments/start";
 
-export const POST = route({ access: "operator", body: { schema: previewInputSchema, maxBytes: 256 * 1024 } }, async ({ body }) => previewExperiment(db(), body));
+export const POST = route({ access: "operator", body: { schema: previewInputSchema, maxBytes: 256 * 1024 } }, async ({ body }) =>
+  previewExperiment(db(), body),
+);
