@@ -69,9 +69,10 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Every request but the build's own hashed files (public code, the same for everyone, no data, never HTML): pages,
-  // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy. POST /api/import is the
-  // one exception: Next.js holds the whole body of a request it runs the proxy for in memory (twice) and cuts it at
-  // 10 MB, and an import upload may be 200 MB, streamed to disk; its route checks the Host and the write itself
-  // (route() with outsideProxy).
-  matcher: "/((?!_next/static/|api/import(?:/|$)).*)",
+  // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy. The two upload routes
+  // are the exceptions: Next.js holds the whole body of a request it runs the proxy for in memory (twice) and cuts it
+  // at 10 MB, while an agent request may be 16 MB (POST /api: a failed job's error log, read before the key is checked
+  // otherwise) and an import upload 200 MB (POST /api/import, streamed to disk). Both routes check the Host and the
+  // write themselves (route() with outsideProxy); neither answers HTML.
+  matcher: "/((?!_next/static/|api/import(?:/|$)|api$).*)",
 };

@@ -1,6 +1,6 @@
 // The agent protocol over real HTTP: a test agent polls, streams a trajectory, finishes; auth, concurrency, silent agents.
 import { toolConfig } from "@/lib/config";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./agent-client";
@@ -248,4 +248,21 @@ test("a job whose agent went silent is aborted with the reason and a fresh copy 
   expect(rows.rows[1]).toMatchObject({ id: fresh.ID, status: "running", rerun_of: jobId });
   const late = await agent.log(jobId!, { Seq: 0, Nesting: 0, Type: "flow", Name: workflow, Started: t(0) });
   expect(late.status).toBe(409);
+});
+
+test("a failed job's 11 MB error log arrives whole over HTTP (no proxy cuts the body at 10 MB) and is kept as its first 1 MiB", async () => {
+  test.setTimeout(180_000);
+  const workflow = `bigerr-${randomUUID().slice(0, 8)}`;
+  const [jobId] = await queueJobs(workflow, 1);
+  const agent = await TestAgent.create(BASE, `bigerr-${randomUUID().slice(0, 8)}`);
+  expect((await agent.poll([workflow])).ID).toBe(jobId);
+  // Random base64 barely compresses: the gzip payload, and so the request, is over 10 MB and under the 16 MB cap.
+  const error = randomBytes(11 * 1024 * 1024).toString("base64");
+  expect(gzipSync(error).length).toBeGreaterThan(10 * 1024 * 1024);
+  const reply = await agent.done(jobId!, null, error);
+  expect(reply).toEqual({ status: 200, text: expect.any(String) });
+  const row = await withDb((c) => c.query("SELECT status, error FROM jobs WHERE id = $1", [jobId]));
+  expect(row.rows[0].status).toBe("failed");
+  expect(row.rows[0].error.startsWith(error.slice(0, 1000))).toBe(true);
+  expect(row.rows[0].error.endsWith("\n... [truncated]")).toBe(true);
 });

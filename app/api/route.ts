@@ -2,5 +2,6 @@
 import { route } from "@/lib/api/route";
 import { handleAgentRequest } from "@/lib/agents/dispatch";
 
-// "public": the protocol authenticates with its own client and key fields (lib/agents/keys.ts).
-export const POST = route({ access: "public", errors: "text" }, ({ req }) => handleAgentRequest(req));
+// "public": the protocol authenticates with its own client and key fields (lib/agents/keys.ts). outsideProxy: proxy.ts
+// does not run for this route (it would buffer and cut the body), so route() checks the Host.
+export const POST = route({ access: "public", errors: "text", outsideProxy: true }, ({ req }) => handleAgentRequest(req));
