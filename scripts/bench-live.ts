@@ -2,11 +2,11 @@
 // first with no watchers (the baseline), then with N watchers (--watchers, default 500) on /api/jobs/<id>/events.
 // Prints readers' p50/p99, the app's CPU, events per watcher and the database's query count per phase.
 import { randomUUID } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { startApp } from "@/lib/load/app";
+import { cpuSeconds } from "@/lib/load/cpu";
 import { get } from "@/lib/load/http";
 import { LoadStats, type RequestKind } from "@/lib/load/stats";
 
@@ -22,26 +22,6 @@ const watchers = Number(flags.watchers);
 const seconds = Number(flags.seconds);
 const readers = Number(flags.readers);
 const spanRate = Number(flags["spans-per-second"]);
-
-/** CPU seconds (user + system) of a process and all its descendants, from /proc. */
-function treeCpuSeconds(pid: number): number {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  const visit = (p: number) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
-      for (const t of readdirSync(`/proc/${p}/task`)) {
-        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" ").filter(Boolean)) visit(Number(c));
-      }
-    } catch {
-      // the process ended
-    }
-  };
-  visit(pid);
-  return total;
-}
 
 console.log("Starting the app on a throwaway PostgreSQL (builds first when stale)…");
 const app = await startApp();
@@ -129,11 +109,11 @@ interface Phase {
 async function phase(label: string, open: Watcher[]): Promise<Phase> {
   const stats = new LoadStats();
   const until = Date.now() + seconds * 1000;
-  const [cpu0, tx0, seq0] = [treeCpuSeconds(app.pid), await queries(), seq];
+  const [cpu0, tx0, seq0] = [cpuSeconds(app.pid), await queries(), seq];
   const before = open.map((w) => w.events);
   await Promise.all([streamSpans(until), ...Array.from({ length: readers }, () => read(stats, until))]);
   const eventsPerWatcher = open.length ? open.reduce((n, w, i) => n + w.events - before[i]!, 0) / open.length : undefined;
-  return { label, stats, cpu: treeCpuSeconds(app.pid) - cpu0, transactions: (await queries()) - tx0, spans: seq - seq0, eventsPerWatcher };
+  return { label, stats, cpu: cpuSeconds(app.pid) - cpu0, transactions: (await queries()) - tx0, spans: seq - seq0, eventsPerWatcher };
 }
 
 try {
