@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { OPERATOR_STATE } from "./e2e/users";
-import { chromiumPath, toolConfig } from "./lib/config";
+import { CHROMIUM_ARGS, chromiumPath, toolConfig } from "./lib/config";
 
 const PORT = toolConfig().E2E_PORT;
 // The app writes its throwaway database URL here; tests that prepare or check data read it (e2e/db.ts).
@@ -25,16 +25,7 @@ export default defineConfig({
     trace: "off",
     launchOptions: {
       executablePath: chromium,
-      // A closed network: without these Chromium keeps trying to reach Google and can hang.
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   // Tests start signed in as an operator (they import and rerun runs); auth.spec.ts signs in as others or not at all.

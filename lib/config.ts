@@ -226,6 +226,17 @@ export function chromiumPath(exists: (path: string) => boolean): string | undefi
   return toolConfig().CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(exists);
 }
 
+/** Chromium's flags for tests, benchmarks and screenshots: a closed network, so it never tries to reach Google and hang. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
 /** The documentation of every variable of a schema, in declaration order, for the README's tables. */
 export function envDocs(schema: z.ZodObject): { name: string; doc: EnvDoc }[] {
   return Object.entries(schema.shape).map(([name, s]) => {

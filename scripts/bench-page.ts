@@ -1,6 +1,6 @@
 // Benchmark of the run page (`npm run bench:page`): a 10,000-span run with ~40 MB of payloads and a 100,000-span run,
 // each opened in Chromium in the viewer and in a static page of the original style, side by side; prints both and the ratios.
-import { chromiumPath, toolConfig } from "@/lib/config";
+import { CHROMIUM_ARGS, chromiumPath, toolConfig } from "@/lib/config";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, get } from "node:http";
 import { existsSync } from "node:fs";
@@ -222,15 +222,7 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
   const executablePath = chromiumPath(existsSync);
   const browser = await chromium.launch({
     executablePath,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const table: string[] = [];
   const pad = (s: string, n: number) => s.padEnd(n);

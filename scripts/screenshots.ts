@@ -1,5 +1,5 @@
 // Screenshots of the main pages for the README and for looking at changes: `npm run screenshots -- <base url>`.
-import { chromiumPath } from "@/lib/config";
+import { CHROMIUM_ARGS, chromiumPath } from "@/lib/config";
 import { chromium } from "@playwright/test";
 import { existsSync, mkdirSync } from "node:fs";
 
@@ -9,14 +9,7 @@ mkdirSync(out, { recursive: true });
 const executablePath = chromiumPath(existsSync);
 const browser = await chromium.launch({
   executablePath,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
+  args: CHROMIUM_ARGS,
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.goto(base);
