@@ -63,7 +63,7 @@ function inFolder(folder: string): Keep<SpooledFile> {
 
 /**
  * The upload's files in order, each kept by `keep`. Problems with the request as a whole (not multipart, too large,
- * too many files, no file) are HttpErrors reported against the file "request", the shape of every import failure.
+ * too many files, no file) are thrown as HttpErrors; importUpload reports them against the file "request".
  */
 async function receive<F>(req: Request, keep: Keep<F>): Promise<F[]> {
   const streams: Readable[] = [];
@@ -99,9 +99,14 @@ async function receive<F>(req: Request, keep: Keep<F>): Promise<F[]> {
     // Every file stops being kept (and its file on disk is closed) before the caller removes the folder.
     for (const s of streams) s.destroy();
     await Promise.allSettled(pending);
-    if (e instanceof HttpError) throw new HttpError(e.code, e.message, { errors: [{ file: "request", reason: e.message }] }, e.headers);
     throw e;
   }
+}
+
+/** Every import failure has one shape: a problem with the request as a whole is reported against the file "request". */
+function inImportShape(e: unknown): unknown {
+  if (!(e instanceof HttpError) || e.extra?.errors) return e;
+  return new HttpError(e.code, e.message, { ...e.extra, errors: [{ file: "request", reason: e.message }] }, e.headers);
 }
 
 /**
@@ -113,7 +118,14 @@ async function receive<F>(req: Request, keep: Keep<F>): Promise<F[]> {
  */
 export async function importUpload(req: Request, actor: Actor): Promise<ImportOutcome> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  // Over the request cap the reader answers 413 before reading anything: no folder, no process, no slot for that.
-  if (declared <= IMPORT_INLINE_MAX_BYTES || declared > IMPORT_MAX_REQUEST_BYTES) return importFiles(await receive(req, inMemory), actor);
-  return withImportFolder(async (folder) => importInWorker(folder, await receive(req, inFolder(folder)), actor, { signal: req.signal }));
+  try {
+    // Over the request cap the reader answers 413 before reading anything: no folder, no process, no slot for that.
+    if (declared <= IMPORT_INLINE_MAX_BYTES || declared > IMPORT_MAX_REQUEST_BYTES)
+      return await importFiles(await receive(req, inMemory), actor);
+    return await withImportFolder(async (folder) =>
+      importInWorker(folder, await receive(req, inFolder(folder)), actor, { signal: req.signal }),
+    );
+  } catch (e) {
+    throw inImportShape(e);
+  }
 }

@@ -284,6 +284,8 @@ describe("children at once", () => {
     expect(e.status).toBe(429);
     expect(e.message).toMatch(/^an import is already running/);
     expect(e.headers?.["retry-after"]).toBe("30");
+    // The shape of every import failure, which clients read (the fuzz e2e test caught a bare one).
+    expect(e.extra?.errors).toEqual([{ file: "request", reason: e.message }]);
     expect(req.bodyUsed).toBe(false);
     // A small upload is imported on the app's thread meanwhile.
     const inline = await importUpload(await upload([{ name: "small.json", content: small(`${wf}-small`) }]), operator);
