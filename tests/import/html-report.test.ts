@@ -33,4 +33,12 @@ describe("HTML report (const rawData = [...])", () => {
     const none = `<!doctype html><html><head><title>AI Trajectory</title></head><body><script>var x = 1;</script></body></html>`;
     expectImportError(() => parseRunFile("none.html", none), "none.html", /without "const rawData = \[\.\.\.\]"/);
   });
+
+  it("reads a page of unclosed <script tags in linear time", () => {
+    // `<script\b[^>]*>` rescans the rest of the text from each of these: minutes for this megabyte (the app's thread).
+    const html = `<p>rawData=1</p>${"<script ".repeat(110_000)}`;
+    const started = performance.now();
+    expectImportError(() => parseRunFile("tags.html", html), "tags.html", /no "const rawData = \[\.\.\.\]" in any <script>/);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
 });
