@@ -125,11 +125,15 @@ class Reader {
       this.i++;
       return out;
     }
+    // Kept as it goes (not out.some() per element, which is quadratic: a list of 100,000 maps took 20 s).
+    let plain = false;
     for (;;) {
       const at = this.i;
-      out.push(this.value(depth + 1, "list"));
+      const v = this.value(depth + 1, "list");
+      out.push(v);
+      plain ||= typeof v !== "object" || v === null;
       // Two plain elements "a b" print like one element "a b": only lists of maps and lists split surely.
-      if (out.length > 1 && out.some((v) => typeof v !== "object" || v === null)) {
+      if (out.length > 1 && plain) {
         this.fail(`a list of several elements with a plain value at character ${at + 1} (an element holding a space prints like two)`);
       }
       const c = this.s[this.i];
