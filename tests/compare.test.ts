@@ -95,6 +95,29 @@ describe("compare", () => {
     expect(text.text).toBe('Args:\n{\n  "b": 1,\n  "10": 2,\n  "a": 3\n}\n');
   });
 
+  it("stops diffing at its time budget: payloads shown whole, steps unaligned", () => {
+    // Every line differs: a shortest-edit diff of these took 12 s of the server's thread, steps of 5,000 each 4 s.
+    const lines = (p: string) => Array.from({ length: 8000 }, (_, i) => `${p}${i}`).join("\n");
+    const started = performance.now();
+    const [row] = alignSteps([step(1, "tool", "read-file", { Text: lines("a") })], [step(1, "tool", "read-file", { Text: lines("b") })]);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(row!.status).toBe("changed");
+    expect(row!.diff!.whole).toBe(true);
+    expect(row!.diff!.parts.map((p) => [p.removed, p.added, p.count])).toEqual([
+      [true, false, 8005],
+      [false, true, 8005],
+    ]);
+
+    const a = Array.from({ length: 5000 }, (_, i) => step(i, "tool", `a${i}`));
+    const b = Array.from({ length: 5000 }, (_, i) => step(i, "tool", `b${i}`));
+    const rows = alignSteps(a, b, 0);
+    expect(rows.map((r) => r.status)).toEqual([...a.map(() => "only-a"), ...b.map(() => "only-b")]);
+    // Within the budget the usual diff is kept.
+    expect(
+      comparePayloads(payloadText(step(1, "tool", "t", { x: 1 })), payloadText(step(1, "tool", "t", { x: 2 })))!.whole,
+    ).toBeUndefined();
+  });
+
   it("computes deltas of totals, none where a side is unknown", () => {
     expect(compareTotals({ tokens: 100, ms: null }, { tokens: 150, ms: 5 }, ["tokens", "ms"])).toEqual([
       { name: "tokens", a: 100, b: 150, delta: 50 },

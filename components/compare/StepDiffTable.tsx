@@ -31,7 +31,8 @@ function Cell({ s }: { s: Step | null }) {
 export function diffSummary(d: PayloadDiff): string {
   if (d.kind === "line-endings") return `payload differs only in line endings (${d.endings ?? "CR placement"})`;
   if (d.kind === "trailing-whitespace") return "payload differs only in trailing whitespace";
-  return d.endings ? `payload differs; ${d.endings}` : "payload differs";
+  const whole = d.whole ? " (too different to diff line by line in time: both shown whole)" : "";
+  return (d.endings ? `payload differs; ${d.endings}` : "payload differs") + whole;
 }
 
 /** A line as shown in the diff: carriage returns and trailing blanks made visible where they are the difference. */

@@ -44,10 +44,24 @@ export function compareVerdicts(workflow: string, a: unknown, b: unknown, type?:
   return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: stable(ra.get(name)) !== stable(rb.get(name)) }));
 }
 
-/** Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs. */
-export function alignSteps<S extends ComparableSpan>(a: S[], b: S[]): StepRow<S>[] {
+/**
+ * Time one comparison may spend diffing, ms, steps and payloads together: a shortest-edit diff costs (length ×
+ * differences), and 5,000 steps against 5,000 others, or two payloads of thousands of different lines, would hold the
+ * server's one thread for seconds to minutes. Past it, steps are shown unaligned and payloads whole.
+ */
+export const COMPARE_DIFF_BUDGET_MS = 2000;
+
+/**
+ * Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs, all within
+ * COMPARE_DIFF_BUDGET_MS: when the steps cannot be aligned in time, A's are listed as only in A and B's as only in B.
+ */
+export function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budgetMs = COMPARE_DIFF_BUDGET_MS): StepRow<S>[] {
+  const deadline = Date.now() + budgetMs;
   const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
-  const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y) });
+  const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: budgetMs }) ?? [
+    { value: a, added: false, removed: true, count: a.length },
+    { value: b, added: true, removed: false, count: b.length },
+  ];
   const rows: StepRow<S>[] = [];
   let ia = 0;
   let ib = 0;
@@ -61,7 +75,7 @@ export function alignSteps<S extends ComparableSpan>(a: S[], b: S[]): StepRow<S>
       for (let i = 0; i < n; i++) {
         const sa = a[ia++]!;
         const sb = b[ib++]!;
-        const diff = comparePayloads(payloadText(sa), payloadText(sb));
+        const diff = comparePayloads(payloadText(sa), payloadText(sb), deadline);
         rows.push(diff ? { a: sa, b: sb, status: "changed", diff } : { a: sa, b: sb, status: "same" });
       }
     }

@@ -80,16 +80,39 @@ export interface PayloadDiff {
   kind: "line-endings" | "trailing-whitespace" | "content";
   /** a sentence on line endings when they differ (A's and B's), else null */
   endings: string | null;
+  /** true when the line diff ran out of time: `parts` is then all of A removed and all of B added */
+  whole?: true;
 }
 
-/** The difference between two payloads (payloadText), or null when they are the same. */
-export function comparePayloads(pa: PayloadText, pb: PayloadText): PayloadDiff | null {
+/**
+ * The line diff of two texts, or, when it would not end by `deadline` (a Date.now() time), A removed and B added
+ * whole. A shortest-edit diff costs (lines × differing lines): two payloads of 8,000 different lines took 12 s of the
+ * server's one thread, and a compare page is open to every reader.
+ */
+function linesOrWhole(a: string, b: string, deadline: number): { parts: Change[]; whole?: true } {
+  const parts = diffLines(a, b, { timeout: Math.max(0, deadline - Date.now()) });
+  if (parts) return { parts };
+  const count = (t: string) => t.split("\n").length - (t.endsWith("\n") ? 1 : 0);
+  return {
+    parts: [
+      { value: a, added: false, removed: true, count: count(a) },
+      { value: b, added: true, removed: false, count: count(b) },
+    ],
+    whole: true,
+  };
+}
+
+/**
+ * The difference between two payloads (payloadText), or null when they are the same. The line diff stops at
+ * `deadline` (Date.now() time; by default 1 s from now) and then shows both whole (`whole`).
+ */
+export function comparePayloads(pa: PayloadText, pb: PayloadText, deadline = Date.now() + 1000): PayloadDiff | null {
   const [a, b] = [pa.text, pb.text];
   if (a === b) return null;
   const endings = pa.endings !== pb.endings ? `line endings differ: A uses ${pa.endings}, B uses ${pb.endings}` : null;
   const na = normalizeEndings(a);
   const nb = normalizeEndings(b);
-  if (na === nb) return { parts: diffLines(a, b), kind: "line-endings", endings };
+  if (na === nb) return { ...linesOrWhole(a, b, deadline), kind: "line-endings", endings };
   const kind = trimLineEnds(na) === trimLineEnds(nb) ? "trailing-whitespace" : "content";
-  return { parts: diffLines(na, nb), kind, endings };
+  return { ...linesOrWhole(na, nb, deadline), kind, endings };
 }
