@@ -24,7 +24,12 @@ async function call(method: string, payload: string | Buffer | null, fields: Rec
   const raw = payload === null ? undefined : typeof payload === "string" ? gzipSync(payload) : payload;
   const { body, contentType } = encodeCall({ client: fields.client ?? client, key: fields.key ?? key, method, rawPayload: raw });
   const res = await POST(
-    new Request("http://test/api", { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType } }),
+    // A real request always names its Host, which route() checks for this route (proxy.ts skips it).
+    new Request("http://test/api", {
+      method: "POST",
+      body: new Uint8Array(body),
+      headers: { "content-type": contentType, host: "127.0.0.1" },
+    }),
     { params: Promise.resolve({}) },
   );
   return { status: res.status, text: await res.text(), type: res.headers.get("content-type") };
@@ -112,7 +117,9 @@ describe("agent protocol limits", () => {
       ["method", "ai_job_done"],
     ])
       form.append(k!, v!);
-    const dup = await POST(new Request("http://test/api", { method: "POST", body: form }), { params: Promise.resolve({}) });
+    const dup = await POST(new Request("http://test/api", { method: "POST", body: form, headers: { host: "127.0.0.1" } }), {
+      params: Promise.resolve({}),
+    });
     // (the platform's FormData encoding: any well-formed multipart body is read, not only Go's)
     expect({ status: dup.status, text: await dup.text() }).toEqual({ status: 400, text: 'field "method" is sent more than once' });
     expect(await call("m".repeat(AGENT_MAX_FIELD_CHARS + 1), null)).toMatchObject({
