@@ -2,7 +2,7 @@
 // The answer of an admin action: an error, or a confirmation with a password or key shown once.
 import { useState, useTransition } from "react";
 import { CopyButton } from "@/components/run/CopyButton";
-import type { AdminResult } from "@/lib/admin/actions";
+import type { AdminResult } from "@/lib/admin/as-admin";
 import { useHydrated } from "@/components/auth/useHydrated";
 
 export function ActionResult({ result }: { result: AdminResult | null }) {

@@ -1,7 +1,8 @@
 "use client";
 // Settings admins change at run time: whether people who are not signed in may read runs.
 import { useState, useTransition } from "react";
-import { setAnonymousReadAction, type AdminResult } from "@/lib/admin/actions";
+import { setAnonymousReadAction } from "@/lib/admin/actions";
+import type { AdminResult } from "@/lib/admin/as-admin";
 import { ActionResult } from "./ActionResult";
 
 export function SettingsPanel({ anonymousRead }: { anonymousRead: boolean }) {

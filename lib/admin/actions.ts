@@ -1,39 +1,15 @@
 "use server";
 // The admin page's actions: users and agent keys. Each checks the admin role on the server and is audited.
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { userWithRole } from "@/lib/auth/session";
-import { actionWriteRefusal } from "@/lib/auth/csrf";
-import { actorOf } from "@/lib/audit/log";
-import { addUser, generatePassword, removeUser, resetPassword, setRole, UserError } from "@/lib/auth/users";
+import { asAdmin as gate, type AdminResult } from "./as-admin";
+import { addUser, generatePassword, removeUser, resetPassword, setRole } from "@/lib/auth/users";
 import { ROLES } from "@/lib/auth/roles";
 import { addAgentKey, removeAgentKey } from "@/lib/agents/keys-admin";
 import { CLIENT_NAME_RE } from "@/lib/agents/keys";
 import { setAnonymousRead } from "@/lib/auth/anonymous-read";
 
-/** `secret` is a password or key shown once. */
-export type AdminResult = { ok: true; message: string; secret?: string } | { ok: false; reason: string };
-
-const FORBIDDEN: AdminResult = { ok: false, reason: "forbidden: only admins manage users and agent keys" };
-
-/** Runs `task` for a signed-in admin whose request comes from this app's own page (lib/auth/csrf.ts). */
-async function asAdmin(task: (actor: ReturnType<typeof actorOf>) => Promise<AdminResult>): Promise<AdminResult> {
-  const refusal = await actionWriteRefusal();
-  if (refusal) return { ok: false, reason: `forbidden: ${refusal}` };
-  const admin = await userWithRole("admin");
-  if (!admin) return FORBIDDEN;
-  try {
-    const result = await task(actorOf(admin));
-    revalidatePath("/admin");
-    return result;
-  } catch (e) {
-    if (e instanceof UserError) return { ok: false, reason: e.message };
-    if (e instanceof z.ZodError)
-      return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
-    throw e;
-  }
-}
+const asAdmin = (task: Parameters<typeof gate>[1]) => gate("only admins manage users and agent keys", task);
 
 const userId = z.string().min(1).max(100);
 

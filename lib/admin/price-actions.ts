@@ -1,29 +1,12 @@
 "use server";
 // The admin page's actions on the model price table: add or replace a price, remove one. Each checks the admin role on
 // the server and is audited (lib/costs/prices.ts).
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { userWithRole } from "@/lib/auth/session";
-import { actorOf } from "@/lib/audit/log";
-import { HttpError } from "@/lib/http/errors";
 import { priceInputSchema, removePrice, setPrice } from "@/lib/costs/prices";
-import type { AdminResult } from "@/lib/admin/actions";
+import { asAdmin as gate, type AdminResult } from "./as-admin";
 
-async function asAdmin(task: (actor: ReturnType<typeof actorOf>) => Promise<AdminResult>): Promise<AdminResult> {
-  const admin = await userWithRole("admin");
-  if (!admin) return { ok: false, reason: "forbidden: only admins change prices" };
-  try {
-    const result = await task(actorOf(admin));
-    revalidatePath("/admin");
-    return result;
-  } catch (e) {
-    if (e instanceof HttpError) return { ok: false, reason: e.message };
-    if (e instanceof z.ZodError)
-      return { ok: false, reason: e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
-    throw e;
-  }
-}
+const asAdmin = (task: Parameters<typeof gate>[1]) => gate("only admins change prices", task);
 
 export async function setPriceAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
   return asAdmin(async (actor) => {
