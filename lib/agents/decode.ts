@@ -67,10 +67,13 @@ export async function readCall(req: Request, authenticate: Authenticate): Promis
       bytes(name, _fileName, stream) {
         if (name !== "payload") return void stream.resume();
         seen(name);
+        // Go's order: client, key and method are in already; check them before reading on. A payload before them is
+        // refused unread, so no unauthenticated caller has up to 16 MB held for it.
+        if (!fields.has("client") || !fields.has("key"))
+          throw badRequest('fields "client" and "key" must come before "payload", in the order Go\'s client sends them');
         hasPayload = true;
         stream.on("data", (c: Buffer) => chunks.push(c));
-        // Go's order: client, key and method are in already; check them before reading on.
-        if (fields.has("client") || fields.has("key")) return auth();
+        return auth();
       },
     },
   );

@@ -108,6 +108,21 @@ describe("agent protocol limits", () => {
     });
   });
 
+  it("a payload sent before client and key is refused unread (Go's client sends them first)", async () => {
+    const form = new FormData();
+    form.append("payload", new Blob([new Uint8Array(gzipSync("{}"))]));
+    form.append("client", client);
+    form.append("key", key);
+    form.append("method", "ai_job_poll");
+    const res = await POST(new Request("http://test/api", { method: "POST", body: form, headers: { host: "127.0.0.1" } }), {
+      params: Promise.resolve({}),
+    });
+    expect({ status: res.status, text: await res.text() }).toEqual({
+      status: 400,
+      text: `fields "client" and "key" must come before "payload", in the order Go's client sends them`,
+    });
+  });
+
   it("duplicate and over-long multipart fields are refused", async () => {
     const form = new FormData();
     for (const [k, v] of [
