@@ -51,7 +51,7 @@ export async function authenticate(client: string, key: string, now = Date.now()
   if (!key) throw unauthorized("missing key");
   // No stored name has other characters, and one with a NUL would be refused by PostgreSQL itself.
   if (!CLIENT_NAME_RE.test(client)) throw unauthorized(REFUSED);
-  followKeyChanges();
+  const heard = followKeyChanges();
   const hash = hashKey(key);
   const cacheKey = `${client}\u0000${hash}`;
   if ((verified.get(cacheKey) ?? 0) > now) return;
@@ -59,6 +59,8 @@ export async function authenticate(client: string, key: string, now = Date.now()
   const expected = Buffer.from(rows[0]?.key_hash ?? "0".repeat(64), "hex");
   const ok = timingSafeEqual(expected, Buffer.from(hash, "hex")) && rows.length > 0;
   if (!ok) throw unauthorized(REFUSED);
+  // Remembered only while changes from other instances would be heard of (lib/db/listen.ts).
+  if (!heard) return;
   if (verified.size > 10_000) verified.clear();
   verified.set(cacheKey, now + KEY_CACHE_MS);
 }

@@ -25,11 +25,12 @@ export function anonymousReadDefault(): boolean {
 }
 
 export async function anonymousReadAllowed(db: Db): Promise<boolean> {
-  followSettingChanges();
+  const heard = followSettingChanges();
   if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
   const row = await db.appSetting.findUnique({ where: { name: SETTING } });
   const value = row ? row.value === "on" : anonymousReadDefault();
-  cached = { value, at: Date.now() };
+  // Kept only while another instance's change would be heard of (lib/db/listen.ts).
+  cached = heard ? { value, at: Date.now() } : null;
   return value;
 }
 

@@ -19,6 +19,8 @@ class Listener {
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
   private readonly channels = new Map<string, Channel>();
+  /** channels LISTENed to on the current connection: their notifications will arrive */
+  private readonly live = new Set<string>();
   private closed = false;
 
   constructor(private readonly url: () => string | undefined) {}
@@ -32,14 +34,21 @@ class Listener {
     if (reset) c.resets.add(reset);
     await this.connect();
     if (fresh) await this.client?.query(`LISTEN ${channel}`);
+    if (this.client) this.live.add(channel);
     return () => {
       c.handlers.delete(handler);
       if (reset) c.resets.delete(reset);
     };
   }
 
+  /** Whether a change notified on `channel` now would be delivered to this process. */
+  listening(channel: string): boolean {
+    return this.client !== null && this.live.has(channel);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.live.clear();
     const c = this.client;
     this.client = null;
     await c?.end().catch(() => undefined);
@@ -63,12 +72,14 @@ class Listener {
     await client.connect();
     for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
     this.client = client;
+    for (const channel of this.channels.keys()) this.live.add(channel);
   }
 
   /** The connection broke (database restart): listen again with backoff, then let every channel refresh. */
   private lost(broken: pg.Client): void {
     if (this.client !== broken || this.closed) return;
     this.client = null;
+    this.live.clear();
     void broken.end().catch(() => undefined);
     const retry = async (delay: number): Promise<void> => {
       if (this.closed) return;
@@ -101,16 +112,20 @@ export async function closeListener(): Promise<void> {
 
 /**
  * Keeps a process-local memo honest across app instances: `forget(payload)` runs for every notification on `channel`
- * (the triggers of prisma/migrations/*_app_changes send them) and `forgetAll` after a lost connection. Starts following
- * on first use; until then (or if listening fails) the caller's own expiry is the only bound.
+ * (the triggers of prisma/migrations/*_app_changes send them) and `forgetAll` after a lost connection. The returned
+ * function starts following on first use and says whether the channel is being listened to right now: a memo may keep
+ * what it reads only then, since a change made before listening began, or while the connection is down, would never
+ * be heard of (the caller's own expiry would be the only bound).
  */
-export function invalidatedBy(channel: string, forget: (payload: string) => void, forgetAll: () => void): () => void {
+export function invalidatedBy(channel: string, forget: (payload: string) => void, forgetAll: () => void): () => boolean {
   let started = false;
   return () => {
-    if (started) return;
-    started = true;
-    listen(channel, forget, forgetAll).catch(() => {
-      started = false;
-    });
+    if (!started) {
+      started = true;
+      listen(channel, forget, forgetAll).catch(() => {
+        started = false;
+      });
+    }
+    return globalForListen.trajectoryListener?.listening(channel) ?? false;
   };
 }

@@ -24,7 +24,7 @@ describe("caches shared through PostgreSQL", () => {
   it("a client key removed by another instance is refused here well before the cache would expire", async () => {
     const name = `cache-${Date.now()}`;
     const key = await addClient(db(), name);
-    await authenticate(name, key); // verified, and remembered for seconds
+    await authenticate(name, key); // verified, and remembered for seconds once this process listens for changes
     await authenticate(name, key);
     await other.query(`DELETE FROM agent_clients WHERE name = $1`, [name]);
     const refused = await within(1000, () =>
