@@ -1,8 +1,10 @@
 // The run page at depth and at scale: permalinks, search and filters, keyboard, the patch as a diff, payloads
 // fetched only when opened, the timeline, cost and time, and a 10,000-span run scrolled to its end.
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { importFile } from "./helpers";
+import { patchTriageRun } from "../lib/demo/patch-triage";
 
 const row = (page: Page, seq: number) => page.locator(`[data-span-row="${seq}"]`);
 const rows = (page: Page) => page.locator("[data-trajectory] [data-span-row]");
@@ -111,22 +113,59 @@ test("the keyboard moves, opens and closes, expands all and searches, with a vis
   await expect(page.getByTestId("search")).toBeFocused();
 });
 
+/** A `git show HEAD` as read-patch-diff records it: a commit header, then one file's hunk of 6 removed and 12 added lines. */
+const PATCH = [
+  "commit 051a7afe10013671b75b6c4c07898788a67f662e",
+  "Author: A Developer <dev@example.org>",
+  "Date:   Mon Jun 29 12:00:00 2026 +0000",
+  "",
+  "    ext4: check the write range before DAX writes",
+  "",
+  "diff --git a/fs/ext4/file.c b/fs/ext4/file.c",
+  "index 1111111..2222222 100644",
+  "--- a/fs/ext4/file.c",
+  "+++ b/fs/ext4/file.c",
+  "@@ -213,8 +213,14 @@ static ssize_t ext4_dio_write_checks(struct kiocb *iocb, struct iov_iter *from)",
+  " {",
+  " \tstruct inode *inode = file_inode(iocb->ki_filp);",
+  ...Array.from({ length: 6 }, (_, i) => `-\told_check_${i}(inode);`),
+  ...Array.from({ length: 12 }, (_, i) => `+\tif (new_check_${i}(inode, iocb->ki_pos) < 0)`),
+  "",
+].join("\n");
+
 test("the patch of read-patch-diff is shown as a diff, highlighted, with a raw-text toggle", async ({ page, request }) => {
-  const copy = readFileSync("/work/shared/fixtures/patch-triage-page-copy.txt", "utf8");
-  const job = await importFile(request, "patch-triage-page-copy.txt", copy);
+  const run = patchTriageRun({
+    seed: 7,
+    start: new Date("2026-06-29T12:00:00Z"),
+    description: "diff view",
+    subsystem: "ext4",
+    files: ["fs/ext4/file.c"],
+    symbols: ["ext4_dio_write_checks"],
+    configs: ["EXT4_FS"],
+    worthFuzzing: true,
+    needsKmsan: false,
+    steps: 2,
+    patchDiff: PATCH,
+  });
+  const job = await importFile(request, "diff-view.json", JSON.stringify(run.spans));
   await page.goto(`/jobs/${job.id}#span-1`);
   const fields = page.getByTestId("span-fields-1");
   const diff = fields.getByTestId("diff");
   await expect(diff.locator("[data-diff-header]")).toContainText("051a7afe10013671b75b6c4c07898788a67f662e");
   await expect(diff.locator('[data-diff-file="fs/ext4/file.c"]')).toBeVisible();
-  expect(await diff.locator('[data-diff-line="add"]').count()).toBeGreaterThan(10);
-  expect(await diff.locator('[data-diff-line="del"]').count()).toBeGreaterThan(5);
+  await expect(diff.locator('[data-diff-line="add"]')).toHaveCount(12);
+  await expect(diff.locator('[data-diff-line="del"]')).toHaveCount(6);
   await expect(diff.locator('[data-diff-line="add"]').first()).not.toHaveCSS("background-color", "rgba(0, 0, 0, 0)");
   // C highlighting from shiki: coloured tokens inside the code cells
   await expect(diff.locator('[data-diff-line] td span[style*="color"]').first()).toBeVisible();
   await diff.getByRole("button", { name: "Raw text" }).click();
-  await expect(diff.getByTestId("diff-raw")).toContainText("@@ -213,31 +213,60 @@");
-  // minute-precision runs say so
+  await expect(diff.getByTestId("diff-raw")).toContainText("@@ -213,8 +213,14 @@");
+});
+
+test("a run copied from the dashboard's page has minute-precision times, and says so", async ({ page, request }) => {
+  const copy = readFileSync(path.join(import.meta.dirname, "../tests/fixtures/import/page-copy-tricky.txt"), "utf8");
+  const job = await importFile(request, "page-copy-tricky.txt", copy);
+  await page.goto(`/jobs/${job.id}`);
   await expect(page.getByText("minute-precision times")).toBeVisible();
 });
 

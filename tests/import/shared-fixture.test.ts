@@ -1,7 +1,7 @@
 // The real page copy from the formats doc; runs only where the shared fixtures are checked out next to the repo.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseRunFile } from "@/lib/import/detect";
 import { spansToDisplaySpans } from "@/lib/import/display-span";
 import type { Span } from "@/lib/trajectory/span";
@@ -10,9 +10,15 @@ import { repoRoot } from "./helpers";
 const sharedCopy = path.resolve(repoRoot, "../shared/fixtures/patch-triage-page-copy.txt");
 
 describe.runIf(existsSync(sharedCopy))("shared fixture: patch-triage page copy", () => {
-  const text = readFileSync(sharedCopy, "utf8");
-  const [run] = parseRunFile("patch-triage-page-copy.txt", Buffer.from(text, "utf8"));
-  const spans = run!.spans;
+  // Read when the tests run: the describe's body is collected even where the fixture is absent.
+  let text = "";
+  let run: ReturnType<typeof parseRunFile>[number] | undefined;
+  let spans: Span[] = [];
+  beforeAll(() => {
+    text = readFileSync(sharedCopy, "utf8");
+    run = parseRunFile("patch-triage-page-copy.txt", Buffer.from(text, "utf8"))[0];
+    spans = run!.spans;
+  });
   const flowResults = {
     EnableConfigs: ["EXT4_FS", "FS_DAX"],
     FocusSymbols: [
