@@ -1,5 +1,5 @@
 // `npm run bench:unauthenticated`: what anonymous agent-protocol requests cost the server (issue 13, finding 3). The
-// same app and readers (GET /api/jobs every 50 ms), first alone (the baseline), then beside loops sending POST /api
+// same app and readers (GET /api/jobs, the first page of the history, every 50 ms), first alone (the baseline), then beside loops sending POST /api
 // with an unknown client and a payload built to be expensive once parsed: a gzip bomb (64 MB of zeros, 64 KB sent)
 // and a deeply nested JSON array. The app must answer 401 before it inflates or parses anything, so each such request
 // costs it about as much as any small request. Prints per phase: requests, answers by status, the app's CPU ms per
@@ -38,18 +38,22 @@ interface Phase {
   statuses: Map<string, number>;
   appCpuMs: number;
   readerMs: number[];
+  /** readers' answers other than 200, by status: a reader that is refused measures nothing */
+  readerErrors: Map<string, number>;
 }
 
 async function phase(name: string, url: string, pid: number, payload: Buffer | null): Promise<Phase> {
   const stopAt = Date.now() + seconds * 1000;
   const readerMs: number[] = [];
+  const readerErrors = new Map<string, number>();
   const statuses = new Map<string, number>();
   let anonymous = 0;
   const cpu0 = cpuSeconds(pid);
   const reader = async () => {
     while (Date.now() < stopAt) {
-      const r = await get(`${url}/api/jobs?limit=20`);
+      const r = await get(`${url}/api/jobs`);
       readerMs.push(r.ms);
+      if (r.outcome !== 200) readerErrors.set(String(r.outcome), (readerErrors.get(String(r.outcome)) ?? 0) + 1);
       await new Promise((res) => setTimeout(res, 50));
     }
   };
@@ -66,14 +70,14 @@ async function phase(name: string, url: string, pid: number, payload: Buffer | n
   await Promise.all([...Array.from({ length: readers }, reader), ...(payload ? Array.from({ length: loops }, attacker) : [])]);
   const appCpuMs = (cpuSeconds(pid) - cpu0) * 1000;
   readerMs.sort((a, b) => a - b);
-  return { name, anonymous, statuses, appCpuMs, readerMs };
+  return { name, anonymous, statuses, appCpuMs, readerMs, readerErrors };
 }
 
 console.log("Starting the app on a throwaway PostgreSQL (builds first when stale)…");
 const app = await startApp();
 try {
   // Warm-up: the first requests of a fresh server compile and load routes.
-  for (let i = 0; i < 20; i++) await get(`${app.url}/api/jobs?limit=20`);
+  for (let i = 0; i < 20; i++) await get(`${app.url}/api/jobs`);
   const results: Phase[] = [await phase("baseline: readers alone", app.url, app.pid, null)];
   for (const [name, payload] of Object.entries(PAYLOADS)) {
     console.log(`${name}: ${payload.length.toLocaleString("en-US")} bytes sent per request, ${loops} loops for ${seconds} s…`);
@@ -89,8 +93,9 @@ try {
     const perRequest = r.anonymous ? (Math.max(0, r.appCpuMs - base.appCpuMs) / r.anonymous).toFixed(2) : "-";
     const p99 = Number(quantile(r.readerMs, 0.99));
     const ratio = r === base ? "1.00×" : `${(p99 / Number(quantile(base.readerMs, 0.99))).toFixed(2)}×`;
+    const readerErrors = [...r.readerErrors].map(([k, n]) => `${k}×${n}`).join(" ");
     console.log(
-      `${r.name.padEnd(30)} ${String(r.anonymous).padStart(14)}  ${answers.padEnd(12)} ${perRequest.padStart(14)}  ${quantile(r.readerMs, 0.5).padStart(10)} ${quantile(r.readerMs, 0.99).padStart(7)}  ${ratio}`,
+      `${r.name.padEnd(30)} ${String(r.anonymous).padStart(14)}  ${answers.padEnd(12)} ${perRequest.padStart(14)}  ${quantile(r.readerMs, 0.5).padStart(10)} ${quantile(r.readerMs, 0.99).padStart(7)}  ${ratio}${readerErrors ? `  readers answered ${readerErrors}` : ""}`,
     );
   }
   console.log(
