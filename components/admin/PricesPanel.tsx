@@ -17,6 +17,13 @@ export interface PriceRow {
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm";
 
+/** The three per-million-token prices a price row has: form field and the token kind it prices. */
+const PER_MTOK = [
+  ["inputPerMtok", "input"],
+  ["outputPerMtok", "output"],
+  ["thinkingPerMtok", "thinking"],
+] as const;
+
 export function PricesPanel({ prices }: { prices: PriceRow[] }) {
   const [saved, saveAction, saving] = useActionState(setPriceAction, null);
   const { result, pending, run } = useAdminAction();
@@ -30,36 +37,19 @@ export function PricesPanel({ prices }: { prices: PriceRow[] }) {
       </p>
       <form action={saveAction} className="flex flex-wrap items-end gap-2" aria-label="Set a price">
         <input name="model" required placeholder="gemini-2.5-pro or claude-sonnet-4-5*" aria-label="Model" className={`${input} w-56`} />
-        <input
-          name="inputPerMtok"
-          required
-          type="number"
-          min={0}
-          step="any"
-          placeholder="input"
-          aria-label="Input USD per million"
-          className={`${input} w-24`}
-        />
-        <input
-          name="outputPerMtok"
-          required
-          type="number"
-          min={0}
-          step="any"
-          placeholder="output"
-          aria-label="Output USD per million"
-          className={`${input} w-24`}
-        />
-        <input
-          name="thinkingPerMtok"
-          required
-          type="number"
-          min={0}
-          step="any"
-          placeholder="thinking"
-          aria-label="Thinking USD per million"
-          className={`${input} w-24`}
-        />
+        {PER_MTOK.map(([name, kind]) => (
+          <input
+            key={name}
+            name={name}
+            required
+            type="number"
+            min={0}
+            step="any"
+            placeholder={kind}
+            aria-label={`${kind[0]!.toUpperCase()}${kind.slice(1)} USD per million`}
+            className={`${input} w-24`}
+          />
+        ))}
         <input name="effectiveFrom" required type="date" aria-label="Effective from" className={input} />
         <input name="source" placeholder="source (price page, date read)" aria-label="Source" className={`${input} w-64`} />
         <SubmitButton pending={saving}>Save price</SubmitButton>
