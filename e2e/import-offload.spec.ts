@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { patchTriageRun } from "../lib/demo/patch-triage";
+import { triageFile } from "../lib/demo/patch-triage";
 import { IMPORT_INLINE_MAX_BYTES } from "../lib/limits";
 import { withDb } from "./db";
 import { addUser, type TestUser } from "./users";
@@ -12,24 +12,7 @@ import { addUser, type TestUser } from "./users";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const WORKER = path.join("scripts", "import-worker.ts");
 
-/** A patch-triage trajectory of `steps` steps (~600 bytes each) whose workflow is `workflow`. */
-function trajectory(workflow: string, steps: number): { bytes: Buffer; spans: number } {
-  const run = patchTriageRun({
-    seed: 5,
-    start: new Date("2026-11-04T00:00:00Z"),
-    description: workflow,
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
-    steps,
-  });
-  run.spans[0]!.Name = workflow;
-  for (const s of run.spans) delete s.InputTokens; // long runs' growing contexts would pass the 32-bit token totals
-  return { bytes: Buffer.from(JSON.stringify(run.spans)), spans: run.spans.length };
-}
+const trajectory = (workflow: string, steps: number) => triageFile(workflow, steps, 5);
 
 /** This app's import worker while one runs (a process of this checkout running scripts/import-worker.ts): its folder. */
 function workerFolder(): string | null {

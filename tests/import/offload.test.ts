@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { patchTriageRun } from "@/lib/demo/patch-triage";
+import { triageFile } from "@/lib/demo/patch-triage";
 import { importFiles } from "@/lib/import/import-files";
 import { IMPORT_WORKER_SCRIPT, importInWorker, MAX_IMPORT_WORKERS, withImportFolder } from "@/lib/import/offload";
 import { importUpload } from "@/lib/import/upload";
@@ -31,24 +31,7 @@ afterAll(async () => {
   await closePool();
 });
 
-/** A patch-triage trajectory file of `steps` steps (~600 bytes each) whose flow name, so its workflow, is `workflow`. */
-function trajectory(workflow: string, steps: number): Buffer {
-  const run = patchTriageRun({
-    seed: 3,
-    start: new Date("2026-11-03T00:00:00Z"),
-    description: workflow,
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
-    steps,
-  });
-  run.spans[0]!.Name = workflow;
-  for (const s of run.spans) delete s.InputTokens; // long runs' growing contexts would pass the 32-bit token totals
-  return Buffer.from(JSON.stringify(run.spans));
-}
+const trajectory = (workflow: string, steps: number): Buffer => triageFile(workflow, steps).bytes;
 const big = (workflow: string) => trajectory(workflow, 5000); // ~3 MB, over IMPORT_INLINE_MAX_BYTES
 const small = (workflow: string) => trajectory(workflow, 20);
 
