@@ -405,6 +405,16 @@ test("a foreign Host gets 421 on pages and APIs; every HTML answer has the CSP, 
   const agent = await rawRequest(`${BASE}/api`, { method: "POST", headers: { host: "rebind.evil.example" }, body: "" });
   expect(agent.status).toBe(421);
   expect(agent.body).toContain("misdirected request");
+  // Their other methods too (Next's own 405 would answer any Host), and on this app's host a 405 that says why.
+  for (const path of ["/api", "/api/import"])
+    for (const method of ["GET", "OPTIONS", "DELETE"]) {
+      expect((await rawRequest(`${BASE}${path}`, { method, headers: { host: "rebind.evil.example" } })).status, `${method} ${path}`).toBe(
+        421,
+      );
+      const own = await rawRequest(`${BASE}${path}`, { method });
+      expect(own.status, `${method} ${path}`).toBe(method === "OPTIONS" ? 204 : 405);
+      expect(own.headers.allow, `${method} ${path}`).toMatch(/POST/);
+    }
   for (const host of [`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`])
     expect((await rawRequest(`${BASE}/`, { headers: { host } })).status, host).toBe(200);
 

@@ -6,7 +6,7 @@ import { authorize, type Access } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/session";
 import { hostAllowed, misdirectedRequest } from "@/lib/auth/request-origin";
 import { readBodyCapped } from "@/lib/http/body";
-import { badRequest, errorResponse, HttpError, textErrorResponse } from "@/lib/http/errors";
+import { badRequest, errorResponse, HttpError, methodNotAllowed, textErrorResponse } from "@/lib/http/errors";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 type Schema = z.ZodType;
@@ -94,4 +94,27 @@ export function route<
       return failureResponse(e, spec.errors);
     }
   };
+}
+
+/** The methods a route file may leave out; Next answers those with an empty 405 of its own, before any check. */
+const OTHER_METHODS = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+type OtherMethod = (typeof OTHER_METHODS)[number];
+
+/**
+ * Handlers for every method of a POST-only route but POST, for a route proxy.ts skips (outsideProxy), where Next's own
+ * 405 would answer any Host: the Host is checked first (421), then 405 with `Allow: POST` and the reason in the
+ * route's error shape; OPTIONS answers 204 with `Allow`. Use: `export const { GET, HEAD, … } = postOnly("text")`.
+ */
+export function postOnly(errors: "json" | "text" = "json"): Record<OtherMethod, (req: Request) => Promise<Response>> {
+  const allow = ["POST"] as const;
+  const answer = async (req: Request): Promise<Response> => {
+    try {
+      if (!hostAllowed(req.headers.get("host"))) throw misdirectedRequest(req.headers.get("host"));
+      if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow: ["OPTIONS", ...allow].join(", ") } });
+      throw methodNotAllowed(req.method, allow);
+    } catch (e) {
+      return failureResponse(e, errors);
+    }
+  };
+  return Object.fromEntries(OTHER_METHODS.map((m) => [m, answer])) as Record<OtherMethod, typeof answer>;
 }

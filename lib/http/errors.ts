@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   Unauthorized: 401,
   Forbidden: 403,
   NotFound: 404,
+  /** a method the route does not take; the answer's Allow header lists those it does */
+  MethodNotAllowed: 405,
   Conflict: 409,
   TooLarge: 413,
   /** the Host header names a host this app does not answer to (lib/auth/request-origin.ts) */
@@ -41,6 +43,10 @@ export const badRequest = (reason: string, extra?: Record<string, unknown>) => n
 export const unauthorized = (reason: string) => new HttpError("Unauthorized", reason);
 export const forbidden = (reason: string) => new HttpError("Forbidden", reason);
 export const notFound = (reason: string) => new HttpError("NotFound", reason);
+export const methodNotAllowed = (method: string, allow: readonly string[]) =>
+  new HttpError("MethodNotAllowed", `method ${method} not allowed here: this route takes ${allow.join(", ")}`, undefined, {
+    allow: allow.join(", "),
+  });
 export const conflict = (reason: string) => new HttpError("Conflict", reason);
 export const tooLarge = (reason: string, extra?: Record<string, unknown>) => new HttpError("TooLarge", reason, extra);
 export const tooManyRequests = (reason: string, retryAfterSeconds: number) =>

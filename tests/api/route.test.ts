@@ -1,7 +1,7 @@
 // The route factory: one error shape and one status table for every route, params checked, outages as 503.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { route } from "@/lib/api/route";
+import { postOnly, route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
 import { conflict, ERROR_STATUS, HttpError, noSuchRun, tooLarge } from "@/lib/http/errors";
 
@@ -101,5 +101,26 @@ describe("route()", () => {
     const own = await h(get("http://127.0.0.1:3000/x", { method: "POST", headers: { host: "127.0.0.1:3000" } }), seg());
     expect(own.status).toBe(401);
     expect(ran).toBe(false);
+  });
+
+  it("answers the other methods of a POST-only route outside proxy.ts: Host first, then 405 with Allow, OPTIONS 204", async () => {
+    const text = postOnly("text");
+    const json = postOnly();
+    const at = (method: string, host: string) => new Request(`http://${host}/api`, { method, headers: { host } });
+    for (const method of ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
+      const foreign = await text[method](at(method, "rebind.evil.test"));
+      expect(foreign.status, method).toBe(421);
+      expect(await foreign.text(), method).toMatch(/^misdirected request/);
+    }
+    const get = await text.GET(at("GET", "127.0.0.1:3000"));
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(await get.text()).toBe("method GET not allowed here: this route takes POST");
+    const del = await json.DELETE(at("DELETE", "localhost:3000"));
+    expect(del.status).toBe(405);
+    expect(await del.json()).toEqual({ error: "method DELETE not allowed here: this route takes POST", code: "MethodNotAllowed" });
+    const options = await json.OPTIONS(at("OPTIONS", "localhost:3000"));
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("OPTIONS, POST");
   });
 });

@@ -1,7 +1,7 @@
 // POST /api/import: a trajectory in any of the four shapes (multipart files, or the raw file as the body). A large
 // upload is imported by a child process (lib/import/upload.ts decides, lib/import/offload.ts runs it). proxy.ts skips
 // this route so its body streams in unbuffered; route() checks the Host in its place.
-import { route } from "@/lib/api/route";
+import { postOnly, route } from "@/lib/api/route";
 import { actorOf } from "@/lib/audit/log";
 import { importUpload } from "@/lib/import/upload";
 import { HttpError } from "@/lib/http/errors";
@@ -28,3 +28,5 @@ export const POST = route({ access: "operator", outsideProxy: true }, async ({ r
     })),
   };
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = postOnly();
