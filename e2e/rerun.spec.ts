@@ -61,6 +61,10 @@ test("Rerun triage queues one new run; it updates live while an agent runs it; C
   const worth = page.locator('[data-testid="compare-verdict"] [data-field="WorthFuzzing"]');
   await expect(worth).toHaveAttribute("data-differs", "true");
   await expect(worth).toContainText("differs");
+  // The main verdict first, in the workflow's words.
+  const main = page.locator('[data-testid="compare-verdict"] [data-field="verdict"]');
+  await expect(main).toHaveAttribute("data-differs", "true");
+  await expect(main.locator("td").nth(2)).toHaveText("not worth fuzzing");
   await expect(page.getByTestId("compare-totals")).toBeVisible();
   await expect(page.getByTestId("compare-steps")).toContainText("read-patch-diff");
 });
@@ -75,4 +79,7 @@ test("two runs of one workflow picked in the history open side by side in Compar
   await page.getByRole("link", { name: "Compare the 2 picked runs" }).click();
   await expect(page).toHaveURL(/\/compare\?a=[0-9a-f-]{36}&b=[0-9a-f-]{36}$/);
   await expect(page.locator('[data-testid="compare-verdict"] [data-field="Actionable"]')).toHaveAttribute("data-differs", "true");
+  const main = page.locator('[data-testid="compare-verdict"] [data-field="verdict"] td');
+  await expect(main.nth(1)).toHaveText(/^(actionable|not actionable)$/);
+  expect(new Set([await main.nth(1).textContent(), await main.nth(2).textContent()])).toEqual(new Set(["actionable", "not actionable"]));
 });

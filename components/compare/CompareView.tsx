@@ -22,6 +22,17 @@ const TOTAL_LABELS: Record<string, string> = {
   durationMs: "Duration",
 };
 
+/** A run's main verdict as its badge, in its workflow's words ("worth fuzzing"), or — when it has none. */
+function RunVerdict({ run }: { run: ComparedRun }) {
+  return (
+    <VerdictBadge
+      verdict={run.verdict}
+      words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)}
+      compact
+    />
+  );
+}
+
 function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
   return (
     <div className="rounded border border-slate-200 bg-white p-3" data-testid={`compare-${side}`}>
@@ -31,10 +42,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
           {run.id.slice(0, 8)}
         </Link>
         <StatusBadge status={run.status} />
-        <VerdictBadge
-          verdict={run.verdict}
-          words={run.verdict == null ? null : verdictWords(run.workflow, run.verdict, run.workflowType)}
-        />
+        <RunVerdict run={run} />
         {run.rerunOfId && <span className="text-xs text-slate-500">rerun of {run.rerunOfId.slice(0, 8)}</span>}
       </div>
       <div className="mt-1 text-xs text-slate-500">
@@ -89,6 +97,20 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 align-top">
+            {(a.verdict != null || b.verdict != null) && (
+              <tr className={a.verdict !== b.verdict ? "bg-amber-50" : ""} data-differs={a.verdict !== b.verdict} data-field="verdict">
+                <td className="py-1 pr-2 font-medium">
+                  Verdict
+                  {a.verdict !== b.verdict && <span className="ml-1 text-xs font-semibold text-amber-700">differs</span>}
+                </td>
+                <td className="py-1 pr-2">
+                  <RunVerdict run={a} />
+                </td>
+                <td className="py-1">
+                  <RunVerdict run={b} />
+                </td>
+              </tr>
+            )}
             {verdict.map((r) => (
               <tr key={r.name} className={r.differs ? "bg-amber-50" : ""} data-differs={r.differs} data-field={r.name}>
                 <td className="py-1 pr-2 font-medium">
