@@ -93,7 +93,8 @@ function startReaders(baseURL: string, cookie: string, urls: [RequestKind, strin
       const t = performance.now();
       const outcome = await fetch(baseURL + url, { headers: { cookie } }).then(
         async (r) => (await r.arrayBuffer(), r.status),
-        (e: Error) => e.message,
+        // undici says only "fetch failed"; the cause (ECONNRESET, a timeout…) is what tells why.
+        (e: Error) => `${e.message}${e.cause instanceof Error ? `: ${(e.cause as NodeJS.ErrnoException).code ?? e.cause.message}` : ""}`,
       );
       stats.record(kind, performance.now() - t, outcome);
       await sleep(100);

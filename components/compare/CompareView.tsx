@@ -91,7 +91,7 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
         <table className="w-full table-fixed text-sm" data-testid="compare-verdict">
           <thead className="text-left text-xs text-slate-500">
             <tr>
-              <th className="w-40 py-1">Field</th>
+              <th className="w-48 py-1">Field</th>
               <th className="py-1">A</th>
               <th className="py-1">B</th>
             </tr>
