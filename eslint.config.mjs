@@ -5,11 +5,23 @@ import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 import globals from "globals";
 import comments from "@eslint-community/eslint-plugin-eslint-comments";
+import regexp from "eslint-plugin-regexp";
 
 export default tseslint.config(
   { ignores: ["lib/generated/**", ".next*/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Text from agents, models and imports reaches most regular expressions: one that backtracks super-linearly is a
+    // denial of service (a run of \r or spaces stalled the server for minutes). These rules find them statically.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}", "proxy.ts"],
+    plugins: { regexp },
+    rules: {
+      "regexp/no-super-linear-backtracking": "error",
+      "regexp/no-super-linear-move": "error",
+      "regexp/no-misleading-capturing-group": "error",
+    },
+  },
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     linterOptions: { reportUnusedDisableDirectives: "error" },

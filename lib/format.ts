@@ -1,4 +1,5 @@
 // Formatting of durations, token counts and timestamps, shared by every page.
+import { trimEnd } from "@/lib/text/trim";
 
 /** Microseconds in a millisecond, a second, a minute, an hour (the time model, lib/trajectory/timing.ts, counts µs). */
 export const US_PER_MS = 1_000;
@@ -101,7 +102,7 @@ export function formatCompact(n: number | bigint): string {
     if (a >= size * 0.9995 || size === 1e3) {
       const x = a / size;
       // Three significant digits: 1.98B, 12.3k, 456M (a value that rounds up to 1000 moves to the next unit above).
-      const text = x < 10 ? x.toFixed(2).replace(/\.?0+$/, "") : x < 100 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(0);
+      const text = x < 10 ? trimEnd(trimEnd(x.toFixed(2), "0"), ".") : x < 100 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(0);
       return `${sign}${text}${unit}`;
     }
   }

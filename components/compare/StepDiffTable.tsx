@@ -5,6 +5,7 @@ import type { StepRow } from "@/lib/compare/align";
 import type { ComparedRun } from "@/lib/compare/runs";
 import type { PayloadDiff } from "@/lib/compare/payload";
 import { VisibleName } from "@/components/run/VisibleName";
+import { trimEnd } from "@/lib/text/trim";
 
 type Step = ComparedRun["spans"][number];
 
@@ -38,7 +39,9 @@ export function diffSummary(d: PayloadDiff): string {
 /** A line as shown in the diff: carriage returns and trailing blanks made visible where they are the difference. */
 function showLine(line: string, visibleBlanks: boolean): string {
   const text = line.replace(/\r$/, "␍").replace(/\r/g, "␍");
-  return visibleBlanks ? text.replace(/[ \t]+$/, (w) => w.replace(/ /g, "·").replace(/\t/g, "→")) : text;
+  if (!visibleBlanks) return text;
+  const kept = trimEnd(text, " \t");
+  return kept + text.slice(kept.length).replace(/ /g, "·").replace(/\t/g, "→");
 }
 
 function Diff({ diff }: { diff: PayloadDiff }) {

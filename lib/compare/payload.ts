@@ -5,6 +5,7 @@
 import { diffLines, type Change } from "diff";
 import { JsonTextError, parseJsonText } from "@/lib/text/json";
 import { layoutJson } from "@/lib/trajectory/fold";
+import { trimLineEnds } from "@/lib/text/trim";
 
 /** The payload fields compared; Args and Results are the JSON text stored (null: absent). */
 export interface PayloadFields {
@@ -70,7 +71,6 @@ export function lineEndings(text: string): "CRLF" | "LF" | "mixed" | "none" {
 }
 
 const normalizeEndings = (t: string) => t.replace(/\r\n/g, "\n");
-const trimLineEnds = (t: string) => t.replace(/[ \t]+$/gm, "");
 
 /** Two payloads compared: the line diff to show, and what kind of difference it is. */
 export interface PayloadDiff {

@@ -96,8 +96,9 @@ export async function writeMigration(name: string, sql: string, paths = prismaPa
   const slug =
     name
       .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "_")
-      .replace(/^_+|_+$/g, "") || "migration";
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean)
+      .join("_") || "migration";
   const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
   const dir = path.join(paths.migrationsDir, `${stamp}_${slug}`);
   if (existsSync(dir)) throw new Error(`${dir} already exists`);

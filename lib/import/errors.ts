@@ -33,6 +33,19 @@ export function lineColumn(text: string, offset: number): string {
 }
 
 /**
+ * V8's JSON.parse reason without the excerpt of the input it may quote: `Unexpected token 'x', "{x: 1}" is not valid
+ * JSON` → `Unexpected token 'x'`; `… in JSON at position 5 (line 1 column 6)` → `…`. With indexOf, not a regex: the
+ * excerpt is the user's text, and /, "[\s\S]*" is not valid JSON$/ backtracks quadratically on it.
+ */
+function shortReason(msg: string): string {
+  let s = msg;
+  const quoted = s.endsWith('" is not valid JSON') ? s.indexOf(', "') : -1;
+  if (quoted >= 0) s = s.slice(0, quoted);
+  const at = s.indexOf(" in JSON at position ");
+  return at >= 0 ? s.slice(0, at) : s;
+}
+
+/**
  * JSON.parse with an ImportError that says where the syntax breaks. Through lib/trajectory/raw-json.ts, so span
  * Args/Results keep their source text; nesting is left to the per-span check, which names the span and field.
  */
@@ -43,7 +56,7 @@ export function parseJsonOrThrow(file: string, text: string, what = "not valid J
   const msg = parsed.problem.reason;
   const m = /at position (\d+)/.exec(msg);
   // V8 quotes a long excerpt of the input in some messages; keep the reason short.
-  const short = msg.replace(/, "[\s\S]*" is not valid JSON$/, "").replace(/ in JSON at position \d+.*$/s, "");
+  const short = shortReason(msg);
   const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : "";
   throw new ImportError(file, `${what}${where} (${short})`);
 }

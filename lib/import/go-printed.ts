@@ -23,6 +23,7 @@
 // value read here is presented as *read from the dashboard's text* (the run says so), never as what the agent sent.
 import { MAX_JSON_DEPTH } from "@/lib/limits";
 import { keepPrinted } from "@/lib/trajectory/printed";
+import { trimEnd, trimStart } from "@/lib/text/trim";
 
 export type GoReading = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -37,8 +38,8 @@ function decimal(text: string): [string, number] {
   const frac = m[2] ?? "";
   let digits = intPart + frac;
   let exp = Number(m[3] ?? 0) + intPart.length;
-  const lead = digits.length - digits.replace(/^0+/, "").length;
-  digits = digits.slice(lead).replace(/0+$/, "");
+  const lead = digits.length - trimStart(digits, "0").length;
+  digits = trimEnd(digits.slice(lead), "0");
   exp -= lead;
   return digits === "" ? ["", 0] : [digits, exp];
 }

@@ -5,11 +5,15 @@ import { ImportError } from "./errors";
 import { spansFromRaw } from "./merge";
 import { BLOCK_LABELS, splitBlocks, type BlockLabel } from "./page-copy-blocks";
 import { formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
+import { trim } from "@/lib/text/trim";
 
 // The timestamp cell is empty for Go's zero time, so it is optional, but only for known span types.
 const ROW = /^(\d+)\/(\d+)[ \t]+(?:(\d{4})\/(\d{2})\/(\d{2})[ \t]+(\d{2}):(\d{2})[ \t]+)?(\S+)(?:[ \t]+(\S+))?(?:[ \t]+(\S.*))?$/;
 const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-const SUMMARY = new RegExp(`^[ \\t]*(\\d[\\dhdms]*)?[ \\t]*(?:(${BLOCK_LABELS.join("|")}):)?[ \\t]*$`);
+// Matched on the line with its blanks trimmed (summaryOf): three adjacent [ \t]* runs backtrack cubically.
+const SUMMARY = new RegExp(`^(\\d[\\dhdms]*)?[ \\t]*(?:(${BLOCK_LABELS.join("|")}):)?$`);
+/** A summary line's parts — [1] the duration ("1m5s"), [2] the first block's label — or null when it is none. */
+const summaryOf = (line: string) => SUMMARY.exec(trim(line, " \t"));
 const TABLE_HEADER = /^Seq\s+Timestamp\s+Type\s+Name\s+Duration\s*$/;
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 const MINUTE_MS = 60_000;
@@ -63,8 +67,9 @@ function rowAt(lines: readonly string[], i: number, end: number): Row | null {
   // A real row is followed by its summary (duration, maybe the first label) or directly by the next row.
   const nextIsRow = tail === undefined && ROW.test(next);
   const summary = tail ?? (nextIsRow ? "" : next);
-  if (!SUMMARY.test(summary)) return null;
-  const dur = SUMMARY.exec(summary)?.[1];
+  const parts = summaryOf(summary);
+  if (!parts) return null;
+  const dur = parts[1];
   if (dur !== undefined && !parseDuration(dur)) return null;
   // Built as text, not with Date.UTC, which would read year 0001 as 1901.
   const started = y === undefined ? ZERO_TIME : `${y}-${mo}-${d}T${h}:${mi}:00Z`;
@@ -92,7 +97,7 @@ function rowAt(lines: readonly string[], i: number, end: number): Row | null {
 function chooseRows(cands: readonly Row[]): Row[] {
   const root = cands[0];
   if (!root) return [];
-  const rootDur = parseDuration(SUMMARY.exec(root.summary)?.[1] ?? "");
+  const rootDur = parseDuration(summaryOf(root.summary)?.[1] ?? "");
   const rootEnd = root.startMs !== null && rootDur ? root.startMs + rootDur.ms + rootDur.precisionMs + MINUTE_MS : null;
   const fits = (prev: Row, next: Row) =>
     next.seq === prev.seq + 1 &&
@@ -159,7 +164,7 @@ export function parsePageCopy(file: string, text: string): ImportedRun {
   const raws = rows.map((row, k) => {
     const bodyEnd = k + 1 < rows.length ? (rows[k + 1] as Row).line : end;
     const where = `row ${row.seq}/${row.nesting} (line ${row.line + 1})`;
-    const summary = SUMMARY.exec(row.summary.trimEnd());
+    const summary = summaryOf(row.summary);
     const dur = summary?.[1] ? parseDuration(summary[1]) : null;
     const { started } = row;
     const span: Record<string, unknown> = { Seq: row.seq, Nesting: row.nesting, Type: row.type, Name: row.name, Started: started };

@@ -1,6 +1,7 @@
 // What search inside a run matches: the text a reader sees, folded so that case and accents do not matter.
 // Stored per span at write time (spans.search_text) and applied to the query, so the two always agree.
 import { visibleName } from "@/lib/text/visible";
+import { trimEnd } from "@/lib/text/trim";
 
 // ANSI escape sequences a terminal consumes without showing: CSI (colours, cursor moves, erase: ESC [ … final, or C1
 // CSI), OSC (titles, hyperlinks: ESC ] … BEL or ESC \\), DCS/SOS/PM/APC strings (ESC P, X, ^, _ … ESC \\), the other
@@ -25,7 +26,7 @@ export function collapseCarriageReturns(text: string): string {
   return text
     .split("\n")
     .map((line) => {
-      const parts = line.replace(/\r+$/, "").split("\r");
+      const parts = trimEnd(line, "\r").split("\r");
       if (parts.length === 1) return parts[0]!;
       // Cells are code points, as on a terminal: overwriting never splits an emoji's surrogate pair.
       let shown: string[] = [];

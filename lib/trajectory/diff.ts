@@ -31,7 +31,28 @@ export interface ParsedDiff {
 }
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
-const GIT_RE = /^diff --git (?:"?a\/(.+?)"?) (?:"?b\/(.+?)"?)$/;
+const GIT_LINE = "diff --git ";
+
+/** Drops one closing quote of a quoted path ("a/x y" as git prints a path with odd characters), never the whole path. */
+const unquote = (p: string) => (p.length > 1 && p.endsWith('"') ? p.slice(0, -1) : p);
+
+/**
+ * The old and new paths of a `diff --git a/<old> b/<new>` line, quoted forms too; null when the line is none. The
+ * paths may hold spaces, so the split is at the first " b/" after a path of one character or more. Written with
+ * indexOf: the regex /^diff --git "?a\/(.+?)"? "?b\/(.+?)"?$/ backtracks quadratically on a line of many " b/".
+ */
+function gitPaths(line: string): [string, string] | null {
+  if (!line.startsWith(GIT_LINE)) return null;
+  const rest = line.slice(GIT_LINE.length);
+  const from = rest.startsWith('"a/') ? 3 : rest.startsWith("a/") ? 2 : -1;
+  if (from < 0) return null;
+  const plain = rest.indexOf(" b/", from + 1);
+  const quoted = rest.indexOf(' "b/', from + 1);
+  const at = quoted >= 0 && (plain < 0 || quoted < plain) ? quoted : plain;
+  if (at < 0) return null;
+  const newPath = rest.slice(at + (at === quoted ? 4 : 3));
+  return newPath ? [unquote(rest.slice(from, at)), unquote(newPath)] : null;
+}
 
 /** True when the text holds at least one file diff with a hunk. */
 export function looksLikeDiff(text: string): boolean {
@@ -96,9 +117,9 @@ export function parseDiff(text: string): ParsedDiff | null {
       hunk.lines.push({ kind: "note", text: line, oldNo: null, newNo: null });
       continue;
     }
-    const git = GIT_RE.exec(line);
+    const git = gitPaths(line);
     if (git) {
-      file = newFile(git[1], git[2]);
+      file = newFile(git[0], git[1]);
       file.meta.push(line);
       diff.files.push(file);
       hunk = null;

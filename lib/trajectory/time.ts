@@ -1,4 +1,5 @@
 // RFC 3339 timestamps as integer nanoseconds, so Started + Duration keeps full precision and year 1 works.
+import { trimEnd } from "@/lib/text/trim";
 
 const RFC3339 = /^(\d{4,})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -68,7 +69,7 @@ export function formatTimestampNs(ns: bigint): string {
   const rem = s - days * 86400;
   const [y, mo, d] = civilFromDays(days);
   const p2 = (n: number) => String(n).padStart(2, "0");
-  const frac = nanos === 0n ? "" : "." + String(nanos).padStart(9, "0").replace(/0+$/, "");
+  const frac = nanos === 0n ? "" : "." + trimEnd(String(nanos).padStart(9, "0"), "0");
   const year = y < 0 ? "-" + String(-y).padStart(4, "0") : String(y).padStart(4, "0");
   return `${year}-${p2(mo)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor((rem % 3600) / 60))}:${p2(rem % 60)}` + `${frac}Z`;
 }

@@ -8,6 +8,7 @@ export { describeModel, parseModelSpec, type ModelSpec };
 import { agentEnvSchema, appEnvSchema, parseEnv, type AgentEnv } from "@/lib/config";
 import { defaultDataDir } from "@/lib/db/embedded-postgres";
 import { demoKernelRoot } from "@/lib/demo/git-repo";
+import { trimEnd } from "@/lib/text/trim";
 
 /** The app's project root: the folder this code was installed in, which the agent never opens as a checkout. */
 export const APP_DIR = path.resolve(import.meta.dirname, "..", "..");
@@ -88,7 +89,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const keys: ProviderKeys = { google: env.GOOGLE_GENERATIVE_AI_API_KEY, openai: env.OPENAI_API_KEY, anthropic: env.ANTHROPIC_API_KEY };
   const apiKey = keyFor(model, keys, model);
   return {
-    baseURL: env.TRAJECTORY_URL.replace(/\/+$/, ""),
+    baseURL: trimEnd(env.TRAJECTORY_URL, "/"),
     client: env.AGENT_CLIENT,
     key: env.AGENT_KEY,
     agentName,

@@ -11,6 +11,7 @@ import {
 import type { Checkout } from "./checkout";
 import { mb } from "./git";
 import { CapError, ToolError } from "./tool-error";
+import { trim } from "@/lib/text/trim";
 
 export const grepperInput = z.object({
   Expression: z
@@ -129,7 +130,7 @@ export async function readFileLines(co: Checkout, input: z.infer<typeof readFile
 }
 
 export async function dirIndex(co: Checkout, input: z.infer<typeof dirIndexInput>) {
-  const rel = input.Dir.replace(/^\/+|\/+$/g, "");
+  const rel = trim(input.Dir, "/");
   const full = await co.inside(rel);
   if (!(await stat(full)).isDirectory()) throw new ToolError(`${rel} is a file, not a directory`);
   const subdirs: string[] = [];
