@@ -3,14 +3,16 @@
 import { jaccard, LIST_FIELDS, rerunCell, stringList, type ExperimentReport, type Pair } from "@/lib/experiments/analysis";
 
 /**
- * One CSV field: quoted when it holds a comma, quote or line break. A text starting with = + - @ (or a tab or CR) gets
- * a leading ' so that a spreadsheet shows it instead of running it as a formula: descriptions come from patches and agents.
+ * One CSV field: quoted when it holds a comma, a semicolon, a tab, a quote or a line break — a spreadsheet whose list
+ * separator is ";" or a tab (most European locales) would split an unquoted field there and read each piece as a cell,
+ * so "a;=1+1" would run a formula. A text starting with = + - @ (or a tab or CR) gets a leading ' so that a
+ * spreadsheet shows it instead of running it: descriptions and workflow names come from patches, agents and imports.
  */
 export function csvField(v: string | number | boolean | null): string {
   if (v === null) return "";
   let s = String(v);
   if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export const CSV_COLUMNS = [

@@ -90,6 +90,9 @@ describe("export, setup and money", () => {
     expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(csvField(-3)).toBe("-3");
     expect(csvField(null)).toBe("");
+    // A spreadsheet that splits on ";" or tabs sees one cell, which starts with no formula.
+    expect(csvField("triage;=1+1;-2+3;@SUM(1;1)")).toBe('"triage;=1+1;-2+3;@SUM(1;1)"');
+    expect(csvField("a\t=1+1")).toBe('"a\t=1+1"');
   });
 
   it("a built-in setup must be a model spec; a label is free text", () => {
