@@ -16,8 +16,15 @@ import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { HttpError, tooManyRequests } from "@/lib/http/errors";
 import { importFiles, type ImportOutcome, type UploadedFile } from "./import-files";
 
-/** Large imports one app process runs at once; another gets 429. Each is a process of up to IMPORT_WORKER_HEAP_MB. */
+/** Import processes one app process runs at once; an upload received while they all run waits for one. */
 export const MAX_IMPORT_WORKERS = 2;
+/**
+ * Large uploads one app process receives at once (spooled to disk, up to IMPORT_MAX_REQUEST_BYTES each), and those
+ * of one operator: past either, 429 before the body is read. Receiving holds no import process, so a slow sender
+ * delays nobody's import; the per-operator cap keeps one operator's slow uploads from filling the others' places.
+ */
+export const MAX_LARGE_UPLOADS = 4;
+export const MAX_LARGE_UPLOADS_PER_OPERATOR = 2;
 /**
  * V8 heap cap of one import process, MB. The documented maximum (four files of 500,000 span entries, one at a time)
  * peaks near 1 GB of heap (`npm run bench:import -- --max` prints the child's peak RSS); a runaway stops here.
@@ -48,22 +55,38 @@ interface Manifest {
 /** What the worker hands back, as result.json: the outcome, or why there is none. */
 type WorkerResult = { kind: "outcome"; outcome: ImportOutcome } | { kind: "failed"; reason: string; databaseUnavailable: boolean };
 
-const slots = globalThis as unknown as { trajectoryImportWorkers?: number };
+/** This process's places: uploads being received (by operator) and import processes running, with their queue. */
+interface Places {
+  uploads: Map<string, number>;
+  workers: number;
+  waiting: (() => void)[];
+}
+const places: Places = ((globalThis as unknown as { trajectoryImportPlaces?: Places }).trajectoryImportPlaces ??= {
+  uploads: new Map(),
+  workers: 0,
+  waiting: [],
+});
+const uploadsNow = () => [...places.uploads.values()].reduce((a, n) => a + n, 0);
 
 /**
- * Runs `fn` with a worker slot and a fresh private temp folder (mkdtemp: mode 0700, a random name, nothing of the
- * upload in it), and removes the folder afterwards whatever happened. Throws HttpError TooManyRequests (with
- * Retry-After) when MAX_IMPORT_WORKERS imports are already running in this process, before anything is read.
+ * Runs `fn` with a fresh private temp folder (mkdtemp: mode 0700, a random name, nothing of the upload in it) to
+ * receive a large upload of `operator` (an actor's label) into, and removes the folder afterwards whatever happened.
+ * Throws HttpError TooManyRequests (with Retry-After) before anything is read when MAX_LARGE_UPLOADS are being
+ * received, or MAX_LARGE_UPLOADS_PER_OPERATOR of this operator's.
  */
-export async function withImportFolder<T>(fn: (folder: string) => Promise<T>): Promise<T> {
-  const running = slots.trajectoryImportWorkers ?? 0;
-  if (running >= MAX_IMPORT_WORKERS) {
+export async function withImportFolder<T>(operator: string, fn: (folder: string) => Promise<T>): Promise<T> {
+  const mine = places.uploads.get(operator) ?? 0;
+  if (mine >= MAX_LARGE_UPLOADS_PER_OPERATOR)
     throw tooManyRequests(
-      `an import is already running: ${MAX_IMPORT_WORKERS} large uploads at once at most, try again when one is done`,
+      `an import is already running: ${MAX_LARGE_UPLOADS_PER_OPERATOR} large uploads of yours at once at most, try again when one is done`,
       BUSY_RETRY_SECONDS,
     );
-  }
-  slots.trajectoryImportWorkers = running + 1;
+  if (uploadsNow() >= MAX_LARGE_UPLOADS)
+    throw tooManyRequests(
+      `an import is already running: ${MAX_LARGE_UPLOADS} large uploads at once at most, try again when one is done`,
+      BUSY_RETRY_SECONDS,
+    );
+  places.uploads.set(operator, mine + 1);
   let folder: string | undefined;
   try {
     folder = await mkdtemp(path.join(os.tmpdir(), "trajectory-import-")).catch((e: Error) => {
@@ -71,8 +94,40 @@ export async function withImportFolder<T>(fn: (folder: string) => Promise<T>): P
     });
     return await fn(folder);
   } finally {
-    slots.trajectoryImportWorkers = (slots.trajectoryImportWorkers ?? 1) - 1;
+    const left = (places.uploads.get(operator) ?? 1) - 1;
+    if (left > 0) places.uploads.set(operator, left);
+    else places.uploads.delete(operator);
     if (folder) await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `fn` (an import process) once one of MAX_IMPORT_WORKERS places is free, waiting in turn for it. Throws
+ * HttpError Unavailable ("import failed: the request was aborted") when `signal` aborts while waiting.
+ */
+export async function withWorkerSlot<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (places.workers >= MAX_IMPORT_WORKERS) {
+    await new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        places.waiting.splice(places.waiting.indexOf(turn), 1);
+        reject(importFailed("the request was aborted"));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      places.waiting.push(turn);
+    });
+  } else places.workers++;
+  try {
+    return await fn();
+  } finally {
+    // The place passes straight to the next in turn; only when nobody waits is it freed.
+    const next = places.waiting.shift();
+    if (next) next();
+    else places.workers--;
   }
 }
 

@@ -12,7 +12,7 @@ import { readMultipart } from "@/lib/http/multipart";
 import { badRequest, HttpError, tooLarge } from "@/lib/http/errors";
 import { IMPORT_INLINE_MAX_BYTES, IMPORT_MAX_FILE_NAME_CHARS, IMPORT_MAX_FILES, IMPORT_MAX_REQUEST_BYTES } from "@/lib/limits";
 import { importFiles, type ImportOutcome, type UploadedFile } from "./import-files";
-import { importFailed, importInWorker, withImportFolder, type SpooledFile } from "./offload";
+import { importFailed, importInWorker, withImportFolder, withWorkerSlot, type SpooledFile } from "./offload";
 
 /** Where a file's bytes go as they arrive: into memory, or into a file of the import's folder. */
 type Keep<F> = (index: number, name: string, bytes: AsyncIterable<Uint8Array>) => Promise<F>;
@@ -111,9 +111,10 @@ function inImportShape(e: unknown): unknown {
 
 /**
  * Reads the request's files and imports them as `actor` (importFiles: all or nothing, in one transaction). An upload
- * whose Content-Length is over IMPORT_INLINE_MAX_BYTES (or missing, as a chunked one's) goes to a child process:
- * at most MAX_IMPORT_WORKERS at once (else HttpError TooManyRequests before the body is read), killed when the
- * request is aborted; its temp folder is removed in every case. Throws HttpError for problems with the request as a
+ * whose Content-Length is over IMPORT_INLINE_MAX_BYTES (or missing, as a chunked one's) is received into a temp folder
+ * (MAX_LARGE_UPLOADS at once, MAX_LARGE_UPLOADS_PER_OPERATOR per operator, else HttpError TooManyRequests before the
+ * body is read), then imported by a child process once one of MAX_IMPORT_WORKERS is free, killed when the request is
+ * aborted; its temp folder is removed in every case. Throws HttpError for problems with the request as a
  * whole, and Unavailable (503) when the child could not finish (lib/import/offload.ts says why).
  */
 export async function importUpload(req: Request, actor: Actor): Promise<ImportOutcome> {
@@ -122,9 +123,10 @@ export async function importUpload(req: Request, actor: Actor): Promise<ImportOu
     // Over the request cap the reader answers 413 before reading anything: no folder, no process, no slot for that.
     if (declared <= IMPORT_INLINE_MAX_BYTES || declared > IMPORT_MAX_REQUEST_BYTES)
       return await importFiles(await receive(req, inMemory), actor);
-    return await withImportFolder(async (folder) =>
-      importInWorker(folder, await receive(req, inFolder(folder)), actor, { signal: req.signal }),
-    );
+    return await withImportFolder(actor.label, async (folder) => {
+      const files = await receive(req, inFolder(folder));
+      return withWorkerSlot(() => importInWorker(folder, files, actor, { signal: req.signal }), req.signal);
+    });
   } catch (e) {
     throw inImportShape(e);
   }

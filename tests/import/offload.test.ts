@@ -1,7 +1,7 @@
 // Large imports in a child process (lib/import/offload.ts, lib/import/upload.ts), on a real PostgreSQL: an upload over
 // IMPORT_INLINE_MAX_BYTES is imported by scripts/import-worker.ts exactly as inline, all or nothing, with its temp
-// folder private while it runs and gone afterwards; a crashed, stopped or orphaned child stores nothing; the cap on
-// children at once answers 429.
+// folder private while it runs and gone afterwards; a crashed, stopped or orphaned child stores nothing; uploads past
+// their places answer 429, and a received upload waits its turn for an import process.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -11,7 +11,15 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { triageFile } from "@/lib/demo/patch-triage";
 import { importFiles } from "@/lib/import/import-files";
-import { IMPORT_WORKER_SCRIPT, importInWorker, MAX_IMPORT_WORKERS, withImportFolder } from "@/lib/import/offload";
+import {
+  IMPORT_WORKER_SCRIPT,
+  importInWorker,
+  MAX_IMPORT_WORKERS,
+  MAX_LARGE_UPLOADS,
+  MAX_LARGE_UPLOADS_PER_OPERATOR,
+  withImportFolder,
+  withWorkerSlot,
+} from "@/lib/import/offload";
 import { importUpload } from "@/lib/import/upload";
 import { HttpError } from "@/lib/http/errors";
 import { IMPORT_INLINE_MAX_BYTES } from "@/lib/limits";
@@ -211,7 +219,7 @@ describe("a child that cannot finish", () => {
     const content = big(wf);
     const attempt = (o: Parameters<typeof importInWorker>[3]) =>
       refusal(
-        withImportFolder(async (folder) => {
+        withImportFolder(operator.label, async (folder) => {
           await writeFile(path.join(folder, "0.upload"), content);
           return importInWorker(folder, [{ name: "big.json", file: "0.upload" }], operator, o);
         }),
@@ -233,7 +241,7 @@ describe("a child that cannot finish", () => {
 
   it("orphaned (the app gone, its stdin closed): exits at once, removing its folder, nothing stored", async () => {
     const wf = `offload-orphan-${randomUUID().slice(0, 8)}`;
-    await withImportFolder(async (folder) => {
+    await withImportFolder(operator.label, async (folder) => {
       await writeFile(path.join(folder, "0.upload"), big(wf));
       await writeFile(
         path.join(folder, "manifest.json"),
@@ -256,26 +264,61 @@ describe("a child that cannot finish", () => {
   }, 120_000);
 });
 
-describe("children at once", () => {
-  it(`past ${MAX_IMPORT_WORKERS}, a large upload is refused with 429 before it is read, and taken once one ends`, async () => {
+describe("places", () => {
+  it(`an operator's large uploads past ${MAX_LARGE_UPLOADS_PER_OPERATOR}, or anyone's past ${MAX_LARGE_UPLOADS}, are refused with 429 before they are read`, async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const running = Array.from({ length: MAX_IMPORT_WORKERS }, () => withImportFolder(() => held));
+    const mine = Array.from({ length: MAX_LARGE_UPLOADS_PER_OPERATOR }, () => withImportFolder(operator.label, () => held));
     const wf = `offload-busy-${randomUUID().slice(0, 8)}`;
     const req = await upload([{ name: "big.json", content: big(wf) }]);
     const e = await refusal(importUpload(req, operator));
     expect(e.status).toBe(429);
-    expect(e.message).toMatch(/^an import is already running/);
+    expect(e.message).toMatch(/^an import is already running: 2 large uploads of yours at once at most/);
     expect(e.headers?.["retry-after"]).toBe("30");
     // The shape of every import failure, which clients read (the fuzz e2e test caught a bare one).
     expect(e.extra?.errors).toEqual([{ file: "request", reason: e.message }]);
     expect(req.bodyUsed).toBe(false);
-    // A small upload is imported on the app's thread meanwhile.
+    // A small upload is imported on the app's thread meanwhile, and another operator's large one goes on.
     const inline = await importUpload(await upload([{ name: "small.json", content: small(`${wf}-small`) }]), operator);
     expect(inline.ok).toBe(true);
+    const other = { id: null, label: `other-${wf}@example.org` };
+    const theirs = await importUpload(await upload([{ name: "big.json", content: big(`${wf}-other`) }]), other);
+    expect(theirs.ok && theirs.jobs.map((j) => j.workflow)).toEqual([`${wf}-other`]);
+    // Everyone's places full: refused too.
+    const rest = Array.from({ length: MAX_LARGE_UPLOADS - MAX_LARGE_UPLOADS_PER_OPERATOR }, (_, k) =>
+      withImportFolder(`filler-${k}`, () => held),
+    );
+    const full = await refusal(importUpload(await upload([{ name: "big.json", content: big(wf) }]), other));
+    expect(full.message).toMatch(/^an import is already running: 4 large uploads at once at most/);
     release();
-    await Promise.all(running);
+    await Promise.all([...mine, ...rest]);
     const again = await importUpload(await upload([{ name: "big.json", content: big(wf) }]), operator);
     expect(again.ok && again.jobs.map((j) => j.workflow)).toEqual([wf]);
+  }, 120_000);
+
+  it(`a received upload waits for one of ${MAX_IMPORT_WORKERS} import processes, in turn, and gives up when its request is aborted`, async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const busy = Array.from({ length: MAX_IMPORT_WORKERS }, () => withWorkerSlot(() => held));
+    const wf = `offload-wait-${randomUUID().slice(0, 8)}`;
+    const order: string[] = [];
+    const first = importUpload(await upload([{ name: "big.json", content: big(`${wf}-1`) }]), operator).then((o) => {
+      order.push("first");
+      return o;
+    });
+    const abort = new AbortController();
+    const gaveUp = refusal(withWorkerSlot(async () => "ran", abort.signal));
+    await sleep(300);
+    expect(order).toEqual([]);
+    abort.abort();
+    expect((await gaveUp).message).toBe("import failed: the request was aborted; nothing was stored");
+    release();
+    await Promise.all(busy);
+    const done = await first;
+    expect(done.ok && done.jobs.map((j) => j.workflow)).toEqual([`${wf}-1`]);
+    // Every place is free again: as many as MAX_IMPORT_WORKERS run at once without waiting.
+    const started: number[] = [];
+    await Promise.all(Array.from({ length: MAX_IMPORT_WORKERS }, (_, k) => withWorkerSlot(async () => started.push(k))));
+    expect(started).toHaveLength(MAX_IMPORT_WORKERS);
   }, 120_000);
 });
