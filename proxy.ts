@@ -74,5 +74,5 @@ export const config = {
   // at 10 MB, while an agent request may be 16 MB (POST /api: a failed job's error log, read before the key is checked
   // otherwise) and an import upload 200 MB (POST /api/import, streamed to disk). Both routes check the Host and the
   // write themselves (route() with outsideProxy); neither answers HTML.
-  matcher: "/((?!_next/static/|api/import(?:/|$)|api$).*)",
+  matcher: "/((?!_next/static/|api/import$|api$).*)",
 };

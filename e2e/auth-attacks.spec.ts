@@ -391,7 +391,15 @@ test("sign-in sends people only to a path of this site: tab, backslash, encoded,
 });
 
 test("a foreign Host gets 421 on pages and APIs; every HTML answer has the CSP, prefetches and RSC requests included", async () => {
-  for (const path of ["/", "/api/jobs", "/sign-in", "/jobs/00000000-0000-4000-8000-000000000000", "/favicon.ico"]) {
+  for (const path of [
+    "/",
+    "/api/jobs",
+    "/sign-in",
+    "/jobs/00000000-0000-4000-8000-000000000000",
+    "/favicon.ico",
+    "/api/import/x",
+    "/api/x",
+  ]) {
     const res = await rawRequest(`${BASE}${path}`, { headers: { host: `evil.example:${PORT}` } });
     expect(res.status, path).toBe(421);
     expect(JSON.parse(res.body).error, path).toContain("misdirected request");
@@ -415,6 +423,10 @@ test("a foreign Host gets 421 on pages and APIs; every HTML answer has the CSP, 
       expect(own.status, `${method} ${path}`).toBe(method === "OPTIONS" ? 204 : 405);
       expect(own.headers.allow, `${method} ${path}`).toMatch(/POST/);
     }
+  // Any other path under /api answers JSON, not the site's HTML page.
+  const missing = await rawRequest(`${BASE}/api/no-such-route`);
+  expect(missing.status).toBe(404);
+  expect(JSON.parse(missing.body)).toEqual({ error: "no API route GET /api/no-such-route", code: "NotFound" });
   for (const host of [`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`])
     expect((await rawRequest(`${BASE}/`, { headers: { host } })).status, host).toBe(200);
 
