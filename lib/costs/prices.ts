@@ -35,10 +35,21 @@ export async function priceAt(db: Pick<Db, "$queryRaw">, model: string, at: Date
   return rows[0] ?? null;
 }
 
-const perMtok = z.coerce
-  .number()
-  .min(0, "must not be negative")
-  .max(MAX_PRICE_PER_MTOK, `at most ${MAX_PRICE_PER_MTOK} USD per million tokens`);
+// An empty form field is no price at all, not 0 (z.coerce.number reads "" as 0).
+const perMtok = z
+  .union([z.number(), z.string().trim().min(1, "give a price in USD per million tokens (0 when free)")])
+  .pipe(
+    z.coerce
+      .number<string | number>("a number of USD per million tokens")
+      .min(0, "must not be negative")
+      .max(MAX_PRICE_PER_MTOK, `at most ${MAX_PRICE_PER_MTOK} USD per million tokens`),
+  );
+
+/** A calendar day written as it is (2026-02-30 is none: Date would roll it to March 2), from 2000 on. */
+const isPriceDay = (d: string) => {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d && d >= "2000-01-01";
+};
 
 /** What an admin enters for a price (USD per million tokens; the day it takes effect, UTC). */
 export const priceInputSchema = z.object({
@@ -54,7 +65,7 @@ export const priceInputSchema = z.object({
   effectiveFrom: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD")
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "not a calendar day"),
+    .refine(isPriceDay, "not a calendar day from 2000-01-01 on"),
   source: z.string().trim().max(500).default(""),
 });
 export type PriceInput = z.infer<typeof priceInputSchema>;

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { saveImportedRun } from "@/lib/ingest/save-run";
-import { priceAt, removePrice, setPrice } from "@/lib/costs/prices";
+import { priceAt, priceInputSchema, removePrice, setPrice } from "@/lib/costs/prices";
 import type { ImportedRun, Span } from "@/lib/trajectory/span";
 
 afterAll(disconnectDb);
@@ -119,6 +119,18 @@ describe("model prices", () => {
         actor,
       ),
     ).rejects.toThrow(/letters, digits/);
+    // As the admin form sends them: an empty price is none (not $0); a day that is not on the calendar, or before 2000
+    // (year 0 is out of PostgreSQL's range), is refused rather than rolled over or failed on.
+    const form = { model: "x", inputPerMtok: "1", outputPerMtok: "2.5", thinkingPerMtok: "0", effectiveFrom: "2026-01-01" };
+    expect(priceInputSchema.parse(form)).toMatchObject({ inputPerMtok: 1, outputPerMtok: 2.5, thinkingPerMtok: 0 });
+    const problem = (change: Record<string, string>) => {
+      const r = priceInputSchema.safeParse({ ...form, ...change });
+      return r.success ? null : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    };
+    expect(problem({ inputPerMtok: "" })).toBe("inputPerMtok: give a price in USD per million tokens (0 when free)");
+    expect(problem({ outputPerMtok: "abc" })).toMatch(/^outputPerMtok: a number of USD per million tokens/);
+    for (const day of ["2026-02-30", "2026-13-01", "0000-01-01", "1999-12-31"])
+      expect(problem({ effectiveFrom: day }), day).toBe("effectiveFrom: not a calendar day from 2000-01-01 on");
     expect(await db().modelPrice.count()).toBe(before);
   });
 
