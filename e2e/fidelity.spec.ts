@@ -177,3 +177,36 @@ test("the run page's title names the run, and the favicon is there", async ({ pa
   expect((await request.get("/favicon.ico")).status()).toBe(200);
   expect(missing).toEqual([]);
 });
+
+test("a long unbroken error, span name and result wrap inside their boxes: the run page and Compare never scroll sideways", async ({
+  page,
+  request,
+}) => {
+  const unbroken = (what: string) => `${what}:${"é0x7fA".repeat(20_000)}`;
+  const t = (s: number) => `2026-07-02T10:00:0${s}Z`;
+  const failed = (tag: string) =>
+    JSON.stringify([
+      { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(5), Error: unbroken(`error-${tag}`) },
+      {
+        Seq: 1,
+        Nesting: 1,
+        Type: "action",
+        Name: `name:${"x".repeat(990)}`,
+        Started: t(1),
+        Finished: t(2),
+        Results: { Out: unbroken("out") },
+      },
+    ]);
+  const a = await importFile(request, "unbroken-a.json", failed("a"));
+  const b = await importFile(request, "unbroken-b.json", failed("b"));
+  const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto(`/jobs/${a.id}`);
+  await expect(page.getByTestId("run-error")).toContainText("error-a:");
+  expect(await sideways()).toBeLessThanOrEqual(0);
+  await page.locator('[data-span-row="1"]').click();
+  await expect(page.getByText("out:é0x7fA", { exact: false }).first()).toBeVisible();
+  expect(await sideways()).toBeLessThanOrEqual(0);
+  await page.goto(`/compare?a=${a.id}&b=${b.id}`);
+  await expect(page.getByText("error-b:", { exact: false }).first()).toBeVisible();
+  expect(await sideways()).toBeLessThanOrEqual(0);
+});

@@ -84,8 +84,8 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
         <h2 className="mb-2 font-semibold">Verdict</h2>
         {(a.error || b.error) && (
           <div className="mb-2 grid gap-3 text-sm text-red-800 md:grid-cols-2">
-            <pre className="whitespace-pre-wrap">{a.error ?? ""}</pre>
-            <pre className="whitespace-pre-wrap">{b.error ?? ""}</pre>
+            <pre className="whitespace-pre-wrap wrap-anywhere">{a.error ?? ""}</pre>
+            <pre className="whitespace-pre-wrap wrap-anywhere">{b.error ?? ""}</pre>
           </div>
         )}
         <table className="w-full table-fixed text-sm" data-testid="compare-verdict">
@@ -117,8 +117,8 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
                   {r.name}
                   {r.differs && <span className="ml-1 text-xs font-semibold text-amber-700">differs</span>}
                 </td>
-                <td className="whitespace-pre-wrap break-words py-1 pr-2 font-mono text-xs">{show(r.a)}</td>
-                <td className="whitespace-pre-wrap break-words py-1 font-mono text-xs">{show(r.b)}</td>
+                <td className="whitespace-pre-wrap wrap-anywhere py-1 pr-2 font-mono text-xs">{show(r.a)}</td>
+                <td className="whitespace-pre-wrap wrap-anywhere py-1 font-mono text-xs">{show(r.b)}</td>
               </tr>
             ))}
           </tbody>

@@ -19,7 +19,7 @@ const STATUS_STYLE = {
 function Cell({ s }: { s: Step | null }) {
   if (!s) return <td className="px-2 py-1 text-slate-300">—</td>;
   return (
-    <td className="min-w-0 break-words px-2 py-1">
+    <td className="min-w-0 wrap-anywhere px-2 py-1">
       <span className="font-mono text-xs text-slate-400">{s.seq} </span>
       <span className="text-xs text-slate-500">{s.type} </span>
       <VisibleName text={s.name} className="font-medium" />

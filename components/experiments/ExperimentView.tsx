@@ -219,7 +219,7 @@ export function ExperimentView({ initial }: { initial: View }) {
             {e.setupKind === "builtin" ? "(built-in agent)" : "(label for another agent)"} by {e.createdByLabel},{" "}
             {new Date(e.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC
           </p>
-          {e.note && <p className="mt-1 whitespace-pre-wrap text-sm text-slate-600">{e.note}</p>}
+          {e.note && <p className="mt-1 whitespace-pre-wrap wrap-anywhere text-sm text-slate-600">{e.note}</p>}
         </div>
         <div className="flex gap-2 text-xs">
           <a className="rounded px-2 py-1 ring-1 ring-slate-300 hover:bg-slate-100" href={`/api/experiments/${e.id}?format=csv`} download>

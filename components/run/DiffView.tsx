@@ -105,7 +105,7 @@ function CommitHeader({ lines }: { lines: string[] }) {
       ) : (
         <div>{first}</div>
       )}
-      <pre className="whitespace-pre-wrap break-words text-slate-700">{rest.join("\n")}</pre>
+      <pre className="whitespace-pre-wrap wrap-anywhere text-slate-700">{rest.join("\n")}</pre>
     </div>
   );
 }
@@ -114,7 +114,9 @@ export function DiffView({ text }: { text: string }) {
   const [raw, setRaw] = useState(false);
   const diff = useMemo(() => parseDiff(text), [text]);
   if (!diff)
-    return <pre className="whitespace-pre-wrap break-words rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs">{text}</pre>;
+    return (
+      <pre className="whitespace-pre-wrap wrap-anywhere rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs">{text}</pre>
+    );
   const added = diff.files.reduce((n, f) => n + f.added, 0);
   const removed = diff.files.reduce((n, f) => n + f.removed, 0);
   return (

@@ -38,7 +38,7 @@ function JobState({ run, live }: { run: Run; live: boolean }) {
       </p>
     );
   }
-  if (run.status === "aborted") return <p className="text-sm text-amber-800">Aborted: {run.error ?? "no reason recorded"}</p>;
+  if (run.status === "aborted") return <p className="text-sm text-amber-800 wrap-anywhere">Aborted: {run.error ?? "no reason recorded"}</p>;
   return null;
 }
 

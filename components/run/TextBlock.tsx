@@ -82,7 +82,7 @@ export function TextBlock({ text, detectDiff = false, tone = "normal", prose = f
       )}
       <pre
         dir={prose ? "auto" : undefined}
-        className={`overflow-x-auto whitespace-pre-wrap break-words rounded border p-2 text-start font-mono text-xs leading-5 ${style}`}
+        className={`overflow-x-auto whitespace-pre-wrap wrap-anywhere rounded border p-2 text-start font-mono text-xs leading-5 ${style}`}
       >
         {coloured ? <TerminalLines lines={coloured} /> : folding ? folded.head : shownText}
       </pre>

@@ -62,7 +62,7 @@ function RunError({ error, redacted }: { error: string; redacted: boolean }) {
   return (
     <div className="rounded border-l-4 border-red-500 bg-red-50 p-3" data-testid="run-error">
       <div className="text-xs font-semibold uppercase tracking-wide text-red-700">Run failed — no verdict</div>
-      <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words font-mono text-sm text-red-900">{error}</pre>
+      <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap wrap-anywhere font-mono text-sm text-red-900">{error}</pre>
     </div>
   );
 }

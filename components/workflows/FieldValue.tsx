@@ -46,7 +46,7 @@ function Chips({ values, prefix = "" }: { values: string[]; prefix?: string }) {
 
 function Json({ value }: { value: unknown }) {
   return (
-    <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">
+    <pre className="max-h-80 overflow-auto whitespace-pre-wrap wrap-anywhere rounded bg-slate-50 p-2 font-mono text-xs">
       {JSON.stringify(value, null, 2)}
     </pre>
   );
@@ -134,11 +134,11 @@ function Replies({ replies }: { replies: Record<string, unknown>[] }) {
         <li key={i} className="rounded border border-slate-200 p-2 text-sm">
           {str(r.ReplyTo) && <div className="mb-1 font-mono text-[11px] text-slate-400">in reply to {str(r.ReplyTo)}</div>}
           {str(r.Quote) && (
-            <blockquote className="mb-1 whitespace-pre-wrap border-l-4 border-slate-300 pl-2 font-mono text-xs text-slate-600">
+            <blockquote className="mb-1 whitespace-pre-wrap wrap-anywhere border-l-4 border-slate-300 pl-2 font-mono text-xs text-slate-600">
               {str(r.Quote)}
             </blockquote>
           )}
-          <p className="whitespace-pre-wrap text-slate-800">{str(r.Text)}</p>
+          <p className="whitespace-pre-wrap wrap-anywhere text-slate-800">{str(r.Text)}</p>
         </li>
       ))}
     </ol>
@@ -182,7 +182,7 @@ export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown })
       break;
     case "text":
       if (typeof value === "string")
-        return value === "" ? <None /> : <p className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">{value}</p>;
+        return value === "" ? <None /> : <p className="whitespace-pre-wrap wrap-anywhere text-sm leading-6 text-slate-800">{value}</p>;
       break;
     case "line":
       if (typeof value === "string") return value === "" ? <None /> : <span className="break-all font-mono text-xs">{value}</span>;
