@@ -97,7 +97,7 @@ export async function finishJob(client: string, req: JobDoneRequest): Promise<vo
     if (job.status !== "running") throw ended(req.ID, job.status, job.error, "done");
     const { error, truncated } = truncateJobError(req.Error);
     await sql.query(
-      `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::jsonb, verdict = $6, finished_at = now(), last_seen_at = now()
+      `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::json, verdict = $6, finished_at = now(), last_seen_at = now()
        WHERE id = $1`,
       [
         req.ID,

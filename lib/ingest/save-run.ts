@@ -179,7 +179,7 @@ export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: 
     `INSERT INTO jobs (id, workflow, workflow_type, status, description, link, args, results, error, agent_name, code_revision,
        correct, created_at, started_at, finished_at, source, source_hash, minute_precision, verdict,
        external_bug_id, dashboard_link, code_revision_link, error_redacted, values_printed)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19,
+     VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19,
        $20, $21, $22, $23, $24)
      ON CONFLICT DO NOTHING RETURNING id`,
     [

@@ -7,7 +7,7 @@ export async function queueJobs(db: Queryable, workflow: string, n: number): Pro
   const ids = Array.from({ length: n }, () => randomUUID());
   await db.query(
     `INSERT INTO jobs (id, workflow, workflow_type, status, description, args, source, created_at)
-     SELECT id, $2, $2, 'pending', 'load run', '{"KernelSrc":"/src/linux","TargetArch":"amd64"}'::jsonb, 'agent', now() + (ord * interval '1 microsecond')
+     SELECT id, $2, $2, 'pending', 'load run', '{"KernelSrc":"/src/linux","TargetArch":"amd64"}'::json, 'agent', now() + (ord * interval '1 microsecond')
      FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord)`,
     [ids, workflow],
   );

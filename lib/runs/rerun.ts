@@ -45,13 +45,14 @@ export async function queueReruns(
   }
   const ids = originalIds.map(() => randomUUID());
   const setup = options.setup ?? null;
-  // One statement for any number of runs: an experiment of 1,000 runs queues in one round trip.
+  // One statement for any number of runs: an experiment of 1,000 runs queues in one round trip. A setup is merged in
+  // as jsonb (replacing an earlier one), so such a rerun's inputs list their keys in jsonb's order, not the original's.
   await tx.$executeRaw`
     INSERT INTO jobs (id, workflow, workflow_type, description, link, args, rerun_of_id, experiment_id, source, created_at)
     SELECT n.id, o.workflow, o.workflow_type, o.description, o.link,
       CASE WHEN ${setup}::text IS NULL THEN o.args
-           WHEN jsonb_typeof(o.args) = 'object' THEN o.args || jsonb_build_object(${AGENT_SETUP_ARG}::text, ${setup}::text)
-           ELSE jsonb_build_object(${AGENT_SETUP_ARG}::text, ${setup}::text) END,
+           WHEN json_typeof(o.args) = 'object' THEN (o.args::jsonb || jsonb_build_object(${AGENT_SETUP_ARG}::text, ${setup}::text))::json
+           ELSE json_build_object(${AGENT_SETUP_ARG}::text, ${setup}::text) END,
       o.id, ${options.experimentId ?? null}::uuid, 'rerun', clock_timestamp() + n.ord * interval '1 microsecond'
     FROM unnest(${ids}::uuid[], ${[...originalIds]}::uuid[]) WITH ORDINALITY AS n(id, original, ord)
     JOIN jobs o ON o.id = n.original`;

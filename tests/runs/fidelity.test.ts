@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { importFiles } from "@/lib/import/import-files";
 import { getOutlineHead, getOutlineJson, getRunHeader, getSpan, searchSpans } from "@/lib/runs/queries";
+import { getJobSummary } from "@/lib/runs/export";
 import { decodeOutline } from "@/lib/trajectory/outline";
 import { END_BEFORE_START, NO_START, SKEWED, UNFINISHED, VALID } from "@/lib/trajectory/timing";
 import { textAtPath, truncateSpan, TEXT_LIMIT } from "@/lib/trajectory/truncate";
@@ -126,6 +127,20 @@ describe("payloads", async () => {
     }
     // The parser keeps the stored text's order (a JS object would put "2" and "10" first).
     expect(keys).toEqual([...stored.matchAll(/"([^"]+)":/g)].map((m) => m[1]));
+  });
+
+  it("keeps the run's inputs and verdict in the agent's key order too, as the API's job gives them", async () => {
+    const t = (s: number) => `2026-03-02T10:00:0${s}Z`;
+    const runId = await importJson(
+      "job-order.json",
+      `[{"Seq":0,"Nesting":0,"Type":"flow","Name":"patch-triage","Started":"${t(0)}","Finished":"${t(5)}",` +
+        `"Args":{"TargetArch":"amd64","KernelSrc":"/src/job-order","CodeRevision":"v6.1"},` +
+        `"Results":{"WorthFuzzing":true,"NeedsKMSAN":false,"Reasoning":"job-order"}}]`,
+    );
+    const job = (await getJobSummary(db(), runId))!;
+    // jsonb would give KernelSrc first (shorter keys first), and Reasoning before NeedsKMSAN before WorthFuzzing.
+    expect(Object.keys(job.args as object)).toEqual(["TargetArch", "KernelSrc", "CodeRevision"]);
+    expect(Object.keys(job.results as object)).toEqual(["WorthFuzzing", "NeedsKMSAN", "Reasoning"]);
   });
 
   it("cuts a long value for the page, and Copy gets all of it", async () => {
