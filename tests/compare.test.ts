@@ -90,6 +90,18 @@ describe("compare", () => {
     expect(comparePayloads(lf, lf)).toBeNull();
   });
 
+  it("says when only the key order differs, and not when a value does (big integers compared as written)", () => {
+    const a = payloadText({ args: '{"File":"a.c","Line":7,"Big":12345678901234567890}', results: '{"x":[{"p":1,"q":2}]}', error: null });
+    const b = payloadText({ args: '{"Line":7,"Big":12345678901234567890,"File":"a.c"}', results: '{"x":[{"q":2,"p":1}]}', error: null });
+    expect(comparePayloads(a, b)!.kind).toBe("key-order");
+    const c = payloadText({ args: '{"Line":7,"Big":12345678901234567891,"File":"a.c"}', results: '{"x":[{"q":2,"p":1}]}', error: null });
+    expect(comparePayloads(a, c)!.kind).toBe("content");
+    // Arrays keep their order: reordered items are a change.
+    const d = payloadText({ args: '{"File":"a.c","Line":7,"Big":12345678901234567890}', results: '{"x":[{"p":1,"q":2},1]}', error: null });
+    const e = payloadText({ args: '{"File":"a.c","Line":7,"Big":12345678901234567890}', results: '{"x":[1,{"p":1,"q":2}]}', error: null });
+    expect(comparePayloads(d, e)!.kind).toBe("content");
+  });
+
   it("keeps the agent's key order in the text it compares", () => {
     const text = payloadText({ args: '{"b":1,"10":2,"a":3}', results: null, error: null });
     expect(text.text).toBe('Args:\n{\n  "b": 1,\n  "10": 2,\n  "a": 3\n}\n');

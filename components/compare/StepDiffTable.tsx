@@ -32,6 +32,7 @@ function Cell({ s }: { s: Step | null }) {
 export function diffSummary(d: PayloadDiff): string {
   if (d.kind === "line-endings") return `payload differs only in line endings (${d.endings ?? "CR placement"})`;
   if (d.kind === "trailing-whitespace") return "payload differs only in trailing whitespace";
+  if (d.kind === "key-order") return "payload differs only in key order: the same values";
   const whole = d.whole ? " (too different to diff line by line in time: both shown whole)" : "";
   return (d.endings ? `payload differs; ${d.endings}` : "payload differs") + whole;
 }

@@ -3,7 +3,7 @@
 // changed rather than one escaped line holding the whole patch. Differences only in line endings or trailing
 // whitespace are said as such.
 import { diffLines, type Change } from "diff";
-import { JsonTextError, parseJsonText } from "@/lib/text/json";
+import { JsonTextError, parseJsonText, type JsonNode } from "@/lib/text/json";
 import { layoutJson } from "@/lib/trajectory/fold";
 import { trimLineEnds } from "@/lib/text/trim";
 
@@ -43,6 +43,39 @@ export interface PayloadText {
   /** the lines (see the file's comment); a CR of a CRLF line ending stays at its line's end */
   text: string;
   endings: ReturnType<typeof lineEndings>;
+  /** the payload with every object's keys sorted (numbers as written): equal for two payloads that differ only in key order */
+  sorted: string;
+}
+
+/** A JSON value as text with its objects' keys sorted and its numbers as written (no rounding of big integers). */
+function sortedJson(n: JsonNode): string {
+  switch (n.kind) {
+    case "object":
+      return `{${[...n.entries]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`)
+        .join(",")}}`;
+    case "array":
+      return `[${n.items.map(sortedJson).join(",")}]`;
+    case "string":
+      return JSON.stringify(n.value);
+    case "number":
+      return n.raw;
+    case "boolean":
+      return String(n.value);
+    case "null":
+      return "null";
+  }
+}
+
+function sortedField(text: string | null): string {
+  if (text == null) return "";
+  try {
+    return sortedJson(parseJsonText(text));
+  } catch (e) {
+    if (!(e instanceof JsonTextError)) throw e;
+    return text;
+  }
 }
 
 /** The payload as lines of text (see the file's comment). */
@@ -59,7 +92,7 @@ export function payloadText(p: PayloadFields): PayloadText {
   // Each value on its own: the newlines joining them are not theirs.
   const kinds = new Set(values.map(lineEndings).filter((k) => k !== "none"));
   const endings = kinds.size === 0 ? "none" : kinds.size === 1 ? [...kinds][0]! : "mixed";
-  return { text: out.join("\n") + "\n", endings };
+  return { text: out.join("\n") + "\n", endings, sorted: [sortedField(p.args), sortedField(p.results), p.error ?? ""].join("\u0000") };
 }
 
 /** How a text ends its lines. */
@@ -76,8 +109,11 @@ const normalizeEndings = (t: string) => t.replace(/\r\n/g, "\n");
 export interface PayloadDiff {
   /** line changes (jsdiff): diffed with line endings normalized when they are not the difference's only kind */
   parts: Change[];
-  /** "line-endings": only CRLF vs LF; "trailing-whitespace": only spaces or tabs at line ends; "content": anything else */
-  kind: "line-endings" | "trailing-whitespace" | "content";
+  /**
+   * "line-endings": only CRLF vs LF; "trailing-whitespace": only spaces or tabs at line ends; "key-order": the same
+   * values with object keys in another order; "content": anything else
+   */
+  kind: "line-endings" | "trailing-whitespace" | "key-order" | "content";
   /** a sentence on line endings when they differ (A's and B's), else null */
   endings: string | null;
   /** true when the line diff ran out of time: `parts` is then all of A removed and all of B added */
@@ -113,6 +149,6 @@ export function comparePayloads(pa: PayloadText, pb: PayloadText, deadline = Dat
   const na = normalizeEndings(a);
   const nb = normalizeEndings(b);
   if (na === nb) return { ...linesOrWhole(a, b, deadline), kind: "line-endings", endings };
-  const kind = trimLineEnds(na) === trimLineEnds(nb) ? "trailing-whitespace" : "content";
+  const kind = trimLineEnds(na) === trimLineEnds(nb) ? "trailing-whitespace" : pa.sorted === pb.sorted ? "key-order" : "content";
   return { ...linesOrWhole(na, nb, deadline), kind, endings };
 }
