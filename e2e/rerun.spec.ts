@@ -82,4 +82,13 @@ test("two runs of one workflow picked in the history open side by side in Compar
   const main = page.locator('[data-testid="compare-verdict"] [data-field="verdict"] td');
   await expect(main.nth(1)).toHaveText(/^(actionable|not actionable)$/);
   expect(new Set([await main.nth(1).textContent(), await main.nth(2).textContent()])).toEqual(new Set(["actionable", "not actionable"]));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compare moderation runs");
+  await expect(page.getByTestId("compare-workflows-differ")).toHaveCount(0);
+
+  // A run of another workflow beside it: the page says so.
+  const a = new URL(page.url()).searchParams.get("a")!;
+  const other = ((await (await page.request.get("/api/jobs?workflow=repro")).json()) as { jobs: { id: string }[] }).jobs[0]!.id;
+  await page.goto(`/compare?a=${a}&b=${other}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compare a moderation run with a repro run");
+  await expect(page.getByTestId("compare-workflows-differ")).toContainText("different workflows");
 });

@@ -75,7 +75,15 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
   const fmt = (name: string, v: number | null) => (name === "durationMs" ? formatDuration(v) : formatCount(v));
   return (
     <div className="space-y-4">
-      <h1 className="text-xl font-semibold">Compare {a.workflow} runs</h1>
+      <h1 className="text-xl font-semibold">
+        {a.workflow === b.workflow ? `Compare ${a.workflow} runs` : `Compare a ${a.workflow} run with a ${b.workflow} run`}
+      </h1>
+      {a.workflow !== b.workflow && (
+        <p className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="compare-workflows-differ">
+          These runs are of different workflows: their verdicts answer different questions, so fields are compared by name only and few
+          steps will line up.
+        </p>
+      )}
       <div className="grid gap-3 md:grid-cols-2">
         <RunTitle run={a} side="A" />
         <RunTitle run={b} side="B" />

@@ -3,12 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { failureReason } from "@/lib/http/failure-reason";
+import { isLive } from "@/lib/runs/status";
 
 export function RerunButton({ jobId, workflow, status, allowed }: { jobId: string; workflow: string; status: string; allowed: boolean }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  const ended = status !== "running" && status !== "pending";
+  const ended = !isLive(status);
   const label = workflow === "patch-triage" ? "Rerun triage" : "Rerun";
   const title = !allowed
     ? "Operators and admins can rerun; sign in as one"

@@ -5,7 +5,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { filterWhere } from "@/lib/history/list";
 import type { HistoryFilters } from "@/lib/history/query";
-import { RERUNNABLE_STATUSES } from "@/lib/runs/rerun";
+import { RERUNNABLE_STATUSES } from "@/lib/runs/status";
 import type { Pair, RunFacts } from "@/lib/experiments/analysis";
 
 const { sql } = Prisma;

@@ -7,6 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 import { AGENT_SETUP_ARG } from "@/lib/trajectory/agent-setup";
 import { conflict, noSuchRun } from "@/lib/http/errors";
+import { RERUNNABLE_STATUSES } from "@/lib/runs/status";
 
 /** The queued rerun; `created` is false when one was already queued (a double click finds the first one's). */
 export type Rerun = { id: string; created: boolean };
@@ -18,8 +19,6 @@ export interface RerunOptions {
   setup?: string;
 }
 
-/** The statuses a run may be rerun from: a run still pending or running has not given its answer yet. */
-export const RERUNNABLE_STATUSES = ["finished", "failed", "aborted"] as const;
 
 /**
  * Locks the originals and inserts one pending rerun of each, in the caller's transaction, in the order given.

@@ -1,5 +1,5 @@
 // Where a run stands: the one rule for "is this run live" (an agent may still report to it), for server and browser.
-import type { JobStatus } from "@/lib/generated/prisma/enums";
+import { JobStatus } from "@/lib/generated/prisma/enums";
 
 export type RunStatus = JobStatus;
 
@@ -11,3 +11,9 @@ export type RunStatus = JobStatus;
 export function isLive(status: string): boolean {
   return status === "pending" || status === "running";
 }
+
+/**
+ * The statuses a run may be rerun from: every one but the live ones, which have not given their answer yet — an
+ * imported run that never finished (incomplete) included: it never will.
+ */
+export const RERUNNABLE_STATUSES: readonly RunStatus[] = Object.values(JobStatus).filter((s) => !isLive(s));

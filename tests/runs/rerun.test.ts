@@ -65,6 +65,14 @@ describe("rerunJob", () => {
     expect(await db().job.count({ where: { rerunOfId: running.id } })).toBe(0);
   });
 
+  it("reruns an imported run that never finished (incomplete): it will give no other answer", async () => {
+    const unfinished = await storedRun({ running: true });
+    expect((await db().job.findUniqueOrThrow({ where: { id: unfinished.id } })).status).toBe("incomplete");
+    const r = await rerunJob(db(), unfinished.id, COMMAND_LINE);
+    expect(r.created).toBe(true);
+    expect((await db().job.findUniqueOrThrow({ where: { id: r.id } })).rerunOfId).toBe(unfinished.id);
+  });
+
   it("says so for a run that does not exist", async () => {
     await expect(rerunJob(db(), "00000000-0000-4000-8000-000000000000", COMMAND_LINE)).rejects.toMatchObject({
       code: "NotFound",
