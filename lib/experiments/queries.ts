@@ -58,7 +58,7 @@ export interface OriginalTotals {
 export async function originalTotals(db: Pick<Db, "$queryRaw">, ids: readonly string[]): Promise<OriginalTotals> {
   const [row] = await db.$queryRaw<OriginalTotals[]>`
     SELECT coalesce(sum(input_tokens), 0)::float8 AS "inputTokens", coalesce(sum(output_tokens), 0)::float8 AS "outputTokens",
-      coalesce(sum(thoughts_tokens), 0)::float8 AS "thoughtsTokens", sum(cost_usd)::float8 AS "costUsd",
+      coalesce(sum(thoughts_tokens), 0)::float8 AS "thoughtsTokens", round(sum(cost_usd)::numeric, 9)::float8 AS "costUsd",
       (count(*) FILTER (WHERE total_tokens > 0 AND (cost_usd IS NULL OR cost_unpriced > 0)))::int AS "costPartialRuns",
       (count(*) FILTER (WHERE total_tokens > 0))::int AS "withTokens"
     FROM jobs WHERE id = ANY(${ids}::uuid[])`;

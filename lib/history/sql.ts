@@ -190,7 +190,7 @@ export function trendsSql(where: Prisma.Sql, start: Date, end: Date): Prisma.Sql
         (count(*) FILTER (WHERE verdict = false))::int AS no,
         (count(*) FILTER (WHERE status = 'failed'))::int AS failed,
         coalesce(avg(total_tokens), 0)::float8 AS tokens,
-        sum(cost_usd)::float8 AS "costUsd",
+        round(sum(cost_usd)::numeric, 9)::float8 AS "costUsd",
         (count(*) FILTER (WHERE total_tokens > 0 AND (cost_usd IS NULL OR cost_unpriced > 0)))::int AS "costPartialRuns",
         avg(duration_ms)::float8 AS "durationMs"
       FROM jobs WHERE ${where} AND created_at >= ${start} AND created_at < ${end}

@@ -103,6 +103,23 @@ describe("model prices", () => {
     expect(await db().auditEvent.count({ where: { action: "price.remove", target: `${m}*` } })).toBe(1);
   });
 
+  it("keeps a run's cost free of float noise: $0.1 + $0.2 is $0.3, not 0.30000000000000004", async () => {
+    const m = `noise-model-${randomUUID().slice(0, 8)}`;
+    await setPrice(
+      db(),
+      { model: m, inputPerMtok: 0.1, outputPerMtok: 0.2, thinkingPerMtok: 0, effectiveFrom: "2026-01-01", source: "" },
+      actor,
+    );
+    const saved = await saveImportedRun(
+      run("noise", [
+        { model: m, at: "2026-03-01T00:00:00Z", input: 1_000_000 },
+        { model: m, at: "2026-03-01T00:00:00Z", output: 1_000_000 },
+      ]),
+    );
+    const j = await db().job.findUniqueOrThrow({ where: { id: saved.id }, select: { costUsd: true } });
+    expect(j.costUsd).toBe(0.3);
+  });
+
   it("refuses a negative price and a malformed model, writing nothing", async () => {
     const before = await db().modelPrice.count();
     await expect(
