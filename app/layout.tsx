@@ -14,7 +14,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
+          <nav className="mx-auto flex max-w-screen-2xl items-center gap-6 px-4 py-3">
             <Link href="/" className="font-semibold tracking-tight">
               Trajectory viewer
             </Link>
@@ -27,7 +27,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <UserMenu />
           </nav>
         </header>
-        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
       </body>
     </html>
   );

@@ -24,7 +24,7 @@ function Card({
 }) {
   return (
     <figure className="rounded border border-slate-200 bg-white px-2 pb-1 pt-1.5" data-testid={testId}>
-      <figcaption className="flex items-baseline justify-between px-1 text-[11px]">
+      <figcaption className="flex flex-wrap items-baseline justify-between gap-x-3 px-1 text-[11px]">
         <span className="font-medium uppercase tracking-wide text-slate-500">{title}</span>
         <span className="tabular-nums text-slate-700">{summary}</span>
       </figcaption>

@@ -47,7 +47,7 @@ export function Chip({
       href={hrefWith(query, { [filter]: value })}
       title={title ?? `Only runs with ${filter} ${value}`}
       data-chip={filter}
-      className="inline-flex max-w-full items-center truncate rounded bg-slate-100 px-1.5 py-0.5 text-[11px] text-slate-700 ring-1 ring-slate-200 hover:bg-sky-50 hover:text-sky-800 hover:ring-sky-300"
+      className="inline-flex max-w-[12rem] shrink-0 items-center truncate rounded bg-slate-100 px-1.5 py-0.5 text-[11px] text-slate-700 ring-1 ring-slate-200 hover:bg-sky-50 hover:text-sky-800 hover:ring-sky-300"
     >
       {children ?? value}
     </Link>

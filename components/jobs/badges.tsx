@@ -29,6 +29,9 @@ export function StatusBadge({ status }: { status: RunStatus }) {
   );
 }
 
+/** True when the words already name their field ("not worth fuzzing" for WorthFuzzing): the prefix would repeat it. */
+const saysItsField = (w: MainVerdict) => w.text.replaceAll(" ", "").toLowerCase().includes(w.field.toLowerCase());
+
 /**
  * The run's main yes/no in its workflow's words ("worth fuzzing", "not reproduced"; lib/workflows), coloured by
  * whether it is good news; plain yes/no for workflows without a main verdict. `compact` (lists, where the column says
@@ -45,7 +48,7 @@ export function VerdictBadge({ verdict, words, compact }: { verdict: boolean | n
       data-verdict={verdict ? "yes" : "no"}
       title={words ? `${words.field}: ${verdict ? "yes" : "no"}` : undefined}
     >
-      {words && !compact ? `${words.field}: ` : ""}
+      {words && !compact && !saysItsField(words) ? `${words.field}: ` : ""}
       {text}
     </span>
   );

@@ -144,7 +144,6 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
         <Stat label="LLM calls" value={formatCount(run.llmCalls)} />
         <Stat label="Tool calls" value={formatCount(run.toolCalls)} />
         <Stat label="Tool errors" value={<span className={run.toolErrors ? "text-red-700" : ""}>{formatCount(run.toolErrors)}</span>} />
-        {run.agentName && <Stat label="Agent" value={run.agentName} />}
         {run.codeRevision && <Stat label="Code revision" value={<span className="font-mono text-xs">{run.codeRevision}</span>} />}
         <Stat label="Source" value={run.source} />
       </div>

@@ -121,7 +121,7 @@ export function SpanFields({ jobId, payload }: { jobId: string; payload: SpanPay
     <div className="space-y-4">
       {span.Error && (
         <Field label="Error" actions={<CopyText ctx={ctx} path="Error" text={span.Error} />}>
-          <div className="rounded border-l-4 border-red-500" data-testid="span-error">
+          <div className="rounded border-l-4 border-red-500 pl-1.5" data-testid="span-error">
             <TextBlock text={span.Error} tone="error" />
           </div>
         </Field>

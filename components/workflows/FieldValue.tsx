@@ -185,7 +185,7 @@ export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown })
         return value === "" ? <None /> : <p className="whitespace-pre-wrap wrap-anywhere text-sm leading-6 text-slate-800">{value}</p>;
       break;
     case "line":
-      if (typeof value === "string") return value === "" ? <None /> : <span className="break-all font-mono text-xs">{value}</span>;
+      if (typeof value === "string") return value === "" ? <None /> : <span className="wrap-anywhere font-mono text-xs">{value}</span>;
       break;
     case "code":
       if (typeof value === "string") return value === "" ? <None /> : <CodeBlock code={value} lang={spec.lang ?? "c"} />;

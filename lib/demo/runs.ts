@@ -5,6 +5,7 @@ import path from "node:path";
 import { kcsanRun, moderationRun, patchingRun, patchIterationRun, reproCRun, reproRun, securityRun } from "@/lib/demo/workflows";
 import { patchTriageRun, type TriageScenario } from "@/lib/demo/patch-triage";
 import { patchDiffOf } from "@/lib/demo/git-repo";
+import { BUG_TITLE } from "@/lib/demo/samples";
 
 const HOUR = 3_600_000;
 
@@ -84,7 +85,7 @@ export function demoRuns(now = new Date(), kernelRoot?: string): ImportedRun[] {
       steps: 140,
       toolErrorSteps: [12, 57, 98],
     }),
-    moderationRun(at(5), true, "KASAN: slab-out-of-bounds Write in ext4_insert_range"),
+    moderationRun(at(5), true, BUG_TITLE),
     moderationRun(at(4), false, "general protection fault in out_of_tree_driver_ioctl"),
     reproRun(at(3.5), false),
     reproRun(at(3), true),

@@ -165,3 +165,22 @@ export const FIXES = {
   AuthorEmail: "andreas.dilger@intel.com",
 };
 export const REPORTED_BY = "syzbot+4c9e8d1f2a3b5c6d7e8f@syzkaller.appspotmail.com";
+
+/** A crash inside an out-of-tree module (taint O): what the not-actionable moderation demo run looks at. */
+export const OUT_OF_TREE_CRASH_REPORT = `Oops: general protection fault, probably for non-canonical address 0xdffffc0000000003: 0000 [#1] PREEMPT SMP KASAN NOPTI
+KASAN: null-ptr-deref in range [0x0000000000000018-0x000000000000001f]
+CPU: 0 UID: 0 PID: 6071 Comm: syz-executor.1 Tainted: G           O       6.12.0-rc4-syzkaller #0
+Tainted: [O]=OOT_MODULE
+Hardware name: Google Compute Engine/Google Compute Engine, BIOS Google 09/13/2024
+RIP: 0010:out_of_tree_driver_ioctl+0x8c/0x210 [out_of_tree_driver]
+Call Trace:
+ <TASK>
+ vfs_ioctl fs/ioctl.c:51 [inline]
+ __do_sys_ioctl fs/ioctl.c:907 [inline]
+ __se_sys_ioctl fs/ioctl.c:893 [inline]
+ __x64_sys_ioctl+0x18f/0x220 fs/ioctl.c:893
+ do_syscall_x64 arch/x86/entry/common.c:52 [inline]
+ do_syscall_64+0xcd/0x250 arch/x86/entry/common.c:83
+ entry_SYSCALL_64_after_hwframe+0x77/0x7f
+ </TASK>
+Modules linked in: out_of_tree_driver(O)`;

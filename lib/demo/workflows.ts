@@ -155,10 +155,12 @@ export function moderationRun(start: Date, actionable: boolean, title: string): 
     start,
     seed: actionable ? 11 : 12,
     description: title,
-    args: { BugTitle: title, CrashReport: S.CRASH_REPORT, ...TARGET, ...KERNEL },
+    // The not-actionable run's report is of the crash its title names, in an out-of-tree module.
+    args: { BugTitle: title, CrashReport: actionable ? S.CRASH_REPORT : S.OUT_OF_TREE_CRASH_REPORT, ...TARGET, ...KERNEL },
     body: (b, rnd) => {
       kernelSetup(b);
-      agent(b, rnd, "expert", `The bug report is:\n\n${S.CRASH_REPORT}`, CODE_STEPS.slice(0, 2), { Actionable: actionable }, explanation);
+      const report = actionable ? S.CRASH_REPORT : S.OUT_OF_TREE_CRASH_REPORT;
+      agent(b, rnd, "expert", `The bug report is:\n\n${report}`, CODE_STEPS.slice(0, 2), { Actionable: actionable }, explanation);
       const results = { Actionable: actionable, Explanation: explanation };
       b.leaf("action", "format-explanation", 2, { Results: { Explanation: explanation } });
       return results;
