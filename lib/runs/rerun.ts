@@ -19,7 +19,6 @@ export interface RerunOptions {
   setup?: string;
 }
 
-
 /**
  * Locks the originals and inserts one pending rerun of each, in the caller's transaction, in the order given.
  * Returns the new ids, in that order. Throws HttpError NotFound for a missing original and Conflict for one that is

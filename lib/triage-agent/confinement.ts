@@ -84,7 +84,8 @@ export async function openCheckout(kernelSrc: unknown, policy: CheckoutPolicy, s
   if (!info) throw refuse("is not the top of a git work tree (it has no .git)");
   if (info.isSymbolicLink()) throw refuse(`has a .git that is a symlink (to ${await realOr(dotGit)}); its repository must lie inside it`);
   if (info.isFile()) {
-    const target = (await readFile(dotGit, "utf8").catch(() => ""))
+    const target =
+      (await readFile(dotGit, "utf8").catch(() => ""))
         .split("\n")
         .find((l) => l.startsWith("gitdir:"))
         ?.slice("gitdir:".length)
