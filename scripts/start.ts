@@ -89,11 +89,15 @@ try {
   await shutdown(1);
 }
 
-// The preload stamps each request with its connection's address (lib/auth/client-address.ts: sign-in limits).
-const peerAddressPreload = pathToFileURL(path.join(ROOT, "lib", "auth", "peer-address-preload.mjs")).href;
+// Two preloads: one stamps each request with its connection's address (lib/auth/client-address.ts: sign-in limits),
+// the other answers TRACE and TRACK with 405 before Next, which would answer them 500.
+const preloads = [
+  path.join("lib", "auth", "peer-address-preload.mjs"),
+  path.join("lib", "http", "unsupported-methods-preload.mjs"),
+].flatMap((p) => ["--import", pathToFileURL(path.join(ROOT, p)).href]);
 app = spawn(
   process.execPath,
-  ["--import", peerAddressPreload, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host],
+  [...preloads, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host],
   {
     cwd: ROOT,
     stdio: "inherit",
