@@ -423,13 +423,12 @@ test("a foreign Host gets 421 on pages and APIs; every HTML answer has the CSP, 
       expect(own.status, `${method} ${path}`).toBe(method === "OPTIONS" ? 204 : 405);
       expect(own.headers.allow, `${method} ${path}`).toMatch(/POST/);
     }
-  // TRACE and TRACK (which Next's Request cannot even be built for) get 405, not a 500 with a stack trace in the log.
-  for (const method of ["TRACE", "TRACK"])
-    for (const path of ["/", "/api", "/api/import"]) {
-      const res = await rawRequest(`${BASE}${path}`, { method, headers: { host: "rebind.evil.example" } });
-      expect(res.status, `${method} ${path}`).toBe(405);
-      expect(res.body).toBe(`method ${method} not allowed: this app takes GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\n`);
-    }
+  // TRACE (which Next's Request cannot even be built for) gets 405, not a 500 with a stack trace in the log.
+  for (const path of ["/", "/api", "/api/import"]) {
+    const res = await rawRequest(`${BASE}${path}`, { method: "TRACE", headers: { host: "rebind.evil.example" } });
+    expect(res.status, `TRACE ${path}`).toBe(405);
+    expect(res.body).toBe("method TRACE not allowed: this app takes GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\n");
+  }
   // Any other path under /api answers JSON, not the site's HTML page.
   const missing = await rawRequest(`${BASE}/api/no-such-route`);
   expect(missing.status).toBe(404);

@@ -90,7 +90,7 @@ try {
 }
 
 // Two preloads: one stamps each request with its connection's address (lib/auth/client-address.ts: sign-in limits),
-// the other answers TRACE and TRACK with 405 before Next, which would answer them 500.
+// the other answers TRACE with 405 before Next, which would answer it 500.
 const preloads = [
   path.join("lib", "auth", "peer-address-preload.mjs"),
   path.join("lib", "http", "unsupported-methods-preload.mjs"),

@@ -1,10 +1,10 @@
 // Loaded with `node --import` into the Next.js server process (scripts/start.ts). Next builds a WHATWG Request for
-// every request, and that constructor throws on TRACE and TRACK (methods the Fetch standard forbids): Next then
-// answers 500 and logs a stack trace, for any client and any Host. This answers them first, with 405 and what is
-// allowed, before Next sees them. (CONNECT is not a "request" event in Node; with no listener its socket is closed.)
+// every request, and that constructor throws on TRACE (a method the Fetch standard forbids): Next then answers 500
+// and logs a stack trace, for any client and any Host. This answers it first, with 405 and what is allowed, before
+// Next sees it. (Node's parser answers TRACK with 400 itself; CONNECT is not a "request" event and its socket closes.)
 import http from "node:http";
 
-const UNSUPPORTED = new Set(["TRACE", "TRACK"]);
+const UNSUPPORTED = new Set(["TRACE"]);
 const ALLOWED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 const emit = http.Server.prototype.emit;
 
