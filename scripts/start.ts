@@ -9,6 +9,8 @@ import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { db, disconnectDb } from "@/lib/db/client";
 import { seedDemoIfEmpty } from "@/lib/demo/seed";
+import { recordToolOutputs } from "@/lib/triage-agent/record-outputs";
+import { toolCaps } from "@/lib/triage-agent/config";
 import { demoKernelRoot, ensureDemoKernels } from "@/lib/demo/git-repo";
 import { addClient } from "@/lib/agents/keys";
 import { buildIfStale } from "./build-if-stale";
@@ -74,7 +76,10 @@ try {
   // End-to-end tests read the throwaway database's URL from here to prepare and check data.
   if (process.env.TRAJECTORY_URL_FILE) writeFileSync(process.env.TRAJECTORY_URL_FILE, database.url);
   if (!flags["no-demo"]) {
-    const seeded = await seedDemoIfEmpty(db(), ensureDemoKernels(demoKernelRoot()));
+    // The demo triage runs' tool outputs are what the built-in agent's tools give on the demo checkouts, so a
+    // replay (Rerun on the demo) reproduces them.
+    const caps = toolCaps();
+    const seeded = await seedDemoIfEmpty(db(), ensureDemoKernels(demoKernelRoot()), (run) => recordToolOutputs(run, caps));
     if (seeded) console.log(`Empty database: added ${seeded} demo runs.`);
   }
   // The built-in agent gets a fresh key on every start: keys are stored hashed, so the old one cannot be read back.

@@ -107,18 +107,30 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
             const failed = s.toolErrorSteps?.includes(i);
             // Calls that make sense on the demo checkouts (lib/demo/git-repo.ts), so replaying a demo run reproduces it.
             const source = s.files[0]?.endsWith(".c");
+            // A failing step asks for what the tree lacks (lines past the end, a symbol or folder it has not), so its
+            // error is the one the real tool gives; lib/demo/seed.ts records the real outputs on the demo checkouts.
+            const dir = s.files[0]?.split("/").slice(0, -1).join("/");
+            const prefix = s.files[0]?.split("/")[0];
             const toolArgs =
               tool === "read-file"
-                ? { File: s.files[0], FirstLine: source ? 100 : 1, LastLine: source ? 140 : 16 }
+                ? failed
+                  ? { File: s.files[0], FirstLine: 100_000, LastLine: 100_040 }
+                  : { File: s.files[0], FirstLine: source ? 100 : 1, LastLine: source ? 140 : 16 }
                 : tool === "grepper"
-                  ? { Expression: sym, PathPrefix: s.files[0]?.split("/")[0] }
-                  : { Dir: s.files[0]?.split("/").slice(0, -1).join("/") };
+                  ? { Expression: failed ? `${sym}_gone` : sym, PathPrefix: prefix }
+                  : { Dir: failed ? `${dir}/gone` : dir };
+            const error =
+              tool === "read-file"
+                ? `file ${s.files[0]} has only 96 lines`
+                : tool === "grepper"
+                  ? `no matches for "${sym}_gone" under ${prefix}`
+                  : `${dir}/gone does not exist in the kernel tree`;
             b.leaf(
               "tool",
               tool,
               50 + rnd() * 900,
               failed
-                ? { Args: toolArgs, Error: tool === "read-file" ? `file ${s.files[0]} has only 96 lines` : `no matches for "${sym}"` }
+                ? { Args: toolArgs, Error: error }
                 : {
                     Args: toolArgs,
                     Results:

@@ -1,6 +1,7 @@
 // The built-in agent's configuration from the environment: where the app is, credentials, the model and per-job limits.
 import path from "node:path";
 import type { CheckoutPolicy } from "./confinement";
+import type { ToolCaps } from "./git";
 import { REPLAY_SUFFIX } from "./replay-marker";
 import { describeModel, parseModelSpec, type ModelSpec } from "./model-spec";
 
@@ -62,8 +63,18 @@ function checkoutPolicy(env: AgentEnv, raw: Record<string, string | undefined>):
     roots,
     dataDir,
     appDir: APP_DIR,
-    caps: { seconds: env.AGENT_TOOL_SECONDS, memoryBytes: env.AGENT_TOOL_MEMORY_MB * 1024 * 1024 },
+    caps: capsOf(env),
   };
+}
+
+const capsOf = (env: Pick<AgentEnv, "AGENT_TOOL_SECONDS" | "AGENT_TOOL_MEMORY_MB">): ToolCaps => ({
+  seconds: env.AGENT_TOOL_SECONDS,
+  memoryBytes: env.AGENT_TOOL_MEMORY_MB * 1024 * 1024,
+});
+
+/** Each tool call's caps (AGENT_TOOL_SECONDS, AGENT_TOOL_MEMORY_MB), without the rest of the agent's settings. */
+export function toolCaps(raw: Record<string, string | undefined> = process.env): ToolCaps {
+  return capsOf(parseEnv(agentEnvSchema.pick({ AGENT_TOOL_SECONDS: true, AGENT_TOOL_MEMORY_MB: true }), raw));
 }
 
 export type ProviderKeys = { google?: string; openai?: string; anthropic?: string };

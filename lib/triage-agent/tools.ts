@@ -172,6 +172,33 @@ export const CODE_TOOLS = {
   },
 } satisfies Record<string, CodeTool>;
 
+/**
+ * Runs the code tool `name` on the checkout with a model's `args` (as a recorded tool span holds them): its Results,
+ * or a ToolError with one line the model can act on — arguments that do not fit, a path outside the tree, a file
+ * gone since the check (an errno failure, named after the tool). Other errors are the job's and are thrown as they are.
+ */
+export async function runCodeTool(
+  co: Checkout,
+  name: keyof typeof CODE_TOOLS,
+  args: unknown,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const tool: CodeTool = CODE_TOOLS[name];
+  const r = tool.input.safeParse(args);
+  if (!r.success) throw new ToolError(describeInputError(r.error));
+  try {
+    return await tool.run(co, r.data as never, signal);
+  } catch (e) {
+    // A file the agent may not read, or one gone since the check, is the model's problem, not the job's end.
+    if (e instanceof Error && "syscall" in e && typeof (e as NodeJS.ErrnoException).code === "string")
+      throw new ToolError(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** True for the name of a code tool (CODE_TOOLS). */
+export const isCodeTool = (name: string): name is keyof typeof CODE_TOOLS => Object.hasOwn(CODE_TOOLS, name);
+
 /** Turns a tool's zod failure into one line the model can act on. */
 export function describeInputError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "arguments"}: ${i.message}`).join("; ");

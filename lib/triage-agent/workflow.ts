@@ -9,7 +9,7 @@ import type { Models } from "./models";
 import { checkKmsanVerdict, checkPatchVerdict, kconfigSymbols, kmsanVerdictInput, patchVerdictInput } from "./set-results";
 import type { SpanRecorder } from "./spans";
 import { ToolError } from "./tool-error";
-import { CODE_TOOLS, describeInputError } from "./tools";
+import { CODE_TOOLS, runCodeTool } from "./tools";
 
 export const triageArgsSchema = z.object({ KernelSrc: z.string().optional(), TargetArch: z.string().optional() }).passthrough();
 
@@ -31,18 +31,7 @@ function codeTools(co: Checkout): Record<string, AgentTool> {
         description: t.description,
         input: t.input,
         capHint: "capHint" in t ? t.capHint : undefined,
-        async run(args: unknown, signal: AbortSignal) {
-          const r = t.input.safeParse(args);
-          if (!r.success) throw new ToolError(describeInputError(r.error));
-          try {
-            return await t.run(co, r.data as never, signal);
-          } catch (e) {
-            // A file the agent may not read, or one gone since the check, is the model's problem, not the job's end.
-            if (e instanceof Error && "syscall" in e && typeof (e as NodeJS.ErrnoException).code === "string")
-              throw new ToolError(`${name}: ${e.message}`);
-            throw e;
-          }
-        },
+        run: (args: unknown, signal: AbortSignal) => runCodeTool(co, name as keyof typeof CODE_TOOLS, args, signal),
       },
     ]),
   );
