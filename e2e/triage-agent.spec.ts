@@ -230,3 +230,29 @@ test("a rejected key fails the job with the provider's reason; a missing key nam
     expect(await keyless.stop()).toBe(0);
   }
 });
+
+test("Rerun of a demo run, as `npm start` stored it, replays to the same steps: Compare finds no difference", async ({ page }) => {
+  // The demo runs' tool outputs were recorded on the demo checkouts (lib/triage-agent/record-outputs.ts).
+  const demo = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          "SELECT id::text, args->>'KernelSrc' AS src FROM jobs WHERE source = 'demo' AND workflow = 'patch-triage' AND status = 'finished' ORDER BY created_at",
+        )
+      ).rows as { id: string; src: string }[],
+  );
+  expect(demo.length).toBeGreaterThan(2);
+  const net = demo.find((d) => d.src.endsWith(`${path.sep}net`))!; // the one with failing tool steps
+  const rerun = await queueTriage({ KernelSrc: net.src, TargetArch: "amd64" }, net.id);
+  const agent = await startAgent({ AGENT_MODEL: "replay", AGENT_KERNEL_ROOTS: path.dirname(net.src) });
+  try {
+    expect((await waitForJob(rerun, agent)).status, agent.output()).toBe("finished");
+  } finally {
+    expect(await agent.stop()).toBe(0);
+  }
+  const statuses = await compareStatuses(page, net.id, rerun);
+  expect(statuses.filter((s) => !s.startsWith("same"))).toEqual([]);
+  expect(
+    statuses.filter((s) => s.endsWith("grepper") || s.endsWith("read-file") || s.endsWith("codesearch-dir-index")).length,
+  ).toBeGreaterThan(4);
+});

@@ -154,11 +154,12 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
             OutputTokens: 180 + Math.round(rnd() * 100),
             OutputThoughtsTokens: 250 + Math.round(rnd() * 300),
           });
+          // In the order of the built-in agent's set-results (lib/triage-agent/set-results.ts), as a replay logs it.
           const set = {
-            EnableConfigs: results.EnableConfigs,
-            FocusSymbols: results.FocusSymbols,
-            Reasoning: results.Reasoning,
             WorthFuzzing: s.worthFuzzing,
+            FocusSymbols: results.FocusSymbols,
+            EnableConfigs: results.EnableConfigs,
+            Reasoning: results.Reasoning,
           };
           b.leaf("tool", "set-results", 5, { Args: set, Results: set });
           return { Reply: results.Reasoning };
@@ -180,7 +181,7 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
               OutputTokens: 90,
               OutputThoughtsTokens: 210,
             });
-            const set = { KMSANReasoning: results.KMSANReasoning, NeedsKMSAN: s.needsKmsan };
+            const set = { NeedsKMSAN: s.needsKmsan, KMSANReasoning: results.KMSANReasoning };
             b.leaf("tool", "set-results", 4, { Args: set, Results: set });
             return { Reply: results.KMSANReasoning || "KMSAN is not needed." };
           },
