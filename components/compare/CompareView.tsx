@@ -157,7 +157,7 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
           </tbody>
         </table>
       </section>
-      <StepDiffTable steps={steps} />
+      <StepDiffTable steps={steps} runs={{ a: a.id, b: b.id }} />
       {(a.spanCount > MAX_COMPARED_SPANS || b.spanCount > MAX_COMPARED_SPANS) && (
         <p className="text-sm text-amber-700">Only the first {formatCount(MAX_COMPARED_SPANS)} steps of each run are compared.</p>
       )}

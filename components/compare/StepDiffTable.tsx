@@ -65,7 +65,27 @@ function Diff({ diff }: { diff: PayloadDiff }) {
   );
 }
 
-export function StepDiffTable({ steps }: { steps: StepRow<Step>[] }) {
+/** A changed step shown without its diff: why, and where to read both sides. */
+function Undiffed({ row, runs }: { row: StepRow<Step>; runs: { a: string; b: string } }) {
+  const why =
+    row.undiffed === "too-long"
+      ? `payload differs; too long to compare here (${Math.max(row.a?.tooLong ?? 0, row.b?.tooLong ?? 0).toLocaleString("en-US")} characters)`
+      : "payload differs; not diffed: this page's diff budget is spent";
+  return (
+    <span className="text-amber-800" data-testid="diff-summary">
+      {why} — open it in{" "}
+      <a className="text-sky-700 hover:underline" href={`/jobs/${runs.a}#span-${row.a!.seq}`}>
+        A
+      </a>{" "}
+      and{" "}
+      <a className="text-sky-700 hover:underline" href={`/jobs/${runs.b}#span-${row.b!.seq}`}>
+        B
+      </a>
+    </span>
+  );
+}
+
+export function StepDiffTable({ steps, runs }: { steps: StepRow<Step>[]; runs: { a: string; b: string } }) {
   const changed = steps.filter((s) => s.status !== "same").length;
   return (
     <section className="rounded border border-slate-200 bg-white p-4">
@@ -93,6 +113,8 @@ export function StepDiffTable({ steps }: { steps: StepRow<Step>[] }) {
                   <span className={row.diff.kind === "content" ? "text-amber-800" : "text-slate-600"} data-testid="diff-summary">
                     {diffSummary(row.diff)}
                   </span>
+                ) : row.status === "changed" && row.undiffed ? (
+                  <Undiffed row={row} runs={runs} />
                 ) : (
                   <span className="text-slate-400">{row.status === "same" ? "" : row.status === "only-a" ? "only in A" : "only in B"}</span>
                 )}

@@ -9,7 +9,19 @@ export interface ComparableSpan extends PayloadFields {
   nesting: number;
   type: string;
   name: string;
+  /** a digest of the whole payload (lib/compare/runs.ts): equal digests are the same payload */
+  digest?: string;
+  /** set when a payload field was too long to load (its length in characters); the fields are then null */
+  tooLong?: number | null;
 }
+
+/**
+ * Characters of payload one comparison lays out and diffs (both sides together). The diff of a step shows its whole
+ * payload, so this bounds the page too; changed steps past it are marked without their diff.
+ */
+export const COMPARE_PAGE_DIFF_CHARS = 4_000_000;
+
+const payloadChars = (s: PayloadFields) => (s.args?.length ?? 0) + (s.results?.length ?? 0) + (s.error?.length ?? 0);
 
 export interface VerdictRow {
   name: string;
@@ -26,6 +38,8 @@ export interface StepRow<S extends ComparableSpan> {
   status: StepStatus;
   /** the line diff of Args/Results/Error (lib/compare/payload.ts), for changed steps */
   diff?: PayloadDiff;
+  /** why a changed step has no diff: a payload too long to load, or the page's diff budget spent */
+  undiffed?: "too-long" | "budget";
 }
 
 const stable = (v: unknown) => JSON.stringify(v ?? null, null, 2);
@@ -55,7 +69,12 @@ export const COMPARE_DIFF_BUDGET_MS = 2000;
  * Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs, all within
  * COMPARE_DIFF_BUDGET_MS: when the steps cannot be aligned in time, A's are listed as only in A and B's as only in B.
  */
-export function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budgetMs = COMPARE_DIFF_BUDGET_MS): StepRow<S>[] {
+export function alignSteps<S extends ComparableSpan>(
+  a: S[],
+  b: S[],
+  budgetMs = COMPARE_DIFF_BUDGET_MS,
+  budgetChars = COMPARE_PAGE_DIFF_CHARS,
+): StepRow<S>[] {
   const deadline = Date.now() + budgetMs;
   const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
   const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: budgetMs }) ?? [
@@ -63,6 +82,7 @@ export function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budgetMs = 
     { value: b, added: true, removed: false, count: b.length },
   ];
   const rows: StepRow<S>[] = [];
+  let chars = 0;
   let ia = 0;
   let ib = 0;
   for (const c of changes) {
@@ -75,6 +95,21 @@ export function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budgetMs = 
       for (let i = 0; i < n; i++) {
         const sa = a[ia++]!;
         const sb = b[ib++]!;
+        if (sa.digest !== undefined && sa.digest === sb.digest) {
+          rows.push({ a: sa, b: sb, status: "same" });
+          continue;
+        }
+        if (sa.tooLong || sb.tooLong) {
+          rows.push({ a: sa, b: sb, status: "changed", undiffed: "too-long" });
+          continue;
+        }
+        chars += payloadChars(sa) + payloadChars(sb);
+        if (chars > budgetChars) {
+          // Past the budget a step is still told apart (equal payload texts are the same), only not diffed.
+          const same = sa.args === sb.args && sa.results === sb.results && sa.error === sb.error;
+          rows.push(same ? { a: sa, b: sb, status: "same" } : { a: sa, b: sb, status: "changed", undiffed: "budget" });
+          continue;
+        }
         const diff = comparePayloads(payloadText(sa), payloadText(sb), deadline);
         rows.push(diff ? { a: sa, b: sb, status: "changed", diff } : { a: sa, b: sb, status: "same" });
       }

@@ -8,6 +8,12 @@ import type { ComparableSpan } from "@/lib/compare/align";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
+/**
+ * A step's payload field (Args, Results, Error) longer than this many characters is not loaded for the page: the
+ * steps are compared by digest and the step says where to read them (each may be 8 MB; two runs of ten 7 MB steps
+ * made a 428 MB page and 3.4 GB of server memory).
+ */
+export const COMPARE_FIELD_CHARS = 200_000;
 
 export async function loadForCompare(db: Db, id: string) {
   if (!isJobId(id)) return null;
@@ -38,9 +44,19 @@ export async function loadForCompare(db: Db, id: string) {
     },
   });
   if (!job) return null;
+  // The digest covers the whole fields; a field over the cap is left out (null) and its length kept.
   const spans = await db.$queryRaw<ComparableSpan[]>`
-    SELECT seq, nesting, type, name, error, nullif(args::text, 'null') AS args, nullif(results::text, 'null') AS results
-    FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}`;
+    SELECT seq, nesting, type, name,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN NULL ELSE p.error END AS error,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN NULL ELSE p.args END AS args,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN NULL ELSE p.results END AS results,
+      md5(concat_ws(E'\x01', coalesce(p.error, E'\x02'), coalesce(p.args, E'\x02'), coalesce(p.results, E'\x02'))) AS digest,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN p.chars END AS "tooLong"
+    FROM (
+      SELECT seq, nesting, type, name, error, nullif(args::text, 'null') AS args, nullif(results::text, 'null') AS results,
+        greatest(coalesce(length(error), 0), coalesce(length(args::text), 0), coalesce(length(results::text), 0)) AS chars
+      FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}
+    ) p ORDER BY seq`;
   return { ...jobNumbers(job), spans };
 }
 

@@ -29,6 +29,10 @@ describe("readers of untrusted text on hostile input", () => {
   it("collapses carriage returns before a last character", () => {
     expect(collapseCarriageReturns(`${"\r".repeat(N)}x`)).toBe("x");
     expect(collapseCarriageReturns("50%\r100%\r\r\n")).toBe("100%\n");
+    // A long line overwritten many times: each CR rewrote the whole line (24,000 × 24,000 took a minute).
+    const line = `${"A".repeat(N / 2)}${"\r".repeat(N / 2)}x`;
+    expect(collapseCarriageReturns(line)).toBe(`x${"A".repeat(N / 2 - 1)}`);
+    expect(collapseCarriageReturns(`${"ab\r".repeat(N / 3)}c`)).toBe("cb");
   });
 
   it("reads a diff --git line with many ' b/' as the paths it can be", () => {
