@@ -3,7 +3,7 @@
 // changed rather than one escaped line holding the whole patch. Differences only in line endings or trailing
 // whitespace are said as such.
 import { diffLines, type Change } from "diff";
-import { JsonTextError, parseJsonText, type JsonNode } from "@/lib/text/json";
+import { JsonTextError, parseJsonText, sortKeys, stringifyJson } from "@/lib/text/json";
 import { layoutJson } from "@/lib/trajectory/fold";
 import { trimLineEnds } from "@/lib/text/trim";
 
@@ -47,31 +47,11 @@ export interface PayloadText {
   sorted: string;
 }
 
-/** A JSON value as text with its objects' keys sorted and its numbers as written (no rounding of big integers). */
-function sortedJson(n: JsonNode): string {
-  switch (n.kind) {
-    case "object":
-      return `{${[...n.entries]
-        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-        .map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`)
-        .join(",")}}`;
-    case "array":
-      return `[${n.items.map(sortedJson).join(",")}]`;
-    case "string":
-      return JSON.stringify(n.value);
-    case "number":
-      return n.raw;
-    case "boolean":
-      return String(n.value);
-    case "null":
-      return "null";
-  }
-}
-
 function sortedField(text: string | null): string {
   if (text == null) return "";
   try {
-    return sortedJson(parseJsonText(text));
+    // Keys sorted, numbers as written (no rounding of big integers): equal for payloads that differ only in key order.
+    return stringifyJson(sortKeys(parseJsonText(text)), 0);
   } catch (e) {
     if (!(e instanceof JsonTextError)) throw e;
     return text;

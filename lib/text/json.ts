@@ -58,6 +58,14 @@ export function jsonNodeOf(value: unknown): JsonNode {
   return { kind: "null" };
 }
 
+/** The tree with every object's keys sorted (by UTF-16 code units), arrays kept in order: a canonical form. */
+export function sortKeys(node: JsonNode): JsonNode {
+  if (node.kind === "array") return { kind: "array", items: node.items.map(sortKeys) };
+  if (node.kind !== "object") return node;
+  const entries = node.entries.map(([k, v]): [string, JsonNode] => [k, sortKeys(v)]);
+  return { kind: "object", entries: entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)) };
+}
+
 /** JSON text of a tree, keys in order and numbers as written; `indent` spaces per level (0: compact). */
 export function stringifyJson(node: JsonNode, indent = 2): string {
   const nl = indent ? "\n" : "";
