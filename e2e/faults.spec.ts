@@ -267,23 +267,10 @@ test("the app killed (SIGKILL) during POST /api/import: none of the run is store
   const cookie = await operatorCookie();
   // ~30,000 spans stored in one transaction: a window wide enough to kill the app inside it.
   const workflow = `app-kill-${Date.now()}`;
-  const { patchTriageRun } = await import("../lib/demo/patch-triage");
-  const run = patchTriageRun({
-    seed: 11,
-    start: new Date("2026-11-02T00:00:00Z"),
-    description: "app killed mid-import",
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
-    steps: 15_000,
-  });
-  run.spans[0]!.Name = workflow;
-  for (const s of run.spans) delete s.InputTokens; // 15,000 growing contexts would pass the 32-bit token totals
+  const { triageFile } = await import("../lib/demo/patch-triage");
+  const run = triageFile(workflow, 15_000, 11);
   const body = new FormData();
-  body.append("file", new Blob([JSON.stringify(run.spans)]), "big.json");
+  body.append("file", new Blob([new Uint8Array(run.bytes)]), "big.json");
   const upload = (url: string) => fetch(`${url}/api/import`, { method: "POST", headers: { cookie }, body });
   const stored = async () =>
     (
@@ -326,6 +313,6 @@ test("the app killed (SIGKILL) during POST /api/import: none of the run is store
   });
   const again = await upload(app.url);
   expect(again.status, await again.clone().text()).toBe(200);
-  expect(await stored()).toEqual({ jobs: 1, spans: run.spans.length });
-  console.log(`App killed mid-import: 0 of ${run.spans.length} spans stored; the same upload afterwards stored all ${run.spans.length}`);
+  expect(await stored()).toEqual({ jobs: 1, spans: run.spans });
+  console.log(`App killed mid-import: 0 of ${run.spans} spans stored; the same upload afterwards stored all ${run.spans}`);
 });

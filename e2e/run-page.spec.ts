@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { importFile } from "./helpers";
-import { patchTriageRun } from "../lib/demo/patch-triage";
+import { EXT4_SCENARIO, patchTriageRun } from "../lib/demo/patch-triage";
 
 const row = (page: Page, seq: number) => page.locator(`[data-span-row="${seq}"]`);
 const rows = (page: Page) => page.locator("[data-trajectory] [data-span-row]");
@@ -138,12 +138,7 @@ test("the patch of read-patch-diff is shown as a diff, highlighted, with a raw-t
     seed: 7,
     start: new Date("2026-06-29T12:00:00Z"),
     description: "diff view",
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
+    ...EXT4_SCENARIO,
     steps: 2,
     patchDiff: PATCH,
   });

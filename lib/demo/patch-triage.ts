@@ -209,24 +209,23 @@ export function patchTriageRun(s: TriageScenario): ImportedRun {
   };
 }
 
+/** The small ext4 patch tests and benches triage: worth fuzzing, no KMSAN. Give seed, start, description and steps. */
+export const EXT4_SCENARIO: Pick<TriageScenario, "subsystem" | "files" | "symbols" | "configs" | "worthFuzzing" | "needsKmsan"> = {
+  subsystem: "ext4",
+  files: ["fs/ext4/file.c"],
+  symbols: ["ext4_dio_write_checks"],
+  configs: ["EXT4_FS"],
+  worthFuzzing: true,
+  needsKmsan: false,
+};
+
 /**
  * A trajectory file (a JSON array of spans) of a patch-triage run of `steps` steps (~600 bytes each) whose flow, and
  * so its workflow, is named `workflow`: uploads of a chosen size for the import tests and benches. InputTokens are
  * dropped: a long run's growing contexts would pass the 32-bit per-span token field.
  */
 export function triageFile(workflow: string, steps: number, seed = 3): { bytes: Buffer; spans: number } {
-  const run = patchTriageRun({
-    seed,
-    start: new Date("2026-11-03T00:00:00Z"),
-    description: workflow,
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
-    steps,
-  });
+  const run = patchTriageRun({ ...EXT4_SCENARIO, seed, start: new Date("2026-11-03T00:00:00Z"), description: workflow, steps });
   run.spans[0]!.Name = workflow;
   for (const s of run.spans) delete s.InputTokens;
   return { bytes: Buffer.from(JSON.stringify(run.spans)), spans: run.spans.length };

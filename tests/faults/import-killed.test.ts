@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { patchTriageRun } from "@/lib/demo/patch-triage";
+import { triageFile } from "@/lib/demo/patch-triage";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,23 +51,9 @@ describe("import killed mid-transaction", () => {
   it("leaves nothing of the run, and the same import then stores all of it", async () => {
     // ~30,000 spans: six 5,000-row INSERT batches in one transaction, a window wide enough to kill it inside.
     const workflow = `import-kill-${randomUUID().slice(0, 8)}`;
-    const run = patchTriageRun({
-      seed: 7,
-      start: new Date("2026-11-01T00:00:00Z"),
-      description: "killed import",
-      subsystem: "ext4",
-      files: ["fs/ext4/file.c"],
-      symbols: ["ext4_dio_write_checks"],
-      configs: ["EXT4_FS"],
-      worthFuzzing: true,
-      needsKmsan: false,
-      steps: 15_000,
-    });
-    run.spans[0]!.Name = workflow; // the flow's name is the workflow: it identifies this run's job
-    // The demo's context grows every step; over 15,000 steps its token sum would pass the app's 32-bit totals.
-    for (const s of run.spans) delete s.InputTokens;
+    const run = triageFile(workflow, 15_000, 7);
     const file = path.join(dir, "big.json");
-    writeFileSync(file, JSON.stringify(run.spans));
+    writeFileSync(file, run.bytes);
     const before = (await client.query("SELECT count(*)::int AS n FROM spans")).rows[0].n as number;
 
     const killed = runImport(file);
@@ -99,7 +85,7 @@ describe("import killed mid-transaction", () => {
     const again = runImport(file);
     const { code } = await again.exit;
     expect(code, again.output()).toBe(0);
-    expect(again.output()).toMatch(new RegExp(`${workflow}  ${run.spans.length} spans`));
-    expect(await stored(workflow)).toEqual({ jobs: 1, spans: run.spans.length });
+    expect(again.output()).toMatch(new RegExp(`${workflow}  ${run.spans} spans`));
+    expect(await stored(workflow)).toEqual({ jobs: 1, spans: run.spans });
   }, 180_000);
 });

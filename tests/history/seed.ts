@@ -1,7 +1,7 @@
 // A seeded set of runs for the history tests, under a workflow name of its own so other rows in the shared database never match.
 import { randomUUID } from "node:crypto";
 import { saveImportedRun } from "@/lib/ingest/save-run";
-import { patchTriageRun, type TriageScenario } from "@/lib/demo/patch-triage";
+import { EXT4_SCENARIO, patchTriageRun, type TriageScenario } from "@/lib/demo/patch-triage";
 import { DEFAULT_QUERY, type HistoryQuery } from "@/lib/history/query";
 
 export interface SeededRun {
@@ -24,12 +24,7 @@ export async function saveRun(
     seed,
     start,
     description: `${key} change`,
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
+    ...EXT4_SCENARIO,
     steps: 2,
     ...scenario,
   });

@@ -8,7 +8,7 @@ import { parseRunFile } from "@/lib/import/detect";
 import { getTrajectory } from "@/lib/runs/export";
 import { getRun } from "@/lib/runs/queries";
 import { listJobs } from "@/lib/history/list";
-import { patchTriageRun } from "@/lib/demo/patch-triage";
+import { EXT4_SCENARIO, patchTriageRun } from "@/lib/demo/patch-triage";
 import { COMMAND_LINE } from "@/lib/audit/log";
 import type { ImportedRun } from "@/lib/trajectory/span";
 
@@ -21,12 +21,7 @@ function run(overrides: Partial<Parameters<typeof patchTriageRun>[0]> = {}): Imp
     seed,
     start: new Date(Date.UTC(2026, 5, 29, 12, 0, seed % 60)),
     description: `run ${seed}`,
-    subsystem: "ext4",
-    files: ["fs/ext4/file.c"],
-    symbols: ["ext4_dio_write_checks"],
-    configs: ["EXT4_FS"],
-    worthFuzzing: true,
-    needsKmsan: false,
+    ...EXT4_SCENARIO,
     steps: 3,
     ...overrides,
   });
