@@ -43,9 +43,12 @@ export interface PayloadText {
   /** the lines (see the file's comment); a CR of a CRLF line ending stays at its line's end */
   text: string;
   endings: ReturnType<typeof lineEndings>;
-  /** the payload with every object's keys sorted (numbers as written): equal for two payloads that differ only in key order */
-  sorted: string;
+  /** the fields it was written from (for the key-order check, done only when two texts differ in content) */
+  fields: PayloadFields;
 }
+
+/** The payload with every object's keys sorted (numbers as written): equal for payloads that differ only in key order. */
+const sortedPayload = (p: PayloadFields) => [sortedField(p.args), sortedField(p.results), p.error ?? ""].join("\u0000");
 
 function sortedField(text: string | null): string {
   if (text == null) return "";
@@ -72,7 +75,7 @@ export function payloadText(p: PayloadFields): PayloadText {
   // Each value on its own: the newlines joining them are not theirs.
   const kinds = new Set(values.map(lineEndings).filter((k) => k !== "none"));
   const endings = kinds.size === 0 ? "none" : kinds.size === 1 ? [...kinds][0]! : "mixed";
-  return { text: out.join("\n") + "\n", endings, sorted: [sortedField(p.args), sortedField(p.results), p.error ?? ""].join("\u0000") };
+  return { text: out.join("\n") + "\n", endings, fields: p };
 }
 
 /** How a text ends its lines. */
@@ -129,6 +132,11 @@ export function comparePayloads(pa: PayloadText, pb: PayloadText, deadline = Dat
   const na = normalizeEndings(a);
   const nb = normalizeEndings(b);
   if (na === nb) return { ...linesOrWhole(a, b, deadline), kind: "line-endings", endings };
-  const kind = trimLineEnds(na) === trimLineEnds(nb) ? "trailing-whitespace" : pa.sorted === pb.sorted ? "key-order" : "content";
+  const kind =
+    trimLineEnds(na) === trimLineEnds(nb)
+      ? "trailing-whitespace"
+      : sortedPayload(pa.fields) === sortedPayload(pb.fields)
+        ? "key-order"
+        : "content";
   return { ...linesOrWhole(na, nb, deadline), kind, endings };
 }
