@@ -1,5 +1,9 @@
 // Next.js configuration: build folder, and the security headers of every answer (pages add their CSP in proxy.ts).
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
+import { readFileSync } from "node:fs";
+
+// The headers are one file, shared with the machine routes' server (lib/server/), which answers POST /api without Next.
+const ANSWER_HEADERS = JSON.parse(readFileSync(new URL("./lib/http/answer-headers.json", import.meta.url), "utf8"));
+const asList = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -10,18 +14,14 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   async headers() {
     // Every answer, static files included. Pages get their Content-Security-Policy (with a script nonce) from proxy.ts.
-    const common = [
-      { key: "X-Content-Type-Options", value: "nosniff" },
-      { key: "Referrer-Policy", value: "no-referrer" },
-      { key: "X-Frame-Options", value: "DENY" },
-    ];
+    const common = asList(ANSWER_HEADERS.every);
     return [
       { source: "/:path*", headers: common },
       {
         // JSON, text and event streams are data, never documents: if one is opened in a tab, nothing in it may load or
         // run, and the sandbox gives it an opaque origin. The pattern matches the agent endpoint /api itself too.
         source: "/api/:path*",
-        headers: [{ key: "Content-Security-Policy", value: API_CSP }],
+        headers: asList(ANSWER_HEADERS.api),
       },
     ];
   },

@@ -96,6 +96,19 @@ export const appEnvSchema = z.object({
     meaning:
       'how long a running job may go without a poll or span from its agent before the next poll aborts it ("Aborted: assigned agent has been inactive for too long") and queues a fresh copy',
   }),
+  LOG_FORMAT: env(z.enum(["json", "off"]).default("off"), {
+    default: "`off`",
+    meaning: "`json`: one JSON line a request on stdout (time, method, path without query, status, ms; never a query, header or payload)",
+  }),
+  INGEST_BATCH_MAX_SPANS: env(positiveInt(200), {
+    default: "`200`",
+    meaning: "group commit (lib/ingest/span-batch.ts): the most spans stored in one statement",
+  }),
+  INGEST_BATCH_WAIT_MS: env(z.coerce.number().min(0).max(1000).default(2), {
+    default: "`2`",
+    meaning:
+      "group commit: how long, ms, a span that arrives while a batch is being written waits for others before a second batch is sent (never when nothing is being written)",
+  }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",
     meaning: "set by the tools; `development` only under `npm run dev`",

@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { appConfig } from "@/lib/config";
 import { resolveDatabase } from "@/lib/db/database-url";
@@ -94,21 +93,12 @@ try {
   await shutdown(1);
 }
 
-// Two preloads: one stamps each request with its connection's address (lib/auth/client-address.ts: sign-in limits),
-// the other answers TRACE with 405 before Next, which would answer it 500.
-const preloads = [
-  path.join("lib", "auth", "peer-address-preload.mjs"),
-  path.join("lib", "http", "unsupported-methods-preload.mjs"),
-].flatMap((p) => ["--import", pathToFileURL(path.join(ROOT, p)).href]);
-app = spawn(
-  process.execPath,
-  [...preloads, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host],
-  {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },
-  },
-);
+// The app's own server (lib/server/server.ts): POST /api answered without Next's router, everything else by Next.
+app = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", "serve.ts")], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOST: host },
+});
 console.log(`Trajectory viewer on http://${host}:${port}`);
 app.on("exit", (code) => {
   if (running(agent)) agent.kill("SIGTERM");

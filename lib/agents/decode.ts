@@ -6,7 +6,7 @@ import { gunzip, gunzipSync } from "node:zlib";
 import { AGENT_MAX_FIELD_CHARS, AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES } from "@/lib/limits";
 import { formatBytes } from "@/lib/format";
 import { badRequest, tooLarge, unauthorized } from "@/lib/http/errors";
-import { readMultipart } from "@/lib/http/multipart";
+import { readMultipart, type BodySource } from "@/lib/http/multipart";
 
 const FIELDS = new Set(["client", "key", "method", "payload"]);
 const gunzipAsync = promisify(gunzip);
@@ -29,7 +29,7 @@ export type Authenticate = (client: string, key: string) => Promise<void>;
  * precede the payload, so a wrong key is answered before the payload's bytes are read. Throws HttpError: 401 for a
  * missing or wrong client or key, 400 for a malformed body or a field sent twice, 413 past the size limits.
  */
-export async function readCall(req: Request, authenticate: Authenticate): Promise<ProtocolCall> {
+export async function readCall(req: Request | BodySource, authenticate: Authenticate): Promise<ProtocolCall> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(type)) throw badRequest("body must be multipart/form-data with fields client, key, method, payload");
   const fields = new Map<string, string>();

@@ -1,4 +1,4 @@
-// Runs one agent-protocol request: authenticate (before anything is decompressed or parsed), inflate and parse the
+// Runs one agent-protocol request (POST /api, served by lib/server/ and by the Next route app/api/route.ts): authenticate (before anything is decompressed or parsed), inflate and parse the
 // payload with its nesting bounded, validate it for its method, call it, shape the reply.
 import "server-only";
 import type { z } from "zod";
@@ -6,7 +6,8 @@ import { authenticate } from "./keys";
 import type { ProtocolMethod } from "./client";
 import { inflatePayload, readCall } from "./decode";
 import { badRequest, tooLarge } from "@/lib/http/errors";
-import { finishJob, logSpan, pollJob } from "./methods";
+import { finishJob, logSpan, pollJob, type PollReply } from "./methods";
+import type { BodySource } from "@/lib/http/multipart";
 import {
   jobDoneRequestSchema,
   pollRequestSchema,
@@ -64,18 +65,28 @@ function checkResultsSize({ data: req }: { data: JobDoneRequest }): JobDoneReque
   return req;
 }
 
-/** The reply: 200 with JSON (poll) or an empty body; throws HttpError for any failure (answered as plain text). */
-export async function handleAgentRequest(req: Request): Promise<Response> {
+/**
+ * Runs one call from a request (a web Request in the Next route, a BodySource in the machine routes' server):
+ * the poll's reply (sent as JSON with 200), or null for a call answered 200 with an empty body. Throws HttpError for
+ * any failure (answered as plain text).
+ */
+export async function runAgentCall(req: Request | BodySource): Promise<PollReply | null> {
   const call = await readCall(req, authenticate);
   if (!METHODS.has(call.method)) throw badRequest(`unknown method "${call.method.slice(0, 100)}"`);
   switch (call.method) {
     case "ai_job_poll":
-      return Response.json(await pollJob(call.client, (await parse(pollRequestSchema, call.payload, call.method)).data));
+      return pollJob(call.client, (await parse(pollRequestSchema, call.payload, call.method)).data);
     case "ai_trajectory_log":
       await logSpan(call.client, checkSpanSize(await parse(trajectoryLogRequestSchema, call.payload, call.method)));
-      return new Response(null, { status: 200 });
+      return null;
     default:
       await finishJob(call.client, checkResultsSize(await parse(jobDoneRequestSchema, call.payload, call.method)));
-      return new Response(null, { status: 200 });
+      return null;
   }
+}
+
+/** The reply as a web Response: 200 with JSON (poll) or an empty body; throws HttpError for any failure. */
+export async function handleAgentRequest(req: Request): Promise<Response> {
+  const reply = await runAgentCall(req);
+  return reply ? Response.json(reply) : new Response(null, { status: 200 });
 }

@@ -1,9 +1,9 @@
 // The three calls of the agent protocol against the job queue: poll for work, log a span, finish the job. A job
 // belongs to the client (key) that polled it; the AgentName a call carries is recorded, never trusted for access.
 import "server-only";
-import { inTransaction, pool } from "@/lib/db/pool";
+import { inTransaction } from "@/lib/db/pool";
 import { verdictOf } from "@/lib/workflows/verdict";
-import { logSpan as storeSpan } from "@/lib/ingest/log-span";
+import { logSpans } from "@/lib/ingest/span-batch";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
@@ -58,7 +58,7 @@ function ended(jobId: string, status: string, error: string | null, what: string
 
 /** Stores one span; 404 for no such job, 403 when another client polled it, 409 once it takes no more spans. */
 export async function logSpan(client: string, req: TrajectoryLogRequest): Promise<void> {
-  const refusal = await storeSpan(client, req.AgentName, req.JobID, req.Span, pool());
+  const [refusal] = await logSpans([{ client, agentName: req.AgentName, jobId: req.JobID, span: req.Span }]);
   if (!refusal) return;
   if (refusal.kind === "no-job") throw notFound(`no job ${req.JobID}`);
   if (refusal.kind === "not-owner") throw forbidden(`job ${req.JobID} was polled by another agent client`);

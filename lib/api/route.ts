@@ -4,10 +4,9 @@ import "server-only";
 import { z } from "zod";
 import { authorize, type Access } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/session";
-import { hostAllowed, misdirectedRequest } from "@/lib/auth/request-origin";
 import { readBodyCapped } from "@/lib/http/body";
-import { badRequest, errorResponse, HttpError, methodNotAllowed, textErrorResponse } from "@/lib/http/errors";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { badRequest, errorResponse, textErrorResponse } from "@/lib/http/errors";
+import { checkHost, failureOf, otherMethod } from "./rules";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -59,13 +58,7 @@ async function readJson(req: Request, maxBytes: number): Promise<unknown> {
 
 /** The answer to a failure: its own status, 503 while the database is away, else rethrown (a bug: 500). */
 export function failureResponse(e: unknown, errors: "json" | "text" = "json"): Response {
-  const failure =
-    e instanceof HttpError
-      ? e
-      : isDatabaseUnavailable(e)
-        ? new HttpError("Unavailable", "database unavailable: try again shortly", undefined, { "retry-after": "1" })
-        : null;
-  if (!failure) throw e;
+  const failure = failureOf(e);
   return errors === "text" ? textErrorResponse(failure) : errorResponse(failure);
 }
 
@@ -83,7 +76,7 @@ export function route<
 ): (req: Request, segment: { params: Promise<Record<string, string | string[]>> }) => Promise<Response> {
   return async (req, segment) => {
     try {
-      if (spec.outsideProxy && !hostAllowed(req.headers.get("host"))) throw misdirectedRequest(req.headers.get("host"));
+      if (spec.outsideProxy) checkHost(req.headers.get("host"));
       const user = await authorize(req, spec.access);
       const params = (spec.params ? parseWith(spec.params, await segment?.params, "params") : undefined) as Out<P>;
       const query = (spec.query ? parseWith(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query") : undefined) as Out<Q>;
@@ -109,9 +102,9 @@ export function postOnly(errors: "json" | "text" = "json"): Record<OtherMethod, 
   const allow = ["POST"] as const;
   const answer = async (req: Request): Promise<Response> => {
     try {
-      if (!hostAllowed(req.headers.get("host"))) throw misdirectedRequest(req.headers.get("host"));
-      if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow: ["OPTIONS", ...allow].join(", ") } });
-      throw methodNotAllowed(req.method, allow);
+      checkHost(req.headers.get("host"));
+      const { status, allow: allowed } = otherMethod(req.method, allow);
+      return new Response(null, { status, headers: { allow: allowed } });
     } catch (e) {
       return failureResponse(e, errors);
     }

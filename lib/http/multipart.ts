@@ -30,10 +30,41 @@ export interface MultipartHandlers {
 }
 
 /**
- * Reads a multipart/form-data request to its end, calling the handlers as parts arrive. Throws HttpError BadRequest for
- * a body that is not well-formed multipart and TooLarge past the limits; a handler's error is rethrown as it is.
+ * A request body outside Next (lib/server/): its headers, and its chunks as they arrive. Stopping the iteration early
+ * must leave the connection open for the answer (a 401 or 413 before the rest of the body is read).
  */
-export async function readMultipart(req: Request, o: MultipartOptions, h: MultipartHandlers): Promise<void> {
+export interface BodySource {
+  headers: { get(name: string): string | null };
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+/** The chunks of a web Request's body (cancelled when the loop stops early) or of a BodySource. */
+function chunksOf(req: Request | BodySource): AsyncIterable<Uint8Array> {
+  if ("chunks" in req) return req.chunks;
+  const body = req.body;
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (!body) return;
+      const reader = body.getReader();
+      try {
+        for (;;) {
+          const chunk = await reader.read();
+          if (chunk.done) return;
+          yield chunk.value;
+        }
+      } finally {
+        await reader.cancel().catch(() => {});
+      }
+    },
+  };
+}
+
+/**
+ * Reads a multipart/form-data request (a web Request, or a BodySource from the machine routes' server) to its end,
+ * calling the handlers as parts arrive. Throws HttpError BadRequest for a body that is not well-formed multipart and
+ * TooLarge past the limits; a handler's error is rethrown as it is.
+ */
+export async function readMultipart(req: Request | BodySource, o: MultipartOptions, h: MultipartHandlers): Promise<void> {
   const what = o.what ?? "request";
   const type = req.headers.get("content-type") ?? "";
   const declared = Number(req.headers.get("content-length") ?? 0);
@@ -81,15 +112,12 @@ export async function readMultipart(req: Request, o: MultipartOptions, h: Multip
   });
   bb.on("partsLimit", () => fail(tooLarge(`more than ${o.maxParts} parts in one multipart body`)));
 
-  const reader = req.body?.getReader();
   let size = 0;
   try {
-    for (;;) {
-      const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
-      if (chunk.done) break;
-      size += chunk.value.length;
+    for await (const chunk of chunksOf(req)) {
+      size += chunk.length;
       if (size > o.maxBytes) throw tooLarge(`${what} is larger than the limit of ${formatBytes(o.maxBytes)}`);
-      await new Promise<void>((resolve, reject) => bb.write(chunk.value, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => bb.write(chunk, (e) => (e ? reject(e) : resolve())));
       if (failure) throw failure;
       if (gate) {
         const g: Promise<void> = gate;
@@ -106,7 +134,6 @@ export async function readMultipart(req: Request, o: MultipartOptions, h: Multip
     if (failure) throw failure;
     if (gate) await gate;
   } catch (e) {
-    await reader?.cancel().catch(() => {});
     bb.destroy();
     throw e;
   }

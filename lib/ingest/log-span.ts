@@ -1,12 +1,12 @@
-// The agent's span write (ai_trajectory_log): one SQL statement per span that checks the job's owner and state,
-// upserts the span and heartbeats the job — one round trip, no interactive transaction, nothing to roll back.
+// The agent's span write (ai_trajectory_log) as one SQL statement per span that checks the job's owner and state,
+// upserts the span and heartbeats the job — one round trip, no interactive transaction, nothing to roll back. The app
+// stores spans through the group commit (lib/ingest/span-batch.ts: logSpans), which runs this statement for a batch of
+// one span and the same rules over many; the bench's raw phase runs it alone as the baseline.
 import "server-only";
 import type pg from "pg";
-import { pool, inTransaction, type Sql } from "@/lib/db/pool";
 import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
 import type { Span } from "@/lib/trajectory/span";
 import { spanToRow } from "@/lib/trajectory/span-rows";
-import { recomputeJob } from "@/lib/ingest/recompute";
 
 /** Why a span was not stored; null when it was. */
 export type LogRefusal = { kind: "no-job" } | { kind: "not-owner" } | { kind: "ended"; status: string; error: string | null };
@@ -76,22 +76,4 @@ export function logSpanQuery(client: string, agentName: string, jobId: string, s
       r.searchText,
     ],
   };
-}
-
-/**
- * Stores (or replaces) one span of the job `jobId` for the agent client `client`, noting `agentName` as the name its
- * spans come with. Returns null when stored — acknowledged means stored — or why not. A span that lands after the job
- * ended (within the grace period) also brings the job's totals up to date.
- */
-export async function logSpan(client: string, agentName: string, jobId: string, span: Span, sql: Sql = pool()): Promise<LogRefusal | null> {
-  const { rows } = await sql.query<{ status: string; error: string | null; owned: boolean; open: boolean }>(
-    logSpanQuery(client, agentName, jobId, span),
-  );
-  const job = rows[0];
-  if (!job) return { kind: "no-job" };
-  if (!job.owned) return { kind: "not-owner" };
-  if (!job.open) return { kind: "ended", status: job.status, error: job.error };
-  // After ai_job_done the totals were already computed: this span must count in them too.
-  if (job.status !== "running") await inTransaction((tx) => recomputeJob(tx, jobId));
-  return null;
 }
