@@ -2,9 +2,12 @@
 //   raw   N pg connections running exactly the statement a logged span needs (lib/ingest/log-span.ts), no app;
 //   app   N agents over HTTP (lib/agents/client.ts, Go's bytes) polling, logging start and finish copies (some twice,
 //         some out of order) and finishing jobs, against one app instance;
-//   app×2 the same against two app instances taken in turn (round-robin in the agents).
-// It prints calls/s, p50/p99, the CPU of the app and the database, the ratio to raw, and checks that every acknowledged
-// span is stored exactly once. --profile writes a V8 CPU profile of the (single) app and prints its hottest functions.
+//   app×2 the same against two app instances taken in turn (round-robin in the agents);
+//   batch N agents each storing 100 spans a call through the write path's group commit (lib/ingest/span-batch.ts
+//         logSpans) in this process: the OTLP shape without HTTP; HTTP_BATCH_PHASES adds the same over HTTP.
+// It prints calls/s, spans/s, p50/p99, the CPU of the app and the database (% of a core, and µs per acknowledged span,
+// from /proc: steadier than rates on a shared machine), the ratio to raw, and checks that every acknowledged span is
+// stored exactly once. --profile writes a V8 CPU profile of the (single) app and prints its hottest functions.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -18,6 +21,8 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { logSpanQuery } from "@/lib/ingest/log-span";
+import { batchStats, logSpans } from "@/lib/ingest/span-batch";
+import { closePool, pool } from "@/lib/db/pool";
 import { freePort, startApp, type AppProcess } from "@/lib/load/app";
 import { cpuSeconds, topFunctions } from "@/lib/load/cpu";
 import type { Credentials } from "@/lib/load/http";
@@ -25,25 +30,23 @@ import { Ledger } from "@/lib/load/ledger";
 import { runPhase } from "@/lib/load/run";
 import { makeTrajectory, rng, sendOrder } from "@/lib/load/trajectory";
 
-/** `next start` of the built app under `node --cpu-prof`; the profile is written when it exits on SIGTERM. */
-async function startProfiledNext(databaseUrl: string, dir: string): Promise<AppProcess> {
+/** The app's server (scripts/serve.ts, as npm start runs it) under `node --cpu-prof`; the profile is written on SIGTERM. */
+async function startProfiledServer(databaseUrl: string, dir: string): Promise<AppProcess> {
   const port = await freePort();
   const root = path.resolve(import.meta.dirname, "..");
   const child = spawn(
     process.execPath,
-    [
-      "--cpu-prof",
-      `--cpu-prof-dir=${dir}`,
-      path.join(root, "node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "-p",
-      String(port),
-      "-H",
-      "127.0.0.1",
-    ],
+    ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "serve.ts")],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+      },
       stdio: "ignore",
     },
   );
@@ -62,6 +65,18 @@ async function startProfiledNext(databaseUrl: string, dir: string): Promise<AppP
   return { url, databaseUrl, pid: child.pid!, output: () => "", stop: async () => (child.kill("SIGTERM"), await exited) };
 }
 
+/**
+ * A phase that stores batches of spans (OTLP's shape: 100 spans a request) over HTTP. `send` stores one batch of
+ * `worker`'s and resolves with the spans the app acknowledged; `check` then says how many of all acknowledged spans
+ * are missing from the database or stored twice. The OTLP endpoint's bench adds its phase to HTTP_BATCH_PHASES.
+ */
+interface HttpBatchPhase {
+  label: string;
+  send(appUrl: string, worker: number): Promise<number>;
+  check(db: pg.Client): Promise<{ lost: number; doubled: number }>;
+}
+const HTTP_BATCH_PHASES: HttpBatchPhase[] = [];
+
 const { values: flags } = parseArgs({
   options: {
     agents: { type: "string", default: "8" },
@@ -78,6 +93,8 @@ const spansPerJob = Number(flags["spans-per-job"]);
 interface Row {
   phase: string;
   calls: number;
+  /** spans acknowledged (a log call acknowledges one; a batch call many) */
+  spans: number;
   seconds: number;
   p50: number;
   p99: number;
@@ -149,6 +166,7 @@ try {
     rows.push({
       phase: "raw (pg, no app)",
       calls: latencies.length,
+      spans: latencies.length,
       seconds: took,
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
@@ -174,7 +192,7 @@ try {
   if (profDir) {
     // NODE_OPTIONS may not carry --cpu-prof: the built app's Next server is started directly under the profiler.
     await apps.pop()!.stop();
-    apps.push(await startProfiledNext(database.url, profDir));
+    apps.push(await startProfiledServer(database.url, profDir));
   }
 
   const phase = async (label: string, urls: string[]) => {
@@ -210,6 +228,7 @@ try {
     rows.push({
       phase: label,
       calls: r.stats.count("log"),
+      spans: r.stats.count("log"),
       seconds: r.seconds,
       p50: r.stats.quantile("log", 0.5) ?? NaN,
       p99: r.stats.quantile("log", 0.99) ?? NaN,
@@ -227,7 +246,7 @@ try {
     const profiles = readdirSync(profDir)
       .filter((f) => f.endsWith(".cpuprofile"))
       .map((f) => path.join(profDir, f));
-    // The Next server is the busiest process (start.ts only waits); its profile is the largest.
+    // The server is the busiest process; its profile is the largest.
     const biggest = profiles.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
     if (biggest) {
       console.log(`\nCPU profile of the app (${biggest}), top functions by self time:`);
@@ -246,27 +265,112 @@ try {
     );
   }
 
+  // ---- batches: 100 spans a call, the OTLP shape. In this process through logSpans (the write path's API, group
+  // commit included), then any HTTP phases (HTTP_BATCH_PHASES). Each worker stores whole trajectories of jobs it owns.
+  const batchChecks: string[] = [];
+  const timedBatches = async (label: string, cpuPids: number[], step: (worker: number) => Promise<number>) => {
+    const latencies: number[] = [];
+    let spans = 0;
+    let over = false;
+    const cpu0 = cpuPids.reduce((n, p) => n + cpuSeconds(p), 0);
+    const db0 = cpuSeconds(postmaster);
+    const bench0 = process.cpuUsage();
+    const t0 = performance.now();
+    const workers = Array.from({ length: agents }, async (_, i) => {
+      while (!over) {
+        const s = performance.now();
+        spans += await step(i);
+        latencies.push(performance.now() - s);
+      }
+    });
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    over = true;
+    await Promise.all(workers);
+    latencies.sort((a, b) => a - b);
+    rows.push({
+      phase: label,
+      calls: latencies.length,
+      spans,
+      seconds: (performance.now() - t0) / 1000,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      appCpu: cpuPids.length ? cpuPids.reduce((n, p) => n + cpuSeconds(p), 0) - cpu0 : null,
+      dbCpu: cpuSeconds(postmaster) - db0,
+      benchCpu: benchSeconds(bench0),
+      errors: "none",
+    });
+  };
+  {
+    const client = `batch-${randomUUID().slice(0, 8)}`;
+    const jobs: string[] = [];
+    // Made before the clock starts: the phase measures storing, not making spans.
+    const trajectories = Array.from({ length: 16 }, (_, i) => makeTrajectory(100, 5000 + i));
+    const statsBefore = batchStats();
+    console.log(`batch: ${agents} workers storing 100 spans a call through logSpans for ${seconds} s…`);
+    await timedBatches("logSpans ×100 (here)", [], async (worker) => {
+      const jobId = randomUUID();
+      await pool().query(
+        `INSERT INTO jobs (id, workflow, status, agent_client, agent_name, started_at, last_seen_at) VALUES ($1, 'batch', 'running', $2, 'batch', now(), now())`,
+        [jobId, client],
+      );
+      const spans = trajectories[(worker + jobs.length) % trajectories.length]!;
+      const results = await logSpans(spans.map((span) => ({ client, agentName: "batch", jobId, span })));
+      const refused = results.filter(Boolean);
+      if (refused.length) throw new Error(`batch phase: ${refused.length} spans refused: ${JSON.stringify(refused[0])}`);
+      jobs.push(jobId);
+      return spans.length;
+    });
+    const statsAfter = batchStats();
+    const { rows: counts } = await admin.query<{ n: number }>(
+      `SELECT count(s.seq)::int AS n FROM unnest($1::uuid[]) AS j(id) LEFT JOIN spans s ON s.job_id = j.id GROUP BY j.id`,
+      [jobs],
+    );
+    const lost = counts.reduce((n, c) => n + Math.max(0, 100 - c.n), 0);
+    const doubled = counts.reduce((n, c) => n + Math.max(0, c.n - 100), 0);
+    batchChecks.push(
+      `logSpans ×100: ${jobs.length * 100} spans acknowledged in ${jobs.length} calls, ${statsAfter.batches - statsBefore.batches} statements: lost ${lost}, doubled ${doubled}`,
+    );
+    if (lost || doubled) process.exitCode = 1;
+    await closePool();
+  }
+  for (const p of HTTP_BATCH_PHASES) {
+    console.log(`${p.label}: ${agents} workers for ${seconds} s…`);
+    await timedBatches(
+      p.label,
+      apps.slice(0, 1).map((a) => a.pid),
+      (worker) => p.send(apps[0]!.url, worker),
+    );
+    const c = await p.check(admin);
+    batchChecks.push(`${p.label}: lost ${c.lost}, doubled ${c.doubled}`);
+    if (c.lost || c.doubled) process.exitCode = 1;
+  }
+
   const verdict = await ledger.verify(admin);
   const raw = rows[0]!;
   const rate = (r: Row) => r.calls / r.seconds;
   const fmt = (v: number) => (Number.isNaN(v) ? "-" : v < 10 ? v.toFixed(1) : v.toFixed(0));
   console.log("");
   console.log(
-    `${"phase".padEnd(20)}${"log calls/s".padStart(12)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"app CPU".padStart(10)}${"DB CPU".padStart(9)}${"bench CPU".padStart(11)}${"vs raw".padStart(8)}  errors`,
+    `${"phase".padEnd(22)}${"calls/s".padStart(9)}${"spans/s".padStart(9)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"app CPU".padStart(9)}${"DB CPU".padStart(8)}${"bench".padStart(7)}${"app µs/span".padStart(13)}${"DB µs/span".padStart(12)}${"app/DB".padStart(8)}${"vs raw".padStart(8)}  errors`,
   );
   for (const r of rows) {
     const cpu = (s: number | null) => (s == null ? "-" : `${Math.round((100 * s) / r.seconds)}%`);
+    const perSpan = (s: number | null) => (s == null || !r.spans ? "-" : fmt((s * 1e6) / r.spans));
+    // The in-process batch phase has no app process: this process stores the spans, so its CPU is the app's.
+    const app = r.appCpu ?? (r.phase.endsWith("(here)") ? r.benchCpu : null);
     console.log(
-      `${r.phase.padEnd(20)}${fmt(rate(r)).padStart(12)}${fmt(r.p50).padStart(9)}${fmt(r.p99).padStart(9)}${cpu(r.appCpu).padStart(10)}${cpu(r.dbCpu).padStart(9)}${cpu(r.benchCpu).padStart(11)}${`${Math.round((100 * rate(r)) / rate(raw))}%`.padStart(8)}  ${r.errors}`,
+      `${r.phase.padEnd(22)}${fmt(rate(r)).padStart(9)}${fmt(r.spans / r.seconds).padStart(9)}${fmt(r.p50).padStart(8)}${fmt(r.p99).padStart(8)}${cpu(r.appCpu).padStart(9)}${cpu(r.dbCpu).padStart(8)}${cpu(r.benchCpu).padStart(7)}${perSpan(app).padStart(13)}${perSpan(r.dbCpu).padStart(12)}${(app == null ? "-" : (app / r.dbCpu).toFixed(1) + "×").padStart(8)}${`${Math.round((100 * r.spans) / r.seconds / rate(raw))}%`.padStart(8)}  ${r.errors}`,
     );
   }
-  if (rows.length > 2) console.log(`two instances / one: ${(rate(rows[2]!) / rate(rows[1]!)).toFixed(2)}×`);
+  const two = rows.find((r) => r.phase === "app (2 instances)");
+  if (two) console.log(`two instances / one: ${(rate(two) / rate(rows[1]!)).toFixed(2)}×`);
   console.log("");
   console.log(`Check in the database: ${verdict.acknowledged} distinct spans acknowledged over HTTP`);
   console.log(
     `  lost ${verdict.lost}, duplicates ${verdict.duplicates}, wrong fields ${verdict.wrongFields}, unexpected ${verdict.unexpected}   (all must be 0)`,
   );
   for (const e of verdict.examples) console.log(`  ${e}`);
+  for (const c of batchChecks) console.log(`  ${c}`);
   console.log(
     `CPU is % of one core over the phase (the machine has ${os.cpus().length}, load average now ${os.loadavg()[0]!.toFixed(1)}); the bench's own agents share it.`,
   );

@@ -1,4 +1,4 @@
-// The machine-facing routes: what agents and exporters call, answered by the app's own server (lib/server/server.ts)
+// The machine-facing routes: what agents and exporters call, answered by the app's own server (lib/server/front-door.ts)
 // with plain Node HTTP, never through Next's request routing. One table, one line a route.
 import "server-only";
 import type { IncomingHttpHeaders } from "node:http";
@@ -66,8 +66,3 @@ const agentProtocol: MachineHandler = async (req) => {
 
 /** The table: method + path → handler. Add a route here (e.g. OTLP's `POST /v1/traces`) and nowhere else. */
 export const MACHINE_ROUTES: readonly MachineRoute[] = [{ method: "POST", path: "/api", errors: "text", handle: agentProtocol }];
-
-/** The route for a path, whatever the method (the server answers 405 for another method), or undefined. */
-export function machineRoute(path: string): MachineRoute | undefined {
-  return MACHINE_ROUTES.find((r) => r.path === path);
-}
