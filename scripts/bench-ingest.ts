@@ -100,6 +100,8 @@ interface Row {
   p99: number;
   appCpu: number | null;
   dbCpu: number;
+  /** transactions PostgreSQL committed in the phase (pg_stat_database): with group commit, fewer than spans */
+  commits: number;
   /** this process: the agents (or raw connections) themselves */
   benchCpu: number;
   errors: string;
@@ -123,6 +125,14 @@ await admin.connect();
 const dataDir = (await admin.query<{ data_directory: string }>("SHOW data_directory")).rows[0]!.data_directory;
 const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 const rows: Row[] = [];
+/** Transactions committed in the bench's database so far (PostgreSQL's statistics, flushed within about a second). */
+async function commits(): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1100));
+  const { rows } = await admin.query<{ n: string }>(
+    `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Number(rows[0]!.n);
+}
 const apps: AppProcess[] = [];
 const ledger = new Ledger();
 
@@ -140,6 +150,7 @@ try {
     const latencies: number[] = [];
     let over = false;
     const cpu0 = cpuSeconds(postmaster);
+    const commits0 = await commits();
     const bench0 = process.cpuUsage();
     const t0 = performance.now();
     const workers = conns.map(async (c, i) => {
@@ -172,6 +183,7 @@ try {
       p99: quantile(latencies, 0.99),
       appCpu: null,
       dbCpu: cpuSeconds(postmaster) - cpu0,
+      commits: (await commits()) - commits0,
       benchCpu: benchSeconds(bench0),
       errors: "none",
     });
@@ -212,6 +224,7 @@ try {
     });
     const cpuApp0 = apps.reduce((n, a) => n + cpuSeconds(a.pid), 0);
     const cpuDb0 = cpuSeconds(postmaster);
+    const commits0 = await commits();
     const bench0 = process.cpuUsage();
     const r = await runPhase({
       baseURL: urls,
@@ -234,6 +247,7 @@ try {
       p99: r.stats.quantile("log", 0.99) ?? NaN,
       appCpu: apps.reduce((n, a) => n + cpuSeconds(a.pid), 0) - cpuApp0,
       dbCpu: cpuSeconds(postmaster) - cpuDb0,
+      commits: (await commits()) - commits0,
       benchCpu: benchSeconds(bench0),
       errors: r.stats.errorSummary(),
     });
@@ -274,6 +288,7 @@ try {
     let over = false;
     const cpu0 = cpuPids.reduce((n, p) => n + cpuSeconds(p), 0);
     const db0 = cpuSeconds(postmaster);
+    const commits0 = await commits();
     const bench0 = process.cpuUsage();
     const t0 = performance.now();
     const workers = Array.from({ length: agents }, async (_, i) => {
@@ -296,6 +311,7 @@ try {
       p99: quantile(latencies, 0.99),
       appCpu: cpuPids.length ? cpuPids.reduce((n, p) => n + cpuSeconds(p), 0) - cpu0 : null,
       dbCpu: cpuSeconds(postmaster) - db0,
+      commits: (await commits()) - commits0,
       benchCpu: benchSeconds(bench0),
       errors: "none",
     });
@@ -351,7 +367,7 @@ try {
   const fmt = (v: number) => (Number.isNaN(v) ? "-" : v < 10 ? v.toFixed(1) : v.toFixed(0));
   console.log("");
   console.log(
-    `${"phase".padEnd(22)}${"calls/s".padStart(9)}${"spans/s".padStart(9)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"app CPU".padStart(9)}${"DB CPU".padStart(8)}${"bench".padStart(7)}${"app µs/span".padStart(13)}${"DB µs/span".padStart(12)}${"app/DB".padStart(8)}${"vs raw".padStart(8)}  errors`,
+    `${"phase".padEnd(22)}${"calls/s".padStart(9)}${"spans/s".padStart(9)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"app CPU".padStart(9)}${"DB CPU".padStart(8)}${"bench".padStart(7)}${"app µs/span".padStart(13)}${"DB µs/span".padStart(12)}${"app/DB".padStart(8)}${"spans/commit".padStart(14)}${"vs raw".padStart(8)}  errors`,
   );
   for (const r of rows) {
     const cpu = (s: number | null) => (s == null ? "-" : `${Math.round((100 * s) / r.seconds)}%`);
@@ -359,7 +375,7 @@ try {
     // The in-process batch phase has no app process: this process stores the spans, so its CPU is the app's.
     const app = r.appCpu ?? (r.phase.endsWith("(here)") ? r.benchCpu : null);
     console.log(
-      `${r.phase.padEnd(22)}${fmt(rate(r)).padStart(9)}${fmt(r.spans / r.seconds).padStart(9)}${fmt(r.p50).padStart(8)}${fmt(r.p99).padStart(8)}${cpu(r.appCpu).padStart(9)}${cpu(r.dbCpu).padStart(8)}${cpu(r.benchCpu).padStart(7)}${perSpan(app).padStart(13)}${perSpan(r.dbCpu).padStart(12)}${(app == null ? "-" : (app / r.dbCpu).toFixed(1) + "×").padStart(8)}${`${Math.round((100 * r.spans) / r.seconds / rate(raw))}%`.padStart(8)}  ${r.errors}`,
+      `${r.phase.padEnd(22)}${fmt(rate(r)).padStart(9)}${fmt(r.spans / r.seconds).padStart(9)}${fmt(r.p50).padStart(8)}${fmt(r.p99).padStart(8)}${cpu(r.appCpu).padStart(9)}${cpu(r.dbCpu).padStart(8)}${cpu(r.benchCpu).padStart(7)}${perSpan(app).padStart(13)}${perSpan(r.dbCpu).padStart(12)}${(app == null ? "-" : (app / r.dbCpu).toFixed(1) + "×").padStart(8)}${(r.commits > 0 ? (r.spans / r.commits).toFixed(1) : "-").padStart(14)}${`${Math.round((100 * r.spans) / r.seconds / rate(raw))}%`.padStart(8)}  ${r.errors}`,
     );
   }
   const two = rows.find((r) => r.phase === "app (2 instances)");
