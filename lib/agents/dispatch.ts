@@ -1,5 +1,6 @@
-// Runs one agent-protocol request (POST /api, served by lib/server/ and by the Next route app/api/route.ts): authenticate (before anything is decompressed or parsed), inflate and parse the
-// payload with its nesting bounded, validate it for its method, call it, shape the reply.
+// Runs one agent-protocol request (POST /api: served by the app's server, lib/server/, and by the Next route
+// app/api/route.ts when Next runs alone): authenticate (before anything is decompressed or parsed), inflate and parse
+// the payload with its nesting bounded, validate it for its method, call it, shape the reply.
 import "server-only";
 import type { z } from "zod";
 import { authenticate } from "./keys";
