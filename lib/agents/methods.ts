@@ -8,6 +8,7 @@ import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/http/errors";
+import { databaseRefusal, sqlState } from "@/lib/db/refusal";
 import type { JobDoneRequest, PollRequest, TrajectoryLogRequest } from "./schemas";
 
 /** AIJobPollResp (dashboard/dashapi/ai.go); no job is `{ID: "", Workflow: "", Args: null}`. */
@@ -25,6 +26,10 @@ const NO_JOB: PollReply = { ID: "", Workflow: "", Args: null };
  * aborted and requeued; then the oldest pending job of an offered workflow is handed out (SKIP LOCKED: exactly once).
  */
 export async function pollJob(client: string, req: PollRequest): Promise<PollReply> {
+  return refusedAs("ai_job_poll", () => poll(client, req));
+}
+
+async function poll(client: string, req: PollRequest): Promise<PollReply> {
   const names = req.Workflows.map((w) => w.Name);
   if (names.length === 0) return NO_JOB;
   const starter = { client, agentName: req.AgentName, codeRevision: req.CodeRevision };
@@ -58,7 +63,7 @@ function ended(jobId: string, status: string, error: string | null, what: string
 
 /** Stores one span; 404 for no such job, 403 when another client polled it, 409 once it takes no more spans. */
 export async function logSpan(client: string, req: TrajectoryLogRequest): Promise<void> {
-  const refusal = await storeSpan(client, req.AgentName, req.JobID, req.Span, pool());
+  const refusal = await refusedAs("ai_trajectory_log", () => storeSpan(client, req.AgentName, req.JobID, req.Span, pool()));
   if (!refusal) return;
   if (refusal.kind === "no-job") throw notFound(`no job ${req.JobID}`);
   if (refusal.kind === "not-owner") throw forbidden(`job ${req.JobID} was polled by another agent client`);
@@ -82,6 +87,40 @@ function truncateJobError(error: string): { error: string; truncated: boolean } 
  * is not running.
  */
 export async function finishJob(client: string, req: JobDoneRequest): Promise<void> {
+  try {
+    await finish(client, req);
+  } catch (e) {
+    const refusal = databaseRefusal(e, "ai_job_done");
+    if (!refusal || e instanceof HttpError) throw e;
+    // The done was rolled back; the job must not stay running because of it (an agent that got an error may never
+    // call again, and the run would wait for the silent-agent timeout). It fails, saying why; an unreachable database
+    // leaves it to that timeout.
+    if (refusal.code !== "Unavailable" || sqlState(e))
+      try {
+        const failed = await pool().query(
+          `UPDATE jobs SET status = 'failed', error = $3, finished_at = now(), last_seen_at = now()
+           WHERE id = $1 AND agent_client = $2 AND status = 'running'`,
+          [req.ID, client, `the app could not store this job's done: ${refusal.message}`],
+        );
+        // Its totals settled as any ended job's; if that fails too, the job is failed all the same.
+        if (failed.rowCount) await inTransaction((sql) => recomputeJob(sql, req.ID)).catch(() => undefined);
+      } catch {
+        // the database is failing: the answer says so, and the silent-agent timeout ends the job
+      }
+    throw refusal;
+  }
+}
+
+/** Any database error of `fn` as a reason the agent can act on (lib/db/refusal.ts); other errors unchanged. */
+async function refusedAs<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw databaseRefusal(e, what) ?? e;
+  }
+}
+
+async function finish(client: string, req: JobDoneRequest): Promise<void> {
   await inTransaction(async (sql) => {
     const { rows } = await sql.query<{
       status: string;
