@@ -199,3 +199,26 @@ export function indentJsonText(text: string, start: number, end: number, indent 
   }
   return out.join("");
 }
+
+/**
+ * About how many lines a payload takes laid out for reading or diffing: one per JSON value (array element, object
+ * member, container) plus one per escaped line break in its strings. One pass, no parse: what a comparison budgets by
+ * before it parses anything. Text that is not JSON counts its lines.
+ */
+export function layoutLineCount(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf("\\n"); i >= 0; i = text.indexOf("\\n", i + 2)) lines++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end: number;
+      try {
+        end = stringEnd(text, i);
+      } catch {
+        break;
+      }
+      i = end - 1;
+    } else if (c === 44 || c === 123 || c === 91 || c === 10) lines++;
+  }
+  return lines;
+}
