@@ -108,6 +108,28 @@ export const appEnvSchema = z.object({
     default: "`2`",
     meaning:
       "group commit: how long, ms, a span that arrives while a batch is being written waits for others before a second batch is sent (never when nothing is being written)",
+  RERUN_MAX_PENDING_PER_USER: env(positiveInt(2000), {
+    default: "`2000`",
+    meaning:
+      "reruns one user may have waiting (pending) at once, by the Rerun button and experiments together; more are refused (429) with the figures",
+  }),
+  RERUN_MAX_PENDING: env(positiveInt(20_000), {
+    default: "`20000`",
+    meaning: "reruns waiting (pending) at once from everyone together; more are refused (429) with the figures",
+  }),
+  EXPERIMENTS_PER_DAY_PER_USER: env(positiveInt(20), {
+    default: "`20`",
+    meaning: "experiments one user may start in 24 hours; more are refused (429) saying when the next one may start",
+  }),
+  EXPERIMENT_BUDGET_USD: env(z.coerce.number().positive().optional(), {
+    default: "unset: no budget",
+    meaning:
+      "largest estimated cost (USD) of one experiment; a larger one, or one whose cost cannot be estimated, is refused (400) with the estimate",
+  }),
+  USER_BUDGET_USD_30_DAYS: env(z.coerce.number().positive().optional(), {
+    default: "unset: no budget",
+    meaning:
+      "largest estimated cost (USD) of the experiments one user starts in 30 days, this one included; past it the start is refused (400) with the figures",
   }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",

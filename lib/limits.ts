@@ -36,6 +36,8 @@ export const IMPORT_MAX_REQUEST_BYTES = 4 * IMPORT_MAX_FILE_BYTES;
 export const IMPORT_MAX_FILES = 100;
 /** Span entries in one file, start and finish copies counted apiece (a 100,000-span run has up to 200,000). */
 export const IMPORT_MAX_SPAN_ENTRIES = 500_000;
+/** Most JSON values in one import file (its spans together; each Args/Results also within MAX_JSON_VALUES). */
+export const IMPORT_MAX_JSON_VALUES = 20_000_000;
 /** Longest file name kept for messages. */
 export const IMPORT_MAX_FILE_NAME_CHARS = 255;
 /**
@@ -58,6 +60,15 @@ export const MAX_SPAN_NAME_CHARS = 1000;
 export const MAX_SHORT_FIELD_CHARS = 200;
 /** Deepest nesting of objects/arrays in any JSON input; deeper values would exhaust the stack of recursive code. */
 export const MAX_JSON_DEPTH = 100;
+/**
+ * Most values (array elements and object members, each object and array one more) in one agent payload and in one
+ * span's Args or Results, wherever it comes from. Counted while scanning the text, before anything is parsed (413 past
+ * it): the work of parsing, storing and later walking a value grows with this count, not with its characters (19 KB of
+ * gzip inflates to 9.9M zeros). Real spans hold thousands; a million short values is already a runaway tool output.
+ */
+export const MAX_JSON_VALUES = 1_000_000;
+/** Most members of any one JSON object (413 past it): sorting keys (Compare) and lookups stay cheap. */
+export const MAX_JSON_KEYS_PER_OBJECT = 100_000;
 /** Largest Seq: far beyond any real run, and well inside PostgreSQL's int. */
 export const MAX_SEQ = 100_000_000;
 /** Largest Nesting of a span. */
@@ -109,6 +120,8 @@ export const LIVE_MIN_REFRESH_MS = 250;
 export const MAX_QUERY_TEXT_CHARS = 200;
 /** Longest text searched for inside one run's spans. */
 export const MAX_SPAN_SEARCH_CHARS = 500;
+/** Distinct model names, and agent names, a run's summary columns keep for the history's filters (each cut at MAX_QUERY_TEXT_CHARS). */
+export const MAX_RUN_SUMMARY_NAMES = 1000;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
 

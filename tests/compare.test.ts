@@ -39,7 +39,7 @@ describe("compare", () => {
     ]);
   });
 
-  it("aligns steps by type and name, marking changed payloads and steps only one run has", () => {
+  it("aligns steps by type and name, marking changed payloads and steps only one run has", async () => {
     const a = [
       step(0, "llm", "eval"),
       step(1, "tool", "grepper", { E: "x" }, { Out: "1" }),
@@ -54,7 +54,7 @@ describe("compare", () => {
       step(4, "llm", "eval"),
       step(5, "tool", "set-results", { W: true }),
     ];
-    const rows = alignSteps(a, b);
+    const rows = await alignSteps(a, b);
     expect(rows.map((r) => r.status)).toEqual(["same", "changed", "same", "only-b", "only-b", "same"]);
     const changed = rows[1]!.diff!;
     expect(changed.kind).toBe("content");
@@ -72,7 +72,7 @@ describe("compare", () => {
     expect(removed).toEqual(["    │ +\tif (size > MAX)\n"]);
   });
 
-  it("says when only line endings differ, and when only trailing whitespace does", () => {
+  it("says when only line endings differ, and when only trailing whitespace does", async () => {
     const lf = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") }));
     const crlf = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") }));
     expect([lf.endings, crlf.endings]).toEqual(["LF", "CRLF"]);
@@ -82,7 +82,7 @@ describe("compare", () => {
     expect(d.endings).toBe("line endings differ: A uses CRLF, B uses LF");
     const spaced = payloadText(step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("  \n") }));
     expect(comparePayloads(spaced, lf)!.kind).toBe("trailing-whitespace");
-    const rows = alignSteps(
+    const rows = await alignSteps(
       [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\r\n") })],
       [step(1, "action", "read-patch-diff", null, { PatchDiff: PATCH.join("\n") })],
     );
@@ -107,11 +107,14 @@ describe("compare", () => {
     expect(text.text).toBe('Args:\n{\n  "b": 1,\n  "10": 2,\n  "a": 3\n}\n');
   });
 
-  it("stops diffing at its time budget: payloads shown whole, steps unaligned", () => {
+  it("stops diffing at its time budget: payloads shown whole, steps unaligned", async () => {
     // Every line differs: a shortest-edit diff of these took 12 s of the server's thread, steps of 5,000 each 4 s.
     const lines = (p: string) => Array.from({ length: 8000 }, (_, i) => `${p}${i}`).join("\n");
     const started = performance.now();
-    const [row] = alignSteps([step(1, "tool", "read-file", { Text: lines("a") })], [step(1, "tool", "read-file", { Text: lines("b") })]);
+    const [row] = await alignSteps(
+      [step(1, "tool", "read-file", { Text: lines("a") })],
+      [step(1, "tool", "read-file", { Text: lines("b") })],
+    );
     expect(performance.now() - started).toBeLessThan(5000);
     expect(row!.status).toBe("changed");
     expect(row!.diff!.whole).toBe(true);
@@ -122,7 +125,7 @@ describe("compare", () => {
 
     const a = Array.from({ length: 5000 }, (_, i) => step(i, "tool", `a${i}`));
     const b = Array.from({ length: 5000 }, (_, i) => step(i, "tool", `b${i}`));
-    const rows = alignSteps(a, b, 0);
+    const rows = await alignSteps(a, b, { ms: 0 });
     expect(rows.map((r) => r.status)).toEqual([...a.map(() => "only-a"), ...b.map(() => "only-b")]);
     // Within the budget the usual diff is kept.
     expect(

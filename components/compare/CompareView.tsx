@@ -52,7 +52,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
   );
 }
 
-export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
+export async function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
   const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType);
   const totals = compareTotals(
     {
@@ -71,7 +71,7 @@ export function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
     },
     ["tokens", "llmCalls", "toolCalls", "toolErrors", "durationMs"],
   );
-  const steps = alignSteps(a.spans, b.spans);
+  const steps = await alignSteps(a.spans, b.spans);
   const fmt = (name: string, v: number | null) => (name === "durationMs" ? formatDuration(v) : formatCount(v));
   return (
     <div className="space-y-4">

@@ -32,9 +32,10 @@ async function parse<T extends z.ZodType>(
   if (raw === undefined) throw badRequest(`${method} needs a payload`);
   const text = await inflatePayload(raw);
   // The nesting cap is checked while scanning, before JSON.parse builds anything; Args/Results keep their source text.
-  const parsed = parseJson(text);
+  const parsed = parseJson(text, { per: "per request" });
   if (!parsed.ok) {
     if (parsed.syntax) throw badRequest(`payload is not valid JSON: ${parsed.problem.reason.slice(0, 200)}`);
+    if (parsed.tooLarge) throw tooLarge(`${method}: ${describeProblem(parsed.problem)}`);
     throw badRequest(`${method}: ${describeProblem(parsed.problem)}`);
   }
   // NUL characters and lone surrogates become U+FFFD (PostgreSQL cannot hold them); the source text is made the same.

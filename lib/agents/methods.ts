@@ -1,13 +1,14 @@
 // The three calls of the agent protocol against the job queue: poll for work, log a span, finish the job. A job
 // belongs to the client (key) that polled it; the AgentName a call carries is recorded, never trusted for access.
 import "server-only";
-import { inTransaction } from "@/lib/db/pool";
+import { inTransaction, pool } from "@/lib/db/pool";
 import { verdictOf } from "@/lib/workflows/verdict";
 import { logSpans } from "@/lib/ingest/span-batch";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/http/errors";
+import { databaseRefusal, sqlState } from "@/lib/db/refusal";
 import type { JobDoneRequest, PollRequest, TrajectoryLogRequest } from "./schemas";
 
 /** AIJobPollResp (dashboard/dashapi/ai.go); no job is `{ID: "", Workflow: "", Args: null}`. */
@@ -19,12 +20,40 @@ export interface PollReply {
 
 const NO_JOB: PollReply = { ID: "", Workflow: "", Args: null };
 
+/** Pending jobs per workflow and class a poll looks at: concurrent polls skip those locked, so this many may poll at once. */
+const POLL_CANDIDATES = 8;
+
+/** The oldest pending job of one class (`experiment`: an SQL condition on experiment_id) of the workflows in $1. */
+const oldestPending = (experiment: string) => `(
+    SELECT j.id FROM jobs j JOIN (
+      SELECT c.id FROM unnest($1::text[]) AS w(name) CROSS JOIN LATERAL (
+        SELECT id FROM jobs WHERE workflow = w.name AND status = 'pending' AND ${experiment}
+        ORDER BY created_at, id LIMIT ${POLL_CANDIDATES}
+      ) c
+    ) cand ON cand.id = j.id
+    WHERE j.status = 'pending' ORDER BY j.created_at, j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED
+  )`;
+
+/**
+ * The oldest pending job of the workflows in $1 (text[]), locked, skipping jobs other polls hold. Experiments' reruns
+ * wait behind ordinary jobs (lib/experiments: a thousand of them never starve a new run). Each workflow's oldest few
+ * of a class are read in order from an index ([workflow, status, experimentId, createdAt, id] for ordinary jobs,
+ * [workflow, status, createdAt] for reruns), so a poll reads a few index entries however long the queue is; the
+ * reruns are looked at only when no ordinary job is found (COALESCE evaluates lazily). An ORDER BY on (experiment_id
+ * IS NOT NULL) sorted the whole pending queue on every poll: 50,000 queued reruns were scanned by each.
+ */
+export const NEXT_PENDING_JOB = `SELECT coalesce(${oldestPending("experiment_id IS NULL")}, ${oldestPending("experiment_id IS NOT NULL")}) AS id`;
+
 /**
  * Upstream's pollAIJob: first, when this agent (client and AgentName) still holds a running job of an offered workflow
  * it has restarted — that job is aborted and a clone started for it and returned here; then jobs silent for too long are
  * aborted and requeued; then the oldest pending job of an offered workflow is handed out (SKIP LOCKED: exactly once).
  */
 export async function pollJob(client: string, req: PollRequest): Promise<PollReply> {
+  return refusedAs("ai_job_poll", () => poll(client, req));
+}
+
+async function poll(client: string, req: PollRequest): Promise<PollReply> {
   const names = req.Workflows.map((w) => w.Name);
   if (names.length === 0) return NO_JOB;
   const starter = { client, agentName: req.AgentName, codeRevision: req.CodeRevision };
@@ -34,11 +63,7 @@ export async function pollJob(client: string, req: PollRequest): Promise<PollRep
     await abortSilentJobs(sql);
     return (
       await sql.query(
-        `WITH next AS (
-           SELECT id FROM jobs WHERE status = 'pending' AND workflow = ANY($1::text[])
-           -- Experiments' reruns wait behind ordinary jobs (lib/experiments): a thousand of them never starve a new run.
-           ORDER BY (experiment_id IS NOT NULL), created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
-         )
+        `WITH next AS (${NEXT_PENDING_JOB})
          UPDATE jobs j SET status = 'running', started_at = now(), last_seen_at = now(), agent_client = $2, agent_name = $3, code_revision = $4
          FROM next WHERE j.id = next.id
          RETURNING j.id::text AS id, j.workflow, j.args`,
@@ -58,7 +83,9 @@ function ended(jobId: string, status: string, error: string | null, what: string
 
 /** Stores one span; 404 for no such job, 403 when another client polled it, 409 once it takes no more spans. */
 export async function logSpan(client: string, req: TrajectoryLogRequest): Promise<void> {
-  const [refusal] = await logSpans([{ client, agentName: req.AgentName, jobId: req.JobID, span: req.Span }]);
+  const [refusal] = await refusedAs("ai_trajectory_log", () =>
+    logSpans([{ client, agentName: req.AgentName, jobId: req.JobID, span: req.Span }]),
+  );
   if (!refusal) return;
   if (refusal.kind === "no-job") throw notFound(`no job ${req.JobID}`);
   if (refusal.kind === "not-owner") throw forbidden(`job ${req.JobID} was polled by another agent client`);
@@ -82,6 +109,40 @@ function truncateJobError(error: string): { error: string; truncated: boolean } 
  * is not running.
  */
 export async function finishJob(client: string, req: JobDoneRequest): Promise<void> {
+  try {
+    await finish(client, req);
+  } catch (e) {
+    const refusal = databaseRefusal(e, "ai_job_done");
+    if (!refusal || e instanceof HttpError) throw e;
+    // The done was rolled back; the job must not stay running because of it (an agent that got an error may never
+    // call again, and the run would wait for the silent-agent timeout). It fails, saying why; an unreachable database
+    // leaves it to that timeout.
+    if (refusal.code !== "Unavailable" || sqlState(e))
+      try {
+        const failed = await pool().query(
+          `UPDATE jobs SET status = 'failed', error = $3, finished_at = now(), last_seen_at = now()
+           WHERE id = $1 AND agent_client = $2 AND status = 'running'`,
+          [req.ID, client, `the app could not store this job's done: ${refusal.message}`],
+        );
+        // Its totals settled as any ended job's; if that fails too, the job is failed all the same.
+        if (failed.rowCount) await inTransaction((sql) => recomputeJob(sql, req.ID)).catch(() => undefined);
+      } catch {
+        // the database is failing: the answer says so, and the silent-agent timeout ends the job
+      }
+    throw refusal;
+  }
+}
+
+/** Any database error of `fn` as a reason the agent can act on (lib/db/refusal.ts); other errors unchanged. */
+async function refusedAs<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw databaseRefusal(e, what) ?? e;
+  }
+}
+
+async function finish(client: string, req: JobDoneRequest): Promise<void> {
   await inTransaction(async (sql) => {
     const { rows } = await sql.query<{
       status: string;

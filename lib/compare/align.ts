@@ -2,6 +2,7 @@
 import { diffArrays } from "diff";
 import { resultFields } from "@/lib/workflows/verdict";
 import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
+import { layoutLineCount } from "@/lib/text/json-scan";
 
 /** The span fields a comparison reads; Args and Results are the JSON text stored. */
 export interface ComparableSpan extends PayloadFields {
@@ -13,6 +14,8 @@ export interface ComparableSpan extends PayloadFields {
   digest?: string;
   /** set when a payload field was too long to load (its length in characters); the fields are then null */
   tooLong?: number | null;
+  /** true when the page's load budget was spent before this step (lib/compare/runs.ts): the fields are then null */
+  unloaded?: boolean | null;
 }
 
 /**
@@ -20,6 +23,18 @@ export interface ComparableSpan extends PayloadFields {
  * payload, so this bounds the page too; changed steps past it are marked without their diff.
  */
 export const COMPARE_PAGE_DIFF_CHARS = 4_000_000;
+/**
+ * Lines of payload one comparison lays out and diffs (both sides together, lib/text/json-scan.ts layoutLineCount,
+ * counted before parsing). The work of parsing, laying out, key sorting and diffing grows with the values, not the
+ * characters: 25 steps of 199K-character dense arrays are 2.5M lines and held the event loop 8.7 s for a 26.8 MB page.
+ */
+export const COMPARE_PAGE_DIFF_LINES = 100_000;
+/** Longest the comparison works before it lets other requests run (it resumes on the next turn of the event loop). */
+export const COMPARE_SLICE_MS = 50;
+/** Longest one step's line diff may take before both sides are shown whole. */
+export const COMPARE_STEP_DIFF_MS = 150;
+/** Longest the steps' alignment may take before the steps are listed unaligned. */
+export const COMPARE_ALIGN_MS = 150;
 
 const payloadChars = (s: PayloadFields) => (s.args?.length ?? 0) + (s.results?.length ?? 0) + (s.error?.length ?? 0);
 
@@ -38,7 +53,7 @@ export interface StepRow<S extends ComparableSpan> {
   status: StepStatus;
   /** the line diff of Args/Results/Error (lib/compare/payload.ts), for changed steps */
   diff?: PayloadDiff;
-  /** why a changed step has no diff: a payload too long to load, or the page's diff budget spent */
+  /** why a changed step has no diff: a payload too long to load, or the page's diff budget (size, lines or time) spent */
   undiffed?: "too-long" | "budget";
 }
 
@@ -59,32 +74,44 @@ export function compareVerdicts(workflow: string, a: unknown, b: unknown, type?:
 }
 
 /**
- * Time one comparison may spend diffing, ms, steps and payloads together: a shortest-edit diff costs (length ×
- * differences), and 5,000 steps against 5,000 others, or two payloads of thousands of different lines, would hold the
- * server's one thread for seconds to minutes. Past it, steps are shown unaligned and payloads whole.
+ * Time one comparison may spend, ms: parsing, laying out, key sorting and diffing of steps and payloads together. A
+ * shortest-edit diff costs (length × differences), and 5,000 steps against 5,000 others, or two payloads of thousands
+ * of different lines, would hold the server's one thread for seconds to minutes. Past it, steps are listed without
+ * their diffs (said so on the page).
  */
 export const COMPARE_DIFF_BUDGET_MS = 2000;
 
+/** What a comparison may spend: time (ms), payload characters and layout lines, both sides together. */
+export interface CompareBudget {
+  ms?: number;
+  chars?: number;
+  lines?: number;
+}
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
 /**
- * Aligns steps by (nesting, type, name) with a shortest-edit diff, then compares payloads of aligned pairs, all within
- * COMPARE_DIFF_BUDGET_MS: when the steps cannot be aligned in time, A's are listed as only in A and B's as only in B.
+ * Aligns steps by (nesting, type, name) with a shortest-edit diff (at most COMPARE_ALIGN_MS: past it, A's are listed
+ * as only in A and B's as only in B), then compares payloads of aligned pairs within the budget (time, characters and
+ * lines, each counted before a step is parsed): past it a changed step is marked `undiffed: "budget"`. Works in slices
+ * of COMPARE_SLICE_MS, letting other requests run between them, so no comparison holds the event loop for long.
  */
-export function alignSteps<S extends ComparableSpan>(
-  a: S[],
-  b: S[],
-  budgetMs = COMPARE_DIFF_BUDGET_MS,
-  budgetChars = COMPARE_PAGE_DIFF_CHARS,
-): StepRow<S>[] {
+export async function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budget: CompareBudget = {}): Promise<StepRow<S>[]> {
+  const budgetMs = budget.ms ?? COMPARE_DIFF_BUDGET_MS;
+  const budgetChars = budget.chars ?? COMPARE_PAGE_DIFF_CHARS;
+  const budgetLines = budget.lines ?? COMPARE_PAGE_DIFF_LINES;
   const deadline = Date.now() + budgetMs;
   const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
-  const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: budgetMs }) ?? [
+  const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: Math.min(budgetMs, COMPARE_ALIGN_MS) }) ?? [
     { value: a, added: false, removed: true, count: a.length },
     { value: b, added: true, removed: false, count: b.length },
   ];
   const rows: StepRow<S>[] = [];
   let chars = 0;
+  let lines = 0;
   let ia = 0;
   let ib = 0;
+  let sliceEnd = Date.now() + COMPARE_SLICE_MS;
   for (const c of changes) {
     const n = c.value.length;
     if (c.removed) {
@@ -103,20 +130,38 @@ export function alignSteps<S extends ComparableSpan>(
           rows.push({ a: sa, b: sb, status: "changed", undiffed: "too-long" });
           continue;
         }
-        chars += payloadChars(sa) + payloadChars(sb);
-        if (chars > budgetChars) {
-          // Past the budget a step is still told apart (equal payload texts are the same), only not diffed.
-          const same = sa.args === sb.args && sa.results === sb.results && sa.error === sb.error;
-          rows.push(same ? { a: sa, b: sb, status: "same" } : { a: sa, b: sb, status: "changed", undiffed: "budget" });
+        if (sa.unloaded || sb.unloaded) {
+          rows.push({ a: sa, b: sb, status: "changed", undiffed: "budget" });
           continue;
         }
-        const diff = comparePayloads(payloadText(sa), payloadText(sb), deadline);
+        // Past a budget a step is still told apart (equal payload texts are the same), only not diffed.
+        const same = () => sa.args === sb.args && sa.results === sb.results && sa.error === sb.error;
+        chars += payloadChars(sa) + payloadChars(sb);
+        if (chars > budgetChars || Date.now() >= deadline) {
+          rows.push(same() ? { a: sa, b: sb, status: "same" } : { a: sa, b: sb, status: "changed", undiffed: "budget" });
+          continue;
+        }
+        lines += payloadLines(sa) + payloadLines(sb);
+        if (lines > budgetLines) {
+          rows.push(same() ? { a: sa, b: sb, status: "same" } : { a: sa, b: sb, status: "changed", undiffed: "budget" });
+          continue;
+        }
+        if (Date.now() >= sliceEnd) {
+          await nextTurn();
+          sliceEnd = Date.now() + COMPARE_SLICE_MS;
+        }
+        const diff = comparePayloads(payloadText(sa), payloadText(sb), Math.min(deadline, Date.now() + COMPARE_STEP_DIFF_MS));
         rows.push(diff ? { a: sa, b: sb, status: "changed", diff } : { a: sa, b: sb, status: "same" });
       }
     }
   }
   return rows;
 }
+
+const payloadLines = (s: PayloadFields) =>
+  (s.args == null ? 0 : layoutLineCount(s.args)) +
+  (s.results == null ? 0 : layoutLineCount(s.results)) +
+  (s.error == null ? 0 : layoutLineCount(s.error));
 
 export interface TotalsDelta {
   name: string;

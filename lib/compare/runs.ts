@@ -4,7 +4,7 @@ import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isJobId } from "@/lib/trajectory/job-id";
-import type { ComparableSpan } from "@/lib/compare/align";
+import { COMPARE_PAGE_DIFF_CHARS, type ComparableSpan } from "@/lib/compare/align";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
@@ -14,6 +14,12 @@ export const MAX_COMPARED_SPANS = 5000;
  * made a 428 MB page and 3.4 GB of server memory).
  */
 export const COMPARE_FIELD_CHARS = 200_000;
+/**
+ * Characters of payload one side of a comparison loads in all (steps in order); later steps are compared by digest
+ * and, when they differ, listed without a diff (`unloaded`): 150 steps of 199K characters took 120-180 MB per request.
+ * Half the page's diff budget (lib/compare/align.ts COMPARE_PAGE_DIFF_CHARS), as the two sides share it.
+ */
+export const COMPARE_LOAD_CHARS = COMPARE_PAGE_DIFF_CHARS / 2;
 
 export async function loadForCompare(db: Db, id: string) {
   if (!isJobId(id)) return null;
@@ -44,18 +50,24 @@ export async function loadForCompare(db: Db, id: string) {
     },
   });
   if (!job) return null;
-  // The digest covers the whole fields; a field over the cap is left out (null) and its length kept.
+  // The digest covers the whole fields; a field over the cap is left out (null) and its length kept; so are the fields of
+  // every step once the steps before it loaded COMPARE_LOAD_CHARS (`unloaded`): memory per request stays bounded.
   const spans = await db.$queryRaw<ComparableSpan[]>`
     SELECT seq, nesting, type, name,
-      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN NULL ELSE p.error END AS error,
-      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN NULL ELSE p.args END AS args,
-      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN NULL ELSE p.results END AS results,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.error END AS error,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.args END AS args,
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.results END AS results,
       md5(concat_ws(E'\x01', coalesce(p.error, E'\x02'), coalesce(p.args, E'\x02'), coalesce(p.results, E'\x02'))) AS digest,
-      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN p.chars END AS "tooLong"
+      CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN p.chars END AS "tooLong",
+      p.chars <= ${COMPARE_FIELD_CHARS} AND p.loaded > ${COMPARE_LOAD_CHARS} AS unloaded
     FROM (
-      SELECT seq, nesting, type, name, error, nullif(args::text, 'null') AS args, nullif(results::text, 'null') AS results,
-        greatest(coalesce(length(error), 0), coalesce(length(args::text), 0), coalesce(length(results::text), 0)) AS chars
-      FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}
+      SELECT q.*, sum(CASE WHEN q.chars > ${COMPARE_FIELD_CHARS} THEN 0 ELSE q.total END) OVER (ORDER BY q.seq) AS loaded
+      FROM (
+        SELECT seq, nesting, type, name, error, nullif(args::text, 'null') AS args, nullif(results::text, 'null') AS results,
+          greatest(coalesce(length(error), 0), coalesce(length(args::text), 0), coalesce(length(results::text), 0)) AS chars,
+          coalesce(length(error), 0) + coalesce(length(args::text), 0) + coalesce(length(results::text), 0) AS total
+        FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}
+      ) q
     ) p ORDER BY seq`;
   return { ...jobNumbers(job), spans };
 }

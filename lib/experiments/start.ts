@@ -9,7 +9,9 @@ import { recordAudit, type Actor } from "@/lib/audit/log";
 import { queueReruns } from "@/lib/runs/rerun";
 import { FILTER_KEYS, parseHistoryQuery, type HistoryFilters } from "@/lib/history/query";
 import { isJobId } from "@/lib/trajectory/job-id";
-import { badRequest } from "@/lib/http/errors";
+import { badRequest, tooManyRequests } from "@/lib/http/errors";
+import { appConfig } from "@/lib/config";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { priceAt, type ModelPriceRow } from "@/lib/costs/prices";
 import type { Cost } from "@/lib/costs/money";
 import { EXPERIMENT_MAX_NAME_CHARS, EXPERIMENT_MAX_NOTE_CHARS, EXPERIMENT_MAX_RUNS } from "@/lib/limits";
@@ -124,10 +126,62 @@ export async function previewExperiment(db: Db, raw: PreviewInput): Promise<Prev
   return { runs: ids.length, matched, notEnded, cap: EXPERIMENT_MAX_RUNS, estimate };
 }
 
+const usd = (v: number) => `$${v.toFixed(2)}`;
+
+/** Refuses (400, with the estimate) an experiment over EXPERIMENT_BUDGET_USD, or one that cannot be estimated under it. */
+function checkExperimentBudget(estimate: Estimate): void {
+  const budget = appConfig().EXPERIMENT_BUDGET_USD;
+  if (budget === undefined) return;
+  const { usd: cost, unpriced } = estimate.cost;
+  if (cost === null || unpriced > 0)
+    throw badRequest(
+      `the cost of this experiment cannot be estimated (${unpriced.toLocaleString("en-US")} runs have no price for their model) and each experiment has a budget of ${usd(budget)} (EXPERIMENT_BUDGET_USD): pick a priced model or ask an admin to add its price`,
+    );
+  if (cost > budget)
+    throw badRequest(
+      `this experiment is estimated at ${usd(cost)}, over the budget of ${usd(budget)} per experiment (EXPERIMENT_BUDGET_USD): take fewer runs (limit) or a cheaper model`,
+    );
+}
+
+/**
+ * Refuses a user's experiment past EXPERIMENTS_PER_DAY_PER_USER in 24 hours (429, saying when the next may start) or
+ * past USER_BUDGET_USD_30_DAYS of estimated cost in 30 days (400, with the figures). Under the reruns' advisory lock,
+ * so two starts at once are counted one after the other. The command line has no quota.
+ */
+async function checkUserQuotas(tx: Prisma.TransactionClient, actor: Actor, estimate: Estimate): Promise<void> {
+  if (actor.id === null) return;
+  const { EXPERIMENTS_PER_DAY_PER_USER: perDay, USER_BUDGET_USD_30_DAYS: budget } = appConfig();
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('trajectory-viewer:rerun-quota'))`;
+  const [day] = await tx.$queryRaw<{ n: number; first: Date | null }[]>`
+    SELECT count(*)::int AS n, min(created_at) AS first FROM experiments
+    WHERE created_by_id = ${actor.id} AND created_at > now() - interval '1 day'`;
+  if (day!.n >= perDay) {
+    const wait = day!.first ? (day!.first.getTime() + 86_400_000 - Date.now()) / 1000 : 3600;
+    throw tooManyRequests(
+      `you started ${day!.n} experiments in the last 24 hours, the limit is ${perDay} (EXPERIMENTS_PER_DAY_PER_USER): the next may start in ${Math.ceil(wait / 60)} minutes`,
+      wait,
+    );
+  }
+  if (budget === undefined) return;
+  const [spent] = await tx.$queryRaw<{ usd: number }[]>`
+    SELECT coalesce(sum(estimate_usd), 0)::float8 AS usd FROM experiments
+    WHERE created_by_id = ${actor.id} AND created_at > now() - interval '30 days'`;
+  const cost = estimate.cost.usd;
+  if (cost === null || estimate.cost.unpriced > 0)
+    throw badRequest(
+      `the cost of this experiment cannot be estimated and your experiments have a budget of ${usd(budget)} in 30 days (USER_BUDGET_USD_30_DAYS): pick a priced model`,
+    );
+  if (spent!.usd + cost > budget)
+    throw badRequest(
+      `this experiment is estimated at ${usd(cost)}; with the ${usd(spent!.usd)} your experiments of the last 30 days are estimated at, that passes your budget of ${usd(budget)} in 30 days (USER_BUDGET_USD_30_DAYS)`,
+    );
+}
+
 /**
  * Creates the experiment and queues one rerun per selected run, each linked to its original (rerun_of_id) and to the
  * experiment, asking for the setup (Args.AgentSetup); audited in the same transaction. Returns the experiment's id.
- * Throws BadRequest for a bad selection or one over the cap, Conflict when a run started meanwhile.
+ * Throws BadRequest for a bad selection, one over the cap or over a spend budget, Conflict when a run started
+ * meanwhile, TooManyRequests past the experiments-per-day or pending-rerun quotas (lib/config.ts).
  */
 export async function startExperiment(db: Db, raw: StartInput, actor: Actor): Promise<{ id: string; runs: number }> {
   const input = startInputSchema.parse(raw);
@@ -135,9 +189,11 @@ export async function startExperiment(db: Db, raw: StartInput, actor: Actor): Pr
   const setup: Setup = input.setup;
   const { ids } = await resolveRuns(db, selection, input.limit);
   const estimate = await estimateCost(db, estimateBasis(setup), await originalTotals(db, ids));
+  checkExperimentBudget(estimate);
   const id = randomUUID();
   await db.$transaction(
     async (tx) => {
+      await checkUserQuotas(tx, actor, estimate);
       await insertExperiment(tx, {
         id,
         name: input.name,
@@ -151,7 +207,7 @@ export async function startExperiment(db: Db, raw: StartInput, actor: Actor): Pr
         createdById: actor.id,
         createdByLabel: actor.label,
       });
-      await queueReruns(tx, ids, { experimentId: id, setup: setup.value });
+      await queueReruns(tx, ids, { experimentId: id, setup: setup.value, requestedBy: actor.id });
       await recordAudit(tx, actor, "experiment", id, {
         name: input.name,
         setup: setup.value,

@@ -2,7 +2,7 @@
 import { toolCallsByLlm } from "@/lib/trajectory/tree";
 import type { Span } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
-import { readDisplayValue } from "./go-printed";
+import { readDisplayValue, TooManyValues } from "./go-printed";
 import { spanLabel } from "./merge";
 import { HIDDEN_ERROR_NOTE, isHiddenError } from "./redaction";
 import { formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
@@ -54,10 +54,17 @@ export interface DisplayReadNotes {
 }
 
 // JSON text is parsed, Go-printed text read, and text with no reading kept as printed; "", "null": no value.
-function valueField(raw: Record<string, unknown>, key: "Args" | "Results", notes?: DisplayReadNotes): unknown {
+function valueField(file: string, index: number, raw: Record<string, unknown>, key: "Args" | "Results", notes?: DisplayReadNotes): unknown {
   const v = raw[key];
   if (typeof v !== "string") return v ?? undefined;
-  const { value, printed } = readDisplayValue(v);
+  let read: ReturnType<typeof readDisplayValue>;
+  try {
+    read = readDisplayValue(v);
+  } catch (e) {
+    if (e instanceof TooManyValues) throw new ImportError(file, `${spanLabel(index, raw)} field "${key}": ${e.message}`, "TooLarge");
+    throw e;
+  }
+  const { value, printed } = read;
   if (printed && notes) notes.printed = true;
   return value;
 }
@@ -93,8 +100,8 @@ export function displaySpanToRaw(file: string, raw: unknown, index: number, note
     if (v !== undefined && v !== null && v !== 0) out[k] = v;
   }
   if (isHiddenError(out.Error)) out.Error = HIDDEN_ERROR_NOTE;
-  const args = valueField(raw, "Args", notes);
-  const results = valueField(raw, "Results", notes);
+  const args = valueField(file, index, raw, "Args", notes);
+  const results = valueField(file, index, raw, "Results", notes);
   if (args !== undefined) out.Args = args;
   if (results !== undefined) out.Results = results;
   const dur = durationNs(file, index, raw);

@@ -1,6 +1,7 @@
 // The one error type importers throw: it names the file and says what is wrong in words a user can act on.
 import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
+import { IMPORT_MAX_JSON_VALUES, MAX_JSON_VALUES } from "@/lib/limits";
 
 export class ImportError extends Error {
   /** the file name as the user gave it */
@@ -47,12 +48,20 @@ function shortReason(msg: string): string {
 
 /**
  * JSON.parse with an ImportError that says where the syntax breaks. Through lib/trajectory/raw-json.ts, so span
- * Args/Results keep their source text; nesting is left to the per-span check, which names the span and field.
+ * Args/Results keep their source text; nesting is left to the per-span check, which names the span and field. Throws
+ * ImportError TooLarge past IMPORT_MAX_JSON_VALUES, MAX_JSON_VALUES in one Args/Results or MAX_JSON_KEYS_PER_OBJECT.
  */
 export function parseJsonOrThrow(file: string, text: string, what = "not valid JSON"): unknown {
-  const parsed = parseJson(text, Infinity);
+  // Counts are bounded here, before anything is built (a file of 1 MB may hold 500,000 values): per file, per object
+  // and per span's Args or Results.
+  const parsed = parseJson(text, {
+    maxDepth: Infinity,
+    maxValues: IMPORT_MAX_JSON_VALUES,
+    maxFieldValues: MAX_JSON_VALUES,
+    per: "per file",
+  });
   if (parsed.ok) return parsed.value;
-  if (!parsed.syntax) throw new ImportError(file, describeProblem(parsed.problem));
+  if (!parsed.syntax) throw new ImportError(file, describeProblem(parsed.problem), parsed.tooLarge ? "TooLarge" : "BadRequest");
   const msg = parsed.problem.reason;
   const m = /at position (\d+)/.exec(msg);
   // V8 quotes a long excerpt of the input in some messages; keep the reason short.

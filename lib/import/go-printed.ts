@@ -21,13 +21,18 @@
 // must start, keys out of Go's order, a line break, a bracket inside a word, an empty list element, a number
 // JavaScript cannot hold exactly) has no reading: it is kept as text. Because cases 1, 2, 4 and 5 stay possible, a
 // value read here is presented as *read from the dashboard's text* (the run says so), never as what the agent sent.
-import { MAX_JSON_DEPTH } from "@/lib/limits";
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from "@/lib/limits";
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
 import { keepPrinted } from "@/lib/trajectory/printed";
 import { trimEnd, trimStart } from "@/lib/text/trim";
 
 export type GoReading = { ok: true; value: unknown } | { ok: false; reason: string };
 
 class NoReading extends Error {}
+
+/** A value with more than MAX_JSON_VALUES values: refused (413), never kept as text nor read. */
+export class TooManyValues extends Error {}
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -72,6 +77,8 @@ class Reader {
   private i = 0;
   constructor(private readonly s: string) {}
 
+  private values = 0;
+
   read(): unknown {
     const v = this.value(0, "top");
     if (this.i !== this.s.length) this.fail(`text after the value at character ${this.i + 1}`);
@@ -84,6 +91,9 @@ class Reader {
 
   private value(depth: number, where: "top" | "list" | "map"): unknown {
     if (depth > MAX_JSON_DEPTH) this.fail(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    // Counted as built: the text is at most a span's, but its values are bounded as any JSON's (lib/limits.ts).
+    if (++this.values > MAX_JSON_VALUES)
+      throw new TooManyValues(`holds more than ${MAX_JSON_VALUES.toLocaleString("en-US")} values, the limit per Args or Results`);
     if (this.s.startsWith("map[", this.i)) return this.map(depth);
     if (this.s[this.i] === "[") return this.list(depth);
     return this.scalar(where);
@@ -212,16 +222,14 @@ export function goSprint(v: unknown): string {
 /**
  * A span's Args or Results as a page or report gave it (a string): JSON text (the standalone report's indented
  * JSON) is parsed; Go-printed text is read; text with no reading is kept in a PrintedValue. `printed` says the
- * value came from Go's printing. "" and "null" are no value.
+ * value came from Go's printing. "" and "null" are no value. Throws TooManyValues past MAX_JSON_VALUES.
  */
 export function readDisplayValue(text: string): { value: unknown; printed: boolean } {
   if (text.trim() === "") return { value: undefined, printed: false };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return { value: parsed === null ? undefined : parsed, printed: false };
-  } catch {
-    // not JSON: Go's printing
-  }
+  const parsed = parseJson(text, { maxDepth: Infinity });
+  if (parsed.ok) return { value: parsed.value === null ? undefined : parsed.value, printed: false };
+  if (parsed.tooLarge) throw new TooManyValues(describeProblem(parsed.problem));
+  // else not JSON: Go's printing
   const reading = readGoPrinted(text);
   return { value: reading.ok ? reading.value : keepPrinted(text), printed: true };
 }

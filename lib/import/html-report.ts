@@ -3,7 +3,10 @@ import type { ImportedRun } from "@/lib/trajectory/span";
 import { deriveJob } from "./derive";
 import { displaySpanToRaw, type DisplayReadNotes } from "./display-span";
 import { ImportError, lineColumn } from "./errors";
-import { findValueEnd, parseJsLiteral } from "./js-literal";
+import { findValueEnd, parseJsLiteral, TooManyValues } from "./js-literal";
+import { IMPORT_MAX_JSON_VALUES, MAX_JSON_VALUES } from "@/lib/limits";
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
 import { spansFromRaw } from "./merge";
 
 const RAW_DATA = /\b(?:const|let|var)\s+rawData\s*=\s*/g;
@@ -59,12 +62,19 @@ export function parseHtmlReport(file: string, html: string): ImportedRun {
   const found = extractLiteral(html);
   if ("problem" in found) throw new ImportError(file, found.problem);
   let data: unknown;
-  try {
-    data = JSON.parse(found.text);
-  } catch {
+  const parsed = parseJson(found.text, {
+    maxDepth: Infinity,
+    maxValues: IMPORT_MAX_JSON_VALUES,
+    maxFieldValues: MAX_JSON_VALUES,
+    per: "per file",
+  });
+  if (parsed.ok) data = parsed.value;
+  else if (parsed.tooLarge) throw new ImportError(file, `"rawData" ${describeProblem(parsed.problem)}`, "TooLarge");
+  else {
     try {
       data = parseJsLiteral(found.text);
     } catch (e) {
+      if (e instanceof TooManyValues) throw new ImportError(file, `"rawData" ${e.message}`, "TooLarge");
       const msg = e instanceof Error ? e.message : String(e);
       const pos = /at position (\d+)/.exec(msg);
       const where = pos ? ` at ${lineColumn(found.text, Number(pos[1]))} of the literal` : "";

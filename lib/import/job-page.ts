@@ -5,7 +5,7 @@ import { FIELDS } from "@/lib/workflows/fields";
 import { deriveJob, flowSpan } from "./derive";
 import { displaySpanToRaw, type DisplayReadNotes } from "./display-span";
 import { ImportError } from "./errors";
-import { goSprint, readGoPrinted } from "./go-printed";
+import { goSprint, readGoPrinted, TooManyValues } from "./go-printed";
 import { keepPrinted } from "@/lib/trajectory/printed";
 import { spansFromRaw } from "./merge";
 import { HIDDEN_ERROR_NOTE, isHiddenError } from "./redaction";
@@ -78,10 +78,17 @@ function resultsValue(file: string, v: unknown): Record<string, unknown> | undef
  * are read from that text, or kept as printed when the text does not allow one reading. Args nobody declares
  * (the dashboard's stored ids, ReproSyzID and the like) stay the text they were printed as.
  */
-function argValue(key: string, value: string): unknown {
+function argValue(file: string, key: string, value: string): unknown {
   const kind = Object.hasOwn(FIELDS, key) ? FIELDS[key]!.kind : null;
   if (kind === null || ["text", "line", "code", "diff", "folded"].includes(kind)) return value;
-  const reading = readGoPrinted(value);
+  let reading: ReturnType<typeof readGoPrinted>;
+  try {
+    reading = readGoPrinted(value);
+  } catch (e) {
+    if (e instanceof TooManyValues)
+      throw new ImportError(file, `"Args" item ${JSON.stringify(key.slice(0, 40))}: ${e.message}`, "TooLarge");
+    throw e;
+  }
   return reading.ok ? reading.value : keepPrinted(value);
 }
 
@@ -95,7 +102,7 @@ function argsObject(file: string, rawArgs: unknown): Record<string, unknown> | u
       throw new ImportError(file, `"Args" item #${i + 1} has no string "Key"`);
     }
     const v = item.Value ?? "";
-    setOwn(out, item.Key, typeof v === "string" ? argValue(item.Key, v) : v);
+    setOwn(out, item.Key, typeof v === "string" ? argValue(file, item.Key, v) : v);
   });
   return Object.keys(out).length ? out : undefined;
 }

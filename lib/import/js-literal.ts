@@ -1,5 +1,7 @@
 // Finds where a JSON / JavaScript literal ends and reads JS object literals without eval, for reports JSON.parse rejects.
 
+import { IMPORT_MAX_JSON_VALUES } from "@/lib/limits";
+
 const MAX_DEPTH = 1000;
 
 function isSpace(c: string | undefined): boolean {
@@ -84,8 +86,12 @@ export function findValueEnd(text: string, start: number): number {
   return -1;
 }
 
+/** A literal with more than IMPORT_MAX_JSON_VALUES values (413). */
+export class TooManyValues extends Error {}
+
 class Reader {
   i = 0;
+  private values = 0;
   constructor(private readonly s: string) {}
 
   fail(msg: string): never {
@@ -103,6 +109,9 @@ class Reader {
 
   value(depth: number): unknown {
     if (depth > MAX_DEPTH) this.fail("nesting too deep");
+    // Counted as built, as lib/trajectory/raw-json.ts counts JSON: the work of what follows grows with it.
+    if (++this.values > IMPORT_MAX_JSON_VALUES)
+      throw new TooManyValues(`holds more than ${IMPORT_MAX_JSON_VALUES.toLocaleString("en-US")} values, the limit per file`);
     this.ws();
     const c = this.s[this.i];
     if (c === "{") return this.object(depth);

@@ -3,6 +3,7 @@ import "server-only";
 import { searchFields, type SearchFieldsInput } from "@/lib/history/search-fields";
 import { runTotals, type RunTotals, type SummarySpan } from "@/lib/trajectory/summary";
 import type { Sql } from "@/lib/db/pool";
+import { MAX_QUERY_TEXT_CHARS, MAX_RUN_SUMMARY_NAMES } from "@/lib/limits";
 
 /**
  * The job's columns derived from its spans: the run's totals (lib/trajectory/summary.ts runTotals), their sum, and
@@ -16,6 +17,16 @@ export interface JobDigest extends RunTotals {
   searchText: string;
 }
 
+/**
+ * What of a run's distinct model or agent names the summary column keeps: each cut at MAX_QUERY_TEXT_CHARS (no filter
+ * can name a longer one, and a GIN key must stay under ~2.7 KB), at most MAX_RUN_SUMMARY_NAMES of them. The spans keep
+ * every name; this column only serves the history's filters.
+ */
+function fitting(names: readonly string[]): string[] {
+  const cut = [...new Set(names.map((n) => n.slice(0, MAX_QUERY_TEXT_CHARS)))];
+  return cut.length > MAX_RUN_SUMMARY_NAMES ? cut.slice(0, MAX_RUN_SUMMARY_NAMES) : cut;
+}
+
 /** Totals and search fields of a run from its job fields and spans (any order). */
 export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[]): JobDigest {
   const totals = runTotals(spans);
@@ -26,8 +37,8 @@ export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly
   return {
     ...totals,
     totalTokens: totals.inputTokens + totals.outputTokens + totals.thoughtsTokens,
-    models: search.models,
-    agents: search.agents,
+    models: fitting(search.models),
+    agents: fitting(search.agents),
     searchText: search.searchText,
   };
 }

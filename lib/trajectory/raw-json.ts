@@ -1,7 +1,7 @@
 // Payload JSON parsed with its nesting bounded while scanning, and the source text of every Args/Results value kept, so
 // spans store what the agent or file wrote (key order, integer-like keys, number text, big integers) and the export
 // gives it back verbatim. Parsed values are used everywhere else; only the write path asks for the text (jsonText).
-import { MAX_JSON_DEPTH } from "@/lib/limits";
+import { MAX_JSON_DEPTH, MAX_JSON_KEYS_PER_OBJECT, MAX_JSON_VALUES } from "@/lib/limits";
 import { jsonPath, REPLACEMENT_CHARACTER, type StorableProblem } from "@/lib/trajectory/storable";
 
 /** The members whose values' source text is kept: a span's Args and Results (trajectory.Span, upstream's field names). */
@@ -10,14 +10,40 @@ const KEPT = new Set(["Args", "Results"]);
 // Source text by the parsed object it became. Weak: it lives as long as the value does, and nothing is copied.
 const sourceText = new WeakMap<object, string>();
 
-export type ParsedJson = { ok: true; value: unknown } | { ok: false; problem: StorableProblem; syntax: boolean };
+/**
+ * `syntax`: JSON.parse refused the text (the reason is its message). `tooLarge`: a count passed its cap (an HTTP edge
+ * answers 413); otherwise the nesting did (400).
+ */
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; problem: StorableProblem; syntax: boolean; tooLarge?: boolean };
+
+/**
+ * What one JSON text may hold, counted in the scan before JSON.parse allocates anything. A value is an array element
+ * or an object member (each object and array counts one more); the caps bound the parse's work and memory, and every
+ * later walk's (storing, digests, key sorting, rendering), by the value's shape and not only its characters.
+ */
+export interface JsonBudget {
+  /** deepest nesting of objects and arrays (the root at depth 0); default MAX_JSON_DEPTH */
+  maxDepth?: number;
+  /** values in the whole text; default MAX_JSON_VALUES */
+  maxValues?: number;
+  /** values inside any one Args or Results (an import file holds many spans); default: maxValues */
+  maxFieldValues?: number;
+  /** members of any one object; default MAX_JSON_KEYS_PER_OBJECT */
+  maxKeys?: number;
+  /** said after the count, e.g. "per request" */
+  per?: string;
+}
 
 interface Frame {
   array: boolean;
   /** current member key (objects) or element index (arrays) */
   key: string | number;
   expectingKey: boolean;
+  /** members of an object so far (commas + 1) */
+  members: number;
 }
+
+const count = (n: number) => n.toLocaleString("en-US");
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -46,20 +72,54 @@ function keyOf(text: string, start: number, end: number): string {
   }
 }
 
-function pathOf(stack: Frame[]): string {
-  return stack.reduce<string>((p, f) => jsonPath(p, f.key), "");
+/** Where the scan is: the key or index in each open container; `frames` of them (default all). */
+function pathOf(stack: Frame[], frames = stack.length): string {
+  let p = "";
+  for (let i = 0; i < frames; i++) p = jsonPath(p, stack[i]!.key);
+  return p;
 }
 
 /**
  * Parses JSON text. Before JSON.parse, one linear scan refuses nesting deeper than `maxDepth` (objects and arrays,
- * the root at depth 0) naming where, e.g. "Span.Args[0][0]" (the same path lib/trajectory/storable.ts gives), and
- * notes where each Args/Results value's text starts and ends; after it, that text is attached to the parsed object
- * (see jsonText). `syntax` is true when JSON.parse refused the text (its message is the reason).
+ * the root at depth 0) naming where, e.g. "Span.Args[0][0]" (the same path lib/trajectory/storable.ts gives), and more
+ * values or keys than the budget allows (JsonBudget; `tooLarge`), and notes where each Args/Results value's text starts
+ * and ends; after it, that text is attached to the parsed object (see jsonText). `syntax` is true when JSON.parse
+ * refused the text (its message is the reason). A number for `budget` is the depth alone (the counts at their defaults).
  */
-export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJson {
+export function parseJson(text: string, budget: number | JsonBudget = {}): ParsedJson {
+  const b = typeof budget === "number" ? { maxDepth: budget } : budget;
+  const maxDepth = b.maxDepth ?? MAX_JSON_DEPTH;
+  const maxValues = b.maxValues ?? MAX_JSON_VALUES;
+  const maxFieldValues = b.maxFieldValues ?? maxValues;
+  const maxKeys = b.maxKeys ?? MAX_JSON_KEYS_PER_OBJECT;
+  const per = b.per ? ` ${b.per}` : "";
   const stack: Frame[] = [];
   const captures = new Map<string, { path: (string | number)[]; start: number; end: number }>();
-  let capture: { path: (string | number)[]; start: number; depth: number } | null = null;
+  let capture: { path: (string | number)[]; start: number; depth: number; values: number } | null = null;
+  let values = 0;
+  const tooMany = (): ParsedJson | null => {
+    if (values > maxValues)
+      return {
+        ok: false,
+        syntax: false,
+        tooLarge: true,
+        problem: {
+          path: pathOf(stack, stack.length - 1),
+          reason: `holds more than ${count(maxValues)} values (array elements and object members), the limit${per}`,
+        },
+      };
+    if (capture && values - capture.values > maxFieldValues)
+      return {
+        ok: false,
+        syntax: false,
+        tooLarge: true,
+        problem: {
+          path: pathOf(stack, stack.length - 1),
+          reason: `holds more than ${count(maxFieldValues)} values (array elements and object members), the limit per Args or Results`,
+        },
+      };
+    return null;
+  };
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -81,9 +141,12 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJson {
       }
       const top = stack[stack.length - 1];
       if (!capture && top && !top.array && KEPT.has(top.key as string)) {
-        capture = { path: stack.map((f) => f.key), start: i, depth: stack.length };
+        capture = { path: stack.map((f) => f.key), start: i, depth: stack.length, values };
       }
-      stack.push({ array: c === 91, key: c === 91 ? 0 : "", expectingKey: c === 123 });
+      stack.push({ array: c === 91, key: c === 91 ? 0 : "", expectingKey: c === 123, members: 1 });
+      values++;
+      const refused = tooMany();
+      if (refused) return refused;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop();
       if (capture && capture.depth === stack.length) {
@@ -92,8 +155,20 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJson {
       }
     } else if (c === 44 /* , */) {
       const top = stack[stack.length - 1];
+      values++;
       if (top?.array) top.key = (top.key as number) + 1;
-      else if (top) top.expectingKey = true;
+      else if (top) {
+        top.expectingKey = true;
+        if (++top.members > maxKeys)
+          return {
+            ok: false,
+            syntax: false,
+            tooLarge: true,
+            problem: { path: pathOf(stack, stack.length - 1), reason: `has more than ${count(maxKeys)} keys, the limit per object` },
+          };
+      }
+      const refused = tooMany();
+      if (refused) return refused;
     }
   }
   let value: unknown;

@@ -1,10 +1,13 @@
 // One span for the details panel: its Args and Results as JSON text in the agent's own key order and number text, and
 // every text over a limit cut, saying what was cut so the page can fetch the full value (?path=) for reading or copying.
 import type { Span } from "@/lib/trajectory/span";
-import { cutLongStrings, nodeAt, parseJsonText, parsePath, stringifyJson, type Cut } from "@/lib/text/json";
+import { parsePath, type Cut } from "@/lib/text/json";
+import { cutLongStringsInText, indentJsonText, valueRangeAt } from "@/lib/text/json-scan";
 
 /** Characters kept of any one text: plenty to read, small enough to open at once. */
 export const TEXT_LIMIT = 200_000;
+/** A value at a path longer than this (characters of stored JSON) is given as stored, not indented: no work beyond a copy. */
+export const INDENT_LIMIT = 2_000_000;
 
 /** Where a text was cut: "Results.PatchDiff", "Thoughts"; `length` is the whole text's, in UTF-16 units. */
 export type Truncation = Cut;
@@ -27,9 +30,9 @@ export interface SpanPayload {
 }
 
 /**
- * The span with every text over `limit` characters cut and the list of what was cut. JSON text is left verbatim
- * unless a string in it is cut (then written back compact, keys and numbers as they were). Throws JsonTextError when a
- * stored JSON text is not JSON.
+ * The span with every text over `limit` characters cut and the list of what was cut. JSON text is left verbatim but
+ * for the strings cut, in one scan of the text that parses nothing (lib/text/json-scan.ts): a payload of millions of
+ * elements costs milliseconds. Throws JsonTextError when a stored JSON text is not JSON.
  */
 export function truncateSpan(span: SpanFields, json: SpanPayload["json"], limit = TEXT_LIMIT): SpanPayload {
   const truncated: Truncation[] = [];
@@ -51,8 +54,7 @@ export function truncateSpan(span: SpanFields, json: SpanPayload["json"], limit 
       continue;
     }
     const cuts: Cut[] = [];
-    const cut = cutLongStrings(parseJsonText(text), f, limit, cuts);
-    outJson[f] = cuts.length ? stringifyJson(cut, 0) : text;
+    outJson[f] = cutLongStringsInText(text, f, limit, cuts);
     truncated.push(...cuts);
   }
   return { span: out, json: outJson, truncated };
@@ -60,7 +62,8 @@ export function truncateSpan(span: SpanFields, json: SpanPayload["json"], limit 
 
 /**
  * The full value at a path truncateSpan reported ("Results.PatchDiff", "Args.Files[2]", "Thoughts", or a whole
- * "Args"), as the text a reader copies: a string as itself, anything else as indented JSON in the agent's key order.
+ * "Args"), as the text a reader copies: a string as itself, anything else as indented JSON in the agent's key order
+ * (as stored when longer than INDENT_LIMIT). Found by scanning the text, never parsing what is not asked for.
  * Undefined when there is no such value.
  */
 export function textAtPath(span: SpanFields, json: SpanPayload["json"], path: string): string | undefined {
@@ -72,7 +75,9 @@ export function textAtPath(span: SpanFields, json: SpanPayload["json"], path: st
   if (!(JSON_FIELDS as readonly unknown[]).includes(field)) return undefined;
   const text = json[field as JsonField];
   if (text === undefined) return undefined;
-  const node = nodeAt(parseJsonText(text), rest);
-  if (!node) return undefined;
-  return node.kind === "string" ? node.value : stringifyJson(node, 2);
+  const at = valueRangeAt(text, rest);
+  if (!at) return undefined;
+  if (text.charCodeAt(at.start) === 34) return JSON.parse(text.slice(at.start, at.end)) as string;
+  if (at.end - at.start > INDENT_LIMIT) return text.slice(at.start, at.end);
+  return indentJsonText(text, at.start, at.end, 2);
 }

@@ -1,0 +1,230 @@
+// `npm run bench:hostile`: what one hostile request costs the process that serves it (issue 21), per kind: its wall
+// time, its CPU and the longest time it held the event loop (a 5 ms probe timer: every other request of the process
+// waits at least that long), against a tiny request (a poll offering no workflow). The requests go through the real
+// route handlers and library entry points in this process, on a throwaway PostgreSQL, so the figures are the app's own
+// work without Next's; the same script runs unchanged on an older commit for before/after figures.
+import { parseArgs } from "node:util";
+import { randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { resolveDatabase } from "@/lib/db/database-url";
+import { applyMigrations } from "@/lib/db/schema-engine";
+import { measureHold } from "@/lib/load/hold";
+
+const { values: flags } = parseArgs({ options: { repeat: { type: "string", default: "3" } } });
+const repeat = Number(flags.repeat);
+
+console.log("Starting a throwaway PostgreSQL…");
+const database = await resolveDatabase({ throwaway: true });
+await applyMigrations(database.url);
+process.env.DATABASE_URL = database.url;
+
+const { db, disconnectDb } = await import("@/lib/db/client");
+const { pool } = await import("@/lib/db/pool");
+const { addClient } = await import("@/lib/agents/keys");
+const { encodeCall } = await import("@/lib/agents/client");
+const { handleAgentRequest } = await import("@/lib/agents/dispatch");
+const { HttpError } = await import("@/lib/http/errors");
+const { getSpan } = await import("@/lib/runs/queries");
+const { textAtPath, truncateSpan } = await import("@/lib/trajectory/truncate");
+const { importFiles } = await import("@/lib/import/import-files");
+const { COMMAND_LINE } = await import("@/lib/audit/log");
+const { loadForCompare } = await import("@/lib/compare/runs");
+const { alignSteps } = await import("@/lib/compare/align");
+
+const T = "2026-07-01T10:00:00Z";
+const zeros = (n: number) => `[${"0,".repeat(n - 1)}0]`;
+const client = `bench-${randomUUID().slice(0, 8)}`;
+const key = await addClient(db(), client);
+
+/** One agent-protocol request as POST /api handles it: its status (an HttpError's, as route() answers it). */
+async function call(method: string, payload: Buffer | string): Promise<string> {
+  const raw = typeof payload === "string" ? gzipSync(payload) : payload;
+  const { body, contentType } = encodeCall({ client, key, method, rawPayload: raw });
+  try {
+    const res = await handleAgentRequest(
+      new Request("http://bench/api", { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType } }),
+    );
+    await res.text();
+    return String(res.status);
+  } catch (e) {
+    if (e instanceof HttpError) return String(e.status);
+    throw e;
+  }
+}
+
+/** GET /api/jobs/<id>/spans/<seq>[?path=…] as its route does it: the span, cut or the value at the path, as JSON text. */
+async function readSpan(id: string, seq: number, path?: string): Promise<string> {
+  const found = await getSpan(db(), id, seq);
+  if (!found) return "404";
+  const text = path ? (textAtPath(found.span, found.json, path) ?? "") : JSON.stringify(truncateSpan(found.span, found.json));
+  return `200 (${(text.length / 1e6).toFixed(1)} MB)`;
+}
+
+/** A job row and its spans written straight into the tables: stored data any older version could hold. */
+async function storedRun(spans: { args: string | null; results: string | null; type?: string; model?: string }[]): Promise<string> {
+  const id = randomUUID();
+  await pool().query(
+    `INSERT INTO jobs (id, workflow, workflow_type, description, link, status, source) VALUES ($1, 'bench', 'bench', '', '', 'finished', 'agent')`,
+    [id],
+  );
+  for (const [seq, s] of spans.entries()) {
+    await pool().query(
+      `INSERT INTO spans (job_id, seq, nesting, type, name, model, started_at, args, results) VALUES ($1, $2, 1, $3, 'step', $4, $5, $6::json, $7::json)`,
+      [id, seq, s.type ?? "tool", s.model ?? null, T, s.args, s.results],
+    );
+  }
+  return id;
+}
+
+async function runningJob(): Promise<string> {
+  const workflow = `bench-${randomUUID().slice(0, 8)}`;
+  await pool().query(`INSERT INTO jobs (id, workflow, workflow_type, description, link, source) VALUES ($1, $2, $2, '', '', 'agent')`, [
+    randomUUID(),
+    workflow,
+  ]);
+  const { body, contentType } = encodeCall({
+    client,
+    key,
+    method: "ai_job_poll",
+    payload: { AgentName: workflow, CodeRevision: "r", Workflows: [{ Type: workflow, Name: workflow }] },
+  });
+  const polled = await handleAgentRequest(
+    new Request("http://bench/api", { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType } }),
+  );
+  return (JSON.parse(await polled.text()) as { ID: string }).ID;
+}
+
+interface Kind {
+  name: string;
+  /** one request; its answer in a few words */
+  run: () => Promise<string>;
+  /** set up before each request, outside the measurement */
+  prepare?: () => Promise<void>;
+}
+
+const bigArgs = `{"Files":[${"0,".repeat(3_900_000)}"${"L".repeat(300_000)}"],"Tail":"t"}`;
+const spanRun = await storedRun([{ args: bigArgs, results: null }]);
+const dense = (v: number) => JSON.stringify({ Out: Array.from({ length: 99_000 }, () => v) });
+const compareA = await storedRun(Array.from({ length: 25 }, () => ({ args: null, results: dense(1) })));
+const compareB = await storedRun(Array.from({ length: 25 }, () => ({ args: null, results: dense(2) })));
+let doneJob = "";
+
+// Payloads are built before each request (prepare), outside the measurement: only the server's work is timed.
+let payload: Buffer | string = "";
+const KINDS: Kind[] = [
+  {
+    name: "tiny: poll offering no workflow",
+    prepare: async () => void (payload = JSON.stringify({ AgentName: "a", CodeRevision: "r", Workflows: [] })),
+    run: () => call("ai_job_poll", payload),
+  },
+  {
+    name: "log: Span.Args of 9.9M zeros (19 KB gzip)",
+    prepare: async () =>
+      void (payload = gzipSync(
+        `{"AgentName":"a","JobID":"${randomUUID()}","Span":{"Seq":1,"Nesting":0,"Type":"tool","Name":"t","Started":"${T}","Args":${zeros(9_900_000)}}}`,
+      )),
+    run: () => call("ai_trajectory_log", payload),
+  },
+  {
+    name: "poll: junk field of 9.9M zeros",
+    prepare: async () => void (payload = gzipSync(`{"AgentName":"a","CodeRevision":"r","Workflows":[],"Junk":${zeros(9_900_000)}}`)),
+    run: () => call("ai_job_poll", payload),
+  },
+  {
+    name: "log: Span.Args of 900K zeros (kept)",
+    prepare: async () =>
+      void (payload = gzipSync(
+        `{"AgentName":"a","JobID":"${await runningJob()}","Span":{"Seq":1,"Nesting":0,"Type":"tool","Name":"t","Started":"${T}","Args":${zeros(900_000)}}}`,
+      )),
+    run: () => call("ai_trajectory_log", payload),
+  },
+  {
+    name: "import: 1 MB file of 500K zeros",
+    prepare: async () =>
+      void (payload = Buffer.from(
+        `[{"Seq":0,"Nesting":0,"Type":"flow","Name":"f","Started":"${T}","Args":${zeros(499_000)},"Results":{"n":"${randomUUID()}"}}]`,
+      )),
+    run: async () => {
+      const out = await importFiles([{ name: "zeros.json", content: payload as Buffer }], COMMAND_LINE);
+      return out.ok ? "imported" : `refused: ${JSON.stringify(out.errors).slice(0, 80)}`;
+    },
+  },
+  { name: "GET span of a 3.9M-element Args", run: () => readSpan(spanRun, 0) },
+  {
+    name: "GET span ?path=Args.Tail",
+    run: () => readSpan(spanRun, 0, "Args.Tail"),
+  },
+  {
+    name: "compare: 25 steps of 199K-char dense arrays",
+    run: async () => {
+      const [a, b] = await Promise.all([loadForCompare(db(), compareA), loadForCompare(db(), compareB)]);
+      const rows = await alignSteps(a!.spans, b!.spans);
+      return `${rows.filter((r) => r.diff).length} diffed, ${rows.filter((r) => r.undiffed).length} not`;
+    },
+  },
+  {
+    name: "done: a job of 400 distinct models",
+    prepare: async () => {
+      doneJob = await runningJob();
+      payload = gzipSync(JSON.stringify({ ID: doneJob, Error: "", Results: {} }));
+      for (let i = 0; i < 400; i++) {
+        await call(
+          "ai_trajectory_log",
+          JSON.stringify({
+            AgentName: "a",
+            JobID: doneJob,
+            Span: { Seq: i, Nesting: 0, Type: "llm", Name: "m", Model: `model-${i}-${"x".repeat(150)}`, Started: T, Finished: T },
+          }),
+        );
+      }
+    },
+    run: () => call("ai_job_done", payload),
+  },
+];
+
+interface Row {
+  name: string;
+  answer: string;
+  ms: number;
+  cpuMs: number;
+  holdMs: number;
+}
+
+const rows: Row[] = [];
+try {
+  for (const kind of KINDS) {
+    const samples: Row[] = [];
+    for (let i = 0; i < repeat; i++) {
+      await kind.prepare?.();
+      const cpu0 = process.cpuUsage();
+      const { result, holdMs, ms } = await measureHold(() =>
+        kind.run().catch((e: unknown) => `threw: ${e instanceof Error ? e.message.slice(0, 60) : String(e)}`),
+      );
+      const cpu = process.cpuUsage(cpu0);
+      samples.push({ name: kind.name, answer: result, ms, cpuMs: (cpu.user + cpu.system) / 1000, holdMs });
+    }
+    samples.sort((x, y) => x.holdMs - y.holdMs);
+    const median = samples[Math.floor(samples.length / 2)]!;
+    rows.push(median);
+    console.log(
+      `${kind.name}: ${median.answer}, ${median.ms.toFixed(0)} ms, CPU ${median.cpuMs.toFixed(0)} ms, held ${median.holdMs.toFixed(0)} ms`,
+    );
+  }
+  const tiny = rows[0]!;
+  console.log(
+    `\n${"kind".padEnd(46)} ${"answer".padEnd(22)} ${"wall ms".padStart(8)} ${"CPU ms".padStart(8)} ${"held ms".padStart(8)}  held vs tiny`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(46)} ${r.answer.slice(0, 22).padEnd(22)} ${r.ms.toFixed(0).padStart(8)} ${r.cpuMs.toFixed(0).padStart(8)} ${r.holdMs.toFixed(0).padStart(8)}  ${(r.holdMs / Math.max(1, tiny.holdMs)).toFixed(1)}×`,
+    );
+  }
+  console.log(
+    `\nmedian of ${repeat} by event-loop hold; CPU is this process's (user + system) during the request, the database's excluded; the machine is shared.`,
+  );
+} finally {
+  await disconnectDb();
+  await database.stop();
+}
+// The pools' idle timers would keep the process alive.
+process.exit(0);
