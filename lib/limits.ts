@@ -102,6 +102,15 @@ export const LIVE_WATCHERS_PER_PROCESS = 5000;
 export const LIVE_MAX_OPEN_SEQS = 1000;
 /** Least time between two loads of one run's changes: a run streaming fast is sent batches, a few a second. */
 export const LIVE_MIN_REFRESH_MS = 250;
+/** Spans of one page of a watcher's catch-up (what changed before it connected), read as the watcher reads. */
+export const LIVE_CATCHUP_PAGE_SPANS = 500;
+/**
+ * Bytes queued for one watcher that has not read them; a change past it cuts the watcher (its browser reconnects and
+ * catches up), so a stalled watcher holds at most this much.
+ */
+export const LIVE_WATCHER_QUEUE_BYTES = 1024 * 1024;
+/** Bytes queued for all of a process's watchers together; past it, watchers that are behind are cut first. */
+export const LIVE_QUEUED_BYTES_PER_PROCESS = 64 * MB;
 
 // ---- What a page shows of stored data (lib/text/budget.ts): a page's size follows these, never what was stored
 
