@@ -116,6 +116,8 @@ export const LIVE_QUEUED_BYTES_PER_PROCESS = 64 * MB;
 
 /** Items of one list (a result's symbols, configs, recipients, replies) shown before "N more". */
 export const DISPLAY_MAX_ITEMS = 200;
+/** Models or agents shown in one history row before "+N more". */
+export const DISPLAY_MAX_ROW_CHIPS = 10;
 /** Fields of one card (a run's inputs, its results) shown before "N more fields". */
 export const DISPLAY_MAX_FIELDS = 100;
 /** Characters of one text field shown on a page before "N more characters" and a link to the whole value. */
