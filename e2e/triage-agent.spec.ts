@@ -206,7 +206,7 @@ test("the LLM call limit ends a run with a clear error, and the worker takes the
   expect(model.requests).toHaveLength(4);
 });
 
-test("a rejected key fails the job with the provider's reason; a missing key names the variable", async () => {
+test("a rejected key fails the job with the endpoint's status, its text only in the agent's log; a missing key names the variable", async () => {
   const rejecting = new StandInModel(() => ({ status: 401, message: "Incorrect API key provided: bad-key" }));
   const url = await rejecting.start();
   const rejectedJob = await queueTriage(args());
@@ -214,7 +214,9 @@ test("a rejected key fails the job with the provider's reason; a missing key nam
   try {
     const job = await waitForJob(rejectedJob, rejected);
     expect(job.status).toBe("failed");
-    expect(job.error).toMatch(/^LLM call failed \(stand-in-model\): .*Incorrect API key provided: bad-key/);
+    // The remote's words are for the operators (the agent's log), not for every reader of the run (issue 21, finding 7).
+    expect(job.error).toBe("LLM call failed (stand-in-model): the model endpoint answered HTTP 401 (its text is in the agent's log)");
+    expect(rejected.output()).toContain("Incorrect API key provided: bad-key");
   } finally {
     expect(await rejected.stop()).toBe(0);
     await rejecting.stop();

@@ -113,6 +113,42 @@ export const LIVE_WATCHERS_PER_PROCESS = 5000;
 export const LIVE_MAX_OPEN_SEQS = 1000;
 /** Least time between two loads of one run's changes: a run streaming fast is sent batches, a few a second. */
 export const LIVE_MIN_REFRESH_MS = 250;
+/** Spans of one page of a watcher's catch-up (what changed before it connected), read as the watcher reads. */
+export const LIVE_CATCHUP_PAGE_SPANS = 500;
+/**
+ * Bytes queued for one watcher that has not read them; a change past it cuts the watcher (its browser reconnects and
+ * catches up), so a stalled watcher holds at most this much.
+ */
+export const LIVE_WATCHER_QUEUE_BYTES = 1024 * 1024;
+/** Bytes queued for all of a process's watchers together; past it, watchers that are behind are cut first. */
+export const LIVE_QUEUED_BYTES_PER_PROCESS = 64 * MB;
+
+// ---- What a page shows of stored data (lib/text/budget.ts): a page's size follows these, never what was stored
+
+/** Items of one list (a result's symbols, configs, recipients, replies) shown before "N more". */
+export const DISPLAY_MAX_ITEMS = 200;
+/** Models or agents shown in one history row before "+N more". */
+export const DISPLAY_MAX_ROW_CHIPS = 10;
+/** Fields of one card (a run's inputs, its results) shown before "N more fields". */
+export const DISPLAY_MAX_FIELDS = 100;
+/** Characters of one text field shown on a page before "N more characters" and a link to the whole value. */
+export const DISPLAY_MAX_CHARS = 64 * 1024;
+/** Characters of one list item (a symbol, a config, a recipient) shown. */
+export const DISPLAY_MAX_ITEM_CHARS = 1000;
+/** Characters of a value shown as JSON (a field whose shape is not what its workflow says). */
+export const DISPLAY_MAX_JSON_CHARS = 32 * 1024;
+/**
+ * Longest text the browser renders as markdown (a model's Thoughts); a longer one is shown as plain text. With the
+ * shape budget below it keeps remark's worst cases (unmatched emphasis, deep quotes) to about a second on a busy machine.
+ */
+export const MARKDOWN_MAX_CHARS = 100_000;
+/** Deepest nesting of block quotes and lists rendered as markdown; deeper text is shown plain (5,001 ">" overflowed the stack). */
+export const MARKDOWN_MAX_NESTING = 32;
+/**
+ * Most emphasis, code and link marks (`*`, `_`, `~`, backtick, brackets, `<`) in one paragraph rendered as markdown:
+ * remark matches emphasis in time quadratic in them (198K characters of `*a_` took Chromium 119 s; 2,000 marks ~1 s).
+ */
+export const MARKDOWN_MAX_DELIMITERS = 1_000;
 
 // ---- GET /api/jobs…
 
@@ -150,5 +186,9 @@ export const EXPERIMENT_MAX_NAME_CHARS = 200;
 export const EXPERIMENT_MAX_SETUP_CHARS = 500;
 /** Longest experiment note. */
 export const EXPERIMENT_MAX_NOTE_CHARS = 10_000;
+/** Entries of the outbound allow-list admins keep (lib/outbound): host:port pairs the server may send requests to. */
+export const OUTBOUND_MAX_ALLOWED = 200;
+/** Characters of a remote server's error text kept in a run (a model endpoint's answer); the whole text goes to the agent's log. */
+export const OUTBOUND_ERROR_KEEP_CHARS = 300;
 /** Highest price per million tokens an admin may enter (USD): far above any model's, a typo guard. */
 export const MAX_PRICE_PER_MTOK = 10_000;

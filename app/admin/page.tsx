@@ -13,6 +13,8 @@ import { SettingsPanel } from "@/components/admin/SettingsPanel";
 import { anonymousReadAllowed } from "@/lib/auth/anonymous-read";
 import { listPrices } from "@/lib/costs/prices";
 import { PricesPanel } from "@/components/admin/PricesPanel";
+import { OutboundPanel } from "@/components/admin/OutboundPanel";
+import { listOutboundAllowed, outboundEntryText } from "@/lib/outbound/allow-list";
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   await connection();
@@ -33,12 +35,13 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   }
   const { before } = await searchParams;
   const beforeId = before && /^\d{1,18}$/.test(before) ? BigInt(before) : undefined;
-  const [users, clients, events, anonymousRead, prices] = await Promise.all([
+  const [users, clients, events, anonymousRead, prices, outbound] = await Promise.all([
     listUsers(db()),
     listAgentClients(db()),
     listAudit(db(), { before: beforeId }),
     anonymousReadAllowed(db()),
     listPrices(db()),
+    listOutboundAllowed(db()),
   ]);
   return (
     <div className="space-y-4">
@@ -57,6 +60,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <AgentKeysPanel clients={clients} />
       <SettingsPanel anonymousRead={anonymousRead} />
       <PricesPanel prices={prices} />
+      <OutboundPanel entries={outbound.map(outboundEntryText)} />
       <AuditLog events={events} />
     </div>
   );

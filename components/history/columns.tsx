@@ -1,5 +1,7 @@
 // The history table's columns (TanStack Table, headless): what each shows, which sort on the server, and the chips that filter.
 "use client";
+import { headItems } from "@/lib/text/budget";
+import { DISPLAY_MAX_ROW_CHIPS } from "@/lib/limits";
 import Link from "next/link";
 import { columnVisibilityFeature, createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
 import type { HistoryRow } from "@/lib/history/list";
@@ -18,11 +20,18 @@ export const DEFAULT_HIDDEN = ["agents", "worker", "toolCalls"];
 /** A value that filters the list when clicked: the link keeps every other filter. */
 /** Chips for a list value (models, agents), each filtering by itself. */
 function ChipList({ query, filter, values }: { query: HistoryQuery; filter: keyof HistoryQuery; values: string[] }) {
+  // A run with hundreds of models shows the first few in its row (lib/limits.ts DISPLAY_MAX_ROW_CHIPS); its page has all.
+  const { items, more } = headItems(values, DISPLAY_MAX_ROW_CHIPS);
   return (
     <div className="flex flex-wrap gap-1">
-      {values.map((v) => (
+      {items.map((v) => (
         <Chip key={v} query={query} filter={filter} value={v} />
       ))}
+      {more > 0 && (
+        <span className="text-xs text-slate-500" data-more={more}>
+          +{more.toLocaleString("en-US")} more
+        </span>
+      )}
     </div>
   );
 }

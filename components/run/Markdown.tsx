@@ -1,6 +1,11 @@
 "use client";
 // Thoughts as the markdown they are, sanitized: raw HTML is shown as text (no rehype-raw), links only to http(s),
 // images never load (a model's text must not make the browser fetch anything).
+// Rendered only within a shape budget (lib/text/markdown-budget.ts: length, nesting, emphasis marks per paragraph):
+// remark's worst cases are quadratic or recursive, so hostile text past the budget is shown plain, said so, and a
+// renderer that still throws is caught by a ValueBoundary here: one bad Thoughts never takes the page.
+import { ValueBoundary } from "@/components/run/ValueBoundary";
+import { markdownRefusal } from "@/lib/text/markdown-budget";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
@@ -40,12 +45,26 @@ const components: Components = {
   ),
 };
 
+/** `text` as markdown when it is within the shape budget, else as plain text with the reason. */
 export default function Markdown({ text }: { text: string }) {
+  const refused = markdownRefusal(text);
+  if (refused !== null) {
+    return (
+      <div data-markdown-plain>
+        <p className="mb-1 text-[11px] italic text-slate-500" data-testid="markdown-plain">
+          shown as plain text: {refused}
+        </p>
+        <pre className="whitespace-pre-wrap wrap-anywhere font-mono text-xs text-slate-800">{text}</pre>
+      </div>
+    );
+  }
   return (
-    <div className="text-sm leading-6 text-slate-800" data-markdown>
-      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components} skipHtml={false}>
-        {text}
-      </ReactMarkdown>
-    </div>
+    <ValueBoundary label="This markdown" text={text}>
+      <div className="text-sm leading-6 text-slate-800" data-markdown>
+        <ReactMarkdown remarkPlugins={[remarkGfm]} components={components} skipHtml={false}>
+          {text}
+        </ReactMarkdown>
+      </div>
+    </ValueBoundary>
   );
 }

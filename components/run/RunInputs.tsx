@@ -1,6 +1,8 @@
 // The job's inputs (Args) in its workflow's reading order (lib/workflows), each shown for what it is: crash reports
 // and kernel configs folded, programs highlighted. Inputs from a dashboard job page are its printed text.
-import { FieldValue } from "@/components/workflows/FieldValue";
+import { FieldValue, More } from "@/components/workflows/FieldValue";
+import { headItems } from "@/lib/text/budget";
+import { DISPLAY_MAX_FIELDS } from "@/lib/limits";
 import { inputFields } from "@/lib/workflows/verdict";
 
 interface Props {
@@ -9,10 +11,12 @@ interface Props {
   workflowType?: string | null;
   /** the inputs came from a dashboard job page, which prints each arg with Go's fmt (jobs.values_printed) */
   printed?: boolean;
+  /** where the whole stored inputs can be read, linked from every cut value */
+  rawHref?: string;
 }
 
-export function RunInputs({ args, workflow, workflowType, printed = false }: Props) {
-  const fields = inputFields(workflow, args, workflowType);
+export function RunInputs({ args, workflow, workflowType, printed = false, rawHref }: Props) {
+  const { items: fields, more } = headItems(inputFields(workflow, args, workflowType), DISPLAY_MAX_FIELDS);
   return (
     <section className="min-w-0 rounded border border-slate-200 bg-white p-4" data-testid="inputs">
       <h2 className="mb-3 font-semibold">Inputs</h2>
@@ -31,12 +35,13 @@ export function RunInputs({ args, workflow, workflowType, printed = false }: Pro
                 {f.spec.name}
               </dt>
               <dd className="min-w-0">
-                <FieldValue spec={f.spec} value={f.value} />
+                <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
               </dd>
             </div>
           ))}
         </dl>
       )}
+      <More count={more} unit="inputs" rawHref={rawHref} />
     </section>
   );
 }

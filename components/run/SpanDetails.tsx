@@ -9,6 +9,7 @@ import { isRealTime, isTimed, NO_START, skewOf, SKEWED, timingLabel, UNFINISHED,
 import { SpanIcon } from "@/components/run/SpanIcon";
 import { spanTypeStyle } from "@/components/run/span-style";
 import { SpanFields } from "@/components/run/SpanFields";
+import { ValueBoundary } from "@/components/run/ValueBoundary";
 import { CopyButton } from "@/components/run/CopyButton";
 import { VisibleName } from "@/components/run/VisibleName";
 import { TimingMark } from "@/components/run/TimingMark";
@@ -177,7 +178,12 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
       </header>
       {error && <p className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">Could not load this span: {error}</p>}
       {!data && !error && <p className="animate-pulse text-sm text-slate-400">Loading the span’s fields…</p>}
-      {data && <SpanFields jobId={jobId} payload={data} />}
+      {data && (
+        // One span that cannot be shown leaves the tree, the other spans and the page as they are.
+        <ValueBoundary label={`Span ${data.span.Seq}`}>
+          <SpanFields jobId={jobId} payload={data} />
+        </ValueBoundary>
+      )}
       {data && !hasAnyField(data) && <p className="text-sm text-slate-400">This span has no fields.</p>}
     </article>
   );

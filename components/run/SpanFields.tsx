@@ -11,6 +11,7 @@ import { TextBlock } from "@/components/run/TextBlock";
 import { CopyButton, fetchWholeValue, fullTextHref } from "@/components/run/CopyButton";
 import { PrintedText } from "@/components/workflows/PrintedText";
 import { PRINTED_KEY, printedText } from "@/lib/trajectory/printed";
+import { ValueBoundary } from "@/components/run/ValueBoundary";
 
 // react-markdown and its parsers load with the first Thoughts a reader opens, not with the page.
 const Markdown = lazy(() => import("@/components/run/Markdown"));
@@ -22,7 +23,8 @@ function Field({ label, actions, children }: { label: string; actions?: React.Re
         <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</h3>
         <div className="ml-auto flex gap-1">{actions}</div>
       </div>
-      {children}
+      {/* One field whose renderer fails shows a note; the span's other fields and the page stay. */}
+      <ValueBoundary label={label}>{children}</ValueBoundary>
     </section>
   );
 }

@@ -1,7 +1,9 @@
 // The run's verdict at a glance, as its workflow words it (lib/workflows): the main answer as a headline ("Worth
 // fuzzing", "Exploitable", "Patch produced"), the other yes/no flags as chips, then every result in the workflow's
 // order shown for what it is. A failed run shows its error (or that the dashboard hid it); partial results still show.
-import { FieldValue } from "@/components/workflows/FieldValue";
+import { FieldValue, More } from "@/components/workflows/FieldValue";
+import { headItems, headText } from "@/lib/text/budget";
+import { DISPLAY_MAX_CHARS, DISPLAY_MAX_FIELDS } from "@/lib/limits";
 import { workflowSpec } from "@/lib/workflows/catalog";
 import { mainVerdict, resultFields, type MainVerdict, type ShownField } from "@/lib/workflows/verdict";
 
@@ -76,9 +78,11 @@ interface Props {
   error: string | null;
   /** the dashboard hid the error (jobs.error_redacted) */
   errorRedacted?: boolean;
+  /** where the whole stored results can be read, linked from every cut value */
+  rawHref?: string;
 }
 
-export function VerdictCard({ workflow, workflowType, status, results, error, errorRedacted = false }: Props) {
+export function VerdictCard({ workflow, workflowType, status, results, error, errorRedacted = false, rawHref }: Props) {
   const spec = workflowSpec(workflow, workflowType);
   const verdict = mainVerdict(workflow, results, workflowType);
   const { fields, missing } = resultFields(workflow, results, workflowType);
@@ -87,14 +91,16 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
   const flags = verdict
     ? fields.filter((f) => f.spec.kind === "bool" && typeof f.value === "boolean" && f.spec.name !== verdict.field)
     : [];
-  const rest = verdict ? fields.filter((f) => !flags.includes(f) && !(f.spec.name === verdict.field && f.spec.kind === "bool")) : fields;
+  const all = verdict ? fields.filter((f) => !flags.includes(f) && !(f.spec.name === verdict.field && f.spec.kind === "bool")) : fields;
+  // Results with thousands of keys show the first fields (lib/limits.ts DISPLAY_MAX_FIELDS) and say how many more.
+  const { items: rest, more: moreFields } = headItems(all, DISPLAY_MAX_FIELDS);
   return (
     <section className="rounded border border-slate-200 bg-white p-4" data-testid="verdict" data-workflow={spec?.type ?? "generic"}>
       <h2 className="mb-3 font-semibold" title={spec?.summary}>
         Verdict
         {spec && <span className="ml-2 text-xs font-normal text-slate-500">{spec.summary}</span>}
       </h2>
-      {error && <RunError error={error} redacted={errorRedacted} />}
+      {error && <RunError error={headText(error, DISPLAY_MAX_CHARS).text} redacted={errorRedacted} />}
       {fields.length === 0 ? (
         !error && (
           <p className="text-sm text-slate-500">
@@ -116,11 +122,12 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
                   {f.spec.name}
                 </dt>
                 <dd className="min-w-0">
-                  <FieldValue spec={f.spec} value={f.value} />
+                  <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
                 </dd>
               </div>
             ))}
           </dl>
+          <More count={moreFields} unit="fields" rawHref={rawHref} />
           {missing.length > 0 && (
             <p className="mt-2 text-xs text-slate-500" data-testid="missing-results">
               Not in the results: {missing.join(", ")}

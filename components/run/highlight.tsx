@@ -24,6 +24,9 @@ const GRAMMARS: Record<string, () => Promise<{ default: unknown }>> = {
 
 /** Above this many characters highlighting costs more than it helps: the text is shown plain. */
 export const HIGHLIGHT_LIMIT = 150_000;
+/** Longest line highlighted, and the most time spent tokenizing one line (ms); past either the line is plain. */
+const HIGHLIGHT_LINE_LIMIT = 5_000;
+const HIGHLIGHT_LINE_MS = 200;
 
 let highlighter: Promise<HighlighterCore> | null = null;
 const loading = new Map<string, Promise<void>>();
@@ -54,7 +57,14 @@ export async function tokenize(code: string, lang: string): Promise<Tokens | nul
     );
   }
   await loading.get(lang);
-  return h.codeToTokens(code, { lang, theme: "github-light" }).tokens;
+  // A line past HIGHLIGHT_LINE_LIMIT (minified JSON, a hex dump) is left plain, and one line's tokenizing stops after
+  // HIGHLIGHT_LINE_MS: TextMate grammars can backtrack badly on long odd lines, and this runs on the reader's thread.
+  return h.codeToTokens(code, {
+    lang,
+    theme: "github-light",
+    tokenizeMaxLineLength: HIGHLIGHT_LINE_LIMIT,
+    tokenizeTimeLimit: HIGHLIGHT_LINE_MS,
+  }).tokens;
 }
 
 /** Tokens of `code` once shiki has them; null meanwhile, and for text too long or a language it does not know. */

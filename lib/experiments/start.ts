@@ -12,6 +12,7 @@ import { isJobId } from "@/lib/trajectory/job-id";
 import { badRequest, tooManyRequests } from "@/lib/http/errors";
 import { appConfig } from "@/lib/config";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { checkModelEndpoint } from "@/lib/outbound/model-endpoint";
 import { priceAt, type ModelPriceRow } from "@/lib/costs/prices";
 import type { Cost } from "@/lib/costs/money";
 import { EXPERIMENT_MAX_NAME_CHARS, EXPERIMENT_MAX_NOTE_CHARS, EXPERIMENT_MAX_RUNS } from "@/lib/limits";
@@ -187,6 +188,8 @@ export async function startExperiment(db: Db, raw: StartInput, actor: Actor): Pr
   const input = startInputSchema.parse(raw);
   const selection = toSelection(input.selection);
   const setup: Setup = input.setup;
+  // A model endpoint the admins have not allowed is refused before anything is queued (400 naming the host).
+  await checkModelEndpoint(db, setup.value);
   const { ids } = await resolveRuns(db, selection, input.limit);
   const estimate = await estimateCost(db, estimateBasis(setup), await originalTotals(db, ids));
   checkExperimentBudget(estimate);

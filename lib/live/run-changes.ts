@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { getOutlineRowsChanged } from "@/lib/runs/queries";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { LiveHub, type ChangeLoader, type RunChange } from "./hub";
+import { LIVE_CATCHUP_PAGE_SPANS } from "@/lib/limits";
 
 /** Where a watcher (or the hub) stands: the highest span seq it has, and the seqs it has that had not finished. */
 export interface RunPosition {
@@ -47,6 +48,35 @@ export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
     return { state: advance(since, job.status, rows), change: { status: job.status, delta: encodeOutline(rows) } };
   },
 };
+
+/**
+ * One page of a watcher's catch-up: the first LIVE_CATCHUP_PAGE_SPANS spans that changed since `since` (new, or open
+ * then and finished now), the position after them, and whether more may follow. Null when the run does not exist.
+ * Each page reads at most a page of rows by the primary key, so a watcher that connects with `after=-1` to a run of
+ * 100,000 spans costs the server one page per page it reads, never the whole outline at once.
+ */
+export async function loadCatchUpPage(
+  jobId: string,
+  since: RunPosition,
+  limit = LIVE_CATCHUP_PAGE_SPANS,
+): Promise<{ change: RunChange<RunDelta>; next: RunPosition; more: boolean } | null> {
+  const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
+  if (!job) return null;
+  const page = await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open, limit);
+  const last = page.length ? page[page.length - 1]!.seq : since.maxSeq;
+  // Spans still open as they were are not news.
+  const rows = page.filter((r) => r.seq > since.maxSeq || r.finishUs != null);
+  const next = { status: job.status, maxSeq: Math.max(since.maxSeq, last), open: since.open.filter((s) => s > last) };
+  return { change: { status: job.status, delta: encodeOutline(rows) }, next, more: page.length === limit };
+}
+
+/** A change as its server-sent event's data, encoded once however many watchers it goes to. */
+const encoded = new WeakMap<RunChange<RunDelta>, Uint8Array>();
+export function changeBytes(change: RunChange<RunDelta>): Uint8Array {
+  let bytes = encoded.get(change);
+  if (!bytes) encoded.set(change, (bytes = new TextEncoder().encode(JSON.stringify({ status: change.status, spans: change.delta }))));
+  return bytes;
+}
 
 const globalForHub = globalThis as unknown as { trajectoryLiveHub?: LiveHub<RunPosition, RunDelta> };
 

@@ -239,11 +239,18 @@ export async function getOutlineHead(db: Db, id: string, limit: number): Promise
 
 /**
  * The outline rows of a live run that changed since a watcher last heard: spans after `afterSeq`, and the spans in
- * `seqs` (those that had not finished then). In seq order. Reads only those rows by the primary key.
+ * `seqs` (those that had not finished then). In seq order, the first `limit` of them (all when none is given). Reads
+ * only those rows by the primary key.
  */
-export async function getOutlineRowsChanged(db: Db, id: string, afterSeq: number, seqs: readonly number[]): Promise<OutlineRow[]> {
+export async function getOutlineRowsChanged(
+  db: Db,
+  id: string,
+  afterSeq: number,
+  seqs: readonly number[],
+  limit?: number,
+): Promise<OutlineRow[]> {
   if (!isJobId(id)) return [];
-  return outlineRows(db, id, Prisma.sql`(seq > ${afterSeq} OR seq = ANY(${[...seqs]}::int[]))`);
+  return outlineRows(db, id, Prisma.sql`(seq > ${afterSeq} OR seq = ANY(${[...seqs]}::int[]))`, limit);
 }
 
 /** Outline rows of one run matching `where` (trusted SQL built with Prisma.sql), in seq order, at most `limit`. */

@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
-import { AGENT_SETUP_ARG } from "@/lib/trajectory/agent-setup";
+import { AGENT_SETUP_ARG, agentSetupOf } from "@/lib/trajectory/agent-setup";
+import { checkModelEndpoint } from "@/lib/outbound/model-endpoint";
 import { conflict, noSuchRun, tooManyRequests } from "@/lib/http/errors";
 import { appConfig } from "@/lib/config";
 import { RERUNNABLE_STATUSES } from "@/lib/runs/status";
@@ -90,10 +91,16 @@ export async function queueReruns(
 }
 
 /**
- * Reruns one run (the Rerun button). Throws HttpError NotFound for no such run, Conflict while it is pending or
- * running, TooManyRequests past the pending-rerun quotas.
+ * Reruns one run (the Rerun button). Throws HttpError NotFound for no such run, Conflict while it is pending or running,
+ * TooManyRequests past the pending-rerun quotas, BadRequest when its Args.AgentSetup names a model endpoint not on the
+ * outbound allow-list (lib/outbound).
  */
 export async function rerunJob(db: Db, originalId: string, actor: Actor): Promise<Rerun> {
+  // The rerun carries the original's Args.AgentSetup: a model endpoint in it must be one the admins allowed (400).
+  const [original] = await db.$queryRaw<{ args: unknown }[]>`
+    SELECT json_build_object(${AGENT_SETUP_ARG}::text, CASE WHEN json_typeof(args) = 'object' THEN args -> ${AGENT_SETUP_ARG}::text END) AS args
+    FROM jobs WHERE id = ${originalId}::uuid`;
+  if (original) await checkModelEndpoint(db, agentSetupOf(original.args));
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 FROM jobs WHERE id = ${originalId}::uuid FOR UPDATE`;
     // A plain rerun already waiting is the one asked for; an experiment's rerun is not.

@@ -2,6 +2,7 @@
 import { generateText, tool, type ModelMessage, type ToolResultPart } from "ai";
 import type { z } from "zod";
 import { asJobError, type Budget, callDeadline, JobError } from "./limits";
+import { remoteFailure } from "./remote-error";
 import type { Models } from "./models";
 import type { SpanRecorder } from "./spans";
 import { CapError, ToolError } from "./tool-error";
@@ -86,7 +87,9 @@ export async function runAgent(a: AgentRun, models: Models, rec: SpanRecorder, b
         } catch (e) {
           if (budget.signal.aborted) throw asJobError(budget.signal.reason);
           if (e instanceof JobError) throw e;
-          throw new JobError(`LLM call failed (${models.label}): ${e instanceof Error ? e.message : String(e)}`);
+          // The endpoint's own words stay in the agent's log (./remote-error.ts): a run shows the status only.
+          const failure = remoteFailure(e, "the model endpoint");
+          throw new JobError(`LLM call failed (${models.label}): ${failure.shown}`, failure.detail);
         }
         const u = result.usage;
         llm.Model = result.response.modelId || models.label;

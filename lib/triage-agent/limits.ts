@@ -2,7 +2,11 @@
 
 /** An error that ends the job; its message becomes the job's Error as it is. */
 export class JobError extends Error {
-  constructor(message: string) {
+  /** `detail`: more for the agent's log only (a remote server's own error text), never reported into the run */
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = "JobError";
   }

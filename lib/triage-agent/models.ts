@@ -56,7 +56,14 @@ export function createModels(spec: ModelSpec, apiKey: string | undefined, record
     }
     case "openai-compatible": {
       // Local servers speak Chat Completions, not the Responses API; many need no key.
-      const model = createOpenAI({ baseURL: spec.baseURL, apiKey: apiKey ?? "not-needed", name: "openai-compatible" }).chat(spec.model);
+      // No redirects: the endpoint was checked against the outbound allow-list (lib/outbound) when the job was queued,
+      // and a redirect would take the request to a host nobody checked.
+      const model = createOpenAI({
+        baseURL: spec.baseURL,
+        apiKey: apiKey ?? "not-needed",
+        name: "openai-compatible",
+        fetch: (input, init) => fetch(input, { ...init, redirect: "error" }),
+      }).chat(spec.model);
       return { label: spec.model, forAgent: () => model, providerOptions: {}, maxRetries: 1 };
     }
   }

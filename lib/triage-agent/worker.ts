@@ -31,6 +31,8 @@ export async function runJob(config: AgentConfig, client: ProtocolClient, job: P
     results = await runPatchTriage(job.Args, models, rec, budget, config.checkouts);
   } catch (e) {
     error = e instanceof JobError ? e.message : `agent error: ${e instanceof Error ? e.message : String(e)}`;
+    // What the run may not show (a remote server's text) is for the operators, in this process's log.
+    if (e instanceof JobError && e.detail) console.error(`job ${job.ID}: ${e.detail}`);
   } finally {
     budget.dispose();
   }

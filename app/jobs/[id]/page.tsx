@@ -45,8 +45,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           results={run.results}
           error={run.error}
           errorRedacted={run.errorRedacted}
+          rawHref={`/api/jobs/${run.id}`}
         />
-        <RunInputs args={run.args} workflow={run.workflow} workflowType={run.workflowType} printed={run.valuesPrinted} />
+        <RunInputs
+          args={run.args}
+          workflow={run.workflow}
+          workflowType={run.workflowType}
+          printed={run.valuesPrinted}
+          rawHref={`/api/jobs/${run.id}`}
+        />
       </div>
       <RunExplorer jobId={run.id} spanCount={run.spanCount} minutePrecision={run.minutePrecision} status={run.status} head={head} />
     </div>

@@ -1,11 +1,13 @@
 // GET /api/jobs/<id>/events?after=<seq>&open=<seq,…>: server-sent events of a live run — its status and the spans
-// that are new or changed since the watcher's position (lib/live). One database listener per process serves them all.
+// that are new or changed since the watcher's position (lib/live). One database listener per process serves them all;
+// each watcher's queue is bounded and its catch-up paged (lib/live/stream.ts).
 import { z } from "zod";
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
 import { noSuchRun } from "@/lib/http/errors";
 import { LIVE_MAX_OPEN_SEQS } from "@/lib/limits";
-import { liveHub, runChangeLoader, type RunChange, type RunDelta } from "@/lib/live/run-changes";
+import { changeBytes, liveHub, loadCatchUpPage, type RunChange, type RunDelta, type RunPosition } from "@/lib/live/run-changes";
+import { eventStream } from "@/lib/live/stream";
 import { takeWatcherSlot } from "@/lib/live/watchers";
 import { isLive } from "@/lib/runs/status";
 
@@ -26,49 +28,60 @@ const HEARTBEAT_MS = 15_000;
 
 export const GET = route({ access: "viewer", params: runParams, query }, async ({ req, params: { id }, query: { after, open }, user }) => {
   const release = takeWatcherSlot(user?.id ?? null);
-  const encoder = new TextEncoder();
   const cleanups: (() => void)[] = [release];
-  let closed = false;
-  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    for (const f of cleanups) f();
-    try {
-      controller?.close();
-    } catch {
-      // the watcher already left
+  // The catch-up from the watcher's position, a page at a time as the watcher reads (lib/live/stream.ts: pull); the
+  // first page is read below, before the answer, so an unknown run is a 404.
+  let position: RunPosition = { status: "", maxSeq: after, open };
+  let catchingUp = true;
+  let ended = false;
+  let missing = false;
+  let firstRead!: () => void;
+  const first = new Promise<void>((resolve) => (firstRead = resolve));
+  const nextPage = async (): Promise<boolean> => {
+    const page = await loadCatchUpPage(id, position);
+    if (!page) {
+      missing = true;
+      return (catchingUp = false);
     }
+    position = page.next;
+    catchingUp = page.more;
+    send(page.change, true);
+    return page.more;
   };
-  const send = (change: RunChange<RunDelta>) => {
-    if (closed || !controller) return;
-    controller.enqueue(encoder.encode(`event: change\ndata: ${JSON.stringify({ status: change.status, spans: change.delta })}\n\n`));
-    if (!isLive(change.status)) close();
-  };
-  // start() runs inside the constructor, so `send` works from here on.
-  const stream = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      const beat = setInterval(() => {
-        if (!closed) c.enqueue(encoder.encode(": ping\n\n"));
-      }, HEARTBEAT_MS);
-      cleanups.push(() => clearInterval(beat));
+  const events = eventStream({
+    more: async () => {
+      await first;
+      return catchingUp && !events.closed ? nextPage() : false;
     },
-    cancel: close,
+    onClose: () => {
+      firstRead();
+      for (const f of cleanups) f();
+    },
   });
+  // Every change, the hub's and the catch-up's: encoded once for all watchers; a watcher too far behind is cut.
+  // An ended run sends no more changes: the stream ends once the catch-up has been read.
+  const send = (change: RunChange<RunDelta>, pulled = false) => {
+    if (events.closed) return;
+    events.send("change", changeBytes(change), pulled);
+    if (!isLive(change.status)) ended = true;
+    if (ended && !catchingUp) events.close();
+  };
+  const beat = setInterval(() => events.ping(), HEARTBEAT_MS);
+  cleanups.push(() => clearInterval(beat));
   try {
     // Register first, then read the watcher's own catch-up: a change committed in between comes either way
     // (the client applies spans as upserts by seq, and status only forward).
     cleanups.push(await liveHub().watch(id, send));
-    const caughtUp = await runChangeLoader.load(id, { status: "", maxSeq: after, open });
-    if (!caughtUp) throw noSuchRun(id);
-    send(caughtUp.change);
+    await nextPage();
+    if (missing) throw noSuchRun(id);
   } catch (e) {
-    close();
+    events.close();
     throw e;
+  } finally {
+    firstRead();
   }
-  req.signal.addEventListener("abort", close);
-  return new Response(stream, {
+  req.signal.addEventListener("abort", () => events.close());
+  return new Response(events.stream, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
   });
 });

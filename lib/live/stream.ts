@@ -1,0 +1,119 @@
+// One watcher's server-sent event stream, with backpressure. A watcher that stops reading must not make the server
+// keep every change for it: 50 stalled watchers of a run logging 2,000 spans once held 1.6 GB. So the stream's queue
+// is bounded in bytes (LIVE_WATCHER_QUEUE_BYTES; ReadableStream's desiredSize says how full it is) and so is the
+// sum over the process's watchers (LIVE_QUEUED_BYTES_PER_PROCESS). A change that does not fit is not queued: the
+// watcher's queue is dropped at once and its connection cut (the browser's EventSource reconnects from the position
+// in its URL and catches up). The catch-up — what a watcher missed before it connected — is read in
+// pages of LIVE_CATCHUP_PAGE_SPANS as the watcher reads (`pull`), never the whole run at once.
+import "server-only";
+import { LIVE_QUEUED_BYTES_PER_PROCESS, LIVE_WATCHER_QUEUE_BYTES } from "@/lib/limits";
+
+const encoder = new TextEncoder();
+
+/** Bytes queued for all of this process's watchers, as last measured by each (see `send`). */
+let queuedInProcess = 0;
+
+/** For tests and benchmarks: the bytes this process holds for its watchers' queues. */
+export function liveQueuedBytes(): number {
+  return queuedInProcess;
+}
+
+export interface EventStream {
+  stream: ReadableStream<Uint8Array>;
+  /**
+   * Queues one event; false when it did not fit: the watcher was too far behind and was cut (the stream has ended).
+   * `pulled`: the event answers the watcher's read (a catch-up page from `more`), which comes only when its queue has
+   * room, so it is always queued: the queue then holds at most its limit and one page.
+   */
+  send(event: string, data: Uint8Array | string, pulled?: boolean): boolean;
+  /** Queues a comment line (a heartbeat), only when the queue is empty. */
+  ping(): void;
+  close(): void;
+  readonly closed: boolean;
+}
+
+/**
+ * A server-sent event stream. `more` is called whenever the watcher has read what was queued and there is room
+ * (ReadableStream's pull): it may send the next catch-up page and returns false when there is nothing more to send.
+ * `onClose` runs once, however the stream ends (closed, cut, or cancelled by the watcher).
+ */
+export function eventStream(options: { more?: () => Promise<boolean>; onClose?: () => void; queueBytes?: number }): EventStream {
+  const limit = options.queueBytes ?? LIVE_WATCHER_QUEUE_BYTES;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let closed = false;
+  let counted = 0;
+  let moreLeft = options.more !== undefined;
+  /** Bytes in this stream's queue now (the strategy counts bytes; desiredSize is highWaterMark minus them). */
+  const queued = () => (closed ? 0 : Math.max(0, limit - (controller.desiredSize ?? limit)));
+  const recount = () => {
+    const now = queued();
+    queuedInProcess += now - counted;
+    counted = now;
+  };
+  const finish = (cut: boolean) => {
+    if (closed) return;
+    try {
+      if (cut) controller.error(new Error("the watcher did not read its changes"));
+      else controller.close();
+    } catch {
+      // already ended by the watcher
+    }
+    closed = true;
+    queuedInProcess -= counted;
+    counted = 0;
+    options.onClose?.();
+  };
+  const frame = (event: string, data: Uint8Array | string) => {
+    const body = typeof data === "string" ? encoder.encode(data) : data;
+    const head = encoder.encode(`event: ${event}\ndata: `);
+    const out = new Uint8Array(head.length + body.length + 2);
+    out.set(head);
+    out.set(body, head.length);
+    out.set([10, 10], head.length + body.length);
+    return out;
+  };
+  const fits = (bytes: number) => {
+    recount();
+    const mine = queued();
+    // An empty queue always takes one change: a watcher that reads is never cut for one big batch.
+    return mine === 0 || (mine + bytes <= limit && queuedInProcess + bytes <= LIVE_QUEUED_BYTES_PER_PROCESS);
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      async pull() {
+        if (!moreLeft || closed) return;
+        moreLeft = await options.more!().catch(() => false);
+        recount();
+      },
+      cancel: () => finish(false),
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: limit }),
+  );
+  const api: EventStream = {
+    stream,
+    send(event, data, pulled = false) {
+      if (closed) return false;
+      const bytes = frame(event, data);
+      if (pulled || fits(bytes.length)) {
+        controller.enqueue(bytes);
+        recount();
+        return true;
+      }
+      // Too far behind: its queue is dropped now and the connection cut. The browser's EventSource reconnects from
+      // the position in its URL and gets what it missed as a paged catch-up, so a slow watcher costs a reconnect.
+      finish(true);
+      return false;
+    },
+    ping() {
+      if (!closed && queued() === 0) controller.enqueue(encoder.encode(": ping\n\n"));
+    },
+    close: () => finish(false),
+    get closed() {
+      return closed;
+    },
+  };
+  return api;
+}

@@ -1,0 +1,115 @@
+// Live updates with backpressure, on a real PostgreSQL through the events route's own handler (its Response body is
+// what the HTTP server reads): a watcher that stops reading is cut once its queue is full instead of buffering every
+// change (issue 21, finding 3: 50 stalled watchers + 2,000 spans held 1.6 GB), a reading watcher gets every span, and
+// the catch-up comes in pages as the watcher reads instead of the whole outline at connect.
+import { afterAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db, disconnectDb } from "@/lib/db/client";
+import { closeListener } from "@/lib/db/listen";
+import { GET } from "@/app/api/jobs/[id]/events/route";
+import { liveQueuedBytes } from "@/lib/live/stream";
+import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
+import { LIVE_CATCHUP_PAGE_SPANS, LIVE_WATCHER_QUEUE_BYTES } from "@/lib/limits";
+
+afterAll(async () => {
+  await closeListener();
+  await disconnectDb();
+});
+
+async function runningJob(): Promise<string> {
+  const id = randomUUID();
+  await db().job.create({ data: { id, workflow: "patch-triage", status: "running", agentName: "a", source: "agent" } });
+  return id;
+}
+
+/** Spans with 1,000-character names (the cap), so 2,000 of them are ~2 MB of outline: more than one watcher's queue. */
+async function insertSpans(jobId: string, from: number, count: number) {
+  await db().$executeRaw`
+    INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at)
+    SELECT ${jobId}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 'grepper-' || s || repeat('x', 990), now(), now()
+    FROM generate_series(${from}::int, ${from + count - 1}::int) AS s`;
+}
+
+const open = (id: string, query = "after=-1") =>
+  GET(new Request(`http://app.test/api/jobs/${id}/events?${query}`), { params: Promise.resolve({ id }) });
+
+/** Reads `body` until `until` says stop or it ends; returns the seqs seen, the events, and how it ended. */
+async function readEvents(body: ReadableStream<Uint8Array>, until: (seqs: Set<number>) => boolean, ms = 20_000) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const seqs = new Set<number>();
+  let text = "";
+  let events = 0;
+  let ended: "done" | "error" | "stopped" = "stopped";
+  const t0 = Date.now();
+  try {
+    while (!until(seqs) && Date.now() - t0 < ms) {
+      const r = await reader.read();
+      if (r.done) {
+        ended = "done";
+        break;
+      }
+      text += decoder.decode(r.value, { stream: true });
+      let cut;
+      while ((cut = text.indexOf("\n\n")) >= 0) {
+        const frame = text.slice(0, cut);
+        text = text.slice(cut + 2);
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (!frame.startsWith("event: change") || !data) continue;
+        events++;
+        const change = JSON.parse(data) as { spans: OutlineJson };
+        const o = decodeOutline(change.spans);
+        for (let i = 0; i < o.count; i++) seqs.add(o.seq[i]!);
+      }
+    }
+  } catch {
+    ended = "error";
+  }
+  reader.releaseLock();
+  return { seqs, events, ended };
+}
+
+describe("live updates with backpressure", () => {
+  it("cuts watchers that stop reading once their queue is full; a reading watcher gets every span", async () => {
+    const id = await runningJob();
+    const stalled = await Promise.all(Array.from({ length: 10 }, () => open(id)));
+    const reading = await open(id);
+    for (const r of [...stalled, reading]) expect(r.status).toBe(200);
+    const seen = readEvents(reading.body!, (s) => s.size === 3000);
+    const before = liveQueuedBytes();
+    for (let from = 0; from < 3000; from += 300) {
+      await insertSpans(id, from, 300);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const got = await seen;
+    expect(got.seqs.size).toBe(3000);
+    // Each stalled watcher holds at most its queue (and is then cut), not 3 MB of changes.
+    expect(liveQueuedBytes() - before).toBeLessThanOrEqual(stalled.length * LIVE_WATCHER_QUEUE_BYTES);
+    for (const r of stalled) {
+      const s = await readEvents(r.body!, () => false, 5000);
+      expect(s.ended).toBe("error");
+      expect(s.seqs.size).toBeLessThan(3000);
+    }
+  });
+
+  it("sends the catch-up in pages as the watcher reads, and ends with the run", async () => {
+    const id = await runningJob();
+    await insertSpans(id, 0, 2100);
+    const res = await open(id);
+    const reader = res.body!.getReader();
+    // Not read yet: what is queued is a page or two, not the run's 2 MB outline.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(liveQueuedBytes()).toBeLessThan(3 * LIVE_CATCHUP_PAGE_SPANS * 1100);
+    reader.releaseLock();
+    await db().job.update({ where: { id }, data: { status: "finished" } });
+    const got = await readEvents(res.body!, () => false);
+    expect(got.seqs.size).toBe(2100);
+    expect(got.events).toBeGreaterThanOrEqual(Math.ceil(2100 / LIVE_CATCHUP_PAGE_SPANS));
+    expect(got.ended).toBe("done");
+  });
+
+  it("answers 404 for a run that does not exist", async () => {
+    const res = await open(randomUUID());
+    expect(res.status).toBe(404);
+  });
+});
