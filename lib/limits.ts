@@ -109,6 +109,14 @@ export const LIVE_MIN_REFRESH_MS = 250;
 export const MAX_QUERY_TEXT_CHARS = 200;
 /** Longest text searched for inside one run's spans. */
 export const MAX_SPAN_SEARCH_CHARS = 500;
+/**
+ * Most bytes of a run's stored text one in-run search reads (spans in seq order); past it the answer says where it
+ * stopped. PostgreSQL's LIKE costs up to (bytes × pattern characters) on hostile text: 'a'×499+'b' over 1 MB of 'a' is
+ * 2.4 s of CPU here, so the bytes read also shrink as the pattern grows: MAX_SPAN_SEARCH_WORK / pattern characters.
+ */
+export const MAX_SPAN_SEARCH_SCAN_BYTES = 64 * MB;
+/** bytes × pattern characters one in-run search may cost (about a second of one core, worst case). */
+export const MAX_SPAN_SEARCH_WORK = 256 * MB;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
 

@@ -7,7 +7,7 @@ import type { Viewer } from "@/lib/auth/session";
 import { hostAllowed, misdirectedRequest } from "@/lib/auth/request-origin";
 import { readBodyCapped } from "@/lib/http/body";
 import { badRequest, errorResponse, HttpError, methodNotAllowed, textErrorResponse } from "@/lib/http/errors";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { isDatabaseUnavailable, queryLimitReason } from "@/lib/db/unavailable";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -57,14 +57,16 @@ async function readJson(req: Request, maxBytes: number): Promise<unknown> {
   }
 }
 
-/** The answer to a failure: its own status, 503 while the database is away, else rethrown (a bug: 500). */
+/** The answer to a failure: its own status, 503 while the database is away or a query hit its time limit, else rethrown (a bug: 500). */
 export function failureResponse(e: unknown, errors: "json" | "text" = "json"): Response {
   const failure =
     e instanceof HttpError
       ? e
       : isDatabaseUnavailable(e)
         ? new HttpError("Unavailable", "database unavailable: try again shortly", undefined, { "retry-after": "1" })
-        : null;
+        : queryLimitReason(e) !== null
+          ? new HttpError("Unavailable", queryLimitReason(e)!, undefined, { "retry-after": "5" })
+          : null;
   if (!failure) throw e;
   return errors === "text" ? textErrorResponse(failure) : errorResponse(failure);
 }
