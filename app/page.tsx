@@ -2,7 +2,7 @@
 import { Suspense } from "react";
 import Link from "next/link";
 import { connection } from "next/server";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { findJobs, HistoryQueryError } from "@/lib/history/list";
 import { countJobs, historyFacets } from "@/lib/history/stats";
 import { DEFAULT_QUERY, FILTER_KEYS, parseHistoryQuery, toSearchParams, type HistoryQuery } from "@/lib/history/query";
@@ -13,10 +13,13 @@ import { roleAtLeast } from "@/lib/auth/roles";
 
 async function firstPageOr(query: HistoryQuery) {
   try {
-    return { page: await findJobs(db(), query), error: null };
+    return { page: await findJobs(await readDb(), query), error: null };
   } catch (e) {
     if (!(e instanceof HistoryQueryError)) throw e;
-    return { page: await findJobs(db(), { ...query, after: undefined, before: undefined }), error: `${e.message}; showing the first page` };
+    return {
+      page: await findJobs(await readDb(), { ...query, after: undefined, before: undefined }),
+      error: `${e.message}; showing the first page`,
+    };
   }
 }
 
@@ -28,7 +31,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   );
   const parsed = parseHistoryQuery(params);
   const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
-  const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(db(), query), historyFacets(db())]);
+  const reader = await readDb();
+  const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(reader, query), historyFacets(reader)]);
   const problem = parsed.ok ? error : `This link has a bad parameter (${parsed.error}); showing all runs`;
   // Changed filters show the skeleton while new charts load; paging and sorting keep the old ones on screen meanwhile.
   const trendKey = toSearchParams(Object.fromEntries(FILTER_KEYS.map((k) => [k, query[k]]))).toString();

@@ -130,6 +130,39 @@ export const appEnvSchema = z.object({
     default: "unset: no budget",
     meaning:
       "largest estimated cost (USD) of the experiments one user starts in 30 days, this one included; past it the start is refused (400) with the figures",
+  DATABASE_READ_URL: env(
+    commaList(z.string().regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL, e.g. postgresql://user:pw@replica:5432/db")).default([]),
+    {
+      default: "none: every query on `DATABASE_URL`",
+      meaning:
+        "comma-separated URLs of streaming replicas of `DATABASE_URL`; the read paths (history, run pages, exports, compare, experiments, trends) go to a replica that is up and not lagging, everything that writes, the queue and LISTEN to the primary (`lib/db/pools.ts`)",
+    },
+  ),
+  DB_REPLICA_MAX_LAG_SECONDS: env(seconds(5), {
+    default: "`5`",
+    meaning: "a replica further behind the primary than this (or not answering) is skipped until it catches up",
+  }),
+  DB_READ_YOUR_WRITES_SECONDS: env(seconds(15), {
+    default: "`15`",
+    meaning: "after a rerun, review, import or experiment, that browser's reads go to the primary for this long (a signed cookie)",
+  }),
+  DB_READ_TIMEOUT_SECONDS: env(seconds(10), {
+    default: "`10`",
+    meaning:
+      "`statement_timeout` of the readers' queries (history, a run's outline, a span); past it the request answers 503 with the reason",
+  }),
+  DB_EXPENSIVE_TIMEOUT_SECONDS: env(seconds(15), {
+    default: "`15`",
+    meaning: "`statement_timeout` of the expensive readers' queries (in-run search, compare, exports, trends)",
+  }),
+  DB_EXPENSIVE_CONNECTIONS: env(positiveInt(3), {
+    default: "`3`",
+    meaning:
+      "connections per process (per database) of the expensive readers' own pool, so they cannot starve the history and the agents; a request that waits longer than its timeout for one answers 503",
+  }),
+  DB_WRITE_TIMEOUT_SECONDS: env(seconds(300), {
+    default: "`300`",
+    meaning: "`statement_timeout` of each statement that writes (agents, imports, reruns, sign-in)",
   }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",

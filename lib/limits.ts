@@ -158,6 +158,14 @@ export const MAX_QUERY_TEXT_CHARS = 200;
 export const MAX_SPAN_SEARCH_CHARS = 500;
 /** Distinct model names, and agent names, a run's summary columns keep for the history's filters (each cut at MAX_QUERY_TEXT_CHARS). */
 export const MAX_RUN_SUMMARY_NAMES = 1000;
+/**
+ * Most bytes of a run's stored text one in-run search reads (spans in seq order); past it the answer says where it
+ * stopped. PostgreSQL's LIKE costs up to (bytes × pattern characters) on hostile text: 'a'×499+'b' over 1 MB of 'a' is
+ * 2.4 s of CPU here, so the bytes read also shrink as the pattern grows: MAX_SPAN_SEARCH_WORK / pattern characters.
+ */
+export const MAX_SPAN_SEARCH_SCAN_BYTES = 64 * MB;
+/** bytes × pattern characters one in-run search may cost (about a second of one core, worst case). */
+export const MAX_SPAN_SEARCH_WORK = 256 * MB;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
 

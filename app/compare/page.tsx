@@ -2,7 +2,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { loadForCompare } from "@/lib/compare/runs";
 import { CompareView } from "@/components/compare/CompareView";
 import { requireReader } from "@/lib/auth/session";
@@ -13,7 +13,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   await connection();
   const { a, b } = await searchParams;
   await requireReader(`/compare?${new URLSearchParams({ ...(a ? { a } : {}), ...(b ? { b } : {}) })}`);
-  const [ra, rb] = await Promise.all([a ? loadForCompare(db(), a) : null, b ? loadForCompare(db(), b) : null]);
+  const reader = await readDb("expensive");
+  const [ra, rb] = await Promise.all([a ? loadForCompare(reader, a) : null, b ? loadForCompare(reader, b) : null]);
   if (!ra || !rb) {
     return (
       <div className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">

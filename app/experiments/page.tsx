@@ -1,7 +1,7 @@
 // /experiments: every experiment, newest first, with how far its reruns have got.
 import Link from "next/link";
 import { connection } from "next/server";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { requireReader } from "@/lib/auth/session";
 import { listExperiments } from "@/lib/experiments/queries";
 import { formatUsd } from "@/lib/costs/money";
@@ -9,7 +9,7 @@ import { formatUsd } from "@/lib/costs/money";
 export default async function ExperimentsPage() {
   await connection();
   await requireReader("/experiments");
-  const rows = await listExperiments(db());
+  const rows = await listExperiments(await readDb());
   return (
     <div className="space-y-3">
       <h1 className="text-lg font-semibold">Experiments</h1>

@@ -1,11 +1,11 @@
 // Trend charts over the filtered runs, fetched on the server; the page streams them in after the list.
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { jobTrends } from "@/lib/history/stats";
 import type { HistoryFilters } from "@/lib/history/query";
 import { TrendCharts } from "@/components/history/TrendCharts";
 
 export async function Trends({ filters }: { filters: HistoryFilters }) {
-  const trends = await jobTrends(db(), filters);
+  const trends = await jobTrends(await readDb("expensive"), filters);
   return <TrendCharts trends={trends} workflow={filters.workflow} />;
 }
 

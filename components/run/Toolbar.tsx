@@ -88,6 +88,7 @@ export function Toolbar({
         <span className="text-xs text-slate-600" data-testid="match-count" aria-live="polite">
           {formatCount(result.count)} {result.count === 1 ? "match" : "matches"}
           {result.searching && " · searching payloads…"}
+          {result.payloadNote && <span data-testid="search-note"> · {result.payloadNote}</span>}
         </span>
       )}
       <div className="ml-auto flex items-center gap-2">

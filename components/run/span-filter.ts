@@ -21,6 +21,8 @@ export interface FilterResult {
   count: number;
   /** payload search still running for the current text */
   searching: boolean;
+  /** what the reader must know of the payload search: where it stopped on a large run, or why it failed */
+  payloadNote?: string;
 }
 
 export const NO_MATCHES: FilterResult = { matches: null, shown: null, count: 0, searching: false };

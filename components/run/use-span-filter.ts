@@ -5,16 +5,36 @@ import { useEffect, useMemo, useState } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
 import { filterSpans, foldedQuery, searchesPayloads, type FilterResult, type SpanFilter } from "@/components/run/span-filter";
 
-function usePayloadHits(jobId: string, query: string): { q: string; seqs: number[] } | null {
-  const [hits, setHits] = useState<{ q: string; seqs: number[] } | null>(null);
+interface PayloadHits {
+  q: string;
+  seqs: number[];
+  note?: string;
+}
+
+interface SearchAnswer {
+  seqs?: number[];
+  stopped?: { bytes: number; atSeq: number } | null;
+  error?: string;
+}
+
+/** "payloads searched up to 64 MB: spans from #1200 not searched" (the server reads a bounded share of a huge run). */
+function noteOf(body: SearchAnswer, ok: boolean): string | undefined {
+  if (!ok) return `payloads not searched: ${body.error ?? "the server did not answer"}`;
+  if (body.stopped)
+    return `payloads searched up to ${Math.round(body.stopped.bytes / 2 ** 20)} MB: spans from #${body.stopped.atSeq} not searched`;
+  return undefined;
+}
+
+function usePayloadHits(jobId: string, query: string): PayloadHits | null {
+  const [hits, setHits] = useState<PayloadHits | null>(null);
   useEffect(() => {
     if (!searchesPayloads(query)) return;
     const q = query.trim();
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
       fetch(`/api/jobs/${jobId}/spans?q=${encodeURIComponent(q)}`, { signal: ctrl.signal })
-        .then((r) => (r.ok ? (r.json() as Promise<{ seqs: number[] }>) : { seqs: [] }))
-        .then((body) => setHits({ q, seqs: body.seqs }))
+        .then(async (r) => ({ ok: r.ok, body: (await r.json().catch(() => ({}))) as SearchAnswer }))
+        .then(({ ok, body }) => setHits({ q, seqs: ok ? (body.seqs ?? []) : [], note: noteOf(body, ok) }))
         .catch(() => {
           // a failed search must not say "searching…" forever: names still match
           if (!ctrl.signal.aborted) setHits({ q, seqs: [] });
@@ -31,6 +51,8 @@ function usePayloadHits(jobId: string, query: string): { q: string; seqs: number
 export function useFilterResult(jobId: string, o: Outline, f: SpanFilter): FilterResult {
   const hits = usePayloadHits(jobId, f.query);
   // Hits of an earlier query (still on screen while the new one is asked) do not count.
-  const payload = hits && foldedQuery(hits.q) === foldedQuery(f.query) ? hits.seqs : null;
-  return useMemo(() => filterSpans(o, f, payload), [o, f, payload]);
+  const current = hits && foldedQuery(hits.q) === foldedQuery(f.query) ? hits : null;
+  const payload = current ? current.seqs : null;
+  const note = current?.note;
+  return useMemo(() => ({ ...filterSpans(o, f, payload), payloadNote: note }), [o, f, payload, note]);
 }

@@ -56,7 +56,7 @@ async function readJson(req: Request, maxBytes: number): Promise<unknown> {
   }
 }
 
-/** The answer to a failure: its own status, 503 while the database is away, else rethrown (a bug: 500). */
+/** The answer to a failure: its own status, 503 while the database is away or a query hit its time limit, else rethrown (a bug: 500). */
 export function failureResponse(e: unknown, errors: "json" | "text" = "json"): Response {
   const failure = failureOf(e);
   return errors === "text" ? textErrorResponse(failure) : errorResponse(failure);

@@ -5,16 +5,19 @@
 import "server-only";
 import { hostAllowed, misdirectedRequest } from "@/lib/auth/request-origin";
 import { HttpError, methodNotAllowed } from "@/lib/http/errors";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { isDatabaseUnavailable, queryLimitReason } from "@/lib/db/unavailable";
 
 /**
- * What a failure is answered as: an HttpError as it is, the database's outage as 503 Unavailable with Retry-After;
+ * What a failure is answered as: an HttpError as it is, the database's outage and a query past its time limit as 503 Unavailable with Retry-After;
  * anything else (a bug, answered 500) is rethrown. Shared by route() and the machine routes' server (lib/server/).
  */
 export function failureOf(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
   if (isDatabaseUnavailable(e))
     return new HttpError("Unavailable", "database unavailable: try again shortly", undefined, { "retry-after": "1" });
+  // A query past its statement_timeout (lib/db/pools.ts): the reader may try again; it is never a 500.
+  const limit = queryLimitReason(e);
+  if (limit !== null) return new HttpError("Unavailable", limit, undefined, { "retry-after": "5" });
   throw e;
 }
 

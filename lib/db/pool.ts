@@ -1,22 +1,12 @@
 // The process's plain pg pool beside the Prisma client, for the write paths that need one statement per round trip or a
-// long transaction Prisma's interactive transactions would time out (lib/ingest): same DATABASE_URL, created once.
+// long transaction Prisma's interactive transactions would time out (lib/ingest): the primary, built in lib/db/pools.ts.
 import "server-only";
 import pg from "pg";
-import { appConfig } from "@/lib/config";
+import { closePools, ingestPool } from "./pools";
 
-const globalForPool = globalThis as unknown as { trajectoryPool?: pg.Pool; trajectoryPoolUrl?: string };
-
-/** The pool for DATABASE_URL (10 connections), created on first use and kept across dev hot reloads. */
+/** The primary's pool for the write path (10 connections, DB_WRITE_TIMEOUT_SECONDS per statement; lib/db/pools.ts). */
 export function pool(): pg.Pool {
-  const url = appConfig().DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, or set it to a PostgreSQL URL");
-  if (!globalForPool.trajectoryPool || globalForPool.trajectoryPoolUrl !== url) {
-    globalForPool.trajectoryPool = new pg.Pool({ connectionString: url, max: 10, allowExitOnIdle: true });
-    // An idle connection the server dropped (restart, failover) must not crash the process; the next query reconnects.
-    globalForPool.trajectoryPool.on("error", () => {});
-    globalForPool.trajectoryPoolUrl = url;
-  }
-  return globalForPool.trajectoryPool;
+  return ingestPool();
 }
 
 /** What the write path runs SQL on: the pool (one statement, autocommit) or a client inside a transaction. */
@@ -28,7 +18,7 @@ const RETRYABLE = new Set(["40P01", "40001"]);
 /**
  * Runs `fn` in one transaction on a connection of its own, COMMIT when it resolves, ROLLBACK when it throws (the
  * error is rethrown). A transaction PostgreSQL rolled back for a deadlock is run again (up to 3 times): nothing of it
- * was kept (unless `retry: false`: `fn` cannot run twice). No time limit: a 1,000,000-span import takes as long as PostgreSQL needs.
+ * was kept (unless `retry: false`: `fn` cannot run twice). No limit on the whole transaction (a 1,000,000-span import takes as long as PostgreSQL needs); each statement stops after DB_WRITE_TIMEOUT_SECONDS.
  */
 export async function inTransaction<T>(fn: (sql: pg.PoolClient) => Promise<T>, opts: { retry?: boolean } = {}): Promise<T> {
   const p = pool();
@@ -56,8 +46,7 @@ async function once<T>(fn: (sql: pg.PoolClient) => Promise<T>, p: pg.Pool): Prom
   }
 }
 
-/** Closes the pool (CLI tools and tests call it before exiting). */
+/** Closes the pools (CLI tools and tests call it before exiting). */
 export async function closePool(): Promise<void> {
-  await globalForPool.trajectoryPool?.end();
-  globalForPool.trajectoryPool = undefined;
+  await closePools();
 }

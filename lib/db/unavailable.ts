@@ -42,3 +42,19 @@ export function databaseUnavailableResponse(): Response {
     headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "1" },
   });
 }
+
+/**
+ * The reason to give when PostgreSQL stopped a query at its class's statement_timeout (SQLSTATE 57014, lib/db/pools.ts)
+ * or no connection of its class came free in time (pg-pool's "timeout exceeded when trying to connect"); null for any
+ * other error. The answer is a 503: the request was well formed, this server would not spend longer on it.
+ */
+export function queryLimitReason(error: unknown): string | null {
+  for (let e = error as Shape | undefined, depth = 0; e && typeof e === "object" && depth < 5; e = e.cause as Shape | undefined, depth++) {
+    const adapter = e.meta?.driverAdapterError?.cause;
+    const code = [e.code, adapter?.code, adapter?.originalCode].map((c) => (typeof c === "string" ? c : ""));
+    if (code.includes("57014")) return "the database stopped this query at this server's time limit: try a narrower one, or again later";
+    if (typeof e.message === "string" && /timeout exceeded when trying to connect/i.test(e.message))
+      return "the server is busy with other queries of this kind: try again shortly";
+  }
+  return null;
+}

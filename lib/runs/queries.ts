@@ -4,7 +4,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
-import { MAX_URL_SEQ } from "@/lib/limits";
+import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ } from "@/lib/limits";
 import { isLive } from "./status";
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
@@ -324,19 +324,60 @@ export interface SpanSearch {
   limit?: number;
 }
 
-/** Seqs of the spans whose name, model, error or any payload contains the text. */
-export async function searchSpans(db: Db, id: string, { q, limit = 100_000 }: SpanSearch): Promise<number[]> {
-  if (!isJobId(id) || !q) return [];
+export interface SpanSearchResult {
+  /** seqs of the matching spans, ascending */
+  seqs: number[];
+  /** set when the run holds more text than one search may read: the bytes read and the first span not searched */
+  stopped: { bytes: number; atSeq: number } | null;
+}
+
+/** Bytes one search of `q` may read: MAX_SPAN_SEARCH_SCAN_BYTES, less for long patterns (LIKE's worst case grows with them). */
+export function spanSearchBudget(q: string): number {
+  return Math.min(MAX_SPAN_SEARCH_SCAN_BYTES, Math.floor(MAX_SPAN_SEARCH_WORK / Math.max(1, [...q].length)));
+}
+
+/**
+ * Seqs of the spans whose name, model, error or any payload contains the text, reading the run's spans in seq order
+ * until spanSearchBudget(q) bytes: a run of long hostile text costs a bounded second, never minutes (issue 21). Sizes
+ * come from octet_length / pg_column_size, which read no TOASTed value.
+ */
+export async function searchSpansBounded(db: Db, id: string, { q, limit = 100_000 }: SpanSearch): Promise<SpanSearchResult> {
+  if (!isJobId(id) || !q) return { seqs: [], stopped: null };
   const folded = searchPattern(q);
+  const budget = spanSearchBudget(q);
   // Rows stored before search_text existed fall back to a plain case-insensitive match of their stored text.
   const plain = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db.$queryRaw<{ seq: number }[]>`
-    SELECT seq FROM spans WHERE job_id = ${id}::uuid AND (
-      search_text LIKE ${folded}
-      OR (search_text IS NULL AND (
-        name ILIKE ${plain} OR model ILIKE ${plain} OR error ILIKE ${plain}
-        OR args::text ILIKE ${plain} OR results::text ILIKE ${plain}
-        OR instruction ILIKE ${plain} OR prompt ILIKE ${plain} OR reply ILIKE ${plain} OR thoughts ILIKE ${plain}))
-    ) ORDER BY seq LIMIT ${limit}`;
-  return rows.map((r) => r.seq);
+  const [row] = await db.$queryRaw<{ seqs: number[] | null; total: bigint | null; stopped_at: number | null }[]>`
+    WITH scan AS MATERIALIZED (
+      SELECT seq, search_text, name, model, error, args, results, instruction, prompt, reply, thoughts,
+        sum(size) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) - size AS before, size
+      FROM (
+        SELECT s.*, coalesce(octet_length(search_text), octet_length(name) + coalesce(octet_length(model), 0)
+          + coalesce(octet_length(error), 0) + coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+          + coalesce(octet_length(thoughts), 0))::int8 AS size
+        FROM spans s WHERE job_id = ${id}::uuid
+      ) sized
+    ),
+    hits AS (
+      SELECT seq FROM scan WHERE CASE WHEN before >= ${budget} THEN false ELSE (
+        left(search_text, (${budget} - before)::int) LIKE ${folded}
+        OR (search_text IS NULL AND (
+          name ILIKE ${plain} OR model ILIKE ${plain} OR error ILIKE ${plain}
+          OR args::text ILIKE ${plain} OR results::text ILIKE ${plain}
+          OR instruction ILIKE ${plain} OR prompt ILIKE ${plain} OR reply ILIKE ${plain} OR thoughts ILIKE ${plain}))) END
+      ORDER BY seq LIMIT ${limit}
+    )
+    SELECT (SELECT array_agg(seq ORDER BY seq) FROM hits) AS seqs, (SELECT sum(size) FROM scan) AS total,
+      (SELECT min(seq) FROM scan WHERE before + size > ${budget}) AS stopped_at`;
+  const total = Number(row?.total ?? 0);
+  return {
+    seqs: row?.seqs ?? [],
+    stopped: total > budget && row?.stopped_at != null ? { bytes: budget, atSeq: row.stopped_at } : null,
+  };
+}
+
+/** The seqs of searchSpansBounded alone (tests and tools that search small runs). */
+export async function searchSpans(db: Db, id: string, search: SpanSearch): Promise<number[]> {
+  return (await searchSpansBounded(db, id, search)).seqs;
 }

@@ -5,6 +5,7 @@ import { postOnly, route } from "@/lib/api/route";
 import { actorOf } from "@/lib/audit/log";
 import { importUpload } from "@/lib/import/upload";
 import { HttpError } from "@/lib/http/errors";
+import { noteWrite } from "@/lib/db/read-your-writes";
 
 export const POST = route({ access: "operator", outsideProxy: true }, async ({ req, user }) => {
   const outcome = await importUpload(req, actorOf(user!));
@@ -16,6 +17,7 @@ export const POST = route({ access: "operator", outsideProxy: true }, async ({ r
         : "BadRequest";
     throw new HttpError(code, outcome.errors.map((e) => `${e.file}: ${e.reason}`).join("; "), { errors: outcome.errors });
   }
+  await noteWrite();
   return {
     jobs: outcome.jobs.map((j) => ({
       id: j.id,

@@ -1,7 +1,7 @@
 // /experiments/<id>: one experiment's progress and analysis, polled while reruns are queued or running.
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { requireReader } from "@/lib/auth/session";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { loadExperimentView } from "@/lib/experiments/report";
@@ -12,7 +12,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   await requireReader(`/experiments/${encodeURIComponent(id)}`);
   if (!isJobId(id)) notFound();
-  const view = await loadExperimentView(db(), id.toLowerCase());
+  const view = await loadExperimentView(await readDb(), id.toLowerCase());
   if (!view) notFound();
   return <ExperimentView initial={view} />;
 }

@@ -3,7 +3,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { getOutlineHead, getRunHeader, getRunTitle } from "@/lib/runs/queries";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
@@ -20,7 +20,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   // The title shows the description: only to those who may read the run.
   await requireReader(`/jobs/${id}`);
-  const run = await getRunTitle(db(), id);
+  const run = await getRunTitle(await readDb(), id);
   return { title: run ? runTitle(run.workflow, run.description, id) : "No such run" };
 }
 
@@ -28,9 +28,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   await connection();
   const { id } = await params;
   const user = await requireReader(`/jobs/${id}`);
-  const run = await getRunHeader(db(), id);
+  const run = await getRunHeader(await readDb(), id);
   if (!run) notFound();
-  const head = await getOutlineHead(db(), run.id, HEAD_SPANS);
+  const head = await getOutlineHead(await readDb(), run.id, HEAD_SPANS);
   return (
     <div className="space-y-4">
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration

@@ -2,7 +2,7 @@
 // ?format=csv (one line per pair) or ?format=json (experiment, analysis and pairs) downloads a file.
 import { z } from "zod";
 import { route } from "@/lib/api/route";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { notFound } from "@/lib/http/errors";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { loadExperiment, loadExperimentView } from "@/lib/experiments/report";
@@ -13,11 +13,11 @@ const query = z.object({ format: z.enum(["csv", "json"]).optional() });
 
 export const GET = route({ access: "viewer", params, query }, async ({ params: { id }, query: { format } }) => {
   if (!format) {
-    const view = await loadExperimentView(db(), id);
+    const view = await loadExperimentView(await readDb(), id);
     if (!view) throw notFound(`no experiment ${id}`);
     return view;
   }
-  const data = await loadExperiment(db(), id);
+  const data = await loadExperiment(await readDb("expensive"), id);
   if (!data) throw notFound(`no experiment ${id}`);
   const file = `experiment-${id}.${format}`;
   const body = format === "csv" ? experimentCsv(data.pairs) : experimentJson(data);

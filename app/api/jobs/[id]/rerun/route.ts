@@ -2,10 +2,12 @@
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
+import { noteWrite } from "@/lib/db/read-your-writes";
 import { actorOf } from "@/lib/audit/log";
 import { rerunJob } from "@/lib/runs/rerun";
 
 export const POST = route({ access: "operator", params: runParams }, async ({ params: { id }, user }) => {
   const { id: rerunId, created } = await rerunJob(db(), id, actorOf(user!));
+  await noteWrite();
   return Response.json({ id: rerunId, created }, { status: created ? 201 : 200 });
 });

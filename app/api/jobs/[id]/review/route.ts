@@ -2,6 +2,7 @@
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
+import { noteWrite } from "@/lib/db/read-your-writes";
 import { actorOf } from "@/lib/audit/log";
 import { reviewJob, reviewRequestSchema } from "@/lib/runs/review";
 import { noSuchRun } from "@/lib/http/errors";
@@ -11,6 +12,7 @@ export const PUT = route(
   async ({ params: { id }, body, user }) => {
     const review = await reviewJob(db(), id, body.correct, actorOf(user!));
     if (!review) throw noSuchRun(id);
+    await noteWrite();
     return review;
   },
 );

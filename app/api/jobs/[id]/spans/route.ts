@@ -1,9 +1,10 @@
-// GET /api/jobs/<id>/spans?q=text: seqs of the spans whose name, error or payloads contain the text.
+// GET /api/jobs/<id>/spans?q=text: seqs of the spans whose name, error or payloads contain the text, and where the
+// search stopped when the run holds more text than one search may read ({ bytes, atSeq }, else null).
 import { z } from "zod";
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
-import { db } from "@/lib/db/client";
-import { searchSpans } from "@/lib/runs/queries";
+import { readDb } from "@/lib/db/read-your-writes";
+import { searchSpansBounded } from "@/lib/runs/queries";
 import { MAX_SPAN_SEARCH_CHARS } from "@/lib/limits";
 
 const query = z.object({
@@ -17,6 +18,7 @@ const query = z.object({
 });
 
 export const GET = route({ access: "viewer", params: runParams, query }, async ({ params: { id }, query: { q } }) => {
-  const seqs = await searchSpans(db(), id, { q });
-  return Response.json({ q, seqs }, { headers: { "Cache-Control": "no-store" } });
+  // An expensive reader's query: its own small pool and time limit (lib/db/pools.ts), and a bounded read of the run.
+  const { seqs, stopped } = await searchSpansBounded(await readDb("expensive"), id, { q });
+  return Response.json({ q, seqs, stopped }, { headers: { "Cache-Control": "no-store" } });
 });

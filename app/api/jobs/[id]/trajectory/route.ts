@@ -1,12 +1,12 @@
 // GET /api/jobs/<id>/trajectory: the run's spans as a trajectory file, which POST /api/import takes back.
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { getTrajectory } from "@/lib/runs/export";
 import { noSuchRun } from "@/lib/http/errors";
 
 export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id } }) => {
-  const json = await getTrajectory(db(), id);
+  const json = await getTrajectory(await readDb("expensive"), id);
   if (json === null) throw noSuchRun(id);
   // ?download=1 saves it as a file instead of showing it.
   const download = new URL(req.url).searchParams.get("download") === "1";

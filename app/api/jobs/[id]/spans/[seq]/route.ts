@@ -2,13 +2,13 @@
 // JSON text stored, long texts cut); ?full=1 uncut; ?path=Results.PatchDiff one whole value as text.
 import { route } from "@/lib/api/route";
 import { spanParams } from "@/lib/api/params";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-your-writes";
 import { getSpan } from "@/lib/runs/queries";
 import { textAtPath, truncateSpan, type SpanPayload } from "@/lib/trajectory/truncate";
 import { notFound } from "@/lib/http/errors";
 
 export const GET = route({ access: "viewer", params: spanParams }, async ({ req, params: { id, seq } }) => {
-  const found = await getSpan(db(), id, seq);
+  const found = await getSpan(await readDb(), id, seq);
   if (!found) throw notFound(`no span ${seq} in run ${id}`);
   const search = new URL(req.url).searchParams;
   const path = search.get("path");
