@@ -96,6 +96,11 @@ export const appEnvSchema = z.object({
     meaning:
       'how long a running job may go without a poll or span from its agent before the next poll aborts it ("Aborted: assigned agent has been inactive for too long") and queues a fresh copy',
   }),
+  OTLP_TRACE_QUIET_SECONDS: env(seconds(10), {
+    default: "`10`",
+    meaning:
+      "how long an OpenTelemetry trace (`POST /v1/traces`) must go without a new span, once its root span has ended, before its run is settled as finished",
+  }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",
     meaning: "set by the tools; `development` only under `npm run dev`",
