@@ -1,10 +1,8 @@
 // Received spans → runs: each span mapped and checked as any span is (caps, storable text), grouped by trace, and
 // stored through lib/ingest/otlp-trace.ts. What cannot be stored is counted and said in the partial-success reply.
 import "server-only";
-import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
-import { makeStorable, describeProblem } from "@/lib/trajectory/storable";
-import { storeTraceSpans, type TraceSpan } from "@/lib/ingest/otlp-trace";
-import { mapSpan } from "./conventions";
+import { storeTraceSpans } from "@/lib/ingest/otlp-trace";
+import { checkedSpan, type TraceSpan } from "./check";
 import type { OtlpRecord } from "./wire";
 
 export interface StoreOutcome {
@@ -12,39 +10,6 @@ export interface StoreOutcome {
   /** why, for the first few refused spans or traces */
   errorMessage: string;
   rejected: boolean;
-}
-
-/**
- * The span as it will be stored, or why not: mapped, then held to spanSchema's caps (text lengths, token counts, times)
- * and made storable (NUL and lone surrogates replaced), Extra included.
- */
-export function checkedSpan(record: OtlpRecord): { ok: true; span: TraceSpan; service?: string } | { ok: false; reason: string } {
-  const m = mapSpan(record);
-  const storable = makeStorable({ ...m.span, Seq: 0, Nesting: 0 });
-  if (!storable.ok) return { ok: false, reason: `span ${record.span.spanId}: ${describeProblem(storable.problem)}` };
-  const { Extra, ...fields } = storable.value as Span;
-  const parsed = spanSchema.safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { ok: false, reason: `span ${record.span.spanId}: ${issue.path.join(".") || "span"}: ${issue.message}` };
-  }
-  const span: Span = { ...parsed.data, ...(Extra ? { Extra } : {}) };
-  const oversize = oversizeSpan(span);
-  if (oversize) return { ok: false, reason: `span ${record.span.spanId} ${oversize}` };
-  const { Seq: _seq, Nesting: _nesting, ...rest } = span;
-  return {
-    ok: true,
-    service: m.service,
-    span: {
-      spanId: record.span.spanId,
-      parentSpanId: record.span.parentSpanId || null,
-      startNs: m.startNs,
-      ended: m.ended,
-      span: rest,
-      body: { resource: record.resource, scope: record.scope, span: record.span },
-      workflow: m.workflow,
-    },
-  };
 }
 
 /** Stores every span of a request for `client`, trace by trace. */

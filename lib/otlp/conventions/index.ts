@@ -13,8 +13,16 @@ import { openInference } from "./openinference";
 import { mapSyzkaller } from "./syzkaller";
 import type { Convention, Mapped } from "./types";
 
-/** In the order tried: the AI SDK also writes gen_ai.* attributes, so it is recognised first. */
-export const CONVENTIONS: readonly Convention[] = [aiSdk, openInference, genAi];
+/**
+ * In the order tried: a span naming its GenAI operation is read as GenAI (this viewer's own export included); the AI
+ * SDK also writes some gen_ai.* attributes (never the operation name), so it is recognised before GenAI's other signs.
+ */
+export const CONVENTIONS: readonly Convention[] = [
+  { ...genAi, matches: (r) => r.has("gen_ai.operation.name") },
+  aiSdk,
+  openInference,
+  genAi,
+];
 
 const KIND_NAMES = [
   "SPAN_KIND_UNSPECIFIED",
@@ -62,7 +70,7 @@ export function mapSpan(record: OtlpRecord): MappedSpan {
   const out: Mapped = { Type: "action", Name: span.name };
   const convention = CONVENTIONS.find((c) => c.matches(r, span.name));
   convention?.map(r, out);
-  mapSyzkaller(r, out);
+  const exported = mapSyzkaller(r, out);
 
   // Errors: the status's message (code 2 = ERROR) and every exception event.
   const errors: string[] = [];
@@ -85,6 +93,7 @@ export function mapSpan(record: OtlpRecord): MappedSpan {
   if (span.links?.length) extra.links = span.links.map((l) => ({ ...l, attributes: attributeObject(l.attributes) }));
   if (Object.keys(resource).length) extra.resource = resource;
   if (record.scope.name) extra.scope = record.scope.version ? `${record.scope.name} ${record.scope.version}` : record.scope.name;
+  Object.assign(extra, exported);
 
   const startNs = BigInt(span.startTimeUnixNano);
   const endNs = span.endTimeUnixNano === undefined ? 0n : BigInt(span.endTimeUnixNano);
