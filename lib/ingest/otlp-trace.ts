@@ -12,9 +12,20 @@ import { orderByParent } from "@/lib/trajectory/tree";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { uuidFrom } from "@/lib/ingest/save-run";
-import type { TraceSpan } from "@/lib/otlp/check";
 
-export type { TraceSpan };
+/** One received span, mapped and checked (lib/otlp/check.ts). */
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string | null;
+  startNs: bigint;
+  ended: boolean;
+  /** the span in the run's model, without Seq and Nesting */
+  span: Omit<Span, "Seq" | "Nesting">;
+  /** the span as received (OTLP/JSON with its resource and scope), kept for export back */
+  body: unknown;
+  /** the workflow it names the run by when it is the trace's root */
+  workflow: string;
+}
 
 export interface TraceBatch {
   traceId: string;

@@ -4,20 +4,9 @@ import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
 import { makeStorable, describeProblem } from "@/lib/trajectory/storable";
 import { mapSpan } from "./conventions";
 import type { OtlpRecord } from "./wire";
+import type { TraceSpan } from "@/lib/ingest/otlp-trace";
 
-/** A received span, mapped and checked (lib/ingest/otlp-trace.ts stores it). */
-export interface TraceSpan {
-  spanId: string;
-  parentSpanId: string | null;
-  startNs: bigint;
-  ended: boolean;
-  /** the span in the run's model, without Seq and Nesting */
-  span: Omit<Span, "Seq" | "Nesting">;
-  /** the span as received (OTLP/JSON with its resource and scope), kept for export back */
-  body: unknown;
-  /** the workflow it names the run by when it is the trace's root */
-  workflow: string;
-}
+export type { TraceSpan };
 
 /**
  * The span as it will be stored, or why not: mapped, then held to spanSchema's caps (text lengths, token counts, times)
