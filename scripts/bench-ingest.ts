@@ -20,6 +20,7 @@ import { applyMigrations } from "@/lib/db/schema-engine";
 import { logSpanQuery } from "@/lib/ingest/log-span";
 import { freePort, startApp, type AppProcess } from "@/lib/load/app";
 import { cpuSeconds, topFunctions } from "@/lib/load/cpu";
+import { otlpBench, printOtlp, type OtlpRow } from "./bench-ingest-otlp";
 import type { Credentials } from "@/lib/load/http";
 import { Ledger } from "@/lib/load/ledger";
 import { runPhase } from "@/lib/load/run";
@@ -69,6 +70,7 @@ const { values: flags } = parseArgs({
     "spans-per-job": { type: "string", default: "40" },
     profile: { type: "boolean", default: false },
     "skip-two": { type: "boolean", default: false },
+    "skip-otlp": { type: "boolean", default: false },
   },
 });
 const agents = Number(flags.agents);
@@ -106,6 +108,7 @@ await admin.connect();
 const dataDir = (await admin.query<{ data_directory: string }>("SHOW data_directory")).rows[0]!.data_directory;
 const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 const rows: Row[] = [];
+let otlpRow: OtlpRow | null = null;
 const apps: AppProcess[] = [];
 const ledger = new Ledger();
 
@@ -222,6 +225,7 @@ try {
 
   console.log(`app: ${agents} agents for ${seconds} s…`);
   await phase("app (1 instance)", [apps[0]!.url]);
+  if (!flags["skip-otlp"]) otlpRow = await otlpBench(apps[0]!, creds[0]!, postmaster, agents, seconds);
   if (profDir) {
     await apps[0]!.stop();
     const profiles = readdirSync(profDir)
@@ -261,6 +265,7 @@ try {
     );
   }
   if (rows.length > 2) console.log(`two instances / one: ${(rate(rows[2]!) / rate(rows[1]!)).toFixed(2)}×`);
+  if (otlpRow) printOtlp(otlpRow, rate(raw));
   console.log("");
   console.log(`Check in the database: ${verdict.acknowledged} distinct spans acknowledged over HTTP`);
   console.log(

@@ -195,7 +195,7 @@ export function encodeStatus(
 }
 
 /** ExportTraceServiceRequest as binary protobuf (tests and the bench build requests from OTLP/JSON with it). */
-export function encodeRequest(req: ExportTraceRequest): Uint8Array {
+export function encodeRequest(req: ExportTraceRequest): Uint8Array<ArrayBuffer> {
   const copy = JSON.parse(JSON.stringify(req)) as unknown;
   const toBase64 = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(toBase64);
@@ -206,5 +206,5 @@ export function encodeRequest(req: ExportTraceRequest): Uint8Array {
     }
     return v;
   };
-  return REQUEST.encode(REQUEST.fromObject(toBase64(copy) as Record<string, unknown>)).finish();
+  return new Uint8Array(REQUEST.encode(REQUEST.fromObject(toBase64(copy) as Record<string, unknown>)).finish());
 }
