@@ -8,8 +8,8 @@ export interface ChatRequest {
   tools?: { function: { name: string } }[];
 }
 
-/** One scripted answer: tool calls to make (name → arguments), or an HTTP error to reply with. */
-export type ScriptedAnswer = { calls: [string, Record<string, unknown>][] } | { status: number; message: string };
+/** One scripted answer: tool calls to make (name → arguments), a text answer, or an HTTP error to reply with. */
+export type ScriptedAnswer = { calls: [string, Record<string, unknown>][] } | { text: string } | { status: number; message: string };
 
 export class StandInModel {
   readonly requests: ChatRequest[] = [];
@@ -50,6 +50,23 @@ export class StandInModel {
       res
         .writeHead(answer.status)
         .end(JSON.stringify({ error: { message: answer.message, type: "invalid_request_error", code: "invalid_api_key" } }));
+      return;
+    }
+    if ("text" in answer) {
+      res.end(
+        JSON.stringify({
+          id: `chatcmpl-text-${this.requests.length}`,
+          object: "chat.completion",
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          choices: [{ index: 0, message: { role: "assistant", content: answer.text }, finish_reason: "stop" }],
+          usage: {
+            prompt_tokens: 1000 + 100 * this.requests.length,
+            completion_tokens: 40,
+            total_tokens: 1040 + 100 * this.requests.length,
+          },
+        }),
+      );
       return;
     }
     const toolCalls = answer.calls.map(([name, args]) => ({

@@ -163,6 +163,10 @@ export const appEnvSchema = z.object({
   DB_WRITE_TIMEOUT_SECONDS: env(seconds(300), {
     default: "`300`",
     meaning: "`statement_timeout` of each statement that writes (agents, imports, reruns, sign-in)",
+  OTLP_TRACE_QUIET_SECONDS: env(seconds(10), {
+    default: "`10`",
+    meaning:
+      "how long an OpenTelemetry trace (`POST /v1/traces`) must go without a new span, once its root span has ended, before its run is settled as finished",
   }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",

@@ -25,6 +25,8 @@ export const AGENT_JOB_ERROR_KEEP_BYTES = 1 << 20;
 export const AGENT_SPAN_GRACE_SECONDS = 60;
 /** Largest `Results` of ai_job_done, serialized as JSON. */
 export const AGENT_MAX_RESULTS_BYTES = 8 * MB;
+/** OTLP export requests (POST /v1/traces) one app process works on at once; more are answered 429 with Retry-After. */
+export const OTLP_MAX_CONCURRENT_REQUESTS = 8;
 
 // ---- POST /api/import
 

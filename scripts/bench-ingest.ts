@@ -25,6 +25,7 @@ import { batchStats, logSpans } from "@/lib/ingest/span-batch";
 import { closePool, pool } from "@/lib/db/pool";
 import { freePort, startApp, type AppProcess } from "@/lib/load/app";
 import { cpuSeconds, topFunctions } from "@/lib/load/cpu";
+import { otlpBench, printOtlp, type OtlpRow } from "./bench-ingest-otlp";
 import type { Credentials } from "@/lib/load/http";
 import { Ledger } from "@/lib/load/ledger";
 import { runPhase } from "@/lib/load/run";
@@ -84,6 +85,7 @@ const { values: flags } = parseArgs({
     "spans-per-job": { type: "string", default: "40" },
     profile: { type: "boolean", default: false },
     "skip-two": { type: "boolean", default: false },
+    "skip-otlp": { type: "boolean", default: false },
   },
 });
 const agents = Number(flags.agents);
@@ -133,6 +135,7 @@ async function commits(): Promise<number> {
   );
   return Number(rows[0]!.n);
 }
+let otlpRow: OtlpRow | null = null;
 const apps: AppProcess[] = [];
 const ledger = new Ledger();
 
@@ -255,6 +258,7 @@ try {
 
   console.log(`app: ${agents} agents for ${seconds} s…`);
   await phase("app (1 instance)", [apps[0]!.url]);
+  if (!flags["skip-otlp"]) otlpRow = await otlpBench(apps[0]!, creds[0]!, postmaster, agents, seconds);
   if (profDir) {
     await apps[0]!.stop();
     const profiles = readdirSync(profDir)
@@ -380,6 +384,8 @@ try {
   }
   const two = rows.find((r) => r.phase === "app (2 instances)");
   if (two) console.log(`two instances / one: ${(rate(two) / rate(rows[1]!)).toFixed(2)}×`);
+  if (rows.length > 2) console.log(`two instances / one: ${(rate(rows[2]!) / rate(rows[1]!)).toFixed(2)}×`);
+  if (otlpRow) printOtlp(otlpRow, rate(raw));
   console.log("");
   console.log(`Check in the database: ${verdict.acknowledged} distinct spans acknowledged over HTTP`);
   console.log(

@@ -74,8 +74,8 @@ function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
   );
 }
 
-/** Args or Results: the stored JSON text parsed in order; text that is somehow not JSON is shown as text. */
-function JsonField({ ctx, field, text }: { ctx: Ctx; field: JsonField; text: string }) {
+/** Args, Results or Extra: the stored JSON text parsed in order; text that is somehow not JSON is shown as text. */
+function JsonField({ ctx, field, text, label = field, note }: { ctx: Ctx; field: JsonField; text: string; label?: string; note?: string }) {
   const parsed = useMemo((): { node: JsonNode } | { error: string } => {
     try {
       return { node: parseJsonText(text) };
@@ -109,7 +109,8 @@ function JsonField({ ctx, field, text }: { ctx: Ctx; field: JsonField; text: str
       <CopyButton load={() => fetchWholeValue(ctx.jobId, ctx.seq, field)} label="Copy JSON" />
     );
   return (
-    <Field label={field} actions={copy}>
+    <Field label={label} actions={copy}>
+      {note && <p className="mb-1 text-xs text-slate-500">{note}</p>}
       {"node" in parsed ? <JsonView value={parsed.node} name={field} cuts={cuts} /> : <TextBlock text={text} />}
     </Field>
   );
@@ -177,6 +178,17 @@ export function SpanFields({ jobId, payload }: { jobId: string; payload: SpanPay
           ),
       )}
       {span.Thoughts && <Thoughts ctx={ctx} text={span.Thoughts} />}
+      {json.Extra !== undefined && (
+        <div data-testid="span-extra">
+          <JsonField
+            ctx={ctx}
+            field="Extra"
+            label="Other fields"
+            note="What the producer sent beyond the span model (unknown fields, unread OpenTelemetry attributes and events), kept as it came."
+            text={json.Extra}
+          />
+        </div>
+      )}
     </div>
   );
 }

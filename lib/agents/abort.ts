@@ -45,7 +45,7 @@ async function abortAndClone(sql: Sql, jobId: string, reason: string, starter?: 
  */
 export async function restartAgentJob(sql: Sql, starter: Starter, workflows: string[]): Promise<string | null> {
   const { rows } = await sql.query<{ id: string }>(
-    `SELECT id::text FROM jobs WHERE status = 'running' AND agent_client = $1 AND agent_name = $2 AND workflow = ANY($3::text[])
+    `SELECT id::text FROM jobs WHERE status = 'running' AND source <> 'otlp' AND agent_client = $1 AND agent_name = $2 AND workflow = ANY($3::text[])
      ORDER BY started_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [starter.client, starter.agentName, workflows],
   );
@@ -54,11 +54,12 @@ export async function restartAgentJob(sql: Sql, starter: Starter, workflows: str
 
 /**
  * Aborts running jobs that heard nothing from their agent (poll or span) for AGENT_SILENT_TIMEOUT_SECONDS and queues a
- * clone of each. Only jobs an agent took count (imported runs are incomplete, never running). Returns the aborted ids.
+ * clone of each. Only jobs an agent took count (imported runs are incomplete, never running; OpenTelemetry traces are
+ * settled by lib/otlp/settle.ts, never cloned). Returns the aborted ids.
  */
 export async function abortSilentJobs(sql: Sql): Promise<string[]> {
   const { rows } = await sql.query<{ id: string }>(
-    `SELECT id::text FROM jobs WHERE status = 'running' AND last_seen_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED`,
+    `SELECT id::text FROM jobs WHERE status = 'running' AND source <> 'otlp' AND last_seen_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED`,
     [silentTimeoutSeconds()],
   );
   for (const { id } of rows) await abortAndClone(sql, id, INACTIVE);

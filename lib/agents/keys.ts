@@ -64,3 +64,16 @@ export async function authenticate(client: string, key: string, now = Date.now()
   if (verified.size > 10_000) verified.clear();
   verified.set(cacheKey, now + KEY_CACHE_MS);
 }
+
+/**
+ * The client whose key `key` is (keys are 256-bit random, so one client at most has it), for callers that send only
+ * a key (OTLP's `Authorization: Bearer <key>`); throws a 401 HttpError when no client has it.
+ */
+export async function clientOfKey(key: string, now = Date.now()): Promise<string> {
+  if (!key) throw unauthorized("missing key");
+  const { rows } = await pool().query<{ name: string }>(`SELECT name FROM agent_clients WHERE key_hash = $1`, [hashKey(key)]);
+  if (!rows[0]) throw unauthorized(REFUSED);
+  // The same check (and cache) as a client-and-key caller gets.
+  await authenticate(rows[0].name, key, now);
+  return rows[0].name;
+}

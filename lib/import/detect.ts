@@ -6,6 +6,7 @@ import { looksLikeHtmlReport, parseHtmlReport } from "./html-report";
 import { isJobPage, parseJobPage } from "./job-page";
 import { looksLikePageCopy, parsePageCopy } from "./page-copy";
 import { parseTrajectoryFile } from "./trajectory-file";
+import { isOtlpJson, parseOtlpFile } from "./otlp-file";
 import { IMPORT_MAX_FILE_BYTES } from "@/lib/limits";
 
 /** Largest file an import accepts unless the caller says otherwise. */
@@ -58,6 +59,7 @@ function parseJsonShape(fileName: string, text: string): ImportedRun[] {
     return [parseTrajectoryFile(fileName, data)];
   }
   if (isJobPage(data)) return [parseJobPage(fileName, data)];
+  if (isOtlpJson(data)) return parseOtlpFile(fileName, data);
   if (typeof data === "object" && data !== null) {
     const keys = Object.keys(data)
       .slice(0, 5)
@@ -65,7 +67,7 @@ function parseJsonShape(fileName: string, text: string): ImportedRun[] {
       .join(", ");
     throw new ImportError(
       fileName,
-      `wrong shape: a JSON object without "Trajectory" (keys: ${keys || "none"}); expected an array of spans or a job page {Job, Trajectory, Args}`,
+      `wrong shape: a JSON object without "Trajectory" (keys: ${keys || "none"}); expected an array of spans, a job page {Job, Trajectory, Args} or OTLP JSON {resourceSpans}`,
     );
   }
   throw new ImportError(

@@ -35,7 +35,8 @@ export async function getTrajectory(db: Db, id: string): Promise<string | null> 
   const rows = await db.$queryRaw<ExportedSpanRow[]>`
     SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
       error, args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
-      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens"
+      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens",
+      extra::text AS extra
     FROM spans WHERE job_id = ${id}::uuid ORDER BY seq`;
   return `[${rows.map(exportedSpanJson).join(",")}]`;
 }

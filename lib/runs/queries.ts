@@ -305,16 +305,18 @@ export async function getSpan(db: Db, id: string, seq: number): Promise<{ span: 
   const [r] = await db.$queryRaw<ExportedSpanRow[]>`
     SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
       error, args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
-      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens"
+      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens",
+      extra::text AS extra
     FROM spans WHERE job_id = ${id}::uuid AND seq = ${seq}`;
   if (!r) return null;
-  // Empty keys are left out, as the engine omits them; Args and Results travel apart, as the JSON text stored.
-  const { args, results, ...fields } = r;
+  // Empty keys are left out, as the engine omits them; Args, Results and Extra travel apart, as the JSON text stored.
+  const { args, results, extra, ...fields } = r;
   const span: SpanFields = rowToSpan({ ...fields, args: null, results: null }, String);
   const json: SpanPayload["json"] = {};
   // A JSON null is no value, as the engine omits empty Args/Results.
   if (args != null && args !== "null") json.Args = args;
   if (results != null && results !== "null") json.Results = results;
+  if (extra != null && extra !== "null") json.Extra = extra;
   return { span, json };
 }
 

@@ -29,6 +29,8 @@ export interface SpanRow {
   outputTokens: number | null;
   outputThoughtsTokens: number | null;
   searchText: string;
+  /** Span.Extra as JSON text (the keys the producer sent beyond the span model), or null */
+  extra: string | null;
 }
 
 /** The row of a validated span (its timestamps already checked by spanSchema); empty strings and zeros stored as NULL, as upstream does. */
@@ -54,6 +56,7 @@ export function spanToRow(jobId: string, span: Span, parentSeq: number | null): 
     outputTokens: span.OutputTokens || null,
     outputThoughtsTokens: span.OutputThoughtsTokens || null,
     searchText: spanSearchText(span),
+    extra: span.Extra ? JSON.stringify(span.Extra) : null,
   };
 }
 
@@ -76,6 +79,8 @@ export interface StoredSpan {
   inputTokens: number | null;
   outputTokens: number | null;
   outputThoughtsTokens: number | null;
+  /** spans.extra: an object of the keys the producer sent beyond the span model (as stored), or null */
+  extra?: unknown;
 }
 
 function wireTime(t: Date | string): string {
@@ -100,15 +105,18 @@ export function rowToSpan(r: StoredSpan, time: (t: Date | string) => string = wi
   if (r.inputTokens) span.InputTokens = r.inputTokens;
   if (r.outputTokens) span.OutputTokens = r.outputTokens;
   if (r.outputThoughtsTokens) span.OutputThoughtsTokens = r.outputThoughtsTokens;
+  if (r.extra && typeof r.extra === "object") span.Extra = r.extra as Record<string, unknown>;
   return span;
 }
 
 /** A stored span for the export: times as isoMicros text, Args/Results as the stored JSON text (never reparsed). */
-export interface ExportedSpanRow extends Omit<StoredSpan, "startedAt" | "finishedAt" | "args" | "results"> {
+export interface ExportedSpanRow extends Omit<StoredSpan, "startedAt" | "finishedAt" | "args" | "results" | "extra"> {
   startedAt: string;
   finishedAt: string | null;
   args: string | null;
   results: string | null;
+  /** spans.extra as the stored JSON text, or null */
+  extra: string | null;
 }
 
 /**
@@ -116,11 +124,14 @@ export interface ExportedSpanRow extends Omit<StoredSpan, "startedAt" | "finishe
  * text that was stored (key order, integer-like keys and number text as the agent wrote them).
  */
 export function exportedSpanJson(r: ExportedSpanRow): string {
-  const { args, results, ...rest } = r;
+  const { args, results, extra, ...rest } = r;
   const span = rowToSpan({ ...rest, args: args == null ? null : ARGS, results: results == null ? null : RESULTS });
-  return JSON.stringify(span)
+  const json = JSON.stringify(span)
     .replace(JSON.stringify(ARGS), () => args!)
     .replace(JSON.stringify(RESULTS), () => results!);
+  // The keys the producer sent beyond the model go back as they came, after the modelled ones: `{"Seq":…,"NewField":…}`.
+  const more = extra && extra !== "null" ? extra.trim().slice(1, -1).trim() : "";
+  return more ? `${json.slice(0, -1)},${more}}` : json;
 }
 
 // Placeholders no JSON.stringify output contains elsewhere: a string value is always quoted with its quotes escaped inside.

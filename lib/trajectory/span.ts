@@ -38,7 +38,7 @@ export const timestampSchema = z
   .max(64)
   .refine(isStorableTimestamp, { message: `not an RFC 3339 timestamp from ${MIN_TIMESTAMP} to ${MAX_TIMESTAMP}` });
 
-export const spanSchema = z.object({
+const knownSpanSchema = z.object({
   Seq: z.number().int().nonnegative().max(MAX_SEQ),
   Nesting: z.number().int().nonnegative().max(MAX_NESTING),
   Type: z.string().min(1).max(MAX_SHORT_FIELD_CHARS),
@@ -61,10 +61,30 @@ export const spanSchema = z.object({
   OutputThoughtsTokens: tokenCount.optional(),
 });
 
-export type Span = z.infer<typeof spanSchema>;
+/** The span fields this viewer models, in Go's field order (lib/trajectory/span-rows.ts writes them in this order). */
+export const SPAN_FIELDS = Object.keys(knownSpanSchema.shape) as readonly (keyof typeof knownSpanSchema.shape)[];
+
+/**
+ * A span: the modelled fields, plus `Extra`, every other key the producer sent, as it came (a field upstream added
+ * after this viewer was written, say). Nothing is dropped: Extra is stored (spans.extra), shown under the span and
+ * written back as top-level keys by every export. OTLP spans keep their unread attributes and events there.
+ */
+export const spanSchema = knownSpanSchema.catchall(z.unknown()).transform((raw) => {
+  const known: Record<string, unknown> = {};
+  let extra: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(raw)) {
+    if (k in knownSpanSchema.shape) known[k] = v;
+    else if (v !== undefined) Object.defineProperty((extra ??= {}), k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  const span = known as z.infer<typeof knownSpanSchema> & { Extra?: Record<string, unknown> };
+  if (extra) span.Extra = extra;
+  return span;
+});
+
+export type Span = z.output<typeof spanSchema>;
 
 /** Where a run came from. */
-export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo";
+export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo" | "otlp" | "otlp-file";
 
 /**
  * Job fields a file may carry (formats doc §2, and the dashboard's job page: dashboard/app/ai.go uiAIJob); everything

@@ -74,3 +74,51 @@ export function toolCallsByLlm<T extends Nested & { type: string; name: string }
   });
   return result;
 }
+
+/** A span linked to its parent by id (OpenTelemetry's model), as orderByParent takes it. */
+export interface Linked {
+  id: string;
+  /** the parent's id; null, or an id not among the spans (not arrived yet), makes it a root */
+  parent: string | null;
+  /** orders siblings (start time, ns), ties broken by id */
+  start: bigint;
+}
+
+/**
+ * Seq and nesting for spans linked by ids, so that parentIndices finds each span's parent again: a depth-first walk
+ * from the roots, siblings by start time then id. Deterministic: the same spans give the same seqs in any arrival
+ * order. Returns, by id, the seq (0-based, in walk order), the nesting and the parent's seq (null for roots). A cycle
+ * of parent ids (malformed input) is broken: its spans become roots.
+ */
+export function orderByParent(spans: readonly Linked[]): Map<string, { seq: number; nesting: number; parentSeq: number | null }> {
+  const byId = new Map(spans.map((s) => [s.id, s]));
+  const children = new Map<string | null, Linked[]>();
+  for (const s of spans) {
+    const p = s.parent !== null && byId.has(s.parent) && s.parent !== s.id ? s.parent : null;
+    const list = children.get(p);
+    if (list) list.push(s);
+    else children.set(p, [s]);
+  }
+  const bySiblingOrder = (a: Linked, b: Linked) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  for (const list of children.values()) list.sort(bySiblingOrder);
+  const out = new Map<string, { seq: number; nesting: number; parentSeq: number | null }>();
+  const walk = (roots: Linked[]) => {
+    // Iterative: a chain of 100,000 nested spans does not overflow the stack.
+    const stack: { span: Linked; nesting: number; parentSeq: number | null }[] = roots
+      .map((span) => ({ span, nesting: 0, parentSeq: null }))
+      .reverse();
+    while (stack.length) {
+      const { span, nesting, parentSeq } = stack.pop()!;
+      if (out.has(span.id)) continue;
+      const seq = out.size;
+      out.set(span.id, { seq, nesting, parentSeq });
+      const kids = children.get(span.id) ?? [];
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, nesting: nesting + 1, parentSeq: seq });
+    }
+  };
+  walk(children.get(null) ?? []);
+  // Spans on a cycle were reached from no root: each becomes a root, in sibling order.
+  if (out.size < spans.length) walk(spans.filter((s) => !out.has(s.id)).sort(bySiblingOrder));
+  return out;
+}

@@ -13,11 +13,12 @@ export const INDENT_LIMIT = 2_000_000;
 export type Truncation = Cut;
 
 const TEXT_FIELDS = ["Error", "Instruction", "Prompt", "Reply", "Thoughts"] as const;
-const JSON_FIELDS = ["Args", "Results"] as const;
+// Extra: the keys a producer sent beyond the span model (Span.Extra), shown as "Other fields".
+const JSON_FIELDS = ["Args", "Results", "Extra"] as const;
 export type JsonField = (typeof JSON_FIELDS)[number];
 
 /** A span's fields but Args and Results, which travel as JSON text (SpanPayload.json). */
-export type SpanFields = Omit<Span, "Args" | "Results">;
+export type SpanFields = Omit<Span, "Args" | "Results" | "Extra">;
 
 /**
  * What GET /api/jobs/<id>/spans/<seq> answers: the span's fields, Args and Results as JSON text (as stored, or written

@@ -1,0 +1,183 @@
+// OpenTelemetry into the built app: real producers from npm (the AI SDK's telemetry through the protobuf exporter,
+// OpenInference's OpenAI instrumentation through the JSON exporter, a hand-made tool span), configured only by the two
+// environment variables the README names, post to POST /v1/traces; each run opens in Chromium with its tree, details
+// and cost. An attribute no convention reads, and a syzkaller span field this viewer does not know, show under the span.
+// OTLP_SHOTS=<dir> saves screenshots of each producer's run there (tree, details, cost tab; desktop and phone).
+import { expect, test, type Page } from "@playwright/test";
+import { context, trace } from "@opentelemetry/api";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { SimpleSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { generateText, stepCountIs, tool } from "ai";
+import { createOpenAI } from "@ai-sdk/openai";
+import { z } from "zod";
+import OpenAI from "openai";
+import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
+import { TestAgent } from "./agent-client";
+import { withDb } from "./db";
+import { importFile } from "./helpers";
+import { StandInModel } from "./stand-in-model";
+
+const SHOTS = process.env.OTLP_SHOTS;
+
+function provider(exporter: ProtoExporter | JsonExporter, service: string) {
+  const traces = new Set<string>();
+  const recorder: SpanProcessor = {
+    onStart: (span) => void traces.add(span.spanContext().traceId),
+    onEnd: () => {},
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const p = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": service }),
+    spanProcessors: [recorder, new SimpleSpanProcessor(exporter)],
+  });
+  p.register();
+  return Object.assign(p, { traces });
+}
+
+async function done(p: NodeTracerProvider) {
+  await p.forceFlush();
+  await p.shutdown();
+  trace.disable();
+  context.disable();
+}
+
+async function jobOf(traceId: string): Promise<string> {
+  return withDb(async (db) => (await db.query(`SELECT id::text FROM jobs WHERE otlp_trace_id = $1`, [traceId])).rows[0].id);
+}
+
+async function shoot(page: Page, id: string, name: string, detailsRow: number) {
+  if (!SHOTS) return;
+  for (const [w, h, size] of [
+    [1440, 900, "desktop"],
+    [390, 844, "phone"],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`/jobs/${id}`);
+    await page.locator(`[data-span-row="${detailsRow}"]`).click();
+    await page.screenshot({ path: `${SHOTS}/${name}-${size}-details.png`, fullPage: false });
+    await page.getByRole("tab", { name: "Cost and time" }).click();
+    await page.screenshot({ path: `${SHOTS}/${name}-${size}-cost.png`, fullPage: false });
+  }
+}
+
+test("real OpenTelemetry producers report runs; unread attributes and unknown span fields show under the span", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const agent = await TestAgent.create(baseURL!, `otel-${Date.now()}`);
+  // Exactly what the README tells a user to set.
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = baseURL!;
+  process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Basic%20${Buffer.from(`${agent.client}:${agent.key}`).toString("base64")}`;
+  const model = new StandInModel((req) =>
+    req.messages.some((m) => m.role === "tool") ? { text: "It is sunny in Paris." } : { calls: [["weather", { city: "Paris" }]] },
+  );
+  const modelUrl = await model.start();
+  try {
+    // The Vercel AI SDK.
+    const aiSdk = provider(new ProtoExporter(), "ai-sdk-agent");
+    const weather = tool({
+      description: "the weather",
+      inputSchema: z.object({ city: z.string() }),
+      execute: async ({ city }) => ({ city, sky: "sunny" }),
+    });
+    await generateText({
+      model: createOpenAI({ baseURL: modelUrl, apiKey: "stand-in" }).chat("gpt-stand-in"),
+      system: "You are terse.",
+      prompt: "Weather in Paris?",
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+      experimental_telemetry: { isEnabled: true, functionId: "weather-agent" },
+    });
+    await done(aiSdk);
+    // OpenInference around the openai client, with a hand-made tool span carrying an attribute nobody reads.
+    const oi = provider(new JsonExporter(), "oi-agent");
+    const instrumentation = new OpenAIInstrumentation();
+    instrumentation.setTracerProvider(oi);
+    instrumentation.manuallyInstrument(OpenAI);
+    const openai = new OpenAI({ baseURL: modelUrl, apiKey: "stand-in" });
+    const tracer = oi.getTracer("hand-made");
+    await tracer.startActiveSpan("weather-agent", { attributes: { "openinference.span.kind": "AGENT" } }, async (root) => {
+      const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Paris?" }];
+      const first = await openai.chat.completions.create({
+        model: "gpt-stand-in",
+        messages,
+        tools: [
+          { type: "function", function: { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } } },
+        ],
+      });
+      const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+      tracer
+        .startSpan("weather", {
+          attributes: {
+            "openinference.span.kind": "TOOL",
+            "tool.name": "weather",
+            "input.value": call.function.arguments,
+            "output.value": '{"sky":"sunny"}',
+            "weather.station": "unread-station-LFPG",
+          },
+        })
+        .end();
+      messages.push(first.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: '{"sky":"sunny"}' });
+      await openai.chat.completions.create({ model: "gpt-stand-in", messages });
+      root.end();
+    });
+    await done(oi);
+
+    const aiRun = await jobOf([...aiSdk.traces][0]!);
+    const oiRun = await jobOf([...oi.traces][0]!);
+    await page.goto(`/jobs/${oiRun}`);
+    await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(4);
+    await page.locator('[data-span-row="2"]').click();
+    const extra = page.getByTestId("span-extra");
+    await expect(extra).toContainText("Other fields");
+    await expect(extra).toContainText("weather.station");
+    await expect(extra).toContainText("unread-station-LFPG");
+    await page.goto(`/jobs/${aiRun}`);
+    await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(4);
+    await page.locator('[data-span-row="3"]').click();
+    await expect(page.getByTestId("span-fields-3")).toContainText("It is sunny in Paris.");
+
+    // A syzkaller span field this viewer does not know: stored, shown, and in the exported trajectory.
+    const t = (s: number) => new Date(Date.UTC(2026, 5, 29, 12, 5, s)).toISOString();
+    const job = await importFile(
+      request,
+      "unknown-field.json",
+      JSON.stringify([
+        { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(9) },
+        { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Started: t(1), Finished: t(2), InputTokens: 5, CachedTokens: 4242 },
+      ]),
+    );
+    await page.goto(`/jobs/${job.id}`);
+    await page.locator('[data-span-row="1"]').click();
+    await expect(page.getByTestId("span-extra")).toContainText("CachedTokens");
+    await expect(page.getByTestId("span-extra")).toContainText("4242");
+    const exported = await (await request.get(`/api/jobs/${job.id}/trajectory`)).json();
+    expect(exported[1]).toEqual({
+      Seq: 1,
+      Nesting: 1,
+      Type: "llm",
+      Name: "evaluator",
+      Started: t(1),
+      Finished: t(2),
+      InputTokens: 5,
+      CachedTokens: 4242,
+    });
+
+    if (SHOTS) {
+      // Settled runs (OTLP_TRACE_QUIET_SECONDS after their last span) for the pictures.
+      await expect.poll(async () => (await (await request.get(`/api/jobs/${oiRun}`)).json()).status, { timeout: 30_000 }).toBe("finished");
+      await shoot(page, aiRun, "ai-sdk", 1);
+      await shoot(page, oiRun, "openinference", 2);
+    }
+  } finally {
+    await model.stop();
+    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
+  }
+});

@@ -1,0 +1,200 @@
+// Stores spans of an OpenTelemetry trace as a run (POST /v1/traces, lib/otlp): a trace is one job, its spans arrive
+// in any order over many requests, and their seqs come from the tree of span ids (lib/trajectory/tree.ts
+// orderByParent), so a parent that arrives after its children moves them. One transaction per trace and request,
+// under the job row's lock: concurrent requests for one trace take turns, and a 200 means every span is committed.
+import "server-only";
+import type { Sql } from "@/lib/db/pool";
+import { inTransaction } from "@/lib/db/pool";
+import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
+import { spanToRow } from "@/lib/trajectory/span-rows";
+import type { Span } from "@/lib/trajectory/span";
+import { orderByParent } from "@/lib/trajectory/tree";
+import { insertSpans } from "@/lib/ingest/insert-spans";
+import { recomputeJob } from "@/lib/ingest/recompute";
+import { uuidFrom } from "@/lib/ingest/save-run";
+
+/** One received span, mapped and checked (lib/otlp/check.ts). */
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string | null;
+  startNs: bigint;
+  ended: boolean;
+  /** the span in the run's model, without Seq and Nesting */
+  span: Omit<Span, "Seq" | "Nesting">;
+  /** the span as received (OTLP/JSON with its resource and scope), kept for export back */
+  body: unknown;
+  /** the workflow it names the run by when it is the trace's root */
+  workflow: string;
+}
+
+export interface TraceBatch {
+  traceId: string;
+  /** the agent client whose key sent it: only it may add spans to the trace */
+  client: string;
+  /** service.name of the sender: the run's agent */
+  agentName: string | null;
+  spans: TraceSpan[];
+}
+
+/** Null when stored, else why the trace's spans were refused (answered as partial success). */
+export type TraceRefusal = { kind: "not-owner" } | { kind: "ended"; status: string };
+
+/** The run of a trace: a stable id per trace id. */
+export function traceJobId(traceId: string): string {
+  return uuidFrom(`otlp:${traceId}`);
+}
+
+interface Known {
+  span_id: string;
+  parent_span_id: string | null;
+  start_time_unix_nano: string;
+  seq: number;
+  nesting: number;
+  parent_seq: number | null;
+}
+
+/**
+ * Stores a batch of one trace's spans (a span sent again replaces its earlier copy), re-deriving seqs and nesting of
+ * the whole trace and moving the spans whose place changed, then the run's totals. Creates the run (status running,
+ * source "otlp") on its first span.
+ */
+export async function storeTraceSpans(batch: TraceBatch): Promise<TraceRefusal | null> {
+  const jobId = traceJobId(batch.traceId);
+  return inTransaction((sql) => storeInTransaction(sql, jobId, batch));
+}
+
+async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): Promise<TraceRefusal | null> {
+  const first = batch.spans[0]!;
+  await sql.query(
+    `INSERT INTO jobs (id, workflow, status, source, agent_client, agent_name, span_agent_name, started_at, last_seen_at, otlp_trace_id)
+     VALUES ($1, $2, 'running', 'otlp', $3, $4, $4, $5::timestamptz, now(), $6) ON CONFLICT (id) DO NOTHING`,
+    [jobId, first.workflow, batch.client, batch.agentName, first.span.Started, batch.traceId],
+  );
+  const job = (
+    await sql.query<{ status: string; agent_client: string | null; open: boolean }>(
+      `SELECT status::text, agent_client,
+         status = 'running' OR (status IN ('finished', 'failed') AND finished_at > now() - make_interval(secs => ${AGENT_SPAN_GRACE_SECONDS})) AS open
+       FROM jobs WHERE id = $1 FOR UPDATE`,
+      [jobId],
+    )
+  ).rows[0]!;
+  if (job.agent_client !== batch.client) return { kind: "not-owner" };
+  if (!job.open) return { kind: "ended", status: job.status };
+
+  const { rows: known } = await sql.query<Known>(
+    `SELECT o.span_id, o.parent_span_id, o.start_time_unix_nano::text, o.seq, s.nesting, s.parent_seq
+     FROM otlp_spans o JOIN spans s ON s.job_id = o.job_id AND s.seq = o.seq WHERE o.job_id = $1`,
+    [jobId],
+  );
+  // The last copy of a span sent twice in one batch wins.
+  const incoming = new Map(batch.spans.map((s) => [s.spanId, s]));
+  const linked = new Map<string, { id: string; parent: string | null; start: bigint }>();
+  for (const k of known) linked.set(k.span_id, { id: k.span_id, parent: k.parent_span_id, start: BigInt(k.start_time_unix_nano) });
+  for (const s of incoming.values()) linked.set(s.spanId, { id: s.spanId, parent: s.parentSpanId, start: s.startNs });
+  const order = orderByParent([...linked.values()]);
+
+  // Spans sent again are replaced: their old rows go, the new copies are inserted below.
+  const replaced = known.filter((k) => incoming.has(k.span_id));
+  if (replaced.length) {
+    await sql.query(`DELETE FROM spans WHERE job_id = $1 AND seq = ANY($2::int[])`, [jobId, replaced.map((k) => k.seq)]);
+  }
+  // Stored spans whose place changed move in two steps (seqs are unique at every moment): out of the way to negative
+  // seqs, then to their new ones.
+  const moved = known.filter((k) => {
+    if (incoming.has(k.span_id)) return false;
+    const o = order.get(k.span_id)!;
+    return o.seq !== k.seq || o.nesting !== k.nesting || o.parentSeq !== k.parent_seq;
+  });
+  if (moved.length) {
+    const olds = moved.map((k) => k.seq);
+    await sql.query(`UPDATE spans SET seq = -1 - seq WHERE job_id = $1 AND seq = ANY($2::int[])`, [jobId, olds]);
+    await sql.query(
+      `UPDATE spans s SET seq = u.seq, nesting = u.nesting, parent_seq = u.parent_seq
+       FROM unnest($2::int[], $3::int[], $4::int[], $5::int[]) AS u(old, seq, nesting, parent_seq)
+       WHERE s.job_id = $1 AND s.seq = -1 - u.old`,
+      [
+        jobId,
+        olds,
+        moved.map((k) => order.get(k.span_id)!.seq),
+        moved.map((k) => order.get(k.span_id)!.nesting),
+        moved.map((k) => order.get(k.span_id)!.parentSeq),
+      ],
+    );
+    await sql.query(
+      `UPDATE otlp_spans o SET seq = u.seq FROM unnest($2::text[], $3::int[]) AS u(span_id, seq) WHERE o.job_id = $1 AND o.span_id = u.span_id`,
+      [jobId, moved.map((k) => k.span_id), moved.map((k) => order.get(k.span_id)!.seq)],
+    );
+  }
+  const fresh = [...incoming.values()];
+  await insertSpans(
+    sql,
+    fresh.map((s) => {
+      const o = order.get(s.spanId)!;
+      return spanToRow(jobId, { ...s.span, Seq: o.seq, Nesting: o.nesting } as Span, o.parentSeq);
+    }),
+  );
+  await sql.query(
+    `INSERT INTO otlp_spans (job_id, span_id, parent_span_id, seq, start_time_unix_nano, ended, body)
+     SELECT $1, u.span_id, u.parent_span_id, u.seq, u.start::bigint, u.ended, u.body::json
+     FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::boolean[], $7::text[]) AS u(span_id, parent_span_id, seq, start, ended, body)
+     ON CONFLICT (job_id, span_id) DO UPDATE SET parent_span_id = EXCLUDED.parent_span_id, seq = EXCLUDED.seq,
+       start_time_unix_nano = EXCLUDED.start_time_unix_nano, ended = EXCLUDED.ended, body = EXCLUDED.body`,
+    [
+      jobId,
+      fresh.map((s) => s.spanId),
+      fresh.map((s) => s.parentSpanId),
+      fresh.map((s) => order.get(s.spanId)!.seq),
+      fresh.map((s) => String(s.startNs)),
+      fresh.map((s) => s.ended),
+      fresh.map((s) => JSON.stringify(s.body)),
+    ],
+  );
+  // The trace's root (no parent id) names the run; before it arrives, the earliest top span of the first batch does.
+  const root = fresh.find((s) => s.parentSpanId === null);
+  await sql.query(
+    `UPDATE jobs SET last_seen_at = now(), workflow = coalesce($2, workflow), agent_name = coalesce($3, agent_name),
+       span_agent_name = coalesce($3, span_agent_name), started_at = least(started_at, $4::timestamptz)
+     WHERE id = $1`,
+    [jobId, root?.workflow ?? null, batch.agentName, fresh.reduce((a, s) => (s.span.Started < a ? s.span.Started : a), first.span.Started)],
+  );
+  await recomputeJob(sql, jobId);
+  return null;
+}
+
+/**
+ * Settles the runs of traces that went quiet (no span for `quietSeconds`): finished (failed when the root span has an
+ * error) once their root span has ended; incomplete, as an imported run that never finished, when the root never
+ * ended within `silentSeconds`. Returns the settled job ids and how many trace runs are still running.
+ */
+export async function settleQuietTraces(quietSeconds: number, silentSeconds: number): Promise<{ settled: string[]; running: number }> {
+  return inTransaction(async (sql) => {
+    const { rows } = await sql.query<{ id: string; root_ended: boolean; silent: boolean }>(
+      `SELECT j.id::text,
+         EXISTS (SELECT 1 FROM otlp_spans o WHERE o.job_id = j.id AND o.parent_span_id IS NULL AND o.ended) AS root_ended,
+         j.last_seen_at < now() - make_interval(secs => $2) AS silent
+       FROM jobs j WHERE j.status = 'running' AND j.source = 'otlp' AND j.last_seen_at < now() - make_interval(secs => $1)
+       FOR UPDATE SKIP LOCKED`,
+      [quietSeconds, silentSeconds],
+    );
+    const settled: string[] = [];
+    for (const r of rows) {
+      if (r.root_ended) {
+        await sql.query(
+          `UPDATE jobs j SET status = CASE WHEN s.error IS NULL THEN 'finished' ELSE 'failed' END::"JobStatus", error = s.error,
+             finished_at = s.finished_at
+           FROM (SELECT sp.error, sp.finished_at FROM otlp_spans o JOIN spans sp ON sp.job_id = o.job_id AND sp.seq = o.seq
+                 WHERE o.job_id = $1 AND o.parent_span_id IS NULL AND o.ended ORDER BY o.seq LIMIT 1) s
+           WHERE j.id = $1`,
+          [r.id],
+        );
+      } else if (r.silent) {
+        await sql.query(`UPDATE jobs SET status = 'incomplete' WHERE id = $1`, [r.id]);
+      } else continue;
+      await recomputeJob(sql, r.id);
+      settled.push(r.id);
+    }
+    const running = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'running' AND source = 'otlp'`))
+      .rows[0]!.n;
+    return { settled, running };
+  });
+}

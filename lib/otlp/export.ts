@@ -1,0 +1,144 @@
+// A stored run as OTLP JSON (an ExportTraceServiceRequest, OTLP/JSON form) in the GenAI conventions' current form,
+// so any OpenTelemetry backend can take it and this viewer's import gives the same trajectory back. Ids are stable per
+// run: a run received over OTLP keeps its trace and span ids; any other run's trace id is its job id, and each span's
+// id is the job id's first 8 hex digits and its seq (sibling order survives equal start times).
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { isoMicros } from "@/lib/db/sql";
+import { isJobId } from "@/lib/trajectory/job-id";
+import { parseTimestampNs } from "@/lib/trajectory/time";
+import { toAnyValue, toAttributes } from "./attributes";
+import { ARGS_ATTRIBUTE, EXTRA_PREFIX, RESULTS_ATTRIBUTE, SPAN_TYPE_ATTRIBUTE } from "./conventions/syzkaller";
+import type { ExportTraceRequest, KeyValue, OtlpSpan } from "./wire";
+
+const OPERATION: Record<string, string> = { llm: "chat", tool: "execute_tool", agent: "invoke_agent", flow: "invoke_workflow" };
+
+interface Row {
+  seq: number;
+  parent_seq: number | null;
+  type: string;
+  name: string;
+  model: string | null;
+  started: string;
+  finished: string | null;
+  error: string | null;
+  args: string | null;
+  results: string | null;
+  instruction: string | null;
+  prompt: string | null;
+  reply: string | null;
+  thoughts: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  output_thoughts_tokens: number | null;
+  extra: Record<string, unknown> | null;
+  span_id: string | null;
+}
+
+const ns = (t: string) => String(parseTimestampNs(t) ?? 0n);
+
+function attributesOf(r: Row): KeyValue[] {
+  const a: Record<string, unknown> = {};
+  const op = OPERATION[r.type];
+  if (op) a["gen_ai.operation.name"] = op;
+  else if (r.type !== "action") a[SPAN_TYPE_ATTRIBUTE] = r.type;
+  if (r.type === "agent") a["gen_ai.agent.name"] = r.name;
+  // The model the call used: read first on the way back in, before any request model an OTLP span kept unread.
+  if (r.model) a["gen_ai.response.model"] = r.model;
+  if (r.input_tokens) a["gen_ai.usage.input_tokens"] = r.input_tokens;
+  if (r.output_tokens || r.output_thoughts_tokens)
+    a["gen_ai.usage.output_tokens"] = (r.output_tokens ?? 0) + (r.output_thoughts_tokens ?? 0);
+  if (r.output_thoughts_tokens) a["gen_ai.usage.reasoning.output_tokens"] = r.output_thoughts_tokens;
+  if (r.instruction) a["gen_ai.system_instructions"] = JSON.stringify([{ type: "text", content: r.instruction }]);
+  if (r.prompt) a["gen_ai.input.messages"] = JSON.stringify([{ role: "user", parts: [{ type: "text", content: r.prompt }] }]);
+  if (r.reply || r.thoughts) {
+    const parts = [
+      ...(r.thoughts ? [{ type: "reasoning", content: r.thoughts }] : []),
+      ...(r.reply ? [{ type: "text", content: r.reply }] : []),
+    ];
+    a["gen_ai.output.messages"] = JSON.stringify([{ role: "assistant", parts }]);
+  }
+  if (r.type === "tool") {
+    a["gen_ai.tool.name"] = r.name;
+    if (r.args != null) a["gen_ai.tool.call.arguments"] = r.args;
+    if (r.results != null) a["gen_ai.tool.call.result"] = r.results;
+  } else {
+    if (r.args != null) a[ARGS_ATTRIBUTE] = r.args;
+    if (r.results != null) a[RESULTS_ATTRIBUTE] = r.results;
+  }
+  const out = toAttributes(a);
+  // What the producer sent beyond the model goes back as it came: an OTLP span's unread attributes as attributes,
+  // any other field as syzkaller.extra.<field> (JSON text).
+  for (const [k, v] of Object.entries(r.extra ?? {})) {
+    if (k === "attributes" && v && typeof v === "object" && !Array.isArray(v)) out.push(...toAttributes(v as Record<string, unknown>));
+    else if (k !== "events") out.push({ key: `${EXTRA_PREFIX}${k}`, value: toAnyValue(JSON.stringify(v)) });
+  }
+  return out;
+}
+
+function eventsOf(r: Row): OtlpSpan["events"] {
+  const events = r.extra?.events;
+  if (!Array.isArray(events)) return undefined;
+  return events.map((e: { name?: string; timeUnixNano?: string | number; attributes?: Record<string, unknown> }) => ({
+    name: String(e.name ?? ""),
+    timeUnixNano: e.timeUnixNano === undefined ? undefined : String(e.timeUnixNano),
+    attributes: toAttributes(e.attributes ?? {}),
+  }));
+}
+
+/** The run `id` as OTLP JSON text, or null for no such run. */
+export async function runAsOtlp(db: Db, id: string): Promise<string | null> {
+  if (!isJobId(id)) return null;
+  const job = await db.job.findUnique({ where: { id }, select: { agentName: true, otlpTraceId: true } });
+  if (!job) return null;
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT s.seq, s.parent_seq, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS started, ${isoMicros("s.finished_at")} AS finished,
+      s.error, s.args::text AS args, s.results::text AS results, s.instruction, s.prompt, s.reply, s.thoughts,
+      s.input_tokens, s.output_tokens, s.output_thoughts_tokens, s.extra, o.span_id
+    FROM spans s LEFT JOIN otlp_spans o ON o.job_id = s.job_id AND o.seq = s.seq
+    WHERE s.job_id = ${id}::uuid ORDER BY s.seq`;
+  const jobHex = id.replaceAll("-", "");
+  const traceId = job.otlpTraceId ?? jobHex;
+  const spanIds = new Map(rows.map((r) => [r.seq, r.span_id ?? `${jobHex.slice(0, 8)}${r.seq.toString(16).padStart(8, "0")}`]));
+  const spans: OtlpSpan[] = rows.map((r) => {
+    const span: OtlpSpan = {
+      traceId,
+      spanId: spanIds.get(r.seq)!,
+      parentSpanId: r.parent_seq === null ? "" : (spanIds.get(r.parent_seq) ?? ""),
+      name: r.name,
+      startTimeUnixNano: ns(r.started),
+      attributes: attributesOf(r),
+    };
+    if (r.finished) span.endTimeUnixNano = ns(r.finished);
+    const events = eventsOf(r);
+    if (events?.length) span.events = events;
+    if (r.error) span.status = { code: 2, message: r.error };
+    return span;
+  });
+  const request: ExportTraceRequest = {
+    resourceSpans: [
+      {
+        resource: { attributes: job.agentName ? [{ key: "service.name", value: { stringValue: job.agentName } }] : [] },
+        scopeSpans: [{ spans }],
+      },
+    ],
+  };
+  return JSON.stringify(request);
+}
+
+/** The spans of a run received over OTLP exactly as they came (with their resource and scope), or null. */
+export async function originalOtlp(db: Db, id: string): Promise<string | null> {
+  if (!isJobId(id)) return null;
+  const rows = await db.$queryRaw<{ body: { resource: unknown; scope: unknown; span: unknown } }[]>`
+    SELECT body FROM otlp_spans WHERE job_id = ${id}::uuid ORDER BY seq`;
+  if (rows.length === 0) return null;
+  const resourceSpans: { resource: unknown; scopeSpans: { scope: unknown; spans: unknown[] }[] }[] = [];
+  let last = "";
+  for (const { body } of rows) {
+    const key = JSON.stringify([body.resource, body.scope]);
+    if (key !== last) resourceSpans.push({ resource: body.resource, scopeSpans: [{ scope: body.scope, spans: [] }] });
+    resourceSpans.at(-1)!.scopeSpans[0]!.spans.push(body.span);
+    last = key;
+  }
+  return JSON.stringify({ resourceSpans });
+}

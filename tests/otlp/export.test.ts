@@ -1,0 +1,166 @@
+// Every run can leave as OTLP and come back: GET /api/jobs/<id>/otlp's JSON, imported (POST /api/import's parser),
+// gives the same trajectory — for a syzkaller run with a field this viewer does not know (kept, exported back as it
+// came) and for a run received over OTLP (its unread attributes and events included). ?original=1 gives the spans as
+// they were received.
+import { afterAll, describe, expect, it } from "vitest";
+import { randomBytes, randomUUID } from "node:crypto";
+import { db, disconnectDb } from "@/lib/db/client";
+import { COMMAND_LINE } from "@/lib/audit/log";
+import { importFiles } from "@/lib/import/import-files";
+import { getTrajectory } from "@/lib/runs/export";
+import { storeRecords } from "@/lib/otlp/store";
+import { recordsOf, type ExportTraceRequest } from "@/lib/otlp/wire";
+import { traceJobId } from "@/lib/ingest/otlp-trace";
+import { addClient } from "@/lib/agents/keys";
+import { GET } from "@/app/api/jobs/[id]/otlp/route";
+
+afterAll(disconnectDb);
+
+async function importOne(name: string, content: string): Promise<string> {
+  const outcome = await importFiles([{ name, content: Buffer.from(content) }], COMMAND_LINE);
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  return outcome.jobs[0]!.id;
+}
+
+async function otlpOf(id: string, query = ""): Promise<Response> {
+  return GET(new Request(`http://127.0.0.1/api/jobs/${id}/otlp${query}`, { headers: { host: "127.0.0.1" } }), {
+    params: Promise.resolve({ id }),
+  });
+}
+
+const T = (s: number) => `2026-03-01T10:00:${String(s).padStart(2, "0")}.123456Z`;
+const tag = randomUUID().slice(0, 8);
+
+describe("OTLP export", () => {
+  it("a syzkaller run with an unknown span field goes out as OTLP and comes back as the same trajectory", async () => {
+    const spans = [
+      {
+        Seq: 0,
+        Nesting: 0,
+        Type: "flow",
+        Name: `patch-triage-${tag}`,
+        Started: T(0),
+        Finished: T(30),
+        Args: { Patch: "p" },
+        Results: { WorthFuzzing: true },
+      },
+      { Seq: 1, Nesting: 1, Type: "agent", Name: "patch-evaluator", Started: T(1), Finished: T(29), Instruction: "Judge." },
+      {
+        Seq: 2,
+        Nesting: 2,
+        Type: "llm",
+        Name: "patch-evaluator",
+        Model: "gemini-x",
+        Started: T(2),
+        Finished: T(3),
+        Prompt: "Look.",
+        Reply: "Reading.",
+        Thoughts: "Hmm.",
+        InputTokens: 100,
+        OutputTokens: 20,
+        OutputThoughtsTokens: 5,
+        NewTokenCount: 7,
+        Future: { a: [1, 2] },
+      },
+      {
+        Seq: 3,
+        Nesting: 2,
+        Type: "tool",
+        Name: "read-file",
+        Started: T(3),
+        Finished: T(4),
+        Args: { File: "a.c" },
+        Results: { Contents: "int x;" },
+      },
+      { Seq: 4, Nesting: 2, Type: "tool", Name: "read-file", Started: T(3), Finished: T(4), Args: { File: "b.c" }, Error: "no such file" },
+      { Seq: 5, Nesting: 2, Type: "loop", Name: "retry", Started: T(5), Finished: T(6) },
+    ];
+    const id = await importOne(`syz-${tag}.json`, JSON.stringify(spans));
+    const trajectory = (await getTrajectory(db(), id))!;
+    // The unknown fields are stored and exported back as they came.
+    expect(JSON.parse(trajectory)[2]).toMatchObject({ NewTokenCount: 7, Future: { a: [1, 2] } });
+    const res = await otlpOf(id);
+    expect(res.status).toBe(200);
+    const otlp = (await res.json()) as ExportTraceRequest;
+    const exported = recordsOf(otlp).map((r) => r.span);
+    // Ids are stable per run: the job id is the trace id.
+    expect(exported[0]!.traceId).toBe(id.replaceAll("-", ""));
+    expect(
+      exported.map(
+        (s) => Object.fromEntries((s.attributes ?? []).map((a) => [a.key, Object.values(a.value ?? {})[0]]))["gen_ai.operation.name"],
+      ),
+    ).toEqual(["invoke_workflow", "invoke_agent", "chat", "execute_tool", "execute_tool", undefined]);
+    expect(exported[4]!.status).toEqual({ code: 2, message: "no such file" });
+    // Imported again (a new run: the file's content differs from the trajectory file's), the same trajectory.
+    const back = await importOne(`otlp-${tag}.json`, JSON.stringify(otlp));
+    expect(back).not.toBe(id);
+    expect(await getTrajectory(db(), back)).toBe(trajectory);
+  });
+
+  it("a run received over OTLP keeps its ids, exports its original spans, and comes back the same", async () => {
+    const client = `otlp-exp-${tag}`;
+    await addClient(db(), client);
+    const traceId = randomBytes(16).toString("hex");
+    const [root, chat] = [randomBytes(8).toString("hex"), randomBytes(8).toString("hex")];
+    const at = (ms: number) => String(1_796_000_000_000_000_000n + BigInt(ms) * 1_000_000n);
+    const request: ExportTraceRequest = {
+      resourceSpans: [
+        {
+          resource: {
+            attributes: [
+              { key: "service.name", value: { stringValue: "exp" } },
+              { key: "host.name", value: { stringValue: "box" } },
+            ],
+          },
+          scopeSpans: [
+            {
+              scope: { name: "my-lib", version: "1.0" },
+              spans: [
+                {
+                  traceId,
+                  spanId: chat,
+                  parentSpanId: root,
+                  name: "chat m",
+                  kind: 3,
+                  startTimeUnixNano: at(1),
+                  endTimeUnixNano: at(2),
+                  attributes: [
+                    { key: "gen_ai.operation.name", value: { stringValue: "chat" } },
+                    { key: "gen_ai.request.model", value: { stringValue: "m" } },
+                    { key: "http.status", value: { intValue: "200" } },
+                  ],
+                  events: [{ name: "my.event", timeUnixNano: at(1), attributes: [{ key: "k", value: { boolValue: true } }] }],
+                },
+                { traceId, spanId: root, name: "job", startTimeUnixNano: at(0), endTimeUnixNano: at(3) },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(await storeRecords(client, recordsOf(request))).toMatchObject({ rejected: false });
+    const id = traceJobId(traceId);
+    const trajectory = (await getTrajectory(db(), id))!;
+    expect(JSON.parse(trajectory)[1]).toMatchObject({
+      attributes: { "http.status": 200 },
+      events: [{ name: "my.event", attributes: { k: true } }],
+      kind: "SPAN_KIND_CLIENT",
+      resource: { "host.name": "box" },
+      scope: "my-lib 1.0",
+    });
+    const otlp = (await (await otlpOf(id)).json()) as ExportTraceRequest;
+    expect(recordsOf(otlp).map((r) => [r.span.traceId, r.span.spanId, r.span.parentSpanId])).toEqual([
+      [traceId, root, ""],
+      [traceId, chat, root],
+    ]);
+    const back = await importOne(`otlp-received-${tag}.json`, JSON.stringify(otlp));
+    expect(await getTrajectory(db(), back)).toBe(trajectory);
+    // The original spans, as received.
+    const original = (await (await otlpOf(id, "?original=1")).json()) as ExportTraceRequest;
+    expect(recordsOf(original).map((r) => r.span)).toEqual([
+      request.resourceSpans![0]!.scopeSpans![0]!.spans![1],
+      request.resourceSpans![0]!.scopeSpans![0]!.spans![0],
+    ]);
+    expect((await otlpOf(back, "?original=1")).status).toBe(404);
+  });
+});

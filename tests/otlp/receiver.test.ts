@@ -1,0 +1,231 @@
+// POST /v1/traces over real HTTP on a real PostgreSQL: a trace split over requests in any order (children before
+// parents, a span twice) gives the tree of a trace sent at once; a wrong key stores nothing; malformed bodies are named;
+// a gzip bomb is refused before it is inflated; a span that cannot be stored is refused in partial_success.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes, randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { db, disconnectDb } from "@/lib/db/client";
+import { pool } from "@/lib/db/pool";
+import { addClient } from "@/lib/agents/keys";
+import { getTrajectory } from "@/lib/runs/export";
+import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
+import { encodeRequest, type ExportTraceRequest, type OtlpSpan } from "@/lib/otlp/wire";
+import { startReceiver, type Receiver } from "./receiver";
+
+let receiver: Receiver;
+let key: string;
+const client = `otlp-rx-${randomUUID().slice(0, 8)}`;
+let basic: string;
+
+beforeAll(async () => {
+  key = await addClient(db(), client);
+  basic = `Basic ${Buffer.from(`${client}:${key}`).toString("base64")}`;
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+  await disconnectDb();
+});
+
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+const T0 = 1_796_000_000_000_000_000n;
+
+function span(
+  traceId: string,
+  id: string,
+  parent: string | null,
+  name: string,
+  startMs: number,
+  attrs: Record<string, string | number> = {},
+): OtlpSpan {
+  return {
+    traceId,
+    spanId: id,
+    parentSpanId: parent ?? "",
+    name,
+    kind: 1,
+    startTimeUnixNano: String(T0 + BigInt(startMs) * 1_000_000n),
+    endTimeUnixNano: String(T0 + BigInt(startMs + 50) * 1_000_000n),
+    attributes: Object.entries(attrs).map(([k, v]) => ({
+      key: k,
+      value: typeof v === "number" ? { intValue: String(v) } : { stringValue: v },
+    })),
+  };
+}
+
+function request(spans: OtlpSpan[]): ExportTraceRequest {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: { stringValue: "rx-test" } }] },
+        scopeSpans: [{ scope: { name: "t" }, spans }],
+      },
+    ],
+  };
+}
+
+async function post(body: BodyInit, headers: Record<string, string>) {
+  const res = await fetch(`${receiver.url}/v1/traces`, { method: "POST", body, headers });
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    retry: res.headers.get("retry-after"),
+    text: Buffer.from(await res.arrayBuffer()),
+  };
+}
+
+const postJson = (value: unknown, auth = basic) => post(JSON.stringify(value), { "content-type": "application/json", authorization: auth });
+
+/** A small agent trace: agent → (llm, tool, llm), the tool with a child. */
+function sample(traceId: string) {
+  const [a, l1, t, t1, l2] = [hex(8), hex(8), hex(8), hex(8), hex(8)];
+  return [
+    span(traceId, a, null, "invoke_agent fixer", 0, { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "fixer" }),
+    span(traceId, l1, a, "chat", 10, { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 7 }),
+    span(traceId, t, a, "execute_tool grep", 20, { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "grep" }),
+    span(traceId, t1, t, "subprocess", 21),
+    span(traceId, l2, a, "chat", 30, { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 9 }),
+  ];
+}
+
+async function stored(traceId: string) {
+  const text = await getTrajectory(db(), traceJobId(traceId));
+  return text === null
+    ? null
+    : (JSON.parse(text) as { Seq: number; Nesting: number; Name: string }[]).map((s) => [s.Seq, s.Nesting, s.Name]);
+}
+
+describe("POST /v1/traces", () => {
+  it("a trace split over requests, out of order, children first and a span twice, gives the tree sent at once", async () => {
+    const whole = hex(16);
+    expect((await postJson(request(sample(whole)))).status).toBe(200);
+    const split = hex(16);
+    const spans = sample(split);
+    // Leaves first, the root last, the tool's child before the tool, one span sent twice; protobuf and JSON mixed.
+    const order = [[spans[3]!], [spans[4]!, spans[1]!], [spans[2]!, spans[3]!], [spans[0]!]];
+    for (const [i, batch] of order.entries()) {
+      const res =
+        i % 2
+          ? await post(Buffer.from(encodeRequest(request(batch))), { "content-type": "application/x-protobuf", authorization: basic })
+          : await postJson(request(batch));
+      expect(res.status).toBe(200);
+    }
+    expect(await stored(split)).toEqual(await stored(whole));
+    expect(await stored(split)).toEqual([
+      [0, 0, "fixer"],
+      [1, 1, "chat"],
+      [2, 1, "grep"],
+      [3, 2, "subprocess"],
+      [4, 1, "chat"],
+    ]);
+    const { rows } = await pool().query(`SELECT workflow, span_count, input_tokens::int FROM jobs WHERE id = $1`, [traceJobId(split)]);
+    expect(rows[0]).toEqual({ workflow: "fixer", span_count: 5, input_tokens: 16 });
+    // Settled once quiet: finished, as its root ended.
+    await settleQuietTraces(0, 28_800);
+    expect((await pool().query(`SELECT status::text FROM jobs WHERE id = $1`, [traceJobId(split)])).rows[0].status).toBe("finished");
+  });
+
+  it("a root that never ends leaves the run running until the silent-agent timeout makes it incomplete", async () => {
+    const traceId = hex(16);
+    const spans = sample(traceId);
+    delete spans[0]!.endTimeUnixNano;
+    expect((await postJson(request(spans))).status).toBe(200);
+    await settleQuietTraces(0, 28_800);
+    const status = async () => (await pool().query(`SELECT status::text FROM jobs WHERE id = $1`, [traceJobId(traceId)])).rows[0].status;
+    expect(await status()).toBe("running");
+    await settleQuietTraces(0, 0);
+    expect(await status()).toBe("incomplete");
+    // A settled trace takes no more spans: refused in partial_success, not an error.
+    const late = await postJson(request([span(traceId, hex(8), spans[0]!.spanId, "late", 90)]));
+    expect(late.status).toBe(200);
+    expect(JSON.parse(late.text.toString())).toEqual({
+      partialSuccess: { rejectedSpans: "1", errorMessage: `trace ${traceId} was settled as incomplete: it takes no more spans` },
+    });
+  });
+
+  it("authenticates with Basic, Bearer client:key and Bearer key; a wrong key is 401 and stores nothing", async () => {
+    for (const auth of [`Bearer ${client}:${key}`, `Bearer ${key}`]) {
+      const traceId = hex(16);
+      expect((await postJson(request(sample(traceId)), auth)).status).toBe(200);
+      expect(await stored(traceId)).toHaveLength(5);
+    }
+    for (const auth of [
+      "",
+      `Basic ${Buffer.from(`${client}:wrong`).toString("base64")}`,
+      "Bearer wrong",
+      `Bearer ${client}:wrong`,
+      "Digest x",
+    ]) {
+      const traceId = hex(16);
+      const res = await postJson(request(sample(traceId)), auth);
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.text.toString()).message).toMatch(/Authorization|unknown client or wrong key|Basic or Bearer/);
+      expect(await stored(traceId)).toBeNull();
+    }
+  });
+
+  it("another client's trace: its spans are refused in partial_success", async () => {
+    const other = `otlp-other-${randomUUID().slice(0, 8)}`;
+    const otherKey = await addClient(db(), other);
+    const traceId = hex(16);
+    expect((await postJson(request(sample(traceId)))).status).toBe(200);
+    const res = await postJson(request([span(traceId, hex(8), null, "intruder", 5)]), `Bearer ${other}:${otherKey}`);
+    expect(JSON.parse(res.text.toString()).partialSuccess.rejectedSpans).toBe("1");
+    expect(await stored(traceId)).toHaveLength(5);
+  });
+
+  it("malformed protobuf and JSON are 400 naming the problem, in the request's encoding", async () => {
+    const bad = await post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), {
+      "content-type": "application/x-protobuf",
+      authorization: basic,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.type).toBe("application/x-protobuf");
+    expect(bad.text.toString("latin1")).toContain("body is not a protobuf ExportTraceServiceRequest");
+    const json = await post("{ not json", { "content-type": "application/json", authorization: basic });
+    expect(json.status).toBe(400);
+    expect(JSON.parse(json.text.toString())).toMatchObject({ code: 3, message: expect.stringMatching(/^body is not valid JSON/) });
+    const shape = await postJson(request([{ ...sample(hex(16))[0]!, traceId: "xyz" }]));
+    expect(shape.status).toBe(400);
+    expect(JSON.parse(shape.text.toString()).message).toBe("resourceSpans.0.scopeSpans.0.spans.0.traceId: not 16 bytes in hex");
+    const type = await post("x", { "content-type": "text/plain", authorization: basic });
+    expect(type.status).toBe(400);
+    expect(JSON.parse(type.text.toString()).message).toMatch(/Content-Type must be application\/x-protobuf or application\/json/);
+  });
+
+  it("gzip: inflated when sent so; a 100 MB gzip bomb is refused from its trailer before inflating, a lying trailer at the cap", async () => {
+    const traceId = hex(16);
+    const ok = await post(gzipSync(JSON.stringify(request(sample(traceId)))), {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+      authorization: basic,
+    });
+    expect(ok.status).toBe(200);
+    expect(await stored(traceId)).toHaveLength(5);
+    const bomb = gzipSync(Buffer.alloc(100 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    const refused = await post(bomb, { "content-type": "application/json", "content-encoding": "gzip", authorization: basic });
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.text.toString()).message).toBe("body decompresses to 100 MB, the limit is 20 MB");
+    // The same bomb with a forged trailer (says 10 bytes) stops inflating at the 20 MB cap.
+    const forged = Buffer.from(bomb);
+    forged.writeUInt32LE(10, forged.length - 4);
+    const capped = await post(forged, { "content-type": "application/json", "content-encoding": "gzip", authorization: basic });
+    expect(capped.status).toBe(413);
+    expect(JSON.parse(capped.text.toString()).message).toBe("body decompresses to more than the limit of 20 MB");
+    // Without the key, not even the trailer is read.
+    expect((await post(bomb, { "content-type": "application/json", "content-encoding": "gzip" })).status).toBe(401);
+  });
+
+  it("a span that cannot be stored is refused in partial_success; the rest of the request is stored", async () => {
+    const traceId = hex(16);
+    const spans = sample(traceId);
+    spans[1]!.attributes!.push({ key: "gen_ai.usage.output_tokens", value: { intValue: "999999999999" } });
+    const res = await postJson(request(spans));
+    expect(res.status).toBe(200);
+    const reply = JSON.parse(res.text.toString());
+    expect(reply.partialSuccess.rejectedSpans).toBe("1");
+    expect(reply.partialSuccess.errorMessage).toMatch(new RegExp(`^span ${spans[1]!.spanId}: OutputTokens: `));
+    expect(await stored(traceId)).toHaveLength(4);
+  });
+});
