@@ -64,7 +64,7 @@ export const spanSchema = z.object({
 export type Span = z.infer<typeof spanSchema>;
 
 /** Where a run came from. */
-export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo";
+export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo" | "mirror";
 
 /**
  * Job fields a file may carry (formats doc §2, and the dashboard's job page: dashboard/app/ai.go uiAIJob); everything
