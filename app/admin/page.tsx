@@ -13,6 +13,9 @@ import { SettingsPanel } from "@/components/admin/SettingsPanel";
 import { anonymousReadAllowed } from "@/lib/auth/anonymous-read";
 import { listPrices } from "@/lib/costs/prices";
 import { PricesPanel } from "@/components/admin/PricesPanel";
+import { MirrorPanel } from "@/components/admin/MirrorPanel";
+import { listDashboards } from "@/lib/mirror/dashboards";
+import { appConfig } from "@/lib/config";
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   await connection();
@@ -33,12 +36,13 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   }
   const { before } = await searchParams;
   const beforeId = before && /^\d{1,18}$/.test(before) ? BigInt(before) : undefined;
-  const [users, clients, events, anonymousRead, prices] = await Promise.all([
+  const [users, clients, events, anonymousRead, prices, dashboards] = await Promise.all([
     listUsers(db()),
     listAgentClients(db()),
     listAudit(db(), { before: beforeId }),
     anonymousReadAllowed(db()),
     listPrices(db()),
+    listDashboards(db()),
   ]);
   return (
     <div className="space-y-4">
@@ -57,6 +61,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <AgentKeysPanel clients={clients} />
       <SettingsPanel anonymousRead={anonymousRead} />
       <PricesPanel prices={prices} />
+      <MirrorPanel dashboards={dashboards} intervalMinutes={appConfig().MIRROR_INTERVAL_MINUTES} />
       <AuditLog events={events} />
     </div>
   );
