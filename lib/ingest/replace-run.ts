@@ -18,13 +18,16 @@ import type { Sql } from "@/lib/db/pool";
  */
 export async function storeMirroredRun(sql: Sql, prepared: PreparedRun, actor: Actor): Promise<SavedRun & { updated: boolean }> {
   const { id, hash, job } = prepared;
-  const { rows } = await sql.query<{ source: string; source_hash: string | null }>(
-    `SELECT source, source_hash FROM jobs WHERE id = $1 FOR UPDATE`,
+  const { rows } = await sql.query<{ source: string; source_hash: string | null; redacted_hash: string | null }>(
+    `SELECT source, source_hash, redacted_hash FROM jobs WHERE id = $1 FOR UPDATE`,
     [id],
   );
   const stored = rows[0];
   if (!stored) return { ...(await storePreparedRun(sql, prepared, actor)), updated: false };
-  if (stored.source_hash === hash) return { ...prepared.saved, created: false, updated: false };
+  // The same content, or a redacted copy of a job whose hidden errors were filled in since: nothing to replace.
+  if (stored.source_hash === hash || (prepared.redacted && stored.redacted_hash === prepared.redactedHash)) {
+    return { ...prepared.saved, created: false, updated: false };
+  }
   if (stored.source !== "mirror") throw new RunConflictError(id);
   await sql.query(`DELETE FROM spans WHERE job_id = $1`, [id]);
   await sql.query(
