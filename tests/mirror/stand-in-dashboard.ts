@@ -31,6 +31,8 @@ export class StandInDashboard {
   throttled = 0;
   /** dashboard admins see errors; the mirror reads as anyone else */
   admin = false;
+  /** job pages served as given instead of the job's (a broken page, say); the list still shows the job */
+  readonly pageBodies = new Map<string, string>();
   pageSize = 300;
   private pageCount = 0;
   private server: http.Server | null = null;
@@ -125,7 +127,7 @@ export class StandInDashboard {
           return send(429, "too many requests", { "retry-after": String(this.throttleAt.retryAfterSeconds) });
         }
         this.pageRequests.set(job.id, (this.pageRequests.get(job.id) ?? 0) + 1);
-        return send(200, this.pageOf(job));
+        return send(200, this.pageBodies.get(job.id) ?? this.pageOf(job));
       }
       if (q.get("export") === "1") {
         return send(200, `${JSON.stringify({ ID: job.id, Workflow: job.run.job.Workflow ?? "", Args: job.run.job.Args ?? null })}\n`);
