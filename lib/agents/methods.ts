@@ -3,6 +3,7 @@
 import "server-only";
 import { inTransaction, pool } from "@/lib/db/pool";
 import { verdictOf } from "@/lib/workflows/verdict";
+import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import { logSpan as storeSpan } from "@/lib/ingest/log-span";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
@@ -96,6 +97,7 @@ export async function finishJob(client: string, req: JobDoneRequest): Promise<vo
     if (job.status === "finished" || job.status === "failed") return;
     if (job.status !== "running") throw ended(req.ID, job.status, job.error, "done");
     const { error, truncated } = truncateJobError(req.Error);
+    ensureExtraWorkflows();
     await sql.query(
       `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::json, verdict = $6, finished_at = now(), last_seen_at = now()
        WHERE id = $1`,

@@ -8,6 +8,7 @@ import { dashboardJobColumns, type ImportedRun, type Span } from "@/lib/trajecto
 import { parentSeqs } from "@/lib/trajectory/tree";
 import { toMicrosUtc } from "@/lib/trajectory/time";
 import { verdictOf } from "@/lib/workflows/verdict";
+import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { jobDigest, writeDigest, type JobDigest } from "@/lib/ingest/digest";
 import { inTransaction, type Sql } from "@/lib/db/pool";
@@ -141,6 +142,7 @@ export function prepareRun(run: ImportedRun): PreparedRun {
     })),
   );
   const status = statusOf(run, flow);
+  ensureExtraWorkflows();
   const verdict = verdictOf(workflow, results, job.Type);
   const args = job.Args ?? flow?.Args;
   return {
