@@ -22,7 +22,7 @@ export function ensureExtraWorkflows(): ExtraWorkflow[] {
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
-      throw new Error(`WORKFLOWS_FILE ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`WORKFLOWS_FILE ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
     entries = parseExtraWorkflows(file, text);
     applyExtraWorkflows(entries);

@@ -86,7 +86,7 @@ export function parseExtraWorkflows(file: string, text: string): ExtraWorkflow[]
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not JSON (${(e as Error).message})`, { cause: e });
   }
   const parsed = extraWorkflowsSchema.safeParse(data);
   if (!parsed.success) {
