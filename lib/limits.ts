@@ -160,3 +160,6 @@ export const MIRROR_MAX_LIST_PAGES = 10_000;
 export const MIRROR_MAX_FAILURES_KEPT = 100;
 /** Dashboards an admin may follow. */
 export const MIRROR_MAX_DASHBOARDS = 20;
+
+/** Largest inputs export (`/ai_job?id=…&export=1`) an operator may start a job from: a job's Args, like ai_job_done's Results. */
+export const EXPORT_START_MAX_BYTES = AGENT_MAX_RESULTS_BYTES;

@@ -11,6 +11,19 @@ import type { ImportedRun } from "@/lib/trajectory/span";
 import { formatTimestampNs, parseTimestampNs } from "@/lib/trajectory/time";
 import { dashboardJobPage } from "../import/dashboard-page";
 
+/** A JSON value with every object's keys sorted, as encoding/json writes a map[string]any. */
+function sortedMaps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedMaps);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortedMaps((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
 export interface StandInJob {
   id: string;
   run: ImportedRun;
@@ -130,7 +143,9 @@ export class StandInDashboard {
         return send(200, this.pageBodies.get(job.id) ?? this.pageOf(job));
       }
       if (q.get("export") === "1") {
-        return send(200, `${JSON.stringify({ ID: job.id, Workflow: job.run.job.Workflow ?? "", Args: job.run.job.Args ?? null })}\n`);
+        // json.Encoder: compact, HTML-escaped, a trailing newline; Args is a Go map, so its keys come sorted.
+        const args = job.run.job.Args === undefined ? null : sortedMaps(job.run.job.Args);
+        return send(200, `${goJson({ ID: job.id, Workflow: job.run.job.Workflow ?? "", Args: args }, "")}\n`);
       }
     }
     send(404, "not found");
