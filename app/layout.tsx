@@ -2,6 +2,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { UserMenu } from "@/components/auth/UserMenu";
+import { RegisterWorkflows } from "@/components/workflows/RegisterWorkflows";
+import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -27,7 +29,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <UserMenu />
           </nav>
         </header>
-        <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
+        <main className="mx-auto max-w-screen-2xl px-4 py-6">
+          <RegisterWorkflows entries={ensureExtraWorkflows()} />
+          {children}
+        </main>
       </body>
     </html>
   );

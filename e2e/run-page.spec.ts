@@ -204,7 +204,7 @@ test("cost and time: totals, tables per agent, model and tool, and the two chart
   await expect(cost.getByTestId("summary-model")).toContainText("gemini-3.1-pro-preview");
   await expect(cost.getByTestId("summary-tool")).toContainText("run-repro");
   await expect(cost.getByTestId("time-split")).toContainText("LLM 50%");
-  await expect(cost.getByTestId("chart-seconds").locator(".recharts-bar-rectangle")).toHaveCount(3);
+  await expect(cost.getByTestId("chart-seconds").locator(".recharts-bar-rectangle")).toHaveCount(6); // 3 LLM and 3 tool steps
   await expect(cost.getByTestId("chart-tokens").locator(".recharts-bar-rectangle")).toHaveCount(3);
 });
 

@@ -167,6 +167,18 @@ export const appEnvSchema = z.object({
     default: "`10`",
     meaning:
       "how long an OpenTelemetry trace (`POST /v1/traces`) must go without a new span, once its root span has ended, before its run is settled as finished",
+  MIRROR_INTERVAL_MINUTES: env(positiveInt(15), {
+    default: "`15`",
+    meaning: "how often the app syncs the dashboards an admin follows at /admin (lib/mirror; one instance at a time)",
+  }),
+  MIRROR_CONCURRENCY: env(positiveInt(4), { default: "`4`", meaning: "job pages the mirror fetches at once from one dashboard" }),
+  MIRROR_DELAY_MS: env(z.coerce.number().int().min(0).default(200), {
+    default: "`200`",
+    meaning: "least time between two requests the mirror starts to one dashboard (ms)",
+  }),
+  WORKFLOWS_FILE: env(z.string().min(1).optional(), {
+    default: "—",
+    meaning: "a JSON file of extra workflow descriptions (verdict field and words, field order and kinds; lib/workflows/extra.ts)",
   }),
   NODE_ENV: env(z.enum(["development", "production", "test"]).optional(), {
     default: "`production` under `npm start`",

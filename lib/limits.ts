@@ -202,3 +202,27 @@ export const OUTBOUND_MAX_ALLOWED = 200;
 export const OUTBOUND_ERROR_KEEP_CHARS = 300;
 /** Highest price per million tokens an admin may enter (USD): far above any model's, a typo guard. */
 export const MAX_PRICE_PER_MTOK = 10_000;
+
+// ---- The dashboard mirror (lib/mirror): everything it reads is remote and untrusted
+
+/** Largest job list page (/<ns>/ai?json=1, 300 jobs) the mirror reads; a real one is well under 1 MB. */
+export const MIRROR_MAX_LIST_BYTES = 16 * MB;
+/** Largest job page (/ai_job?id=…&json=1) the mirror reads: an import's file cap. */
+export const MIRROR_MAX_PAGE_BYTES = IMPORT_MAX_FILE_BYTES;
+/** Longest a mirror request may take, headers and body (ms). */
+export const MIRROR_REQUEST_TIMEOUT_MS = 60_000;
+/** Longest Retry-After the mirror waits (s); a longer one ends the sync, to be resumed by the next. */
+export const MIRROR_MAX_RETRY_AFTER_SECONDS = 300;
+/** Times one request is retried after a 429 or 503 before the job counts as failed. */
+export const MIRROR_MAX_RETRIES = 5;
+/** Same-host redirects a mirror request follows (a redirect to another host is refused). */
+export const MIRROR_MAX_REDIRECTS = 3;
+/** List pages one sync reads at most (300 jobs each: 3 million jobs), a guard against a cursor that never ends. */
+export const MIRROR_MAX_LIST_PAGES = 10_000;
+/** Failures (job ID and reason) kept from the last sync for the admin page. */
+export const MIRROR_MAX_FAILURES_KEPT = 100;
+/** Dashboards an admin may follow. */
+export const MIRROR_MAX_DASHBOARDS = 20;
+
+/** Largest inputs export (`/ai_job?id=…&export=1`) an operator may start a job from: a job's Args, like ai_job_done's Results. */
+export const EXPORT_START_MAX_BYTES = AGENT_MAX_RESULTS_BYTES;

@@ -41,7 +41,15 @@ await withDatabase(async () => {
       }
       for (const j of outcome.jobs) {
         const verdict = j.verdict == null ? "-" : j.verdict ? "yes" : "no";
-        console.log(`${j.id}  ${j.workflow}  ${j.spanCount} spans  verdict ${verdict}${j.created ? "" : "  (already imported)"}  ${file}`);
+        const note =
+          j.copy === "redacted-copy"
+            ? "  (already imported (redacted copy))"
+            : j.copy === "filled-in"
+              ? "  (already imported redacted: filled in what was redacted)"
+              : j.created
+                ? ""
+                : "  (already imported)";
+        console.log(`${j.id}  ${j.workflow}  ${j.spanCount} spans  verdict ${verdict}${note}  ${file}`);
       }
     }
   }

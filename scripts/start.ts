@@ -13,6 +13,7 @@ import { toolCaps } from "@/lib/triage-agent/config";
 import { demoKernelRoot, ensureDemoKernels } from "@/lib/demo/git-repo";
 import { addClient } from "@/lib/agents/keys";
 import { buildIfStale } from "./build-if-stale";
+import { startMirrorSchedule } from "@/lib/mirror/schedule";
 
 const { values: flags } = parseArgs({
   options: {
@@ -21,6 +22,8 @@ const { values: flags } = parseArgs({
     "no-demo": { type: "boolean", default: false },
     // no built-in agent (end-to-end tests run their own agents)
     "no-agent": { type: "boolean", default: false },
+    // no scheduled sync of the dashboards an admin follows (lib/mirror/schedule.ts)
+    "no-mirror": { type: "boolean", default: false },
   },
 });
 
@@ -53,8 +56,10 @@ function exited(p: ChildProcess, ms: number): Promise<void> {
 // Ctrl-C and SIGTERM: stop the agent first (it reports its job while the app still answers), then the app,
 // then PostgreSQL, so no data is cut mid-write.
 let app: ChildProcess | null = null;
+let stopMirror = () => {};
 let agent: ChildProcess | null = null;
 async function stop(code: number): Promise<void> {
+  stopMirror();
   if (running(agent)) {
     agent.kill("SIGTERM");
     await exited(agent, 15_000);
@@ -100,6 +105,9 @@ app = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", p
   env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOST: host },
 });
 console.log(`Trajectory viewer on http://${host}:${port}`);
+// The dashboards an admin follows at /admin are synced from here, beside the app; across several `npm start`s one
+// at a time (an advisory lock, lib/mirror/schedule.ts).
+if (!flags["no-mirror"]) stopMirror = startMirrorSchedule();
 app.on("exit", (code) => {
   if (running(agent)) agent.kill("SIGTERM");
   void (agent ? exited(agent, 15_000) : Promise.resolve()).then(() => shutdown(code ?? 0));

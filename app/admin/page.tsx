@@ -15,6 +15,9 @@ import { listPrices } from "@/lib/costs/prices";
 import { PricesPanel } from "@/components/admin/PricesPanel";
 import { OutboundPanel } from "@/components/admin/OutboundPanel";
 import { listOutboundAllowed, outboundEntryText } from "@/lib/outbound/allow-list";
+import { MirrorPanel } from "@/components/admin/MirrorPanel";
+import { listDashboards } from "@/lib/mirror/dashboards";
+import { appConfig } from "@/lib/config";
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   await connection();
@@ -35,13 +38,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   }
   const { before } = await searchParams;
   const beforeId = before && /^\d{1,18}$/.test(before) ? BigInt(before) : undefined;
-  const [users, clients, events, anonymousRead, prices, outbound] = await Promise.all([
+  const [users, clients, events, anonymousRead, prices, outbound, dashboards] = await Promise.all([
     listUsers(db()),
     listAgentClients(db()),
     listAudit(db(), { before: beforeId }),
     anonymousReadAllowed(db()),
     listPrices(db()),
     listOutboundAllowed(db()),
+    listDashboards(db()),
   ]);
   return (
     <div className="space-y-4">
@@ -61,6 +65,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <SettingsPanel anonymousRead={anonymousRead} />
       <PricesPanel prices={prices} />
       <OutboundPanel entries={outbound.map(outboundEntryText)} />
+      <MirrorPanel dashboards={dashboards} intervalMinutes={appConfig().MIRROR_INTERVAL_MINUTES} />
       <AuditLog events={events} />
     </div>
   );

@@ -7,6 +7,7 @@ type DashboardRun = Pick<Run, "externalBugId" | "dashboardLink" | "codeRevision"
 
 export function DashboardFields({ run }: { run: DashboardRun }) {
   const revisionHref = run.codeRevisionLink ? safeHref(run.codeRevisionLink) : null;
+  const dashboardHref = run.dashboardLink && /^https?:\/\//.test(run.dashboardLink) ? safeHref(run.dashboardLink) : null;
   if (!run.externalBugId && !run.dashboardLink && !revisionHref && !run.valuesPrinted) return null;
   return (
     <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1 text-xs text-slate-600" data-testid="dashboard-fields">
@@ -15,7 +16,19 @@ export function DashboardFields({ run }: { run: DashboardRun }) {
           External bug: <span className="font-mono text-slate-800">{run.externalBugId}</span>
         </span>
       )}
-      {run.dashboardLink && (
+      {dashboardHref && (
+        // Absolute only for a mirrored run: the mirror builds it from the dashboard an admin named (lib/mirror/url.ts).
+        <a
+          href={dashboardHref}
+          className="text-sky-700 hover:underline"
+          rel="noreferrer noopener"
+          target="_blank"
+          data-field="DashboardLink"
+        >
+          its page on the dashboard
+        </a>
+      )}
+      {run.dashboardLink && !dashboardHref && (
         // Relative: the page does not say which dashboard it came from, so it stays text.
         <span data-field="DashboardLink">
           Dashboard page: <span className="font-mono text-slate-800">{run.dashboardLink}</span>

@@ -3,11 +3,26 @@
 // and the original page's two charts (time and tokens per LLM call, coloured by agent).
 import { lazy, Suspense, useMemo } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
-import { averageUs, llmCallSeries, runTotals, summarySpans, timeSplit, usageGroups, type UsageGroup } from "@/lib/trajectory/summary";
+import {
+  averageTokens,
+  averageUs,
+  llmCallSeries,
+  runTotals,
+  stepSeries,
+  summarySpans,
+  timeSplit,
+  usageGroups,
+  type UsageGroup,
+} from "@/lib/trajectory/summary";
 import { formatCount, formatDurationAtUs } from "@/lib/format";
 
 // recharts is the heaviest library of the page: it loads when this tab is opened.
 const CallCharts = lazy(() => import("@/components/run/CallCharts"));
+
+/** An average count: whole numbers grouped, two decimals as upstream's summary shows them (toFixed(2)). */
+function formatAverage(v: number | null): string {
+  return v === null ? "—" : v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
 
 function Stat({ label, value, tone }: { label: string; value: React.ReactNode; tone?: string }) {
   return (
@@ -48,6 +63,7 @@ function UsageTable({
                   <th className={th}>Input</th>
                   <th className={th}>Output</th>
                   <th className={th}>Thoughts</th>
+                  <th className={th}>Avg tokens</th>
                 </>
               ) : (
                 <th className={th}>Errors</th>
@@ -66,6 +82,9 @@ function UsageTable({
                     <td className="py-1 pl-3 text-right">{formatCount(g.inputTokens)}</td>
                     <td className="py-1 pl-3 text-right">{formatCount(g.outputTokens)}</td>
                     <td className="py-1 pl-3 text-right">{formatCount(g.thoughtsTokens)}</td>
+                    <td className="py-1 pl-3 text-right" data-testid="avg-tokens">
+                      {formatAverage(averageTokens(g))}
+                    </td>
                   </>
                 ) : (
                   <td className={`py-1 pl-3 text-right ${g.errors ? "text-red-700" : ""}`}>{formatCount(g.errors)}</td>
@@ -96,6 +115,7 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
   const totals = useMemo(() => runTotals(spans), [spans]);
   const split = useMemo(() => timeSplit(spans), [spans]);
   const series = useMemo(() => llmCallSeries(spans), [spans]);
+  const steps = useMemo(() => stepSeries(spans), [spans]);
   const groups = useMemo(
     () => ({ agent: usageGroups(spans, "agent"), model: usageGroups(spans, "model"), tool: usageGroups(spans, "tool") }),
     [spans],
@@ -107,11 +127,22 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
       {minutePrecision && (
         <p className="text-xs text-amber-700">This run was imported with minute-precision timestamps: times are rounded to minutes.</p>
       )}
-      <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-8" data-testid="totals">
+      <div className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-9" data-testid="totals">
         <Stat label="Input tokens" value={formatCount(totals.inputTokens)} />
         <Stat label="Output tokens" value={formatCount(totals.outputTokens)} />
         <Stat label="Thought tokens" value={formatCount(totals.thoughtsTokens)} />
         <Stat label="LLM calls" value={formatCount(totals.llmCalls)} />
+        <Stat
+          label="Avg tokens per LLM call"
+          value={formatAverage(
+            averageTokens({
+              calls: totals.llmCalls,
+              inputTokens: totals.inputTokens,
+              outputTokens: totals.outputTokens,
+              thoughtsTokens: totals.thoughtsTokens,
+            }),
+          )}
+        />
         <Stat label="Tool calls" value={formatCount(totals.toolCalls)} />
         <Stat label="Tool errors" value={formatCount(totals.toolErrors)} tone={totals.toolErrors ? "text-red-700" : undefined} />
         <Stat label="Wall time" value={d(split.wallUs)} />
@@ -141,7 +172,7 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
       </div>
       {series.length > 0 && (
         <Suspense fallback={<p className="text-sm text-slate-400">Loading charts…</p>}>
-          <CallCharts series={series} />
+          <CallCharts series={series} steps={steps} />
         </Suspense>
       )}
     </section>

@@ -3,7 +3,7 @@
 // how its times can be trusted, the tool calls it decided on, and its fields fetched on opening.
 import { useEffect, useState } from "react";
 import type { SpanPayload } from "@/lib/trajectory/truncate";
-import { ancestorsOf, type Outline } from "@/lib/trajectory/outline";
+import { ancestorsOf, stepLinks, type Outline } from "@/lib/trajectory/outline";
 import { formatBytes, formatDurationAtUs, formatEpochUs, formatInstant } from "@/lib/format";
 import { isRealTime, isTimed, NO_START, skewOf, SKEWED, timingLabel, UNFINISHED, VALID } from "@/lib/trajectory/timing";
 import { SpanIcon } from "@/components/run/SpanIcon";
@@ -161,20 +161,9 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
           </p>
         )}
         {toolCalls && toolCalls.length > 0 && (
-          <div className="flex flex-wrap items-center gap-1 text-xs" data-testid="tool-calls">
-            <span className="text-slate-500">Decided on:</span>
-            {toolCalls.map((t) => (
-              <button
-                key={t}
-                type="button"
-                className={`rounded px-1.5 py-0.5 font-mono hover:ring-1 hover:ring-emerald-400 ${o.errors.has(t) ? "bg-red-100 text-red-800" : "bg-emerald-50 text-emerald-800"}`}
-                onClick={() => onSelect(t)}
-              >
-                <VisibleName text={o.names[o.name[t]!]!} />
-              </button>
-            ))}
-          </div>
+          <StepLinkRow o={o} label="Decided on" testId="tool-calls" steps={toolCalls} onSelect={onSelect} />
         )}
+        <StepLinkRows o={o} index={index} onSelect={onSelect} />
       </header>
       {error && <p className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">Could not load this span: {error}</p>}
       {!data && !error && <p className="animate-pulse text-sm text-slate-400">Loading the span’s fields…</p>}
@@ -200,5 +189,55 @@ function hasAnyField({ span: s, json }: SpanPayload): boolean {
     s.Thoughts ||
     s.InputTokens ||
     s.OutputTokens,
+  );
+}
+
+/** A row of links to other steps: "Decided on" (tool calls), "Read the results of", "Decided by", "Results read by". */
+function StepLinkRow({
+  o,
+  label,
+  testId,
+  steps,
+  onSelect,
+}: {
+  o: Outline;
+  label: string;
+  testId: string;
+  steps: number[];
+  onSelect: (i: number) => void;
+}) {
+  return (
+    <div className="flex flex-wrap items-center gap-1 text-xs" data-testid={testId}>
+      <span className="text-slate-500">{label}:</span>
+      {steps.map((t) => (
+        <button
+          key={t}
+          type="button"
+          className={`rounded px-1.5 py-0.5 font-mono hover:ring-1 hover:ring-emerald-400 ${o.errors.has(t) ? "bg-red-100 text-red-800" : "bg-emerald-50 text-emerald-800"}`}
+          onClick={() => onSelect(t)}
+        >
+          <VisibleName text={o.names[o.name[t]!]!} />
+          {o.types[o.type[t]!] === "llm" && <span className="ml-1 text-slate-400">#{o.seq[t]}</span>}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Both links of a step (lib/trajectory/tree.ts): a tool step was decided by the llm call before it and its results are
+ * read by the next llm call at its nesting (upstream's PopulateToolCalls); an llm call read the results of those.
+ */
+function StepLinkRows({ o, index, onSelect }: { o: Outline; index: number; onSelect: (i: number) => void }) {
+  const links = stepLinks(o);
+  const decidedBy = links.decidedBy[index]!;
+  const readBy = links.readBy[index]!;
+  const reads = links.reads.get(index);
+  return (
+    <>
+      {reads && reads.length > 0 && <StepLinkRow o={o} label="Read the results of" testId="results-of" steps={reads} onSelect={onSelect} />}
+      {decidedBy >= 0 && <StepLinkRow o={o} label="Decided by" testId="decided-by" steps={[decidedBy]} onSelect={onSelect} />}
+      {readBy >= 0 && <StepLinkRow o={o} label="Results read by" testId="results-read-by" steps={[readBy]} onSelect={onSelect} />}
+    </>
   );
 }

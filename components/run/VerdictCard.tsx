@@ -99,6 +99,11 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
       <h2 className="mb-3 font-semibold" title={spec?.summary}>
         Verdict
         {spec && <span className="ml-2 text-xs font-normal text-slate-500">{spec.summary}</span>}
+        {spec?.source && (
+          <span className="ml-2 text-xs font-normal italic text-slate-400" data-testid="workflow-source">
+            described by {spec.source}
+          </span>
+        )}
       </h2>
       {error && <RunError error={headText(error, DISPLAY_MAX_CHARS).text} redacted={errorRedacted} />}
       {fields.length === 0 ? (

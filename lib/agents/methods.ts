@@ -4,6 +4,7 @@ import "server-only";
 import { inTransaction, pool } from "@/lib/db/pool";
 import { verdictOf } from "@/lib/workflows/verdict";
 import { logSpans } from "@/lib/ingest/span-batch";
+import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
@@ -157,6 +158,7 @@ async function finish(client: string, req: JobDoneRequest): Promise<void> {
     if (job.status === "finished" || job.status === "failed") return;
     if (job.status !== "running") throw ended(req.ID, job.status, job.error, "done");
     const { error, truncated } = truncateJobError(req.Error);
+    ensureExtraWorkflows();
     await sql.query(
       `UPDATE jobs SET status = $2, error = $3, error_truncated = $4, results = $5::json, verdict = $6, finished_at = now(), last_seen_at = now()
        WHERE id = $1`,

@@ -29,6 +29,10 @@ export const AUDIT_ACTIONS = [
   "experiment",
   "price.set",
   "price.remove",
+  "import.fill_redacted",
+  "mirror.update",
+  "mirror.dashboard",
+  "export.start",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

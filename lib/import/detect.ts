@@ -4,6 +4,7 @@ import { formatBytes } from "@/lib/format";
 import { ImportError, parseJsonOrThrow } from "./errors";
 import { looksLikeHtmlReport, parseHtmlReport } from "./html-report";
 import { isJobPage, parseJobPage } from "./job-page";
+import { isJobExport, JOB_EXPORT_NOT_A_RUN } from "./job-export";
 import { looksLikePageCopy, parsePageCopy } from "./page-copy";
 import { parseTrajectoryFile } from "./trajectory-file";
 import { isOtlpJson, parseOtlpFile } from "./otlp-file";
@@ -60,6 +61,8 @@ function parseJsonShape(fileName: string, text: string): ImportedRun[] {
   }
   if (isJobPage(data)) return [parseJobPage(fileName, data)];
   if (isOtlpJson(data)) return parseOtlpFile(fileName, data);
+  // Never a pending job: an import stores what happened, and an export is only what a job was asked.
+  if (isJobExport(data)) throw new ImportError(fileName, JOB_EXPORT_NOT_A_RUN);
   if (typeof data === "object" && data !== null) {
     const keys = Object.keys(data)
       .slice(0, 5)

@@ -1,5 +1,5 @@
 // Converts between display spans (job page JSON and HTML reports: Duration in ns, Args/Results as text) and Spans.
-import { toolCallsByLlm } from "@/lib/trajectory/tree";
+import { toolResultsByLlm } from "@/lib/trajectory/tree";
 import type { Span } from "@/lib/trajectory/span";
 import { ImportError } from "./errors";
 import { readDisplayValue, TooManyValues } from "./go-printed";
@@ -148,7 +148,8 @@ export function spanToDisplaySpan(s: Span, toolCalls: string[] = []): DisplaySpa
   };
 }
 
+/** Spans as the dashboard shows them; an llm span's ToolCalls are upstream's (PopulateToolCalls: the tools it read). */
 export function spansToDisplaySpans(spans: readonly Span[]): DisplaySpan[] {
-  const calls = toolCallsByLlm(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting, type: s.Type, name: s.Name })));
+  const calls = toolResultsByLlm(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting, type: s.Type, name: s.Name })));
   return spans.map((s) => spanToDisplaySpan(s, calls.get(s.Seq) ?? []));
 }

@@ -5,8 +5,7 @@
 /** What the dashboard writes in place of a hidden error (dashboard/app/ai.go aiErrorPlaceholder). */
 export const DASHBOARD_ERROR_PLACEHOLDER = "log-in to see details";
 
-/** Stored as the error of a span or job whose error the dashboard hid: it still failed, the reason is unknown. */
-export const HIDDEN_ERROR_NOTE = "Error hidden by the dashboard: the page was saved by a reader who is not a dashboard admin.";
+export { HIDDEN_ERROR_NOTE } from "@/lib/trajectory/redaction";
 
 /** True for the dashboard's placeholder (as sent, without surrounding space). */
 export function isHiddenError(error: unknown): boolean {

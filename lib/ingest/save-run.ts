@@ -8,10 +8,12 @@ import { dashboardJobColumns, type ImportedRun, type Span } from "@/lib/trajecto
 import { parentSeqs } from "@/lib/trajectory/tree";
 import { toMicrosUtc } from "@/lib/trajectory/time";
 import { verdictOf } from "@/lib/workflows/verdict";
+import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { jobDigest, writeDigest, type JobDigest } from "@/lib/ingest/digest";
 import { inTransaction, type Sql } from "@/lib/db/pool";
 import { recordAuditSql, type Actor } from "@/lib/audit/log";
+import { HIDDEN_ERROR_NOTE, hasRedactions, redactedForm } from "@/lib/trajectory/redaction";
 import type { JobStatus } from "@/lib/generated/prisma/client";
 
 export interface SavedRun {
@@ -20,8 +22,13 @@ export interface SavedRun {
   spanCount: number;
   verdict: boolean | null;
   status: JobStatus;
-  /** false when the same run was already stored (nothing was written) */
+  /** false when the same run was already stored (nothing was written, or only hidden errors filled in) */
   created: boolean;
+  /**
+   * How a copy of a stored job was taken: "redacted-copy" when it is a redacted copy of what is stored (nothing
+   * written), "filled-in" when it is the full copy of a job stored redacted and filled in its hidden errors.
+   */
+  copy?: "redacted-copy" | "filled-in";
 }
 
 /** A stable UUID for a run that has no UUID of its own (name-based, like UUID v5). */
@@ -51,7 +58,7 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-function contentHash(run: ImportedRun): string {
+function contentHash(run: Pick<ImportedRun, "job" | "spans">): string {
   return createHash("sha256")
     .update(canonicalJson({ job: run.job, spans: run.spans }))
     .digest("hex");
@@ -79,6 +86,10 @@ function micros(s: string | undefined): string | null {
 export interface PreparedRun {
   id: string;
   hash: string;
+  /** the hash of the run's redacted form: shared by a redacted and a full copy of one job */
+  redactedHash: string;
+  /** some error of this copy was hidden by the dashboard */
+  redacted: boolean;
   saved: SavedRun;
   job: {
     workflow: string;
@@ -131,11 +142,14 @@ export function prepareRun(run: ImportedRun): PreparedRun {
     })),
   );
   const status = statusOf(run, flow);
+  ensureExtraWorkflows();
   const verdict = verdictOf(workflow, results, job.Type);
   const args = job.Args ?? flow?.Args;
   return {
     id,
     hash,
+    redactedHash: contentHash(redactedForm(run)),
+    redacted: hasRedactions(run),
     saved: { id, workflow, spanCount: spans.length, verdict, status, created: true },
     job: {
       workflow,
@@ -178,9 +192,9 @@ export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: 
   const inserted = await sql.query(
     `INSERT INTO jobs (id, workflow, workflow_type, status, description, link, args, results, error, agent_name, code_revision,
        correct, created_at, started_at, finished_at, source, source_hash, minute_precision, verdict,
-       external_bug_id, dashboard_link, code_revision_link, error_redacted, values_printed)
+       external_bug_id, dashboard_link, code_revision_link, error_redacted, values_printed, redacted_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19,
-       $20, $21, $22, $23, $24)
+       $20, $21, $22, $23, $24, $25)
      ON CONFLICT DO NOTHING RETURNING id`,
     [
       id,
@@ -207,21 +221,69 @@ export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: 
       job.codeRevisionLink,
       job.errorRedacted,
       job.valuesPrinted,
+      prepared.redactedHash,
     ],
   );
   if (inserted.rowCount === 0) {
-    const { rows: existing } = await sql.query<{ id: string; source_hash: string | null }>(
-      `SELECT id::text, source_hash FROM jobs WHERE id = $1 OR source_hash = $2`,
+    const { rows: existing } = await sql.query<{ id: string; source_hash: string | null; redacted_hash: string | null }>(
+      `SELECT id::text, source_hash, redacted_hash FROM jobs WHERE id = $1 OR source_hash = $2`,
       [id, hash],
     );
     const same = existing.find((e) => e.source_hash === hash);
     if (same) return { ...saved, id: same.id, created: false };
+    const copy = existing.find((e) => e.id === id && e.redacted_hash === prepared.redactedHash);
+    if (copy) return storeCopy(sql, prepared, actor);
     throw new RunConflictError(id);
   }
   await insertSpans(sql, rows(id, prepared.spans));
   await writeDigest(sql, id, prepared.digest);
   if (actor) await recordAuditSql(sql, actor, "import", id, { workflow: job.workflow, spans: saved.spanCount, source: job.source });
   return saved;
+}
+
+/**
+ * A copy of a stored job that differs from it only where errors were hidden (their redacted forms are the same). A
+ * redacted copy writes nothing; a full copy fills in each error the stored copy has hidden (HIDDEN_ERROR_NOTE), with
+ * its search text and the run's digest, and is audited ("import.fill_redacted"). An error present in both copies with other
+ * text is another difference: RunConflictError.
+ */
+async function storeCopy(sql: Sql, prepared: PreparedRun, actor?: Actor): Promise<SavedRun> {
+  const { id, saved } = prepared;
+  const { rows: jobRows } = await sql.query<{ error: string | null; error_redacted: boolean }>(
+    `SELECT error, error_redacted FROM jobs WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  const stored = jobRows[0]!;
+  const { rows: spanErrors } = await sql.query<{ seq: number; error: string }>(
+    `SELECT seq, error FROM spans WHERE job_id = $1 AND error IS NOT NULL ORDER BY seq`,
+    [id],
+  );
+  const incoming = new Map(prepared.spans.map((s) => [s.Seq, s]));
+  const fillSpans: Span[] = [];
+  for (const { seq, error } of spanErrors) {
+    const theirs = incoming.get(seq)?.Error;
+    if (theirs === error || theirs === HIDDEN_ERROR_NOTE) continue;
+    if (error === HIDDEN_ERROR_NOTE && theirs) fillSpans.push(incoming.get(seq)!);
+    else throw new RunConflictError(id);
+  }
+  const fillJob = stored.error_redacted && !prepared.job.errorRedacted && prepared.job.error !== null;
+  if (!stored.error_redacted && !prepared.job.errorRedacted && stored.error !== prepared.job.error) throw new RunConflictError(id);
+  if (!fillJob && fillSpans.length === 0) return { ...saved, created: false, copy: "redacted-copy" };
+  if (fillJob) {
+    await sql.query(`UPDATE jobs SET error = $2, error_redacted = false WHERE id = $1`, [id, prepared.job.error]);
+  }
+  const parents = new Map(
+    parentSeqs(prepared.spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting }))).map((p, i) => [prepared.spans[i]!.Seq, p]),
+  );
+  for (const s of fillSpans) {
+    const row = spanToRow(id, s, parents.get(s.Seq) ?? null);
+    await sql.query(`UPDATE spans SET error = $3, search_text = $4 WHERE job_id = $1 AND seq = $2`, [id, s.Seq, row.error, row.searchText]);
+  }
+  // The full copy is now what is stored: importing it again is "already imported".
+  if (!prepared.redacted) await sql.query(`UPDATE jobs SET source_hash = $2 WHERE id = $1`, [id, prepared.hash]);
+  await writeDigest(sql, id, prepared.digest);
+  if (actor) await recordAuditSql(sql, actor, "import.fill_redacted", id, { jobError: fillJob, spanErrors: fillSpans.map((s) => s.Seq) });
+  return { ...saved, created: false, copy: "filled-in" };
 }
 
 /** Stores one run in its own transaction (demo data, tests, benchmarks); see storePreparedRun. */

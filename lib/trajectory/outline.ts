@@ -1,7 +1,7 @@
 // The run outline: every span's shape without its payloads, sent as compact columns so 100,000 spans stay small.
 // Times are microseconds (what PostgreSQL keeps); each span's timing is judged by the time model (./timing.ts).
 import { classifyTimings, isRealTime, realTimeAfter, ZERO_TIME_US } from "@/lib/trajectory/timing";
-import { parentIndices, stepKind, toolCallOwners } from "@/lib/trajectory/tree";
+import { parentIndices, stepKind, toolCallOwners, toolResultReaders } from "@/lib/trajectory/tree";
 
 /** One span of the outline as the database gives it (sizes in bytes, times in µs since the Unix epoch). */
 export interface OutlineRow {
@@ -358,6 +358,36 @@ export function toolCallIndices(o: Outline): Map<number, number[]> {
     if (owner >= 0) result.get(owner)!.push(i);
   }
   return result;
+}
+
+/** Both links of a run's steps (lib/trajectory/tree.ts): for each span, the llm step that decided on it and the one that read its results (-1: none); for each llm step, the tool steps whose results it read. */
+export interface StepLinks {
+  decidedBy: Int32Array;
+  readBy: Int32Array;
+  reads: Map<number, number[]>;
+}
+
+const stepLinksCache = new WeakMap<Outline, StepLinks>();
+
+/** The step links of an outline, computed once per outline (toolCallOwners and upstream's toolResultReaders). */
+export function stepLinks(o: Outline): StepLinks {
+  const cached = stepLinksCache.get(o);
+  if (cached) return cached;
+  const kinds = o.types.map(stepKind);
+  const nestingAt = (i: number) => o.nesting[i]!;
+  const kindAt = (i: number) => kinds[o.type[i]!]!;
+  const readBy = toolResultReaders(o.count, nestingAt, kindAt);
+  const reads = new Map<number, number[]>();
+  for (let i = 0; i < o.count; i++) {
+    const r = readBy[i]!;
+    if (r < 0) continue;
+    const list = reads.get(r);
+    if (list) list.push(i);
+    else reads.set(r, [i]);
+  }
+  const links = { decidedBy: toolCallOwners(o.count, nestingAt, kindAt), readBy, reads };
+  stepLinksCache.set(o, links);
+  return links;
 }
 
 export function spanTokensAt(o: Outline, i: number): number {

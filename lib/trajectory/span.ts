@@ -84,7 +84,7 @@ export const spanSchema = knownSpanSchema.catchall(z.unknown()).transform((raw) 
 export type Span = z.output<typeof spanSchema>;
 
 /** Where a run came from. */
-export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo" | "otlp" | "otlp-file";
+export type RunSource = "trajectory-file" | "job-page" | "html-report" | "page-copy" | "agent" | "demo" | "otlp" | "otlp-file" | "mirror";
 
 /**
  * Job fields a file may carry (formats doc §2, and the dashboard's job page: dashboard/app/ai.go uiAIJob); everything

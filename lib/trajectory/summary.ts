@@ -3,6 +3,7 @@
 // finish or a finish before its start counts as a call but adds no time and stays out of every average.
 import { realTimeAfter, REAL_TIME_AFTER_US, runDurationUs, spanTimingCode, VALID } from "@/lib/trajectory/timing";
 import type { Outline } from "@/lib/trajectory/outline";
+import { toolResultsByLlm } from "@/lib/trajectory/tree";
 
 /**
  * The span fields summaries read; stored rows and wire spans both map onto it. `startUs`/`finishUs` (µs since the
@@ -220,25 +221,71 @@ export function timeSplit(spans: readonly SummarySpan[]): TimeSplit {
   return { wallUs, llmUs, toolUs, untimed };
 }
 
-/** One point of the per-call charts: the n-th LLM call, its agent, seconds (null without valid times) and tokens. */
+/**
+ * One point of the per-call charts: the n-th LLM call, its agent, seconds (null without valid times), tokens with
+ * their split, and the tools whose results it read (upstream's ToolCalls, lib/trajectory/tree.ts toolResultReaders).
+ */
 export interface CallPoint {
   n: number;
   seq: number;
   agent: string;
   seconds: number | null;
   tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  thoughtsTokens: number;
+  tools: string[];
 }
 
-/** LLM calls in order, for the "time per call" and "tokens per call" charts of the original page. */
+/** LLM calls in order, for the "tokens per call" chart of the original page (pkg/aflow/trajectory/html trajectory_block.html). */
 export function llmCallSeries(spans: readonly SummarySpan[]): CallPoint[] {
   const after = runTimeAfter(spans);
+  const reads = toolResultsByLlm(spans);
   const out: CallPoint[] = [];
   for (const s of spans) {
     if (s.type !== "llm") continue;
     const us = spanDurationUs(s, after);
-    out.push({ n: out.length + 1, seq: s.seq, agent: s.name, seconds: us == null ? null : us / 1_000_000, tokens: spanTokens(s) });
+    out.push({
+      n: out.length + 1,
+      seq: s.seq,
+      agent: s.name,
+      seconds: us == null ? null : us / 1_000_000,
+      tokens: spanTokens(s),
+      inputTokens: s.inputTokens ?? 0,
+      outputTokens: s.outputTokens ?? 0,
+      thoughtsTokens: s.outputThoughtsTokens ?? 0,
+      tools: reads.get(s.seq) ?? [],
+    });
   }
   return out;
+}
+
+/** One bar of the time chart: an LLM call or a tool call, in order (upstream's "Time Consumption of LLM/Tool Calls"). */
+export interface StepPoint {
+  seq: number;
+  type: "llm" | "tool";
+  name: string;
+  seconds: number | null;
+  /** for an LLM call, the tools whose results it read */
+  tools: string[];
+}
+
+/** LLM and tool steps in order, for the time chart: upstream draws both (trajectory_block.html, filteredSteps). */
+export function stepSeries(spans: readonly SummarySpan[]): StepPoint[] {
+  const after = runTimeAfter(spans);
+  const reads = toolResultsByLlm(spans);
+  const out: StepPoint[] = [];
+  for (const s of spans) {
+    if (s.type !== "llm" && s.type !== "tool") continue;
+    const us = spanDurationUs(s, after);
+    out.push({ seq: s.seq, type: s.type, name: s.name, seconds: us == null ? null : us / 1_000_000, tools: reads.get(s.seq) ?? [] });
+  }
+  return out;
+}
+
+/** Average tokens per call of a group (upstream's "Avg Tokens" of the LLM Calls Summary); null for no calls. */
+export function averageTokens(g: { calls: number; inputTokens: number; outputTokens: number; thoughtsTokens: number }): number | null {
+  return g.calls ? (g.inputTokens + g.outputTokens + g.thoughtsTokens) / g.calls : null;
 }
 
 /** The outline's spans as the summaries read them, with their µs times (NaN in the outline: no such time). */

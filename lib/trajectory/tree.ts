@@ -1,6 +1,7 @@
-// The two structural rules of a trajectory (formats doc §1), each written once and used by every reader and writer:
-// a span's parent (the nearest earlier span one nesting level up) and an llm step's tool calls (the tool spans after
-// it at its nesting, up to the next llm span or any other span at that level, such as a judge agent).
+// The structural rules of a trajectory (formats doc §1), each written once and used by every reader and writer:
+// a span's parent (the nearest earlier span one nesting level up); an llm step's tool calls (the tool spans after
+// it at its nesting, up to the next llm span or any other span at that level, such as a judge agent): the call that
+// decided on them; and upstream's rule, the llm call that reads their results (the next one at their nesting).
 // The index forms work on any columnar or array layout (the outline's typed arrays, wire spans, stored rows).
 
 /**
@@ -40,6 +41,31 @@ export function toolCallOwners(count: number, nestingAt: (i: number) => number, 
     else current[n] = -1;
   }
   return owners;
+}
+
+/**
+ * For each span, the index of the llm step that reads its results, or -1: upstream's rule (pkg/aflow/trajectory/html
+ * PopulateToolCalls, the dashboard's "ToolCalls" of an LLM call): a tool span's results go to the NEXT llm span at the
+ * same nesting, whatever came in between at that level or deeper. One guard upstream lacks (its map is keyed by
+ * nesting alone): a span shallower than the tool ends its agent, so the tool's results are read by none rather than by
+ * the first call of the next agent at that depth, which never saw them. Tools with no later llm span (the run ended,
+ * set-results) are read by none. Spans in seq order.
+ */
+export function toolResultReaders(count: number, nestingAt: (i: number) => number, kindAt: (i: number) => StepKind): Int32Array {
+  const readers = new Int32Array(count).fill(-1);
+  // pending[n] = indices of tool spans at nesting n waiting for the next llm span there
+  const pending: (number[] | undefined)[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = nestingAt(i);
+    pending.length = Math.min(pending.length, n + 1);
+    const kind = kindAt(i);
+    if (kind === "tool") (pending[n] ??= []).push(i);
+    else if (kind === "llm") {
+      for (const t of pending[n] ?? []) readers[t] = i;
+      pending[n] = undefined;
+    }
+  }
+  return readers;
 }
 
 /** The step kind of a span type. */
@@ -121,4 +147,20 @@ export function orderByParent(spans: readonly Linked[]): Map<string, { seq: numb
   // Spans on a cycle were reached from no root: each becomes a root, in sibling order.
   if (out.size < spans.length) walk(spans.filter((s) => !out.has(s.id)).sort(bySiblingOrder));
   return out;
+}
+
+/** The tools whose results each llm span read, by the llm span's seq: the tool spans' names (toolResultReaders). */
+export function toolResultsByLlm<T extends Nested & { type: string; name: string }>(spans: readonly T[]): Map<number, string[]> {
+  const readers = toolResultReaders(
+    spans.length,
+    (i) => spans[i]!.nesting,
+    (i) => stepKind(spans[i]!.type),
+  );
+  const result = new Map<number, string[]>();
+  for (const s of spans) if (s.type === "llm") result.set(s.seq, []);
+  spans.forEach((s, i) => {
+    const reader = readers[i]!;
+    if (reader >= 0) result.get(spans[reader]!.seq)!.push(s.name);
+  });
+  return result;
 }

@@ -26,6 +26,8 @@ export interface WorkflowSpec {
   outputs: string[];
   /** input fields in reading order; args not listed follow alphabetically */
   inputs: string[];
+  /** where the description comes from when not upstream's merged code: an upstream pull request, a JSON file */
+  source?: string;
 }
 
 /** A patch was produced: PatchDiff holds text. Failed runs have no Results at all, so no verdict. */
@@ -144,10 +146,49 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   },
 ];
 
-const BY_TYPE = new Map(WORKFLOWS.map((w) => [w.type, w]));
+/**
+ * Workflows of upstream pull requests not merged in the code this catalog was written from (google/syzkaller at
+ * 1e72964, 2026-08-17), marked with their source: their names and fields as the pull requests and the issue that
+ * collected them give them.
+ */
+export const PR_WORKFLOWS: readonly WorkflowSpec[] = [
+  {
+    type: "finding-triage",
+    summary: "Decides whether a patch series introduced a fuzzing finding",
+    main: { field: "Introduced", yes: "introduced by the series", no: "not introduced by the series", yesMeans: "bad" },
+    outputs: ["Introduced", "Reasoning"],
+    inputs: ["Patches", "CrashReport", "KernelSrc", ...TARGET],
+    source: "upstream pull request google/syzkaller#7842 (pkg/aflow/flow/fuzzing: add finding-triage workflow)",
+  },
+  ...["seed-gen", "seed-gen-file-line"].map((type): WorkflowSpec => ({
+    type,
+    summary:
+      type === "seed-gen"
+        ? "Writes a syzkaller program (a seed) that reaches a target in the kernel"
+        : "Writes a syzkaller program (a seed) that reaches a given file and line",
+    main: { field: "Success", yes: "seed generated", no: "no seed", yesMeans: "good" },
+    outputs: ["Success", "SeedSyz", "GiveUp", "Reason"],
+    inputs: ["File", "Line", "KernelSrc", ...TARGET],
+    source: "upstream pull request google/syzkaller#7819 (Add AI Seed Generation Workflow)",
+  })),
+];
 
-/** Upstream workflow types, for menus and tests. */
-export const WORKFLOW_TYPES: readonly string[] = WORKFLOWS.map((w) => w.type);
+const BY_TYPE = new Map([...WORKFLOWS, ...PR_WORKFLOWS].map((w) => [w.type, w]));
+
+/** Workflow types known here (upstream's, its pull requests', and any registered), for menus and tests. */
+export const WORKFLOW_TYPES: string[] = [...BY_TYPE.keys()];
+
+/**
+ * Adds or replaces workflow descriptions (a JSON file or the admin's, lib/workflows/extra.ts) for this process: on the
+ * server before any verdict is read, in the browser before the pages that read them render (components/workflows/
+ * RegisterWorkflows.tsx). A type already known is replaced by the later description.
+ */
+export function registerWorkflows(specs: readonly WorkflowSpec[]): void {
+  for (const w of specs) {
+    if (!BY_TYPE.has(w.type)) WORKFLOW_TYPES.push(w.type);
+    BY_TYPE.set(w.type, w);
+  }
+}
 
 /**
  * The workflow a job ran, or null for one this viewer does not know (it gets a generic card and no main verdict).
@@ -161,7 +202,7 @@ export function workflowSpec(workflow: string | null | undefined, type?: string 
   const exact = BY_TYPE.get(workflow);
   if (exact) return exact;
   let best: WorkflowSpec | null = null;
-  for (const w of WORKFLOWS) {
+  for (const w of BY_TYPE.values()) {
     if (workflow.startsWith(`${w.type}-`) && (!best || w.type.length > best.type.length)) best = w;
   }
   return best;

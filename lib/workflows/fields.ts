@@ -127,18 +127,57 @@ export const FIELDS: Record<string, FieldSpec> = Object.fromEntries(
     f("BaseTestedBy", "tags", { tag: "Tested-by" }),
     f("BaseReportedBy", "tags", { tag: "Reported-by" }),
     f("BaseSuggestedBy", "tags", { tag: "Suggested-by" }),
+    // finding-triage, seed-gen (upstream pull requests #7842, #7819)
+    f("Introduced", "bool", { hint: "whether the patch series introduced the finding" }),
+    f("Patches", "folded-list", { hint: "the patches of the series" }),
+    f("Success", "bool", { hint: "whether a seed reaching the target was written" }),
+    f("GiveUp", "bool", { hint: "the agent gave up" }),
+    f("Reason", "text"),
+    f("SeedSyz", "code", { lang: "syz", hint: "the seed: a syzkaller program" }),
   ].map((s) => [s.name, s]),
 );
+
+/** Adds or replaces field descriptions (a workflow file's, lib/workflows/extra.ts) for this process. */
+export function registerFields(specs: readonly FieldSpec[]): void {
+  for (const spec of specs) FIELDS[spec.name] = spec;
+}
 
 /** Text longer than this or with a line break is folded when nothing says what the field is. */
 const LONG_TEXT = 200;
 
-/** The spec of a field: its own when known, else one guessed from the value (never code or a diff by guess). */
+/** A unified diff: a git header, or file headers followed by a hunk. */
+const DIFF = /^(diff --git |--- \S.*\n\+\+\+ \S.*\n@@ )/m;
+/** C: an include or a function definition with a body. */
+const C_CODE = /^(#include\s*[<"]|(?:static\s+)?(?:int|void|long|char)\s+\w+\([^)\n]*\)\s*\{)/m;
+/** A syzkaller program: calls like `r0 = socket$inet(0x2, …)` or `mmap(&(0x7f0000000000/0x1000)=nil, …)`, one a line. */
+const SYZ_CALL = /^(?:r\d+ = )?[a-z_][\w]*(?:\$\w+)?\(.*\)$/;
+
+/**
+ * What a string of an unknown field is by its looks: a diff, C or a syzkaller program (every non-empty line a call),
+ * or null for prose. Only multi-line text is read as code: one line could be anything.
+ */
+export function codeKind(text: string): Pick<FieldSpec, "kind" | "lang"> | null {
+  if (!text.includes("\n")) return null;
+  if (DIFF.test(text)) return { kind: "diff" };
+  if (C_CODE.test(text)) return { kind: "code", lang: "c" };
+  const lines = text.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  if (lines.length >= 2 && lines.every((l) => SYZ_CALL.test(l.trim()))) return { kind: "code", lang: "syz" };
+  return null;
+}
+
+/**
+ * The spec of a field: its own when known, else one guessed from the value — strings that look like a diff, C or a
+ * syzkaller program as code (codeKind), other long text folded.
+ */
 export function fieldSpec(name: string, value: unknown): FieldSpec {
   const known = Object.hasOwn(FIELDS, name) ? FIELDS[name] : undefined;
   if (known) return known;
   if (typeof value === "boolean") return { name, kind: "bool" };
-  if (typeof value === "string") return { name, kind: value.length > LONG_TEXT || value.includes("\n") ? "folded" : "line" };
+  if (typeof value === "string") {
+    const code = codeKind(value);
+    if (code) return { name, ...code };
+    return { name, kind: value.length > LONG_TEXT || value.includes("\n") ? "folded" : "line" };
+  }
   if (Array.isArray(value) && value.every((x) => typeof x === "string" && x.length <= LONG_TEXT && !x.includes("\n")))
     return { name, kind: "list" };
   return { name, kind: "json" };

@@ -1,7 +1,7 @@
 // A run's verdict read through its workflow's description: the main yes/no with its field and wording, and the
 // results and inputs as typed fields in the workflow's order.
 import { printedText } from "@/lib/trajectory/printed";
-import { workflowSpec, type WorkflowSpec } from "./catalog";
+import { workflowSpec, type MainVerdictSpec, type WorkflowSpec } from "./catalog";
 import { fieldSpec, type FieldSpec } from "./fields";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -38,6 +38,35 @@ export interface MainVerdict {
   tone: "good" | "bad" | "neutral";
 }
 
+/** A boolean result named like a verdict: WorthFuzzing, IsValid, Reproduced, Success, Exploitable… */
+const VERDICT_NAME =
+  /^(?:Is|Has|Can|Should|Needs?|Worth|Was|Were|Did|Does)[A-Z]|^(?:Success|Successful|Ok|Found|Valid|Correct|Confirmed|Relevant|Vulnerable)$|[a-z](?:ed|able|ible)$/;
+
+/** "WorthFuzzing" → "worth fuzzing". */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+/**
+ * The main verdict of a workflow nobody described, inferred from its results: the first boolean result (in the
+ * results' own order) named like a verdict, worded from its name ("worth fuzzing" / "not worth fuzzing"). Null when
+ * no result qualifies.
+ */
+export function inferredMain(results: Record<string, unknown>): MainVerdictSpec | null {
+  const field = Object.keys(results).find((k) => typeof results[k] === "boolean" && VERDICT_NAME.test(k));
+  if (!field) return null;
+  const w = words(field);
+  return { field, yes: w, no: `not ${w}`, yesMeans: "good" };
+}
+
+/** The workflow's description, or for an unknown workflow one inferred from its results (no inputs order, main first). */
+function specFor(workflow: string, r: Record<string, unknown> | null, type?: string | null): WorkflowSpec | null {
+  const known = workflowSpec(workflow, type);
+  if (known || !r) return known;
+  const main = inferredMain(r);
+  return main ? { type: workflow, summary: "", main, outputs: [main.field], inputs: [], source: "inferred from the results" } : null;
+}
+
 function readMain(spec: WorkflowSpec, r: Record<string, unknown>): boolean | null {
   if (spec.main.read) return spec.main.read(r);
   const v = r[spec.main.field];
@@ -57,11 +86,13 @@ export function verdictWords(workflow: string, value: boolean, type?: string | n
  * workflow is unknown, the results are missing (the flow failed) or hold no such value (partial results).
  */
 export function mainVerdict(workflow: string, results: unknown, type?: string | null): MainVerdict | null {
-  const spec = workflowSpec(workflow, type);
   const r = resultsObject(results);
+  const spec = specFor(workflow, r, type);
   if (!spec || !r) return null;
   const value = readMain(spec, r);
-  return value === null ? null : verdictWords(workflow, value, type);
+  if (value === null) return null;
+  const { field, yes, no, yesMeans } = spec.main;
+  return { field, value, text: value ? yes : no, tone: value ? yesMeans : "neutral" };
 }
 
 /** The boolean stored on the job for lists and filters (jobs.verdict). */
@@ -105,8 +136,10 @@ function ordered(order: readonly string[], values: Record<string, unknown>, expe
 export function resultFields(workflow: string, results: unknown, type?: string | null): FieldList {
   const r = resultsObject(results);
   if (!r) return { fields: [], missing: [] };
-  const spec = workflowSpec(workflow, type);
-  return ordered(spec?.outputs ?? [], r, spec !== null);
+  const known = workflowSpec(workflow, type);
+  if (known) return ordered(known.outputs, r, true);
+  // An unknown workflow's results in their own names' order, the inferred verdict first; nothing is "missing".
+  return ordered(specFor(workflow, r, type)?.outputs ?? [], r, false);
 }
 
 /** A run's inputs as fields in the workflow's reading order; args it does not list follow alphabetically. */

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { averageUs, callGroups, llmCallSeries, runTotals, timeSplit, totalOf, usageGroups } from "@/lib/trajectory/summary";
+import {
+  averageTokens,
+  averageUs,
+  callGroups,
+  llmCallSeries,
+  runTotals,
+  stepSeries,
+  timeSplit,
+  totalOf,
+  usageGroups,
+} from "@/lib/trajectory/summary";
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const spans = [
@@ -115,11 +125,48 @@ describe("usageGroups, timeSplit and llmCallSeries", () => {
     expect(timeSplit(zero)).toEqual({ wallUs: 60_000_000, llmUs: 10_000_000, toolUs: 1_000_000, untimed: 2 });
   });
 
-  it("lists llm calls in order with their agent, seconds and tokens", () => {
+  it("lists llm calls in order with their agent, seconds, tokens by kind and the tools whose results they read", () => {
+    // The tools are upstream's ToolCalls (pkg/aflow/trajectory/html PopulateToolCalls): the next llm call reads them.
     expect(llmCallSeries(spans)).toEqual([
-      { n: 1, seq: 1, agent: "patch-evaluator", seconds: 4, tokens: 115 },
-      { n: 2, seq: 3, agent: "patch-evaluator", seconds: 6, tokens: 220 },
-      { n: 3, seq: 5, agent: "kmsan-evaluator", seconds: null, tokens: 50 },
+      { n: 1, seq: 1, agent: "patch-evaluator", seconds: 4, tokens: 115, inputTokens: 100, outputTokens: 10, thoughtsTokens: 5, tools: [] },
+      {
+        n: 2,
+        seq: 3,
+        agent: "patch-evaluator",
+        seconds: 6,
+        tokens: 220,
+        inputTokens: 200,
+        outputTokens: 20,
+        thoughtsTokens: 0,
+        tools: ["grepper"],
+      },
+      {
+        n: 3,
+        seq: 5,
+        agent: "kmsan-evaluator",
+        seconds: null,
+        tokens: 50,
+        inputTokens: 50,
+        outputTokens: 0,
+        thoughtsTokens: 0,
+        tools: ["grepper"],
+      },
     ]);
+  });
+
+  it("lists llm and tool steps for the time chart, as upstream's filteredSteps (Type llm or tool)", () => {
+    expect(stepSeries(spans).map((p) => [p.seq, p.type, p.seconds])).toEqual([
+      [1, "llm", 4],
+      [2, "tool", 2],
+      [3, "llm", 6],
+      [4, "tool", 1],
+      [5, "llm", null],
+    ]);
+  });
+
+  it("averages tokens per llm call as upstream's LLM Calls Summary (all tokens / calls)", () => {
+    const all = usageGroups(spans, "agent").find((g) => g.key === "patch-evaluator")!;
+    expect(averageTokens(all)).toBe((115 + 220) / 2);
+    expect(averageTokens({ calls: 0, inputTokens: 0, outputTokens: 0, thoughtsTokens: 0 })).toBeNull();
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parentIndices, parentSeqs, stepKind, toolCallOwners, toolCallsByLlm } from "@/lib/trajectory/tree";
+import {
+  parentIndices,
+  parentSeqs,
+  stepKind,
+  toolCallOwners,
+  toolCallsByLlm,
+  toolResultReaders,
+  toolResultsByLlm,
+} from "@/lib/trajectory/tree";
 import { recordedSteps } from "@/lib/triage-agent/replay";
 
 const s = (seq: number, nesting: number, type = "action", name = `s${seq}`) => ({ seq, nesting, type, name });
@@ -92,5 +100,84 @@ describe("one tool-call rule for the tree, the export and the replay", () => {
     expect(steps.get("smarty")!.map((st) => st.calls.map((c) => c.args))).toEqual([[{ n: 3 }], [{ n: 5 }]]);
     expect(steps.get("smarty")!.map((st) => st.reply)).toEqual([undefined, "done"]);
     expect(steps.get("test-judge")![0]!.calls).toEqual([{ name: "set-results", args: { n: 8 } }]);
+  });
+});
+
+// Upstream's rule, checked against google/syzkaller pkg/aflow/trajectory/html/trajectory_test.go (TestPopulateToolCalls_*):
+// the same span lists, the same expected ToolCalls (nil there is [] here), beside what our "decided by" rule says.
+describe("toolResultReaders (upstream's PopulateToolCalls)", () => {
+  const sp = (seq: number, nesting: number, type: string, name: string) => ({ seq, nesting, type, name });
+  const readers = (spans: ReturnType<typeof sp>[]) => [
+    ...toolResultReaders(
+      spans.length,
+      (i) => spans[i]!.nesting,
+      (i) => stepKind(spans[i]!.type),
+    ),
+  ];
+
+  it("Basic: a tool call goes to the following llm call at its nesting", () => {
+    const spans = [sp(1, 1, "llm", "agent"), sp(2, 1, "tool", "tool1"), sp(3, 1, "llm", "agent")];
+    expect(toolResultsByLlm(spans)).toEqual(
+      new Map([
+        [1, []],
+        [3, ["tool1"]],
+      ]),
+    );
+    expect(readers(spans)).toEqual([-1, 2, -1]);
+    // …while it was decided by the call before it.
+    expect(toolCallsByLlm(spans).get(1)).toEqual(["tool1"]);
+  });
+
+  it("MultipleTools: consecutive tool calls go together to the next llm call", () => {
+    const spans = [sp(1, 1, "llm", "agent"), sp(2, 1, "tool", "tool1"), sp(3, 1, "tool", "tool2"), sp(4, 1, "llm", "agent")];
+    expect(toolResultsByLlm(spans).get(1)).toEqual([]);
+    expect(toolResultsByLlm(spans).get(4)).toEqual(["tool1", "tool2"]);
+  });
+
+  it("NestedAgents: a sub-agent's tools stay in the sub-agent, the outer tool goes to the outer agent's next call", () => {
+    const spans = [
+      sp(1, 2, "llm", "smarty"),
+      sp(2, 2, "tool", "researcher"),
+      sp(3, 4, "llm", "researcher"),
+      sp(4, 4, "tool", "researcher-tool"),
+      sp(5, 4, "llm", "researcher"),
+      sp(6, 2, "llm", "smarty"),
+    ];
+    expect(toolResultsByLlm(spans)).toEqual(
+      new Map([
+        [1, []],
+        [3, []], // should not steal "researcher"
+        [5, ["researcher-tool"]],
+        [6, ["researcher"]],
+      ]),
+    );
+    expect(readers(spans)).toEqual([-1, 5, -1, 4, -1, -1]);
+  });
+
+  it("a tool at the end of one agent is read by none, not by the next agent's first call at that depth", () => {
+    // Upstream keys its pending tools by nesting alone, so it would list "run-repro" on candidate-1's first call.
+    const spans = [
+      sp(1, 2, "iteration", "candidate-0"),
+      sp(2, 3, "agent", "repro-writer"),
+      sp(3, 4, "llm", "repro-writer"),
+      sp(4, 4, "tool", "run-repro"),
+      sp(5, 2, "iteration", "candidate-1"),
+      sp(6, 3, "agent", "repro-writer"),
+      sp(7, 4, "llm", "repro-writer"),
+    ];
+    expect(readers(spans)).toEqual([-1, -1, -1, -1, -1, -1, -1]);
+    expect(toolResultsByLlm(spans).get(7)).toEqual([]);
+  });
+
+  it("a tool with no later llm call at its nesting (set-results, the run's end) is read by none", () => {
+    const spans = [sp(1, 1, "llm", "agent"), sp(2, 1, "tool", "set-results")];
+    expect(readers(spans)).toEqual([-1, -1]);
+    expect(
+      toolCallOwners(
+        2,
+        (i) => spans[i]!.nesting,
+        (i) => stepKind(spans[i]!.type),
+      )[1],
+    ).toBe(0);
   });
 });
