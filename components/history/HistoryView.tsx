@@ -31,7 +31,12 @@ const pagerOff = "rounded px-2 py-1 ring-1 ring-slate-100 text-slate-300";
 export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const navigate = useCallback((href: string) => startTransition(() => router.push(href, { scroll: false })), [router]);
+  // Typing a search replaces the entry (one history entry per search, not per pause); every other change pushes one.
+  const navigate = useCallback(
+    (href: string, replace = false) =>
+      startTransition(() => (replace ? router.replace(href, { scroll: false }) : router.push(href, { scroll: false }))),
+    [router],
+  );
   const pageHref = (cursor: { after?: string; before?: string }) =>
     `/?${toSearchParams({ ...query, after: undefined, before: undefined, ...cursor })}`;
   const paged = Boolean(query.after || query.before);
