@@ -58,6 +58,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         total={total}
         facets={facets}
         canExperiment={roleAtLeast(user?.role, "operator")}
+        canImport={roleAtLeast(user?.role, "operator")}
       >
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />

@@ -57,7 +57,8 @@ function Chart({
   );
 }
 
-export default function CallCharts({ series }: { series: CallPoint[] }) {
+/** `minutePrecision`: the run's times are whole minutes, so no call has a time worth a bar (each would be 0 or 60 s). */
+export default function CallCharts({ series, minutePrecision = false }: { series: CallPoint[]; minutePrecision?: boolean }) {
   const agents = [...new Set(series.map((p) => p.agent))];
   const colour = (a: string) => AGENT_COLOURS[agents.indexOf(a) % AGENT_COLOURS.length]!;
   const data = sample(series);
@@ -77,7 +78,14 @@ export default function CallCharts({ series }: { series: CallPoint[] }) {
         )}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <Chart title="Time per LLM call (s)" data={data} field="seconds" unit="s" colour={colour} />
+        {minutePrecision ? (
+          <figure data-testid="chart-seconds">
+            <figcaption className="mb-1 text-sm font-semibold">Time per LLM call</figcaption>
+            <p className="text-xs text-slate-600">Not known: this run&apos;s times are whole minutes.</p>
+          </figure>
+        ) : (
+          <Chart title="Time per LLM call (s)" data={data} field="seconds" unit="s" colour={colour} />
+        )}
         <Chart title="Tokens per LLM call" data={data} field="tokens" unit="tokens" colour={colour} />
       </div>
     </div>

@@ -7,6 +7,7 @@ import { verdictWords } from "@/lib/workflows/verdict";
 import { DashboardFields } from "@/components/dashboard/DashboardFields";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 import { RerunButton } from "@/components/rerun/RerunButton";
+import type { RerunReadiness } from "@/lib/runs/rerun-readiness";
 import { LiveRefresh } from "@/components/live/LiveRefresh";
 import { LiveCount, LiveDuration, LiveStatusBadge, type LiveTotal } from "@/components/live/LiveRunStats";
 import { isLive } from "@/lib/runs/status";
@@ -64,7 +65,7 @@ function AgentIdentity({ run }: { run: Run }) {
  * A pending or running run (lib/runs/status.ts isLive) is followed: the header shows its live mark.
  * `role` is the reader's (null when anonymous): operators see Rerun and the review buttons enabled.
  */
-export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
+export function RunHeader({ run, role, readiness }: { run: Run; role: Role | null; readiness?: RerunReadiness }) {
   const live = isLive(run.status);
   const href = run.link ? safeHref(run.link) : null;
   const operator = roleAtLeast(role, "operator");
@@ -99,7 +100,7 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
               Compare with original
             </Link>
           )}
-          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} />
+          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} readiness={readiness} />
         </span>
         <VerdictBadge
           verdict={run.verdict}

@@ -6,6 +6,7 @@ import { verdictOf } from "@/lib/workflows/verdict";
 import { logSpan as storeSpan } from "@/lib/ingest/log-span";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
+import { recordPoll } from "@/lib/agents/polls";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/http/errors";
 import type { JobDoneRequest, PollRequest, TrajectoryLogRequest } from "./schemas";
@@ -27,6 +28,8 @@ const NO_JOB: PollReply = { ID: "", Workflow: "", Args: null };
 export async function pollJob(client: string, req: PollRequest): Promise<PollReply> {
   const names = req.Workflows.map((w) => w.Name);
   if (names.length === 0) return NO_JOB;
+  // Outside the job's transaction: knowing who polls must not hold up (or roll back with) handing out work.
+  await recordPoll(pool(), names, req.AgentName);
   const starter = { client, agentName: req.AgentName, codeRevision: req.CodeRevision };
   const rows = await inTransaction(async (sql) => {
     const clone = await restartAgentJob(sql, starter, names);

@@ -4,8 +4,10 @@ import { runParams } from "@/lib/api/params";
 import { db } from "@/lib/db/client";
 import { actorOf } from "@/lib/audit/log";
 import { rerunJob } from "@/lib/runs/rerun";
+import { assertRerunInputs } from "@/lib/runs/rerun-readiness";
 
 export const POST = route({ access: "operator", params: runParams }, async ({ params: { id }, user }) => {
+  await assertRerunInputs(db(), id);
   const { id: rerunId, created } = await rerunJob(db(), id, actorOf(user!));
   return Response.json({ id: rerunId, created }, { status: created ? 201 : 200 });
 });
