@@ -1,9 +1,12 @@
 // A reader's day (issue 24): a live run's header moves, experiments list their reruns, bad links keep their good
 // filters, search finds what was meant as it is typed, Compare says every difference, Rerun says where it cannot run.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { toolConfig } from "@/lib/config";
 import { TestAgent } from "./agent-client";
+import { withDb } from "./db";
 import { importFile, triageTrajectory } from "./helpers";
 
 const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
@@ -140,4 +143,114 @@ test("Compare counts a step's model, tokens, thoughts and duration as difference
   await expect(facts).toContainText("model: gemini-3.1-pro-preview → replay");
   await expect(facts).toContainText("input tokens: 5,066 → 0");
   await expect(facts.locator('[data-field="thoughts"]')).toBeVisible();
+});
+
+test("Rerun says when no agent takes the workflow and queues only on confirmation; a run lacking a required input cannot be rerun", async ({
+  page,
+  request,
+}) => {
+  const tag = `nobody-${randomUUID().slice(0, 8)}`;
+  const job = await importFile(request, `${tag}.json`, run(tag, tag));
+  const reruns = () =>
+    withDb(async (c) => (await c.query("SELECT count(*)::int AS n FROM jobs WHERE rerun_of_id = $1", [job.id])).rows[0].n);
+  await page.goto(`/jobs/${job.id}`);
+  await page.getByRole("button", { name: "Rerun", exact: true }).click();
+  await expect(page.getByTestId("rerun-no-agent")).toContainText(`No agent has asked for ${tag} work`);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  expect(await reruns()).toBe(0);
+
+  // Once an agent has asked for the workflow, Rerun queues at once.
+  const agent = await TestAgent.create(BASE, `reader-${tag}`);
+  expect((await agent.poll([tag])).ID).toBe("");
+  await page.reload();
+  await page.getByRole("button", { name: "Rerun", exact: true }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/jobs/${job.id}$`));
+  expect(await reruns()).toBe(1);
+
+  const bare = await importFile(
+    request,
+    `${tag}-bare.json`,
+    run(`${tag}-bare`, "patch-triage", (spans) => void delete spans[0]!.Args),
+  );
+  await page.goto(`/jobs/${bare.id}`);
+  await expect(page.getByTestId("rerun-blocked")).toHaveText("Cannot rerun: this run has no KernelSrc, which patch-triage needs.");
+  await expect(page.getByRole("button", { name: "Rerun triage" })).toBeDisabled();
+  const refused = await request.post(`/api/jobs/${bare.id}/rerun`);
+  expect(refused.status()).toBe(400);
+  expect(await refused.text()).toContain("KernelSrc");
+});
+
+test("operators import in the browser: progress, the runs created or already there with links, and errors naming file and line", async ({
+  page,
+}) => {
+  const tag = `upload-${randomUUID().slice(0, 8)}`;
+  await page.goto(`/?q=${tag}`);
+  await expect(page.getByTestId("history-empty")).toBeVisible();
+  await page.getByTestId("history-empty").getByRole("button", { name: "import runs" }).click();
+  // The import answers late, so its progress shows.
+  await page.route("**/api/import", async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
+  const file = { name: `${tag}.json`, mimeType: "application/json", buffer: Buffer.from(run(tag, "patch-triage")) };
+  const input = page.getByLabel("Files to import");
+  await input.setInputFiles(file);
+  await expect(page.getByTestId("import-progress")).toBeVisible();
+  await expect(page.getByTestId("import-result")).toContainText("1 run created");
+  await expect(page.getByTestId("history-row")).toHaveCount(1);
+  const link = page.getByTestId("imported-run");
+  await expect(link).toHaveAttribute("href", /^\/jobs\/[0-9a-f-]{36}$/);
+
+  await input.setInputFiles(file);
+  await expect(page.getByTestId("import-result")).toContainText("0 runs created, 1 already imported");
+
+  const cut = '0/0 2026/07/01 09:00 flow f\n5m Args:\nnull\n\n1/1 2026/07/01 09:01 tool t\n0m Error:\nboom\n\nArgs:\n{\n  "a": [1,';
+  await input.setInputFiles({ name: `${tag}-cut.txt`, mimeType: "text/plain", buffer: Buffer.from(cut) });
+  await expect(page.getByTestId("import-errors")).toContainText(`${tag}-cut.txt`);
+  await expect(page.getByTestId("import-errors")).toContainText("Args at line 9 is not a complete JSON value");
+});
+
+test("the smaller things: round chart ticks, minute-precision call times unknown, a dashboard-relative link as text, no raw markdown flash", async ({
+  page,
+  request,
+}) => {
+  await page.goto("/");
+  const ticks = await page.getByTestId("trend-runs").locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allTextContents();
+  const values = ticks.map(Number);
+  expect(values.length).toBeGreaterThan(1);
+  const steps = new Set(values.slice(1).map((v, i) => v - values[i]!));
+  expect([...steps]).toHaveLength(1);
+
+  const copy = readFileSync(path.join(import.meta.dirname, "..", "..", "shared", "fixtures", "patch-triage-page-copy.txt"), "utf8");
+  const minute = await importFile(request, "patch-triage-page-copy.txt", copy);
+  await page.goto(`/jobs/${minute.id}`);
+  await page.getByRole("tab", { name: "Cost and time" }).click();
+  await expect(page.getByTestId("time-split")).toContainText("not known");
+  await expect(page.getByTestId("chart-seconds")).toContainText("Not known");
+
+  const demo = await withDb(
+    async (c) => (await c.query("SELECT id::text FROM jobs WHERE link LIKE '/bug?id=%' LIMIT 1")).rows[0]?.id as string,
+  );
+  await page.goto(`/jobs/${demo}`);
+  await expect(page.getByText(/^\/bug\?id=/)).toBeVisible();
+  await expect(page.locator('a[href^="/bug"]')).toHaveCount(0);
+
+  // The markdown renderer's chunk arrives late; until then the thoughts show without their marks.
+  const tag = `md-${randomUUID().slice(0, 8)}`;
+  const job = await importFile(
+    request,
+    `${tag}.json`,
+    run(tag, "patch-triage", (spans) => void (spans.find((s) => s.Type === "llm")!.Thoughts = `**bold ${tag}** then plain`)),
+  );
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    const response = await route.fetch();
+    const body = await response.text();
+    if (body.includes("micromark")) await new Promise((r) => setTimeout(r, 3000));
+    await route.fulfill({ response, body });
+  });
+  await page.goto(`/jobs/${job.id}#span-3`);
+  const thoughts = page.locator('[data-field="Thoughts"]');
+  await expect(thoughts).toContainText(`bold ${tag} then plain`);
+  await expect(thoughts).not.toContainText("**");
+  await expect(thoughts.locator("strong")).toHaveText(`bold ${tag}`, { timeout: 10_000 });
 });
