@@ -103,6 +103,11 @@ export function FilterBar({
       navigate(hrefWith(latest.current, { q }), latest.current.q !== undefined && q !== undefined);
     }, SEARCH_DEBOUNCE_MS);
   };
+  // Text typed before the page hydrated has had no handler yet: search for it now.
+  useEffect(() => {
+    if (input.current && input.current.value.trim() !== (latest.current.q ?? "")) searchAsTyped();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at hydration: searchAsTyped reads the latest query through refs
+  }, []);
   // "/" jumps to the search box, as in most list tools.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
