@@ -13,7 +13,7 @@ async function both(f: HistoryFilters, start: Date, end: Date) {
     db().$queryRaw<Record<string, unknown>[]>(trendsSql(whereSql(f, null), start, end)),
     db().$queryRaw<Record<string, unknown>[]>(rollupTrendsSql(f, start, end)),
   ]);
-  const norm = (rows: Record<string, unknown>[]) =>
+  const norm = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
     rows.map((r) => ({
       ...r,
       tokens: Math.round(Number(r.tokens)),
