@@ -226,7 +226,7 @@ function RerunList({ experimentId, reruns }: { experimentId: string; reruns: Rer
                 <th className="px-2 font-medium">status</th>
                 <th className="px-2 font-medium">verdict</th>
                 <th className="px-2 font-medium">original</th>
-                <th className="px-2 font-medium">reason</th>
+                <th className="hidden px-2 font-medium sm:table-cell">reason</th>
                 <th className="px-2" />
               </tr>
             </thead>
@@ -238,6 +238,8 @@ function RerunList({ experimentId, reruns }: { experimentId: string; reruns: Rer
                       {r.description || r.rerunId.slice(0, 8)}
                     </Link>
                     <span className="ml-2 text-xs text-slate-500">{r.workflow}</span>
+                    {/* On a phone the reason goes under the run: a fifth column would not fit. */}
+                    {r.error && <p className="text-xs text-red-800 wrap-anywhere sm:hidden">{r.error}</p>}
                   </td>
                   <td className="px-2">
                     <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[r.state]}`}>{r.status}</span>
@@ -248,7 +250,7 @@ function RerunList({ experimentId, reruns }: { experimentId: string; reruns: Rer
                     {yesNo(r.verdict)}
                   </td>
                   <td className="px-2 text-xs">{yesNo(r.originalVerdict)}</td>
-                  <td className="max-w-[28rem] px-2 text-xs text-red-800 wrap-anywhere" data-testid="rerun-error">
+                  <td className="hidden max-w-[28rem] px-2 text-xs text-red-800 wrap-anywhere sm:table-cell" data-testid="rerun-error">
                     {r.error}
                   </td>
                   <td className="whitespace-nowrap px-2 text-right text-xs">
