@@ -5,7 +5,7 @@ import { connection } from "next/server";
 import { readDb } from "@/lib/db/read-your-writes";
 import { findJobs, HistoryQueryError } from "@/lib/history/list";
 import { countJobs, historyFacets } from "@/lib/history/stats";
-import { DEFAULT_QUERY, FILTER_KEYS, parseHistoryQuery, toSearchParams, type HistoryQuery } from "@/lib/history/query";
+import { FILTER_KEYS, parseHistoryQueryLenient, toSearchParams, type HistoryQuery } from "@/lib/history/query";
 import { HistoryView } from "@/components/history/HistoryView";
 import { Trends, TrendsSkeleton } from "@/components/history/Trends";
 import { requireReader } from "@/lib/auth/session";
@@ -29,11 +29,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const user = await requireReader(
     `/?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))}`,
   );
-  const parsed = parseHistoryQuery(params);
-  const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
+  // A bad parameter is reported and dropped alone; the link\'s other filters stay applied.
+  const { query, problems } = parseHistoryQueryLenient(params);
   const reader = await readDb();
   const [{ page, error }, total, facets] = await Promise.all([firstPageOr(query), countJobs(reader, query), historyFacets(reader)]);
-  const problem = parsed.ok ? error : `This link has a bad parameter (${parsed.error}); showing all runs`;
+  const problem = problems.length
+    ? `This link has ${problems.length === 1 ? "a bad parameter" : "bad parameters"} (${problems.join("; ")}), left out; the other filters apply${error ? `. ${error}` : ""}`
+    : error;
   // Changed filters show the skeleton while new charts load; paging and sorting keep the old ones on screen meanwhile.
   const trendKey = toSearchParams(Object.fromEntries(FILTER_KEYS.map((k) => [k, query[k]]))).toString();
 
@@ -41,7 +43,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     <div className="space-y-3">
       <h1 className="text-lg font-semibold">Runs</h1>
       {problem && (
-        <p role="alert" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <p
+          role="alert"
+          data-testid="history-problem"
+          className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           {problem}.{" "}
           <Link href="/" className="underline">
             Reset
@@ -56,6 +62,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         total={total}
         facets={facets}
         canExperiment={roleAtLeast(user?.role, "operator")}
+        canImport={roleAtLeast(user?.role, "operator")}
       >
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />

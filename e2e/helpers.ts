@@ -1,5 +1,5 @@
 // Shared steps of the end-to-end tests: importing a trajectory through the real HTTP API.
-import { expect, type APIRequestContext } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export interface ImportedJob {
   id: string;
@@ -85,4 +85,14 @@ export function triageTrajectory(tag: string, extra: Record<string, unknown>[] =
     },
     ...extra,
   ]);
+}
+
+/**
+ * After a click on Rerun: when no agent has asked for the workflow lately the button asks first (components/rerun);
+ * confirms then (a double click: one rerun all the same). Resolves once the page moved on or confirmed.
+ */
+export async function confirmRerunIfAsked(page: Page): Promise<void> {
+  const confirm = page.getByRole("button", { name: "Queue anyway" });
+  await expect(confirm.or(page.getByTestId("live")).first()).toBeVisible();
+  if (await confirm.isVisible()) await confirm.dblclick();
 }

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./agent-client";
 import { withDb } from "./db";
-import { importFile, triageTrajectory } from "./helpers";
+import { confirmRerunIfAsked, importFile, triageTrajectory } from "./helpers";
 
 const BASE = `http://127.0.0.1:${toolConfig().E2E_PORT}`;
 
@@ -19,6 +19,7 @@ test("Rerun triage queues one new run; it updates live while an agent runs it; C
 
   const button = page.getByRole("button", { name: "Rerun triage" });
   await button.dblclick();
+  await confirmRerunIfAsked(page);
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page).not.toHaveURL(`/jobs/${original.id}`);
   const rerunId = page.url().split("/").pop()!;

@@ -1,6 +1,6 @@
 // Hostile text in every field of a run, opened in every view: nothing runs, nothing becomes markup, all shows as text; and the security headers.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { importFile } from "./helpers";
+import { confirmRerunIfAsked, importFile } from "./helpers";
 
 const TAG = "untrustedq7";
 const JS_URL = "javascript:window.__pwned=1";
@@ -426,6 +426,7 @@ test("pages carry a CSP whose script nonce is fresh per answer and is on every s
   await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(1);
   // Rerun (POST /api/jobs/<id>/rerun from the page) and the pending run's live updates (server-sent events) work under the CSP too.
   await page.getByRole("button", { name: "Rerun triage" }).click();
+  await confirmRerunIfAsked(page);
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page).not.toHaveURL(new RegExp(`/jobs/${job.id}$`));
   await expect(page.getByTestId("live")).toHaveAttribute("data-connected", "true");

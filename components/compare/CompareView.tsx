@@ -7,6 +7,7 @@ import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import { verdictWords } from "@/lib/workflows/verdict";
 import { StepDiffTable } from "@/components/compare/StepDiffTable";
+import { withFactDiffs } from "@/lib/compare/step-facts";
 
 function show(v: unknown): string {
   if (v === undefined) return "—";
@@ -71,7 +72,7 @@ export async function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) 
     },
     ["tokens", "llmCalls", "toolCalls", "toolErrors", "durationMs"],
   );
-  const steps = await alignSteps(a.spans, b.spans);
+  const steps = withFactDiffs(await alignSteps(a.spans, b.spans));
   const fmt = (name: string, v: number | null) => (name === "durationMs" ? formatDuration(v) : formatCount(v));
   return (
     <div className="space-y-4">

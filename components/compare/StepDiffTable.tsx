@@ -4,10 +4,12 @@
 import type { StepRow } from "@/lib/compare/align";
 import type { ComparedRun } from "@/lib/compare/runs";
 import type { PayloadDiff } from "@/lib/compare/payload";
+import { differenceCounts, type FactDiff } from "@/lib/compare/step-facts";
 import { VisibleName } from "@/components/run/VisibleName";
 import { trimEnd } from "@/lib/text/trim";
 
 type Step = ComparedRun["spans"][number];
+type Row = StepRow<Step> & { facts?: FactDiff[] };
 
 const STATUS_STYLE = {
   same: "",
@@ -66,7 +68,7 @@ function Diff({ diff }: { diff: PayloadDiff }) {
 }
 
 /** A changed step shown without its diff: why, and where to read both sides. */
-function Undiffed({ row, runs }: { row: StepRow<Step>; runs: { a: string; b: string } }) {
+function Undiffed({ row, runs }: { row: Row; runs: { a: string; b: string } }) {
   const why =
     row.undiffed === "too-long"
       ? `payload differs; too long to compare here (${Math.max(row.a?.tooLong ?? 0, row.b?.tooLong ?? 0).toLocaleString("en-US")} characters)`
@@ -85,14 +87,29 @@ function Undiffed({ row, runs }: { row: StepRow<Step>; runs: { a: string; b: str
   );
 }
 
-export function StepDiffTable({ steps, runs }: { steps: StepRow<Step>[]; runs: { a: string; b: string } }) {
-  const changed = steps.filter((s) => s.status !== "same").length;
+/** Model, tokens, thoughts and duration where two aligned steps differ in them (lib/compare/step-facts.ts). */
+function Facts({ facts }: { facts: FactDiff[] }) {
+  return (
+    <ul className="mt-0.5 space-y-0.5 text-amber-800" data-testid="fact-diffs">
+      {facts.map((f) => (
+        <li key={f.field} data-field={f.field}>
+          {f.field}: {f.a} → <strong>{f.b}</strong>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function StepDiffTable({ steps, runs }: { steps: Row[]; runs: { a: string; b: string } }) {
+  const { any: changed, payload } = differenceCounts(steps);
   return (
     <section className="rounded border border-slate-200 bg-white p-4">
       <h2 className="mb-2 font-semibold">
         Steps{" "}
         <span className="text-sm font-normal text-slate-500">
-          ({changed} of {steps.length} differ)
+          <span data-testid="steps-differ">
+            ({changed} of {steps.length} differ; {payload} in payload)
+          </span>
         </span>
       </h2>
       <table className="w-full table-fixed text-sm" data-testid="compare-steps">
@@ -104,8 +121,14 @@ export function StepDiffTable({ steps, runs }: { steps: StepRow<Step>[]; runs: {
           </tr>
         </thead>
         {steps.map((row, i) => (
-          <tbody key={i} className="border-t border-slate-100 align-top" data-status={row.status} data-diff-kind={row.diff?.kind}>
-            <tr className={STATUS_STYLE[row.status]}>
+          <tbody
+            key={i}
+            className="border-t border-slate-100 align-top"
+            data-status={row.status}
+            data-diff-kind={row.diff?.kind}
+            data-facts={row.facts?.length ? "differ" : undefined}
+          >
+            <tr className={row.status === "same" && row.facts?.length ? STATUS_STYLE.changed : STATUS_STYLE[row.status]}>
               <Cell s={row.a} />
               <Cell s={row.b} />
               <td className="px-2 py-1 text-xs">
@@ -118,6 +141,7 @@ export function StepDiffTable({ steps, runs }: { steps: StepRow<Step>[]; runs: {
                 ) : (
                   <span className="text-slate-400">{row.status === "same" ? "" : row.status === "only-a" ? "only in A" : "only in B"}</span>
                 )}
+                {row.facts && row.facts.length > 0 && <Facts facts={row.facts} />}
               </td>
             </tr>
             {row.status === "changed" && row.diff && (

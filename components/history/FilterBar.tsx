@@ -28,12 +28,14 @@ const LABELS: Record<FilterKey, string> = {
   errors: "errors",
   rerun: "rerun",
   review: "review",
+  experiment: "experiment",
 };
 
 function chipText(key: FilterKey, value: string, query: HistoryQuery): string {
   if (key === "q") return `“${value}”`;
   if (key === "errors") return value === "yes" ? "has errors" : "no errors";
   if (key === "rerun") return value === "yes" ? "reruns only" : "no reruns";
+  if (key === "experiment") return value.slice(0, 8);
   if (key === "verdict") return verdictOptions(query.workflow).find(([v]) => v === value)?.[1] ?? value;
   return value;
 }
@@ -71,8 +73,41 @@ function Menu(props: {
   );
 }
 
-export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; facets: HistoryFacets; navigate: (href: string) => void }) {
+/** Pause in typing after which the history searches for what is in the box. */
+const SEARCH_DEBOUNCE_MS = 300;
+
+export function FilterBar({
+  query,
+  facets,
+  navigate,
+}: {
+  query: HistoryQuery;
+  facets: HistoryFacets;
+  navigate: (href: string, replace?: boolean) => void;
+}) {
   const input = useRef<HTMLInputElement>(null);
+  const latest = useRef(query);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    latest.current = query;
+    // Back/forward or a chip changed the URL's q: the box follows, unless the reader is typing in it.
+    if (input.current && document.activeElement !== input.current) input.current.value = query.q ?? "";
+  }, [query]);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  /** Searches for the box's text as typed, once typing pauses; the first search of a new text pushes a history entry. */
+  const searchAsTyped = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const q = (input.current?.value ?? "").trim() || undefined;
+      if (q === latest.current.q) return;
+      navigate(hrefWith(latest.current, { q }), latest.current.q !== undefined && q !== undefined);
+    }, SEARCH_DEBOUNCE_MS);
+  };
+  // Text typed before the page hydrated has had no handler yet: search for it now.
+  useEffect(() => {
+    if (input.current && input.current.value.trim() !== (latest.current.q ?? "")) searchAsTyped();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at hydration: searchAsTyped reads the latest query through refs
+  }, []);
   // "/" jumps to the search box, as in most list tools.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -92,26 +127,27 @@ export function FilterBar({ query, facets, navigate }: { query: HistoryQuery; fa
   return (
     <div className="space-y-2 rounded border border-slate-200 bg-white p-2" data-testid="filters">
       <div className="flex flex-wrap items-center gap-1.5">
-        {/* Uncontrolled, keyed by the URL's q: back/forward reset it, and text typed before hydration survives.
-            Without JavaScript the form still searches (a plain GET). */}
+        {/* Uncontrolled (text typed before hydration survives), following the URL's q while not focused (above);
+            it searches as the reader types. Without JavaScript the form still searches (a plain GET). */}
         <form
           role="search"
           action="/"
           className="min-w-56 flex-1"
           onSubmit={(e) => {
             e.preventDefault();
+            if (timer.current) clearTimeout(timer.current);
             const q = String(new FormData(e.currentTarget).get("q") ?? "").trim();
-            set("q")(q || undefined);
+            if ((q || undefined) !== query.q) set("q")(q || undefined);
           }}
         >
           <input
             ref={input}
-            key={query.q ?? ""}
             type="search"
+            onInput={searchAsTyped}
             name="q"
             defaultValue={query.q ?? ""}
             placeholder="Search runs…   ( / )"
-            title="Words in the description, link, reasoning, span names or errors; every word must match, as a prefix"
+            title="Words in the description, link, results (reasoning, symbols, configs), span names or errors; every word must match, the last as a prefix"
             aria-label="Search runs"
             className={`${field} w-full`}
           />

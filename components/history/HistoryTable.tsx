@@ -17,11 +17,14 @@ export function HistoryTable({
   navigate,
   toolbar,
   actions,
+  onImport,
 }: {
   rows: HistoryRow[];
   query: HistoryQuery;
   navigate: (href: string) => void;
   toolbar?: React.ReactNode;
+  /** opens the browser import (operators); the empty list points to it */
+  onImport?: () => void;
   /** buttons acting on the ticked runs (Rerun these…) */
   actions?: (picked: string[]) => React.ReactNode;
 }) {
@@ -109,7 +112,17 @@ export function HistoryTable({
       </div>
       {rows.length === 0 ? (
         <p className="rounded border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500" data-testid="history-empty">
-          No runs match. Change the filters, or import runs with <code className="font-mono">npm run import -- &lt;file&gt;</code>.
+          No runs match. Change the filters, or{" "}
+          {onImport ? (
+            <button type="button" className="text-sky-700 underline" onClick={onImport}>
+              import runs
+            </button>
+          ) : (
+            <>
+              import runs (operators) with <code className="font-mono">npm run import -- &lt;file&gt;</code>
+            </>
+          )}
+          .
         </p>
       ) : (
         <div className="overflow-x-auto rounded border border-slate-200 bg-white">

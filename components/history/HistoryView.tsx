@@ -1,7 +1,7 @@
 // The interactive part of the history page: filters, table and pager share one navigation, so the list dims while the next URL loads.
 "use client";
 import { useRouter } from "next/navigation";
-import { useCallback, useTransition } from "react";
+import { useCallback, useState, useTransition } from "react";
 import Link from "next/link";
 import type { HistoryRow } from "@/lib/history/list";
 import type { HistoryFacets, RunCount } from "@/lib/history/stats";
@@ -11,6 +11,7 @@ const filterParams = (q: HistoryQuery) => toSearchParams(Object.fromEntries(FILT
 import { FilterBar } from "@/components/history/FilterBar";
 import { HistoryTable } from "@/components/history/HistoryTable";
 import { StartExperiment } from "@/components/experiments/StartExperiment";
+import { ImportRuns } from "@/components/history/ImportRuns";
 
 interface Props {
   rows: HistoryRow[];
@@ -23,15 +24,23 @@ interface Props {
   children?: React.ReactNode;
   /** the signed-in user may start experiments (operators) */
   canExperiment?: boolean;
+  /** the signed-in user may import runs (operators) */
+  canImport?: boolean;
 }
 
 const pagerLink = "rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
 const pagerOff = "rounded px-2 py-1 ring-1 ring-slate-100 text-slate-300";
 
-export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment }: Props) {
+export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment, canImport }: Props) {
+  const [importing, setImporting] = useState(false);
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const navigate = useCallback((href: string) => startTransition(() => router.push(href, { scroll: false })), [router]);
+  // Typing a search replaces the entry (one history entry per search, not per pause); every other change pushes one.
+  const navigate = useCallback(
+    (href: string, replace = false) =>
+      startTransition(() => (replace ? router.replace(href, { scroll: false }) : router.push(href, { scroll: false }))),
+    [router],
+  );
   const pageHref = (cursor: { after?: string; before?: string }) =>
     `/?${toSearchParams({ ...query, after: undefined, before: undefined, ...cursor })}`;
   const paged = Boolean(query.after || query.before);
@@ -77,12 +86,14 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
   return (
     <div className="space-y-3">
       <FilterBar query={query} facets={facets} navigate={navigate} />
+      {canImport && <ImportRuns open={importing} onClose={() => setImporting(false)} />}
       {children}
       <div className={`space-y-2 transition-opacity ${pending ? "opacity-60" : ""}`} aria-busy={pending}>
         <HistoryTable
           rows={rows}
           query={query}
           navigate={navigate}
+          onImport={canImport ? () => setImporting(true) : undefined}
           actions={
             canExperiment
               ? (picked) => <StartExperiment filters={filterParams(query)} picked={picked} matching={formatRunCount(total)} />
@@ -104,6 +115,15 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
                 {formatRunCount(total)}
               </span>
               {pager}
+              {canImport && !importing && (
+                <button
+                  type="button"
+                  onClick={() => setImporting(true)}
+                  className="rounded px-2 py-1 text-xs ring-1 ring-slate-200 bg-white hover:bg-slate-100"
+                >
+                  Import runs…
+                </button>
+              )}
             </div>
           }
         />

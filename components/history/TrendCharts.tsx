@@ -5,6 +5,7 @@ import type { Trends } from "@/lib/history/stats";
 import { formatCount, formatDuration } from "@/lib/format";
 import { workflowSpec } from "@/lib/workflows/catalog";
 import { formatCost, formatUsd } from "@/lib/costs/money";
+import { niceTicks } from "@/lib/history/ticks";
 
 const axis = { fontSize: 10, fill: "#64748b" };
 const pct = (v: number) => `${Math.round(v)}%`;
@@ -69,6 +70,13 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
     return n ? timed.reduce((a, d) => a + d.durationMs! * d.runs, 0) / n : null;
   })();
 
+  // Evenly spaced round ticks from zero (lib/history/ticks.ts), each axis up to its largest value.
+  const top = (values: (number | null)[]) => Math.max(0, ...values.map((v) => v ?? 0));
+  const runTicks = niceTicks(top(trends.days.map((d) => d.runs)), { integer: true });
+  const failTicks = niceTicks(Math.min(100, top(data.map((d) => d.failRate))));
+  const tokenTicks = niceTicks(top(trends.days.map((d) => d.tokens)));
+  const costTicks = niceTicks(top(trends.days.map((d) => d.costUsd)));
+  const range = (t: number[]): [number, number] => [0, t[t.length - 1]!];
   return (
     <section aria-label={`Trends ${trends.from} to ${trends.to}`} className="space-y-1" data-testid="trends">
       <p className="text-[11px] text-slate-500">
@@ -78,7 +86,7 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
         <Card title="Runs per day" summary={`${formatCount(runs)} ${runs === 1 ? "run" : "runs"}`} testId="trend-runs">
           <BarChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
-            <YAxis tick={axis} allowDecimals={false} tickFormatter={compact} />
+            <YAxis tick={axis} ticks={runTicks} domain={range(runTicks)} interval={0} tickFormatter={compact} />
             <Tooltip {...tooltip} />
             <Bar dataKey="ok" name="finished/other" stackId="r" fill="#0284c7" isAnimationActive={false} />
             <Bar dataKey="failed" name="failed" stackId="r" fill="#dc2626" isAnimationActive={false} />
@@ -91,7 +99,7 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
         >
           <AreaChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
-            <YAxis tick={axis} domain={[0, 100]} tickFormatter={pct} />
+            <YAxis tick={axis} ticks={[0, 25, 50, 75, 100]} domain={[0, 100]} interval={0} tickFormatter={pct} />
             <Tooltip {...tooltip} formatter={(v) => pct(Number(v))} />
             <Area dataKey="yesShare" name={yesWord} stroke="#059669" fill="#a7f3d0" connectNulls dot={dot} isAnimationActive={false} />
           </AreaChart>
@@ -99,7 +107,7 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
         <Card title="Failure rate" summary={runs ? pct((100 * sum("failed")) / runs) : "—"} testId="trend-failures">
           <LineChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
-            <YAxis tick={axis} tickFormatter={pct} />
+            <YAxis tick={axis} ticks={failTicks} domain={range(failTicks)} interval={0} tickFormatter={pct} />
             <Tooltip {...tooltip} formatter={(v) => pct(Number(v))} />
             <Line dataKey="failRate" name="failed" stroke="#dc2626" dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
@@ -116,7 +124,7 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
         >
           <LineChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
-            <YAxis yAxisId="t" tick={axis} tickFormatter={compact} />
+            <YAxis yAxisId="t" tick={axis} ticks={tokenTicks} domain={range(tokenTicks)} interval={0} tickFormatter={compact} />
             <YAxis yAxisId="d" orientation="right" tick={axis} hide />
             <Tooltip
               {...tooltip}
@@ -129,7 +137,7 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
         <Card title="Cost per day (USD)" summary={costSummary(trends)} testId="trend-money">
           <BarChart {...common}>
             <XAxis dataKey="day" tickFormatter={shortDay} tick={axis} minTickGap={24} />
-            <YAxis tick={axis} tickFormatter={(v: number) => `$${compact(v)}`} />
+            <YAxis tick={axis} ticks={costTicks} domain={range(costTicks)} interval={0} tickFormatter={(v: number) => `$${compact(v)}`} />
             <Tooltip {...tooltip} formatter={(v) => formatUsd(Number(v))} />
             <Bar dataKey="costUsd" name="cost" fill="#7c3aed" isAnimationActive={false} />
           </BarChart>

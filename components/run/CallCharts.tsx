@@ -108,7 +108,16 @@ function TokenChart({ data, colour }: { data: CallPoint[]; colour: (a: string) =
   );
 }
 
-export default function CallCharts({ series, steps }: { series: CallPoint[]; steps: StepPoint[] }) {
+/** `minutePrecision`: the run\'s times are whole minutes, so no step has a time worth a bar (each would be 0 or 60 s). */
+export default function CallCharts({
+  series,
+  steps,
+  minutePrecision = false,
+}: {
+  series: CallPoint[];
+  steps: StepPoint[];
+  minutePrecision?: boolean;
+}) {
   const agents = [...new Set(series.map((p) => p.agent))];
   const colour = (a: string) => AGENT_COLOURS[agents.indexOf(a) % AGENT_COLOURS.length]!;
   const calls = sample(series);
@@ -134,7 +143,14 @@ export default function CallCharts({ series, steps }: { series: CallPoint[]; ste
         )}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <TimeChart data={stepBars} colour={colour} />
+        {minutePrecision ? (
+          <figure data-testid="chart-seconds">
+            <figcaption className="mb-1 text-sm font-semibold">Time per LLM and tool step</figcaption>
+            <p className="text-xs text-slate-600">Not known: this run&apos;s times are whole minutes.</p>
+          </figure>
+        ) : (
+          <TimeChart data={stepBars} colour={colour} />
+        )}
         <TokenChart data={calls} colour={colour} />
       </div>
     </div>

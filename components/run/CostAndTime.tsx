@@ -148,23 +148,30 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
         <Stat label="Wall time" value={d(split.wallUs)} />
         <Stat label="In LLM / in tools" value={`${d(split.llmUs)} / ${d(split.toolUs)}`} />
       </div>
-      <div data-testid="time-split">
-        <div className="flex h-3 overflow-hidden rounded bg-slate-100" title="time in LLM calls vs in tool calls">
-          <div className="bg-indigo-500" style={{ width: `${(split.llmUs / inCalls) * 100}%` }} />
-          <div className="bg-emerald-500" style={{ width: `${(split.toolUs / inCalls) * 100}%` }} />
-        </div>
-        <p className="mt-1 text-xs text-slate-600">
-          <span className="text-indigo-700">■</span> LLM {Math.round((split.llmUs / inCalls) * 100)}% ·{" "}
-          <span className="text-emerald-700">■</span> tools {Math.round((split.toolUs / inCalls) * 100)}% of the time spent in calls
-          {split.untimed > 0 && (
-            <span className="text-amber-700" data-testid="untimed-calls">
-              {" "}
-              · {formatCount(split.untimed)} {split.untimed === 1 ? "call" : "calls"} without valid times left out (a zero start, no end
-              recorded, or an end before the start)
-            </span>
-          )}
+      {minutePrecision ? (
+        // Whole minutes cannot split calls of seconds: a 0 % would read as a measurement.
+        <p className="text-xs text-slate-600" data-testid="time-split">
+          LLM vs tools: not known — this run&apos;s times are whole minutes, and most calls take seconds.
         </p>
-      </div>
+      ) : (
+        <div data-testid="time-split">
+          <div className="flex h-3 overflow-hidden rounded bg-slate-100" title="time in LLM calls vs in tool calls">
+            <div className="bg-indigo-500" style={{ width: `${(split.llmUs / inCalls) * 100}%` }} />
+            <div className="bg-emerald-500" style={{ width: `${(split.toolUs / inCalls) * 100}%` }} />
+          </div>
+          <p className="mt-1 text-xs text-slate-600">
+            <span className="text-indigo-700">■</span> LLM {Math.round((split.llmUs / inCalls) * 100)}% ·{" "}
+            <span className="text-emerald-700">■</span> tools {Math.round((split.toolUs / inCalls) * 100)}% of the time spent in calls
+            {split.untimed > 0 && (
+              <span className="text-amber-700" data-testid="untimed-calls">
+                {" "}
+                · {formatCount(split.untimed)} {split.untimed === 1 ? "call" : "calls"} without valid times left out (a zero start, no end
+                recorded, or an end before the start)
+              </span>
+            )}
+          </p>
+        </div>
+      )}
       <div className="grid gap-6 xl:grid-cols-2">
         <UsageTable title="LLM calls per agent" keyLabel="Agent" groups={groups.agent} tokens minutePrecision={minutePrecision} />
         <UsageTable title="LLM calls per model" keyLabel="Model" groups={groups.model} tokens minutePrecision={minutePrecision} />
@@ -172,7 +179,7 @@ export function CostAndTime({ o, minutePrecision }: { o: Outline; minutePrecisio
       </div>
       {series.length > 0 && (
         <Suspense fallback={<p className="text-sm text-slate-400">Loading charts…</p>}>
-          <CallCharts series={series} steps={steps} />
+          <CallCharts series={series} steps={steps} minutePrecision={minutePrecision} />
         </Suspense>
       )}
     </section>

@@ -7,7 +7,9 @@ import { verdictWords } from "@/lib/workflows/verdict";
 import { DashboardFields } from "@/components/dashboard/DashboardFields";
 import { isReplay } from "@/lib/triage-agent/replay-marker";
 import { RerunButton } from "@/components/rerun/RerunButton";
+import type { RerunReadiness } from "@/lib/runs/rerun-readiness";
 import { LiveRefresh } from "@/components/live/LiveRefresh";
+import { LiveCount, LiveDuration, LiveStatusBadge, type LiveTotal } from "@/components/live/LiveRunStats";
 import { isLive } from "@/lib/runs/status";
 import { ReviewControl } from "@/components/review/ReviewControl";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
@@ -63,16 +65,25 @@ function AgentIdentity({ run }: { run: Run }) {
  * A pending or running run (lib/runs/status.ts isLive) is followed: the header shows its live mark.
  * `role` is the reader's (null when anonymous): operators see Rerun and the review buttons enabled.
  */
-export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
+export function RunHeader({ run, role, readiness }: { run: Run; role: Role | null; readiness?: RerunReadiness }) {
   const live = isLive(run.status);
   const href = run.link ? safeHref(run.link) : null;
   const operator = roleAtLeast(role, "operator");
+  // A live run's totals follow its spans as they stream in (components/live/LiveRunStats.tsx).
+  const count = (field: LiveTotal) =>
+    live ? (
+      <LiveCount jobId={run.id} status={run.status} field={field} initial={Number(run[field])} />
+    ) : (
+      <span className={field === "toolErrors" && run.toolErrors ? "text-red-700" : ""} data-testid={`run-${field}`}>
+        {formatCount(run[field])}
+      </span>
+    );
   return (
     <section className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{run.workflow}</h1>
         <span data-testid="job-status">
-          <StatusBadge status={run.status} />
+          {live ? <LiveStatusBadge jobId={run.id} status={run.status} /> : <StatusBadge status={run.status} />}
         </span>
         {isReplay(run.agentName) && (
           <span
@@ -89,7 +100,7 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
               Compare with original
             </Link>
           )}
-          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} />
+          <RerunButton jobId={run.id} workflow={run.workflow} status={run.status} allowed={operator} readiness={readiness} />
         </span>
         <VerdictBadge
           verdict={run.verdict}
@@ -99,13 +110,16 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
       </div>
       <div className="flex flex-wrap items-center gap-4">
         <JobState run={run} live={live} />
-        <ReviewControl
-          jobId={run.id}
-          correct={run.correct}
-          reviewedBy={run.reviewedBy?.email ?? null}
-          reviewedAt={run.reviewedAt}
-          canReview={operator}
-        />
+        {/* A run still under way has no answer to judge yet: the marks appear once it ends. */}
+        {!live && (
+          <ReviewControl
+            jobId={run.id}
+            correct={run.correct}
+            reviewedBy={run.reviewedBy?.email ?? null}
+            reviewedAt={run.reviewedAt}
+            canReview={operator}
+          />
+        )}
       </div>
       {run.description && <p className="text-slate-700">{run.description}</p>}
       <DashboardFields run={run} />
@@ -123,7 +137,13 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
           label="Duration"
           value={
             live ? (
-              "running"
+              <LiveDuration
+                jobId={run.id}
+                status={run.status}
+                startedAt={(run.startedAt ?? run.createdAt).toISOString()}
+                initialMs={run.durationMs == null ? null : Number(run.durationMs)}
+                minutePrecision={run.minutePrecision}
+              />
             ) : (
               <span
                 title="from the flow span's start to its finish, or over the spans with valid times (zero starts and missing ends never count)"
@@ -138,12 +158,12 @@ export function RunHeader({ run, role }: { run: Run; role: Role | null }) {
           }
         />
         <Stat label="Agent" value={<AgentIdentity run={run} />} />
-        <Stat label="Input tokens" value={formatCount(run.inputTokens)} />
-        <Stat label="Output tokens" value={formatCount(run.outputTokens)} />
-        <Stat label="Thought tokens" value={formatCount(run.thoughtsTokens)} />
-        <Stat label="LLM calls" value={formatCount(run.llmCalls)} />
-        <Stat label="Tool calls" value={formatCount(run.toolCalls)} />
-        <Stat label="Tool errors" value={<span className={run.toolErrors ? "text-red-700" : ""}>{formatCount(run.toolErrors)}</span>} />
+        <Stat label="Input tokens" value={count("inputTokens")} />
+        <Stat label="Output tokens" value={count("outputTokens")} />
+        <Stat label="Thought tokens" value={count("thoughtsTokens")} />
+        <Stat label="LLM calls" value={count("llmCalls")} />
+        <Stat label="Tool calls" value={count("toolCalls")} />
+        <Stat label="Tool errors" value={count("toolErrors")} />
         {run.codeRevision && <Stat label="Code revision" value={<span className="font-mono text-xs">{run.codeRevision}</span>} />}
         <Stat label="Source" value={run.source} />
       </div>

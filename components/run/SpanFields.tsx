@@ -13,8 +13,22 @@ import { PrintedText } from "@/components/workflows/PrintedText";
 import { PRINTED_KEY, printedText } from "@/lib/trajectory/printed";
 import { ValueBoundary } from "@/components/run/ValueBoundary";
 
-// react-markdown and its parsers load with the first Thoughts a reader opens, not with the page.
-const Markdown = lazy(() => import("@/components/run/Markdown"));
+// react-markdown and its parsers load after the page (not with it), as soon as span details are drawn: a deep link opens
+// a span's Thoughts at once, and the chunk must not be fetched only then.
+const loadMarkdown = () => import("@/components/run/Markdown");
+const Markdown = lazy(loadMarkdown);
+if (typeof window !== "undefined") setTimeout(() => void loadMarkdown().catch(() => {}), 0);
+
+/**
+ * What Thoughts show until the markdown renderer has loaded: the words without markdown's marks (**, __, `, leading #
+ * and >), so a reader never sees raw syntax flash and then change.
+ */
+function unmarked(text: string): string {
+  return text
+    .replace(/^\s{0,3}(#{1,6}|>)\s+/gm, "")
+    .replace(/(\*\*|__)(?=\S)([^]*?\S)\1/g, "$2")
+    .replace(/`([^`\n]+)`/g, "$1");
+}
 
 function Field({ label, actions, children }: { label: string; actions?: React.ReactNode; children: React.ReactNode }) {
   return (
@@ -65,7 +79,13 @@ function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
         <TextBlock text={text} prose />
       ) : (
         <div className="rounded border border-slate-200 bg-white p-2" dir="auto">
-          <Suspense fallback={<pre className="whitespace-pre-wrap font-mono text-xs">{shown.slice(0, 2000)}</pre>}>
+          <Suspense
+            fallback={
+              <p className="whitespace-pre-wrap text-sm text-slate-700" aria-busy="true" data-testid="thoughts-loading">
+                {unmarked(shown.slice(0, 2000))}
+              </p>
+            }
+          >
             <Markdown text={shown} />
           </Suspense>
         </div>

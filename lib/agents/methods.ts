@@ -7,6 +7,7 @@ import { logSpans } from "@/lib/ingest/span-batch";
 import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
+import { recordPoll } from "@/lib/agents/polls";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/http/errors";
 import { databaseRefusal, sqlState } from "@/lib/db/refusal";
@@ -57,6 +58,8 @@ export async function pollJob(client: string, req: PollRequest): Promise<PollRep
 async function poll(client: string, req: PollRequest): Promise<PollReply> {
   const names = req.Workflows.map((w) => w.Name);
   if (names.length === 0) return NO_JOB;
+  // Outside the job's transaction: knowing who polls must not hold up (or roll back with) handing out work.
+  await recordPoll(pool(), names, req.AgentName);
   const starter = { client, agentName: req.AgentName, codeRevision: req.CodeRevision };
   const rows = await inTransaction(async (sql) => {
     const clone = await restartAgentJob(sql, starter, names);

@@ -5,6 +5,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { COMPARE_PAGE_DIFF_CHARS, type ComparableSpan } from "@/lib/compare/align";
+import type { StepFacts } from "@/lib/compare/step-facts";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
@@ -52,18 +53,23 @@ export async function loadForCompare(db: Db, id: string) {
   if (!job) return null;
   // The digest covers the whole fields; a field over the cap is left out (null) and its length kept; so are the fields of
   // every step once the steps before it loaded COMPARE_LOAD_CHARS (`unloaded`): memory per request stays bounded.
-  const spans = await db.$queryRaw<ComparableSpan[]>`
+  // Model, tokens, thoughts (by digest) and duration: what a step differs in besides its payload (./step-facts.ts).
+  const spans = await db.$queryRaw<(ComparableSpan & StepFacts)[]>`
     SELECT seq, nesting, type, name,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.error END AS error,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.args END AS args,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.results END AS results,
       md5(concat_ws(E'\x01', coalesce(p.error, E'\x02'), coalesce(p.args, E'\x02'), coalesce(p.results, E'\x02'))) AS digest,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} THEN p.chars END AS "tooLong",
-      p.chars <= ${COMPARE_FIELD_CHARS} AND p.loaded > ${COMPARE_LOAD_CHARS} AS unloaded
+      p.chars <= ${COMPARE_FIELD_CHARS} AND p.loaded > ${COMPARE_LOAD_CHARS} AS unloaded,
+      model, input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "thoughtsTokens",
+      CASE WHEN thoughts IS NULL OR thoughts = '' THEN NULL ELSE md5(thoughts) END AS "thoughtsDigest",
+      CASE WHEN finished_at >= started_at AND started_at > '1971-01-01' THEN (extract(epoch FROM finished_at - started_at) * 1000000)::float8 END AS "durationUs"
     FROM (
       SELECT q.*, sum(CASE WHEN q.chars > ${COMPARE_FIELD_CHARS} THEN 0 ELSE q.total END) OVER (ORDER BY q.seq) AS loaded
       FROM (
         SELECT seq, nesting, type, name, error, nullif(args::text, 'null') AS args, nullif(results::text, 'null') AS results,
+          model, input_tokens, output_tokens, output_thoughts_tokens, thoughts, started_at, finished_at,
           greatest(coalesce(length(error), 0), coalesce(length(args::text), 0), coalesce(length(results::text), 0)) AS chars,
           coalesce(length(error), 0) + coalesce(length(args::text), 0) + coalesce(length(results::text), 0) AS total
         FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}

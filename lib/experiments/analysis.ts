@@ -18,6 +18,8 @@ export interface RunFacts {
   durationMs: number | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** the head of the run's error (why it failed or was aborted); absent where not read */
+  error?: string | null;
 }
 
 export interface Pair {

@@ -117,7 +117,8 @@ const FACT_COLUMNS = (t: "o" | "r") => {
   return sql`${a}.id::text AS ${p("id")}, ${a}.status::text AS ${p("status")}, ${a}.verdict AS ${p("verdict")},
     ${a}.results -> 'FocusSymbols' AS ${p("FocusSymbols")}, ${a}.results -> 'EnableConfigs' AS ${p("EnableConfigs")},
     ${a}.total_tokens::float8 AS ${p("totalTokens")}, ${a}.cost_usd AS ${p("costUsd")}, ${a}.cost_unpriced AS ${p("costUnpriced")},
-    ${a}.duration_ms::float8 AS ${p("durationMs")}, ${a}.started_at AS ${p("startedAt")}, ${a}.finished_at AS ${p("finishedAt")}`;
+    ${a}.duration_ms::float8 AS ${p("durationMs")}, ${a}.started_at AS ${p("startedAt")}, ${a}.finished_at AS ${p("finishedAt")},
+    left(${a}.error, 300) AS ${p("error")}`;
 };
 
 type FlatRow = { workflow: string; description: string; originalCorrect: boolean | null; rerunCorrect: boolean | null } & Record<
@@ -139,6 +140,7 @@ function factsOf(row: FlatRow, t: "o" | "r"): RunFacts {
     durationMs: f("durationMs") as number | null,
     startedAt: time(f("startedAt")),
     finishedAt: time(f("finishedAt")),
+    error: f("error") as string | null,
   };
 }
 

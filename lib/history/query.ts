@@ -56,6 +56,12 @@ export const historyQuerySchema = z
     rerun: yesNo.optional(),
     /** an operator's mark: correct, incorrect, or not marked yet */
     review: z.enum(["correct", "incorrect", "unreviewed"]).optional(),
+    /** the experiment whose reruns to list (lib/experiments) */
+    experiment: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected an experiment id")
+      .transform((s) => s.toLowerCase())
+      .optional(),
     sort: z.enum(SORT_KEYS).default("created"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     size: z.coerce
@@ -92,6 +98,7 @@ export const FILTER_KEYS = [
   "errors",
   "rerun",
   "review",
+  "experiment",
 ] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
@@ -120,6 +127,55 @@ export function parseHistoryQuery(params: RawParams): ParsedQuery {
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
   return { ok: false, error: `${where}${issue.message}` };
+}
+
+/** A link's query with its bad parameters dropped: the valid filters it kept and what was wrong with each dropped one. */
+export interface LenientQuery {
+  query: HistoryQuery;
+  /** "rerun: Invalid option: expected one of \"yes\"|\"no\"", one per dropped parameter */
+  problems: string[];
+}
+
+// Checks across parameters name no one key; these are the keys each one drops.
+const CROSS_CHECKS: { message: string; drop: string[] }[] = [
+  { message: "give either after or before, not both", drop: ["after", "before"] },
+  { message: "from is after to", drop: ["from", "to"] },
+];
+
+/**
+ * The page's reading of a link: each invalid parameter is reported and dropped alone, and every valid one stays
+ * applied (a typo in one filter must not widen the list to every run). The API stays strict (parseHistoryQuery).
+ */
+export function parseHistoryQueryLenient(params: RawParams): LenientQuery {
+  const input: Record<string, string | string[]> =
+    params instanceof URLSearchParams
+      ? Object.fromEntries(
+          [...new Set(params.keys())].map((k) => {
+            const all = params.getAll(k);
+            return [k, all.length === 1 ? all[0]! : all];
+          }),
+        )
+      : Object.fromEntries(Object.entries(params).filter((e): e is [string, string | string[]] => e[1] !== undefined));
+  const problems: string[] = [];
+  // Each round drops at least one key, so this ends within as many rounds as there are keys (plus the cross checks).
+  for (let round = 0; round <= Object.keys(input).length + CROSS_CHECKS.length; round++) {
+    const parsed = parseHistoryQuery(input);
+    if (parsed.ok) return { query: parsed.query, problems };
+    problems.push(parsed.error);
+    const key = parsed.error.split(":")[0]!;
+    const cross = CROSS_CHECKS.find((c) => parsed.error === c.message);
+    const drop = cross ? cross.drop : key in input ? [key] : [];
+    // An unknown key (strict schema) names itself in the message; any other failure leaves nothing to keep.
+    const unknown =
+      /^Unrecognized keys?: (.+)$/
+        .exec(parsed.error)?.[1]
+        ?.match(/"([^"]+)"/g)
+        ?.map((k) => k.slice(1, -1)) ?? [];
+    const keys = [...drop, ...unknown].filter((k) => k in input);
+    if (keys.length === 0) break;
+    for (const k of keys) delete input[k];
+  }
+  return { query: DEFAULT_QUERY, problems };
 }
 
 /** The query as URL parameters, leaving out defaults so that links stay short. */

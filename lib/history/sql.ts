@@ -119,6 +119,7 @@ export function whereSql(f: HistoryFilters, tsquery: string | null): Prisma.Sql 
   if (f.review === "correct") parts.push(sql`correct = true`);
   if (f.review === "incorrect") parts.push(sql`correct = false`);
   if (f.review === "unreviewed") parts.push(sql`correct IS NULL`);
+  if (f.experiment) parts.push(sql`experiment_id = ${f.experiment}::uuid`);
   // An empty tsquery (only punctuation was typed) matches nothing, as a search for nothing should.
   if (tsquery !== null) parts.push(tsquery === "" ? sql`FALSE` : sql`search_vector @@ ${tsquery}::tsquery`);
   return parts.length ? join(parts, " AND ") : sql`TRUE`;
@@ -178,6 +179,47 @@ export function regionSql(opts: {
     order = sql`id ${dir}`;
   }
   return sql`SELECT ${ROW_COLUMNS}, ${column}::text AS "sortValue" FROM jobs WHERE ${join(conds, " AND ")} ORDER BY ${order} LIMIT ${opts.limit}`;
+}
+
+/** Filters the per-day rollups (job_days, job_day_models) can answer; any other filter reads the runs themselves. */
+export const ROLLUP_FILTERS = ["workflow", "status", "verdict", "model", "from", "to"] as const;
+
+/**
+ * The same per-day figures as trendsSql, from the rollups the triggers keep (prisma/migrations/*_history_rollups):
+ * at most days × workflows × statuses × verdicts rows, never the runs. Only for filters in ROLLUP_FILTERS.
+ */
+export function rollupTrendsSql(f: HistoryFilters, start: Date, end: Date): Prisma.Sql {
+  // Days as text: a Date would be cast to a date in the session's time zone, not UTC's.
+  const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+  // The last day inclusive: the end may be 10000-01-01, which toISOString writes as +010000-01-01.
+  const parts: Prisma.Sql[] = [sql`day >= ${utcDay(start)}::date`, sql`day <= ${utcDay(new Date(end.getTime() - DAY_MS))}::date`];
+  if (f.workflow) parts.push(sql`workflow = ${f.workflow}`);
+  if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
+  if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
+  if (f.model) parts.push(sql`model = ${f.model}`);
+  const table = raw(f.model ? "job_day_models" : "job_days");
+  return sql`
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(runs)::int AS runs,
+      coalesce(sum(runs) FILTER (WHERE verdict = 1), 0)::int AS yes,
+      coalesce(sum(runs) FILTER (WHERE verdict = 0), 0)::int AS no,
+      coalesce(sum(runs) FILTER (WHERE status = 'failed'), 0)::int AS failed,
+      (sum(tokens) / sum(runs))::float8 AS tokens,
+      CASE WHEN sum(cost_runs) > 0 THEN round(sum(cost_sum), 9)::float8 END AS "costUsd",
+      sum(cost_partial_runs)::int AS "costPartialRuns",
+      (sum(duration_sum) / nullif(sum(duration_runs), 0))::float8 AS "durationMs"
+    FROM ${table} WHERE ${join(parts, " AND ")}
+    GROUP BY day HAVING sum(runs) > 0 ORDER BY day`;
+}
+
+/** The newest day with a run under rollup filters (see rollupTrendsSql), or null. */
+export function rollupNewestDaySql(f: HistoryFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [sql`runs > 0`];
+  if (f.workflow) parts.push(sql`workflow = ${f.workflow}`);
+  if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
+  if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
+  if (f.model) parts.push(sql`model = ${f.model}`);
+  if (f.from) parts.push(sql`day >= ${f.from}::date`);
+  return sql`SELECT max(day)::timestamp AT TIME ZONE 'UTC' AS at FROM ${raw(f.model ? "job_day_models" : "job_days")} WHERE ${join(parts, " AND ")}`;
 }
 
 /** Runs per day over the filtered set, with verdict share, failures, mean tokens and duration. */

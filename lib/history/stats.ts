@@ -4,7 +4,7 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { filterWhere } from "@/lib/history/list";
-import { trendsSql } from "@/lib/history/sql";
+import { ROLLUP_FILTERS, rollupNewestDaySql, rollupTrendsSql, trendsSql } from "@/lib/history/sql";
 import { FILTER_KEYS, type HistoryFilters } from "@/lib/history/query";
 import { MAX_TIMESTAMP, MIN_TIMESTAMP } from "@/lib/limits";
 
@@ -80,19 +80,23 @@ function dayOf(d: Date): string {
 }
 
 export async function jobTrends(db: Db, filters: HistoryFilters = {}): Promise<Trends> {
-  const where = await filterWhere(db, filters);
+  // Filters the per-day rollups answer read them (a few hundred rows); any other filter scans the matching runs.
+  const rollup = FILTER_KEYS.every((k) => filters[k] === undefined || (ROLLUP_FILTERS as readonly string[]).includes(k));
+  const where = rollup ? null : await filterWhere(db, filters);
   let end: Date;
   if (filters.to) end = new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS);
   else {
     // The window ends at the newest matching run, so imported old runs still get a chart.
-    const [newest] = await db.$queryRaw<{ at: Date | null }[]>(sql`SELECT max(created_at) AS at FROM jobs WHERE ${where}`);
+    const [newest] = await db.$queryRaw<{ at: Date | null }[]>(
+      where ? sql`SELECT max(created_at) AS at FROM jobs WHERE ${where}` : rollupNewestDaySql(filters),
+    );
     const at = newest?.at ?? new Date();
     end = new Date(Date.parse(`${dayOf(at)}T00:00:00Z`) + DAY_MS);
   }
   end = new Date(Math.min(end.getTime(), LAST_DAY_END_MS));
   const fromDay = filters.from ? Date.parse(`${filters.from}T00:00:00Z`) : end.getTime() - TREND_DAYS * DAY_MS;
   const start = new Date(Math.max(fromDay, end.getTime() - MAX_TREND_DAYS * DAY_MS, FIRST_DAY_MS));
-  const rows = await db.$queryRaw<TrendDay[]>(trendsSql(where, start, end));
+  const rows = await db.$queryRaw<TrendDay[]>(where ? trendsSql(where, start, end) : rollupTrendsSql(filters, start, end));
   // Days without runs are shown as zero, not skipped, so that gaps read as gaps.
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const days: TrendDay[] = [];

@@ -26,7 +26,7 @@ const isBlank = (s: string | undefined) => s !== undefined && s.trim() === "";
  * These blocks have exactly one possible end, so only text blocks need a search. Returns a
  * reason string when the block is malformed.
  */
-function structuredEnd(lines: readonly string[], node: Node): number | string {
+function structuredEnd(lines: readonly string[], node: Node, lineOf: (pos: number) => number): number | string {
   const start = node.pos + 1;
   if (node.label === "Tokens") {
     let i = start;
@@ -42,11 +42,13 @@ function structuredEnd(lines: readonly string[], node: Node): number | string {
   while (j < lines.length && !isBlank(lines[j]) && !LABEL_LINE.test(lines[j] as string)) j++;
   const text = lines.slice(i, j).join("\n");
   const end = findValueEnd(text, 0);
-  if (end < 0) return `${node.label} is not a complete JSON value`;
+  // The block's own line: in a long row (or a copy cut off in the middle of one) the row's line is far from it.
+  const at = `${node.label} at line ${lineOf(node.pos)}`;
+  if (end < 0) return `${at} is not a complete JSON value${j >= lines.length ? " (the copy ends inside it: cut off?)" : ""}`;
   try {
     JSON.parse(text.slice(0, end));
   } catch (e) {
-    return `${node.label} is not valid JSON (${e instanceof Error ? e.message.slice(0, 80) : String(e)})`;
+    return `${at} is not valid JSON (${e instanceof Error ? e.message.slice(0, 80) : String(e)})`;
   }
   return i + text.slice(0, end).split("\n").length;
 }
@@ -101,7 +103,9 @@ const NONE: Score = { blocks: -Infinity, swallowed: 0 };
  * span type is expected to have, then fewest label lines inside an Instruction, then the latest
  * boundaries (a quoted label in earlier text precedes the real one).
  */
-export function splitBlocks(lines: readonly string[], firstLabel: BlockLabel | null, spanType: string): RowBlocks | string {
+export function splitBlocks(lines: readonly string[], firstLabel: BlockLabel | null, spanType: string, firstLine = 1): RowBlocks | string {
+  // all[p] (below) is the file's line firstLine + p - 1 for p ≥ 1; all[0] stands for the summary line before them.
+  const lineOf = (pos: number) => firstLine + pos - 1;
   // A virtual line for the summary's label keeps indices uniform: content starts at pos + 1.
   const all = firstLabel ? [`${firstLabel}:`, ...lines] : ["", ...lines];
   const nodes: Node[] = [];
@@ -156,7 +160,7 @@ export function splitBlocks(lines: readonly string[], firstLabel: BlockLabel | n
     const viable = (m: number | undefined) =>
       m !== undefined && order((nodes[m] as Node).label) > order(node.label) && (best[m]?.score.blocks ?? -Infinity) > -Infinity;
     if (node.label === "Args" || node.label === "Results" || node.label === "Tokens") {
-      const end = structuredEnd(all, node);
+      const end = structuredEnd(all, node, lineOf);
       if (typeof end === "string") {
         failures.set(k, end);
       } else {

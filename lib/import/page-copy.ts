@@ -170,7 +170,12 @@ export function parsePageCopy(file: string, text: string): ImportedRun {
     const span: Record<string, unknown> = { Seq: row.seq, Nesting: row.nesting, Type: row.type, Name: row.name, Started: started };
     // The page prints a duration only for finished spans; an empty one means still running.
     if (dur) span.Finished = formatTimestampNs((parseTimestampNs(started) ?? 0n) + BigInt(dur.ms) * 1_000_000n);
-    const split = splitBlocks(lines.slice(row.bodyStart, bodyEnd), (summary?.[2] as BlockLabel | undefined) ?? null, row.type);
+    const split = splitBlocks(
+      lines.slice(row.bodyStart, bodyEnd),
+      (summary?.[2] as BlockLabel | undefined) ?? null,
+      row.type,
+      row.bodyStart + 1,
+    );
     if (typeof split === "string") throw new ImportError(file, `${where}: ${split}`);
     for (const b of split.blocks) {
       if ("value" in b) {

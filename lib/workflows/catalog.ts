@@ -28,6 +28,8 @@ export interface WorkflowSpec {
   inputs: string[];
   /** where the description comes from when not upstream's merged code: an upstream pull request, a JSON file */
   source?: string;
+  /** inputs a run of it cannot start without (a rerun lacking one fails at once) */
+  required?: string[];
 }
 
 /** A patch was produced: PatchDiff holds text. Failed runs have no Results at all, so no verdict. */
@@ -78,6 +80,8 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     main: { field: "WorthFuzzing", yes: "worth fuzzing", no: "not worth fuzzing", yesMeans: "good" },
     outputs: ["WorthFuzzing", "NeedsKMSAN", "FocusSymbols", "EnableConfigs", "Reasoning", "KMSANReasoning"],
     inputs: ["KernelSrc", "TargetArch"],
+    // The triage reads the patch from the kernel checkout KernelSrc names (pkg/aflow/flow/patchtriage, lib/triage-agent).
+    required: ["KernelSrc"],
   },
   {
     type: "moderation",
@@ -206,4 +210,14 @@ export function workflowSpec(workflow: string | null | undefined, type?: string 
     if (workflow.startsWith(`${w.type}-`) && (!best || w.type.length > best.type.length)) best = w;
   }
   return best;
+}
+
+/**
+ * The required inputs (WorkflowSpec.required) a run's Args lack: absent, null or an empty string. [] for workflows
+ * that name none, and for Args that are not an object only when nothing is required.
+ */
+export function missingInputs(workflow: string, type: string | null | undefined, args: unknown): string[] {
+  const required = workflowSpec(workflow, type)?.required ?? [];
+  const given = args !== null && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  return required.filter((k) => given[k] === undefined || given[k] === null || given[k] === "");
 }

@@ -72,7 +72,7 @@ describe("page text copy with look-alike lines", () => {
 
   it("names the row when a JSON block is broken", () => {
     const text = '0/0 2026/07/01 09:00 flow f\n2m Args:\n{\n  "a": 1,\n}\n\nResults:\nnull\n';
-    expectImportError(() => parseRunFile("bad.txt", text), "bad.txt", /row 0\/0 \(line 1\): Args is not valid JSON/);
+    expectImportError(() => parseRunFile("bad.txt", text), "bad.txt", /row 0\/0 \(line 1\): Args at line \d+ is not valid JSON/);
   });
 
   it("keeps an agent's Reply whole when it quotes a Thoughts label", () => {
@@ -116,7 +116,16 @@ describe("page text copy with look-alike lines", () => {
 
   it("reports a broken Args after an Error instead of treating it as error text", () => {
     const text = '0/0 2026/07/01 09:00 tool t\n0m Error:\nboom\n\nArgs:\n{"a": tru\n\nResults:\nnull\n';
-    expectImportError(() => parseRunFile("t.txt", text), "t.txt", /row 0\/0 \(line 1\): Args is not/);
+    expectImportError(() => parseRunFile("t.txt", text), "t.txt", /row 0\/0 \(line 1\): Args at line 5 is not/);
+  });
+
+  it("points a copy cut off inside a JSON block at the block's line and says it may be cut off", () => {
+    const text = '0/0 2026/07/01 09:00 flow f\n5m Args:\nnull\n\n1/1 2026/07/01 09:01 tool t\n0m Error:\nboom\n\nArgs:\n{\n  "a": [1,';
+    expectImportError(
+      () => parseRunFile("cut.txt", text),
+      "cut.txt",
+      /row 1\/1 \(line 5\): Args at line 9 is not a complete JSON value \(the copy ends inside it: cut off\?\)/,
+    );
   });
 
   it("parses a large copy quickly", () => {

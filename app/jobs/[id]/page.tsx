@@ -11,6 +11,7 @@ import { VerdictCard } from "@/components/run/VerdictCard";
 import { RunExplorer } from "@/components/run/RunExplorer";
 import { requireReader } from "@/lib/auth/session";
 import { runTitle } from "@/components/run/run-title";
+import { rerunReadiness } from "@/lib/runs/rerun-readiness";
 
 /** Spans rendered with the HTML: a screenful of rows and then some, so the tree can be clicked as soon as it hydrates. */
 const HEAD_SPANS = 80;
@@ -30,13 +31,14 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const user = await requireReader(`/jobs/${id}`);
   const run = await getRunHeader(await readDb(), id);
   if (!run) notFound();
-  const head = await getOutlineHead(await readDb(), run.id, HEAD_SPANS);
+  const reader = await readDb();
+  const [head, readiness] = await Promise.all([getOutlineHead(reader, run.id, HEAD_SPANS), rerunReadiness(reader, run)]);
   return (
     <div className="space-y-4">
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration
           (react-dom's preload() emits nothing for as="fetch"). */}
       <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
-      <RunHeader run={run} role={user?.role ?? null} />
+      <RunHeader run={run} role={user?.role ?? null} readiness={readiness} />
       <div className="grid items-start gap-4 lg:grid-cols-[2fr_1fr]">
         <VerdictCard
           workflow={run.workflow}

@@ -5,8 +5,10 @@ import { db } from "@/lib/db/client";
 import { noteWrite } from "@/lib/db/read-your-writes";
 import { actorOf } from "@/lib/audit/log";
 import { rerunJob } from "@/lib/runs/rerun";
+import { assertRerunInputs } from "@/lib/runs/rerun-readiness";
 
 export const POST = route({ access: "operator", params: runParams }, async ({ params: { id }, user }) => {
+  await assertRerunInputs(db(), id);
   const { id: rerunId, created } = await rerunJob(db(), id, actorOf(user!));
   await noteWrite();
   return Response.json({ id: rerunId, created }, { status: created ? 201 : 200 });
