@@ -108,6 +108,7 @@ export const appEnvSchema = z.object({
     default: "`2`",
     meaning:
       "group commit: how long, ms, a span that arrives while a batch is being written waits for others before a second batch is sent (never when nothing is being written)",
+  }),
   RERUN_MAX_PENDING_PER_USER: env(positiveInt(2000), {
     default: "`2000`",
     meaning:
@@ -130,6 +131,7 @@ export const appEnvSchema = z.object({
     default: "unset: no budget",
     meaning:
       "largest estimated cost (USD) of the experiments one user starts in 30 days, this one included; past it the start is refused (400) with the figures",
+  }),
   DATABASE_READ_URL: env(
     commaList(z.string().regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL, e.g. postgresql://user:pw@replica:5432/db")).default([]),
     {
@@ -163,10 +165,12 @@ export const appEnvSchema = z.object({
   DB_WRITE_TIMEOUT_SECONDS: env(seconds(300), {
     default: "`300`",
     meaning: "`statement_timeout` of each statement that writes (agents, imports, reruns, sign-in)",
+  }),
   OTLP_TRACE_QUIET_SECONDS: env(seconds(10), {
     default: "`10`",
     meaning:
       "how long an OpenTelemetry trace (`POST /v1/traces`) must go without a new span, once its root span has ended, before its run is settled as finished",
+  }),
   MIRROR_INTERVAL_MINUTES: env(positiveInt(15), {
     default: "`15`",
     meaning: "how often the app syncs the dashboards an admin follows at /admin (lib/mirror; one instance at a time)",
