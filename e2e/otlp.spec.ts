@@ -144,7 +144,7 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
     await expect(page.getByTestId("span-fields-3")).toContainText("It is sunny in Paris.");
 
     // A syzkaller span field this viewer does not know: stored, shown, and in the exported trajectory.
-    const t = (s: number) => new Date(Date.UTC(2026, 5, 29, 12, 5, s)).toISOString();
+    const t = (s: number) => `2026-06-29T12:05:0${s}Z`;
     const job = await importFile(
       request,
       "unknown-field.json",
