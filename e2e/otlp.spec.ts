@@ -58,8 +58,10 @@ async function shoot(page: Page, id: string, name: string, detailsRow: number) {
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`/jobs/${id}`);
     await page.locator(`[data-span-row="${detailsRow}"]`).click();
+    await expect(page.getByTestId(`span-fields-${detailsRow}`)).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/${name}-${size}-details.png`, fullPage: false });
     await page.getByRole("tab", { name: "Cost and time" }).click();
+    await expect(page.getByTestId("cost").getByTestId("totals")).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/${name}-${size}-cost.png`, fullPage: false });
   }
 }
