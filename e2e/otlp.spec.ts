@@ -58,8 +58,10 @@ async function shoot(page: Page, id: string, name: string, detailsRow: number) {
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`/jobs/${id}`);
     await page.locator(`[data-span-row="${detailsRow}"]`).click();
+    await expect(page.getByTestId(`span-fields-${detailsRow}`)).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/${name}-${size}-details.png`, fullPage: false });
     await page.getByRole("tab", { name: "Cost and time" }).click();
+    await expect(page.getByTestId("cost").getByTestId("totals")).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/${name}-${size}-cost.png`, fullPage: false });
   }
 }
@@ -144,7 +146,7 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
     await expect(page.getByTestId("span-fields-3")).toContainText("It is sunny in Paris.");
 
     // A syzkaller span field this viewer does not know: stored, shown, and in the exported trajectory.
-    const t = (s: number) => new Date(Date.UTC(2026, 5, 29, 12, 5, s)).toISOString();
+    const t = (s: number) => `2026-06-29T12:05:0${s}Z`;
     const job = await importFile(
       request,
       "unknown-field.json",
