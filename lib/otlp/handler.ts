@@ -12,6 +12,8 @@ import { badRequest, HttpError, tooLarge, tooManyRequests, unauthorized } from "
 import { failureResponse } from "@/lib/api/route";
 import { formatBytes } from "@/lib/format";
 import { AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES, OTLP_MAX_CONCURRENT_REQUESTS } from "@/lib/limits";
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
 import { settleSoon } from "./settle";
 import { storeRecords } from "./store";
 import { decodeJson, decodeProtobuf, encodeResponse, encodeStatus, OtlpDecodeError, recordsOf } from "./wire";
@@ -77,13 +79,20 @@ async function inflate(raw: Buffer, encoding: string | null): Promise<Buffer> {
 
 function decode(bytes: Buffer, format: Format) {
   if (format === "protobuf") return decodeProtobuf(bytes);
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (e) {
-    throw new OtlpDecodeError(`body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+    throw new OtlpDecodeError(`body is not valid UTF-8: ${(e as Error).message.slice(0, 200)}`);
   }
-  return decodeJson(value);
+  // Values, keys and depth are counted in one scan before JSON.parse builds anything (lib/trajectory/raw-json.ts).
+  const parsed = parseJson(text, { per: "per request" });
+  if (!parsed.ok) {
+    if (parsed.syntax) throw new OtlpDecodeError(`body is not valid JSON: ${parsed.problem.reason.slice(0, 200)}`);
+    const reason = `body: ${describeProblem(parsed.problem)}`;
+    throw parsed.tooLarge ? tooLarge(reason) : badRequest(reason);
+  }
+  return decodeJson(parsed.value);
 }
 
 // gRPC status codes of google.rpc.Status, by HTTP status (OTLP/HTTP failures carry one).
