@@ -70,10 +70,9 @@ export function proxy(request: NextRequest) {
 export const config = {
   // Every request but the build's own hashed files (public code, the same for everyone, no data, never HTML): pages,
   // APIs, prefetches and RSC requests all pass the Host and write checks and get their policy. The two upload routes
-  // are the exceptions: Next.js holds the whole body of a request it runs the proxy for in memory (twice) and cuts it
+  // are the exceptions (POST /v1/traces, OTLP, is served by the app's own server before Next: lib/server/machine-routes.ts): Next.js holds the whole body of a request it runs the proxy for in memory (twice) and cuts it
   // at 10 MB, while an agent request may be 16 MB (POST /api: a failed job's error log, read before the key is checked
   // otherwise) and an import upload 200 MB (POST /api/import, streamed to disk). Both routes check the Host and the
-  // write themselves (route() with outsideProxy); neither answers HTML. POST /v1/traces (OTLP, lib/otlp) likewise: an
-  // exporter's batch may be 16 MB, and it answers protobuf or JSON, never HTML.
-  matcher: "/((?!_next/static/|api/import$|api$|v1/traces$).*)",
+  // write themselves (route() with outsideProxy); neither answers HTML.
+  matcher: "/((?!_next/static/|api/import$|api$).*)",
 };

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { gunzip, gunzipSync } from "node:zlib";
 import { authenticate, clientOfKey } from "@/lib/agents/keys";
 import { readBodyCapped } from "@/lib/http/body";
+import type { BodySource } from "@/lib/http/multipart";
 import { badRequest, HttpError, tooLarge, tooManyRequests, unauthorized } from "@/lib/http/errors";
 import { failureResponse } from "@/lib/api/route";
 import { formatBytes } from "@/lib/format";
@@ -110,8 +111,11 @@ function failure(e: unknown, format: Format): Response {
 
 let inFlight = 0;
 
-/** Answers one OTLP/HTTP export request (a web-standard Request, as the app's routes and the ingest server pass it). */
-export async function handleOtlpRequest(req: Request): Promise<Response> {
+/**
+ * Answers one OTLP/HTTP export request: a body with its headers as the app's server passes it (lib/server/machine-routes.ts),
+ * or a web-standard Request (tests drive it so). Never throws: every refusal is an answer.
+ */
+export async function handleOtlpRequest(req: Request | BodySource): Promise<Response> {
   let format: Format;
   try {
     format = formatOf(req.headers.get("content-type"));

@@ -3,6 +3,7 @@
 import "server-only";
 import type { IncomingHttpHeaders } from "node:http";
 import { runAgentCall } from "@/lib/agents/dispatch";
+import { handleOtlpRequest } from "@/lib/otlp/handler";
 import type { BodySource } from "@/lib/http/multipart";
 
 /** One request to a machine route, as the server hands it to the route's handler. */
@@ -64,5 +65,17 @@ const agentProtocol: MachineHandler = async (req) => {
   return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(reply) };
 };
 
-/** The table: method + path → handler. Add a route here (e.g. OTLP's `POST /v1/traces`) and nowhere else. */
-export const MACHINE_ROUTES: readonly MachineRoute[] = [{ method: "POST", path: "/api", errors: "text", handle: agentProtocol }];
+/**
+ * POST /v1/traces: OTLP/HTTP (lib/otlp/handler.ts). Its refusals are answered by the handler itself, as OTLP wants
+ * them (a google.rpc.Status in the request's encoding), so only what it could not answer reaches the server's rules.
+ */
+const otlpTraces: MachineHandler = async (req) => {
+  const answer = await handleOtlpRequest(req.body);
+  return { status: answer.status, headers: Object.fromEntries(answer.headers), body: new Uint8Array(await answer.arrayBuffer()) };
+};
+
+/** The table: method + path → handler. Add a route here and nowhere else. */
+export const MACHINE_ROUTES: readonly MachineRoute[] = [
+  { method: "POST", path: "/api", errors: "text", handle: agentProtocol },
+  { method: "POST", path: "/v1/traces", errors: "json", handle: otlpTraces },
+];
