@@ -139,7 +139,7 @@ test("Compare counts a step's model, tokens, thoughts and duration as difference
     }),
   );
   await page.goto(`/compare?a=${a.id}&b=${b.id}`);
-  await expect(page.getByTestId("steps-differ")).toHaveText("(1 of 5 differ; 0 in payload)");
+  await expect(page.getByTestId("steps-differ")).toHaveText("(1 of 5 differ: 0 in payload, 1 only in model, tokens, thoughts or duration)");
   const facts = page.locator('[data-facts="differ"]').getByTestId("fact-diffs");
   await expect(facts).toContainText("model: gemini-3.1-pro-preview → replay");
   await expect(facts).toContainText("input tokens: 5,066 → 0");
