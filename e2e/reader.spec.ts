@@ -218,7 +218,7 @@ test("the smaller things: round chart ticks, minute-precision call times unknown
   await page.goto("/");
   // The y axis's labels are the whole numbers among the chart's texts (the x axis's are days, 12-07).
   const texts = page.getByTestId("trend-runs").locator("svg text");
-  await expect(texts.first()).toBeVisible();
+  await expect(texts.first()).toBeVisible({ timeout: 20_000 }); // the charts are drawn by a chunk that loads after the page
   const values = (await texts.allTextContents())
     .filter((t) => /^\d+$/.test(t))
     .map(Number)
