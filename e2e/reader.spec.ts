@@ -139,7 +139,7 @@ test("Compare counts a step's model, tokens, thoughts and duration as difference
     }),
   );
   await page.goto(`/compare?a=${a.id}&b=${b.id}`);
-  await expect(page.getByTestId("steps-differ")).toHaveText("(1 of 5 differ; 0 in payload)");
+  await expect(page.getByTestId("steps-differ")).toHaveText("(1 of 5 differ: 0 in payload, 1 only in model, tokens, thoughts or duration)");
   const facts = page.locator('[data-facts="differ"]').getByTestId("fact-diffs");
   await expect(facts).toContainText("model: gemini-3.1-pro-preview → replay");
   await expect(facts).toContainText("input tokens: 5,066 → 0");
@@ -218,7 +218,7 @@ test("the smaller things: round chart ticks, minute-precision call times unknown
   await page.goto("/");
   // The y axis's labels are the whole numbers among the chart's texts (the x axis's are days, 12-07).
   const texts = page.getByTestId("trend-runs").locator("svg text");
-  await expect(texts.first()).toBeVisible();
+  await expect(texts.first()).toBeVisible({ timeout: 20_000 }); // the charts are drawn by a chunk that loads after the page
   const values = (await texts.allTextContents())
     .filter((t) => /^\d+$/.test(t))
     .map(Number)

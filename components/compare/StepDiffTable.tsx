@@ -101,14 +101,15 @@ function Facts({ facts }: { facts: FactDiff[] }) {
 }
 
 export function StepDiffTable({ steps, runs }: { steps: Row[]; runs: { a: string; b: string } }) {
-  const { any: changed, payload } = differenceCounts(steps);
+  const { any: changed, payload, factsOnly, unaligned } = differenceCounts(steps);
   return (
     <section className="rounded border border-slate-200 bg-white p-4">
       <h2 className="mb-2 font-semibold">
         Steps{" "}
         <span className="text-sm font-normal text-slate-500">
           <span data-testid="steps-differ">
-            ({changed} of {steps.length} differ; {payload} in payload)
+            ({changed} of {steps.length} differ: {payload} in payload, {factsOnly} only in model, tokens, thoughts or duration
+            {unaligned > 0 ? `, ${unaligned} in one run only` : ""})
           </span>
         </span>
       </h2>

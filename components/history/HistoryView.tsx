@@ -100,7 +100,7 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
               : undefined
           }
           toolbar={
-            <div className="flex items-center gap-3">
+            <div className="flex flex-wrap items-center gap-3">
               <span
                 className="text-xs text-slate-600"
                 data-testid="run-count"

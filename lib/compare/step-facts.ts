@@ -64,13 +64,22 @@ export function withFactDiffs<S extends ComparableSpan & StepFacts>(rows: StepRo
   return rows.map((r) => (r.a && r.b ? { ...r, facts: factDiffs(r.a, r.b) } : r));
 }
 
-/** How many steps differ: in all, and in payload (Args, Results, Error) alone, which the old count was. */
-export function differenceCounts(rows: readonly (StepRow<ComparableSpan> & { facts?: FactDiff[] })[]): { any: number; payload: number } {
-  let any = 0;
-  let payload = 0;
+/**
+ * How many steps differ: in all, in payload (Args, Results, Error: the old count), only in model, tokens, thoughts or
+ * duration, and steps only one run has.
+ */
+export function differenceCounts(rows: readonly (StepRow<ComparableSpan> & { facts?: FactDiff[] })[]): {
+  any: number;
+  payload: number;
+  factsOnly: number;
+  unaligned: number;
+} {
+  const counts = { any: 0, payload: 0, factsOnly: 0, unaligned: 0 };
   for (const r of rows) {
-    if (r.status !== "same") payload++;
-    if (r.status !== "same" || (r.facts?.length ?? 0) > 0) any++;
+    if (r.status === "changed") counts.payload++;
+    else if (r.status === "only-a" || r.status === "only-b") counts.unaligned++;
+    else if ((r.facts?.length ?? 0) > 0) counts.factsOnly++;
   }
-  return { any, payload };
+  counts.any = counts.payload + counts.unaligned + counts.factsOnly;
+  return counts;
 }
