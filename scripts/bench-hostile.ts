@@ -173,7 +173,15 @@ const KINDS: Kind[] = [
           JSON.stringify({
             AgentName: "a",
             JobID: doneJob,
-            Span: { Seq: i, Nesting: 0, Type: "llm", Name: "m", Model: `model-${i}-${"x".repeat(150)}`, Started: T, Finished: T },
+            Span: {
+              Seq: i,
+              Nesting: 0,
+              Type: "llm",
+              Name: "m",
+              Model: `model-${i}-${randomUUID()}${randomUUID()}`,
+              Started: T,
+              Finished: T,
+            },
           }),
         );
       }

@@ -10,7 +10,7 @@ import { abortSilentJobs, restartAgentJob } from "@/lib/agents/abort";
 import { recordPoll } from "@/lib/agents/polls";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/http/errors";
-import { databaseRefusal, sqlState } from "@/lib/db/refusal";
+import { databaseRefusal, sqlState } from "@/lib/http/database-refusal";
 import type { JobDoneRequest, PollRequest, TrajectoryLogRequest } from "./schemas";
 
 /** AIJobPollResp (dashboard/dashapi/ai.go); no job is `{ID: "", Workflow: "", Args: null}`. */
@@ -137,7 +137,7 @@ export async function finishJob(client: string, req: JobDoneRequest): Promise<vo
   }
 }
 
-/** Any database error of `fn` as a reason the agent can act on (lib/db/refusal.ts); other errors unchanged. */
+/** Any database error of `fn` as a reason the agent can act on (lib/http/database-refusal.ts); other errors unchanged. */
 async function refusedAs<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

@@ -1,4 +1,6 @@
 // Splits one row of a page text copy into its labelled blocks (Model:, Args:, ..., Thoughts:) without trusting look-alike lines.
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
 import { findValueEnd } from "./js-literal";
 
 /** Block labels in the order the page prints them; each appears at most once per row. */
@@ -45,11 +47,10 @@ function structuredEnd(lines: readonly string[], node: Node, lineOf: (pos: numbe
   // The block's own line: in a long row (or a copy cut off in the middle of one) the row's line is far from it.
   const at = `${node.label} at line ${lineOf(node.pos)}`;
   if (end < 0) return `${at} is not a complete JSON value${j >= lines.length ? " (the copy ends inside it: cut off?)" : ""}`;
-  try {
-    JSON.parse(text.slice(0, end));
-  } catch (e) {
-    return `${at} is not valid JSON (${e instanceof Error ? e.message.slice(0, 80) : String(e)})`;
-  }
+  // Counted before it is parsed (lib/trajectory/raw-json.ts): a block is one span's Args or Results.
+  const parsed = parseJson(text.slice(0, end), { maxDepth: Infinity });
+  if (!parsed.ok && parsed.tooLarge) return `${at} ${describeProblem(parsed.problem)}`;
+  if (!parsed.ok) return `${at} is not valid JSON (${parsed.problem.reason.slice(0, 80)})`;
   return i + text.slice(0, end).split("\n").length;
 }
 

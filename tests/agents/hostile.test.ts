@@ -58,13 +58,15 @@ describe("count before you build (finding 1)", () => {
     );
     expect(payload.length).toBeLessThan(64 * 1024); // what the attacker sends: tens of KB
     const tiny = await tinyHold();
-    const { result, holdMs } = await measureHold(() => call("ai_trajectory_log", payload));
+    const { result, holdMs, cpuMs } = await measureHold(() => call("ai_trajectory_log", payload));
     expect(result.status).toBe(413);
     expect(result.text).toBe(
       `ai_trajectory_log: Span.Args: holds more than ${limit} values (array elements and object members), the limit per request`,
     );
-    // Before: 44.6 s of one held event loop. Now the scan stops at the millionth value (~2 MB of the 19.8 MB).
-    expect(holdMs).toBeLessThan(Math.max(20 * tiny, 500));
+    // Before: 44.6 s of one held event loop (here: out of memory at 4 GB). Now the scan stops at the millionth value
+    // (~2 MB of the 19.8 MB). CPU is the bound that holds on a crowded machine; the hold's bound is loose for that.
+    expect(cpuMs).toBeLessThan(1500);
+    expect(holdMs).toBeLessThan(Math.max(40 * tiny, 5000));
   });
 
   it("the same through a field nobody reads (a poll's junk member) is refused alike", async () => {
@@ -92,15 +94,17 @@ describe("count before you build (finding 1)", () => {
     );
     expect(JSON.parse(polled.text).ID).toBe(jobId);
     const tiny = await tinyHold();
-    const { result, holdMs } = await measureHold(() =>
+    const { result, holdMs, cpuMs } = await measureHold(() =>
       call(
         "ai_trajectory_log",
         `{"AgentName":"a","JobID":"${jobId}","Span":{"Seq":1,"Nesting":0,"Type":"tool","Name":"t","Started":"${T}","Args":${zeros(500_000)}}}`,
       ),
     );
     expect(result).toMatchObject({ status: 200 });
-    // makeStorable built a path and a closure per element: 1M elements held the loop 2.8 s. Now it is linear and lean.
-    expect(holdMs).toBeLessThan(Math.max(40 * tiny, 1500));
+    // makeStorable built a path and a closure per element: 1M elements held the loop 2.8 s (bench:hostile: 900K
+    // elements 3.9 s of CPU before, 0.4 s now). Now it is linear and lean.
+    expect(cpuMs).toBeLessThan(1500);
+    expect(holdMs).toBeLessThan(Math.max(40 * tiny, 5000));
     const stored = (await pool().query(`SELECT length(args::text) AS n FROM spans WHERE job_id = $1 AND seq = 1`, [jobId])).rows[0];
     expect(Number(stored.n)).toBe(zeros(500_000).length);
   });
@@ -118,10 +122,18 @@ describe("no raw database errors on an agent's call (finding 10)", () => {
     return jobId!;
   }
 
-  it("a job with 400 distinct long model names finishes (the summary index holds what fits)", async () => {
+  it("a job with 400 distinct model names of 80 random characters finishes (the summary index holds what fits)", async () => {
     const jobId = await runningJob();
     for (let i = 0; i < 400; i++) {
-      const span = { Seq: i, Nesting: 0, Type: "llm", Name: "m", Model: `model-${i}-${"x".repeat(150)}`, Started: T, Finished: T };
+      const span = {
+        Seq: i,
+        Nesting: 0,
+        Type: "llm",
+        Name: "m",
+        Model: `model-${i}-${randomUUID()}${randomUUID()}`,
+        Started: T,
+        Finished: T,
+      };
       const r = await call("ai_trajectory_log", JSON.stringify({ AgentName: "a", JobID: jobId, Span: span }));
       expect(r.status, r.text).toBe(200);
     }

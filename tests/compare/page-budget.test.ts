@@ -86,13 +86,15 @@ describe("compare work budget (issue 21, finding 6)", () => {
     const loaded = (r: typeof a) => r!.spans.filter((s) => s.results !== null).length;
     expect(loaded(a)).toBeLessThanOrEqual(Math.ceil(COMPARE_LOAD_CHARS / 198_000) + 1);
     expect(a!.spans.filter((s) => s.unloaded).length).toBeGreaterThan(2);
-    const { result: rows, holdMs } = await measureHold(() => alignSteps(a!.spans, b!.spans));
+    const { result: rows, holdMs, cpuMs } = await measureHold(() => alignSteps(a!.spans, b!.spans));
     const statuses = rows.map((r) => [r.status, r.undiffed ?? (r.diff ? "diff" : null)]);
     expect(statuses[0]).toEqual(["same", null]);
     // Each step is 100K lines: at most one fits the page's line budget; every other changed step says why it has none.
     expect(statuses.filter(([, d]) => d === "diff").length).toBeLessThanOrEqual(Math.floor(COMPARE_PAGE_DIFF_LINES / 198_000) + 1);
     expect(statuses.slice(1).every(([s, d]) => s === "changed" && (d === "diff" || d === "budget"))).toBe(true);
-    // Before: 8.7 s of one held event loop for this page. Now the work comes in slices.
-    expect(holdMs).toBeLessThan(1500);
+    // Before: 8.7 s of one held event loop for this page (bench:hostile: 9.1 s of CPU). Now the work is bounded and
+    // comes in slices.
+    expect(cpuMs).toBeLessThan(1500);
+    expect(holdMs).toBeLessThan(5000);
   });
 });

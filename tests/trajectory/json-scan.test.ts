@@ -43,17 +43,17 @@ describe("reading one span of millions of elements", () => {
     const long = "L".repeat(300_000);
     const args = `{"Files":[${"0,".repeat(3_900_000)}"${long}"],"Tail":"t"}`;
     const span = { Seq: 1, Nesting: 0, Type: "tool", Name: "t", Started: "2026-06-29T12:05:00Z" };
-    const { result, holdMs } = await measureHold(async () => truncateSpan(span, { Args: args }));
+    const { result, cpuMs } = await measureHold(async () => truncateSpan(span, { Args: args }));
     expect(result.truncated).toEqual([{ path: "Args.Files[3900000]", length: 300_000 }]);
     expect(result.json.Args!.length).toBe(args.length - 100_000);
-    // Before: the tree of 3.9M nodes held the event loop 3-3.4 s per GET (?path= 4.7-8.5 s).
-    expect(holdMs).toBeLessThan(1500);
+    // Before: the tree of 3.9M nodes held the event loop 3-3.4 s per GET (?path= 4.7-8.5 s); all of it is CPU.
+    expect(cpuMs).toBeLessThan(1000);
     const byPath = await measureHold(async () => [
       textAtPath(span, { Args: args }, "Args.Files[3900000]"),
       textAtPath(span, { Args: args }, "Args.Tail"),
     ]);
     expect(byPath.result).toEqual([long, "t"]);
-    expect(byPath.holdMs).toBeLessThan(1500);
+    expect(byPath.cpuMs).toBeLessThan(1000);
     // The whole Args is past INDENT_LIMIT: given as stored, a copy.
     expect(textAtPath(span, { Args: args }, "Args")).toBe(args);
   });
