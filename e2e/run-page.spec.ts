@@ -235,3 +235,29 @@ test("a 10,000-span run opens and scrolls to its end, keeping only the rows on s
   expect(await rows(page).count()).toBeLessThan(150);
   await expect(page.getByTestId("span-fields-9999")).toContainText("line 9999");
 });
+
+test("search over a run of long repetitive text stops at its budget and says so; the page stays usable", async ({ page, request }) => {
+  const t = (s: number) => new Date(Date.UTC(2026, 5, 29, 12, 5, s)).toISOString();
+  const long = "a".repeat(300_000);
+  const spans = [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0), Finished: t(9) },
+    ...[1, 2, 3].map((Seq) => ({
+      Seq,
+      Nesting: 1,
+      Type: "action",
+      Name: "read-file",
+      Started: t(Seq),
+      Finished: t(Seq + 1),
+      Results: { Output: long },
+    })),
+  ];
+  const job = await importFile(request, "repetitive.json", JSON.stringify(spans));
+  // LIKE's worst case ('a'×499+'b' over 'a'…): the server reads 512 KB of the run's 900 KB, then stops.
+  const answer = await request.get(`/api/jobs/${job.id}/spans?q=${"a".repeat(499)}b`);
+  expect(answer.status()).toBe(200);
+  expect(await answer.json()).toMatchObject({ seqs: [], stopped: { bytes: 536870, atSeq: 2 } });
+  await page.goto(`/jobs/${job.id}`);
+  await page.getByTestId("search").fill(`${"a".repeat(499)}b`);
+  await expect(page.getByTestId("search-note")).toHaveText("· search stopped at 524 KB: spans from #2 on not searched in full");
+  await expect(page.getByTestId("match-count")).toContainText("0 matches");
+});

@@ -148,13 +148,13 @@ export const appEnvSchema = z.object({
     default: "`15`",
     meaning: "after a rerun, review, import or experiment, that browser's reads go to the primary for this long (a signed cookie)",
   }),
-  DB_READ_TIMEOUT_SECONDS: env(seconds(10), {
-    default: "`10`",
+  DB_READ_TIMEOUT_SECONDS: env(seconds(30), {
+    default: "`30`",
     meaning:
       "`statement_timeout` of the readers' queries (history, a run's outline, a span); past it the request answers 503 with the reason",
   }),
-  DB_EXPENSIVE_TIMEOUT_SECONDS: env(seconds(15), {
-    default: "`15`",
+  DB_EXPENSIVE_TIMEOUT_SECONDS: env(seconds(30), {
+    default: "`30`",
     meaning: "`statement_timeout` of the expensive readers' queries (in-run search, compare, exports, trends)",
   }),
   DB_EXPENSIVE_CONNECTIONS: env(positiveInt(3), {

@@ -330,7 +330,8 @@ async function child(): Promise<number> {
     DATABASE_URL: primary,
     DATABASE_READ_URL: replica,
     DB_REPLICA_MAX_LAG_SECONDS: "2",
-    DB_EXPENSIVE_TIMEOUT_SECONDS: "5",
+    // Short, so the hostile search below meets it: a query stopped at its limit must answer 503 with the reason.
+    DB_EXPENSIVE_TIMEOUT_SECONDS: "0.5",
     PORT: String(port),
     HOST: "127.0.0.1",
     BETTER_AUTH_URL: PROXY,
@@ -702,6 +703,14 @@ async function child(): Promise<number> {
     assert(
       searches.every((s) => s.status === 503 || JSON.parse(s.body).stopped),
       "a search of a 4 MB run did not say where it stopped",
+    );
+    assert(
+      reasons.some((r) => /time limit/.test(r)),
+      `no search met the 0.5 s limit of expensive queries (answers: ${statuses.join(",")}); the 503 path was not exercised`,
+    );
+    assert(
+      reasons.every((r) => /time limit|busy/.test(r)),
+      `a 503 without its reason: ${reasons.join(" | ")}`,
     );
     history.sort((a, b) => a - b);
     const p50 = history[Math.floor(history.length / 2)] ?? 0;

@@ -3,6 +3,7 @@
 // server (debounced), since the page never holds them. The matching itself is filterSpans (./span-filter.ts).
 import { useEffect, useMemo, useState } from "react";
 import type { Outline } from "@/lib/trajectory/outline";
+import { formatBytes } from "@/lib/format";
 import { filterSpans, foldedQuery, searchesPayloads, type FilterResult, type SpanFilter } from "@/components/run/span-filter";
 
 interface PayloadHits {
@@ -17,11 +18,11 @@ interface SearchAnswer {
   error?: string;
 }
 
-/** "payloads searched up to 64 MB: spans from #1200 not searched" (the server reads a bounded share of a huge run). */
+/** "search stopped at 64 MB: spans from #1200 on not searched in full" (the server reads a bounded share of a huge run). */
 function noteOf(body: SearchAnswer, ok: boolean): string | undefined {
   if (!ok) return `payloads not searched: ${body.error ?? "the server did not answer"}`;
   if (body.stopped)
-    return `payloads searched up to ${Math.round(body.stopped.bytes / 2 ** 20)} MB: spans from #${body.stopped.atSeq} not searched`;
+    return `search stopped at ${formatBytes(body.stopped.bytes)}: spans from #${body.stopped.atSeq} on not searched in full`;
   return undefined;
 }
 
