@@ -1,7 +1,10 @@
 // The page frame: header with the product name and navigation.
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cookies } from "next/headers";
 import { UserMenu } from "@/components/auth/UserMenu";
+import { ThemeToggle } from "@/components/theme/ThemeToggle";
+import { parseTheme, THEME_COOKIE } from "@/components/theme/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,9 +12,10 @@ export const metadata: Metadata = {
   description: "Every triage run of your LLM agents, kept and readable.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <header className="border-b border-slate-200 bg-white">
           <nav className="mx-auto flex max-w-screen-2xl items-center gap-6 px-4 py-3">
@@ -25,9 +29,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               Experiments
             </Link>
             <UserMenu />
+            <ThemeToggle initial={theme} />
           </nav>
         </header>
-        <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
+        <main className="mx-auto max-w-screen-2xl px-4 py-4">{children}</main>
       </body>
     </html>
   );

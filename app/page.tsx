@@ -2,6 +2,8 @@
 import { Suspense } from "react";
 import Link from "next/link";
 import { connection } from "next/server";
+import { cookies } from "next/headers";
+import { TRENDS_COOKIE } from "@/components/history/TrendsFold";
 import { db } from "@/lib/db/client";
 import { findJobs, HistoryQueryError } from "@/lib/history/list";
 import { countJobs, historyFacets } from "@/lib/history/stats";
@@ -52,6 +54,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         total={total}
         facets={facets}
         canExperiment={roleAtLeast(user?.role, "operator")}
+        trendsOpen={(await cookies()).get(TRENDS_COOKIE)?.value !== "closed"}
       >
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />

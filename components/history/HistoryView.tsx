@@ -11,6 +11,7 @@ const filterParams = (q: HistoryQuery) => toSearchParams(Object.fromEntries(FILT
 import { FilterBar } from "@/components/history/FilterBar";
 import { HistoryTable } from "@/components/history/HistoryTable";
 import { StartExperiment } from "@/components/experiments/StartExperiment";
+import { TrendsFold } from "@/components/history/TrendsFold";
 
 interface Props {
   rows: HistoryRow[];
@@ -23,12 +24,14 @@ interface Props {
   children?: React.ReactNode;
   /** the signed-in user may start experiments (operators) */
   canExperiment?: boolean;
+  /** the trends start unfolded (the reader's last choice, from the "trends" cookie) */
+  trendsOpen?: boolean;
 }
 
 const pagerLink = "rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
 const pagerOff = "rounded px-2 py-1 ring-1 ring-slate-100 text-slate-300";
 
-export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment }: Props) {
+export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment, trendsOpen = true }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const navigate = useCallback((href: string) => startTransition(() => router.push(href, { scroll: false })), [router]);
@@ -77,7 +80,7 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
   return (
     <div className="space-y-3">
       <FilterBar query={query} facets={facets} navigate={navigate} />
-      {children}
+      {children && <TrendsFold initialOpen={trendsOpen}>{children}</TrendsFold>}
       <div className={`space-y-2 transition-opacity ${pending ? "opacity-60" : ""}`} aria-busy={pending}>
         <HistoryTable
           rows={rows}

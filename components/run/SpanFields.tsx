@@ -27,7 +27,7 @@ function Field({ label, actions, children }: { label: string; actions?: React.Re
   );
 }
 
-interface Ctx {
+export interface Ctx {
   jobId: string;
   seq: number;
   truncated: Truncation[];
@@ -73,7 +73,7 @@ function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
 }
 
 /** Args or Results: the stored JSON text parsed in order; text that is somehow not JSON is shown as text. */
-function JsonField({ ctx, field, text }: { ctx: Ctx; field: JsonField; text: string }) {
+export function JsonField({ ctx, field, text }: { ctx: Ctx; field: JsonField; text: string }) {
   const parsed = useMemo((): { node: JsonNode } | { error: string } => {
     try {
       return { node: parseJsonText(text) };

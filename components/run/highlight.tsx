@@ -30,12 +30,17 @@ const loading = new Map<string, Promise<void>>();
 
 async function core(): Promise<HighlighterCore> {
   highlighter ??= (async () => {
-    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }, theme] = await Promise.all([
+    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }, light, dark] = await Promise.all([
       import("shiki/core"),
       import("shiki/engine/javascript"),
       import("shiki/themes/github-light.mjs"),
+      import("shiki/themes/github-dark.mjs"),
     ]);
-    return createHighlighterCore({ themes: [theme.default], langs: [], engine: createJavaScriptRegexEngine({ forgiving: true }) });
+    return createHighlighterCore({
+      themes: [light.default, dark.default],
+      langs: [],
+      engine: createJavaScriptRegexEngine({ forgiving: true }),
+    });
   })();
   return highlighter;
 }
@@ -54,7 +59,8 @@ export async function tokenize(code: string, lang: string): Promise<Tokens | nul
     );
   }
   await loading.get(lang);
-  return h.codeToTokens(code, { lang, theme: "github-light" }).tokens;
+  // Both themes' colours on every token (--shiki-light, --shiki-dark); app/globals.css picks one by the colour scheme.
+  return h.codeToTokens(code, { lang, themes: { light: "github-light", dark: "github-dark" }, defaultColor: false }).tokens;
 }
 
 /** Tokens of `code` once shiki has them; null meanwhile, and for text too long or a language it does not know. */
@@ -73,10 +79,16 @@ export function useTokens(code: string, lang: string | null): Tokens | null {
   return result && result.code === code && result.lang === lang ? result.tokens : null;
 }
 
+/** A token's colours: both themes' (dual-theme tokens carry htmlStyle), or its one colour (the ANSI tokenizer's). */
+export function tokenStyle(t: ThemedToken): React.CSSProperties | undefined {
+  if (t.htmlStyle) return t.htmlStyle as React.CSSProperties;
+  return t.color ? { color: t.color } : undefined;
+}
+
 /** One line of tokens as coloured spans: text nodes only, whatever the payload holds. */
 export function TokenLine({ tokens }: { tokens: ThemedToken[] }) {
   return tokens.map((t, i) => (
-    <span key={i} style={t.color ? { color: t.color } : undefined}>
+    <span key={i} style={tokenStyle(t)}>
       {t.content}
     </span>
   ));

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   "experiment",
   "price.set",
   "price.remove",
+  "note",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -56,6 +56,8 @@ export const historyQuerySchema = z
     rerun: yesNo.optional(),
     /** an operator's mark: correct, incorrect, or not marked yet */
     review: z.enum(["correct", "incorrect", "unreviewed"]).optional(),
+    /** yes = an operator left a note on a step of the run (lib/notes) */
+    notes: yesNo.optional(),
     sort: z.enum(SORT_KEYS).default("created"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     size: z.coerce
@@ -92,6 +94,7 @@ export const FILTER_KEYS = [
   "errors",
   "rerun",
   "review",
+  "notes",
 ] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
