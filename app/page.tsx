@@ -54,7 +54,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         total={total}
         facets={facets}
         canExperiment={roleAtLeast(user?.role, "operator")}
-        trendsOpen={(await cookies()).get(TRENDS_COOKIE)?.value !== "closed"}
+        trendsOpen={(await cookies()).get(TRENDS_COOKIE)?.value === "open"}
       >
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />

@@ -9,7 +9,7 @@ import { withDb } from "./db";
 const row = (page: Page, seq: number) => page.locator(`[data-span-row="${seq}"]`);
 
 async function demoRun(request: APIRequestContext, workflow: string): Promise<string> {
-  const res = await request.get(`/api/jobs?workflow=${workflow}&size=1`);
+  const res = await request.get(`/api/jobs?workflow=${workflow}&size=25`);
   const { jobs } = (await res.json()) as { jobs: { id: string }[] };
   expect(jobs.length, workflow).toBeGreaterThan(0);
   return jobs[0]!.id;
@@ -44,11 +44,15 @@ test("tool rows show their main argument and their error, llm rows their reply, 
 });
 
 test("dark mode follows the system, and the toggle's choice is remembered", async ({ page }) => {
-  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  const isDark = async () => {
-    const m = /(\d+(?:\.\d+)?)%/.exec(await background()) ?? /rgb\((\d+)/.exec(await background());
-    return Number(m![1]) < 40;
-  };
+  // The page's background as the browser paints it (a canvas reads any colour syntax back as RGB).
+  const isDark = () =>
+    page.evaluate(() => {
+      const ctx = document.createElement("canvas").getContext("2d")!;
+      ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+      return r! + g! + b! < 3 * 100;
+    });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/");
   expect(await isDark()).toBe(true);
@@ -77,7 +81,7 @@ test("at 1440×900 the verdict, the tree and the details are above the fold; inp
   await expect(page.locator("[data-span-row]").nth(10)).toBeInViewport();
   // The moderation run's CrashReport unfolds across the page, not in a third of it.
   await page.getByTestId("inputs-toggle").click();
-  const report = (await page.locator('[data-input="CrashReport"]').boundingBox())!;
+  const report = (await page.locator('[data-input="CrashReport"] dd').boundingBox())!; // the row is display: contents
   expect(report.width).toBeGreaterThan(1000);
   // The verdict folds away.
   await page.getByTestId("verdict-toggle").click();
@@ -120,17 +124,22 @@ test("axe finds nothing serious or critical on the history, a run, compare, an e
     ["compare", `/compare?a=${a.id}&b=${b.id}`],
     ["experiment", `/experiments/${experiment}`],
   ];
+  const problems: string[] = [];
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [name, url] of pages) {
       await page.goto(url);
       await page.waitForLoadState("networkidle");
-      expect(await axeProblems(page), `${name} (${scheme})`).toEqual([]);
+      problems.push(...(await axeProblems(page)).map((p) => `${name} (${scheme}) ${p}`));
     }
+    await page.goto(`/jobs/${a.id}?view=conversation`);
+    await expect(page.locator("[data-conv-span]").first()).toBeVisible();
+    problems.push(...(await axeProblems(page)).map((p) => `conversation (${scheme}) ${p}`));
   }
   await signIn(page, await addUser("admin", "axe-admin"), "/admin");
   await page.waitForLoadState("networkidle");
-  expect(await axeProblems(page), "admin").toEqual([]);
+  problems.push(...(await axeProblems(page)).map((p) => `admin ${p}`));
+  expect(problems).toEqual([]);
 });
 
 test("the conversation view reads each agent's turns in order, folds payloads, keeps search and permalinks", async ({ page, request }) => {
@@ -145,7 +154,7 @@ test("the conversation view reads each agent's turns in order, folds payloads, k
   await expect(agent.locator("[data-conv-span]")).toHaveCount(4);
   await expect(agent.locator('[data-conv-span="2"] [data-conv-prompt]')).toContainText("prompt conv");
   await expect(agent.getByText("thoughts conv")).toBeHidden();
-  await agent.locator('[data-conv-span="3"]').getByText("Thoughts").click();
+  await agent.locator('[data-conv-span="3"] summary', { hasText: "Thoughts" }).click();
   await expect(agent.getByText("thoughts conv")).toBeVisible();
   await expect(agent.locator('[data-conv-span="4"] [data-conv-error]')).toContainText("no matches conv");
   await expect(agent.locator('[data-conv-span="5"] [data-conv-reply] strong')).toHaveText("fuzzing");
@@ -196,4 +205,34 @@ test("a note on a step: written, shown in the tree and the conversation, searcha
       (await c.query("SELECT details->>'op' AS op FROM audit_events WHERE action = 'note' AND target = $1 ORDER BY id", [job.id])).rows,
   );
   expect(ops).toEqual([{ op: "add" }, { op: "edit" }]);
+});
+
+test("history: 15+ runs above the fold at 1440×900, trends fold and stay folded; cards and a filter button at 390 px", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/");
+  const rows = page.getByTestId("history-row");
+  await expect(rows.first()).toBeVisible();
+  const above = await rows.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().bottom <= 900).length);
+  expect(above).toBeGreaterThanOrEqual(15);
+  // Unfolded trends stay unfolded on the next visit.
+  await page.getByTestId("trends-toggle").click();
+  await expect(page.getByTestId("trends")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("trends")).toBeVisible();
+  await page.getByTestId("trends-toggle").click();
+  await page.reload();
+  await expect(page.getByTestId("trends-fold")).toHaveAttribute("data-open", "false");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId("history-table")).toBeHidden();
+  const card = page.getByTestId("history-card").first();
+  await expect(card).toBeVisible();
+  await expect(card.locator("[data-status], [data-verdict], a").first()).toBeVisible();
+  await expect(page.getByRole("combobox", { name: "Workflow" })).toBeHidden();
+  await page.getByTestId("filters-button").click();
+  await expect(page.getByRole("combobox", { name: "Workflow" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await card.locator("a").first().click();
+  await expect(page.getByTestId("tree")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 });

@@ -68,7 +68,7 @@ export function HistoryTable({
 
   return (
     <div className="space-y-2">
-      <div className="flex items-center justify-between gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
         {toolbar}
         {pickedRows.length > 0 && (
           <span className="ml-auto text-xs text-slate-600" data-testid="compare-picked">

@@ -24,14 +24,14 @@ interface Props {
   children?: React.ReactNode;
   /** the signed-in user may start experiments (operators) */
   canExperiment?: boolean;
-  /** the trends start unfolded (the reader's last choice, from the "trends" cookie) */
+  /** the trends start unfolded (the reader's last choice, from the "trends" cookie; folded by default) */
   trendsOpen?: boolean;
 }
 
-const pagerLink = "rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
-const pagerOff = "rounded px-2 py-1 ring-1 ring-slate-100 text-slate-300";
+const pagerLink = "whitespace-nowrap rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
+const pagerOff = "whitespace-nowrap rounded px-2 py-1 ring-1 ring-slate-100 text-slate-500";
 
-export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment, trendsOpen = true }: Props) {
+export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment, trendsOpen = false }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const navigate = useCallback((href: string) => startTransition(() => router.push(href, { scroll: false })), [router]);
@@ -46,21 +46,27 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
           « First
         </Link>
       ) : (
-        <span className={pagerOff}>« First</span>
+        <span className={pagerOff} aria-disabled="true">
+          « First
+        </span>
       )}
       {prev ? (
         <Link href={pageHref({ before: prev })} className={pagerLink} data-testid="prev-page" rel="prev">
           ‹ Previous
         </Link>
       ) : (
-        <span className={pagerOff}>‹ Previous</span>
+        <span className={pagerOff} aria-disabled="true">
+          ‹ Previous
+        </span>
       )}
       {next ? (
         <Link href={pageHref({ after: next })} className={pagerLink} data-testid="next-page" rel="next">
           Next ›
         </Link>
       ) : (
-        <span className={pagerOff}>Next ›</span>
+        <span className={pagerOff} aria-disabled="true">
+          Next ›
+        </span>
       )}
       <select
         aria-label="Runs per page"
@@ -92,7 +98,7 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
               : undefined
           }
           toolbar={
-            <div className="flex items-center gap-3">
+            <div className="flex flex-wrap items-center gap-3">
               <span
                 className="text-xs text-slate-600"
                 data-testid="run-count"

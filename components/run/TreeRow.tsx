@@ -176,6 +176,10 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
             : "hover:bg-slate-100"
       } ${p.target ? "shadow-[inset_3px_0_0_#f59e0b]" : ""}`}
       style={{ top: p.top, height: ROW_HEIGHT }}
+      // Selection follows focus (the ARIA tree pattern): Tab into the tree selects the row it lands on.
+      onFocus={() => {
+        if (!p.selected) p.onSelect(index);
+      }}
       onClick={(e) => {
         if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab or window keeps the link
         e.preventDefault();
