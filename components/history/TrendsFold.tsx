@@ -24,7 +24,8 @@ export function TrendsFold({ initialOpen, children }: { initialOpen: boolean; ch
         </span>
         Trends
       </button>
-      {open && children}
+      {/* Rendered either way (hidden when folded): the streamed charts arrive with the page, and unfolding shows them at once. */}
+      <div hidden={!open}>{children}</div>
     </section>
   );
 }
