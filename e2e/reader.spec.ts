@@ -217,7 +217,11 @@ test("history: 15+ runs above the fold at 1440×900, trends fold and stay folded
   const above = await rows.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().bottom <= 900).length);
   expect(above).toBeGreaterThanOrEqual(15);
   // Unfolded trends stay unfolded on the next visit.
-  await page.getByTestId("trends-toggle").click();
+  // (A click before hydration does nothing: retried until it takes.)
+  await expect(async () => {
+    await page.getByTestId("trends-toggle").click();
+    await expect(page.getByTestId("trends-fold")).toHaveAttribute("data-open", "true", { timeout: 2000 });
+  }).toPass();
   await expect(page.getByTestId("trends")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("trends")).toBeVisible();
