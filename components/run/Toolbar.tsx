@@ -54,7 +54,7 @@ export function Toolbar({
             key={v}
             type="button"
             aria-pressed={view === v}
-            className={`px-2 py-1 ${view === v ? "bg-sky-600 font-medium text-white" : "bg-white hover:bg-slate-50"}`}
+            className={`px-2 py-1 ${view === v ? "bg-sky-700 font-medium text-white" : "bg-white hover:bg-slate-50"}`}
             onClick={() => onView(v)}
             data-testid={`view-${v}`}
           >

@@ -170,7 +170,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
       data-match={p.match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer items-center gap-1.5 pr-2 text-sm ${
         p.selected
-          ? "bg-sky-100 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600"
+          ? "bg-sky-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600"
           : p.match
             ? "bg-amber-50 hover:bg-amber-100"
             : "hover:bg-slate-100"
