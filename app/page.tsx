@@ -2,6 +2,8 @@
 import { Suspense } from "react";
 import Link from "next/link";
 import { connection } from "next/server";
+import { cookies } from "next/headers";
+import { TRENDS_COOKIE } from "@/components/history/TrendsFold";
 import { readDb } from "@/lib/db/read-your-writes";
 import { findJobs, HistoryQueryError } from "@/lib/history/list";
 import { countJobs, historyFacets } from "@/lib/history/stats";
@@ -63,6 +65,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         facets={facets}
         canExperiment={roleAtLeast(user?.role, "operator")}
         canImport={roleAtLeast(user?.role, "operator")}
+        trendsOpen={(await cookies()).get(TRENDS_COOKIE)?.value === "open"}
       >
         <Suspense key={trendKey} fallback={<TrendsSkeleton />}>
           <Trends filters={query} />

@@ -147,7 +147,8 @@ const DEMO_WORDS: Record<string, string[]> = {
   "patch-iteration": ["patch produced"],
 };
 
-test("each workflow's verdict in its own words: the column, the filter menu, its chip and the trends", async ({ page }) => {
+test("each workflow's verdict in its own words: the column, the filter menu, its chip and the trends", async ({ page, baseURL }) => {
+  await page.context().addCookies([{ name: "trends", value: "open", url: baseURL! }]); // trends start folded
   for (const [workflow, words] of Object.entries(DEMO_WORDS)) {
     await page.goto(`/?workflow=${workflow}`);
     const badges = page.getByTestId("history-table").locator("[data-verdict]");
@@ -205,7 +206,12 @@ function yearOneTrajectory(workflow: string): string {
   );
 }
 
-test("a golden-like run from year 1 imports; the history, its trends, counts and the API answer for it", async ({ page, request }) => {
+test("a golden-like run from year 1 imports; the history, its trends, counts and the API answer for it", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await page.context().addCookies([{ name: "trends", value: "open", url: baseURL! }]); // trends start folded
   const workflow = `moderation-yearone${Date.now()}`;
   const job = await importFile(request, "TestYearOne.trajectory.json", yearOneTrajectory(workflow));
   const errors: string[] = [];

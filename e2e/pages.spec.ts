@@ -159,6 +159,7 @@ test("verdict cards of the bug workflows: a patch as a diff, a syzkaller program
   await expect(verdict.locator('[data-result="ReportedBy"]')).toContainText("Reported-by: syzbot+");
   // Inputs in the workflow's order, the crash report folded and the program highlighted there too.
   const inputs = page.getByTestId("inputs");
+  await page.getByTestId("inputs-toggle").click();
   await expect(inputs.locator("[data-input]").first()).toHaveAttribute("data-input", "BugTitle");
   await expect(inputs.locator('[data-input="CrashReport"]')).toContainText("more lines");
   await expect(inputs.locator('[data-input="ReproSyz"] [data-syz="call"]').first()).toBeVisible();
@@ -284,6 +285,7 @@ test("a job page saved by a reader who is not an admin: the run failed, its erro
   await expect(page.getByText("log-in to see details")).toHaveCount(0);
   await expect(page.getByTestId("dashboard-fields")).toContainText(`Dashboard page: /ai_job?id=${id}`);
   await expect(page.getByTestId("values-printed")).toBeVisible();
+  await page.getByTestId("inputs-toggle").click();
   await expect(page.getByTestId("inputs-printed")).toBeVisible();
   // An ambiguous printed value is the dashboard's text, marked; a readable one is JSON.
   await row(page, 1).click();

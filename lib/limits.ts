@@ -81,6 +81,15 @@ export const MAX_TOKENS_PER_SPAN = 100_000_000;
 export const MIN_TIMESTAMP = "0001-01-01T00:00:00Z";
 export const MAX_TIMESTAMP = "9999-12-31T23:59:59.999999999Z";
 
+/** Characters of a span's one-line summary kept in the outline (lib/trajectory/step-summary.ts): a row's width, no more. */
+export const SPAN_SUMMARY_CHARS = 160;
+/** Spans in one page of the conversation view (GET /api/jobs/<id>/conversation): loaded per agent, as it is opened. */
+export const CONVERSATION_PAGE_SPANS = 50;
+/** Characters of one text the conversation view shows; the tree's details pane has the whole. */
+export const CONVERSATION_TEXT_CHARS = 10_000;
+/** Longest note on a step (markdown, lib/notes). */
+export const MAX_NOTE_CHARS = 10_000;
+
 // ---- Sign-in (the form and POST /api/auth/sign-in/email alike; lib/auth/sign-in-limit.ts). Counts are kept in
 // PostgreSQL, per client address as lib/auth/client-address.ts finds it; a sign-in takes its own attempt back.
 

@@ -1,6 +1,6 @@
 // The history's filters: search, menus, dates, and the active filters as removable chips; every change is a new URL.
 "use client";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { HistoryFacets } from "@/lib/history/stats";
 import { FILTER_KEYS, hasFilters, hrefWith, STATUSES, type FilterKey, type HistoryQuery } from "@/lib/history/query";
 import { workflowSpec } from "@/lib/workflows/catalog";
@@ -29,6 +29,7 @@ const LABELS: Record<FilterKey, string> = {
   rerun: "rerun",
   review: "review",
   experiment: "experiment",
+  notes: "notes",
 };
 
 function chipText(key: FilterKey, value: string, query: HistoryQuery): string {
@@ -36,6 +37,7 @@ function chipText(key: FilterKey, value: string, query: HistoryQuery): string {
   if (key === "errors") return value === "yes" ? "has errors" : "no errors";
   if (key === "rerun") return value === "yes" ? "reruns only" : "no reruns";
   if (key === "experiment") return value.slice(0, 8);
+  if (key === "notes") return value === "yes" ? "with notes" : "without notes";
   if (key === "verdict") return verdictOptions(query.workflow).find(([v]) => v === value)?.[1] ?? value;
   return value;
 }
@@ -123,10 +125,12 @@ export function FilterBar({
     return () => window.removeEventListener("keydown", onKey);
   }, []);
   const set = (key: FilterKey) => (value: string | undefined) => navigate(hrefWith(query, { [key]: value }));
+  // At phone width the menus wait behind a button, so the runs come first.
+  const [menus, setMenus] = useState(false);
 
   return (
     <div className="space-y-2 rounded border border-slate-200 bg-white p-2" data-testid="filters">
-      <div className="flex flex-wrap items-center gap-1.5">
+      <div className={`flex flex-wrap items-center gap-1.5 ${menus ? "" : "max-md:[&>label]:hidden"}`} data-testid="filter-menus">
         {/* Uncontrolled (text typed before hydration survives), following the URL's q while not focused (above);
             it searches as the reader types. Without JavaScript the form still searches (a plain GET). */}
         <form
@@ -152,6 +156,15 @@ export function FilterBar({
             className={`${field} w-full`}
           />
         </form>
+        <button
+          type="button"
+          className="rounded border border-slate-300 px-2 py-1 text-xs md:hidden"
+          aria-expanded={menus}
+          onClick={() => setMenus(!menus)}
+          data-testid="filters-button"
+        >
+          Filters{hasFilters(query) ? ` (${FILTER_KEYS.filter((k) => k !== "q" && query[k] !== undefined).length})` : ""}
+        </button>
         <Menu label="Workflow" name="workflow" value={query.workflow} options={facets.workflows} onPick={set("workflow")} />
         <Menu label="Status" name="status" value={query.status} options={STATUSES} onPick={set("status")} />
         <Menu label="Verdict" name="verdict" value={query.verdict} options={verdictOptions(query.workflow)} onPick={set("verdict")} />
@@ -188,6 +201,16 @@ export function FilterBar({
             ["unreviewed", "not marked"],
           ]}
           onPick={set("review")}
+        />
+        <Menu
+          label="Notes"
+          name="notes"
+          value={query.notes}
+          options={[
+            ["yes", "with notes"],
+            ["no", "without notes"],
+          ]}
+          onPick={set("notes")}
         />
         <label className="flex items-center gap-1 text-xs text-slate-500">
           from

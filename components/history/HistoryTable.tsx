@@ -6,6 +6,7 @@ import { useTable, type ColumnVisibilityState, type SortingState, type Updater }
 import type { HistoryRow } from "@/lib/history/list";
 import { hiddenColumns, hrefWith, hrefWithHidden, SORT_KEYS, type HistoryQuery, type SortKey } from "@/lib/history/query";
 import { DEFAULT_HIDDEN, features, historyColumns, NUMERIC_COLUMNS } from "@/components/history/columns";
+import { HistoryCards } from "@/components/history/HistoryCards";
 
 function apply<T>(updater: Updater<T>, old: T): T {
   return typeof updater === "function" ? (updater as (o: T) => T)(old) : updater;
@@ -70,7 +71,7 @@ export function HistoryTable({
 
   return (
     <div className="space-y-2">
-      <div className="flex items-center justify-between gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
         {toolbar}
         {pickedRows.length > 0 && (
           <span className="ml-auto text-xs text-slate-600" data-testid="compare-picked">
@@ -125,62 +126,65 @@ export function HistoryTable({
           .
         </p>
       ) : (
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-          <table className="w-full text-sm" data-testid="history-table">
-            <thead className="border-b border-slate-200 bg-slate-50 text-left text-[11px] uppercase tracking-wide text-slate-500">
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id}>
-                  <th className="w-6 px-2 py-1.5" aria-label="Pick to compare" />
-                  {group.headers.map((header) => {
-                    const sorted = header.column.getIsSorted();
-                    const numeric = NUMERIC_COLUMNS.has(header.column.id);
-                    return (
-                      <th
-                        key={header.id}
-                        className={`whitespace-nowrap px-2 py-2 font-medium ${numeric ? "text-right" : ""}`}
-                        aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                      >
-                        {header.column.getCanSort() ? (
-                          <button
-                            type="button"
-                            onClick={header.column.getToggleSortingHandler()}
-                            className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${sorted ? "text-slate-900" : ""}`}
-                            data-sort={header.column.id}
-                            title={`Sort by ${String(header.column.columnDef.header)}`}
-                          >
+        <>
+          <HistoryCards rows={rows} />
+          <div className="hidden overflow-x-auto rounded border border-slate-200 bg-white md:block">
+            <table className="w-full text-sm" data-testid="history-table">
+              <thead className="border-b border-slate-200 bg-slate-50 text-left text-[11px] uppercase tracking-wide text-slate-500">
+                {table.getHeaderGroups().map((group) => (
+                  <tr key={group.id}>
+                    <th className="w-6 px-2 py-1.5" aria-label="Pick to compare" />
+                    {group.headers.map((header) => {
+                      const sorted = header.column.getIsSorted();
+                      const numeric = NUMERIC_COLUMNS.has(header.column.id);
+                      return (
+                        <th
+                          key={header.id}
+                          className={`whitespace-nowrap px-2 py-2 font-medium ${numeric ? "text-right" : ""}`}
+                          aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                        >
+                          {header.column.getCanSort() ? (
+                            <button
+                              type="button"
+                              onClick={header.column.getToggleSortingHandler()}
+                              className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${sorted ? "text-slate-900" : ""}`}
+                              data-sort={header.column.id}
+                              title={`Sort by ${String(header.column.columnDef.header)}`}
+                            >
+                              <table.FlexRender header={header} />
+                              <span aria-hidden className={sorted ? "" : "text-slate-300"}>
+                                {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                              </span>
+                            </button>
+                          ) : (
                             <table.FlexRender header={header} />
-                            <span aria-hidden className={sorted ? "" : "text-slate-300"}>
-                              {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
-                            </span>
-                          </button>
-                        ) : (
-                          <table.FlexRender header={header} />
-                        )}
-                      </th>
-                    );
-                  })}
-                </tr>
-              ))}
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="align-top hover:bg-slate-50" data-testid="history-row" data-job={row.id}>
-                  <td className="px-2 py-1.5">
-                    <input type="checkbox" aria-label="Pick to compare" checked={picked.includes(row.id)} onChange={() => pick(row.id)} />
-                  </td>
-                  {row.getVisibleCells().map((cell) => (
-                    <td
-                      key={cell.id}
-                      className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}
-                    >
-                      <table.FlexRender cell={cell} />
+                          )}
+                        </th>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {table.getRowModel().rows.map((row) => (
+                  <tr key={row.id} className="align-top hover:bg-slate-50" data-testid="history-row" data-job={row.id}>
+                    <td className="px-2 py-1.5">
+                      <input type="checkbox" aria-label="Pick to compare" checked={picked.includes(row.id)} onChange={() => pick(row.id)} />
                     </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    {row.getVisibleCells().map((cell) => (
+                      <td
+                        key={cell.id}
+                        className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}
+                      >
+                        <table.FlexRender cell={cell} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </div>
   );

@@ -12,6 +12,7 @@ import { FilterBar } from "@/components/history/FilterBar";
 import { HistoryTable } from "@/components/history/HistoryTable";
 import { StartExperiment } from "@/components/experiments/StartExperiment";
 import { ImportRuns } from "@/components/history/ImportRuns";
+import { TrendsFold } from "@/components/history/TrendsFold";
 
 interface Props {
   rows: HistoryRow[];
@@ -26,12 +27,25 @@ interface Props {
   canExperiment?: boolean;
   /** the signed-in user may import runs (operators) */
   canImport?: boolean;
+  /** the trends start unfolded (the reader's last choice, from the "trends" cookie; folded by default) */
+  trendsOpen?: boolean;
 }
 
-const pagerLink = "rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
-const pagerOff = "rounded px-2 py-1 ring-1 ring-slate-100 text-slate-300";
+const pagerLink = "whitespace-nowrap rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
+const pagerOff = "whitespace-nowrap rounded px-2 py-1 ring-1 ring-slate-100 text-slate-500";
 
-export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment, canImport }: Props) {
+export function HistoryView({
+  rows,
+  next,
+  prev,
+  query,
+  total,
+  facets,
+  children,
+  canExperiment,
+  canImport,
+  trendsOpen = false,
+}: Props) {
   const [importing, setImporting] = useState(false);
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -52,21 +66,27 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
           « First
         </Link>
       ) : (
-        <span className={pagerOff}>« First</span>
+        <span className={pagerOff} aria-disabled="true">
+          « First
+        </span>
       )}
       {prev ? (
         <Link href={pageHref({ before: prev })} className={pagerLink} data-testid="prev-page" rel="prev">
           ‹ Previous
         </Link>
       ) : (
-        <span className={pagerOff}>‹ Previous</span>
+        <span className={pagerOff} aria-disabled="true">
+          ‹ Previous
+        </span>
       )}
       {next ? (
         <Link href={pageHref({ after: next })} className={pagerLink} data-testid="next-page" rel="next">
           Next ›
         </Link>
       ) : (
-        <span className={pagerOff}>Next ›</span>
+        <span className={pagerOff} aria-disabled="true">
+          Next ›
+        </span>
       )}
       <select
         aria-label="Runs per page"
@@ -87,7 +107,7 @@ export function HistoryView({ rows, next, prev, query, total, facets, children, 
     <div className="space-y-3">
       <FilterBar query={query} facets={facets} navigate={navigate} />
       {canImport && <ImportRuns open={importing} onClose={() => setImporting(false)} />}
-      {children}
+      {children && <TrendsFold initialOpen={trendsOpen}>{children}</TrendsFold>}
       <div className={`space-y-2 transition-opacity ${pending ? "opacity-60" : ""}`} aria-busy={pending}>
         <HistoryTable
           rows={rows}

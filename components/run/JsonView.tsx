@@ -8,7 +8,7 @@ import { layoutJson, type JsonBlock } from "@/lib/trajectory/fold";
 import { countLines } from "@/lib/trajectory/fold";
 import type { JsonNode } from "@/lib/text/json";
 import { formatCount } from "@/lib/format";
-import { TokenLine, useTokens } from "@/components/run/highlight";
+import { TokenLine, tokenStyle, useTokens } from "@/components/run/highlight";
 import { TextBlock, moreButton } from "@/components/run/TextBlock";
 
 /** JSON lines shown before "show more" (a huge array should not stall the panel). */
@@ -22,7 +22,7 @@ function splice(tokens: ThemedToken[], from: number, to: number, label: React.Re
     const start = pos;
     const end = pos + t.content.length;
     pos = end;
-    const style = t.color ? { color: t.color } : undefined;
+    const style = tokenStyle(t);
     if (end <= from || start >= to) {
       out.push(
         <span key={i} style={style}>

@@ -79,9 +79,9 @@ export function RunHeader({ run, role, readiness }: { run: Run; role: Role | nul
       </span>
     );
   return (
-    <section className="space-y-3">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-semibold">{run.workflow}</h1>
+    <section className="space-y-2">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <h1 className="text-lg font-semibold">{run.workflow}</h1>
         <span data-testid="job-status">
           {live ? <LiveStatusBadge jobId={run.id} status={run.status} /> : <StatusBadge status={run.status} />}
         </span>
@@ -131,7 +131,7 @@ export function RunHeader({ run, role, readiness }: { run: Run; role: Role | nul
         ) : (
           <p className="break-all text-sm text-slate-600">{run.link}</p>
         ))}
-      <div className="flex flex-wrap gap-6 rounded border border-slate-200 bg-white p-3 text-sm">
+      <div className="flex flex-wrap gap-x-5 gap-y-1 rounded border border-slate-200 bg-white px-3 py-1.5 text-sm">
         <Stat label="Started (UTC)" value={formatTime(run.startedAt ?? run.createdAt, run.minutePrecision)} />
         <Stat
           label="Duration"

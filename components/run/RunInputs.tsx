@@ -18,30 +18,40 @@ interface Props {
 export function RunInputs({ args, workflow, workflowType, printed = false, rawHref }: Props) {
   const { items: fields, more } = headItems(inputFields(workflow, args, workflowType), DISPLAY_MAX_FIELDS);
   return (
-    <section className="min-w-0 rounded border border-slate-200 bg-white p-4" data-testid="inputs">
-      <h2 className="mb-3 font-semibold">Inputs</h2>
-      {printed && fields.length > 0 && (
-        <p className="mb-2 text-[11px] italic text-slate-500" data-testid="inputs-printed">
-          as the dashboard printed them (Go&apos;s fmt): text inputs are exact, others were read from that text
-        </p>
-      )}
-      {fields.length === 0 ? (
-        <p className="text-sm text-slate-500">No inputs recorded.</p>
-      ) : (
-        <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-sm">
-          {fields.map((f) => (
-            <div key={f.spec.name} className="contents" data-input={f.spec.name} data-kind={f.spec.kind}>
-              <dt className="font-medium text-slate-600" title={f.spec.hint}>
-                {f.spec.name}
-              </dt>
-              <dd className="min-w-0">
-                <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
-              </dd>
-            </div>
-          ))}
-        </dl>
-      )}
-      <More count={more} unit="inputs" rawHref={rawHref} />
-    </section>
+    // Folded until asked for; opened, it takes the page's full width (lg:open:col-span-full), so a crash report or a
+    // kernel config unfolds in a readable column, not the verdict's narrow neighbour.
+    <details className="min-w-0 self-start rounded border border-slate-200 bg-white lg:open:col-span-full" data-testid="inputs">
+      <summary className="flex cursor-pointer items-baseline gap-2 px-4 py-2" data-testid="inputs-toggle">
+        <span aria-hidden className="chevron inline-block text-[10px] text-slate-500 transition-transform">
+          ▶
+        </span>
+        <h2 className="font-semibold">Inputs</h2>
+        <span className="truncate text-xs text-slate-500">{fields.map((f) => f.spec.name).join(", ") || "none"}</span>
+      </summary>
+      <div className="px-4 pb-3">
+        {printed && fields.length > 0 && (
+          <p className="mb-2 text-[11px] italic text-slate-500" data-testid="inputs-printed">
+            as the dashboard printed them (Go&apos;s fmt): text inputs are exact, others were read from that text
+          </p>
+        )}
+        {fields.length === 0 ? (
+          <p className="text-sm text-slate-500">No inputs recorded.</p>
+        ) : (
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-sm">
+            {fields.map((f) => (
+              <div key={f.spec.name} className="contents" data-input={f.spec.name} data-kind={f.spec.kind}>
+                <dt className="font-medium text-slate-600" title={f.spec.hint}>
+                  {f.spec.name}
+                </dt>
+                <dd className="min-w-0">
+                  <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        )}
+        <More count={more} unit="inputs" rawHref={rawHref} />
+      </div>
+    </details>
   );
 }

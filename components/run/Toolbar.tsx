@@ -17,6 +17,8 @@ interface Props {
   onTimeline: (on: boolean) => void;
   onNextMatch: (back: boolean) => void;
   onLeaveSearch: () => void;
+  view: "tree" | "conversation";
+  onView: (view: "tree" | "conversation") => void;
 }
 
 const button =
@@ -34,6 +36,8 @@ export function Toolbar({
   onTimeline,
   onNextMatch,
   onLeaveSearch,
+  view,
+  onView,
 }: Props) {
   // Counted once per outline, not on every keystroke in the search box (100,000 spans).
   const counts = useMemo(() => {
@@ -44,6 +48,20 @@ export function Toolbar({
   const active = filter.query || filter.type || filter.errorsOnly;
   return (
     <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2">
+      <div role="group" aria-label="View" className="flex overflow-hidden rounded border border-slate-300 text-xs">
+        {(["tree", "conversation"] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            aria-pressed={view === v}
+            className={`px-2 py-1 ${view === v ? "bg-sky-700 font-medium text-white" : "bg-white hover:bg-slate-50"}`}
+            onClick={() => onView(v)}
+            data-testid={`view-${v}`}
+          >
+            {v === "tree" ? "Tree" : "Conversation"}
+          </button>
+        ))}
+      </div>
       <input
         ref={searchRef}
         type="search"
@@ -92,7 +110,7 @@ export function Toolbar({
         </span>
       )}
       <div className="ml-auto flex items-center gap-2">
-        <label className="flex items-center gap-1 text-xs">
+        <label className={`flex items-center gap-1 text-xs ${view === "tree" ? "" : "hidden"}`}>
           <input type="checkbox" checked={timeline} onChange={(e) => onTimeline(e.target.checked)} data-testid="timeline-toggle" />
           timeline
         </label>

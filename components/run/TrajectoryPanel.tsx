@@ -2,7 +2,7 @@
 // The trajectory explorer: toolbar, the virtualized tree with its timeline, and the selected span's details; every
 // selection is a permalink (#span-<seq>) and a permalink opens the path to its span. State lives in one reducer
 // (./panel-state.ts), keys and filters are pure functions (./tree-keys.ts, ./span-filter.ts).
-import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useReducer, useRef, useSyncExternalStore } from "react";
+import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useReducer, useRef, useState, useSyncExternalStore } from "react";
 import { indexOfSeq, toolCallIndices, visibleRows, type Outline } from "@/lib/trajectory/outline";
 import { TreeView } from "@/components/run/TreeView";
 import { formatCount } from "@/lib/format";
@@ -11,6 +11,20 @@ import { useFilterResult } from "@/components/run/use-span-filter";
 import { nextMatch } from "@/components/run/span-filter";
 import { initialPanel, panelReducer, permalinkHash, seqFromHash } from "@/components/run/panel-state";
 import { isTyping, PAGE_KEYS, treeKeyCommand, type KeyCommand, type KeyInput } from "@/components/run/tree-keys";
+import { Conversation } from "@/components/run/Conversation";
+import { StepNotes } from "@/components/notes/StepNotes";
+import { useNotesContext } from "@/components/notes/use-notes";
+
+/** How the run is read: the tree (with the details pane) or the conversation; kept in the URL as ?view=. */
+export type PanelView = "tree" | "conversation";
+
+/** The page's URL with `?view=` set (the tree is the default, so it has none), the permalink hash kept. */
+function urlWithView(view: PanelView): string {
+  const url = new URL(window.location.href);
+  if (view === "tree") url.searchParams.delete("view");
+  else url.searchParams.set("view", view);
+  return url.pathname + url.search + url.hash;
+}
 
 // The details panel (JSON, diffs, text folding, highlighting) is not needed to draw and click the tree: it loads in
 // its own chunk, fetched as soon as the tree is on screen so the first opened span rarely waits for it.
@@ -31,9 +45,14 @@ interface Props {
   minutePrecision: boolean;
   /** an agent may still report to the run: unfinished spans are running */
   live: boolean;
+  initialView?: PanelView;
 }
 
-export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, live }: Props) {
+export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, live, initialView = "tree" }: Props) {
+  const [view, setView] = useState<PanelView>(initialView);
+  /** conversation: open (>0) or close (<0) every agent when it changes */
+  const [openAll, setOpenAll] = useState(0);
+  const notes = useNotesContext();
   const [state, dispatch] = useReducer(panelReducer, null, () => initialPanel(o, spanCount));
   const hash = useSyncExternalStore(
     subscribeHash,
@@ -58,7 +77,15 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, l
   }
 
   const toolCalls = useMemo(() => toolCallIndices(o), [o]);
-  const rows = useMemo(() => visibleRows(o, state.expanded, result.shown), [o, state.expanded, result.shown]);
+  const treeRows = useMemo(() => visibleRows(o, state.expanded, result.shown), [o, state.expanded, result.shown]);
+  // The conversation shows every step (its agents fold themselves): j/k walk them all, or the matches' paths.
+  const conversationRows = useMemo(() => {
+    if (view !== "conversation") return treeRows;
+    const out: number[] = [];
+    for (let i = 0; i < o.count; i++) if (!result.shown || result.shown[i]) out.push(i);
+    return Int32Array.from(out);
+  }, [view, treeRows, o, result.shown]);
+  const rows = view === "conversation" ? conversationRows : treeRows;
   useEffect(() => void loadSpanDetails(), []);
   // A permalink brings the trajectory to the top of the window.
   useEffect(() => {
@@ -72,15 +99,30 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, l
     dispatch({ type: "select", index });
   };
 
+  /** Roving focus: the selected row takes the focus once it is drawn (it may first have to scroll into the window). */
+  const focusRow = (seq: number) => {
+    let tries = 0;
+    if (view === "conversation") return;
+    const go = () => {
+      const el = document.getElementById(`row-span-${seq}`);
+      if (el) el.focus({ preventScroll: true });
+      else if (tries++ < 10) requestAnimationFrame(go);
+      else treeRef.current?.focus();
+    };
+    requestAnimationFrame(go);
+  };
+
   const run = (cmd: KeyCommand) => {
     switch (cmd.do) {
       case "select":
-        if (cmd.focusTree) treeRef.current?.focus();
-        return select(cmd.index);
+        select(cmd.index);
+        if (cmd.focusTree || treeRef.current?.contains(document.activeElement)) focusRow(o.seq[cmd.index]!);
+        return;
       case "toggle":
         return dispatch({ type: "toggle", index: cmd.index, open: cmd.open });
       case "expandAll":
       case "collapseAll":
+        if (view === "conversation") return setOpenAll((n) => (cmd.do === "expandAll" ? Math.abs(n) + 1 : -(Math.abs(n) + 1)));
         return dispatch({ type: cmd.do });
       case "focusSearch":
         return searchRef.current?.focus();
@@ -118,65 +160,86 @@ export function TrajectoryPanel({ jobId, o, whole, spanCount, minutePrecision, l
         timeline={state.timeline}
         searchRef={searchRef}
         onFilter={(filter) => dispatch({ type: "filter", filter })}
-        onExpandAll={() => dispatch({ type: "expandAll" })}
-        onCollapseAll={() => dispatch({ type: "collapseAll" })}
+        onExpandAll={() => run({ do: "expandAll" })}
+        onCollapseAll={() => run({ do: "collapseAll" })}
+        view={view}
+        onView={(v) => {
+          history.replaceState(null, "", urlWithView(v));
+          setView(v);
+        }}
         onTimeline={(on) => dispatch({ type: "timeline", on })}
         onNextMatch={(back) => select(nextMatch(rows, result.matches, selected, back))}
-        onLeaveSearch={() => treeRef.current?.focus()}
+        onLeaveSearch={() => (selected >= 0 ? focusRow(o.seq[selected]!) : rows.length > 0 ? focusRow(o.seq[rows[0]!]!) : undefined)}
       />
-      <div className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <div className="flex min-h-0 flex-col border-r border-slate-200">
-          {rows.length === 0 ? (
-            <p className="p-4 text-sm text-slate-500">{o.count === 0 ? "No spans yet." : "No span matches."}</p>
-          ) : (
-            <TreeView
-              o={o}
-              rows={rows}
-              expanded={state.expanded}
-              selected={selected}
-              target={state.target}
-              matches={result.matches}
-              toolCalls={toolCalls}
-              timeline={state.timeline}
-              minutePrecision={minutePrecision}
-              live={live}
-              scroll={state.scroll}
-              onSelect={select}
-              onToggle={(index) => dispatch({ type: "toggle", index })}
-              onKeyDown={(e) => onKey(e, true)}
-              treeRef={treeRef}
-            />
-          )}
-          {!whole && (
-            <p className="border-t border-slate-200 px-3 py-1 text-xs text-slate-400" data-testid="outline-rest">
-              Showing the first {o.count} of {formatCount(spanCount)} spans; loading the rest…
-            </p>
-          )}
-        </div>
-        <div className="min-h-0 overflow-auto p-4" data-testid="details">
-          {selected >= 0 ? (
-            <Suspense fallback={<p className="text-sm text-slate-400">Loading…</p>}>
-              <SpanDetails
-                jobId={jobId}
-                outline={o}
-                index={selected}
-                toolCalls={toolCalls.get(selected)}
+      {view === "conversation" ? (
+        <Conversation
+          jobId={jobId}
+          o={o}
+          matches={result.matches}
+          selected={selected}
+          toolCalls={toolCalls}
+          onSelect={select}
+          openAll={openAll}
+        />
+      ) : (
+        <div className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+          <div className="flex min-h-0 flex-col border-r border-slate-200">
+            {rows.length === 0 ? (
+              <p className="p-4 text-sm text-slate-500">{o.count === 0 ? "No spans yet." : "No span matches."}</p>
+            ) : (
+              <TreeView
+                o={o}
+                rows={rows}
+                expanded={state.expanded}
+                selected={selected}
+                target={state.target}
+                matches={result.matches}
+                toolCalls={toolCalls}
+                timeline={state.timeline}
                 minutePrecision={minutePrecision}
                 live={live}
+                scroll={state.scroll}
                 onSelect={select}
+                onToggle={(index) => dispatch({ type: "toggle", index })}
+                onKeyDown={(e) => onKey(e, true)}
+                treeRef={treeRef}
+                notes={notes?.bySeq}
               />
-            </Suspense>
-          ) : (
-            <div className="space-y-2 text-sm text-slate-500">
-              <p>Select a span to see its fields.</p>
-              <p className="text-xs">
-                Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> or <kbd>←</kbd>/<kbd>→</kbd> open/close · <kbd>e</kbd> expand all ·{" "}
-                <kbd>Shift+E</kbd> collapse all · <kbd>/</kbd> search
+            )}
+            {!whole && (
+              <p className="border-t border-slate-200 px-3 py-1 text-xs text-slate-400" data-testid="outline-rest">
+                Showing the first {o.count} of {formatCount(spanCount)} spans; loading the rest…
               </p>
-            </div>
-          )}
+            )}
+          </div>
+          <div className="min-h-0 overflow-auto p-4" data-testid="details">
+            {selected >= 0 ? (
+              <Suspense fallback={<p className="text-sm text-slate-400">Loading…</p>}>
+                <div className="mb-3">
+                  <StepNotes key={o.seq[selected]} seq={o.seq[selected]!} />
+                </div>
+                <SpanDetails
+                  jobId={jobId}
+                  outline={o}
+                  index={selected}
+                  toolCalls={toolCalls.get(selected)}
+                  minutePrecision={minutePrecision}
+                  live={live}
+                  onSelect={select}
+                />
+              </Suspense>
+            ) : (
+              <div className="space-y-2 text-sm text-slate-500">
+                <p>Select a span to see its fields.</p>
+                <p className="text-xs">
+                  Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> or <kbd>←</kbd>/<kbd>→</kbd> open/close · <kbd>e</kbd> expand all
+                  · <kbd>Shift+E</kbd> collapse all · <kbd>/</kbd> search
+                </p>
+              </div>
+            )}
+          </div>
         </div>
-      </div>
+      )}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { hasChildren, spanTokensAt, type Outline } from "@/lib/trajectory/outlin
 import { formatCompact, formatDurationAtUs } from "@/lib/format";
 import { isTimed, NO_START, SKEWED, skewOf, UNFINISHED, END_BEFORE_START } from "@/lib/trajectory/timing";
 import { visibleText } from "@/lib/text/search";
+import { oneLine } from "@/lib/trajectory/step-summary";
 import { SpanIcon } from "@/components/run/SpanIcon";
 import { spanTypeStyle } from "@/components/run/span-style";
 import { VisibleName } from "@/components/run/VisibleName";
@@ -22,6 +23,8 @@ export interface RowProps {
   index: number;
   expanded: boolean;
   selected: boolean;
+  /** the row that takes Tab into the tree (roving focus): the selected one, else the first */
+  tabStop: boolean;
   target: boolean;
   match: boolean;
   toolCalls: number[] | undefined;
@@ -33,6 +36,8 @@ export interface RowProps {
   onSelect: (index: number) => void;
   onToggle: (index: number) => void;
   onHoverBar: (index: number, e: React.MouseEvent | null) => void;
+  /** notes on this step */
+  notes: number;
 }
 
 /** The timing code a row shows: skew means nothing in minute-precision runs, whose rounding moves children. */
@@ -144,6 +149,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
   const code = shownTiming(o, index, p.minutePrecision);
   const tokens = spanTokensAt(o, index);
   const error = o.errors.get(index);
+  const summary = o.summaries.get(index);
   const parent = hasChildren(o, index);
   const seq = o.seq[index]!;
   return (
@@ -151,7 +157,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
     // hash, which the explorer opens on arrival. Once hydrated, the click selects without a history entry.
     <a
       href={`#span-${seq}`}
-      tabIndex={-1}
+      tabIndex={p.tabStop ? 0 : -1}
       draggable={false}
       role="treeitem"
       id={`row-span-${seq}`}
@@ -164,12 +170,16 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
       data-match={p.match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer items-center gap-1.5 pr-2 text-sm ${
         p.selected
-          ? "bg-sky-100 group-focus-visible:outline-2 group-focus-visible:-outline-offset-2 group-focus-visible:outline-sky-600"
+          ? "bg-sky-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600"
           : p.match
             ? "bg-amber-50 hover:bg-amber-100"
             : "hover:bg-slate-100"
       } ${p.target ? "shadow-[inset_3px_0_0_#f59e0b]" : ""}`}
       style={{ top: p.top, height: ROW_HEIGHT }}
+      // Selection follows focus (the ARIA tree pattern): Tab into the tree selects the row it lands on.
+      onFocus={() => {
+        if (!p.selected) p.onSelect(index);
+      }}
       onClick={(e) => {
         if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab or window keeps the link
         e.preventDefault();
@@ -205,13 +215,29 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
           ))}
         </span>
       )}
+      {summary && (
+        // What the step did (its main argument, its reply's head), from the outline: no payload fetched per row.
+        <span className="min-w-0 shrink truncate font-mono text-xs text-slate-600" title={summary} data-summary>
+          {summary}
+        </span>
+      )}
       {error != null && (
+        <span className="flex min-w-0 shrink items-center gap-1" title={visibleText(error)}>
+          <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" data-error-mark>
+            ✕ error
+          </span>
+          <span className="min-w-0 truncate text-xs text-red-700" data-error-head>
+            {oneLine(error, 120)}
+          </span>
+        </span>
+      )}
+      {p.notes > 0 && (
         <span
-          className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700"
-          title={visibleText(error)}
-          data-error-mark
+          className="shrink-0 rounded bg-amber-100 px-1 text-[11px] text-amber-900"
+          title={`${p.notes} note${p.notes === 1 ? "" : "s"}`}
+          data-notes={p.notes}
         >
-          ✕ error
+          ✎ {p.notes}
         </span>
       )}
       <TimingMark code={code} live={p.live} skew={code === SKEWED ? skewOf(o, index) : undefined} />

@@ -7,6 +7,7 @@ import { formatDurationAtUs, formatEpochUs } from "@/lib/format";
 import { isTimed, skewOf, SKEWED, timingLabel } from "@/lib/trajectory/timing";
 import { ROW_HEIGHT, shownTiming, TIMELINE_WIDTH, TreeRow } from "@/components/run/TreeRow";
 import { VisibleName } from "@/components/run/VisibleName";
+import type { NotesBySeq } from "@/components/notes/use-notes";
 
 interface Props {
   o: Outline;
@@ -25,6 +26,8 @@ interface Props {
   onToggle: (index: number) => void;
   onKeyDown: (e: React.KeyboardEvent) => void;
   treeRef: React.RefObject<HTMLDivElement | null>;
+  /** notes on steps, by seq: a row with notes shows how many */
+  notes?: NotesBySeq;
 }
 
 /** Axis labels at the start, middle and end of the run's window; each keeps to its third, so none runs over another. */
@@ -100,6 +103,7 @@ export function TreeView({
   onToggle,
   onKeyDown,
   treeRef,
+  notes,
 }: Props) {
   const virtual = useFixedRows({
     count: rows.length,
@@ -133,12 +137,13 @@ export function TreeView({
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">
+      {/* An ARIA tree with roving focus: the rows are the treeitems and the focused row is the selected one (Tab enters
+          at it); the scroller itself only takes focus from script, when the selected row is scrolled out of the page. */}
       <div
         ref={treeRef}
         role="tree"
         aria-label="Trajectory"
-        tabIndex={0}
-        aria-activedescendant={selected >= 0 ? `row-span-${o.seq[selected]}` : undefined}
+        tabIndex={-1}
         className="group min-h-0 flex-1 overflow-auto outline-none"
         onKeyDown={onKeyDown}
         data-trajectory
@@ -165,6 +170,7 @@ export function TreeView({
                 index={index}
                 expanded={expanded[index] === 1}
                 selected={index === selected}
+                tabStop={selected >= 0 ? index === selected : position === 0}
                 target={index === target}
                 match={matches ? matches[index] === 1 : false}
                 toolCalls={toolCalls.get(index)}
@@ -175,6 +181,7 @@ export function TreeView({
                 onSelect={onSelect}
                 onToggle={onToggle}
                 onHoverBar={onHoverBar}
+                notes={notes?.get(o.seq[index]!)?.length ?? 0}
               />
             );
           })}

@@ -95,51 +95,63 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
   // Results with thousands of keys show the first fields (lib/limits.ts DISPLAY_MAX_FIELDS) and say how many more.
   const { items: rest, more: moreFields } = headItems(all, DISPLAY_MAX_FIELDS);
   return (
-    <section className="rounded border border-slate-200 bg-white p-4" data-testid="verdict" data-workflow={spec?.type ?? "generic"}>
-      <h2 className="mb-3 font-semibold" title={spec?.summary}>
-        Verdict
-        {spec && <span className="ml-2 text-xs font-normal text-slate-500">{spec.summary}</span>}
+    // Collapsible (a native <details>: no script), so a reader who knows the verdict gives the trajectory the screen.
+    <details
+      open
+      className="group/verdict min-w-0 rounded border border-slate-200 bg-white"
+      data-testid="verdict"
+      data-workflow={spec?.type ?? "generic"}
+    >
+      <summary className="flex cursor-pointer items-baseline gap-2 px-4 py-2" title={spec?.summary} data-testid="verdict-toggle">
+        <span aria-hidden className="chevron inline-block text-[10px] text-slate-500 transition-transform">
+          ▶
+        </span>
+        <h2 className="font-semibold">Verdict</h2>
+        {spec && <span className="truncate text-xs font-normal text-slate-500">{spec.summary}</span>}
         {spec?.source && (
           <span className="ml-2 text-xs font-normal italic text-slate-400" data-testid="workflow-source">
             described by {spec.source}
           </span>
         )}
-      </h2>
-      {error && <RunError error={headText(error, DISPLAY_MAX_CHARS).text} redacted={errorRedacted} />}
-      {fields.length === 0 ? (
-        !error && (
-          <p className="text-sm text-slate-500">
-            {status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}
-          </p>
-        )
-      ) : (
-        <div className={error ? "mt-3" : ""}>
-          {verdict && <Headline verdict={verdict} flags={flags} />}
-          {spec && !verdict && (
-            <p className="mb-2 text-sm text-amber-800" data-testid="no-main-verdict">
-              No {spec.main.field} in these results: no verdict.
+      </summary>
+      {/* The body scrolls inside a bounded height, so a long Reasoning never pushes the tree below the fold. */}
+      <div className="max-h-64 overflow-auto px-4 pb-3" tabIndex={0} aria-label="Verdict" role="region">
+        {error && <RunError error={headText(error, DISPLAY_MAX_CHARS).text} redacted={errorRedacted} />}
+        {fields.length === 0 ? (
+          !error && (
+            <p className="text-sm text-slate-500">
+              {status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}
             </p>
-          )}
-          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-2">
-            {rest.map((f) => (
-              <div key={f.spec.name} className="contents" data-result={f.spec.name} data-kind={f.spec.kind}>
-                <dt className="pt-0.5 text-sm font-medium text-slate-600" title={f.spec.hint}>
-                  {f.spec.name}
-                </dt>
-                <dd className="min-w-0">
-                  <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
-                </dd>
-              </div>
-            ))}
-          </dl>
-          <More count={moreFields} unit="fields" rawHref={rawHref} />
-          {missing.length > 0 && (
-            <p className="mt-2 text-xs text-slate-500" data-testid="missing-results">
-              Not in the results: {missing.join(", ")}
-            </p>
-          )}
-        </div>
-      )}
-    </section>
+          )
+        ) : (
+          <div className={error ? "mt-3" : ""}>
+            {verdict && <Headline verdict={verdict} flags={flags} />}
+            {spec && !verdict && (
+              <p className="mb-2 text-sm text-amber-800" data-testid="no-main-verdict">
+                No {spec.main.field} in these results: no verdict.
+              </p>
+            )}
+            <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-2">
+              {rest.map((f) => (
+                <div key={f.spec.name} className="contents" data-result={f.spec.name} data-kind={f.spec.kind}>
+                  <dt className="pt-0.5 text-sm font-medium text-slate-600" title={f.spec.hint}>
+                    {f.spec.name}
+                  </dt>
+                  <dd className="min-w-0">
+                    <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            <More count={moreFields} unit="fields" rawHref={rawHref} />
+            {missing.length > 0 && (
+              <p className="mt-2 text-xs text-slate-500" data-testid="missing-results">
+                Not in the results: {missing.join(", ")}
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+    </details>
   );
 }

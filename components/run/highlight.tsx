@@ -33,12 +33,17 @@ const loading = new Map<string, Promise<void>>();
 
 async function core(): Promise<HighlighterCore> {
   highlighter ??= (async () => {
-    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }, theme] = await Promise.all([
+    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }, light, dark] = await Promise.all([
       import("shiki/core"),
       import("shiki/engine/javascript"),
       import("shiki/themes/github-light.mjs"),
+      import("shiki/themes/github-dark.mjs"),
     ]);
-    return createHighlighterCore({ themes: [theme.default], langs: [], engine: createJavaScriptRegexEngine({ forgiving: true }) });
+    return createHighlighterCore({
+      themes: [light.default, dark.default],
+      langs: [],
+      engine: createJavaScriptRegexEngine({ forgiving: true }),
+    });
   })();
   return highlighter;
 }
@@ -59,9 +64,11 @@ export async function tokenize(code: string, lang: string): Promise<Tokens | nul
   await loading.get(lang);
   // A line past HIGHLIGHT_LINE_LIMIT (minified JSON, a hex dump) is left plain, and one line's tokenizing stops after
   // HIGHLIGHT_LINE_MS: TextMate grammars can backtrack badly on long odd lines, and this runs on the reader's thread.
+  // Both themes' colours on every token (--shiki-light, --shiki-dark); app/globals.css picks one by the colour scheme.
   return h.codeToTokens(code, {
     lang,
-    theme: "github-light",
+    themes: { light: "github-light", dark: "github-dark" },
+    defaultColor: false,
     tokenizeMaxLineLength: HIGHLIGHT_LINE_LIMIT,
     tokenizeTimeLimit: HIGHLIGHT_LINE_MS,
   }).tokens;
@@ -83,10 +90,16 @@ export function useTokens(code: string, lang: string | null): Tokens | null {
   return result && result.code === code && result.lang === lang ? result.tokens : null;
 }
 
+/** A token's colours: both themes' (dual-theme tokens carry htmlStyle), or its one colour (the ANSI tokenizer's). */
+export function tokenStyle(t: ThemedToken): React.CSSProperties | undefined {
+  if (t.htmlStyle) return t.htmlStyle as React.CSSProperties;
+  return t.color ? { color: t.color } : undefined;
+}
+
 /** One line of tokens as coloured spans: text nodes only, whatever the payload holds. */
 export function TokenLine({ tokens }: { tokens: ThemedToken[] }) {
   return tokens.map((t, i) => (
-    <span key={i} style={t.color ? { color: t.color } : undefined}>
+    <span key={i} style={tokenStyle(t)}>
       {t.content}
     </span>
   ));

@@ -8,12 +8,13 @@ import { moreButton } from "@/components/run/TextBlock";
 import { syzLineTokens, type SyzTokenKind } from "@/lib/workflows/syz-tokens";
 import type { CodeLanguage } from "@/lib/workflows/fields";
 
+// github-light's colours, and github-dark's in dark mode (as shiki's dual themes give the other languages).
 const SYZ_COLOR: Record<SyzTokenKind, string | undefined> = {
-  comment: "#6a737d",
-  call: "#005cc5",
-  resource: "#6f42c1",
-  string: "#032f62",
-  number: "#e36209",
+  comment: "light-dark(#6a737d, #959da5)",
+  call: "light-dark(#005cc5, #79b8ff)",
+  resource: "light-dark(#6f42c1, #b392f0)",
+  string: "light-dark(#032f62, #9ecbff)",
+  number: "light-dark(#e36209, #ffab70)",
   plain: undefined,
 };
 

@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   "mirror.update",
   "mirror.dashboard",
   "export.start",
+  "note",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

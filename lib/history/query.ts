@@ -62,6 +62,8 @@ export const historyQuerySchema = z
       .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected an experiment id")
       .transform((s) => s.toLowerCase())
       .optional(),
+    /** yes = an operator left a note on a step of the run (lib/notes) */
+    notes: yesNo.optional(),
     sort: z.enum(SORT_KEYS).default("created"),
     dir: z.enum(["asc", "desc"]).default("desc"),
     size: z.coerce
@@ -99,6 +101,7 @@ export const FILTER_KEYS = [
   "rerun",
   "review",
   "experiment",
+  "notes",
 ] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 

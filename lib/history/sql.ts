@@ -120,6 +120,8 @@ export function whereSql(f: HistoryFilters, tsquery: string | null): Prisma.Sql 
   if (f.review === "incorrect") parts.push(sql`correct = false`);
   if (f.review === "unreviewed") parts.push(sql`correct IS NULL`);
   if (f.experiment) parts.push(sql`experiment_id = ${f.experiment}::uuid`);
+  if (f.notes === "yes") parts.push(sql`EXISTS (SELECT 1 FROM span_notes n WHERE n.job_id = jobs.id)`);
+  if (f.notes === "no") parts.push(sql`NOT EXISTS (SELECT 1 FROM span_notes n WHERE n.job_id = jobs.id)`);
   // An empty tsquery (only punctuation was typed) matches nothing, as a search for nothing should.
   if (tsquery !== null) parts.push(tsquery === "" ? sql`FALSE` : sql`search_vector @@ ${tsquery}::tsquery`);
   return parts.length ? join(parts, " AND ") : sql`TRUE`;

@@ -28,15 +28,15 @@ async function insertBatch(sql: Sql, b: SpanRow[]): Promise<void> {
     const col = <T>(f: (r: SpanRow) => T) => b.map(f);
     await sql.query(
       `INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-         args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra)
+         args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary)
        SELECT u.job_id, u.seq, u.nesting, u.parent_seq, u.type, u.name, u.model, u.started_at, u.finished_at, u.error,
          u.args::json, u.results::json, u.instruction, u.prompt, u.reply, u.thoughts, u.input_tokens, u.output_tokens,
-         u.output_thoughts_tokens, u.search_text, u.extra::json
+         u.output_thoughts_tokens, u.search_text, u.extra::json, u.summary
        FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
          $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-         $17::int[], $18::int[], $19::int[], $20::text[], $21::text[])
+         $17::int[], $18::int[], $19::int[], $20::text[], $21::text[], $22::text[])
          AS u(job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error, args, results,
-           instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra)`,
+           instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary)`,
       [
         col((r) => r.jobId),
         col((r) => r.seq),
@@ -59,6 +59,7 @@ async function insertBatch(sql: Sql, b: SpanRow[]): Promise<void> {
         col((r) => r.outputThoughtsTokens),
         col((r) => r.searchText),
         col((r) => r.extra),
+        col((r) => r.summary),
       ],
     );
   }

@@ -22,8 +22,8 @@ WITH j AS (
   FROM jobs WHERE id = $1
 ), up AS (
   INSERT INTO spans (job_id, seq, nesting, type, name, model, started_at, finished_at, error, args, results,
-    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra)
-  SELECT j.id, $4, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11, $12::json, $13::json, $14, $15, $16, $17, $18, $19, $20, $21, $22::json
+    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary)
+  SELECT j.id, $4, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11, $12::json, $13::json, $14, $15, $16, $17, $18, $19, $20, $21, $22::json, $23
   FROM j WHERE j.owned AND j.open
   ON CONFLICT (job_id, seq) DO UPDATE SET
     nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
@@ -31,7 +31,8 @@ WITH j AS (
     args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
     prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
     input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
-    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra
+    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra,
+    summary = EXCLUDED.summary
   WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL
   RETURNING 1
 ), beat AS (
@@ -75,6 +76,7 @@ export function logSpanQuery(client: string, agentName: string, jobId: string, s
       r.outputThoughtsTokens,
       r.searchText,
       r.extra,
+      r.summary,
     ],
   };
 }

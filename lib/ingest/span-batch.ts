@@ -33,7 +33,7 @@ WITH w AS (
   SELECT * FROM json_to_recordset($1::json) AS w(ord int, job_id uuid, client text, agent_name text, seq int, nesting int,
     type text, name text, model text, started_at timestamptz, finished_at timestamptz, error text, args text, results text,
     instruction text, prompt text, reply text, thoughts text, input_tokens int, output_tokens int,
-    output_thoughts_tokens int, search_text text, extra text)
+    output_thoughts_tokens int, search_text text, extra text, summary text)
 ), j AS (
   SELECT id, status::text AS status, error, agent_client,
     status = 'running' OR (status IN ('finished', 'failed') AND finished_at > now() - make_interval(secs => ${AGENT_SPAN_GRACE_SECONDS})) AS open
@@ -44,9 +44,9 @@ WITH w AS (
   SELECT DISTINCT ON (job_id, seq) * FROM ok ORDER BY job_id, seq, (finished_at IS NOT NULL) DESC, ord DESC
 ), up AS (
   INSERT INTO spans (job_id, seq, nesting, type, name, model, started_at, finished_at, error, args, results,
-    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra)
+    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary)
   SELECT job_id, seq, nesting, type, name, model, started_at, finished_at, error, args::json, results::json,
-    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra::json
+    instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra::json, summary
   FROM win ORDER BY job_id, seq
   ON CONFLICT (job_id, seq) DO UPDATE SET
     nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
@@ -54,7 +54,8 @@ WITH w AS (
     args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
     prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
     input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
-    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra
+    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra,
+    summary = EXCLUDED.summary
   WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL
   RETURNING 1
 ), beat AS (
@@ -124,6 +125,7 @@ export async function storeSpans(writes: SpanWrite[], sql: Sql = pool()): Promis
             output_thoughts_tokens: r.outputThoughtsTokens,
             search_text: r.searchText,
             extra: r.extra,
+            summary: r.summary,
           };
         });
         states = (await sql.query<JobState>({ name: "log_spans", text: LOG_SPANS_SQL, values: [JSON.stringify(rows)] })).rows;

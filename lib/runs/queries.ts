@@ -69,6 +69,7 @@ interface OutlineColumns {
   tout: (number | null)[];
   tth: (number | null)[];
   size: number[];
+  summary: (string | null)[];
 }
 
 /** Every span's shape and sizes without its payloads, in seq order; null when the job does not exist. */
@@ -89,7 +90,8 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
       'tth', json_agg(output_thoughts_tokens ORDER BY seq),
       'size', json_agg(coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
         + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
-        + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) ORDER BY seq)
+        + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) ORDER BY seq),
+      'summary', json_agg(summary ORDER BY seq)
     )::text AS outline
     FROM spans WHERE job_id = ${id}::uuid`;
   if (!result?.outline) return [];
@@ -108,6 +110,7 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
     outputTokens: c.tout[i] ?? null,
     thoughtsTokens: c.tth[i] ?? null,
     size: c.size[i]!,
+    summary: c.summary[i] ?? null,
   }));
 }
 
@@ -171,7 +174,7 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
   const [result] = await db.$queryRaw<{ outline: string | null }[]>`
     WITH s AS MATERIALIZED (
-      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
+      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
         ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
         started_at > ${realAfterSql(id)} AS is_real,
         coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
@@ -206,7 +209,8 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
       'tokOut', array_to_json(array_agg(s.tout ORDER BY s.i)),
       'tokThoughts', array_to_json(array_agg(s.tth ORDER BY s.i)),
       'size', array_to_json(array_agg(s.size ORDER BY s.i)),
-      'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]')
+      'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]'),
+      'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
     )::text AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
     HAVING count(*) > 0`;
@@ -269,9 +273,10 @@ async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number
       tout: number | null;
       tth: number | null;
       size: number;
+      summary: string | null;
     }[]
   >`
-    SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error,
+    SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
       ${epochMicros("started_at")}::float8 AS start, ${epochMicros("finished_at")}::float8 AS finish,
       input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
       (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
@@ -291,6 +296,7 @@ async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number
     outputTokens: r.tout,
     thoughtsTokens: r.tth,
     size: r.size,
+    summary: r.summary,
   }));
 }
 
@@ -339,7 +345,7 @@ export function spanSearchBudget(q: string): number {
 }
 
 /**
- * Seqs of the spans whose name, model, error or any payload contains the text, reading the run's spans in seq order
+ * Seqs of the spans whose name, model, error, any payload or a note on it contains the text, reading the run's spans in seq order
  * until spanSearchBudget(q) bytes: a run of long hostile text costs a bounded second, never minutes (issue 21). Sizes
  * come from octet_length / pg_column_size, which read no TOASTed value.
  */
@@ -368,6 +374,8 @@ export async function searchSpansBounded(db: Db, id: string, { q, limit = 100_00
           name ILIKE ${plain} OR model ILIKE ${plain} OR error ILIKE ${plain}
           OR args::text ILIKE ${plain} OR results::text ILIKE ${plain}
           OR instruction ILIKE ${plain} OR prompt ILIKE ${plain} OR reply ILIKE ${plain} OR thoughts ILIKE ${plain}))) END
+        -- Notes on a step (lib/notes) are part of what the reader sees of it; each is short (MAX_NOTE_CHARS).
+        OR seq IN (SELECT n.seq FROM span_notes n WHERE n.job_id = ${id}::uuid AND n.body ILIKE ${plain})
       ORDER BY seq LIMIT ${limit}
     )
     SELECT (SELECT array_agg(seq ORDER BY seq) FROM hits) AS seqs, (SELECT sum(size) FROM scan) AS total,

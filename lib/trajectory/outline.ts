@@ -19,6 +19,8 @@ export interface OutlineRow {
   thoughtsTokens: number | null;
   /** bytes of all payload fields together (Args, Results, Instruction, Prompt, Reply, Thoughts, Error) */
   size: number;
+  /** what the step did in one line (lib/trajectory/step-summary.ts); null or absent when nothing to say */
+  summary?: string | null;
 }
 
 /**
@@ -50,6 +52,8 @@ export interface OutlineJson {
   size: number[];
   /** [index, error head] for failed spans only */
   errors: [number, string][];
+  /** [index, summary] for spans with a summary only (stepSummary); absent in outlines written before it existed */
+  summaries?: [number, string][];
 }
 
 /** Sorted by seq; when a seq comes twice the later copy wins (the finish copy replaces the start copy). */
@@ -135,6 +139,7 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
     tokThoughts: [],
     size: [],
     errors: [],
+    summaries: [],
   };
   let prevSeq = 0;
   let prevStart = t0;
@@ -154,6 +159,7 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
     out.tokThoughts.push(r.thoughtsTokens ?? 0);
     out.size.push(r.size);
     if (r.error != null) out.errors.push([i, r.error]);
+    if (r.summary) out.summaries!.push([i, r.summary]);
   });
   if (run) out.t1 = run.t1;
   return out;
@@ -181,6 +187,8 @@ export interface Outline {
   tokThoughts: Float64Array;
   size: Float64Array;
   errors: Map<number, string>;
+  /** what each step did in one line, by index (stepSummary) */
+  summaries: Map<number, string>;
   /** index of the parent, -1 for roots */
   parent: Int32Array;
   /** depth in the tree (nesting, unless the data skips a level) */
@@ -211,6 +219,7 @@ export function decodeOutline(j: OutlineJson): Outline {
     tokThoughts: Float64Array.from(j.tokThoughts),
     size: Float64Array.from(j.size),
     errors: new Map(j.errors),
+    summaries: new Map(j.summaries ?? []),
     parent: new Int32Array(n),
     depth: new Int32Array(n),
     end: new Int32Array(n),
@@ -273,6 +282,7 @@ export function outlineRowsOf(o: Outline): OutlineRow[] {
       startUs: Number.isNaN(start) ? ZERO_TIME_US : start,
       finishUs: Number.isNaN(start) || Number.isNaN(dur) ? null : start + dur,
       error: o.errors.get(i) ?? null,
+      summary: o.summaries.get(i) ?? null,
       inputTokens: o.tokIn[i]!,
       outputTokens: o.tokOut[i]!,
       thoughtsTokens: o.tokThoughts[i]!,

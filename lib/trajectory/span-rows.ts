@@ -1,6 +1,7 @@
 // Converts between the wire span (formats doc §1, Go field names) and the stored span row, both ways.
 import type { Span } from "@/lib/trajectory/span";
 import { spanSearchText } from "@/lib/text/search";
+import { stepSummary } from "@/lib/trajectory/step-summary";
 import { jsonText } from "@/lib/trajectory/raw-json";
 import { goTimestamp, toMicrosUtc } from "@/lib/trajectory/time";
 
@@ -31,6 +32,8 @@ export interface SpanRow {
   searchText: string;
   /** Span.Extra as JSON text (the keys the producer sent beyond the span model), or null */
   extra: string | null;
+  /** what the step did in one line (stepSummary), null when nothing to say */
+  summary: string | null;
 }
 
 /** The row of a validated span (its timestamps already checked by spanSchema); empty strings and zeros stored as NULL, as upstream does. */
@@ -57,6 +60,7 @@ export function spanToRow(jobId: string, span: Span, parentSeq: number | null): 
     outputThoughtsTokens: span.OutputThoughtsTokens || null,
     searchText: spanSearchText(span),
     extra: span.Extra ? JSON.stringify(span.Extra) : null,
+    summary: stepSummary(span),
   };
 }
 

@@ -110,6 +110,7 @@ const view = (o: ReturnType<typeof decodeOutline>) =>
     tokens: [o.tokIn[i], o.tokOut[i], o.tokThoughts[i]],
     size: o.size[i],
     error: o.errors.get(i),
+    summary: o.summaries.get(i),
     parent: o.parent[i],
   }));
 
@@ -179,6 +180,13 @@ describe("run queries", async () => {
       expect([fromDb.t0, fromDb.t1]).toEqual([fromApp.t0, fromApp.t1]);
       expect(fromDb.models[0]).toBe("");
     }
+    // What each step did travels in the outline: the read file, the agent's prompt; none for a step with nothing to say.
+    const o = decodeOutline(JSON.parse((await getOutlineJson(db(), saved.id))!));
+    expect([...o.summaries]).toEqual([
+      [1, "100% sure_under"],
+      [3, "fs/ext4/file.c"],
+    ]);
+    expect(decodeOutline(await getOutlineHead(db(), saved.id, 5)).summaries).toEqual(o.summaries);
     expect(await getOutlineJson(db(), "00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 

@@ -12,6 +12,7 @@ import { RunExplorer } from "@/components/run/RunExplorer";
 import { requireReader } from "@/lib/auth/session";
 import { runTitle } from "@/components/run/run-title";
 import { rerunReadiness } from "@/lib/runs/rerun-readiness";
+import { roleAtLeast } from "@/lib/auth/roles";
 
 /** Spans rendered with the HTML: a screenful of rows and then some, so the tree can be clicked as soon as it hydrates. */
 const HEAD_SPANS = 80;
@@ -25,21 +26,28 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: run ? runTitle(run.workflow, run.description, id) : "No such run" };
 }
 
-export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const { id } = await params;
+  const view = (await searchParams).view === "conversation" ? "conversation" : "tree";
   const user = await requireReader(`/jobs/${id}`);
   const run = await getRunHeader(await readDb(), id);
   if (!run) notFound();
   const reader = await readDb();
   const [head, readiness] = await Promise.all([getOutlineHead(reader, run.id, HEAD_SPANS), rerunReadiness(reader, run)]);
   return (
-    <div className="space-y-4">
+    <div className="space-y-3">
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration
           (react-dom's preload() emits nothing for as="fetch"). */}
       <link rel="preload" href={`/api/jobs/${run.id}/outline`} as="fetch" crossOrigin="anonymous" fetchPriority="high" />
       <RunHeader run={run} role={user?.role ?? null} readiness={readiness} />
-      <div className="grid items-start gap-4 lg:grid-cols-[2fr_1fr]">
+      <div className="grid items-start gap-3 lg:grid-cols-[2fr_1fr]">
         <VerdictCard
           workflow={run.workflow}
           workflowType={run.workflowType}
@@ -57,7 +65,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           rawHref={`/api/jobs/${run.id}`}
         />
       </div>
-      <RunExplorer jobId={run.id} spanCount={run.spanCount} minutePrecision={run.minutePrecision} status={run.status} head={head} />
+      <RunExplorer
+        jobId={run.id}
+        spanCount={run.spanCount}
+        minutePrecision={run.minutePrecision}
+        status={run.status}
+        head={head}
+        view={view}
+        me={user ? { id: user.id, canWrite: roleAtLeast(user.role, "operator") } : null}
+      />
     </div>
   );
 }

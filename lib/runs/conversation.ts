@@ -1,0 +1,40 @@
+// The conversation view's payloads: a run's spans in seq order, a page at a time, each with its long texts cut
+// (truncateSpan), so an agent with thousands of steps is read as it is scrolled, never all at once.
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { isJobId } from "@/lib/trajectory/job-id";
+import { isoMicros } from "@/lib/db/sql";
+import { rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
+import { truncateSpan, type SpanPayload } from "@/lib/trajectory/truncate";
+import { CONVERSATION_PAGE_SPANS, CONVERSATION_TEXT_CHARS } from "@/lib/limits";
+
+export interface ConversationPage {
+  spans: SpanPayload[];
+  /** the Seq to ask for next (the page was full), or null when the range is done */
+  next: number | null;
+}
+
+/**
+ * The spans with `from` ≤ Seq ≤ `to` of run `id`, in seq order, at most CONVERSATION_PAGE_SPANS, each text cut to
+ * CONVERSATION_TEXT_CHARS characters (SpanPayload.truncated says what was cut). Null when the run does not exist.
+ */
+export async function getConversationPage(db: Db, id: string, from: number, to: number): Promise<ConversationPage | null> {
+  if (!isJobId(id)) return null;
+  const job = await db.job.findUnique({ where: { id }, select: { id: true } });
+  if (!job) return null;
+  const rows = await db.$queryRaw<ExportedSpanRow[]>`
+    SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
+      error, args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
+      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens"
+    FROM spans WHERE job_id = ${id}::uuid AND seq >= ${from} AND seq <= ${to}
+    ORDER BY seq LIMIT ${CONVERSATION_PAGE_SPANS + 1}`;
+  const more = rows.length > CONVERSATION_PAGE_SPANS;
+  const spans = rows.slice(0, CONVERSATION_PAGE_SPANS).map((r) => {
+    const { args, results, ...fields } = r;
+    const json: SpanPayload["json"] = {};
+    if (args != null && args !== "null") json.Args = args;
+    if (results != null && results !== "null") json.Results = results;
+    return truncateSpan(rowToSpan({ ...fields, args: null, results: null }, String), json, CONVERSATION_TEXT_CHARS);
+  });
+  return { spans, next: more ? rows[CONVERSATION_PAGE_SPANS]!.seq : null };
+}
