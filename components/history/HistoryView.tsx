@@ -34,18 +34,7 @@ interface Props {
 const pagerLink = "whitespace-nowrap rounded px-2 py-1 ring-1 ring-slate-200 bg-white hover:bg-slate-100";
 const pagerOff = "whitespace-nowrap rounded px-2 py-1 ring-1 ring-slate-100 text-slate-500";
 
-export function HistoryView({
-  rows,
-  next,
-  prev,
-  query,
-  total,
-  facets,
-  children,
-  canExperiment,
-  canImport,
-  trendsOpen = false,
-}: Props) {
+export function HistoryView({ rows, next, prev, query, total, facets, children, canExperiment, canImport, trendsOpen = false }: Props) {
   const [importing, setImporting] = useState(false);
   const router = useRouter();
   const [pending, startTransition] = useTransition();

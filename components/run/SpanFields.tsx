@@ -95,7 +95,19 @@ function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
 }
 
 /** Args, Results or Extra: the stored JSON text parsed in order; text that is somehow not JSON is shown as text. */
-export function JsonField({ ctx, field, text, label = field, note }: { ctx: Ctx; field: JsonField; text: string; label?: string; note?: string }) {
+export function JsonField({
+  ctx,
+  field,
+  text,
+  label = field,
+  note,
+}: {
+  ctx: Ctx;
+  field: JsonField;
+  text: string;
+  label?: string;
+  note?: string;
+}) {
   const parsed = useMemo((): { node: JsonNode } | { error: string } => {
     try {
       return { node: parseJsonText(text) };
