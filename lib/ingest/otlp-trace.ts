@@ -8,7 +8,8 @@ import { inTransaction } from "@/lib/db/pool";
 import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
 import { spanToRow } from "@/lib/trajectory/span-rows";
 import type { Span } from "@/lib/trajectory/span";
-import { orderByParent } from "@/lib/trajectory/tree";
+import { orderByParent, type Linked } from "@/lib/trajectory/tree";
+import { parseTimestampNs } from "@/lib/trajectory/time";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { uuidFrom } from "@/lib/ingest/save-run";
@@ -48,6 +49,8 @@ interface Known {
   span_id: string;
   parent_span_id: string | null;
   start_time_unix_nano: string;
+  /** the stored span's end, µs since the epoch (null: not ended) */
+  end_us: string | null;
   seq: number;
   nesting: number;
   parent_seq: number | null;
@@ -82,15 +85,26 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
   if (!job.open) return { kind: "ended", status: job.status };
 
   const { rows: known } = await sql.query<Known>(
-    `SELECT o.span_id, o.parent_span_id, o.start_time_unix_nano::text, o.seq, s.nesting, s.parent_seq
+    `SELECT o.span_id, o.parent_span_id, o.start_time_unix_nano::text, o.seq, s.nesting, s.parent_seq,
+       (extract(epoch FROM s.finished_at) * 1000000)::bigint::text AS end_us
      FROM otlp_spans o JOIN spans s ON s.job_id = o.job_id AND s.seq = o.seq WHERE o.job_id = $1`,
     [jobId],
   );
   // The last copy of a span sent twice in one batch wins.
   const incoming = new Map(batch.spans.map((s) => [s.spanId, s]));
-  const linked = new Map<string, { id: string; parent: string | null; start: bigint }>();
-  for (const k of known) linked.set(k.span_id, { id: k.span_id, parent: k.parent_span_id, start: BigInt(k.start_time_unix_nano) });
-  for (const s of incoming.values()) linked.set(s.spanId, { id: s.spanId, parent: s.parentSpanId, start: s.startNs });
+  // End times at the µs the spans table keeps, on both sides, so a stored span and a fresh one compare alike.
+  const linked = new Map<string, Linked>();
+  for (const k of known)
+    linked.set(k.span_id, {
+      id: k.span_id,
+      parent: k.parent_span_id,
+      start: BigInt(k.start_time_unix_nano),
+      end: k.end_us === null ? null : BigInt(k.end_us) * 1000n,
+    });
+  for (const s of incoming.values()) {
+    const endNs = s.span.Finished ? parseTimestampNs(s.span.Finished) : null;
+    linked.set(s.spanId, { id: s.spanId, parent: s.parentSpanId, start: s.startNs, end: endNs === null ? null : (endNs / 1000n) * 1000n });
+  }
   const order = orderByParent([...linked.values()]);
 
   // Spans sent again are replaced: their old rows go, the new copies are inserted below.

@@ -106,13 +106,19 @@ export interface Linked {
   id: string;
   /** the parent's id; null, or an id not among the spans (not arrived yet), makes it a root */
   parent: string | null;
-  /** orders siblings (start time, ns), ties broken by id */
+  /** orders siblings (start time, ns) */
   start: bigint;
+  /**
+   * breaks ties of start time (end time, ns; null: not ended, last): producers that stamp starts to the millisecond
+   * (the OpenTelemetry JS SDK does) give a tool and the next model call one start, and the one that ended first came
+   * first. Ties left are broken by id.
+   */
+  end?: bigint | null;
 }
 
 /**
  * Seq and nesting for spans linked by ids, so that parentIndices finds each span's parent again: a depth-first walk
- * from the roots, siblings by start time then id. Deterministic: the same spans give the same seqs in any arrival
+ * from the roots, siblings by start time, then end time, then id. Deterministic: the same spans give the same seqs in any arrival
  * order. Returns, by id, the seq (0-based, in walk order), the nesting and the parent's seq (null for roots). A cycle
  * of parent ids (malformed input) is broken: its spans become roots.
  */
@@ -125,8 +131,14 @@ export function orderByParent(spans: readonly Linked[]): Map<string, { seq: numb
     if (list) list.push(s);
     else children.set(p, [s]);
   }
-  const bySiblingOrder = (a: Linked, b: Linked) =>
-    a.start < b.start ? -1 : a.start > b.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  const NEVER = BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000_000n;
+  const bySiblingOrder = (a: Linked, b: Linked) => {
+    if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+    const ae = a.end ?? NEVER;
+    const be = b.end ?? NEVER;
+    if (ae !== be) return ae < be ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
   for (const list of children.values()) list.sort(bySiblingOrder);
   const out = new Map<string, { seq: number; nesting: number; parentSeq: number | null }>();
   const walk = (roots: Linked[]) => {

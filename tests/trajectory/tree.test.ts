@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  orderByParent,
   parentIndices,
   parentSeqs,
   stepKind,
@@ -179,5 +180,18 @@ describe("toolResultReaders (upstream's PopulateToolCalls)", () => {
         (i) => stepKind(spans[i]!.type),
       )[1],
     ).toBe(0);
+  });
+});
+
+describe("orderByParent", () => {
+  it("puts siblings that start in the same millisecond in the order they ended (the JS SDK stamps starts to the ms)", () => {
+    // "z-tool" ended before "a-llm" did, though its id sorts after: the tool came first.
+    const order = orderByParent([
+      { id: "root", parent: null, start: 0n, end: 9_000_000n },
+      { id: "a-llm", parent: "root", start: 5_000_000n, end: 8_000_000n },
+      { id: "z-tool", parent: "root", start: 5_000_000n, end: 5_100_000n },
+      { id: "b-open", parent: "root", start: 5_000_000n, end: null },
+    ]);
+    expect(["root", "z-tool", "a-llm", "b-open"].map((id) => order.get(id)!.seq)).toEqual([0, 1, 2, 3]);
   });
 });
