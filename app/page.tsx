@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import Link from "next/link";
 import { connection } from "next/server";
 import { cookies } from "next/headers";
-import { TRENDS_COOKIE } from "@/components/history/TrendsFold";
+import { TRENDS_COOKIE } from "@/components/history/trends-cookie";
 import { readDb } from "@/lib/db/read-your-writes";
 import { findJobs, HistoryQueryError } from "@/lib/history/list";
 import { countJobs, historyFacets } from "@/lib/history/stats";

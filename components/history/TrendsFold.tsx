@@ -2,8 +2,7 @@
 // The trend charts folded away or not, as the reader last chose: kept in a cookie, so the server renders the history
 // with the choice (no jump after load). Folded until asked for, so the first screen shows runs (15+ at 1440×900).
 import { useState } from "react";
-
-export const TRENDS_COOKIE = "trends";
+import { TRENDS_COOKIE } from "./trends-cookie";
 
 export function TrendsFold({ initialOpen, children }: { initialOpen: boolean; children: React.ReactNode }) {
   const [open, setOpen] = useState(initialOpen);

@@ -241,7 +241,7 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         </span>
       )}
       <TimingMark code={code} live={p.live} skew={code === SKEWED ? skewOf(o, index) : undefined} />
-      <span className="ml-auto flex shrink-0 items-center gap-2 pl-2 text-xs tabular-nums text-slate-500">
+      <span className="ml-auto flex shrink-0 items-center gap-2 pl-2 text-xs tabular-nums text-slate-600">
         {tokens > 0 && <span title="input + output + thought tokens">{formatCompact(tokens)} tok</span>}
         <span className="w-16 text-right" data-duration>
           {isTimed(code) || code === SKEWED ? formatDurationAtUs(o.dur[index]!, p.minutePrecision) : code === UNFINISHED ? "" : "—"}
