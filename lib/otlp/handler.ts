@@ -9,8 +9,8 @@ import { gunzip, gunzipSync } from "node:zlib";
 import { authenticate, clientOfKey } from "@/lib/agents/keys";
 import { readBodyCapped } from "@/lib/http/body";
 import type { BodySource } from "@/lib/http/multipart";
-import { badRequest, HttpError, tooLarge, tooManyRequests, unauthorized } from "@/lib/http/errors";
-import { failureResponse } from "@/lib/api/route";
+import { badRequest, tooLarge, tooManyRequests, unauthorized } from "@/lib/http/errors";
+import { failureOf } from "@/lib/api/rules";
 import { formatBytes } from "@/lib/format";
 import { AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES, OTLP_MAX_CONCURRENT_REQUESTS } from "@/lib/limits";
 import { parseJson } from "@/lib/trajectory/raw-json";
@@ -99,14 +99,11 @@ function decode(bytes: Buffer, format: Format) {
 // gRPC status codes of google.rpc.Status, by HTTP status (OTLP/HTTP failures carry one).
 const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 413: 8, 421: 3, 429: 8, 503: 14 };
 
+/** A refusal as OTLP wants it: the status, with a google.rpc.Status in the request's encoding; a bug is rethrown (500). */
 function failure(e: unknown, format: Format): Response {
-  const answer = failureResponse(e, "text");
-  const error = e instanceof HttpError ? e : null;
-  const message = error?.message ?? "database unavailable: try again shortly";
-  const { body, contentType } = encodeStatus(format, GRPC_CODE[answer.status] ?? 2, message);
-  const headers = new Headers(answer.headers);
-  headers.set("content-type", contentType);
-  return new Response(body, { status: answer.status, headers });
+  const error = failureOf(e);
+  const { body, contentType } = encodeStatus(format, GRPC_CODE[error.status] ?? 2, error.message);
+  return new Response(body, { status: error.status, headers: { ...error.headers, "content-type": contentType } });
 }
 
 let inFlight = 0;
