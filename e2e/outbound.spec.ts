@@ -21,7 +21,9 @@ test("an experiment or a rerun naming an endpoint not on the allow-list is refus
     "the model endpoint 127.0.0.1:47813 is not on the outbound allow-list; an admin can allow it under Outbound requests at /admin",
   );
   // A stored run that asks for such an endpoint cannot be rerun into it either.
-  await withDb((c) => c.query(`UPDATE jobs SET args = json_build_object('AgentSetup', $2::text) WHERE id = $1`, [run.id, SSRF]));
+  await withDb((c) =>
+    c.query(`UPDATE jobs SET args = json_build_object('KernelSrc', '/src/linux', 'AgentSetup', $2::text) WHERE id = $1`, [run.id, SSRF]),
+  );
   const rerun = await request.post(`/api/jobs/${run.id}/rerun`);
   expect(rerun.status()).toBe(400);
   expect((await rerun.json()).error).toContain("127.0.0.1:47813 is not on the outbound allow-list");

@@ -214,7 +214,9 @@ test("operators import in the browser: progress, the runs created or already the
 test("the smaller things: round chart ticks, minute-precision call times unknown, a dashboard-relative link as text, no raw markdown flash", async ({
   page,
   request,
+  baseURL,
 }) => {
+  await page.context().addCookies([{ name: "trends", value: "open", url: baseURL! }]); // trends start folded
   await page.goto("/");
   // The y axis's labels are the whole numbers among the chart's texts (the x axis's are days, 12-07).
   const texts = page.getByTestId("trend-runs").locator("svg text");

@@ -153,7 +153,7 @@ test("the patch of read-patch-diff is shown as a diff, highlighted, with a raw-t
   await expect(diff.locator('[data-diff-line="del"]')).toHaveCount(6);
   await expect(diff.locator('[data-diff-line="add"]').first()).not.toHaveCSS("background-color", "rgba(0, 0, 0, 0)");
   // C highlighting from shiki: coloured tokens inside the code cells
-  await expect(diff.locator('[data-diff-line] td span[style*="color"]').first()).toBeVisible();
+  await expect(diff.locator('[data-diff-line] td span[style*="--shiki-light"]').first()).toBeVisible();
   await diff.getByRole("button", { name: "Raw text" }).click();
   await expect(diff.getByTestId("diff-raw")).toContainText("@@ -213,8 +213,14 @@");
 });

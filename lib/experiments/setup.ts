@@ -1,5 +1,6 @@
 // An experiment's agent setup, as the person starting it gives it: the built-in agent's model spec (or replay), or a
 // free label another agent may honour. Pure: the start dialog checks it as the server does.
+import "@/lib/zod-jitless";
 import { z } from "zod";
 import { MODEL_SPEC_FORMS, pricedModelOf, tryParseModelSpec } from "@/lib/triage-agent/model-spec";
 import { EXPERIMENT_MAX_SETUP_CHARS } from "@/lib/limits";

@@ -1,4 +1,5 @@
 // The history's query (filters, sort, page) as URL parameters: one zod schema for the page at / and GET /api/jobs.
+import "@/lib/zod-jitless";
 import { z } from "zod";
 import { MAX_QUERY_TEXT_CHARS } from "@/lib/limits";
 

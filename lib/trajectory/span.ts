@@ -1,4 +1,5 @@
 // The span as the formats doc defines it (Go field names), validated with zod at every edge.
+import "@/lib/zod-jitless";
 import { z } from "zod";
 import {
   MAX_NESTING,

@@ -1,5 +1,6 @@
 // The built-in agent's model specs (`google:<model>`, …, `replay`): parsed the same from AGENT_MODEL and from a job's
 // Args.AgentSetup (an experiment's setup, lib/experiments). Pure, so the app can check a setup before queueing it.
+import "@/lib/zod-jitless";
 import { z } from "zod";
 
 export const modelSpecSchema = z.union([

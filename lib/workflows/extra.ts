@@ -1,6 +1,7 @@
 // Workflows described without code: a JSON file (WORKFLOWS_FILE, lib/config.ts) names each workflow's main verdict
 // field and its words, its field order, and the kinds of its fields. Its entries are checked here (zod) and turned into
 // catalog entries; a bad file is refused as a whole with the entry and field named.
+import "@/lib/zod-jitless";
 import { z } from "zod";
 import type { WorkflowSpec } from "./catalog";
 import type { FieldKind, FieldSpec } from "./fields";
