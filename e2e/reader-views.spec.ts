@@ -209,9 +209,16 @@ test("a note on a step: written, shown in the tree and the conversation, searcha
   expect(ops).toEqual([{ op: "add" }, { op: "edit" }]);
 });
 
-test("history: 15+ runs above the fold at 1440×900, trends fold and stay folded; cards and a filter button at 390 px", async ({ page }) => {
+test("history: 15+ runs above the fold at 1440×900, trends fold and stay folded; cards and a filter button at 390 px", async ({
+  page,
+  request,
+}) => {
+  // Sixteen plain runs (no error line, no reruns) listed alone, so the count measures the layout, not what other tests
+  // left in the history (a failed run or a rerun takes a second line).
+  const tag = `foldrows${Date.now()}`;
+  for (let i = 0; i < 16; i++) await importFile(request, `${tag}-${i}.json`, triageTrajectory(`${tag} i${i}`));
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto("/");
+  await page.goto(`/?q=${tag}`);
   const rows = page.getByTestId("history-row");
   await expect(rows.first()).toBeVisible();
   const above = await rows.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().bottom <= 900).length);
