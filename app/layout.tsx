@@ -20,7 +20,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-screen-2xl items-center gap-4 whitespace-nowrap px-4 py-3 sm:gap-6">
+          <nav className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-4 gap-y-1 whitespace-nowrap px-4 py-3 sm:gap-x-6">
             <Link href="/" className="font-semibold tracking-tight">
               Trajectory viewer
             </Link>

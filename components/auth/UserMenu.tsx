@@ -27,7 +27,7 @@ export async function UserMenu() {
           Admin
         </Link>
       )}
-      <span className="text-slate-700" data-testid="signed-in-as">
+      <span className="min-w-0 truncate text-slate-700 max-sm:max-w-[9rem]" data-testid="signed-in-as" title={user.email}>
         {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role}</span>
       </span>
       {/* A plain form: React renders a function action as a javascript: URL until hydration, and the CSP test forbids those. */}
