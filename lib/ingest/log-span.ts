@@ -15,6 +15,20 @@ export type LogRefusal = { kind: "no-job" } | { kind: "not-owner" } | { kind: "e
 // belongs to the calling client and takes spans (running, or ended less than the grace period ago and not aborted).
 // A late start copy never overwrites a finished one (the ON CONFLICT … WHERE). parent_seq is settled when the job
 // ends (lib/ingest/recompute.ts): spans arrive out of order, so no per-span guess is stored.
+/**
+ * The upsert of a span row, shared by the one-span statement here and the group commit's (span-batch.ts), so a column
+ * added to spans is written by both: every field replaced, except that a late start copy never overwrites a finished one.
+ */
+export const SPAN_UPSERT = `  ON CONFLICT (job_id, seq) DO UPDATE SET
+    nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
+    started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
+    args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
+    prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
+    input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
+    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra,
+    summary = EXCLUDED.summary
+  WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL`;
+
 export const LOG_SPAN_SQL = `
 WITH j AS (
   SELECT id, status::text AS status, error, agent_client = $2 AS owned,
@@ -25,15 +39,7 @@ WITH j AS (
     instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary)
   SELECT j.id, $4, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11, $12::json, $13::json, $14, $15, $16, $17, $18, $19, $20, $21, $22::json, $23
   FROM j WHERE j.owned AND j.open
-  ON CONFLICT (job_id, seq) DO UPDATE SET
-    nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
-    started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
-    args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
-    prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
-    input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
-    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra,
-    summary = EXCLUDED.summary
-  WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL
+${SPAN_UPSERT}
   RETURNING 1
 ), beat AS (
   -- At most one new job row version a second per job: the inactivity timer counts hours.

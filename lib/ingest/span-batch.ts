@@ -11,7 +11,7 @@ import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
 import type { Span } from "@/lib/trajectory/span";
 import { spanToRow } from "@/lib/trajectory/span-rows";
 import { recomputeJob } from "@/lib/ingest/recompute";
-import { logSpanQuery, type LogRefusal } from "./log-span";
+import { logSpanQuery, SPAN_UPSERT, type LogRefusal } from "./log-span";
 
 /** One span to store: for the job `jobId`, from the agent client `client` (the job's owner, checked), noting `agentName`. */
 export interface SpanWrite {
@@ -48,15 +48,7 @@ WITH w AS (
   SELECT job_id, seq, nesting, type, name, model, started_at, finished_at, error, args::json, results::json,
     instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra::json, summary
   FROM win ORDER BY job_id, seq
-  ON CONFLICT (job_id, seq) DO UPDATE SET
-    nesting = EXCLUDED.nesting, type = EXCLUDED.type, name = EXCLUDED.name, model = EXCLUDED.model,
-    started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
-    args = EXCLUDED.args, results = EXCLUDED.results, instruction = EXCLUDED.instruction,
-    prompt = EXCLUDED.prompt, reply = EXCLUDED.reply, thoughts = EXCLUDED.thoughts,
-    input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
-    output_thoughts_tokens = EXCLUDED.output_thoughts_tokens, search_text = EXCLUDED.search_text, extra = EXCLUDED.extra,
-    summary = EXCLUDED.summary
-  WHERE spans.finished_at IS NULL OR EXCLUDED.finished_at IS NOT NULL
+${SPAN_UPSERT}
   RETURNING 1
 ), beat AS (
   -- At most one new job row version a second per job: the inactivity timer counts hours.
