@@ -199,7 +199,7 @@ export function rollupTrendsSql(f: HistoryFilters, start: Date, end: Date): Pris
   if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
   if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
   if (f.model) parts.push(sql`model = ${f.model}`);
-  const table = raw(f.model ? "job_day_models" : "job_days");
+  const table = rollupSource(Boolean(f.model));
   return sql`
     SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(runs)::int AS runs,
       coalesce(sum(runs) FILTER (WHERE verdict = 1), 0)::int AS yes,
@@ -215,13 +215,30 @@ export function rollupTrendsSql(f: HistoryFilters, start: Date, end: Date): Pris
 
 /** The newest day with a run under rollup filters (see rollupTrendsSql), or null. */
 export function rollupNewestDaySql(f: HistoryFilters): Prisma.Sql {
-  const parts: Prisma.Sql[] = [sql`runs > 0`];
+  const parts: Prisma.Sql[] = [sql`TRUE`];
   if (f.workflow) parts.push(sql`workflow = ${f.workflow}`);
   if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
   if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
   if (f.model) parts.push(sql`model = ${f.model}`);
   if (f.from) parts.push(sql`day >= ${f.from}::date`);
-  return sql`SELECT max(day)::timestamp AT TIME ZONE 'UTC' AS at FROM ${raw(f.model ? "job_day_models" : "job_days")} WHERE ${join(parts, " AND ")}`;
+  // A day counts when its keys' sums (folded and pending) leave runs; days are few (one a key per day), so grouping
+  // them all costs milliseconds at ten million runs.
+  return sql`SELECT max(day)::timestamp AT TIME ZONE 'UTC' AS at FROM (
+      SELECT day FROM ${rollupSource(Boolean(f.model))} WHERE ${join(parts, " AND ")} GROUP BY day HAVING sum(runs) > 0
+    ) d`;
+}
+
+const ROLLUP_COLUMNS = "day, workflow, status, verdict, runs, tokens, duration_sum, duration_runs, cost_sum, cost_runs, cost_partial_runs";
+
+/**
+ * The per-day rollups as one relation `r`: the folded rows (job_days, or job_day_models with a model) and the deltas
+ * the triggers appended since the last job_days_compact() (lib/history/rollups.ts). Sums over it are exact at any
+ * moment; rows are not unique per key.
+ */
+function rollupSource(model: boolean): Prisma.Sql {
+  const cols = model ? `model, ${ROLLUP_COLUMNS}` : ROLLUP_COLUMNS;
+  const [folded, deltas] = model ? ["job_day_models", "job_day_model_deltas"] : ["job_days", "job_day_deltas"];
+  return raw(`(SELECT ${cols} FROM ${folded} UNION ALL SELECT ${cols} FROM ${deltas}) AS r`);
 }
 
 /** Runs per day over the filtered set, with verdict share, failures, mean tokens and duration. */

@@ -171,7 +171,10 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
      WHERE id = $1`,
     [jobId, root?.workflow ?? null, batch.agentName, fresh.reduce((a, s) => (s.span.Started < a ? s.span.Started : a), first.span.Started)],
   );
-  await recomputeJob(sql, jobId);
+  // A running trace's totals and search text are settled once, when it ends (settleQuietTraces): recomputing them
+  // here read every stored span of the trace on each request, quadratic over a long run. A span that arrives in the
+  // grace period after the end updates them at once, as an agent's late span does.
+  if (job.status !== "running") await recomputeJob(sql, jobId);
   return null;
 }
 

@@ -6,6 +6,7 @@ import "server-only";
 import http from "node:http";
 import next from "next";
 import { appConfig } from "@/lib/config";
+import { startRollupCompaction } from "@/lib/history/rollups";
 import { frontDoor } from "./front-door";
 import { MACHINE_ROUTES } from "./machine-routes";
 import { requestLogger } from "./request-log";
@@ -40,5 +41,7 @@ export async function startServer(o: ServerOptions): Promise<http.Server> {
     server.once("error", reject);
     server.listen(o.port, o.hostname, () => (server.off("error", reject), resolve()));
   });
+  // The history's per-day rollups are appended to by every write of a run; this process folds them in now and then.
+  server.once("close", startRollupCompaction());
   return server;
 }
