@@ -104,6 +104,10 @@ export const appEnvSchema = z.object({
     default: "`200`",
     meaning: "group commit (lib/ingest/span-batch.ts): the most spans stored in one statement",
   }),
+  INGEST_BATCH_IN_FLIGHT: env(positiveInt(2), {
+    default: "`2`",
+    meaning: "group commit: how many batch statements one process writes at once; spans that arrive meanwhile gather into the next",
+  }),
   INGEST_BATCH_WAIT_MS: env(z.coerce.number().min(0).max(1000).default(2), {
     default: "`2`",
     meaning:

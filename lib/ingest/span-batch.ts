@@ -21,9 +21,6 @@ export interface SpanWrite {
   span: Span;
 }
 
-/** How many batches are written at once; more arrive meanwhile and wait, gathering into the next. */
-const BATCHES_IN_FLIGHT = 2;
-
 // The one-span statement's rules over a batch. The spans come as one JSON parameter (json_to_recordset): one value to
 // send and one plan. Copies of a span (job, seq) in a batch are folded as if applied in order under the upsert's
 // rule: the last finished copy, else the last copy (ON CONFLICT cannot touch a row twice in one statement). Rows are
@@ -140,7 +137,7 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-/** The group-commit queue's settings (lib/config.ts: INGEST_BATCH_MAX_SPANS, INGEST_BATCH_WAIT_MS). */
+/** The group-commit queue's settings (lib/config.ts: INGEST_BATCH_MAX_SPANS, INGEST_BATCH_WAIT_MS, INGEST_BATCH_IN_FLIGHT). */
 export interface BatcherOptions {
   /** the most spans in one batch (a request with more is one batch of its own) */
   maxSpans: number;
@@ -238,7 +235,7 @@ function batcher(): SpanBatcher {
     globalForBatcher.trajectorySpanBatcher = new SpanBatcher({
       maxSpans: c.INGEST_BATCH_MAX_SPANS,
       waitMs: c.INGEST_BATCH_WAIT_MS,
-      inFlight: BATCHES_IN_FLIGHT,
+      inFlight: c.INGEST_BATCH_IN_FLIGHT,
     });
   }
   return globalForBatcher.trajectorySpanBatcher;
