@@ -7,7 +7,8 @@
 //         logSpans) in this process: the OTLP shape without HTTP; HTTP_BATCH_PHASES adds the same over HTTP.
 // It prints calls/s, spans/s, p50/p99, the CPU of the app and the database (% of a core, and µs per acknowledged span,
 // from /proc: steadier than rates on a shared machine), the ratio to raw, and checks that every acknowledged span is
-// stored exactly once. --profile writes a V8 CPU profile of the (single) app and prints its hottest functions.
+// stored exactly once. --profile writes a V8 CPU profile of the (single) app and prints its hottest functions. Agents
+// keep their connection between calls as syz-agent's Go client does; --fresh-connections opens one a call.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -86,6 +87,9 @@ const { values: flags } = parseArgs({
     profile: { type: "boolean", default: false },
     "skip-two": { type: "boolean", default: false },
     "skip-otlp": { type: "boolean", default: false },
+    // Agents keep their connection between calls by default, as syz-agent's Go client does (http.DefaultClient);
+    // this sends each call on a fresh one (the built-in agent's way, and the bench's before).
+    "fresh-connections": { type: "boolean", default: false },
   },
 });
 const agents = Number(flags.agents);
@@ -224,6 +228,7 @@ try {
       spansPerJob,
       ledger,
       agentPrefix: `${label}-warm`,
+      keepAlive: !flags["fresh-connections"],
     });
     const cpuApp0 = apps.reduce((n, a) => n + cpuSeconds(a.pid), 0);
     const cpuDb0 = cpuSeconds(postmaster);
@@ -240,6 +245,7 @@ try {
       spansPerJob,
       ledger,
       agentPrefix: label,
+      keepAlive: !flags["fresh-connections"],
     });
     rows.push({
       phase: label,
@@ -256,7 +262,9 @@ try {
     });
   };
 
-  console.log(`app: ${agents} agents for ${seconds} s…`);
+  console.log(
+    `app: ${agents} agents for ${seconds} s, ${flags["fresh-connections"] ? "a fresh connection a call" : "keep-alive connections (as Go's http.DefaultClient)"}…`,
+  );
   await phase("app (1 instance)", [apps[0]!.url]);
   if (!flags["skip-otlp"]) otlpRow = await otlpBench(apps[0]!, creds[0]!, postmaster, agents, seconds);
   if (profDir) {

@@ -90,8 +90,10 @@ function networkCode(e: unknown): string {
 }
 
 /**
- * One HTTP request on a fresh connection (a reused keep-alive socket the server has just closed would fail a POST
- * that was never processed, and a poll must not be sent twice). Never throws: a network failure is the outcome.
+ * One HTTP request, by default on a fresh connection (a reused keep-alive socket the server has just closed would fail
+ * a POST that was never processed, and a poll must not be sent twice). `connections` sends it on a keep-alive pool
+ * instead, as Go's http.DefaultClient (upstream's dashapi.New) does: the load benches, whose agents retry. Never
+ * throws: a network failure is the outcome.
  */
 export function request(
   url: string,
@@ -99,6 +101,7 @@ export function request(
   headers: Record<string, string | number>,
   body?: Buffer,
   timeoutMs = 60_000,
+  connections: http.Agent | false = false,
 ): Promise<Reply> {
   const lib = url.startsWith("https:") ? https : http;
   const t0 = performance.now();
@@ -109,7 +112,7 @@ export function request(
       settled = true;
       resolve({ outcome, text, ms: performance.now() - t0, error });
     };
-    const r = lib.request(url, { method, agent: false, headers, timeout: timeoutMs }, (res) => {
+    const r = lib.request(url, { method, agent: connections, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
@@ -134,15 +137,15 @@ export function request(
   });
 }
 
-/** Sends an encoded call to `<baseURL>/api` with the headers Go's client sends (spec §1.3). */
-export function postCall(baseURL: string, call: EncodedCall, timeoutMs?: number): Promise<Reply> {
+/** Sends an encoded call to `<baseURL>/api` with the headers Go's client sends (spec §1.3); `connections` as request's. */
+export function postCall(baseURL: string, call: EncodedCall, timeoutMs?: number, connections: http.Agent | false = false): Promise<Reply> {
   const headers = {
     "content-type": call.contentType,
     "content-length": call.body.length,
     "user-agent": "Go-http-client/1.1",
     "accept-encoding": "gzip",
   };
-  return request(`${baseURL.replace(/\/$/, "")}/api`, "POST", headers, call.body, timeoutMs);
+  return request(`${baseURL.replace(/\/$/, "")}/api`, "POST", headers, call.body, timeoutMs, connections);
 }
 
 /** Request shapes (dashboard/dashapi/ai.go), fields in Go's declaration order. */

@@ -2,6 +2,7 @@
 // order), finishes the job, and retries transient failures — recording what the server acknowledged in a Ledger.
 import type { Span } from "@/lib/trajectory/span";
 import { backoffMs, TRANSIENT_STATUSES, type Backoff } from "@/lib/triage-agent/retry";
+import http from "node:http";
 import { protocolCall, type Credentials, type Timed } from "./http";
 import type { Ledger } from "./ledger";
 import type { LoadStats, RequestKind } from "./stats";
@@ -24,6 +25,11 @@ export interface LoadAgentOptions {
   seed?: number;
   /** called with each job the agent took, before its first span */
   onJob?: (jobId: string) => void;
+  /**
+   * Reuse connections (keep-alive), as syz-agent does: upstream's dashapi.New sends with http.DefaultClient, whose
+   * transport keeps the connection of a call answered 200 with an empty body. Default: a fresh connection a call.
+   */
+  keepAlive?: boolean;
 }
 
 // Short waits: a load run measures the server, not the agent's patience; the cap still spaces out a long outage.
@@ -35,14 +41,17 @@ export class LoadAgent {
   readonly jobs: string[] = [];
   private readonly rand: () => number;
 
+  private readonly connections: http.Agent | false;
+
   constructor(private readonly o: LoadAgentOptions) {
     this.rand = rng(o.seed ?? Math.floor(Math.random() * 2 ** 31));
+    this.connections = o.keepAlive ? new http.Agent({ keepAlive: true }) : false;
   }
 
   /** Sends a call until it is answered with something other than a transient failure, or retrying is over. */
   private async send(kind: RequestKind, method: string, payload: unknown): Promise<Timed> {
     const base = this.o.baseURL;
-    const call = protocolCall(typeof base === "string" ? base : base(), this.o.creds, method, payload);
+    const call = protocolCall(typeof base === "string" ? base : base(), this.o.creds, method, payload, this.connections);
     const backoff = this.o.backoff ?? LOAD_BACKOFF;
     for (let attempt = 0; ; attempt++) {
       const r = await call();

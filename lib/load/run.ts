@@ -21,6 +21,8 @@ export interface PhaseOptions {
   ledger: Ledger;
   /** prefix of the AgentName each agent reports */
   agentPrefix: string;
+  /** agents reuse their connection (keep-alive) as syz-agent's Go client does; default a fresh one a call */
+  keepAlive?: boolean;
 }
 
 export interface PhaseResult {
@@ -68,6 +70,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
         ledger: o.ledger,
         stopped,
         retryUntil,
+        keepAlive: o.keepAlive,
       }),
   );
   const t0 = performance.now();
