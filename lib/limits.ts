@@ -69,6 +69,13 @@ export const MAX_JSON_DEPTH = 100;
  * gzip inflates to 9.9M zeros). Real spans hold thousands; a million short values is already a runaway tool output.
  */
 export const MAX_JSON_VALUES = 1_000_000;
+/**
+ * Most values in one OTLP export request, protobuf or JSON (lib/otlp/wire.ts counts a protobuf body's field
+ * occurrences before decoding, as raw-json.ts counts a JSON body's values). A full batch of the SDKs' defaults (512
+ * spans, up to 128 attributes each) stays under it; decoding one costs ~10 µs a value, so the budget bounds a request
+ * to seconds of a worker's time, where the byte cap alone let 16 MB of empty values take minutes and gigabytes.
+ */
+export const OTLP_MAX_VALUES = 500_000;
 /** Most members of any one JSON object (413 past it): sorting keys (Compare) and lookups stay cheap. */
 export const MAX_JSON_KEYS_PER_OBJECT = 100_000;
 /** Largest Seq: far beyond any real run, and well inside PostgreSQL's int. */

@@ -12,12 +12,12 @@ import type { BodySource } from "@/lib/http/multipart";
 import { badRequest, tooLarge, tooManyRequests, unauthorized } from "@/lib/http/errors";
 import { failureOf } from "@/lib/api/rules";
 import { formatBytes } from "@/lib/format";
-import { AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES, OTLP_MAX_CONCURRENT_REQUESTS } from "@/lib/limits";
+import { AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES, OTLP_MAX_CONCURRENT_REQUESTS, OTLP_MAX_VALUES } from "@/lib/limits";
 import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
 import { settleSoon } from "./settle";
 import { storeRecords } from "./store";
-import { decodeJson, decodeProtobuf, encodeResponse, encodeStatus, OtlpDecodeError, recordsOf } from "./wire";
+import { decodeJson, decodeProtobuf, encodeResponse, encodeStatus, OtlpDecodeError, OtlpTooLargeError, recordsOf } from "./wire";
 
 type Format = "protobuf" | "json";
 
@@ -87,7 +87,7 @@ function decode(bytes: Buffer, format: Format) {
     throw new OtlpDecodeError(`body is not valid UTF-8: ${(e as Error).message.slice(0, 200)}`);
   }
   // Values, keys and depth are counted in one scan before JSON.parse builds anything (lib/trajectory/raw-json.ts).
-  const parsed = parseJson(text, { per: "per request" });
+  const parsed = parseJson(text, { per: "per request", maxValues: OTLP_MAX_VALUES });
   if (!parsed.ok) {
     if (parsed.syntax) throw new OtlpDecodeError(`body is not valid JSON: ${parsed.problem.reason.slice(0, 200)}`);
     const reason = `body: ${describeProblem(parsed.problem)}`;
@@ -130,6 +130,7 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
       records = recordsOf(decode(bytes, format));
     } catch (e) {
       if (e instanceof OtlpDecodeError) throw badRequest(e.message);
+      if (e instanceof OtlpTooLargeError) throw tooLarge(e.message);
       throw e;
     }
     const outcome = await storeRecords(client, records);

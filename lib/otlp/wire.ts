@@ -4,6 +4,7 @@
 // checked by one zod schema, so every later step sees the same thing whatever the client sent.
 import protobuf from "protobufjs";
 import { z } from "zod";
+import { MAX_JSON_DEPTH, OTLP_MAX_VALUES } from "@/lib/limits";
 import descriptor from "./proto/otlp.json";
 
 const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
@@ -17,6 +18,9 @@ new protobuf.Root().define("google.rpc").add(STATUS);
 
 /** A problem with the request's bytes or shape: the caller answers 400 with it. */
 export class OtlpDecodeError extends Error {}
+
+/** A request within the byte caps whose work is past the value budget: the caller answers 413 with it. */
+export class OtlpTooLargeError extends Error {}
 
 const int64 = z.union([z.string().regex(/^\d{1,20}$/, "not an unsigned 64-bit integer"), z.number().int().nonnegative()]);
 const hexId = (bytes: number) =>
@@ -152,8 +156,52 @@ function idsToHex(v: unknown): unknown {
   return v;
 }
 
-/** A binary ExportTraceServiceRequest as OTLP/JSON; throws OtlpDecodeError for bytes that are not one. */
+/**
+ * Counts the values of a binary message before anything is decoded: every field occurrence (a message, a string, a
+ * number; a packed run of numbers is one) in one linear walk of the wire format with protobufjs's Reader, going into
+ * the fields that the official definitions declare as messages. The same budget as a JSON body (OTLP_MAX_VALUES,
+ * MAX_JSON_DEPTH; lib/trajectory/raw-json.ts counts those): two bytes make an empty AnyValue, so the byte caps alone
+ * let 16 MB decode into 8 million objects (seconds of decoding, gigabytes). Returns the count; throws
+ * OtlpTooLargeError past the budget and OtlpDecodeError for bytes that are not protobuf.
+ */
+export function countProtobufValues(bytes: Uint8Array, type: protobuf.Type = REQUEST, maxValues = OTLP_MAX_VALUES): number {
+  const reader = protobuf.Reader.create(bytes);
+  let values = 0;
+  // Each level of an attribute's value is two messages (AnyValue, then ArrayValue or KeyValueList).
+  const maxDepth = 2 * MAX_JSON_DEPTH + 8;
+  const walk = (t: protobuf.Type, end: number, depth: number): void => {
+    if (depth > maxDepth) throw new OtlpDecodeError(`body nests messages deeper than ${maxDepth} levels`);
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      if (++values > maxValues)
+        throw new OtlpTooLargeError(`body holds more than ${maxValues.toLocaleString("en-US")} values, the limit per request`);
+      const field = t.fieldsById[tag >>> 3];
+      const sub = field?.resolvedType;
+      if ((tag & 7) === 2 && sub instanceof protobuf.Type) {
+        const len = reader.uint32();
+        const subEnd = reader.pos + len;
+        if (subEnd > end) throw new OtlpDecodeError("body is not a protobuf ExportTraceServiceRequest: a length runs past its message");
+        walk(sub, subEnd, depth + 1);
+        reader.pos = subEnd;
+      } else reader.skipType(tag & 7);
+    }
+    if (reader.pos !== end) throw new OtlpDecodeError("body is not a protobuf ExportTraceServiceRequest: a field runs past its message");
+  };
+  try {
+    walk(type, bytes.length, 0);
+  } catch (e) {
+    if (e instanceof OtlpDecodeError || e instanceof OtlpTooLargeError) throw e;
+    throw new OtlpDecodeError(`body is not a protobuf ExportTraceServiceRequest: ${(e as Error).message}`);
+  }
+  return values;
+}
+
+/**
+ * A binary ExportTraceServiceRequest as OTLP/JSON; throws OtlpDecodeError for bytes that are not one, and
+ * OtlpTooLargeError past the value budget (counted first, countProtobufValues).
+ */
 export function decodeProtobuf(bytes: Uint8Array): ExportTraceRequest {
+  countProtobufValues(bytes);
   let message: protobuf.Message;
   try {
     message = REQUEST.decode(bytes);

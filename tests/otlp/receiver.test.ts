@@ -196,6 +196,40 @@ describe("POST /v1/traces", () => {
     expect(JSON.parse(type.text.toString()).message).toMatch(/Content-Type must be application\/x-protobuf or application\/json/);
   });
 
+  it("a body of more values than the budget is 413 before it is decoded, protobuf (counted on the wire) and JSON alike", async () => {
+    const traceId = hex(16);
+    // 600,000 empty AnyValues: 1.2 MB of protobuf, well inside the byte caps, past OTLP_MAX_VALUES.
+    const wide = request([
+      {
+        ...span(traceId, hex(8), null, "wide", 0),
+        attributes: [{ key: "k", value: { arrayValue: { values: Array.from({ length: 600_000 }, () => ({})) } } }],
+      },
+    ]);
+    const pb = Buffer.from(encodeRequest(wide));
+    expect(pb.length).toBeLessThan(2 * 1024 * 1024);
+    const t = performance.now();
+    const refused = await post(pb, { "content-type": "application/x-protobuf", authorization: basic });
+    expect(refused.status).toBe(413);
+    expect(refused.text.toString("latin1")).toContain("body holds more than 500,000 values, the limit per request");
+    // Counting is one walk of the bytes: far below decoding them (seconds, hundreds of MB), even on a busy machine.
+    expect(performance.now() - t).toBeLessThan(5_000);
+    const json = await postJson(wide);
+    expect(json.status).toBe(413);
+    expect(JSON.parse(json.text.toString()).message).toMatch(/holds more than 500,000 values .*, the limit per request$/);
+    expect(await stored(traceId)).toBeNull();
+    // Within the budget the same shape is stored.
+    const small = request([
+      {
+        ...span(traceId, hex(8), null, "narrow", 0),
+        attributes: [{ key: "k", value: { arrayValue: { values: [{ intValue: "1" }, {}] } } }],
+      },
+    ]);
+    expect((await post(Buffer.from(encodeRequest(small)), { "content-type": "application/x-protobuf", authorization: basic })).status).toBe(
+      200,
+    );
+    expect(await stored(traceId)).toHaveLength(1);
+  });
+
   it("gzip: inflated when sent so; a 100 MB gzip bomb is refused from its trailer before inflating, a lying trailer at the cap", async () => {
     const traceId = hex(16);
     const ok = await post(gzipSync(JSON.stringify(request(sample(traceId)))), {
