@@ -45,10 +45,11 @@ export const IMPORT_MAX_FILE_NAME_CHARS = 255;
 /**
  * Largest upload imported on the app's own thread. A larger one (or one without a Content-Length) is written to a
  * private temp folder and imported by a child process (lib/import/offload.ts), so its parse cannot stall every other
- * request. Measured on a busy 2-core machine: an inline import holds the main thread ~1 s per MB of upload, a child
- * process costs ~1.5 s to start; real trajectory files are mostly well under this.
+ * request. The work grows with the spans, not the bytes: an attacker's 1 MB file of 8,329 tiny spans held the main
+ * thread 3.3 s at a time on a busy 2-core machine (~0.4 ms a span). At 64 KB an inline import holds it ~0.2 s at
+ * most; a child process costs ~1.5 s to start, paid only by larger files.
  */
-export const IMPORT_INLINE_MAX_BYTES = 1 * MB;
+export const IMPORT_INLINE_MAX_BYTES = 64 * 1024;
 
 // ---- Spans and jobs, whichever edge they come through
 
@@ -94,6 +95,12 @@ export const SPAN_SUMMARY_CHARS = 160;
 export const CONVERSATION_PAGE_SPANS = 50;
 /** Characters of one text the conversation view shows; the tree's details pane has the whole. */
 export const CONVERSATION_TEXT_CHARS = 10_000;
+/**
+ * Longest Args or Results JSON text a conversation page carries (characters); a longer one is left out, said in the
+ * page's `truncated` and read on demand. Long strings inside are cut anyway, but a dense value (a million small
+ * numbers) is long without any long string: 50 spans of 7.5 MB made one page 380 MB in the server's memory.
+ */
+export const CONVERSATION_JSON_CHARS = 200_000;
 /** Longest note on a step (markdown, lib/notes). */
 export const MAX_NOTE_CHARS = 10_000;
 

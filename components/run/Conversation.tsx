@@ -13,6 +13,7 @@ import { SpanIcon } from "@/components/run/SpanIcon";
 import { VisibleName } from "@/components/run/VisibleName";
 import { TextBlock, moreButton } from "@/components/run/TextBlock";
 import { JsonField, type Ctx } from "@/components/run/SpanFields";
+import { CopyButton, fetchWholeValue } from "@/components/run/CopyButton";
 import { StepNotes } from "@/components/notes/StepNotes";
 
 const Markdown = lazy(() => import("@/components/run/Markdown"));
@@ -92,6 +93,10 @@ function Step({
 }) {
   const { span, json } = payload;
   const ctx: Ctx = { jobId, seq: span.Seq, truncated: payload.truncated };
+  // Args or Results the page left out whole (lib/runs/conversation.ts: too long for a page of steps).
+  const leftOut = payload.truncated.filter(
+    (t) => (t.path === "Args" && json.Args === undefined) || (t.path === "Results" && json.Results === undefined),
+  );
   const type = o.types[o.type[index]!]!;
   const summary = o.summaries.get(index);
   return (
@@ -140,10 +145,16 @@ function Step({
           </Suspense>
         </div>
       )}
-      {(json.Args !== undefined || json.Results !== undefined) && (
+      {(json.Args !== undefined || json.Results !== undefined || leftOut.length > 0) && (
         <Fold label={type === "tool" ? "Arguments and result" : "Args and results"}>
           {json.Args !== undefined && <JsonField ctx={ctx} field="Args" text={json.Args} />}
           {json.Results !== undefined && <JsonField ctx={ctx} field="Results" text={json.Results} />}
+          {leftOut.map((t) => (
+            <p key={t.path} className="mt-1 text-xs text-slate-600" data-conv-left-out={t.path}>
+              {t.path}: {t.length.toLocaleString("en-US")} characters, too long to show here; open the step in the tree to read it.{" "}
+              <CopyButton load={() => fetchWholeValue(jobId, span.Seq, t.path)} length={t.length} label="Copy JSON" />
+            </p>
+          ))}
         </Fold>
       )}
     </>

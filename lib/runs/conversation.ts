@@ -6,7 +6,7 @@ import { isJobId } from "@/lib/trajectory/job-id";
 import { isoMicros } from "@/lib/db/sql";
 import { rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
 import { truncateSpan, type SpanPayload } from "@/lib/trajectory/truncate";
-import { CONVERSATION_PAGE_SPANS, CONVERSATION_TEXT_CHARS } from "@/lib/limits";
+import { CONVERSATION_JSON_CHARS, CONVERSATION_PAGE_SPANS, CONVERSATION_TEXT_CHARS } from "@/lib/limits";
 
 export interface ConversationPage {
   spans: SpanPayload[];
@@ -16,25 +16,35 @@ export interface ConversationPage {
 
 /**
  * The spans with `from` ≤ Seq ≤ `to` of run `id`, in seq order, at most CONVERSATION_PAGE_SPANS, each text cut to
- * CONVERSATION_TEXT_CHARS characters (SpanPayload.truncated says what was cut). Null when the run does not exist.
+ * CONVERSATION_TEXT_CHARS characters and Args/Results over CONVERSATION_JSON_CHARS left out (SpanPayload.truncated
+ * says what was cut or left out, a whole field by its name). Null when the run does not exist.
  */
 export async function getConversationPage(db: Db, id: string, from: number, to: number): Promise<ConversationPage | null> {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({ where: { id }, select: { id: true } });
   if (!job) return null;
-  const rows = await db.$queryRaw<ExportedSpanRow[]>`
+  // Args and Results over CONVERSATION_JSON_CHARS stay in the database: only their length comes (the text's
+  // characters, as JavaScript counts them, for "N characters" and the on-demand read).
+  const rows = await db.$queryRaw<(ExportedSpanRow & { argsChars: number | null; resultsChars: number | null })[]>`
     SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
-      error, args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
+      error, CASE WHEN length(t.a) <= ${CONVERSATION_JSON_CHARS} THEN t.a END AS args, length(t.a) AS "argsChars",
+      CASE WHEN length(t.r) <= ${CONVERSATION_JSON_CHARS} THEN t.r END AS results, length(t.r) AS "resultsChars",
+      instruction, prompt, reply, thoughts,
       input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens"
-    FROM spans WHERE job_id = ${id}::uuid AND seq >= ${from} AND seq <= ${to}
+    FROM spans s, LATERAL (SELECT s.args::text AS a, s.results::text AS r) t
+    WHERE job_id = ${id}::uuid AND seq >= ${from} AND seq <= ${to}
     ORDER BY seq LIMIT ${CONVERSATION_PAGE_SPANS + 1}`;
   const more = rows.length > CONVERSATION_PAGE_SPANS;
   const spans = rows.slice(0, CONVERSATION_PAGE_SPANS).map((r) => {
-    const { args, results, ...fields } = r;
+    const { args, results, argsChars, resultsChars, ...fields } = r;
     const json: SpanPayload["json"] = {};
+    const left: SpanPayload["truncated"] = [];
     if (args != null && args !== "null") json.Args = args;
+    else if (args == null && argsChars != null) left.push({ path: "Args", length: argsChars });
     if (results != null && results !== "null") json.Results = results;
-    return truncateSpan(rowToSpan({ ...fields, args: null, results: null }, String), json, CONVERSATION_TEXT_CHARS);
+    else if (results == null && resultsChars != null) left.push({ path: "Results", length: resultsChars });
+    const payload = truncateSpan(rowToSpan({ ...fields, args: null, results: null }, String), json, CONVERSATION_TEXT_CHARS);
+    return { ...payload, truncated: [...left, ...payload.truncated] };
   });
   return { spans, next: more ? rows[CONVERSATION_PAGE_SPANS]!.seq : null };
 }
