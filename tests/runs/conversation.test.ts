@@ -19,6 +19,7 @@ describe("conversation pages", () => {
     const [{ chars }] = await db().$queryRaw<
       { chars: number }[]
     >`SELECT length(args::text) AS chars FROM spans WHERE job_id = ${id}::uuid AND seq = 1`;
+    const chars = row!.chars;
     expect(chars).toBeGreaterThan(CONVERSATION_JSON_CHARS);
     const page = await getConversationPage(db(), id, 0, 1_000_000);
     expect(page).not.toBeNull();
