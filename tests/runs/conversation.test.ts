@@ -16,7 +16,7 @@ describe("conversation pages", () => {
     const elements = CONVERSATION_JSON_CHARS / 2; // "[0, 0, …]": three characters an element
     await db().$executeRaw`UPDATE spans SET args = (SELECT json_agg(0) FROM generate_series(1, ${elements}::int)),
       results = '{"ok":true}'::json WHERE job_id = ${id}::uuid AND seq = 1`;
-    const [{ chars }] = await db().$queryRaw<
+    const [row] = await db().$queryRaw<
       { chars: number }[]
     >`SELECT length(args::text) AS chars FROM spans WHERE job_id = ${id}::uuid AND seq = 1`;
     const chars = row!.chars;
