@@ -1,5 +1,6 @@
 // The admin's mirror panel in Chromium: an admin follows a (stand-in) dashboard, `npm run mirror` syncs it, and the
-// panel shows the last sync's counts and each failure with its reason; a URL that is not http(s) is refused.
+// panel shows the last sync's counts and each failure with its reason; a URL that is not http(s) is refused, and so is
+// a dashboard whose host is not on the outbound allow-list (lib/outbound), until the admin allows it there.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
@@ -33,6 +34,16 @@ test("an admin follows a dashboard and reads its last sync: seen, new, failed wi
     await panel.getByLabel("Namespace").fill(ns);
     await panel.getByRole("button", { name: "Follow" }).click();
     await expect(panel.getByRole("alert")).toContainText("a dashboard URL is http or https");
+    // The stand-in dashboard is on loopback: refused, with its host named, until an admin allows it.
+    const host = new URL(dash.base).host;
+    await panel.getByLabel("Dashboard URL").fill(`${dash.base}/`);
+    await panel.getByLabel("Namespace").fill(ns);
+    await panel.getByRole("button", { name: "Follow" }).click();
+    await expect(panel.getByRole("alert")).toContainText(`the dashboard ${host} is not on the outbound allow-list`);
+    const outbound = page.getByTestId("outbound-panel");
+    await outbound.getByLabel("Host and port").fill(host);
+    await outbound.getByRole("button", { name: "Allow" }).click();
+    await expect(outbound.getByTestId("outbound-entry").filter({ hasText: host })).toBeVisible();
     await panel.getByLabel("Dashboard URL").fill(`${dash.base}/`);
     await panel.getByLabel("Namespace").fill(ns);
     await panel.getByRole("button", { name: "Follow" }).click();
@@ -55,6 +66,10 @@ test("an admin follows a dashboard and reads its last sync: seen, new, failed wi
     await panel.getByText("1 failed jobs and why").click();
     await expect(panel).toContainText(jobs[2]!.id);
     await expect(panel).toContainText("the job page is not JSON");
+    // Off the list again, so later tests see the list as they left it (Remove asks to confirm).
+    page.once("dialog", (d) => void d.accept());
+    await outbound.getByTestId("outbound-entry").filter({ hasText: host }).getByRole("button", { name: "Remove" }).click();
+    await expect(outbound.getByTestId("outbound-entry").filter({ hasText: host })).toHaveCount(0);
   } finally {
     await context.close();
     await dash.close();

@@ -4,46 +4,17 @@
 // and cost. An attribute no convention reads, and a syzkaller span field this viewer does not know, show under the span.
 // OTLP_SHOTS=<dir> saves screenshots of each producer's run there (tree, details, cost tab; desktop and phone).
 import { expect, test, type Page } from "@playwright/test";
-import { context, trace } from "@opentelemetry/api";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { SimpleSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { generateText, stepCountIs, tool } from "ai";
+import { generateText, stepCountIs } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
-import { z } from "zod";
-import OpenAI from "openai";
-import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
+import type OpenAI from "openai";
 import { TestAgent } from "./agent-client";
 import { withDb } from "./db";
 import { importFile } from "./helpers";
-import { StandInModel } from "./stand-in-model";
+import { done, instrumentedOpenAI, openAiWeatherTool, provider, weatherModel, weatherTool } from "./otel-producers";
 
 const SHOTS = process.env.OTLP_SHOTS;
-
-function provider(exporter: ProtoExporter | JsonExporter, service: string) {
-  const traces = new Set<string>();
-  const recorder: SpanProcessor = {
-    onStart: (span) => void traces.add(span.spanContext().traceId),
-    onEnd: () => {},
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const p = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": service }),
-    spanProcessors: [recorder, new SimpleSpanProcessor(exporter)],
-  });
-  p.register();
-  return Object.assign(p, { traces });
-}
-
-async function done(p: NodeTracerProvider) {
-  await p.forceFlush();
-  await p.shutdown();
-  trace.disable();
-  context.disable();
-}
 
 async function jobOf(traceId: string): Promise<string> {
   return withDb(async (db) => (await db.query(`SELECT id::text FROM jobs WHERE otlp_trace_id = $1`, [traceId])).rows[0].id);
@@ -76,42 +47,29 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
   // Exactly what the README tells a user to set.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = baseURL!;
   process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Basic%20${Buffer.from(`${agent.client}:${agent.key}`).toString("base64")}`;
-  const model = new StandInModel((req) =>
-    req.messages.some((m) => m.role === "tool") ? { text: "It is sunny in Paris." } : { calls: [["weather", { city: "Paris" }]] },
-  );
+  const model = weatherModel();
   const modelUrl = await model.start();
   try {
     // The Vercel AI SDK.
     const aiSdk = provider(new ProtoExporter(), "ai-sdk-agent");
-    const weather = tool({
-      description: "the weather",
-      inputSchema: z.object({ city: z.string() }),
-      execute: async ({ city }) => ({ city, sky: "sunny" }),
-    });
     await generateText({
       model: createOpenAI({ baseURL: modelUrl, apiKey: "stand-in" }).chat("gpt-stand-in"),
       system: "You are terse.",
       prompt: "Weather in Paris?",
-      tools: { weather },
+      tools: { weather: weatherTool },
       stopWhen: stepCountIs(3),
       experimental_telemetry: { isEnabled: true, functionId: "weather-agent" },
     });
     await done(aiSdk);
     // OpenInference around the openai client, with a hand-made tool span carrying an attribute nobody reads.
     const oi = provider(new JsonExporter(), "oi-agent");
-    const instrumentation = new OpenAIInstrumentation();
-    instrumentation.setTracerProvider(oi);
-    instrumentation.manuallyInstrument(OpenAI);
-    const openai = new OpenAI({ baseURL: modelUrl, apiKey: "stand-in" });
-    const tracer = oi.getTracer("hand-made");
+    const { openai, tracer } = instrumentedOpenAI(oi, modelUrl);
     await tracer.startActiveSpan("weather-agent", { attributes: { "openinference.span.kind": "AGENT" } }, async (root) => {
       const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Paris?" }];
       const first = await openai.chat.completions.create({
         model: "gpt-stand-in",
         messages,
-        tools: [
-          { type: "function", function: { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } } },
-        ],
+        tools: [openAiWeatherTool],
       });
       const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
       tracer

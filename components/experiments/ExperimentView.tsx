@@ -3,11 +3,12 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { Bar, BarChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { Agreement, HistogramBin, Metric, MetricComparison, RerunCell, VerdictCell } from "@/lib/experiments/analysis";
-import type { ExperimentView as View, RerunEntry } from "@/lib/experiments/view";
+import type { Agreement, RerunCell, VerdictCell } from "@/lib/experiments/analysis";
+import type { ExperimentView as View } from "@/lib/experiments/view";
 import { formatUsd, formatUsdDelta } from "@/lib/costs/money";
-import { formatCompact, formatDuration } from "@/lib/format";
+import { formatDuration } from "@/lib/format";
+import { Histogram, MetricsTable, money } from "@/components/experiments/ExperimentMetrics";
+import { RerunList } from "@/components/experiments/RerunList";
 
 /** How often the page asks for news while reruns are queued or running. */
 const POLL_MS = 3000;
@@ -109,161 +110,6 @@ function Matrix({ a }: { a: Agreement }) {
       <p className="mt-2 text-xs text-slate-600" data-testid="agreement-rate">
         Agreement: <strong>{pct(a.rate)}</strong> ({a.agreed} of {a.compared} runs where both gave a verdict)
       </p>
-    </section>
-  );
-}
-
-function money(v: number | null): string {
-  return v === null ? "—" : formatUsd(v);
-}
-
-const METRIC_LABEL: Record<Metric, string> = { tokens: "Tokens", cost: "Cost (USD)", duration: "Duration" };
-
-function fmt(metric: Metric, v: number | null, delta = false): string {
-  if (v === null) return "—";
-  if (metric === "cost") return delta ? formatUsdDelta(v) : money(v);
-  if (metric === "duration") return `${delta && v > 0 ? "+" : delta && v < 0 ? "−" : ""}${formatDuration(Math.abs(v))}`;
-  return `${delta && v > 0 ? "+" : delta && v < 0 ? "−" : ""}${formatCompact(Math.abs(v))}`;
-}
-
-function MetricsTable({ metrics }: { metrics: MetricComparison[] }) {
-  return (
-    <table className="w-full text-sm tabular-nums" data-testid="metrics-table">
-      <thead className="text-[11px] uppercase text-slate-500">
-        <tr>
-          <th className="text-left">per run</th>
-          <th className="text-right">median (orig → rerun)</th>
-          <th className="text-right">p90 (orig → rerun)</th>
-          <th className="text-right">sum (orig → rerun)</th>
-          <th className="text-right">median Δ</th>
-        </tr>
-      </thead>
-      <tbody>
-        {metrics.map((m) => (
-          <tr key={m.metric} data-testid={`metric-${m.metric}`}>
-            <th className="py-1 text-left text-xs font-medium text-slate-600">
-              {METRIC_LABEL[m.metric]}
-              {m.partial && m.partial.original + m.partial.rerun > 0 && (
-                <span
-                  className="ml-1 font-normal text-amber-700"
-                  title="runs with spans whose model has no price are counted at their priced spans only"
-                >
-                  (partial: {m.partial.original} orig, {m.partial.rerun} rerun)
-                </span>
-              )}
-            </th>
-            <td className="text-right">
-              {fmt(m.metric, m.original.median)} → {fmt(m.metric, m.rerun.median)}
-            </td>
-            <td className="text-right">
-              {fmt(m.metric, m.original.p90)} → {fmt(m.metric, m.rerun.p90)}
-            </td>
-            <td className="text-right">
-              {fmt(m.metric, m.original.sum)} → {fmt(m.metric, m.rerun.sum)}
-            </td>
-            <td className="text-right">{fmt(m.metric, m.medianDelta, true)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function Histogram({ metric, bins }: { metric: Metric; bins: HistogramBin[] }) {
-  const data = bins.map((b) => ({ ...b, label: fmt(metric, b.from) }));
-  return (
-    <figure className="rounded border border-slate-200 bg-white px-2 pb-1 pt-1.5" data-testid={`histogram-${metric}`}>
-      <figcaption className="px-1 text-[11px] font-medium uppercase tracking-wide text-slate-500">
-        {METRIC_LABEL[metric]} per run
-      </figcaption>
-      <div className="h-[140px]">
-        {bins.length === 0 ? (
-          <p className="p-4 text-xs text-slate-400">No ended reruns yet</p>
-        ) : (
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -22 }}>
-              <XAxis dataKey="label" tick={{ fontSize: 9, fill: "#64748b" }} interval="preserveStartEnd" />
-              <YAxis tick={{ fontSize: 10, fill: "#64748b" }} allowDecimals={false} />
-              <Tooltip contentStyle={{ fontSize: 11, padding: "2px 6px" }} />
-              <Legend wrapperStyle={{ fontSize: 10 }} />
-              <Bar dataKey="original" fill="#94a3b8" isAnimationActive={false} />
-              <Bar dataKey="rerun" fill="#7c3aed" isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        )}
-      </div>
-    </figure>
-  );
-}
-
-const STATE_STYLE: Record<RerunEntry["state"], string> = {
-  failed: "bg-red-50 text-red-800 ring-red-300",
-  running: "bg-sky-50 text-sky-800 ring-sky-300",
-  queued: "bg-slate-100 text-slate-700 ring-slate-300",
-  done: "bg-emerald-50 text-emerald-800 ring-emerald-300",
-};
-
-const yesNo = (v: boolean | null) => (v === null ? "—" : v ? "yes" : "no");
-
-/** Every rerun of the experiment, failed first: its state, verdict against the original's, why it failed, and links. */
-function RerunList({ experimentId, reruns }: { experimentId: string; reruns: RerunEntry[] }) {
-  return (
-    <section className="rounded border border-slate-200 bg-white p-3" data-testid="experiment-reruns">
-      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
-        <h2 className="text-sm font-semibold">Reruns ({reruns.length})</h2>
-        <Link href={`/?experiment=${experimentId}`} className="text-xs text-sky-700 hover:underline" data-testid="experiment-history">
-          Show them in the history
-        </Link>
-      </div>
-      {reruns.length === 0 ? (
-        <p className="text-xs text-slate-500">No reruns.</p>
-      ) : (
-        <div className="max-h-[32rem] overflow-auto">
-          <table className="w-full text-sm">
-            <thead className="sticky top-0 bg-white text-left text-[11px] uppercase text-slate-500">
-              <tr>
-                <th className="py-1 pr-2 font-medium">run</th>
-                <th className="px-2 font-medium">status</th>
-                <th className="px-2 font-medium">verdict</th>
-                <th className="px-2 font-medium">original</th>
-                <th className="hidden px-2 font-medium sm:table-cell">reason</th>
-                <th className="px-2" />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {reruns.map((r) => (
-                <tr key={r.rerunId} data-testid="rerun-row" data-state={r.state}>
-                  <td className="py-1 pr-2">
-                    <Link href={`/jobs/${r.rerunId}`} className="text-sky-700 hover:underline">
-                      {r.description || r.rerunId.slice(0, 8)}
-                    </Link>
-                    <span className="ml-2 text-xs text-slate-500">{r.workflow}</span>
-                    {/* On a phone the reason goes under the run: a fifth column would not fit. */}
-                    {r.error && <p className="text-xs text-red-800 wrap-anywhere sm:hidden">{r.error}</p>}
-                  </td>
-                  <td className="px-2">
-                    <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[r.state]}`}>{r.status}</span>
-                  </td>
-                  <td
-                    className={`px-2 text-xs ${r.verdict !== null && r.verdict !== r.originalVerdict ? "font-semibold text-amber-800" : ""}`}
-                  >
-                    {yesNo(r.verdict)}
-                  </td>
-                  <td className="px-2 text-xs">{yesNo(r.originalVerdict)}</td>
-                  <td className="hidden max-w-[28rem] px-2 text-xs text-red-800 wrap-anywhere sm:table-cell" data-testid="rerun-error">
-                    {r.error}
-                  </td>
-                  <td className="whitespace-nowrap px-2 text-right text-xs">
-                    <Link href={`/compare?a=${r.originalId}&b=${r.rerunId}`} className="text-sky-700 hover:underline">
-                      Compare
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
     </section>
   );
 }

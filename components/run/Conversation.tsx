@@ -5,7 +5,8 @@
 // (GET /api/jobs/<id>/conversation), so a 10,000-span run costs what the reader opens. Selection, search matches and
 // permalinks (#span-<seq>) are the tree's (TrajectoryPanel).
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
-import { spanTokensAt, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { spanTokensAt } from "@/lib/trajectory/outline-tree";
 import { formatCount } from "@/lib/format";
 import type { SpanPayload } from "@/lib/trajectory/truncate";
 import type { ConversationPage } from "@/lib/runs/conversation";

@@ -1,6 +1,7 @@
 // The job's inputs (Args) in its workflow's reading order (lib/workflows), each shown for what it is: crash reports
 // and kernel configs folded, programs highlighted. Inputs from a dashboard job page are its printed text.
-import { FieldValue, More } from "@/components/workflows/FieldValue";
+import { More } from "@/components/workflows/FieldValue";
+import { FieldList } from "@/components/workflows/FieldList";
 import { headItems } from "@/lib/text/budget";
 import { DISPLAY_MAX_FIELDS } from "@/lib/limits";
 import { inputFields } from "@/lib/workflows/verdict";
@@ -37,18 +38,7 @@ export function RunInputs({ args, workflow, workflowType, printed = false, rawHr
         {fields.length === 0 ? (
           <p className="text-sm text-slate-500">No inputs recorded.</p>
         ) : (
-          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5 text-sm">
-            {fields.map((f) => (
-              <div key={f.spec.name} className="contents" data-input={f.spec.name} data-kind={f.spec.kind}>
-                <dt className="font-medium text-slate-600" title={f.spec.hint}>
-                  {f.spec.name}
-                </dt>
-                <dd className="min-w-0">
-                  <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <FieldList fields={fields} kind="inputs" rawHref={rawHref} />
         )}
         <More count={more} unit="inputs" rawHref={rawHref} />
       </div>

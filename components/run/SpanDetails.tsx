@@ -3,7 +3,8 @@
 // how its times can be trusted, the tool calls it decided on, and its fields fetched on opening.
 import { useEffect, useState } from "react";
 import type { SpanPayload } from "@/lib/trajectory/truncate";
-import { ancestorsOf, stepLinks, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { ancestorsOf, stepLinks } from "@/lib/trajectory/outline-tree";
 import { formatBytes, formatDurationAtUs, formatEpochUs, formatInstant } from "@/lib/format";
 import { isRealTime, isTimed, NO_START, skewOf, SKEWED, timingLabel, UNFINISHED, VALID } from "@/lib/trajectory/timing";
 import { SpanIcon } from "@/components/run/SpanIcon";

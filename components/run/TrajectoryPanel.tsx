@@ -3,7 +3,8 @@
 // selection is a permalink (#span-<seq>) and a permalink opens the path to its span. State lives in one reducer
 // (./panel-state.ts), keys and filters are pure functions (./tree-keys.ts, ./span-filter.ts).
 import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useReducer, useRef, useState, useSyncExternalStore } from "react";
-import { indexOfSeq, toolCallIndices, visibleRows, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { indexOfSeq, toolCallIndices, visibleRows } from "@/lib/trajectory/outline-tree";
 import { TreeView } from "@/components/run/TreeView";
 import { formatCount } from "@/lib/format";
 import { Toolbar } from "@/components/run/Toolbar";

@@ -2,7 +2,8 @@
 // One row of the trajectory tree: guides by depth (capped, so deep rows keep their columns), toggle, type icon, name,
 // model, tool calls, marks (error, timing), tokens, duration, and the span's bar on the run's time axis.
 import { memo } from "react";
-import { hasChildren, spanTokensAt, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { hasChildren, spanTokensAt } from "@/lib/trajectory/outline-tree";
 import { formatCompact, formatDurationAtUs } from "@/lib/format";
 import { isTimed, NO_START, SKEWED, skewOf, UNFINISHED, END_BEFORE_START } from "@/lib/trajectory/timing";
 import { visibleText } from "@/lib/text/search";

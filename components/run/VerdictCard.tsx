@@ -1,7 +1,8 @@
 // The run's verdict at a glance, as its workflow words it (lib/workflows): the main answer as a headline ("Worth
 // fuzzing", "Exploitable", "Patch produced"), the other yes/no flags as chips, then every result in the workflow's
 // order shown for what it is. A failed run shows its error (or that the dashboard hid it); partial results still show.
-import { FieldValue, More } from "@/components/workflows/FieldValue";
+import { More } from "@/components/workflows/FieldValue";
+import { FieldList } from "@/components/workflows/FieldList";
 import { headItems, headText } from "@/lib/text/budget";
 import { DISPLAY_MAX_CHARS, DISPLAY_MAX_FIELDS } from "@/lib/limits";
 import { workflowSpec } from "@/lib/workflows/catalog";
@@ -131,18 +132,7 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
                 No {spec.main.field} in these results: no verdict.
               </p>
             )}
-            <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-2">
-              {rest.map((f) => (
-                <div key={f.spec.name} className="contents" data-result={f.spec.name} data-kind={f.spec.kind}>
-                  <dt className="pt-0.5 text-sm font-medium text-slate-600" title={f.spec.hint}>
-                    {f.spec.name}
-                  </dt>
-                  <dd className="min-w-0">
-                    <FieldValue spec={f.spec} value={f.value} rawHref={rawHref} />
-                  </dd>
-                </div>
-              ))}
-            </dl>
+            <FieldList fields={rest} kind="results" rawHref={rawHref} />
             <More count={moreFields} unit="fields" rawHref={rawHref} />
             {missing.length > 0 && (
               <p className="mt-2 text-xs text-slate-500" data-testid="missing-results">

@@ -1,6 +1,7 @@
 // The trajectory panel's state in one reducer with named actions (pure; unit-tested): which spans are open, which is
 // selected or targeted by a permalink, the filter, the timeline switch, and where the tree should scroll.
-import { ancestorsOf, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { ancestorsOf } from "@/lib/trajectory/outline-tree";
 import { NO_FILTER, type SpanFilter } from "@/components/run/span-filter";
 
 export interface PanelState {

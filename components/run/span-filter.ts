@@ -1,7 +1,8 @@
 // Which spans a filter matches (pure; unit-tested): the search text against the names, models and types as they are
 // shown and the error heads as a reader sees them, folded like the server's search (lib/text/search.ts), plus the spans
 // whose payloads the server found; then the type and errors-only filters narrow.
-import { indexOfSeq, withAncestors, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { indexOfSeq, withAncestors } from "@/lib/trajectory/outline-tree";
 import { foldForSearch, visibleText } from "@/lib/text/search";
 import { visibleName } from "@/lib/text/visible";
 

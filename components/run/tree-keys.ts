@@ -1,7 +1,8 @@
 // Keyboard of the trajectory tree, as a pure function from a key to a command (unit-tested): j/k or arrows move,
 // Enter/Space open or close, →/← open or go to the parent, Home/End, e / Shift+E expand / collapse all, and "/"
 // (anywhere on the page) goes to the search box.
-import { hasChildren, type Outline } from "@/lib/trajectory/outline";
+import { type Outline } from "@/lib/trajectory/outline";
+import { hasChildren } from "@/lib/trajectory/outline-tree";
 
 export interface KeyInput {
   key: string;

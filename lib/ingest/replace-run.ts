@@ -2,11 +2,10 @@
 // a stored run's content is replaced. Only runs the mirror stored (source "mirror") are; anything else stays
 // append-only (RunConflictError), as in save-run.ts.
 import "server-only";
-import { parentSeqs } from "@/lib/trajectory/tree";
-import { spanToRow } from "@/lib/trajectory/span-rows";
 import { insertSpans } from "@/lib/ingest/insert-spans";
 import { writeDigest } from "@/lib/ingest/digest";
-import { RunConflictError, storePreparedRun, type PreparedRun, type SavedRun } from "@/lib/ingest/save-run";
+import { replaceJobRow } from "@/lib/ingest/job-row";
+import { RunConflictError, spanRows, storePreparedRun, type PreparedRun, type SavedRun } from "@/lib/ingest/save-run";
 import { recordAuditSql, type Actor } from "@/lib/audit/log";
 import type { Sql } from "@/lib/db/pool";
 
@@ -30,42 +29,8 @@ export async function storeMirroredRun(sql: Sql, prepared: PreparedRun, actor: A
   }
   if (stored.source !== "mirror") throw new RunConflictError(id);
   await sql.query(`DELETE FROM spans WHERE job_id = $1`, [id]);
-  await sql.query(
-    `UPDATE jobs SET workflow = $2, workflow_type = $3, status = $4, description = $5, link = $6, args = $7::json, results = $8::json,
-       error = $9, agent_name = $10, code_revision = $11, correct = CASE WHEN reviewed_by_id IS NULL THEN $12 ELSE correct END,
-       started_at = $13, finished_at = $14, source_hash = $15, redacted_hash = $16, verdict = $17, external_bug_id = $18,
-       dashboard_link = $19, code_revision_link = $20, error_redacted = $21, values_printed = $22
-     WHERE id = $1`,
-    [
-      id,
-      job.workflow,
-      job.workflowType,
-      job.status,
-      job.description,
-      job.link,
-      job.args,
-      job.results,
-      job.error,
-      job.agentName,
-      job.codeRevision,
-      job.correct,
-      job.startedAt,
-      job.finishedAt,
-      hash,
-      prepared.redactedHash,
-      job.verdict,
-      job.externalBugId,
-      job.dashboardLink,
-      job.codeRevisionLink,
-      job.errorRedacted,
-      job.valuesPrinted,
-    ],
-  );
-  const parents = parentSeqs(prepared.spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting })));
-  await insertSpans(
-    sql,
-    prepared.spans.map((s, i) => spanToRow(id, s, parents[i] ?? null)),
-  );
+  await replaceJobRow(sql, prepared);
+  await insertSpans(sql, spanRows(id, prepared.spans));
   await writeDigest(sql, id, prepared.digest);
   await recordAuditSql(sql, actor, "mirror.update", id, { status: job.status, spans: prepared.spans.length });
   return { ...prepared.saved, created: false, updated: true };

@@ -10,6 +10,7 @@ import { toMicrosUtc } from "@/lib/trajectory/time";
 import { verdictOf } from "@/lib/workflows/verdict";
 import { ensureExtraWorkflows } from "@/lib/workflows/extra-file";
 import { insertSpans } from "@/lib/ingest/insert-spans";
+import { insertJobRow } from "@/lib/ingest/job-row";
 import { jobDigest, writeDigest, type JobDigest } from "@/lib/ingest/digest";
 import { inTransaction, type Sql } from "@/lib/db/pool";
 import { recordAuditSql, type Actor } from "@/lib/audit/log";
@@ -176,7 +177,8 @@ export function prepareRun(run: ImportedRun): PreparedRun {
   };
 }
 
-function* rows(id: string, spans: Span[]): Generator<SpanRow> {
+/** The rows of a run's spans, each with its parent's seq (lib/trajectory/tree.ts). */
+export function* spanRows(id: string, spans: Span[]): Generator<SpanRow> {
   const parents = parentSeqs(spans.map((s) => ({ seq: s.Seq, nesting: s.Nesting })));
   for (let i = 0; i < spans.length; i++) yield spanToRow(id, spans[i]!, parents[i] ?? null);
 }
@@ -188,43 +190,7 @@ function* rows(id: string, spans: Span[]): Generator<SpanRow> {
  */
 export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: Actor): Promise<SavedRun> {
   const { id, hash, saved, job } = prepared;
-  // ON CONFLICT DO NOTHING waits for a concurrent import of the same id or content, then sees its row.
-  const inserted = await sql.query(
-    `INSERT INTO jobs (id, workflow, workflow_type, status, description, link, args, results, error, agent_name, code_revision,
-       correct, created_at, started_at, finished_at, source, source_hash, minute_precision, verdict,
-       external_bug_id, dashboard_link, code_revision_link, error_redacted, values_printed, redacted_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10, $11, $12, coalesce($13::timestamptz, now()), $14, $15, $16, $17, $18, $19,
-       $20, $21, $22, $23, $24, $25)
-     ON CONFLICT DO NOTHING RETURNING id`,
-    [
-      id,
-      job.workflow,
-      job.workflowType,
-      job.status,
-      job.description,
-      job.link,
-      job.args,
-      job.results,
-      job.error,
-      job.agentName,
-      job.codeRevision,
-      job.correct,
-      job.createdAt,
-      job.startedAt,
-      job.finishedAt,
-      job.source,
-      hash,
-      job.minutePrecision,
-      job.verdict,
-      job.externalBugId,
-      job.dashboardLink,
-      job.codeRevisionLink,
-      job.errorRedacted,
-      job.valuesPrinted,
-      prepared.redactedHash,
-    ],
-  );
-  if (inserted.rowCount === 0) {
+  if (!(await insertJobRow(sql, prepared))) {
     const { rows: existing } = await sql.query<{ id: string; source_hash: string | null; redacted_hash: string | null }>(
       `SELECT id::text, source_hash, redacted_hash FROM jobs WHERE id = $1 OR source_hash = $2`,
       [id, hash],
@@ -235,7 +201,7 @@ export async function storePreparedRun(sql: Sql, prepared: PreparedRun, actor?: 
     if (copy) return storeCopy(sql, prepared, actor);
     throw new RunConflictError(id);
   }
-  await insertSpans(sql, rows(id, prepared.spans));
+  await insertSpans(sql, spanRows(id, prepared.spans));
   await writeDigest(sql, id, prepared.digest);
   if (actor) await recordAuditSql(sql, actor, "import", id, { workflow: job.workflow, spans: saved.spanCount, source: job.source });
   return saved;

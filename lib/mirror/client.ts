@@ -1,7 +1,12 @@
 // HTTP to one dashboard, politely and defensively: at most `concurrency` requests at once and `delayMs` between two
 // starts; a 429 or 503 pauses every request to that dashboard for its Retry-After (capped) and retries; each response
-// is read under a byte cap and a timeout; redirects are followed only within the dashboard (mayContact).
+// is read under a byte cap and a timeout; redirects are followed only within the dashboard (mayContact). Every request,
+// redirects included, first passes the one check of outbound URLs (lib/outbound: the admins' allow-list, private and
+// loopback addresses only when listed), so a dashboard host is allowed exactly as a model endpoint is.
 import { MIRROR_MAX_REDIRECTS, MIRROR_MAX_RETRIES, MIRROR_MAX_RETRY_AFTER_SECONDS, MIRROR_REQUEST_TIMEOUT_MS } from "@/lib/limits";
+import type { Db } from "@/lib/db/client";
+import { HttpError } from "@/lib/http/errors";
+import { checkOutboundUrl, type Resolver } from "@/lib/outbound/allow-list";
 import { mayContact } from "./url";
 
 /** A request that did not give a usable answer; `reason` is what the admin page and the command line show. */
@@ -9,7 +14,10 @@ export class MirrorFetchError extends Error {
   constructor(
     readonly url: string,
     readonly reason: string,
-    /** the dashboard asked to wait longer than MIRROR_MAX_RETRY_AFTER_SECONDS: the sync stops, the next resumes */
+    /**
+     * the sync stops here, the next resumes: the dashboard asked to wait longer than MIRROR_MAX_RETRY_AFTER_SECONDS,
+     * or its host is not (or no longer) allowed by the outbound allow-list
+     */
     readonly stopSync = false,
   ) {
     super(`${url}: ${reason}`);
@@ -17,6 +25,10 @@ export class MirrorFetchError extends Error {
 }
 
 export interface ClientOptions {
+  /** the database holding the outbound allow-list every request is checked against */
+  db: Db;
+  /** how host names are resolved for that check (the system's resolver unless a test replaces it) */
+  resolve?: Resolver;
   concurrency: number;
   /** least time between two request starts (ms) */
   delayMs: number;
@@ -123,11 +135,22 @@ export class DashboardClient {
     }
   }
 
+  /** Throws MirrorFetchError (stopping the sync) with lib/outbound's reason, naming host and port, unless `url` may be requested. */
+  private async allowed(url: string): Promise<void> {
+    try {
+      await checkOutboundUrl(this.opts.db, url, "the dashboard", this.opts.resolve);
+    } catch (e) {
+      if (e instanceof HttpError) throw new MirrorFetchError(url, e.message, true);
+      throw e;
+    }
+  }
+
   /** One request, following same-dashboard redirects only. */
   private async follow(url: string): Promise<Response> {
     let current = url;
     for (let hop = 0; ; hop++) {
       if (!mayContact(this.base, current)) throw new MirrorFetchError(current, `not on the dashboard ${this.base}; not requested`);
+      await this.allowed(current);
       this.requests++;
       this.opts.onRequest?.(current);
       let res: Response;

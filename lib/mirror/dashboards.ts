@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 import { MIRROR_MAX_DASHBOARDS } from "@/lib/limits";
+import { HttpError } from "@/lib/http/errors";
+import { checkOutboundUrl, type Resolver } from "@/lib/outbound/allow-list";
 import { isNamespace, MirrorUrlError, normalizeBaseUrl } from "./url";
 
 export const dashboardInputSchema = z.object({
@@ -13,10 +15,19 @@ export const dashboardInputSchema = z.object({
   follow: z.boolean().default(true),
 });
 
-/** Adds a dashboard (or finds it: same URL and namespace) and returns its id. Throws MirrorUrlError for a bad URL. */
-export async function addDashboard(db: Db, input: z.input<typeof dashboardInputSchema>, actor: Actor): Promise<number> {
+/**
+ * Adds a dashboard (or finds it: same URL and namespace) and returns its id. Throws MirrorUrlError for a bad URL, and
+ * for one whose host the outbound allow-list does not allow (lib/outbound's reason, naming host and port).
+ */
+export async function addDashboard(db: Db, input: z.input<typeof dashboardInputSchema>, actor: Actor, resolve?: Resolver): Promise<number> {
   const { baseUrl, namespace, follow } = dashboardInputSchema.parse(input);
   const base = normalizeBaseUrl(baseUrl);
+  try {
+    await checkOutboundUrl(db, base, "the dashboard", resolve);
+  } catch (e) {
+    if (e instanceof HttpError) throw new MirrorUrlError(e.message);
+    throw e;
+  }
   return db.$transaction(async (tx) => {
     const existing = await tx.mirrorDashboard.findUnique({ where: { baseUrl_namespace: { baseUrl: base, namespace } } });
     if (existing) {

@@ -4,6 +4,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { inTransaction, pool } from "@/lib/db/pool";
+import { db } from "@/lib/db/client";
 import { prepareRun, RunConflictError } from "@/lib/ingest/save-run";
 import { storeMirroredRun } from "@/lib/ingest/replace-run";
 import { parseJobPage } from "@/lib/import/job-page";
@@ -75,6 +76,7 @@ export async function syncDashboard(dashboardId: number, opts: SyncOptions): Pro
   const p: SyncProgress = { phase: "list", seen: 0, total: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0, requests: 0 };
   const failures: { id: string; reason: string }[] = [];
   const client = new DashboardClient(base, {
+    db: db(),
     concurrency: opts.concurrency,
     delayMs: opts.delayMs,
     onRequest: () => {

@@ -1,6 +1,8 @@
-// The addresses the mirror builds and the one rule of which it may contact. Everything a dashboard sends is data: no
-// URL in a list entry or job page is ever followed; every request URL is built here from the base URL an admin (or the
-// `npm run mirror` command line) gave, and checked against it.
+// The addresses the mirror builds, and the rule that keeps its requests on the dashboard an admin named. Everything a
+// dashboard sends is data: no URL in a list entry or job page is ever followed; every request URL is built here from
+// the base URL an admin (or the `npm run mirror` command line) gave, and checked against it (mayContact). Whether the
+// dashboard's host may be contacted at all is lib/outbound's one rule for outbound URLs (checkOutboundUrl), asked
+// when a dashboard is added (dashboards.ts) and before every request (client.ts).
 
 /** A path without its trailing slashes ("/" → ""). */
 function trimSlashes(p: string): string {
@@ -35,9 +37,8 @@ export function isNamespace(ns: string): boolean {
 }
 
 /**
- * True when `url` is one the mirror may request for the dashboard at `base`: same scheme, host and port, and a path
- * under the base's. The only check of a mirror request's destination (redirects included); to be unified with
- * lib/outbound (the outbound allow-list of model endpoints) once that lands.
+ * True when `url` is on the dashboard at `base`: same scheme, host and port, and a path under the base's (redirects
+ * included). Whether that host may be contacted is lib/outbound's check, which every request also passes.
  */
 export function mayContact(base: string, url: string): boolean {
   let b: URL, u: URL;

@@ -4,28 +4,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { db, disconnectDb } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
-import { addClient } from "@/lib/agents/keys";
 import { encodeCall } from "@/lib/agents/client";
 import { queueJobs } from "@/lib/load/queue";
 import { batchStats, SpanBatcher, storeSpans, type SpanWrite } from "@/lib/ingest/span-batch";
 import type { Span } from "@/lib/trajectory/span";
 import { POST } from "@/app/api/route";
+import { newClient, type Creds } from "./agent-clients";
 
 afterAll(disconnectDb);
 
-interface Creds {
-  client: string;
-  key: string;
-}
 let a: Creds;
 let b: Creds;
 beforeAll(async () => {
-  const name = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
-  const [ca, cb] = [name("batch-a"), name("batch-b")];
-  a = { client: ca, key: await addClient(db(), ca) };
-  b = { client: cb, key: await addClient(db(), cb) };
+  [a, b] = [await newClient("batch-a"), await newClient("batch-b")];
 });
 
 async function call(creds: Creds, method: string, payload: unknown) {

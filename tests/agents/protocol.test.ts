@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { db, disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
-import { addClient } from "@/lib/agents/keys";
 import { encodeCall, goJson, randomBoundary } from "@/lib/agents/client";
 import { INACTIVE, RESTARTED } from "@/lib/agents/abort";
 import { appEnvSchema, parseEnv } from "@/lib/config";
@@ -13,21 +12,14 @@ import { queueJobs } from "@/lib/load/queue";
 import { getTrajectory } from "@/lib/runs/export";
 import { AGENT_JOB_ERROR_KEEP_BYTES } from "@/lib/limits";
 import { POST } from "@/app/api/route";
+import { newClient, type Creds } from "./agent-clients";
 
 afterAll(disconnectDb);
 
-interface Creds {
-  client: string;
-  key: string;
-}
 let a: Creds;
 let b: Creds;
 beforeAll(async () => {
-  const name = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
-  const ca = name("proto-a");
-  const cb = name("proto-b");
-  a = { client: ca, key: await addClient(db(), ca) };
-  b = { client: cb, key: await addClient(db(), cb) };
+  [a, b] = [await newClient("proto-a"), await newClient("proto-b")];
 });
 
 async function send(body: BodyInit, contentType: string) {

@@ -39,7 +39,7 @@ describe("Dockerfile", () => {
     for (const c of commands.filter((c) => c.startsWith("run "))) expect(scripts).toHaveProperty(c.slice(4));
     const cmd = JSON.parse(lines.find((l) => l.startsWith("CMD "))!.slice(4)) as string[];
     expect(cmd).toEqual(["npm", "start", "--", "--no-agent", "--no-demo"]);
-    expect(read("scripts/test-deploy.ts")).toContain('["start", "--", "--no-agent", "--no-demo"]');
+    expect(read("scripts/deploy/topology.ts")).toContain('["start", "--", "--no-agent", "--no-demo"]');
   });
 
   it("sets only variables lib/config.ts knows, and checks readiness on /api/health", () => {

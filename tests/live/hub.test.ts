@@ -9,18 +9,13 @@ import { runChangeLoader, type RunDelta, type RunPosition } from "@/lib/live/run
 import { takeWatcherSlot } from "@/lib/live/watchers";
 import { LIVE_WATCHERS_ANONYMOUS, LIVE_WATCHERS_PER_USER } from "@/lib/limits";
 import type { RunChange } from "@/lib/live/hub";
+import { runningJob } from "./running-job";
 
 const hub = new LiveHub<RunPosition, RunDelta>(runChangeLoader);
 afterAll(async () => {
   await closeListener();
   await disconnectDb();
 });
-
-async function runningJob(): Promise<string> {
-  const id = randomUUID();
-  await db().job.create({ data: { id, workflow: "patch-triage", status: "running", agentName: "a", source: "agent" } });
-  return id;
-}
 
 async function insertSpans(jobId: string, seqs: number[], finished: boolean) {
   await db().$executeRaw`

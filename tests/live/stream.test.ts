@@ -10,17 +10,12 @@ import { GET } from "@/app/api/jobs/[id]/events/route";
 import { liveQueuedBytes } from "@/lib/live/stream";
 import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
 import { LIVE_CATCHUP_PAGE_SPANS, LIVE_WATCHER_QUEUE_BYTES } from "@/lib/limits";
+import { runningJob } from "./running-job";
 
 afterAll(async () => {
   await closeListener();
   await disconnectDb();
 });
-
-async function runningJob(): Promise<string> {
-  const id = randomUUID();
-  await db().job.create({ data: { id, workflow: "patch-triage", status: "running", agentName: "a", source: "agent" } });
-  return id;
-}
 
 /** Spans with 1,000-character names (the cap), so 2,000 of them are ~2 MB of outline: more than one watcher's queue. */
 async function insertSpans(jobId: string, from: number, count: number) {

@@ -1,6 +1,7 @@
 // The mirror's HTTP rules against real loopback servers: only the dashboard named is contacted (redirects to another
-// host are refused), answers past the cap are cut off, a 429's Retry-After is waited out, and the schedule's
-// advisory lock lets one instance sync at a time.
+// host are refused), and only when the outbound allow-list allows its host (lib/outbound: loopback servers are listed
+// here as an admin would list them); answers past the cap are cut off, a 429's Retry-After is waited out, and the
+// schedule's advisory lock lets one instance sync at a time.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
@@ -11,26 +12,34 @@ import { mirrorTick } from "@/lib/mirror/schedule";
 import { closePool } from "@/lib/db/pool";
 import { db, disconnectDb } from "@/lib/db/client";
 import { addDashboard } from "@/lib/mirror/dashboards";
+import { allowOutbound, disallowOutbound, type Resolver } from "@/lib/outbound/allow-list";
 import { EXT4_SCENARIO, patchTriageRun } from "@/lib/demo/patch-triage";
 import { StandInDashboard } from "./stand-in-dashboard";
 import { randomUUID } from "node:crypto";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-async function serve(handler: Handler): Promise<{ base: string; close: () => Promise<void>; hits: string[] }> {
+const admin = { id: null, label: "test admin" };
+/** Lists `base`'s host:port on the outbound allow-list, as an admin does at /admin. */
+const allow = (base: string) => allowOutbound(db(), new URL(base).host, admin);
+
+/** A loopback server; listed on the outbound allow-list unless `listed` is false. */
+async function serve(handler: Handler, listed = true): Promise<{ base: string; close: () => Promise<void>; hits: string[] }> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url ?? "");
     handler(req, res);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (listed) await allow(base);
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base,
     hits,
     close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
 }
 
-const client = (base: string) => new DashboardClient(base, { concurrency: 2, delayMs: 0 });
+const client = (base: string, resolve?: Resolver) => new DashboardClient(base, { db: db(), resolve, concurrency: 2, delayMs: 0 });
 
 describe("mirror URLs", () => {
   it("normalises a base URL and refuses what is not one", () => {
@@ -84,6 +93,47 @@ describe("DashboardClient", () => {
     // A URL off the dashboard is never requested at all.
     await expect(client(dash.base).getText(`${other.base}/x`, 100)).rejects.toThrow(/not on the dashboard/);
     expect(other.hits).toEqual([]);
+  });
+
+  it("contacts a dashboard only when the outbound allow-list allows its host, and says which host to allow", async () => {
+    const dash = await serve((_req, res) => res.end(`"ok"`), false);
+    servers.push(dash);
+    const host = new URL(dash.base).host;
+    const refused = `the dashboard ${host} is not on the outbound allow-list; an admin can allow it under Outbound requests at /admin`;
+    // Adding it is refused with the host named, and nothing is stored.
+    await expect(addDashboard(db(), { baseUrl: dash.base, namespace: "unlisted" }, admin)).rejects.toThrow(MirrorUrlError);
+    await expect(addDashboard(db(), { baseUrl: dash.base, namespace: "unlisted" }, admin)).rejects.toThrow(refused);
+    expect(await db().mirrorDashboard.count({ where: { baseUrl: dash.base } })).toBe(0);
+    // A request is refused before it is sent, and stops the sync.
+    const err = await client(dash.base)
+      .getText(`${dash.base}/x`, 100)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MirrorFetchError);
+    expect((err as MirrorFetchError).reason).toBe(refused);
+    expect((err as MirrorFetchError).stopSync).toBe(true);
+    expect(dash.hits).toEqual([]);
+    // Listed, it is contacted; no longer listed, it is not (the check is made at every request, not once).
+    await allow(dash.base);
+    expect(await client(dash.base).getText(`${dash.base}/x`, 100)).toBe(`"ok"`);
+    await disallowOutbound(db(), host, admin);
+    await expect(client(dash.base).getText(`${dash.base}/x`, 100)).rejects.toThrow(refused);
+    expect(dash.hits).toEqual(["/x"]);
+  });
+
+  it("refuses a listed dashboard name that resolves to a loopback address unless that address is listed too", async () => {
+    const dash = await serve((_req, res) => res.end(`"ok"`), false);
+    servers.push(dash);
+    const port = new URL(dash.base).port;
+    // A stand-in resolver: this machine reaches no DNS; what matters is that the name gives a loopback address.
+    const resolve: Resolver = async () => ["127.0.0.1"];
+    const named = `http://dash.example.org:${port}`;
+    await allowOutbound(db(), `dash.example.org:${port}`, admin);
+    await expect(addDashboard(db(), { baseUrl: named, namespace: "rebound" }, admin, resolve)).rejects.toThrow(
+      `the dashboard dash.example.org:${port} resolves to 127.0.0.1, a private or loopback address that is not on the outbound allow-list`,
+    );
+    await expect(client(named, resolve).getText(`${named}/x`, 100)).rejects.toThrow(/resolves to 127\.0\.0\.1/);
+    await allow(dash.base);
+    expect(await addDashboard(db(), { baseUrl: named, namespace: "rebound", follow: false }, admin, resolve)).toBeGreaterThan(0);
   });
 
   it("stops reading an answer past its cap, declared or streamed", async () => {
@@ -147,7 +197,8 @@ describe("the schedule", () => {
     );
     await dash.start();
     try {
-      const id = await addDashboard(db(), { baseUrl: dash.base, namespace: "tick", follow: true }, { id: null, label: "test" });
+      await allow(dash.base);
+      const id = await addDashboard(db(), { baseUrl: dash.base, namespace: "tick", follow: true }, admin);
       const first = await mirrorTick();
       expect(first?.get(id)).toMatchObject({ seen: 3, created: 3, failed: 0, error: null });
       // Due again only MIRROR_INTERVAL_MINUTES later.

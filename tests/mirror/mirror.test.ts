@@ -9,6 +9,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EXT4_SCENARIO, patchTriageRun } from "@/lib/demo/patch-triage";
 import { HIDDEN_ERROR_NOTE } from "@/lib/trajectory/redaction";
+import { db, disconnectDb } from "@/lib/db/client";
+import { allowOutbound } from "@/lib/outbound/allow-list";
 import { StandInDashboard, type StandInJob } from "./stand-in-dashboard";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -40,8 +42,11 @@ beforeAll(async () => {
   const jobs: StandInJob[] = ids.map((id, i) => ({ id, run: runOf(i, i === RUNNING) }));
   dash = new StandInDashboard(`ns-${randomUUID().slice(0, 6)}`, jobs);
   await dash.start();
+  // The stand-in is on loopback: allowed as an admin allows a dashboard host (lib/outbound), or the mirror refuses it.
+  await allowOutbound(db(), new URL(dash.base).host, { id: null, label: "test admin" });
 });
 afterAll(async () => {
+  await disconnectDb();
   await client?.end();
   await dash?.close();
 });

@@ -4,24 +4,21 @@
 // call first, then an answer). Each run's model, tokens (each call once), messages, tool calls and errors are checked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { trace, context, SpanStatusCode } from "@opentelemetry/api";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { SpanStatusCode } from "@opentelemetry/api";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { generateText, stepCountIs, tool } from "ai";
+import { generateText, stepCountIs } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { z } from "zod";
-import OpenAI from "openai";
-import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
+import type OpenAI from "openai";
 import { db, disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
 import { addClient } from "@/lib/agents/keys";
 import { getTrajectory } from "@/lib/runs/export";
 import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
 import { spanSchema, type Span } from "@/lib/trajectory/span";
-import { StandInModel } from "@/e2e/stand-in-model";
+import type { StandInModel } from "@/e2e/stand-in-model";
+import { done, instrumentedOpenAI, openAiWeatherTool, provider, weatherModel, weatherTool } from "@/e2e/otel-producers";
 import { startReceiver, type Receiver } from "./receiver";
 
 let receiver: Receiver;
@@ -34,9 +31,7 @@ beforeAll(async () => {
   const key = await addClient(db(), client);
   auth = `Basic ${Buffer.from(`${client}:${key}`).toString("base64")}`;
   receiver = await startReceiver();
-  model = new StandInModel((req) =>
-    req.messages.some((m) => m.role === "tool") ? { text: "It is sunny in Paris." } : { calls: [["weather", { city: "Paris" }]] },
-  );
+  model = weatherModel();
   modelUrl = await model.start();
 });
 afterAll(async () => {
@@ -44,33 +39,6 @@ afterAll(async () => {
   await model.stop();
   await disconnectDb();
 });
-
-/**
- * A registered tracer provider exporting each span as it ends (children before parents, as exporters do) through
- * `exporter`; `traces` collects the trace ids of its spans.
- */
-function provider(exporter: SpanExporter, service: string) {
-  const traces = new Set<string>();
-  const recorder: SpanProcessor = {
-    onStart: (span) => void traces.add(span.spanContext().traceId),
-    onEnd: () => {},
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const p = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": service }),
-    spanProcessors: [recorder, new SimpleSpanProcessor(exporter)],
-  });
-  p.register();
-  return Object.assign(p, { traces });
-}
-
-async function done(p: NodeTracerProvider) {
-  await p.forceFlush();
-  await p.shutdown();
-  trace.disable();
-  context.disable();
-}
 
 async function runOf(traceId: string): Promise<{ job: Record<string, unknown>; spans: Span[] }> {
   await settleQuietTraces(0, 28_800);
@@ -83,12 +51,6 @@ async function runOf(traceId: string): Promise<{ job: Record<string, unknown>; s
   return { job: rows[0], spans: z.array(spanSchema).parse(JSON.parse((await getTrajectory(db(), id)) ?? "[]")) };
 }
 
-const weather = tool({
-  description: "the weather in a city",
-  inputSchema: z.object({ city: z.string() }),
-  execute: async ({ city }) => ({ city, sky: "sunny" }),
-});
-
 describe("OTLP producers", () => {
   it("the Vercel AI SDK's telemetry through the protobuf exporter: a tool call, then an answer; tokens of each model call once", async () => {
     const p = provider(new ProtoExporter({ url: `${receiver.url}/v1/traces`, headers: { Authorization: auth } }), "weather-service");
@@ -98,7 +60,7 @@ describe("OTLP producers", () => {
       model: openai.chat("gpt-stand-in"),
       system: "You are terse.",
       prompt: "Weather in Paris?",
-      tools: { weather },
+      tools: { weather: weatherTool },
       stopWhen: stepCountIs(3),
       experimental_telemetry: { isEnabled: true, functionId: "weather-agent" },
     });
@@ -144,19 +106,13 @@ describe("OTLP producers: OpenInference and GenAI", () => {
     const p = provider(new JsonExporter({ url: `${receiver.url}/v1/traces`, headers: { Authorization: auth } }), "oi-service");
     // The stand-in counts 1000 + 100 × (its requests so far) input tokens.
     const n = model.requests.length;
-    const instrumentation = new OpenAIInstrumentation();
-    instrumentation.setTracerProvider(p);
-    instrumentation.manuallyInstrument(OpenAI);
-    const openai = new OpenAI({ baseURL: modelUrl, apiKey: "stand-in" });
-    const tracer = p.getTracer("hand-made");
+    const { openai, tracer } = instrumentedOpenAI(p, modelUrl);
     await tracer.startActiveSpan("weather-agent", { attributes: { "openinference.span.kind": "AGENT" } }, async (agent) => {
       const messages: OpenAI.ChatCompletionMessageParam[] = [
         { role: "system", content: "You are terse." },
         { role: "user", content: "Weather in Paris?" },
       ];
-      const tools: OpenAI.ChatCompletionTool[] = [
-        { type: "function", function: { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } } },
-      ];
+      const tools = [openAiWeatherTool];
       const first = await openai.chat.completions.create({ model: "gpt-stand-in", messages, tools });
       const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
       const result = await tracer.startActiveSpan(

@@ -1,6 +1,7 @@
 // The trajectory panel's logic without a browser: its reducer, its keyboard and its filter, all pure functions.
 import { describe, expect, it } from "vitest";
-import { decodeOutline, encodeOutline, visibleRows, type OutlineRow } from "@/lib/trajectory/outline";
+import { decodeOutline, encodeOutline, type OutlineRow } from "@/lib/trajectory/outline";
+import { visibleRows } from "@/lib/trajectory/outline-tree";
 import { initialPanel, panelReducer, permalinkHash, seqFromHash, OPEN_ALL_UP_TO } from "@/components/run/panel-state";
 import { treeKeyCommand, type KeyInput } from "@/components/run/tree-keys";
 import { filterSpans, nextMatch, NO_FILTER } from "@/components/run/span-filter";

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  ancestorsOf,
-  decodeOutline,
-  encodeOutline,
-  indexOfSeq,
-  outlineWindow,
-  toolCallIndices,
-  visibleRows,
-  withAncestors,
-  type OutlineRow,
-} from "@/lib/trajectory/outline";
+import { decodeOutline, encodeOutline, outlineWindow, type OutlineRow } from "@/lib/trajectory/outline";
+import { ancestorsOf, indexOfSeq, toolCallIndices, visibleRows, withAncestors } from "@/lib/trajectory/outline-tree";
 import { END_BEFORE_START, NO_START, REAL_TIME_AFTER_US, SKEWED, UNFINISHED, VALID, ZERO_TIME_US } from "@/lib/trajectory/timing";
 
 /** µs since the Unix epoch */
