@@ -10,6 +10,8 @@ const nextConfig = {
   // Separate build folders let two checkouts or test runs build side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // The worker-thread pool (lib/workers) loads its threads' entry from the sources; its package stays unbundled.
+  serverExternalPackages: ["piscina"],
   // `npm test` type-checks the whole project first (npm run typecheck); checking again in every build only costs time.
   typescript: { ignoreBuildErrors: true },
   async headers() {

@@ -27,6 +27,14 @@ export const AGENT_SPAN_GRACE_SECONDS = 60;
 export const AGENT_MAX_RESULTS_BYTES = 8 * MB;
 /** OTLP export requests (POST /v1/traces) one app process works on at once; more are answered 429 with Retry-After. */
 export const OTLP_MAX_CONCURRENT_REQUESTS = 8;
+/**
+ * Inflated request bodies (agent payloads, OTLP requests) larger than this are decoded and checked on a worker thread
+ * (lib/workers), so no one request holds the event loop for long; smaller ones (most: a span is a few KB) inline,
+ * where a hand-over would cost more than the work. A 256 KB payload parses in a few ms.
+ */
+export const OFF_THREAD_MIN_BYTES = 256 * 1024;
+/** Large bodies waiting for a worker thread (each up to AGENT_MAX_PAYLOAD_BYTES held); past it, 429 with Retry-After. */
+export const OFF_THREAD_MAX_QUEUE = 16;
 
 // ---- POST /api/import
 

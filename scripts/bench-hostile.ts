@@ -10,8 +10,12 @@ import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { measureHold } from "@/lib/load/hold";
 
-const { values: flags } = parseArgs({ options: { repeat: { type: "string", default: "3" } } });
+const { values: flags } = parseArgs({
+  options: { repeat: { type: "string", default: "3" }, only: { type: "string" } },
+});
 const repeat = Number(flags.repeat);
+/** `--only <words>[,<words>…]`: the kinds whose names contain one of them (and the tiny one, the yardstick) */
+const only = flags.only?.toLowerCase().split(",");
 
 console.log("Starting a throwaway PostgreSQL…");
 const database = await resolveDatabase({ throwaway: true });
@@ -30,6 +34,8 @@ const { importFiles } = await import("@/lib/import/import-files");
 const { COMMAND_LINE } = await import("@/lib/audit/log");
 const { loadForCompare } = await import("@/lib/compare/runs");
 const { alignSteps } = await import("@/lib/compare/align");
+const { handleOtlpRequest } = await import("@/lib/otlp/handler");
+const { encodeRequest } = await import("@/lib/otlp/wire");
 
 const T = "2026-07-01T10:00:00Z";
 const zeros = (n: number) => `[${"0,".repeat(n - 1)}0]`;
@@ -94,6 +100,54 @@ async function runningJob(): Promise<string> {
   return (JSON.parse(await polled.text()) as { ID: string }).ID;
 }
 
+/** POST /v1/traces as the machine route hands it over: its status and, for a refusal, the start of its reason. */
+async function otlp(body: Buffer | Uint8Array, contentType: string): Promise<string> {
+  const res = await handleOtlpRequest(
+    new Request("http://bench/v1/traces", {
+      method: "POST",
+      body: new Uint8Array(body),
+      headers: { "content-type": contentType, "content-encoding": "gzip", authorization: `Bearer ${client}:${key}` },
+    }),
+  );
+  const text = res.headers.get("content-type")?.includes("json") ? (await res.text()).slice(0, 60) : "";
+  return `${res.status} ${text}`.trim();
+}
+
+/**
+ * The largest OTLP request the caps take (lib/limits.ts): 2,000 spans of one new trace, each with 100 string
+ * attributes no convention reads (kept in Span.Extra): ~800K JSON values (under MAX_JSON_VALUES), ~17 MB of JSON
+ * (under AGENT_MAX_PAYLOAD_BYTES inflated), gzip-compressed under AGENT_MAX_REQUEST_BYTES.
+ */
+function largestOtlpRequest() {
+  const traceId = randomUUID().replaceAll("-", "");
+  const root = traceId.slice(0, 16);
+  const t0 = BigInt(Date.parse(T)) * 1_000_000n;
+  const spans = Array.from({ length: 2000 }, (_, i) => ({
+    traceId,
+    spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
+    parentSpanId: i === 0 ? "" : root,
+    name: i === 0 ? "invoke_agent bench" : "execute_tool grep",
+    startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
+    endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
+    attributes: [
+      { key: "gen_ai.operation.name", value: { stringValue: i === 0 ? "invoke_agent" : "execute_tool" } },
+      ...Array.from({ length: 100 }, (_, k) => ({
+        key: `bench.attr.${k}`,
+        value: { stringValue: `value ${k} of span ${i} ${"v".repeat(20)}` },
+      })),
+    ],
+  }));
+  return {
+    resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "bench" } }] }, scopeSpans: [{ spans }] }],
+  };
+}
+
+/** The largest agent span the caps take: Args of 999,000 one-letter strings (under MAX_JSON_VALUES) and a 3.5 MB Reply (under MAX_SPAN_BYTES). */
+const largestSpan = async () =>
+  gzipSync(
+    `{"AgentName":"a","JobID":"${await runningJob()}","Span":{"Seq":1,"Nesting":0,"Type":"llm","Name":"t","Started":"${T}","Reply":"${"r".repeat(3_500_000)}","Args":{"Files":[${'"x",'.repeat(998_999)}"x"]}}}`,
+  );
+
 interface Kind {
   name: string;
   /** one request; its answer in a few words */
@@ -149,6 +203,21 @@ const KINDS: Kind[] = [
       return out.ok ? "imported" : `refused: ${JSON.stringify(out.errors).slice(0, 80)}`;
     },
   },
+  {
+    name: "log: largest legal span (1M values, 7.5 MB)",
+    prepare: async () => void (payload = await largestSpan()),
+    run: () => call("ai_trajectory_log", payload),
+  },
+  {
+    name: "OTLP JSON: largest legal (2,000 spans, 17 MB)",
+    prepare: async () => void (payload = gzipSync(JSON.stringify(largestOtlpRequest()))),
+    run: () => otlp(payload as Buffer, "application/json"),
+  },
+  {
+    name: "OTLP protobuf: the same request",
+    prepare: async () => void (payload = gzipSync(encodeRequest(largestOtlpRequest() as Parameters<typeof encodeRequest>[0]))),
+    run: () => otlp(payload as Buffer, "application/x-protobuf"),
+  },
   { name: "GET span of a 3.9M-element Args", run: () => readSpan(spanRun, 0) },
   {
     name: "GET span ?path=Args.Tail",
@@ -196,39 +265,63 @@ interface Row {
   ms: number;
   cpuMs: number;
   holdMs: number;
+  /** median time (ms) from due to answer of tiny requests sent every 20 ms while the request ran */
+  tinyP50: number;
+}
+
+/** Tiny requests (a poll offering no workflow) one every 20 ms until `done` settles: their times from due to answer, ms. */
+async function tinyMeanwhile(done: Promise<unknown>): Promise<number[]> {
+  let over = false;
+  void done.finally(() => (over = true));
+  const times: number[] = [];
+  const tiny = JSON.stringify({ AgentName: "a", CodeRevision: "r", Workflows: [] });
+  while (!over) {
+    // From when it was due: a tiny request that waits for the held event loop to start counts its wait.
+    const due = performance.now() + 20;
+    await new Promise((r) => setTimeout(r, 20));
+    await call("ai_job_poll", tiny);
+    times.push(performance.now() - due);
+  }
+  return times.sort((a, b) => a - b);
 }
 
 const rows: Row[] = [];
 try {
   for (const kind of KINDS) {
+    if (only && kind !== KINDS[0] && !only.some((w) => kind.name.toLowerCase().includes(w))) continue;
     const samples: Row[] = [];
     for (let i = 0; i < repeat; i++) {
       await kind.prepare?.();
       const cpu0 = process.cpuUsage();
-      const { result, holdMs, ms } = await measureHold(() =>
-        kind.run().catch((e: unknown) => `threw: ${e instanceof Error ? e.message.slice(0, 60) : String(e)}`),
-      );
+      let tinyTimes: Promise<number[]> = Promise.resolve([]);
+      const { result, holdMs, ms } = await measureHold(() => {
+        const request = kind.run().catch((e: unknown) => `threw: ${e instanceof Error ? e.message.slice(0, 60) : String(e)}`);
+        if (kind !== KINDS[0]) tinyTimes = tinyMeanwhile(request);
+        return request;
+      });
       const cpu = process.cpuUsage(cpu0);
-      samples.push({ name: kind.name, answer: result, ms, cpuMs: (cpu.user + cpu.system) / 1000, holdMs });
+      const tiny = await tinyTimes;
+      const tinyP50 = tiny.length ? tiny[Math.floor(tiny.length / 2)]! : NaN;
+      samples.push({ name: kind.name, answer: result, ms, cpuMs: (cpu.user + cpu.system) / 1000, holdMs, tinyP50 });
     }
     samples.sort((x, y) => x.holdMs - y.holdMs);
     const median = samples[Math.floor(samples.length / 2)]!;
     rows.push(median);
     console.log(
-      `${kind.name}: ${median.answer}, ${median.ms.toFixed(0)} ms, CPU ${median.cpuMs.toFixed(0)} ms, held ${median.holdMs.toFixed(0)} ms`,
+      `${kind.name}: ${median.answer}, ${median.ms.toFixed(0)} ms, CPU ${median.cpuMs.toFixed(0)} ms, held ${median.holdMs.toFixed(0)} ms, tiny p50 ${median.tinyP50.toFixed(0)} ms`,
     );
   }
   const tiny = rows[0]!;
   console.log(
-    `\n${"kind".padEnd(46)} ${"answer".padEnd(22)} ${"wall ms".padStart(8)} ${"CPU ms".padStart(8)} ${"held ms".padStart(8)}  held vs tiny`,
+    `\n${"kind".padEnd(46)} ${"answer".padEnd(22)} ${"wall ms".padStart(8)} ${"CPU ms".padStart(8)} ${"held ms".padStart(8)} ${"tiny p50".padStart(8)}  held vs tiny`,
   );
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(46)} ${r.answer.slice(0, 22).padEnd(22)} ${r.ms.toFixed(0).padStart(8)} ${r.cpuMs.toFixed(0).padStart(8)} ${r.holdMs.toFixed(0).padStart(8)}  ${(r.holdMs / Math.max(1, tiny.holdMs)).toFixed(1)}×`,
+      `${r.name.padEnd(46)} ${r.answer.slice(0, 22).padEnd(22)} ${r.ms.toFixed(0).padStart(8)} ${r.cpuMs.toFixed(0).padStart(8)} ${r.holdMs.toFixed(0).padStart(8)} ${r.tinyP50.toFixed(0).padStart(8)}  ${(r.holdMs / Math.max(1, tiny.holdMs)).toFixed(1)}×`,
     );
   }
   console.log(
-    `\nmedian of ${repeat} by event-loop hold; CPU is this process's (user + system) during the request, the database's excluded; the machine is shared.`,
+    `\nmedian of ${repeat} by event-loop hold; CPU is this process's (user + system) during the request (its worker threads' included), the database's excluded; tiny p50: the median time from due to answer of tiny requests due every 20 ms meanwhile; the machine is shared.`,
   );
 } finally {
   await disconnectDb();

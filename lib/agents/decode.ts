@@ -84,10 +84,11 @@ export async function readCall(req: Request | BodySource, authenticate: Authenti
 }
 
 /**
- * The payload's JSON text: gunzip off the main thread (zlib's thread pool) with the output capped at
- * AGENT_MAX_PAYLOAD_BYTES (a small gzip bomb stops there), then strict UTF-8. Throws HttpError 400 or 413.
+ * The payload's bytes inflated: gunzip off the main thread (zlib's thread pool) with the output capped at
+ * AGENT_MAX_PAYLOAD_BYTES (a small gzip bomb stops there). Throws HttpError 400 or 413. (Strict UTF-8 and the JSON
+ * are read by lib/agents/payload.ts.)
  */
-export async function inflatePayload(raw: Buffer): Promise<string> {
+export async function inflatePayload(raw: Buffer): Promise<Buffer> {
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) throw badRequest("payload must be gzip-compressed JSON");
   let json: Buffer;
   try {
@@ -100,9 +101,5 @@ export async function inflatePayload(raw: Buffer): Promise<string> {
     if (tooBig) throw tooLarge(`payload decompresses to more than the limit of ${formatBytes(AGENT_MAX_PAYLOAD_BYTES)}`);
     throw badRequest(`payload is not valid gzip: ${(e as Error).message}`);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(json);
-  } catch {
-    throw badRequest("payload is not valid UTF-8");
-  }
+  return json;
 }

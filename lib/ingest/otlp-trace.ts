@@ -22,7 +22,7 @@ export interface TraceSpan {
   ended: boolean;
   /** the span in the run's model, without Seq and Nesting */
   span: Omit<Span, "Seq" | "Nesting">;
-  /** the span as received (OTLP/JSON with its resource and scope), kept for export back */
+  /** the span as received (OTLP/JSON with its resource and scope), kept for export back; or its JSON text */
   body: unknown;
   /** the workflow it names the run by when it is the trace's root */
   workflow: string;
@@ -160,7 +160,7 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
       fresh.map((s) => order.get(s.spanId)!.seq),
       fresh.map((s) => String(s.startNs)),
       fresh.map((s) => s.ended),
-      fresh.map((s) => JSON.stringify(s.body)),
+      fresh.map((s) => (typeof s.body === "string" ? s.body : JSON.stringify(s.body))),
     ],
   );
   // The trace's root (no parent id) names the run; before it arrives, the earliest top span of the first batch does.

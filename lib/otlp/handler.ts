@@ -12,14 +12,15 @@ import type { BodySource } from "@/lib/http/multipart";
 import { badRequest, tooLarge, tooManyRequests, unauthorized } from "@/lib/http/errors";
 import { failureOf } from "@/lib/api/rules";
 import { formatBytes } from "@/lib/format";
-import { AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES, OTLP_MAX_CONCURRENT_REQUESTS, OTLP_MAX_VALUES } from "@/lib/limits";
-import { parseJson } from "@/lib/trajectory/raw-json";
-import { describeProblem } from "@/lib/trajectory/storable";
+import { AGENT_MAX_PAYLOAD_BYTES, AGENT_MAX_REQUEST_BYTES, OTLP_MAX_CONCURRENT_REQUESTS } from "@/lib/limits";
+import { defineTask, runTask } from "@/lib/workers/pool";
 import { settleSoon } from "./settle";
-import { storeRecords } from "./store";
-import { decodeJson, decodeProtobuf, encodeResponse, encodeStatus, OtlpDecodeError, OtlpTooLargeError, recordsOf } from "./wire";
+import { storeDecoded } from "./store";
+import { encodeResponse, encodeStatus } from "./wire";
+import { decodeRequestForHandOver, decodeWork, joinHandedOver, type OtlpFormat as Format } from "./decode-request";
 
-type Format = "protobuf" | "json";
+/** Decoding a request, inline or on a worker thread (lib/workers). */
+export const DECODE_REQUEST_TASK = defineTask("lib/otlp/decode-request.ts", "decodeRequestForHandOver", decodeRequestForHandOver);
 
 const gunzipAsync = promisify(gunzip);
 const SYNC_GUNZIP_MAX_BYTES = 4096;
@@ -78,24 +79,6 @@ async function inflate(raw: Buffer, encoding: string | null): Promise<Buffer> {
   }
 }
 
-function decode(bytes: Buffer, format: Format) {
-  if (format === "protobuf") return decodeProtobuf(bytes);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (e) {
-    throw new OtlpDecodeError(`body is not valid UTF-8: ${(e as Error).message.slice(0, 200)}`);
-  }
-  // Values, keys and depth are counted in one scan before JSON.parse builds anything (lib/trajectory/raw-json.ts).
-  const parsed = parseJson(text, { per: "per request", maxValues: OTLP_MAX_VALUES });
-  if (!parsed.ok) {
-    if (parsed.syntax) throw new OtlpDecodeError(`body is not valid JSON: ${parsed.problem.reason.slice(0, 200)}`);
-    const reason = `body: ${describeProblem(parsed.problem)}`;
-    throw parsed.tooLarge ? tooLarge(reason) : badRequest(reason);
-  }
-  return decodeJson(parsed.value);
-}
-
 // gRPC status codes of google.rpc.Status, by HTTP status (OTLP/HTTP failures carry one).
 const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 413: 8, 421: 3, 429: 8, 503: 14 };
 
@@ -125,15 +108,9 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
     const client = await authenticateOtlp(req.headers.get("authorization"));
     const raw = await readBodyCapped(req, AGENT_MAX_REQUEST_BYTES, "body");
     const bytes = await inflate(raw, req.headers.get("content-encoding"));
-    let records;
-    try {
-      records = recordsOf(decode(bytes, format));
-    } catch (e) {
-      if (e instanceof OtlpDecodeError) throw badRequest(e.message);
-      if (e instanceof OtlpTooLargeError) throw tooLarge(e.message);
-      throw e;
-    }
-    const outcome = await storeRecords(client, records);
+    // Decoded, mapped and checked inline when small, on a worker thread when large (lib/workers).
+    const decoded = joinHandedOver(await runTask(DECODE_REQUEST_TASK, { bytes, format }, decodeWork(bytes, format)));
+    const outcome = await storeDecoded(client, decoded);
     settleSoon();
     const { body, contentType } = encodeResponse(format, outcome.rejected ? outcome : undefined);
     return new Response(body, { status: 200, headers: { "content-type": contentType } });

@@ -10,6 +10,7 @@ import { startRollupCompaction } from "@/lib/history/rollups";
 import { frontDoor } from "./front-door";
 import { MACHINE_ROUTES } from "./machine-routes";
 import { requestLogger } from "./request-log";
+import { startWorkers } from "@/lib/workers/pool";
 
 export interface ServerOptions {
   /** Next's development mode (npm run dev) */
@@ -21,13 +22,15 @@ export interface ServerOptions {
 }
 
 /**
- * Starts Next (prepare: a production build is loaded, or the dev compiler started) and the server on
+ * Starts Next (prepare: a production build is loaded, or the dev compiler started), the worker threads, and the server on
  * `hostname:port`. Resolves with the listening server. Throws when Next cannot start (no build) or the port is taken.
  */
 export async function startServer(o: ServerOptions): Promise<http.Server> {
   const app = next({ dev: o.dev, dir: o.dir, hostname: o.hostname, port: o.port });
   const handle = app.getRequestHandler();
-  await app.prepare();
+  // The worker threads that decode large bodies (lib/workers) start with the app: a thread that cannot load fails the
+  // start, not the first large request.
+  await Promise.all([app.prepare(), startWorkers()]);
   const door = frontDoor(MACHINE_ROUTES, requestLogger(appConfig().LOG_FORMAT));
   const server = http.createServer((req, res) => {
     if (door(req, res)) return;

@@ -36,8 +36,49 @@ export interface SpanRow {
   summary: string | null;
 }
 
+/** The row fields a span's payload (Args, Results, Extra) and text are walked for: what a worker thread computes. */
+export type PreparedRow = Pick<SpanRow, "args" | "results" | "extra" | "searchText" | "summary">;
+
+// A span decoded off the main thread (lib/workers) comes back without its Args, Results and Extra values (copying
+// them back would cost the main thread about what parsing them did) and with these fields computed, under a symbol:
+// object spread ({...span, Seq}) copies it, JSON, zod and structured clone drop it.
+const PREPARED = Symbol("prepared span row");
+
+/** The fields of spanToRow that walk the span's payload and text (jsonText, spanSearchText, stepSummary). */
+export function prepareRow(span: Span): PreparedRow {
+  return {
+    args: jsonText(span.Args),
+    results: jsonText(span.Results),
+    extra: span.Extra ? JSON.stringify(span.Extra) : null,
+    searchText: spanSearchText(span),
+    summary: stepSummary(span),
+  };
+}
+
+type AnySpan = Omit<Span, "Seq" | "Nesting">;
+
+/**
+ * Where a span is decoded off the main thread: the span without its Args, Results and Extra values (what is cheap to
+ * copy back: scalars and strings), and its row's payload fields (prepareRow of the whole span, with Seq and Nesting
+ * that do not enter them). The main thread joins them again with withPreparedRow.
+ */
+export function splitPayload<T extends AnySpan>(span: T): { span: T; row: PreparedRow } {
+  const row = prepareRow({ Seq: 0, Nesting: 0, ...span });
+  const { Args: _args, Results: _results, Extra: _extra, ...rest } = span;
+  return { span: rest as T, row };
+}
+
+/**
+ * The span (without Args, Results and Extra: splitPayload's) carrying `row` for spanToRow. Only the write path reads
+ * a span so handed over (lib/ingest, through spanToRow); it is stored exactly as the whole span would have been.
+ */
+export function withPreparedRow<T extends AnySpan>(span: T, row: PreparedRow): T {
+  return Object.assign(span, { [PREPARED]: row });
+}
+
 /** The row of a validated span (its timestamps already checked by spanSchema); empty strings and zeros stored as NULL, as upstream does. */
 export function spanToRow(jobId: string, span: Span, parentSeq: number | null): SpanRow {
+  const prepared = (span as { [PREPARED]?: PreparedRow })[PREPARED] ?? prepareRow(span);
   return {
     jobId,
     seq: span.Seq,
@@ -49,8 +90,8 @@ export function spanToRow(jobId: string, span: Span, parentSeq: number | null): 
     startedAt: toMicrosUtc(span.Started)!,
     finishedAt: span.Finished ? toMicrosUtc(span.Finished) : null,
     error: span.Error || null,
-    args: jsonText(span.Args),
-    results: jsonText(span.Results),
+    args: prepared.args,
+    results: prepared.results,
     instruction: span.Instruction || null,
     prompt: span.Prompt || null,
     reply: span.Reply || null,
@@ -58,9 +99,9 @@ export function spanToRow(jobId: string, span: Span, parentSeq: number | null): 
     inputTokens: span.InputTokens || null,
     outputTokens: span.OutputTokens || null,
     outputThoughtsTokens: span.OutputThoughtsTokens || null,
-    searchText: spanSearchText(span),
-    extra: span.Extra ? JSON.stringify(span.Extra) : null,
-    summary: stepSummary(span),
+    searchText: prepared.searchText,
+    extra: prepared.extra,
+    summary: prepared.summary,
   };
 }
 

@@ -1,0 +1,145 @@
+// An OTLP/HTTP export request from its (inflated) body to the spans to store, grouped by trace: decoded (protobuf or
+// JSON, lib/otlp/wire.ts), each span mapped and checked (check.ts). Pure and synchronous: the handler runs it inline
+// for a small body and on a worker thread (lib/workers) for a large one, where each span's payload is also turned into
+// its row's text and its received form into JSON text, so what comes back to the main thread is cheap to copy.
+import { tooLarge, badRequest } from "@/lib/http/errors";
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
+import { splitPayload, withPreparedRow, type PreparedRow } from "@/lib/trajectory/span-rows";
+import { checkedSpan, type TraceSpan } from "./check";
+import { OTLP_MAX_VALUES } from "@/lib/limits";
+import {
+  countProtobufValues,
+  decodeJson,
+  decodeProtobuf,
+  OtlpDecodeError,
+  OtlpTooLargeError,
+  recordsOf,
+  type ExportTraceRequest,
+  type OtlpRecord,
+} from "./wire";
+
+export type OtlpFormat = "protobuf" | "json";
+
+/** The spans of one trace in a request, and the service that sent them (the run's agent). */
+export interface TraceGroup {
+  traceId: string;
+  service?: string;
+  spans: TraceSpan[];
+}
+
+/** A request's spans that can be stored, by trace, and why the others cannot. */
+export interface DecodedRequest {
+  traces: TraceGroup[];
+  rejectedSpans: number;
+  /** why, per refused span */
+  reasons: string[];
+}
+
+function decodeBody(bytes: Uint8Array, format: OtlpFormat): ExportTraceRequest {
+  if (format === "protobuf") return decodeProtobuf(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new OtlpDecodeError(`body is not valid UTF-8: ${(e as Error).message.slice(0, 200)}`);
+  }
+  // Values, keys and depth are counted in one scan before JSON.parse builds anything (lib/trajectory/raw-json.ts).
+  const parsed = parseJson(text, { per: "per request", maxValues: OTLP_MAX_VALUES });
+  if (!parsed.ok) {
+    if (parsed.syntax) throw new OtlpDecodeError(`body is not valid JSON: ${parsed.problem.reason.slice(0, 200)}`);
+    const reason = `body: ${describeProblem(parsed.problem)}`;
+    throw parsed.tooLarge ? tooLarge(reason) : badRequest(reason);
+  }
+  return decodeJson(parsed.value);
+}
+
+/**
+ * The request's spans, mapped and checked, by trace in the order first seen. Throws HttpError 400 for a body that is
+ * not an ExportTraceServiceRequest in `format` (the reason says where), 413 past the value budget (OTLP_MAX_VALUES,
+ * MAX_JSON_KEYS_PER_OBJECT). A span that cannot be stored is not an error: it is counted with its reason.
+ */
+export function decodeRequest(bytes: Uint8Array, format: OtlpFormat): DecodedRequest {
+  let records;
+  try {
+    records = recordsOf(decodeBody(bytes, format));
+  } catch (e) {
+    throw asHttpError(e);
+  }
+  return groupRecords(records);
+}
+
+/** The wire's refusals as the answers they are: 400 for bytes that are not a request, 413 past the value budget. */
+function asHttpError(e: unknown): unknown {
+  if (e instanceof OtlpDecodeError) return badRequest(e.message);
+  if (e instanceof OtlpTooLargeError) return tooLarge(e.message);
+  return e;
+}
+
+/** Bytes of JSON a protobuf value weighs when choosing where to decode: ~10 µs a value, as JSON does ~40 bytes. */
+const PROTOBUF_VALUE_WEIGHT = 16;
+
+/**
+ * How much work decoding a body is, in JSON bytes' worth, to choose inline or a worker thread (lib/workers runTask):
+ * a JSON body's length; a protobuf body's values counted on the wire (countProtobufValues: one walk, no objects), as
+ * two bytes make a value there. Throws HttpError 400/413 for a body that is not protobuf or is past OTLP_MAX_VALUES.
+ */
+export function decodeWork(bytes: Uint8Array, format: OtlpFormat): number {
+  if (format === "json") return bytes.length;
+  try {
+    return Math.max(bytes.length, countProtobufValues(bytes) * PROTOBUF_VALUE_WEIGHT);
+  } catch (e) {
+    throw asHttpError(e);
+  }
+}
+
+/** Received spans mapped and checked (check.ts), by trace in the order first seen; those that cannot be stored counted. */
+export function groupRecords(records: OtlpRecord[]): DecodedRequest {
+  const reasons: string[] = [];
+  let rejectedSpans = 0;
+  const traces = new Map<string, TraceGroup>();
+  for (const record of records) {
+    const checked = checkedSpan(record);
+    if (!checked.ok) {
+      rejectedSpans++;
+      reasons.push(checked.reason);
+      continue;
+    }
+    const traceId = record.span.traceId;
+    const t = traces.get(traceId) ?? { traceId, spans: [] };
+    t.spans.push(checked.span);
+    t.service ??= checked.service;
+    traces.set(traceId, t);
+  }
+  return { traces: [...traces.values()], rejectedSpans, reasons };
+}
+
+/** A trace's span as a worker hands it back: without its payload values, its row's text and received JSON beside it. */
+type HandedOverSpan = Omit<TraceSpan, "body"> & { body: string; row: PreparedRow };
+export type HandedOverRequest = Omit<DecodedRequest, "traces"> & { traces: (Omit<TraceGroup, "spans"> & { spans: HandedOverSpan[] })[] };
+
+/** decodeRequest on a worker thread: each span's payload as its row's text (splitPayload), its received form as JSON text. */
+export function decodeRequestForHandOver(input: { bytes: Uint8Array; format: OtlpFormat }): HandedOverRequest {
+  const decoded = decodeRequest(input.bytes, input.format);
+  return {
+    ...decoded,
+    traces: decoded.traces.map((t) => ({
+      ...t,
+      spans: t.spans.map((s) => {
+        const { span, row } = splitPayload(s.span);
+        return { ...s, span, row, body: JSON.stringify(s.body) };
+      }),
+    })),
+  };
+}
+
+/** Back on the main thread: the request as decodeRequest gives it, each span carrying its row (withPreparedRow). */
+export function joinHandedOver(handed: HandedOverRequest): DecodedRequest {
+  return {
+    ...handed,
+    traces: handed.traces.map((t) => ({
+      ...t,
+      spans: t.spans.map(({ row, ...s }) => ({ ...s, span: withPreparedRow(s.span, row) })),
+    })),
+  };
+}
