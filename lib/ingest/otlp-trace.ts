@@ -147,22 +147,35 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
       return spanToRow(jobId, { ...s.span, Seq: o.seq, Nesting: o.nesting } as Span, o.parentSeq);
     }),
   );
-  await sql.query(
-    `INSERT INTO otlp_spans (job_id, span_id, parent_span_id, seq, start_time_unix_nano, ended, body)
-     SELECT $1, u.span_id, u.parent_span_id, u.seq, u.start::bigint, u.ended, u.body::json
-     FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::boolean[], $7::text[]) AS u(span_id, parent_span_id, seq, start, ended, body)
-     ON CONFLICT (job_id, span_id) DO UPDATE SET parent_span_id = EXCLUDED.parent_span_id, seq = EXCLUDED.seq,
-       start_time_unix_nano = EXCLUDED.start_time_unix_nano, ended = EXCLUDED.ended, body = EXCLUDED.body`,
-    [
-      jobId,
-      fresh.map((s) => s.spanId),
-      fresh.map((s) => s.parentSpanId),
-      fresh.map((s) => order.get(s.spanId)!.seq),
-      fresh.map((s) => String(s.startNs)),
-      fresh.map((s) => s.ended),
-      fresh.map((s) => (typeof s.body === "string" ? s.body : JSON.stringify(s.body))),
-    ],
-  );
+  // The spans as received, in statements of at most ~1M characters: one JSON parameter each (see insert-spans.ts).
+  let chunk: object[] = [];
+  let chars = 0;
+  const flush = async () => {
+    await sql.query(
+      `INSERT INTO otlp_spans (job_id, span_id, parent_span_id, seq, start_time_unix_nano, ended, body)
+       SELECT $1, u.span_id, u.parent_span_id, u.seq, u.start::bigint, u.ended, u.body::json
+       FROM json_to_recordset($2::json) AS u(span_id text, parent_span_id text, seq int, start text, ended boolean, body text)
+       ON CONFLICT (job_id, span_id) DO UPDATE SET parent_span_id = EXCLUDED.parent_span_id, seq = EXCLUDED.seq,
+         start_time_unix_nano = EXCLUDED.start_time_unix_nano, ended = EXCLUDED.ended, body = EXCLUDED.body`,
+      [jobId, JSON.stringify(chunk)],
+    );
+    chunk = [];
+    chars = 0;
+  };
+  for (const s of fresh) {
+    const body = typeof s.body === "string" ? s.body : JSON.stringify(s.body);
+    if (chunk.length > 0 && chars + body.length > 1_000_000) await flush();
+    chunk.push({
+      span_id: s.spanId,
+      parent_span_id: s.parentSpanId,
+      seq: order.get(s.spanId)!.seq,
+      start: String(s.startNs),
+      ended: s.ended,
+      body,
+    });
+    chars += body.length + 100;
+  }
+  if (chunk.length) await flush();
   // The trace's root (no parent id) names the run; before it arrives, the earliest top span of the first batch does.
   const root = fresh.find((s) => s.parentSpanId === null);
   await sql.query(
