@@ -204,6 +204,8 @@ test("the conversation view draws a bounded part of a big run: 3,000 outermost s
   // Outermost lines: a hundred drawn, more as the reader scrolls to their end; a permalink past them draws around it.
   await page.goto(`/jobs/${lines.id}?view=conversation`);
   await expect(conv.locator('[data-conv-span="0"]')).toBeVisible();
+  // Counted once the whole outline is there (the page opens on its first 80 spans).
+  await expect(page.locator('[data-testid="trajectory"][data-outline="whole"]')).toBeAttached();
   expect(await conv.locator("[data-conv-span]").count()).toBeLessThanOrEqual(100);
   await conv.getByTestId("conv-blocks-more").scrollIntoViewIfNeeded();
   await expect(conv.locator('[data-conv-span="150"]')).toBeAttached();
