@@ -2,8 +2,10 @@
 // OpenInference's OpenAI instrumentation through the JSON exporter, a hand-made tool span), configured only by the two
 // environment variables the README names, post to POST /v1/traces; each run opens in Chromium with its tree, details
 // and cost. An attribute no convention reads, and a syzkaller span field this viewer does not know, show under the span.
-// OTLP_SHOTS=<dir> saves screenshots of each producer's run there (tree, details, cost tab; desktop and phone).
+// OTLP_SHOTS=<dir> saves screenshots of each producer's run there (tree, an llm and a tool step's details, cost tab; desktop and
+// phone, light and dark).
 import { expect, test, type Page } from "@playwright/test";
+import { SpanStatusCode } from "@opentelemetry/api";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { generateText, stepCountIs } from "ai";
@@ -20,20 +22,34 @@ async function jobOf(traceId: string): Promise<string> {
   return withDb(async (db) => (await db.query(`SELECT id::text FROM jobs WHERE otlp_trace_id = $1`, [traceId])).rows[0].id);
 }
 
-async function shoot(page: Page, id: string, name: string, detailsRow: number) {
+/** The run's tree, an llm step's and a tool step's details, and the cost tab: desktop and phone, light and dark. */
+async function shoot(page: Page, id: string, name: string, llmRow: number, toolRow: number) {
   if (!SHOTS) return;
-  for (const [w, h, size] of [
-    [1440, 900, "desktop"],
-    [390, 844, "phone"],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.goto(`/jobs/${id}`);
-    await page.locator(`[data-span-row="${detailsRow}"]`).click();
-    await expect(page.getByTestId(`span-fields-${detailsRow}`)).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/${name}-${size}-details.png`, fullPage: false });
-    await page.getByRole("tab", { name: "Cost and time" }).click();
-    await expect(page.getByTestId("cost").getByTestId("totals")).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/${name}-${size}-cost.png`, fullPage: false });
+  for (const theme of ["light", "dark"]) {
+    await page.context().addCookies([{ name: "theme", value: theme, url: page.url() }]);
+    for (const [w, h, size] of [
+      [1440, 900, "desktop"],
+      [390, 844, "phone"],
+    ] as const) {
+      const file = (what: string) => `${SHOTS}/otlp-${name}-${what}-${size}-${theme}.png`;
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(`/jobs/${id}`);
+      await page.getByRole("button", { name: "Expand all" }).click();
+      await page.getByTestId("trajectory").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: file("tree") });
+      for (const [row, what] of [
+        [llmRow, "llm"],
+        [toolRow, "tool"],
+      ] as const) {
+        await page.locator(`[data-span-row="${row}"]`).click();
+        await expect(page.getByTestId(`span-fields-${row}`)).toBeVisible();
+        await page.getByTestId("details").scrollIntoViewIfNeeded();
+        await page.screenshot({ path: file(what), fullPage: size === "desktop" });
+      }
+      await page.getByRole("tab", { name: "Cost and time" }).click();
+      await expect(page.getByTestId("cost").getByTestId("totals")).toBeVisible();
+      await page.screenshot({ path: file("cost") });
+    }
   }
 }
 
@@ -88,9 +104,47 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
       root.end();
     });
     await done(oi);
+    // Hand-made GenAI spans (current conventions): an agent, a model call asking for a tool, the tool failing.
+    const genai = provider(new ProtoExporter(), "genai-agent");
+    const hand = genai.getTracer("hand-made");
+    await hand.startActiveSpan(
+      "invoke_agent triage",
+      { attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "triage" } },
+      async (root) => {
+        hand
+          .startSpan("chat gpt-x", {
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.request.model": "gpt-x",
+              "gen_ai.usage.input_tokens": 500,
+              "gen_ai.usage.output_tokens": 70,
+              "gen_ai.input.messages": JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Is the patch right?" }] }]),
+              "gen_ai.output.messages": JSON.stringify([
+                { role: "assistant", parts: [{ type: "tool_call", id: "c1", name: "read_file", arguments: { path: "a.c" } }] },
+              ]),
+            },
+          })
+          .end();
+        const failing = hand.startSpan("execute_tool read_file", {
+          attributes: {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": "read_file",
+            "gen_ai.tool.call.id": "c1",
+            "gen_ai.tool.call.arguments": '{"path":"a.c"}',
+            "triage.attempt": 2,
+          },
+        });
+        failing.recordException(new Error("no such file: a.c"));
+        failing.setStatus({ code: SpanStatusCode.ERROR, message: "read_file failed" });
+        failing.end();
+        root.end();
+      },
+    );
+    await done(genai);
 
     const aiRun = await jobOf([...aiSdk.traces][0]!);
     const oiRun = await jobOf([...oi.traces][0]!);
+    const genaiRun = await jobOf([...genai.traces][0]!);
     await page.goto(`/jobs/${oiRun}`);
     await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(4);
     await page.locator('[data-span-row="2"]').click();
@@ -98,8 +152,17 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
     await expect(extra).toContainText("Other fields");
     await expect(extra).toContainText("weather.station");
     await expect(extra).toContainText("unread-station-LFPG");
+    await page.goto(`/jobs/${genaiRun}`);
+    await page.locator('[data-span-row="2"]').click();
+    await expect(page.getByTestId("span-fields-2")).toContainText("no such file: a.c");
+    await expect(page.getByTestId("span-extra")).toContainText("triage.attempt");
     await page.goto(`/jobs/${aiRun}`);
     await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(4);
+    // Model calls named by the function id (the agent), not "ai.generateText.doGenerate"; a reply that is only a tool
+    // call is not repeated beside the call's name.
+    await expect(page.locator('[data-span-row="1"]')).toContainText("weather-agent");
+    await expect(page.locator('[data-span-row="1"]')).toContainText("→ weather");
+    await expect(page.locator('[data-span-row="1"] [data-summary]')).toHaveCount(0);
     await page.locator('[data-span-row="3"]').click();
     await expect(page.getByTestId("span-fields-3")).toContainText("It is sunny in Paris.");
 
@@ -131,9 +194,12 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
 
     if (SHOTS) {
       // Settled runs (OTLP_TRACE_QUIET_SECONDS after their last span) for the pictures.
-      await expect.poll(async () => (await (await request.get(`/api/jobs/${oiRun}`)).json()).status, { timeout: 30_000 }).toBe("finished");
-      await shoot(page, aiRun, "ai-sdk", 1);
-      await shoot(page, oiRun, "openinference", 2);
+      await expect
+        .poll(async () => (await (await request.get(`/api/jobs/${genaiRun}`)).json()).status, { timeout: 30_000 })
+        .toBe("finished");
+      await shoot(page, aiRun, "ai-sdk", 1, 2);
+      await shoot(page, oiRun, "openinference", 1, 2);
+      await shoot(page, genaiRun, "genai", 1, 2);
     }
   } finally {
     await model.stop();

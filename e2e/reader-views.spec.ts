@@ -159,6 +159,10 @@ test("the conversation view reads each agent's turns in order, folds payloads, k
   await expect(agent.getByText("thoughts conv")).toBeVisible();
   await expect(agent.locator('[data-conv-span="4"] [data-conv-error]')).toContainText("no matches conv");
   await expect(agent.locator('[data-conv-span="5"] [data-conv-reply] strong')).toHaveText("fuzzing");
+  // The agent's own reply is its answer: after its steps, not between its prompt and its first turn.
+  await expect(agent.locator('[data-conv-span="2"] [data-conv-reply]')).toHaveCount(0);
+  await expect(agent.locator("li").last()).toHaveAttribute("data-conv-answer");
+  await expect(agent.locator("[data-conv-answer]")).toContainText("reply conv");
   // The same search as the tree, and permalinks land on the step.
   await page.getByTestId("search").fill("no matches conv");
   await expect(conv.locator('[data-conv-span="4"][data-match]')).toHaveCount(1);
@@ -170,6 +174,54 @@ test("the conversation view reads each agent's turns in order, folds payloads, k
   await expect(page).toHaveURL(/\?view=conversation#span-4$/);
   await page.getByTestId("view-tree").click();
   await expect(row(page, 4)).toHaveAttribute("aria-selected", "true");
+});
+
+/** A run of `steps` spans under a flow: as outermost lines, or all inside one agent. */
+function bigRun(tag: string, steps: number, inAgent: boolean): string {
+  const t = (ms: number) => new Date(Date.UTC(2026, 5, 29, 12, 0, 0) + ms).toISOString();
+  const spans: Record<string, unknown>[] = [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: `big-${tag}`, Started: t(0), Finished: t(steps + 9) },
+  ];
+  if (inAgent) spans.push({ Seq: 1, Nesting: 1, Type: "agent", Name: "evaluator", Started: t(1), Finished: t(steps + 8) });
+  for (let k = 0; k < steps; k++) {
+    const Seq = spans.length;
+    spans.push(
+      inAgent
+        ? { Seq, Nesting: 2, Type: "llm", Name: "evaluator", Started: t(Seq), Finished: t(Seq + 1), Reply: `reply ${tag} ${Seq}` }
+        : { Seq, Nesting: 1, Type: "action", Name: `step-${Seq}`, Started: t(Seq), Finished: t(Seq + 1) },
+    );
+  }
+  return JSON.stringify(spans);
+}
+
+test("the conversation view draws a bounded part of a big run: 3,000 outermost steps, a permalink deep into a 3,000-step agent", async ({
+  page,
+  request,
+}) => {
+  const lines = await importFile(request, "conv-lines.json", bigRun("lines", 3000, false));
+  const agent = await importFile(request, "conv-agent.json", bigRun("agent", 3000, true));
+  const conv = page.getByTestId("conversation");
+  // Outermost lines: a hundred drawn, more as the reader scrolls to their end; a permalink past them draws around it.
+  await page.goto(`/jobs/${lines.id}?view=conversation`);
+  await expect(conv.locator('[data-conv-span="0"]')).toBeVisible();
+  // Counted once the whole outline is there (the page opens on its first 80 spans).
+  await expect(page.locator('[data-testid="trajectory"][data-outline="whole"]')).toBeAttached();
+  expect(await conv.locator("[data-conv-span]").count()).toBeLessThanOrEqual(100);
+  await conv.getByTestId("conv-blocks-more").scrollIntoViewIfNeeded();
+  await expect(conv.locator('[data-conv-span="150"]')).toBeAttached();
+  expect(await conv.locator("[data-conv-span]").count()).toBeLessThanOrEqual(300);
+  await page.goto(`/jobs/${lines.id}?view=conversation#span-2900`);
+  await expect(conv.locator('[data-conv-span="2900"]')).toHaveAttribute("aria-current", "true");
+  await expect(conv.locator('[data-conv-span="2900"]')).toBeInViewport();
+  expect(await conv.locator("[data-conv-span]").count()).toBeLessThanOrEqual(100);
+  // One agent of 3,000 steps: a permalink to step 2,990 loads the page there, not the 2,989 steps before it.
+  await page.goto(`/jobs/${agent.id}?view=conversation#span-2990`);
+  const target = conv.locator('[data-conv-span="2990"]');
+  await expect(target).toHaveAttribute("aria-current", "true");
+  await expect(target.locator("[data-conv-reply]")).toContainText("reply agent 2990");
+  expect(await conv.locator("[data-conv-span]").count()).toBeLessThanOrEqual(60);
+  await conv.getByTestId("conv-earlier-1").click();
+  await expect(conv.locator('[data-conv-span="2940"] [data-conv-reply]')).toContainText("reply agent 2940");
 });
 
 test("a note on a step: written, shown in the tree and the conversation, searchable, edited by its author, filterable", async ({

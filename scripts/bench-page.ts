@@ -1,5 +1,7 @@
 // Benchmark of the run page (`npm run bench:page`): a 10,000-span run with ~40 MB of payloads and a 100,000-span run,
 // each opened in Chromium in the viewer and in a static page of the original style, side by side; prints both and the ratios.
+// Then the viewer's two ways of reading a run, the tree and the conversation (?view=conversation), side by side: first
+// content, interactive, the page's HTML, the JS heap and the DOM's size, and a jump to the last span.
 import { CHROMIUM_ARGS, chromiumPath, toolConfig } from "@/lib/config";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, get } from "node:http";
@@ -157,6 +159,98 @@ async function measure(browser: Browser, url: string, nextUrl: string, viewer: b
   return { bytes: transferred, usableMs, againMs, wholeMs, expandMs, jumpMs };
 }
 
+/** One way of reading a run in the viewer, measured from navigation start in a fresh browser context. */
+interface ViewFigures {
+  /** the view's first rows or blocks are on screen (the tree's come with the HTML) */
+  firstMs: number;
+  /** a click is answered: the tree's first row selected, the conversation's first agent opened */
+  interactiveMs: number;
+  /** the run page's document, decoded (the HTML, with the rows rendered on the server) */
+  htmlBytes: number;
+  /** JS heap in use once the page is idle, after a garbage collection */
+  heapBytes: number;
+  /** elements in the page once idle: what the view draws */
+  domNodes: number;
+  /** a permalink to the last span, until that span is selected and on screen (a second reader: outline cached) */
+  jumpMs: number;
+}
+
+const VIEWS = {
+  tree: {
+    query: "",
+    first: '[data-span-row="0"]',
+    click: '[data-span-row="0"]',
+    answered: '[data-span-row="0"][aria-selected="true"]',
+    target: (seq: number) => `[data-span-row="${seq}"][aria-selected="true"]`,
+  },
+  conversation: {
+    query: "?view=conversation",
+    first: '[data-testid="conversation"] :is([data-conv-span], [data-conv-agent])',
+    click: '[data-testid="conversation"] [data-testid^="conv-agent-"]',
+    answered: '[data-testid="conversation"] [data-testid^="conv-agent-"][aria-expanded="true"]',
+    target: (seq: number) => `#conv-span-${seq}[aria-current="true"]`,
+  },
+} as const;
+
+async function measureView(browser: Browser, url: string, view: keyof typeof VIEWS, lastSeq: number): Promise<ViewFigures> {
+  const v = VIEWS[view];
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  const start = Date.now();
+  await page.goto(`${url}${v.query}`, { waitUntil: "commit", timeout: STEP_TIMEOUT });
+  const firstMs = await page
+    .locator(v.first)
+    .first()
+    .waitFor({ timeout: STEP_TIMEOUT })
+    .then(
+      () => Date.now() - start,
+      () => Infinity,
+    );
+  const interactiveMs = await timed(async () => {
+    const target = page.locator(v.click).first();
+    // Before hydration a click does nothing: click again until the page answers.
+    for (;;) {
+      await target.click({ timeout: STEP_TIMEOUT });
+      if (
+        await page
+          .locator(v.answered)
+          .first()
+          .waitFor({ timeout: 500 })
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        return;
+    }
+  }).then((ms) => (ms === Infinity ? ms : Date.now() - start));
+  await page.waitForLoadState("networkidle", { timeout: STEP_TIMEOUT }).catch(() => {});
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  const { htmlBytes, domNodes } = await page.evaluate(() => ({
+    htmlBytes: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).decodedBodySize,
+    domNodes: document.getElementsByTagName("*").length,
+  }));
+  await ctx.close();
+  const ctx2 = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page2 = await ctx2.newPage();
+  const jumpMs = await timed(async () => {
+    await page2.goto(`${url}${v.query}#span-${lastSeq}`, { waitUntil: "commit", timeout: STEP_TIMEOUT });
+    await page2.waitForFunction(
+      (sel) => {
+        const el = document.querySelector(sel);
+        const r = el?.getBoundingClientRect();
+        return !!r && r.height > 0 && r.top >= 0 && r.top < window.innerHeight;
+      },
+      v.target(lastSeq),
+      { polling: "raf", timeout: STEP_TIMEOUT },
+    );
+  });
+  await ctx2.close();
+  return { firstMs, interactiveMs, htmlBytes, heapBytes: usedSize, domNodes, jumpMs };
+}
+
 /** Bytes of one response as sent (compressed, not decoded). */
 function wireBytes(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -301,6 +395,39 @@ async function measureAll(base: string, stored: StoredRun[]): Promise<void> {
     table.push(
       `${pad("", 15)}targets: bytes < 5% ${bytesTarget}, usable ≥ 10x faster ${ours.usableMs <= tenfold ? "met" : "MISSED"} (needs ≤ ${secs(tenfold)}; floor ${secs(floor)})${s.label.startsWith("100,000") ? `, usable < 3 s ${ours.usableMs < 3000 ? "met" : "MISSED"}` : ""}`,
     );
+  }
+  table.push("");
+  table.push("the viewer's two views of the same run (fresh browser context each; times from navigation start):");
+  table.push(
+    [
+      pad("run", 15),
+      pad("view", 14),
+      pad("first content", 15),
+      pad("interactive", 13),
+      pad("HTML", 11),
+      pad("JS heap", 10),
+      pad("elements", 10),
+      "jump to last span",
+    ].join(""),
+  );
+  for (const s of stored) {
+    const load = loadavg()[0]!.toFixed(1);
+    console.log(`measuring the tree and the conversation of ${s.label} (1-minute load ${load})…`);
+    for (const view of ["tree", "conversation"] as const) {
+      const f = await measureView(browser, `${base}/jobs/${s.id}`, view, s.last);
+      table.push(
+        [
+          pad(s.label, 15),
+          pad(view, 14),
+          pad(secs(f.firstMs), 15),
+          pad(secs(f.interactiveMs), 13),
+          pad(formatBytes(f.htmlBytes), 11),
+          pad(formatBytes(f.heapBytes), 10),
+          pad(f.domNodes.toLocaleString("en-US"), 10),
+          `${secs(f.jumpMs)}   (1-minute load ${load})`,
+        ].join(""),
+      );
+    }
   }
   await browser.close();
   console.log(`\n${table.join("\n")}\n`);

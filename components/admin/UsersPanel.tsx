@@ -38,58 +38,61 @@ export function UsersPanel({ users, me }: { users: UserRow[]; me: string }) {
       </form>
       <ActionResult result={added} />
       <ActionResult result={result} />
-      <table className="w-full text-sm">
-        <thead className="text-left text-xs text-slate-500">
-          <tr>
-            <th className="py-1">Email</th>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Added</th>
-            <th>Last active</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
-              <td className="py-1.5">{u.email}</td>
-              <td>{u.name}</td>
-              <td>
-                <select
-                  aria-label={`Role of ${u.email}`}
-                  value={u.role}
-                  disabled={pending}
-                  onChange={(e) => run(() => setRoleAction(u.id, e.target.value))}
-                  className="rounded border border-slate-300 px-1 py-0.5 text-xs"
-                >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td className="tabular-nums text-slate-600">{formatTime(u.createdAt).slice(0, 10)}</td>
-              <td className="tabular-nums text-slate-600">{u.lastActive ? formatTime(u.lastActive) : "never"}</td>
-              <td className="space-x-2 text-right">
-                <button type="button" className={button} disabled={pending} onClick={() => run(() => resetPasswordAction(u.id))}>
-                  Reset password
-                </button>
-                {u.id !== me && (
-                  <button
-                    type="button"
-                    className={`${button} text-red-700`}
-                    disabled={pending}
-                    onClick={() => window.confirm(`Remove ${u.email}? They are signed out at once.`) && run(() => removeUserAction(u.id))}
-                  >
-                    Remove
-                  </button>
-                )}
-              </td>
+      {/* On a phone the table scrolls sideways: its columns keep their gaps instead of running into each other. */}
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm [&_td]:pr-3 [&_th]:pr-3">
+          <thead className="text-left text-xs text-slate-500">
+            <tr>
+              <th className="py-1">Email</th>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Added</th>
+              <th className="whitespace-nowrap">Last active</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
+                <td className="py-1.5">{u.email}</td>
+                <td>{u.name}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role}
+                    disabled={pending}
+                    onChange={(e) => run(() => setRoleAction(u.id, e.target.value))}
+                    className="rounded border border-slate-300 px-1 py-0.5 text-xs"
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="whitespace-nowrap tabular-nums text-slate-600">{formatTime(u.createdAt).slice(0, 10)}</td>
+                <td className="whitespace-nowrap tabular-nums text-slate-600">{u.lastActive ? formatTime(u.lastActive) : "never"}</td>
+                <td className="space-x-2 whitespace-nowrap text-right">
+                  <button type="button" className={button} disabled={pending} onClick={() => run(() => resetPasswordAction(u.id))}>
+                    Reset password
+                  </button>
+                  {u.id !== me && (
+                    <button
+                      type="button"
+                      className={`${button} text-red-700`}
+                      disabled={pending}
+                      onClick={() => window.confirm(`Remove ${u.email}? They are signed out at once.`) && run(() => removeUserAction(u.id))}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

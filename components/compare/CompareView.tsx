@@ -100,7 +100,8 @@ export async function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) 
         <table className="w-full table-fixed text-sm" data-testid="compare-verdict">
           <thead className="text-left text-xs text-slate-500">
             <tr>
-              <th className="w-48 py-1">Field</th>
+              {/* A phone keeps most of its width for the two runs' values (a verdict badge does not wrap). */}
+              <th className="w-28 py-1 sm:w-48">Field</th>
               <th className="py-1">A</th>
               <th className="py-1">B</th>
             </tr>
@@ -110,21 +111,21 @@ export async function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) 
               <tr className={a.verdict !== b.verdict ? "bg-amber-50" : ""} data-differs={a.verdict !== b.verdict} data-field="verdict">
                 <td className="py-1 pr-2 font-medium">
                   Verdict
-                  {a.verdict !== b.verdict && <span className="ml-1 text-xs font-semibold text-amber-700">differs</span>}
+                  {a.verdict !== b.verdict && <span className="ml-1 inline-block text-xs font-semibold text-amber-700">differs</span>}
                 </td>
-                <td className="py-1 pr-2">
+                <td className="overflow-hidden py-1 pr-2">
                   <RunVerdict run={a} />
                 </td>
-                <td className="py-1">
+                <td className="overflow-hidden py-1">
                   <RunVerdict run={b} />
                 </td>
               </tr>
             )}
             {verdict.map((r) => (
               <tr key={r.name} className={r.differs ? "bg-amber-50" : ""} data-differs={r.differs} data-field={r.name}>
-                <td className="py-1 pr-2 font-medium">
+                <td className="wrap-anywhere py-1 pr-2 font-medium">
                   {r.name}
-                  {r.differs && <span className="ml-1 text-xs font-semibold text-amber-700">differs</span>}
+                  {r.differs && <span className="ml-1 inline-block text-xs font-semibold text-amber-700">differs</span>}
                 </td>
                 <td className="whitespace-pre-wrap wrap-anywhere py-1 pr-2 font-mono text-xs">{show(r.a)}</td>
                 <td className="whitespace-pre-wrap wrap-anywhere py-1 font-mono text-xs">{show(r.b)}</td>

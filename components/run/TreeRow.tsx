@@ -216,8 +216,10 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
           ))}
         </span>
       )}
-      {summary && (
-        // What the step did (its main argument, its reply's head), from the outline: no payload fetched per row.
+      {summary && !(p.toolCalls?.length && summary.startsWith("→ ")) && (
+        // What the step did (a reply that is only its tool calls, "→ weather({…})", says what the calls' names beside
+        // it say: left to the tool rows, which show their arguments); its main argument, its reply's head; from the
+        // outline: no payload fetched per row.
         <span className="min-w-0 shrink truncate font-mono text-xs text-slate-600" title={summary} data-summary>
           {summary}
         </span>

@@ -72,9 +72,9 @@ describe("OTLP producers", () => {
     const shape = spans.map((s) => [s.Nesting, s.Type, s.Name]);
     expect(shape).toEqual([
       [0, "agent", "weather-agent"],
-      [1, "llm", "ai.generateText.doGenerate"],
+      [1, "llm", "weather-agent"],
       [1, "tool", "weather"],
-      [1, "llm", "ai.generateText.doGenerate"],
+      [1, "llm", "weather-agent"],
     ]);
     expect(job.workflow).toBe("weather-agent");
     const [agent, first, toolSpan, second] = spans;
@@ -245,6 +245,8 @@ describe("OTLP producers: OpenInference and GenAI", () => {
     expect((chat!.Extra as { attributes: Record<string, unknown> }).attributes).toEqual({ "gen_ai.request.model": "gpt-x" });
     expect(failed!.Args).toEqual({ path: "a.c" });
     expect(failed!.Error).toMatch(/^read_file failed\n\nError: no such file: a\.c\n/);
+    // The SDK's stack trace starts with the exception's "Error: message": written once, not twice.
+    expect(failed!.Error!.match(/no such file: a\.c/g)).toHaveLength(1);
     expect(old).toMatchObject({
       Model: "gpt-old",
       Instruction: "Old system.",

@@ -45,6 +45,10 @@ export const aiSdk: Convention = {
     }
     if (/\.do(Generate|Stream)$/.test(op)) {
       out.Type = "llm";
+      // Named by its function id, as syzkaller names a model call by its agent ("ai.generateText.doGenerate" on every
+      // row said nothing, and the cost tab groups model calls by this name); else by its call ("generateText").
+      const functionId = r.peek("ai.telemetry.functionId");
+      out.Name = typeof functionId === "string" && functionId ? functionId : op.replace(/^ai\./, "").replace(/\.do(Generate|Stream)$/, "");
       const model = r.has("ai.response.model") ? r.text("ai.response.model") : r.text("ai.model.id");
       if (model) out.Model = model;
       const reasoning = r.count("ai.usage.reasoningTokens");

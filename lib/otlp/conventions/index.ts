@@ -50,8 +50,10 @@ function eventText(e: SpanEvent): string {
     .filter((x) => x !== undefined && x !== "")
     .map(String)
     .join(": ");
-  const stack = a["exception.stacktrace"] ? `\n${String(a["exception.stacktrace"])}` : "";
-  return (head || "exception") + stack;
+  const stack = a["exception.stacktrace"] === undefined ? "" : String(a["exception.stacktrace"]);
+  // A JavaScript stack starts with "Type: message" itself: the head is not written twice.
+  if (head && stack.startsWith(head)) return stack;
+  return (head || "exception") + (stack ? `\n${stack}` : "");
 }
 
 function cut(s: string | undefined, max: number): string | undefined {
