@@ -177,6 +177,15 @@ export const MAX_RUN_SUMMARY_NAMES = 1000;
 export const MAX_SPAN_SEARCH_SCAN_BYTES = 64 * MB;
 /** bytes × pattern characters one in-run search may cost (about a second of one core, worst case). */
 export const MAX_SPAN_SEARCH_WORK = 256 * MB;
+/**
+ * Whole-run exports (GET /api/jobs/<id>/trajectory, /otlp) are read and written a page at a time, as the client reads:
+ * at most this many spans a page, and a page stops once its stored text passes EXPORT_PAGE_BYTES (one span always
+ * fits), so the server holds one page and the event loop is free between pages (100,000 spans at once held it 9 s).
+ */
+export const EXPORT_PAGE_SPANS = 1000;
+export const EXPORT_PAGE_BYTES = 4 * MB;
+/** Whole-run exports one app process streams at once; more are answered 429 with Retry-After. */
+export const EXPORT_MAX_CONCURRENT = 4;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
 
