@@ -116,8 +116,12 @@ export const SIGN_IN_KNOWN_ADDRESS_DAYS = 90;
 
 /** Live connections one signed-in user may hold at once (one per open run page; tabs add up). */
 export const LIVE_WATCHERS_PER_USER = 20;
-/** Live connections of everyone who is not signed in (anonymous readers and agent keys), together, per app process. */
+/** Live connections of anonymous readers (not signed in, no agent key), all addresses together, per app process. */
 export const LIVE_WATCHERS_ANONYMOUS = 1000;
+/** Live connections of anonymous readers from one address (lib/auth/client-address.ts), so one client cannot take the shared slots. */
+export const LIVE_WATCHERS_PER_ADDRESS = 20;
+/** Live connections one agent key may hold at once: its own allowance, outside the anonymous readers'. */
+export const LIVE_WATCHERS_PER_KEY = 20;
 /** Live connections per app process in all: each holds a socket and a little memory, no database connection. */
 export const LIVE_WATCHERS_PER_PROCESS = 5000;
 /** Changed spans a watcher may say it already has unfinished (its `open` list); more, and it starts from scratch. */
