@@ -89,6 +89,12 @@ export const CONVERSATION_PAGE_SPANS = 50;
 export const CONVERSATION_TEXT_CHARS = 10_000;
 /** Longest note on a step (markdown, lib/notes). */
 export const MAX_NOTE_CHARS = 10_000;
+/** Notes on one run, all its steps and authors together (409 past it): a run page reads them all. */
+export const NOTES_MAX_PER_RUN = 1000;
+/** Notes one author may add in 24 hours, over all runs (429 past it). */
+export const NOTES_MAX_PER_AUTHOR_PER_DAY = 500;
+/** Notes in one page of GET /api/jobs/<id>/notes (a cursor reads the next): at most 2 MB of note text a page. */
+export const NOTES_PAGE_SIZE = 200;
 
 // ---- Sign-in (the form and POST /api/auth/sign-in/email alike; lib/auth/sign-in-limit.ts). Counts are kept in
 // PostgreSQL, per client address as lib/auth/client-address.ts finds it; a sign-in takes its own attempt back.
