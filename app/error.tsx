@@ -8,8 +8,8 @@ export default function PageError({ error, retry }: { error: Error & { digest?: 
     <div className="mx-auto mt-8 max-w-xl space-y-3 rounded border border-amber-300 bg-amber-50 p-5" role="alert" data-testid="page-error">
       <h1 className="text-lg font-semibold text-amber-900">This page could not be loaded</h1>
       <p className="text-sm text-amber-900">
-        The server could not answer just now — usually because its database is restarting or out of reach. Nothing was changed. Try again in
-        a moment.
+        The server could not answer just now — usually because its database is restarting or out of reach, or a query took too long (the
+        answer's status is 503 then). Nothing was changed. Try again in a moment, or narrow what the page shows.
       </p>
       <div className="flex items-center gap-4 text-sm">
         <button

@@ -111,6 +111,12 @@ export const CONVERSATION_TEXT_CHARS = 10_000;
 export const CONVERSATION_JSON_CHARS = 200_000;
 /** Longest note on a step (markdown, lib/notes). */
 export const MAX_NOTE_CHARS = 10_000;
+/** Notes on one run, all its steps and authors together (409 past it): a run page reads them all. */
+export const NOTES_MAX_PER_RUN = 1000;
+/** Notes one author may add in 24 hours, over all runs (429 past it). */
+export const NOTES_MAX_PER_AUTHOR_PER_DAY = 500;
+/** Notes in one page of GET /api/jobs/<id>/notes (a cursor reads the next): at most 2 MB of note text a page. */
+export const NOTES_PAGE_SIZE = 200;
 
 // ---- Sign-in (the form and POST /api/auth/sign-in/email alike; lib/auth/sign-in-limit.ts). Counts are kept in
 // PostgreSQL, per client address as lib/auth/client-address.ts finds it; a sign-in takes its own attempt back.
@@ -138,8 +144,12 @@ export const SIGN_IN_KNOWN_ADDRESS_DAYS = 90;
 
 /** Live connections one signed-in user may hold at once (one per open run page; tabs add up). */
 export const LIVE_WATCHERS_PER_USER = 20;
-/** Live connections of everyone who is not signed in (anonymous readers and agent keys), together, per app process. */
+/** Live connections of anonymous readers (not signed in, no agent key), all addresses together, per app process. */
 export const LIVE_WATCHERS_ANONYMOUS = 1000;
+/** Live connections of anonymous readers from one address (lib/auth/client-address.ts), so one client cannot take the shared slots. */
+export const LIVE_WATCHERS_PER_ADDRESS = 20;
+/** Live connections one agent key may hold at once: its own allowance, outside the anonymous readers'. */
+export const LIVE_WATCHERS_PER_KEY = 20;
 /** Live connections per app process in all: each holds a socket and a little memory, no database connection. */
 export const LIVE_WATCHERS_PER_PROCESS = 5000;
 /** Changed spans a watcher may say it already has unfinished (its `open` list); more, and it starts from scratch. */
@@ -199,6 +209,15 @@ export const MAX_RUN_SUMMARY_NAMES = 1000;
 export const MAX_SPAN_SEARCH_SCAN_BYTES = 64 * MB;
 /** bytes × pattern characters one in-run search may cost (about a second of one core, worst case). */
 export const MAX_SPAN_SEARCH_WORK = 256 * MB;
+/**
+ * Whole-run exports (GET /api/jobs/<id>/trajectory, /otlp) are read and written a page at a time, as the client reads:
+ * at most this many spans a page, and a page stops once its stored text passes EXPORT_PAGE_BYTES (one span always
+ * fits), so the server holds one page and the event loop is free between pages (100,000 spans at once held it 9 s).
+ */
+export const EXPORT_PAGE_SPANS = 1000;
+export const EXPORT_PAGE_BYTES = 4 * MB;
+/** Whole-run exports one app process streams at once; more are answered 429 with Retry-After. */
+export const EXPORT_MAX_CONCURRENT = 4;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
 

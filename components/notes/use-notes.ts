@@ -19,16 +19,24 @@ export function useNotesContext(): NotesState | null {
   return useContext(NotesContext);
 }
 
-/** Loads `/api/jobs/<id>/notes`; a failure leaves the notes empty (the trajectory still reads). */
+/** Loads `/api/jobs/<id>/notes` page by page; a failure leaves the notes empty (the trajectory still reads). */
 export function useNotes(jobId: string, me: NotesState["me"]): NotesState {
   const [notes, setNotes] = useState<Note[]>([]);
   const [version, setVersion] = useState(0);
   useEffect(() => {
     let live = true;
-    fetch(`/api/jobs/${jobId}/notes`)
-      .then((r) => (r.ok ? (r.json() as Promise<{ notes: Note[] }>) : { notes: [] }))
-      .then((b) => live && setNotes(b.notes))
-      .catch(() => undefined);
+    // A page at a time (NOTES_PAGE_SIZE notes, whole steps), each shown as it comes.
+    void (async () => {
+      let all: Note[] = [];
+      for (let after: number | null | undefined = undefined; after !== null && live;) {
+        const r = await fetch(`/api/jobs/${jobId}/notes${after === undefined ? "" : `?after=${after}`}`);
+        if (!r.ok) break;
+        const page = (await r.json()) as { notes: Note[]; next: number | null };
+        all = [...all, ...page.notes];
+        if (live) setNotes(all);
+        after = page.next;
+      }
+    })().catch(() => undefined);
     return () => {
       live = false;
     };

@@ -9,6 +9,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
 import { MAX_PRICE_PER_MTOK, MAX_SHORT_FIELD_CHARS } from "@/lib/limits";
 import { notFound } from "@/lib/http/errors";
+import { isCalendarDay } from "@/lib/trajectory/time";
 
 export interface ModelPriceRow {
   id: number;
@@ -46,10 +47,7 @@ const perMtok = z
   );
 
 /** A calendar day written as it is (2026-02-30 is none: Date would roll it to March 2), from 2000 on. */
-const isPriceDay = (d: string) => {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d && d >= "2000-01-01";
-};
+const isPriceDay = (d: string) => isCalendarDay(d) && d >= "2000-01-01";
 
 /** What an admin enters for a price (USD per million tokens; the day it takes effect, UTC). */
 export const priceInputSchema = z.object({

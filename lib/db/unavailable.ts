@@ -46,13 +46,20 @@ export function databaseUnavailableResponse(): Response {
 /**
  * The reason to give when PostgreSQL stopped a query at its class's statement_timeout (SQLSTATE 57014, lib/db/pools.ts)
  * or no connection of its class came free in time (pg-pool's "timeout exceeded when trying to connect"); null for any
- * other error. The answer is a 503: the request was well formed, this server would not spend longer on it.
+ * other error; also when the database was too busy for it (an expired or late transaction, a deadlock, a lock or
+ * resources not available). The answer is a 503: the request was well formed, this server would not spend longer on it.
  */
+const BUSY_CODES = new Set(["P2028", "P2034", "40001", "40P01", "55P03"]);
+
 export function queryLimitReason(error: unknown): string | null {
   for (let e = error as Shape | undefined, depth = 0; e && typeof e === "object" && depth < 5; e = e.cause as Shape | undefined, depth++) {
     const adapter = e.meta?.driverAdapterError?.cause;
     const code = [e.code, adapter?.code, adapter?.originalCode].map((c) => (typeof c === "string" ? c : ""));
     if (code.includes("57014")) return "the database stopped this query at this server's time limit: try a narrower one, or again later";
+    // Busy, not wrong: Prisma's interactive transaction expired or could not start in time (P2028), a write conflict or
+    // deadlock (P2034; SQLSTATE 40001, 40P01), a lock not available (55P03), the server short of resources (53xxx).
+    if (code.some((c) => BUSY_CODES.has(c) || c.startsWith("53")))
+      return "the database is busy (a transaction waited too long or met another): try again shortly";
     if (typeof e.message === "string" && /timeout exceeded when trying to connect/i.test(e.message))
       return "the server is busy with other queries of this kind: try again shortly";
   }

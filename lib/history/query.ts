@@ -1,7 +1,8 @@
 // The history's query (filters, sort, page) as URL parameters: one zod schema for the page at / and GET /api/jobs.
 import "@/lib/zod-jitless";
 import { z } from "zod";
-import { MAX_QUERY_TEXT_CHARS } from "@/lib/limits";
+import { MAX_QUERY_TEXT_CHARS, MAX_TIMESTAMP, MIN_TIMESTAMP } from "@/lib/limits";
+import { isCalendarDay } from "@/lib/trajectory/time";
 
 // In the browser zod must not compile parsers with Function(): the page's CSP forbids eval, and zod's probe for it
 // alone reports a violation. The server keeps the faster compiled parsers.
@@ -30,7 +31,7 @@ const yesNo = z.enum(["yes", "no"]);
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day as YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "not a calendar day");
+  .refine(isCalendarDay, `not a calendar day from ${MIN_TIMESTAMP.slice(0, 10)} to ${MAX_TIMESTAMP.slice(0, 10)}`);
 const name = z.string().trim().min(1).max(MAX_QUERY_TEXT_CHARS);
 
 export const historyQuerySchema = z

@@ -9,7 +9,9 @@ import { isJobId } from "@/lib/trajectory/job-id";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { toAnyValue, toAttributes } from "./attributes";
 import { ARGS_ATTRIBUTE, EXTRA_PREFIX, RESULTS_ATTRIBUTE, SPAN_TYPE_ATTRIBUTE } from "./conventions/syzkaller";
-import type { ExportTraceRequest, KeyValue, OtlpSpan } from "./wire";
+import type { KeyValue, OtlpSpan } from "./wire";
+import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS } from "@/lib/limits";
+import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
 
 const OPERATION: Record<string, string> = { llm: "chat", tool: "execute_tool", agent: "invoke_agent", flow: "invoke_workflow" };
 
@@ -33,6 +35,10 @@ interface Row {
   output_thoughts_tokens: number | null;
   extra: Record<string, unknown> | null;
   span_id: string | null;
+  /** the parent seq has a span (else the span has no parent id) */
+  parent_stored: boolean;
+  /** the parent's OTLP span id, when it came over OTLP */
+  parent_span_id: string | null;
 }
 
 const ns = (t: string) => String(parseTimestampNs(t) ?? 0n);
@@ -86,25 +92,35 @@ function eventsOf(r: Row): OtlpSpan["events"] {
   }));
 }
 
-/** The run `id` as OTLP JSON text, or null for no such run. */
-export async function runAsOtlp(db: Db, id: string): Promise<string | null> {
+/**
+ * The run `id` as OTLP JSON text (an ExportTraceServiceRequest, the same bytes as JSON.stringify of the whole
+ * request), or null for no such run. Its text comes in chunks, a page of spans each (lib/runs/span-pages.ts), read from
+ * the database as the caller takes them: the whole run is never held. A span's parent id is read with its page (a
+ * parent is found wherever it is in the run; none when the parent seq has no span).
+ */
+export async function runAsOtlpChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({ where: { id }, select: { agentName: true, otlpTraceId: true } });
   if (!job) return null;
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT s.seq, s.parent_seq, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS started, ${isoMicros("s.finished_at")} AS finished,
-      s.error, s.args::text AS args, s.results::text AS results, s.instruction, s.prompt, s.reply, s.thoughts,
-      s.input_tokens, s.output_tokens, s.output_thoughts_tokens, s.extra, o.span_id
-    FROM spans s LEFT JOIN otlp_spans o ON o.job_id = s.job_id AND o.seq = s.seq
-    WHERE s.job_id = ${id}::uuid ORDER BY s.seq`;
   const jobHex = id.replaceAll("-", "");
   const traceId = job.otlpTraceId ?? jobHex;
-  const spanIds = new Map(rows.map((r) => [r.seq, r.span_id ?? `${jobHex.slice(0, 8)}${r.seq.toString(16).padStart(8, "0")}`]));
-  const spans: OtlpSpan[] = rows.map((r) => {
+  const idOf = (seq: number, spanId: string | null) => spanId ?? `${jobHex.slice(0, 8)}${seq.toString(16).padStart(8, "0")}`;
+  const load = (after: number) => db.$queryRaw<Row[]>`
+    WITH ${spanPageCte(id, after)}
+    SELECT s.seq, s.parent_seq, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS started, ${isoMicros("s.finished_at")} AS finished,
+      s.error, s.args::text AS args, s.results::text AS results, s.instruction, s.prompt, s.reply, s.thoughts,
+      s.input_tokens, s.output_tokens, s.output_thoughts_tokens, s.extra, o.span_id,
+      (p.seq IS NOT NULL) AS parent_stored, po.span_id AS parent_span_id
+    FROM page JOIN spans s ON s.job_id = ${id}::uuid AND s.seq = page.seq
+      LEFT JOIN otlp_spans o ON o.job_id = s.job_id AND o.seq = s.seq
+      LEFT JOIN spans p ON p.job_id = s.job_id AND p.seq = s.parent_seq
+      LEFT JOIN otlp_spans po ON po.job_id = s.job_id AND po.seq = s.parent_seq
+    ORDER BY s.seq`;
+  const spanOf = (r: Row): OtlpSpan => {
     const span: OtlpSpan = {
       traceId,
-      spanId: spanIds.get(r.seq)!,
-      parentSpanId: r.parent_seq === null ? "" : (spanIds.get(r.parent_seq) ?? ""),
+      spanId: idOf(r.seq, r.span_id),
+      parentSpanId: r.parent_seq !== null && r.parent_stored ? idOf(r.parent_seq, r.parent_span_id) : "",
       name: r.name,
       startTimeUnixNano: ns(r.started),
       attributes: attributesOf(r),
@@ -114,31 +130,72 @@ export async function runAsOtlp(db: Db, id: string): Promise<string | null> {
     if (events?.length) span.events = events;
     if (r.error) span.status = { code: 2, message: r.error };
     return span;
-  });
-  const request: ExportTraceRequest = {
-    resourceSpans: [
-      {
-        resource: { attributes: job.agentName ? [{ key: "service.name", value: { stringValue: job.agentName } }] : [] },
-        scopeSpans: [{ spans }],
-      },
-    ],
   };
-  return JSON.stringify(request);
+  const resource: { attributes: KeyValue[] } = {
+    attributes: job.agentName ? [{ key: "service.name", value: { stringValue: job.agentName } }] : [],
+  };
+  return (async function* () {
+    // JSON.stringify({resourceSpans: [{resource, scopeSpans: [{spans}]}]}), written a page of spans at a time.
+    yield `{"resourceSpans":[{"resource":${JSON.stringify(resource)},"scopeSpans":[{"spans":[`;
+    let first = true;
+    for await (const rows of spanPages(load)) {
+      yield (first ? "" : ",") + rows.map((r) => JSON.stringify(spanOf(r))).join(",");
+      first = false;
+    }
+    yield "]}]}]}";
+  })();
 }
 
-/** The spans of a run received over OTLP exactly as they came (with their resource and scope), or null. */
-export async function originalOtlp(db: Db, id: string): Promise<string | null> {
+/** The run as OTLP JSON text (runAsOtlpChunks joined), or null: for tests and tools. */
+export async function runAsOtlp(db: Db, id: string): Promise<string | null> {
+  return collectText(await runAsOtlpChunks(db, id));
+}
+
+/**
+ * The spans of a run received over OTLP exactly as they came (with their resource and scope): the same text as
+ * JSON.stringify({resourceSpans}) with consecutive spans of one resource and scope grouped, in chunks of a page of
+ * spans as the caller reads; null when the run has no span received over OTLP.
+ */
+export async function originalOtlpChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
-  const rows = await db.$queryRaw<{ body: { resource: unknown; scope: unknown; span: unknown } }[]>`
-    SELECT body FROM otlp_spans WHERE job_id = ${id}::uuid ORDER BY seq`;
-  if (rows.length === 0) return null;
-  const resourceSpans: { resource: unknown; scopeSpans: { scope: unknown; spans: unknown[] }[] }[] = [];
-  let last = "";
-  for (const { body } of rows) {
-    const key = JSON.stringify([body.resource, body.scope]);
-    if (key !== last) resourceSpans.push({ resource: body.resource, scopeSpans: [{ scope: body.scope, spans: [] }] });
-    resourceSpans.at(-1)!.scopeSpans[0]!.spans.push(body.span);
-    last = key;
-  }
-  return JSON.stringify({ resourceSpans });
+  const any = await db.$queryRaw<unknown[]>`SELECT 1 FROM otlp_spans WHERE job_id = ${id}::uuid LIMIT 1`;
+  if (any.length === 0) return null;
+  type BodyRow = { seq: number; body: { resource: unknown; scope: unknown; span: unknown } };
+  const load = (after: number) => db.$queryRaw<BodyRow[]>`
+    WITH page AS (
+      SELECT seq FROM (
+        SELECT seq, sum(size) OVER (ORDER BY seq) - size AS before FROM (
+          SELECT seq, pg_column_size(body) AS size FROM otlp_spans
+          WHERE job_id = ${id}::uuid AND seq > ${after} ORDER BY seq LIMIT ${EXPORT_PAGE_SPANS}
+        ) sized
+      ) t WHERE before < ${EXPORT_PAGE_BYTES}
+    )
+    SELECT o.seq, o.body FROM page JOIN otlp_spans o ON o.job_id = ${id}::uuid AND o.seq = page.seq ORDER BY o.seq`;
+  return (async function* () {
+    yield `{"resourceSpans":[`;
+    let last: string | null = null;
+    let firstSpan = true;
+    for await (const rows of spanPages(load)) {
+      let out = "";
+      for (const { body } of rows) {
+        const key = JSON.stringify([body.resource, body.scope]);
+        if (key !== last) {
+          // A new group: {"resource":…,"scopeSpans":[{"scope":…,"spans":[ (its closing comes with the next group or the end)
+          const open = JSON.stringify({ resource: body.resource, scopeSpans: [{ scope: body.scope, spans: [] }] }).slice(0, -4);
+          out += `${last === null ? "" : "]}]},"}${open}`;
+          firstSpan = true;
+          last = key;
+        }
+        out += (firstSpan ? "" : ",") + JSON.stringify(body.span);
+        firstSpan = false;
+      }
+      yield out;
+    }
+    yield last === null ? "]}" : "]}]}]}";
+  })();
+}
+
+/** The spans as received (originalOtlpChunks joined), or null: for tests and tools. */
+export async function originalOtlp(db: Db, id: string): Promise<string | null> {
+  return collectText(await originalOtlpChunks(db, id));
 }

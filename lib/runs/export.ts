@@ -5,6 +5,7 @@ import { exportedSpanJson, type ExportedSpanRow } from "@/lib/trajectory/span-ro
 import { isoMicros, jobNumbers } from "@/lib/db/sql";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { verdictWords } from "@/lib/workflows/verdict";
+import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
 
 /**
  * The job without its spans: fields, verdict, totals, and its rerun lineage. `verdict` is the main yes/no;
@@ -26,17 +27,32 @@ export async function getJobSummary(db: Db, id: string) {
 /**
  * The stored trajectory as a trajectory file (formats doc §1) in JSON text: spans by Seq, empty keys left out, times
  * with microseconds in Go's RFC3339Nano form, Args/Results as the JSON text that was stored (never reparsed: key order,
- * integer-like keys and big integers come back as sent). Null for an unknown job.
+ * integer-like keys and big integers come back as sent). Null for an unknown job; else its text in chunks, one page of
+ * spans each (lib/runs/span-pages.ts), read from the database as the caller takes them: the whole run is never held.
  */
-export async function getTrajectory(db: Db, id: string): Promise<string | null> {
+export async function trajectoryChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
   const exists = await db.job.findUnique({ where: { id }, select: { id: true } });
   if (!exists) return null;
-  const rows = await db.$queryRaw<ExportedSpanRow[]>`
-    SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
-      error, args::text AS args, results::text AS results, instruction, prompt, reply, thoughts,
-      input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens",
-      extra::text AS extra
-    FROM spans WHERE job_id = ${id}::uuid ORDER BY seq`;
-  return `[${rows.map(exportedSpanJson).join(",")}]`;
+  const load = (after: number) => db.$queryRaw<ExportedSpanRow[]>`
+    WITH ${spanPageCte(id, after)}
+    SELECT s.seq, s.nesting, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS "startedAt", ${isoMicros("s.finished_at")} AS "finishedAt",
+      s.error, s.args::text AS args, s.results::text AS results, s.instruction, s.prompt, s.reply, s.thoughts,
+      s.input_tokens AS "inputTokens", s.output_tokens AS "outputTokens", s.output_thoughts_tokens AS "outputThoughtsTokens",
+      s.extra::text AS extra
+    FROM page JOIN spans s ON s.job_id = ${id}::uuid AND s.seq = page.seq ORDER BY s.seq`;
+  return (async function* () {
+    yield "[";
+    let first = true;
+    for await (const rows of spanPages(load)) {
+      yield (first ? "" : ",") + rows.map(exportedSpanJson).join(",");
+      first = false;
+    }
+    yield "]";
+  })();
+}
+
+/** The trajectory file's whole text (trajectoryChunks joined), or null: for tests and tools, on runs of any size that fit. */
+export async function getTrajectory(db: Db, id: string): Promise<string | null> {
+  return collectText(await trajectoryChunks(db, id));
 }

@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { appConfig } from "@/lib/config";
 import { startRollupCompaction } from "@/lib/history/rollups";
+import { answerBusyPagesAs503 } from "./busy-pages";
 import { frontDoor } from "./front-door";
 import { MACHINE_ROUTES } from "./machine-routes";
 import { requestLogger } from "./request-log";
@@ -34,6 +35,7 @@ export async function startServer(o: ServerOptions): Promise<http.Server> {
   const door = frontDoor(MACHINE_ROUTES, requestLogger(appConfig().LOG_FORMAT));
   const server = http.createServer((req, res) => {
     if (door(req, res)) return;
+    answerBusyPagesAs503(req, res);
     handle(req, res).catch((e: unknown) => {
       console.error(`${req.method} ${req.url?.split("?")[0]}:`, e);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });

@@ -1,5 +1,6 @@
 // RFC 3339 timestamps as integer nanoseconds, so Started + Duration keeps full precision and year 1 works.
 import { trimEnd } from "@/lib/text/trim";
+import { MAX_TIMESTAMP, MIN_TIMESTAMP } from "@/lib/limits";
 
 const RFC3339 = /^(\d{4,})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -19,6 +20,20 @@ function daysFromCivil(y: number, m: number, d: number): number {
 export function daysInMonth(y: number, m: number): number {
   if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Whether `s` is a calendar day as YYYY-MM-DD in the years timestamps may have (MIN_TIMESTAMP to MAX_TIMESTAMP:
+ * 0001-9999; PostgreSQL has no year 0). The one rule of a day a person types (the history's from/to, everywhere its
+ * filters are read).
+ */
+export function isCalendarDay(s: string): boolean {
+  const m = DAY.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return s >= MIN_TIMESTAMP.slice(0, 10) && s <= MAX_TIMESTAMP.slice(0, 10) && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
 }
 
 function civilFromDays(z0: number): [number, number, number] {

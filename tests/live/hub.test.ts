@@ -7,7 +7,7 @@ import { LiveHub } from "@/lib/live/hub";
 import { closeListener } from "@/lib/db/listen";
 import { runChangeLoader, type RunDelta, type RunPosition } from "@/lib/live/run-changes";
 import { takeWatcherSlot } from "@/lib/live/watchers";
-import { LIVE_WATCHERS_ANONYMOUS, LIVE_WATCHERS_PER_USER } from "@/lib/limits";
+import { LIVE_WATCHERS_ANONYMOUS, LIVE_WATCHERS_PER_ADDRESS, LIVE_WATCHERS_PER_KEY, LIVE_WATCHERS_PER_USER } from "@/lib/limits";
 import type { RunChange } from "@/lib/live/hub";
 import { runningJob } from "./running-job";
 
@@ -103,24 +103,43 @@ describe("live hub", () => {
 describe("live connection caps", () => {
   it("caps one user's connections with a 429 that says why, and frees them again", () => {
     const user = `u-${randomUUID()}`;
-    const releases = Array.from({ length: LIVE_WATCHERS_PER_USER }, () => takeWatcherSlot(user));
-    expect(() => takeWatcherSlot(user)).toThrow(
+    const releases = Array.from({ length: LIVE_WATCHERS_PER_USER }, () => takeWatcherSlot({ user }));
+    expect(() => takeWatcherSlot({ user })).toThrow(
       expect.objectContaining({ status: 429, message: expect.stringMatching(/you have 20 open, the limit is 20/) }),
     );
     // Another user is not affected.
-    takeWatcherSlot(`other-${randomUUID()}`)();
+    takeWatcherSlot({ user: `other-${randomUUID()}` })();
     releases[0]!();
     releases[0]!(); // twice is once
-    const again = takeWatcherSlot(user);
-    expect(() => takeWatcherSlot(user)).toThrow(/limit is 20/);
+    const again = takeWatcherSlot({ user });
+    expect(() => takeWatcherSlot({ user })).toThrow(/limit is 20/);
     again();
     for (const r of releases.slice(1)) r();
   });
 
   it("caps readers who are not signed in together", () => {
-    const releases = Array.from({ length: LIVE_WATCHERS_ANONYMOUS }, () => takeWatcherSlot(null));
-    expect(() => takeWatcherSlot(null)).toThrow(/not signed in/);
+    const address = (i: number) => `10.9.${i >> 8}.${i & 255}`;
+    const releases = Array.from({ length: LIVE_WATCHERS_ANONYMOUS }, (_, i) => takeWatcherSlot({ address: address(i) }));
+    expect(() => takeWatcherSlot({ address: "10.8.0.1" })).toThrow(/not signed in \(the limit is 1000\)/);
+    // Agent keys and users have their own allowance.
+    takeWatcherSlot({ agentKey: `k-${randomUUID()}` })();
+    takeWatcherSlot({ user: `u-${randomUUID()}` })();
     for (const r of releases) r();
-    takeWatcherSlot(null)();
+    takeWatcherSlot({ address: "10.8.0.1" })();
+  });
+
+  it("caps one anonymous address, so it cannot take the shared slots from other readers and agent keys", () => {
+    const releases = Array.from({ length: LIVE_WATCHERS_PER_ADDRESS }, () => takeWatcherSlot({ address: "10.7.0.1" }));
+    expect(() => takeWatcherSlot({ address: "10.7.0.1" })).toThrow(
+      expect.objectContaining({
+        status: 429,
+        message: expect.stringMatching(/from your address without signing in: 20 open, the limit is 20/),
+      }),
+    );
+    takeWatcherSlot({ address: "10.7.0.2" })();
+    const key = `k-${randomUUID()}`;
+    const keys = Array.from({ length: LIVE_WATCHERS_PER_KEY }, () => takeWatcherSlot({ agentKey: key }));
+    expect(() => takeWatcherSlot({ agentKey: key })).toThrow(/agent key .* the limit is 20/);
+    for (const r of [...releases, ...keys]) r();
   });
 });

@@ -8,7 +8,9 @@ import { noSuchRun } from "@/lib/http/errors";
 import { LIVE_MAX_OPEN_SEQS } from "@/lib/limits";
 import { changeBytes, liveHub, loadCatchUpPage, type RunChange, type RunDelta, type RunPosition } from "@/lib/live/run-changes";
 import { eventStream } from "@/lib/live/stream";
-import { takeWatcherSlot } from "@/lib/live/watchers";
+import { takeWatcherSlot, type Watcher } from "@/lib/live/watchers";
+import { authenticate } from "@/lib/agents/keys";
+import { clientAddress } from "@/lib/auth/client-address";
 import { isLive } from "@/lib/runs/status";
 
 const seq = z.coerce.number().int().min(-1).max(2_147_483_647);
@@ -26,8 +28,19 @@ const query = z.object({
 
 const HEARTBEAT_MS = 15_000;
 
+/** Whose allowance a stream counts against: the user's, an agent key's (checked: a wrong key is 401), else the address's. */
+async function watcherOf(req: Request, userId: string | null): Promise<Watcher> {
+  if (userId) return { user: userId };
+  const client = req.headers.get("x-agent-client");
+  if (client) {
+    await authenticate(client, req.headers.get("x-agent-key") ?? "");
+    return { agentKey: client };
+  }
+  return { address: clientAddress(req.headers) };
+}
+
 export const GET = route({ access: "viewer", params: runParams, query }, async ({ req, params: { id }, query: { after, open }, user }) => {
-  const release = takeWatcherSlot(user?.id ?? null);
+  const release = takeWatcherSlot(await watcherOf(req, user?.id ?? null));
   const cleanups: (() => void)[] = [release];
   // The catch-up from the watcher's position, a page at a time as the watcher reads (lib/live/stream.ts: pull); the
   // first page is read below, before the answer, so an unknown run is a 404.

@@ -1,16 +1,19 @@
-// GET /api/jobs/<id>/trajectory: the run's spans as a trajectory file, which POST /api/import takes back.
+// GET /api/jobs/<id>/trajectory: the run's spans as a trajectory file, which POST /api/import takes back. Streamed a
+// page of spans at a time as the client reads (lib/db/span-pages.ts), a few such exports per process at once.
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
 import { readDb } from "@/lib/db/read-your-writes";
-import { getTrajectory } from "@/lib/runs/export";
+import { trajectoryChunks } from "@/lib/runs/export";
+import { streamedExport } from "@/lib/http/text-stream";
 import { noSuchRun } from "@/lib/http/errors";
 
 export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id } }) => {
-  const json = await getTrajectory(await readDb("expensive"), id);
-  if (json === null) throw noSuchRun(id);
   // ?download=1 saves it as a file instead of showing it.
   const download = new URL(req.url).searchParams.get("download") === "1";
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (download) headers["content-disposition"] = `attachment; filename="trajectory-${id}.json"`;
-  return new Response(json, { headers });
+  const db = await readDb("expensive");
+  const res = await streamedExport(() => trajectoryChunks(db, id), headers);
+  if (res === null) throw noSuchRun(id);
+  return res;
 });
