@@ -38,7 +38,7 @@ export interface TraceBatch {
 }
 
 /** Null when stored, else why the trace's spans were refused (answered as partial success). */
-export type TraceRefusal = { kind: "not-owner" } | { kind: "ended"; status: string };
+export type TraceRefusal = { kind: "not-owner" } | { kind: "taken" } | { kind: "ended"; status: string };
 
 /** The run of a trace: a stable id per trace id. */
 export function traceJobId(traceId: string): string {
@@ -70,9 +70,11 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
   const first = batch.spans[0]!;
   await sql.query(
     `INSERT INTO jobs (id, workflow, status, source, agent_client, agent_name, span_agent_name, started_at, last_seen_at, otlp_trace_id)
-     VALUES ($1, $2, 'running', 'otlp', $3, $4, $4, $5::timestamptz, now(), $6) ON CONFLICT (id) DO NOTHING`,
+     VALUES ($1, $2, 'running', 'otlp', $3, $4, $4, $5::timestamptz, now(), $6) ON CONFLICT DO NOTHING`,
     [jobId, first.workflow, batch.client, batch.agentName, first.span.Started, batch.traceId],
   );
+  // Any conflict, not only the id's: two requests opening one trace at once race on otlp_trace_id's unique index too,
+  // and the later one would fail (23505, a 500) instead of waiting for the first's row as it does here.
   const job = (
     await sql.query<{ status: string; agent_client: string | null; open: boolean }>(
       `SELECT status::text, agent_client,
@@ -80,7 +82,9 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
        FROM jobs WHERE id = $1 FOR UPDATE`,
       [jobId],
     )
-  ).rows[0]!;
+  ).rows[0];
+  // The trace id is another run's (stored under another id): nothing to add to.
+  if (!job) return { kind: "taken" };
   if (job.agent_client !== batch.client) return { kind: "not-owner" };
   if (!job.open) return { kind: "ended", status: job.status };
 

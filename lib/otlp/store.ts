@@ -23,7 +23,9 @@ export async function storeDecoded(client: string, decoded: DecodedRequest): Pro
     reasons.push(
       refusal.kind === "not-owner"
         ? `trace ${t.traceId} was sent by another agent client`
-        : `trace ${t.traceId} was settled as ${refusal.status}: it takes no more spans`,
+        : refusal.kind === "taken"
+          ? `trace ${t.traceId} is stored as another run: it takes no more spans`
+          : `trace ${t.traceId} was settled as ${refusal.status}: it takes no more spans`,
     );
   }
   const errorMessage = reasons.slice(0, 5).join("; ") + (reasons.length > 5 ? `; and ${reasons.length - 5} more` : "");
