@@ -114,15 +114,15 @@ async function otlp(body: Buffer | Uint8Array, contentType: string): Promise<str
 }
 
 /**
- * The largest OTLP request the caps take (lib/limits.ts): 2,000 spans of one new trace, each with 100 string
- * attributes no convention reads (kept in Span.Extra): ~800K JSON values (under MAX_JSON_VALUES), ~17 MB of JSON
- * (under AGENT_MAX_PAYLOAD_BYTES inflated), gzip-compressed under AGENT_MAX_REQUEST_BYTES.
+ * The largest OTLP request the caps take (lib/limits.ts): 1,200 spans of one new trace, each with 100 string
+ * attributes no convention reads (kept in Span.Extra): ~490K values, 4 an attribute in either encoding (under
+ * OTLP_MAX_VALUES), ~17 MB of JSON (under AGENT_MAX_PAYLOAD_BYTES inflated), gzip-compressed under AGENT_MAX_REQUEST_BYTES.
  */
 function largestOtlpRequest() {
   const traceId = randomUUID().replaceAll("-", "");
   const root = traceId.slice(0, 16);
   const t0 = BigInt(Date.parse(T)) * 1_000_000n;
-  const spans = Array.from({ length: 2000 }, (_, i) => ({
+  const spans = Array.from({ length: 1200 }, (_, i) => ({
     traceId,
     spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
     parentSpanId: i === 0 ? "" : root,
@@ -133,7 +133,7 @@ function largestOtlpRequest() {
       { key: "gen_ai.operation.name", value: { stringValue: i === 0 ? "invoke_agent" : "execute_tool" } },
       ...Array.from({ length: 100 }, (_, k) => ({
         key: `bench.attr.${k}`,
-        value: { stringValue: `value ${k} of span ${i} ${"v".repeat(20)}` },
+        value: { stringValue: `value ${k} of span ${i} ${"v".repeat(70)}` },
       })),
     ],
   }));
@@ -209,7 +209,7 @@ const KINDS: Kind[] = [
     run: () => call("ai_trajectory_log", payload),
   },
   {
-    name: "OTLP JSON: largest legal (2,000 spans, 17 MB)",
+    name: "OTLP JSON: largest legal (1,200 spans, 17 MB)",
     prepare: async () => void (payload = gzipSync(JSON.stringify(largestOtlpRequest()))),
     run: () => otlp(payload as Buffer, "application/json"),
   },
