@@ -8,28 +8,42 @@ import type { SpanRow } from "@/lib/trajectory/span-rows";
 
 /** Rows per statement at most. */
 const BATCH_ROWS = 5000;
-/** Characters of text per statement at most (one span over it is a statement of its own). */
-const BATCH_CHARS = 1_000_000;
+/** Characters of text per statement at most (one item over it is a statement of its own). */
+export const STATEMENT_MAX_CHARS = 1_000_000;
+
+/**
+ * `items` in consecutive chunks of at most `maxRows` items and `maxChars` characters by `chars(item)` (an item larger
+ * than that is a chunk of its own): the statements of a bulk write, each sent as one JSON parameter made on the
+ * caller's thread, so no statement's JSON.stringify holds the event loop long.
+ */
+export function* boundedChunks<T>(
+  items: Iterable<T>,
+  chars: (item: T) => number,
+  maxRows = BATCH_ROWS,
+  maxChars = STATEMENT_MAX_CHARS,
+): Generator<T[]> {
+  let chunk: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const size = chars(item);
+    if (chunk.length > 0 && (chunk.length === maxRows || total + size > maxChars)) {
+      yield chunk;
+      chunk = [];
+      total = 0;
+    }
+    chunk.push(item);
+    total += size;
+  }
+  if (chunk.length) yield chunk;
+}
 
 /**
  * Inserts rows (times as µs text, Args/Results/Extra as JSON text stored as json, verbatim) in batches on `sql`, which
  * should be a transaction's client: a failing batch (a duplicate seq, say) throws and the caller rolls everything back.
  */
 export async function insertSpans(sql: Sql, rows: Iterable<SpanRow>): Promise<void> {
-  // Rows are made a batch at a time, so a 500,000-span run never holds all its rows at once.
-  let b: SpanRow[] = [];
-  let chars = 0;
-  for (const row of rows) {
-    const size = rowChars(row);
-    if (b.length > 0 && (b.length === BATCH_ROWS || chars + size > BATCH_CHARS)) {
-      await insertBatch(sql, b);
-      b = [];
-      chars = 0;
-    }
-    b.push(row);
-    chars += size;
-  }
-  if (b.length) await insertBatch(sql, b);
+  // Rows are made a batch at a time (rows may be a generator), so a 500,000-span run never holds all its rows at once.
+  for (const b of boundedChunks(rows, rowChars)) await insertBatch(sql, b);
 }
 
 function rowChars(r: SpanRow): number {

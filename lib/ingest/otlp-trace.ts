@@ -10,7 +10,7 @@ import { spanToRow } from "@/lib/trajectory/span-rows";
 import type { Span } from "@/lib/trajectory/span";
 import { orderByParent, type Linked } from "@/lib/trajectory/tree";
 import { parseTimestampNs } from "@/lib/trajectory/time";
-import { insertSpans } from "@/lib/ingest/insert-spans";
+import { boundedChunks, insertSpans } from "@/lib/ingest/insert-spans";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { uuidFrom } from "@/lib/ingest/save-run";
 
@@ -151,10 +151,16 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
       return spanToRow(jobId, { ...s.span, Seq: o.seq, Nesting: o.nesting } as Span, o.parentSeq);
     }),
   );
-  // The spans as received, in statements of at most ~1M characters: one JSON parameter each (see insert-spans.ts).
-  let chunk: object[] = [];
-  let chars = 0;
-  const flush = async () => {
+  // The spans as received, in statements of bounded size, each one JSON parameter (see insert-spans.ts).
+  const received = fresh.map((s) => ({
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    seq: order.get(s.spanId)!.seq,
+    start: String(s.startNs),
+    ended: s.ended,
+    body: typeof s.body === "string" ? s.body : JSON.stringify(s.body),
+  }));
+  for (const chunk of boundedChunks(received, (r) => r.body.length + 100)) {
     await sql.query(
       `INSERT INTO otlp_spans (job_id, span_id, parent_span_id, seq, start_time_unix_nano, ended, body)
        SELECT $1, u.span_id, u.parent_span_id, u.seq, u.start::bigint, u.ended, u.body::json
@@ -163,23 +169,7 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
          start_time_unix_nano = EXCLUDED.start_time_unix_nano, ended = EXCLUDED.ended, body = EXCLUDED.body`,
       [jobId, JSON.stringify(chunk)],
     );
-    chunk = [];
-    chars = 0;
-  };
-  for (const s of fresh) {
-    const body = typeof s.body === "string" ? s.body : JSON.stringify(s.body);
-    if (chunk.length > 0 && chars + body.length > 1_000_000) await flush();
-    chunk.push({
-      span_id: s.spanId,
-      parent_span_id: s.parentSpanId,
-      seq: order.get(s.spanId)!.seq,
-      start: String(s.startNs),
-      ended: s.ended,
-      body,
-    });
-    chars += body.length + 100;
   }
-  if (chunk.length) await flush();
   // The trace's root (no parent id) names the run; before it arrives, the earliest top span of the first batch does.
   const root = fresh.find((s) => s.parentSpanId === null);
   await sql.query(
