@@ -107,12 +107,14 @@ export function request(
   const t0 = performance.now();
   return new Promise((resolve) => {
     let settled = false;
+    let answered = false;
     const done = (outcome: number | string, text: string, error?: Error) => {
       if (settled) return;
       settled = true;
       resolve({ outcome, text, ms: performance.now() - t0, error });
     };
     const r = lib.request(url, { method, agent: connections, headers, timeout: timeoutMs }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
@@ -127,12 +129,14 @@ export function request(
         }
         done(res.statusCode ?? 0, body.toString("utf8"));
       });
-      res.on("error", (e) => done(networkCode(e), "", e));
+      res.on("error", (e) => done(`${networkCode(e)} mid-response`, "", e));
     });
     r.on("timeout", () =>
       r.destroy(Object.assign(new Error(`${method} ${url}: no answer in ${timeoutMs / 1000} s`), { code: "ETIMEDOUT" })),
     );
-    r.on("error", (e) => done(networkCode(e), "", e));
+    // After the status line arrived, a broken connection cut the answer: said apart ("… mid-response"), as a proxy
+    // cannot send it again elsewhere once it began (an instance killed while answering).
+    r.on("error", (e) => done(answered ? `${networkCode(e)} mid-response` : networkCode(e), "", e));
     r.end(body);
   });
 }

@@ -14,6 +14,9 @@ import type { Topology } from "./topology";
  * Runs the load for `seconds` s, with `during` (e.g. killing an instance) alongside. Agents retry their own calls
  * (502/503) until 30 s after the end. Returns the ledger's verdict and the agents' and readers' counts and errors.
  */
+/** How many readers a load runs, one request at a time each. */
+export const READERS = 6;
+
 export async function load(topo: Topology, seconds: number, during?: () => Promise<void>) {
   const ledger = new Ledger();
   const agentStats = new LoadStats();
@@ -44,7 +47,7 @@ export async function load(topo: Topology, seconds: number, during?: () => Promi
   );
   const running = [
     ...agents.map((a) => a.run()),
-    ...[0, 1, 2, 3, 4, 5].map(() =>
+    ...Array.from({ length: READERS }, () =>
       runReader({ baseURL: topo.proxy, ledger, stats: readStats, workflow: "deploy-load", stopped: () => over }),
     ),
   ];
