@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import { db, disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
 import { addClient } from "@/lib/agents/keys";
+import { takeRunningJob } from "./agent-clients";
 import { encodeCall } from "@/lib/agents/client";
 import { measureHold } from "@/lib/load/hold";
 import { closeWorkers, startWorkers } from "@/lib/workers/pool";
@@ -118,16 +119,7 @@ describe("count before you build (finding 1)", () => {
 });
 
 describe("no raw database errors on an agent's call (finding 10)", () => {
-  async function runningJob(): Promise<string> {
-    const workflow = `hostile-db-${randomUUID().slice(0, 6)}`;
-    const [jobId] = await queueJobs(pool(), workflow, 1);
-    const polled = await call(
-      "ai_job_poll",
-      JSON.stringify({ AgentName: "a", CodeRevision: "r", Workflows: [{ Type: workflow, Name: workflow }] }),
-    );
-    expect(JSON.parse(polled.text).ID).toBe(jobId);
-    return jobId!;
-  }
+  const runningJob = () => takeRunningJob(call, "hostile-db");
 
   it("a job with 400 distinct model names of 80 random characters finishes (the summary index holds what fits)", async () => {
     const jobId = await runningJob();

@@ -8,8 +8,8 @@ import { gzipSync } from "node:zlib";
 import { db, disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
 import { addClient } from "@/lib/agents/keys";
+import { takeRunningJob } from "./agent-clients";
 import { encodeCall, postCall, type Reply } from "@/lib/agents/client";
-import { queueJobs } from "@/lib/load/queue";
 import { closeWorkers, startWorkers } from "@/lib/workers/pool";
 import { MAX_JSON_VALUES, OFF_THREAD_MIN_BYTES } from "@/lib/limits";
 import { startReceiver, type Receiver } from "../otlp/receiver";
@@ -34,16 +34,7 @@ function call(method: string, payload: string): Promise<Reply> {
   return postCall(server.url, encodeCall({ client, key, method, rawPayload: gzipSync(payload) }));
 }
 
-async function runningJob(): Promise<string> {
-  const workflow = `off-thread-${randomUUID().slice(0, 6)}`;
-  const [jobId] = await queueJobs(pool(), workflow, 1);
-  const polled = await call(
-    "ai_job_poll",
-    JSON.stringify({ AgentName: "a", CodeRevision: "r", Workflows: [{ Type: workflow, Name: workflow }] }),
-  );
-  expect(JSON.parse(polled.text).ID).toBe(jobId);
-  return jobId!;
-}
+const runningJob = () => takeRunningJob(call, "off-thread");
 
 /**
  * The largest span the caps take (its payload just under MAX_JSON_VALUES values and MAX_SPAN_BYTES): Args of
