@@ -35,7 +35,9 @@ export default defineConfig({
   ],
   webServer: {
     // --no-agent: tests that need an agent start their own (e2e/agent-client.ts, scripts/agent.ts).
-    command: "node --conditions=react-server --import tsx scripts/start.ts --throwaway --no-agent",
+    // --no-mirror: the mirror's schedule would sync a dashboard a test follows at a moment of its own choosing, racing
+    // the test's own `npm run mirror` (e2e/mirror.spec.ts); the schedule is tested by tests/mirror (mirrorTick).
+    command: "node --conditions=react-server --import tsx scripts/start.ts --throwaway --no-agent --no-mirror",
     url: `http://127.0.0.1:${PORT}/`,
     env: { PORT: String(PORT), HOST: "127.0.0.1", TRAJECTORY_URL_FILE: process.env.TRAJECTORY_URL_FILE },
     timeout: 300_000,
