@@ -79,8 +79,17 @@ export function TrendCharts({ trends, workflow }: { trends: Trends; workflow?: s
   const range = (t: number[]): [number, number] => [0, t[t.length - 1]!];
   return (
     <section aria-label={`Trends ${trends.from} to ${trends.to}`} className="space-y-1" data-testid="trends">
-      <p className="text-[11px] text-slate-500">
-        Trends of the matching runs per day (UTC), {trends.from} – {trends.to}
+      <p className="text-[11px] text-slate-500" data-testid="trends-window">
+        {trends.capped ? (
+          <>
+            Trends of the newest {formatCount(trends.capped.runs)} matching runs per day (UTC), {trends.from} (in part) – {trends.to}: under
+            this filter a view reads at most that many runs (more match since {trends.capped.windowFrom}).
+          </>
+        ) : (
+          <>
+            Trends of the matching runs per day (UTC), {trends.from} – {trends.to}
+          </>
+        )}
       </p>
       <div className="grid grid-cols-2 gap-2 lg:grid-cols-4">
         <Card title="Runs per day" summary={`${formatCount(runs)} ${runs === 1 ? "run" : "runs"}`} testId="trend-runs">

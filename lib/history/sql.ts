@@ -1,7 +1,7 @@
 // SQL pieces of the history: filters as a WHERE clause, sort columns, keyset cursors. User input is always a bound parameter.
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { STATUSES, type HistoryFilters, type SortKey } from "@/lib/history/query";
+import { FILTER_KEYS, STATUSES, type HistoryFilters, type SortKey } from "@/lib/history/query";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { daysInMonth } from "@/lib/trajectory/time";
 import { PG_INT_MAX } from "@/lib/limits";
@@ -127,16 +127,21 @@ export function whereSql(f: HistoryFilters, tsquery: string | null): Prisma.Sql 
   return parts.length ? join(parts, " AND ") : sql`TRUE`;
 }
 
+/** The shortest last word searched as a prefix; a shorter one must match a whole word. */
+export const SEARCH_PREFIX_MIN_CHARS = 3;
+
 /**
  * The user's words as tsquery text ('ext4' & 'dio':*), tokenised by PostgreSQL itself so that the query splits text
- * exactly as the stored vectors did. Only the last word is a prefix (the one still being typed): a prefix term makes
- * GIN collect every matching key into a bitmap, which costs hundreds of ms for common words at a million runs.
+ * exactly as the stored vectors did. Only the last word is a prefix (the one still being typed), and only from
+ * SEARCH_PREFIX_MIN_CHARS characters on: a prefix term makes GIN collect every key it starts into a bitmap, which costs
+ * hundreds of ms for common words at a million runs, and a short one ("42" of btrfs_mmap_42: 42, 420, 4201, …) starts
+ * thousands of keys (129 ms at ten million runs, bench:history).
  * Lexemes are quoted for tsquery input and cast with ::tsquery, which, unlike to_tsquery, does not parse them again
  * (a URL would split into a phrase that no longer matches). Returns "" when there are no words.
  */
 export function searchQueryTextSql(q: string): Prisma.Sql {
   return sql`SELECT coalesce(string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''''
-      || CASE WHEN pos = last THEN ':*' ELSE '' END, ' & '), '') AS q
+      || CASE WHEN pos = last AND length(lexeme) >= ${SEARCH_PREFIX_MIN_CHARS} THEN ':*' ELSE '' END, ' & '), '') AS q
     FROM (SELECT lexeme, positions[array_upper(positions, 1)] AS pos, max(positions[array_upper(positions, 1)]) OVER () AS last
           FROM unnest(to_tsvector('simple', ${q}))) AS words`;
 }
@@ -184,22 +189,40 @@ export function regionSql(opts: {
 }
 
 /** Filters the per-day rollups (job_days, job_day_models) can answer; any other filter reads the runs themselves. */
-export const ROLLUP_FILTERS = ["workflow", "status", "verdict", "model", "from", "to"] as const;
+export const ROLLUP_FILTERS = ["workflow", "status", "verdict", "model", "errors", "rerun", "review", "from", "to"] as const;
+
+/** True when every filter set is one the rollups answer (rollupTrendsSql, rollupCountSql). */
+export function rollupAnswers(f: HistoryFilters): boolean {
+  return FILTER_KEYS.every((k) => f[k] === undefined || (ROLLUP_FILTERS as readonly string[]).includes(k));
+}
 
 /**
- * The same per-day figures as trendsSql, from the rollups the triggers keep (prisma/migrations/*_history_rollups):
- * at most days × workflows × statuses × verdicts rows, never the runs. Only for filters in ROLLUP_FILTERS.
+ * The rollups' keys for the filters (the same rules as whereSql, on the keys the triggers store: verdict and review as
+ * 1/0/-1, errors and rerun as booleans), within the days from..to inclusive (UTC calendar days) when given.
+ */
+function rollupWhere(f: HistoryFilters, days: { from?: string; to?: string } = {}): Prisma.Sql {
+  const parts: Prisma.Sql[] = [sql`TRUE`];
+  for (const from of [f.from, days.from]) if (from) parts.push(sql`day >= ${from}::date`);
+  for (const to of [f.to, days.to]) if (to) parts.push(sql`day <= ${to}::date`);
+  if (f.workflow) parts.push(sql`workflow = ${f.workflow}`);
+  if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
+  if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
+  if (f.model) parts.push(sql`model = ${f.model}`);
+  if (f.errors) parts.push(sql`errors = ${f.errors === "yes"}`);
+  if (f.rerun) parts.push(sql`rerun = ${f.rerun === "yes"}`);
+  if (f.review) parts.push(sql`review = ${f.review === "correct" ? 1 : f.review === "incorrect" ? 0 : -1}::smallint`);
+  return join(parts, " AND ");
+}
+
+/**
+ * The same per-day figures as trendsSql, from the rollups the triggers keep (prisma/migrations/*_history_rollups,
+ * *_history_rollup_filters): at most days × keys rows, never the runs. Only where rollupAnswers(f).
  */
 export function rollupTrendsSql(f: HistoryFilters, start: Date, end: Date): Prisma.Sql {
   // Days as text: a Date would be cast to a date in the session's time zone, not UTC's.
   const utcDay = (d: Date) => d.toISOString().slice(0, 10);
   // The last day inclusive: the end may be 10000-01-01, which toISOString writes as +010000-01-01.
-  const parts: Prisma.Sql[] = [sql`day >= ${utcDay(start)}::date`, sql`day <= ${utcDay(new Date(end.getTime() - DAY_MS))}::date`];
-  if (f.workflow) parts.push(sql`workflow = ${f.workflow}`);
-  if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
-  if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
-  if (f.model) parts.push(sql`model = ${f.model}`);
-  const table = rollupSource(Boolean(f.model));
+  const where = rollupWhere(f, { from: utcDay(start), to: utcDay(new Date(end.getTime() - DAY_MS)) });
   return sql`
     SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(runs)::int AS runs,
       coalesce(sum(runs) FILTER (WHERE verdict = 1), 0)::int AS yes,
@@ -209,26 +232,26 @@ export function rollupTrendsSql(f: HistoryFilters, start: Date, end: Date): Pris
       CASE WHEN sum(cost_runs) > 0 THEN round(sum(cost_sum), 9)::float8 END AS "costUsd",
       sum(cost_partial_runs)::int AS "costPartialRuns",
       (sum(duration_sum) / nullif(sum(duration_runs), 0))::float8 AS "durationMs"
-    FROM ${table} WHERE ${join(parts, " AND ")}
+    FROM ${rollupSource(Boolean(f.model))} WHERE ${where}
     GROUP BY day HAVING sum(runs) > 0 ORDER BY day`;
+}
+
+/** How many runs match, exactly, from the rollups (a sum over days × keys rows). Only where rollupAnswers(f). */
+export function rollupCountSql(f: HistoryFilters): Prisma.Sql {
+  return sql`SELECT coalesce(sum(runs), 0)::int AS n FROM ${rollupSource(Boolean(f.model))} WHERE ${rollupWhere(f)}`;
 }
 
 /** The newest day with a run under rollup filters (see rollupTrendsSql), or null. */
 export function rollupNewestDaySql(f: HistoryFilters): Prisma.Sql {
-  const parts: Prisma.Sql[] = [sql`TRUE`];
-  if (f.workflow) parts.push(sql`workflow = ${f.workflow}`);
-  if (f.status) parts.push(sql`status = ${f.status}::"JobStatus"`);
-  if (f.verdict) parts.push(sql`verdict = ${f.verdict === "yes" ? 1 : f.verdict === "no" ? 0 : -1}::smallint`);
-  if (f.model) parts.push(sql`model = ${f.model}`);
-  if (f.from) parts.push(sql`day >= ${f.from}::date`);
   // A day counts when its keys' sums (folded and pending) leave runs; days are few (one a key per day), so grouping
   // them all costs milliseconds at ten million runs.
   return sql`SELECT max(day)::timestamp AT TIME ZONE 'UTC' AS at FROM (
-      SELECT day FROM ${rollupSource(Boolean(f.model))} WHERE ${join(parts, " AND ")} GROUP BY day HAVING sum(runs) > 0
+      SELECT day FROM ${rollupSource(Boolean(f.model))} WHERE ${rollupWhere({ ...f, to: undefined })} GROUP BY day HAVING sum(runs) > 0
     ) d`;
 }
 
-const ROLLUP_COLUMNS = "day, workflow, status, verdict, runs, tokens, duration_sum, duration_runs, cost_sum, cost_runs, cost_partial_runs";
+const ROLLUP_COLUMNS =
+  "day, workflow, status, verdict, errors, rerun, review, runs, tokens, duration_sum, duration_runs, cost_sum, cost_runs, cost_partial_runs";
 
 /**
  * The per-day rollups as one relation `r`: the folded rows (job_days, or job_day_models with a model) and the deltas
@@ -241,10 +264,16 @@ function rollupSource(model: boolean): Prisma.Sql {
   return raw(`(SELECT ${cols} FROM ${folded} UNION ALL SELECT ${cols} FROM ${deltas}) AS r`);
 }
 
-/** Runs per day over the filtered set, with verdict share, failures, mean tokens and duration. */
-export function trendsSql(where: Prisma.Sql, start: Date, end: Date): Prisma.Sql {
+/**
+ * Runs per day over the filtered set, with verdict share, failures, mean tokens and duration, read from at most
+ * `limit` matching runs of the window, newest first (a filter the rollups cannot answer reads runs, and a request
+ * must not read a month of ten million). Each row also carries `scanned`: how many runs were read in all; when it
+ * equals `limit`, the oldest day returned is counted in part and older days not at all.
+ */
+export function trendsSql(where: Prisma.Sql, start: Date, end: Date, limit: number): Prisma.Sql {
   return sql`
-    SELECT to_char(day, 'YYYY-MM-DD') AS day, runs, yes, no, failed, tokens, "durationMs", "costUsd", "costPartialRuns" FROM (
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, runs, yes, no, failed, tokens, "durationMs", "costUsd", "costPartialRuns",
+      (sum(runs) OVER ())::int AS scanned FROM (
       SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day,
         count(*)::int AS runs,
         (count(*) FILTER (WHERE verdict))::int AS yes,
@@ -254,7 +283,11 @@ export function trendsSql(where: Prisma.Sql, start: Date, end: Date): Prisma.Sql
         round(sum(cost_usd)::numeric, 9)::float8 AS "costUsd",
         (count(*) FILTER (WHERE total_tokens > 0 AND (cost_usd IS NULL OR cost_unpriced > 0)))::int AS "costPartialRuns",
         avg(duration_ms)::float8 AS "durationMs"
-      FROM jobs WHERE ${where} AND created_at >= ${start} AND created_at < ${end}
+      FROM (
+        SELECT created_at, verdict, status, total_tokens, cost_usd, cost_unpriced, duration_ms FROM jobs
+        WHERE ${where} AND created_at >= ${start} AND created_at < ${end}
+        ORDER BY created_at DESC LIMIT ${limit}
+      ) AS newest
       GROUP BY 1) AS per_day
     ORDER BY 1`;
 }

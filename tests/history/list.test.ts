@@ -58,6 +58,8 @@ describe("filters", () => {
   it.each<[string, string, string[]]>([
     ["a description word", "bravo", ["bravo"]],
     ["a word prefix", "fox", ["foxtrot"]],
+    ["a last word of two characters is a whole word, not a prefix (it would start thousands of keys)", "ec", []],
+    ["three characters are a prefix", "ech", ["echo"]],
     ["the run's error", "zulu-429", ["charlie"]],
     ["a tool error", "does not exist in the kernel tree", ["delta"]],
     ["reasoning words, all of them", "reachable ext4 logic", ["foxtrot", "delta", "alpha"]],
