@@ -192,10 +192,10 @@ async function runCases() {
     sqlOf(rollupCountSql(failedFlash)),
     `SELECT count(*) FROM jobs WHERE status = 'failed' AND models @> ARRAY['gemini-3.6-flash'] AND created_at >= '${failedFlash.from}'`,
   );
-  // A filter the rollups do not key (the worker): counted exactly up to EXACT_COUNT_CAP, past it the planner's estimate.
+  // A filter the rollups do not key (the worker): counted exactly up to EXACT_COUNT_CAP within COUNT_COST_BUDGET, else the planner's estimate.
   const workerWeek = q({ worker: "syz-agent-3", status: "failed", from: failedFlash.from });
   await measure(
-    "count, filtered (capped exact count: one worker's failed runs this week)",
+    "count, filtered (not in the rollups: one worker's failed runs this week)",
     () => countJobs(db(), workerWeek),
     cappedCountSql(whereSql(workerWeek, null)),
     `SELECT count(*) FROM jobs WHERE agent_name = 'syz-agent-3' AND status = 'failed' AND created_at >= '${failedFlash.from}'`,

@@ -55,6 +55,19 @@ describe("counts and trends", () => {
     expect(EXACT_COUNT_CAP).toBeGreaterThanOrEqual(1000);
   });
 
+  it("gives the planner's estimate instead of counting when counting would cost past the budget", async () => {
+    const wf = uniqueWorkflow("hist-budget");
+    for (let d = 1; d <= 3; d++) await saveRun(wf, `b${d}`, at(d), { worker: "budget-worker" });
+    // A worker filter is not in the rollups: the capped count, within the default budget on a small table.
+    const f = query(wf, { worker: "budget-worker" });
+    expect(await countJobs(db(), f)).toEqual({ count: 3, kind: "exact" });
+    const over = await countJobs(db(), f, 0);
+    expect(over.kind).toBe("estimate");
+    expect(over.count).toBeGreaterThanOrEqual(0);
+    // Filters the rollups answer are counted exactly whatever the budget: they read days × keys rows.
+    expect(await countJobs(db(), query(wf, { verdict: "yes" }), 0)).toEqual({ count: 3, kind: "exact" });
+  });
+
   it("gives runs per day with verdict share and failures, zero on empty days", async () => {
     const wf = uniqueWorkflow("hist-trend");
     await saveRun(wf, "t1", at(10, 1), { worthFuzzing: true });
