@@ -5,7 +5,9 @@ import { z } from "zod";
 import { authorize, type Access } from "@/lib/auth/session";
 import type { Viewer } from "@/lib/auth/session";
 import { readBodyCapped } from "@/lib/http/body";
-import { badRequest, errorResponse, textErrorResponse } from "@/lib/http/errors";
+import { badRequest, errorResponse, textErrorResponse, tooLarge } from "@/lib/http/errors";
+import { parseJson } from "@/lib/trajectory/raw-json";
+import { describeProblem } from "@/lib/trajectory/storable";
 import { checkHost, failureOf, otherMethod } from "./rules";
 
 type Schema = z.ZodType;
@@ -47,13 +49,18 @@ function parseWith<S extends Schema>(schema: S, value: unknown, root: string): z
   return r.data;
 }
 
+/**
+ * The body as JSON, bounded by its work as well as its bytes: values, keys and nesting are counted in one scan before
+ * anything is built (lib/trajectory/raw-json.ts parseJson, MAX_JSON_VALUES etc.). 400 for JSON that does not parse or
+ * nests too deep, 413 past a count, each naming what.
+ */
 async function readJson(req: Request, maxBytes: number): Promise<unknown> {
   const text = (await readBodyCapped(req, maxBytes, "body")).toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest("body: not valid JSON");
-  }
+  const parsed = parseJson(text, { per: "in the body" });
+  if (parsed.ok) return parsed.value;
+  if (parsed.syntax) throw badRequest("body: not valid JSON");
+  const reason = `body: ${describeProblem(parsed.problem)}`;
+  throw parsed.tooLarge ? tooLarge(reason) : badRequest(reason);
 }
 
 /** The answer to a failure: its own status, 503 while the database is away or a query hit its time limit, else rethrown (a bug: 500). */

@@ -40,6 +40,22 @@ describe("route()", () => {
     expect(await notJson.json()).toEqual({ error: "body: not valid JSON", code: "BadRequest" });
   });
 
+  it("bounds a JSON body by its values and nesting before parsing it (413 / 400 naming the cap), not only its bytes", async () => {
+    let called = false;
+    const h = route({ access: "public", body: { schema: z.unknown(), maxBytes: 8 << 20 } }, async () => {
+      called = true;
+      return { ok: true };
+    });
+    // 2M zeros in 4 MB: within the bytes, past MAX_JSON_VALUES (the attack on POST /api/jobs/from-export).
+    const zeros = await h(get("http://app.test/x", { method: "POST", body: `{"Args": [${"0,".repeat(2_000_000)}0]}` }), seg());
+    expect(zeros.status).toBe(413);
+    expect((await zeros.json()).error).toMatch(/^body: Args: holds more than 1,000,000 values/);
+    const deep = await h(get("http://app.test/x", { method: "POST", body: "[".repeat(20_000) + "]".repeat(20_000) }), seg());
+    expect(deep.status).toBe(400);
+    expect((await deep.json()).error).toMatch(/^body: .*deeper than/);
+    expect(called).toBe(false);
+  });
+
   it("answers a database outage with 503 and Retry-After, on every route", async () => {
     const h = route({ access: "public" }, async () => {
       throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
