@@ -56,6 +56,16 @@ export function RunCostTable({ jobId, version }: { jobId: string; version: strin
                 </td>
               </tr>
             ))}
+            {cost.rest && (
+              <tr data-testid="run-cost-rest" className="text-slate-600">
+                <td colSpan={2}>{formatCount(cost.rest.groups)} more agent and model pairs, summed</td>
+                <td className="text-right">{formatCount(cost.rest.calls)}</td>
+                <td className="text-right">{formatCount(cost.rest.inputTokens)}</td>
+                <td className="text-right">{formatCount(cost.rest.outputTokens)}</td>
+                <td className="text-right">{formatCount(cost.rest.thoughtsTokens)}</td>
+                <td className="text-right">{formatCost(cost.rest)}</td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

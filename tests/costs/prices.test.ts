@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { priceAt, priceInputSchema, removePrice, setPrice } from "@/lib/costs/prices";
+import { COST_ROWS_SHOWN, runCost } from "@/lib/costs/run-cost";
 import type { ImportedRun, Span } from "@/lib/trajectory/span";
 
 afterAll(disconnectDb);
@@ -157,5 +158,50 @@ describe("model prices", () => {
       expect(await priceAt(db(), model, now), model).not.toBeNull();
     }
     expect((await priceAt(db(), "gpt-5-mini-2025-08-07", now))?.model).toBe("gpt-5-mini*");
+  });
+});
+
+describe("a run's cost per agent and model (the cost tab)", () => {
+  it("lists the most expensive COST_ROWS_SHOWN groups and sums the rest into one line, the total over all", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const model = `rest-model-${tag}`;
+    await setPrice(
+      db(),
+      priceInputSchema.parse({
+        model,
+        inputPerMtok: 10_000,
+        outputPerMtok: 0,
+        thinkingPerMtok: 0,
+        effectiveFrom: "2025-01-01",
+        source: "test",
+      }),
+      actor,
+    );
+    // 130 groups (one model, 130 agents), each one call of i+1 input tokens: a cent a token.
+    const r = run(tag, []);
+    for (let i = 0; i < 130; i++) {
+      r.spans.push({
+        Seq: i + 1,
+        Nesting: 1,
+        Type: "llm",
+        Name: `agent-${i}`,
+        Model: model,
+        Started: "2026-01-01T00:00:00Z",
+        Finished: "2026-01-01T00:00:01Z",
+        InputTokens: i + 1,
+      });
+    }
+    const { id } = await saveImportedRun(r);
+    const c = await runCost(db(), id);
+    expect(c.rows).toHaveLength(COST_ROWS_SHOWN);
+    expect(c.rows[0]).toMatchObject({ agent: "agent-129", calls: 1, inputTokens: 130 });
+    expect(c.rows[0]!.usd).toBeCloseTo(1.3, 9);
+    expect(c.rows.at(-1)).toMatchObject({ agent: "agent-30", inputTokens: 31 });
+    // agents 0..29: 1 + … + 30 = 465 tokens
+    expect(c.rest).toMatchObject({ groups: 30, calls: 30, inputTokens: 465, outputTokens: 0, thoughtsTokens: 0, unpriced: 0 });
+    expect(c.rest!.usd).toBeCloseTo(4.65, 9);
+    expect(c.total.usd).toBeCloseTo((130 * 131) / 200, 9);
+    expect(c.total.unpriced).toBe(0);
+    expect(JSON.stringify(c).length).toBeLessThan(30_000);
   });
 });
