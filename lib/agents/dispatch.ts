@@ -40,7 +40,7 @@ export async function runAgentCall(req: Request | BodySource): Promise<PollReply
       await logSpan(call.client, decoded.data);
       return null;
     default:
-      await finishJob(call.client, decoded.data);
+      await finishJob(call.client, decoded.data, decoded.resultsJson);
       return null;
   }
 }

@@ -12,6 +12,7 @@ import { takeRunningJob } from "./agent-clients";
 import { encodeCall, postCall, type Reply } from "@/lib/agents/client";
 import { closeWorkers, runTask, startWorkers } from "@/lib/workers/pool";
 import { movedBuffers } from "@/lib/workers/moved";
+import { decodePayloadForHandOver } from "@/lib/agents/payload";
 import { DECODE_REQUEST_TASK } from "@/lib/otlp/handler";
 import { decodeRequestForHandOver, decodeWork } from "@/lib/otlp/decode-request";
 import { encodeRequest } from "@/lib/otlp/wire";
@@ -114,6 +115,30 @@ describe("large payloads are decoded off the main thread", () => {
     expect(tooBig.text).toMatch(/^ai_trajectory_log: span Seq 3 /);
     const { rows } = await pool().query(`SELECT 1 FROM spans WHERE job_id = $1`, [jobId]);
     expect(rows).toHaveLength(0);
+  });
+});
+
+describe("a done's large Results are decoded off the main thread", () => {
+  it("are stored as sent and give the job its verdict, handed back as their JSON bytes (moved) and what the verdict reads", async () => {
+    const jobId = await runningJob();
+    // Over the hand-over size; the workflow is unknown, so its verdict is inferred from the first verdict-like boolean.
+    const results = { Files: Array.from({ length: 40_000 }, (_, i) => `file-${i}.c`), WorthFuzzing: true, Notes: "  " };
+    const payload = JSON.stringify({ ID: jobId, Error: "", Results: results });
+    expect(payload.length).toBeGreaterThan(OFF_THREAD_MIN_BYTES);
+    const handed = decodePayloadForHandOver({ method: "ai_job_done", bytes: Buffer.from(payload) });
+    // Before: the whole Results came back as values (40,000 strings deserialized, then stringified again, here).
+    expect(handed).toMatchObject({ method: "ai_job_done", data: { Results: { Files: [], WorthFuzzing: true, Notes: "" } } });
+    const json = (handed as { resultsJson: Uint8Array }).resultsJson;
+    expect(movedBuffers(handed)).toEqual([json.buffer]);
+    expect(Buffer.from(json).toString()).toBe(JSON.stringify(results));
+
+    const r = await call("ai_job_done", payload);
+    expect([r.outcome, r.text]).toEqual([200, ""]);
+    const { rows } = await pool().query<{ status: string; verdict: boolean; results: string }>(
+      `SELECT status::text, verdict, results::text FROM jobs WHERE id = $1`,
+      [jobId],
+    );
+    expect(rows[0]).toEqual({ status: "finished", verdict: true, results: JSON.stringify(results) });
   });
 });
 
