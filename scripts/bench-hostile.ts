@@ -9,6 +9,14 @@ import { gzipSync } from "node:zlib";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { measureHold } from "@/lib/load/hold";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+// A full collection after each prepare, so the garbage of building a request's payload (hundreds of MB for the
+// largest OTLP one) is not collected during, and charged to, the request. --expose-gc cannot be a flag of the
+// process: the worker threads inherit its flags and refuse that one.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
 const { values: flags } = parseArgs({
   options: { repeat: { type: "string", default: "3" }, only: { type: "string" } },
@@ -34,6 +42,10 @@ const { importFiles } = await import("@/lib/import/import-files");
 const { COMMAND_LINE } = await import("@/lib/audit/log");
 const { loadForCompare } = await import("@/lib/compare/runs");
 const { alignSteps } = await import("@/lib/compare/align");
+const { withFactDiffs } = await import("@/lib/compare/step-facts");
+const { getOutlineJson } = await import("@/lib/runs/queries");
+const { getConversationPage } = await import("@/lib/runs/conversation");
+const { MAX_URL_SEQ } = await import("@/lib/limits");
 const { handleOtlpRequest } = await import("@/lib/otlp/handler");
 const { encodeRequest } = await import("@/lib/otlp/wire");
 
@@ -163,6 +175,42 @@ const compareA = await storedRun(Array.from({ length: 25 }, () => ({ args: null,
 const compareB = await storedRun(Array.from({ length: 25 }, () => ({ args: null, results: dense(2) })));
 let doneJob = "";
 
+/**
+ * A finished run of `n` spans written by PostgreSQL itself (a flow, then llm steps each with two tool calls under it),
+ * each with small Args and Results; `variant` changes every tenth step's Results, so two variants compare as runs of
+ * one agent that went a little differently.
+ */
+async function largeRun(n: number, variant: number): Promise<string> {
+  const id = randomUUID();
+  await pool().query(
+    `INSERT INTO jobs (id, workflow, workflow_type, description, link, status, source, span_count, finished_at)
+     VALUES ($1, 'bench-large', 'bench-large', '', '', 'finished', 'agent', $2, now())`,
+    [id, n],
+  );
+  await pool().query(
+    `INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, args, results, summary)
+     SELECT $1, i, CASE WHEN i = 0 THEN 0 WHEN i % 3 = 1 THEN 1 ELSE 2 END,
+       CASE WHEN i = 0 THEN NULL WHEN i % 3 = 1 THEN 0 ELSE i - (i - 1) % 3 END,
+       CASE WHEN i = 0 THEN 'flow' WHEN i % 3 = 1 THEN 'llm' ELSE 'tool' END,
+       CASE WHEN i = 0 THEN 'bench' WHEN i % 3 = 1 THEN 'agent' WHEN i % 3 = 2 THEN 'read-file' ELSE 'grep' END,
+       CASE WHEN i % 3 = 1 THEN 'model-a' END,
+       $3::timestamptz + i * interval '1 millisecond', $3::timestamptz + i * interval '1 millisecond' + interval '500 microseconds',
+       json_build_object('path', 'fs/file-' || i || '.c'),
+       json_build_object('out', 'line ' || i || E'\nsecond line ' || CASE WHEN i % 10 = 0 THEN $4::int ELSE 0 END),
+       'step ' || i
+     FROM generate_series(0, $2 - 1) AS i`,
+    [id, n, T, variant],
+  );
+  return id;
+}
+const LARGE = 100_000;
+let largeA = "";
+let largeB = "";
+/** The two large runs, written before the first kind that reads them (in its prepare, outside the measurement). */
+const largeRuns = async () => {
+  if (!largeA) [largeA, largeB] = [await largeRun(LARGE, 1), await largeRun(LARGE, 2)];
+};
+
 // Payloads are built before each request (prepare), outside the measurement: only the server's work is timed.
 let payload: Buffer | string = "";
 const KINDS: Kind[] = [
@@ -232,6 +280,44 @@ const KINDS: Kind[] = [
     },
   },
   {
+    name: "compare: two runs of 100,000 spans",
+    prepare: largeRuns,
+    run: async () => {
+      const [a, b] = await Promise.all([loadForCompare(db(), largeA), loadForCompare(db(), largeB)]);
+      const rows = withFactDiffs(await alignSteps(a!.spans, b!.spans));
+      return `${rows.length} steps, ${rows.filter((r) => r.diff).length} diffed, ${rows.filter((r) => r.undiffed).length} not`;
+    },
+  },
+  {
+    name: "outline: GET of a 100,000-span run",
+    // A finished run's outline is cached by its end time: each request reads it afresh, as the first reader does.
+    prepare: async () => {
+      await largeRuns();
+      await pool().query(`UPDATE jobs SET finished_at = clock_timestamp() WHERE id = $1`, [largeA]);
+    },
+    run: async () => `200 (${(((await getOutlineJson(db(), largeA)) ?? "").length / 1e6).toFixed(1)} MB)`,
+  },
+  {
+    name: "conversation: GET a page of a 100,000-span run",
+    prepare: largeRuns,
+    run: async () => {
+      const page = await getConversationPage(db(), largeA, 60_000, MAX_URL_SEQ);
+      return `200 (${page!.spans.length} spans, ${(JSON.stringify(page).length / 1e3).toFixed(0)} KB)`;
+    },
+  },
+  {
+    name: "done: Results of 600K strings (7 MB)",
+    prepare: async () =>
+      void (payload = gzipSync(
+        JSON.stringify({
+          ID: await runningJob(),
+          Error: "",
+          Results: { Files: Array.from({ length: 600_000 }, (_, i) => `f${i}.c`), Ok: true },
+        }),
+      )),
+    run: () => call("ai_job_done", payload),
+  },
+  {
     name: "done: a job of 400 distinct models",
     prepare: async () => {
       doneJob = await runningJob();
@@ -292,6 +378,7 @@ try {
     const samples: Row[] = [];
     for (let i = 0; i < repeat; i++) {
       await kind.prepare?.();
+      collectGarbage();
       const cpu0 = process.cpuUsage();
       let tinyTimes: Promise<number[]> = Promise.resolve([]);
       const { result, holdMs, ms } = await measureHold(() => {

@@ -20,7 +20,8 @@ export const DECODE_PAYLOAD_TASK = defineTask("lib/agents/payload.ts", "decodePa
 async function decode(method: DecodedPayload["method"], raw: Buffer | undefined): Promise<DecodedPayload> {
   if (raw === undefined) throw badRequest(`${method} needs a payload`);
   const bytes = await inflatePayload(raw);
-  return joinHandedOver(await runTask(DECODE_PAYLOAD_TASK, { method, bytes }, bytes.length));
+  // A large payload's memory is moved to the thread, not copied (lib/workers runTask): it is not read here after.
+  return joinHandedOver(await runTask(DECODE_PAYLOAD_TASK, { method, bytes }, bytes.length, [bytes]));
 }
 
 /**
@@ -39,7 +40,7 @@ export async function runAgentCall(req: Request | BodySource): Promise<PollReply
       await logSpan(call.client, decoded.data);
       return null;
     default:
-      await finishJob(call.client, decoded.data);
+      await finishJob(call.client, decoded.data, decoded.resultsJson);
       return null;
   }
 }

@@ -112,9 +112,9 @@ function truncateJobError(error: string): { error: string; truncated: boolean } 
  * harmless (the first one counts); 404 for no such job, 403 when another client polled it, 409 when it was aborted or
  * is not running.
  */
-export async function finishJob(client: string, req: JobDoneRequest): Promise<void> {
+export async function finishJob(client: string, req: JobDoneRequest, resultsJson?: Uint8Array | null): Promise<void> {
   try {
-    await finish(client, req);
+    await finish(client, req, resultsJson);
   } catch (e) {
     const refusal = databaseRefusal(e, "ai_job_done");
     if (!refusal || e instanceof HttpError) throw e;
@@ -146,7 +146,11 @@ async function refusedAs<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function finish(client: string, req: JobDoneRequest): Promise<void> {
+/**
+ * `resultsJson`: Results as stored, UTF-8 JSON made where the payload was decoded (lib/agents/payload.ts; sent to
+ * PostgreSQL as bytes, never decoded here); then req.Results need only hold what the verdict reads (verdictInput).
+ */
+async function finish(client: string, req: JobDoneRequest, resultsJson?: Uint8Array | null): Promise<void> {
   await inTransaction(async (sql) => {
     const { rows } = await sql.query<{
       status: string;
@@ -170,7 +174,11 @@ async function finish(client: string, req: JobDoneRequest): Promise<void> {
         error ? "failed" : "finished",
         error || null,
         truncated,
-        req.Results === null ? null : JSON.stringify(req.Results),
+        resultsJson === undefined
+          ? req.Results === null
+            ? null
+            : JSON.stringify(req.Results)
+          : resultsJson && Buffer.from(resultsJson.buffer, resultsJson.byteOffset, resultsJson.byteLength),
         error ? null : verdictOf(job.workflow, req.Results, job.workflow_type),
       ],
     );

@@ -9,7 +9,9 @@ import { formatBytes } from "@/lib/format";
 import { oversizeSpan } from "@/lib/trajectory/span";
 import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
-import { splitPayload, withPreparedRow, type PreparedRow } from "@/lib/trajectory/span-rows";
+import { packTexts, splitPayload, withPreparedRow, type PreparedRow } from "@/lib/trajectory/span-rows";
+import { verdictInput } from "@/lib/workflows/verdict";
+import { movedWith } from "@/lib/workers/moved";
 import {
   jobDoneRequestSchema,
   pollRequestSchema,
@@ -23,9 +25,18 @@ import {
 export type DecodedPayload =
   | { method: "ai_job_poll"; data: PollRequest }
   | { method: "ai_trajectory_log"; data: TrajectoryLogRequest }
-  | { method: "ai_job_done"; data: JobDoneRequest };
+  | {
+      method: "ai_job_done";
+      /** Results as a verdict reads them (verdictInput) when decoded on a worker thread; the whole of it inline */
+      data: JobDoneRequest;
+      /** Results as stored: its JSON text in UTF-8 (the text checked against AGENT_MAX_RESULTS_BYTES), null for none */
+      resultsJson: Uint8Array | null;
+    };
 
-/** What a worker thread hands back: a logged span without its payload values, its row's text beside it. */
+/**
+ * What a worker thread hands back: a logged span without its payload values, its row's text beside it; a done's
+ * Results as its JSON bytes (moved, not copied: lib/workers/moved.ts) and what its verdict reads.
+ */
 export type HandedOverPayload =
   | Exclude<DecodedPayload, { method: "ai_trajectory_log" }>
   | {
@@ -69,12 +80,14 @@ function checkSpanSize({ data: req, chars }: { data: TrajectoryLogRequest; chars
   return req;
 }
 
-function checkResultsSize({ data: req }: { data: JobDoneRequest }): JobDoneRequest {
-  const size = Buffer.byteLength(JSON.stringify(req.Results));
+/** The done, and its Results as stored (UTF-8 JSON in a buffer of its own); 413 past AGENT_MAX_RESULTS_BYTES. */
+function checkResultsSize({ data: req }: { data: JobDoneRequest }): Extract<DecodedPayload, { method: "ai_job_done" }> {
+  const json = JSON.stringify(req.Results);
+  const size = Buffer.byteLength(json);
   if (size > AGENT_MAX_RESULTS_BYTES) {
     throw tooLarge(`ai_job_done: Results is ${formatBytes(size)} as JSON, the limit is ${formatBytes(AGENT_MAX_RESULTS_BYTES)}`);
   }
-  return req;
+  return { method: "ai_job_done", data: req, resultsJson: req.Results === null ? null : packTexts([json]).views[0]! };
 }
 
 /**
@@ -89,13 +102,18 @@ export function decodePayload(method: DecodedPayload["method"], bytes: Uint8Arra
     case "ai_trajectory_log":
       return { method, data: checkSpanSize(parse(trajectoryLogRequestSchema, bytes, method)) };
     case "ai_job_done":
-      return { method, data: checkResultsSize(parse(jobDoneRequestSchema, bytes, method)) };
+      return checkResultsSize(parse(jobDoneRequestSchema, bytes, method));
   }
 }
 
 /** decodePayload on a worker thread: a logged span's payload goes back as its row's text (splitPayload), not as values. */
 export function decodePayloadForHandOver(input: { method: DecodedPayload["method"]; bytes: Uint8Array }): HandedOverPayload {
   const decoded = decodePayload(input.method, input.bytes);
+  if (decoded.method === "ai_job_done") {
+    // Results go back as their JSON bytes, moved; of the values, only what the job's verdict reads.
+    const handed = { ...decoded, data: { ...decoded.data, Results: verdictInput(decoded.data.Results) } };
+    return decoded.resultsJson ? movedWith(handed, [decoded.resultsJson.buffer as ArrayBuffer]) : handed;
+  }
   if (decoded.method !== "ai_trajectory_log") return decoded;
   const { span, row } = splitPayload(decoded.data.Span);
   return { method: decoded.method, data: { ...decoded.data, Span: span }, row };

@@ -4,7 +4,7 @@
 // (node-postgres' array parameters escaped 15 MB of OTLP text for 2 s on the main thread).
 import "server-only";
 import type { Sql } from "@/lib/db/pool";
-import type { SpanRow } from "@/lib/trajectory/span-rows";
+import type { RowPlace, SpanRow } from "@/lib/trajectory/span-rows";
 
 /** Rows per statement at most. */
 const BATCH_ROWS = 5000;
@@ -65,4 +65,54 @@ const INSERT_SQL = `INSERT INTO spans (job_id, seq, nesting, parent_seq, type, n
 async function insertBatch(sql: Sql, b: SpanRow[]): Promise<void> {
   // SpanRow's own keys are the record's columns; text is storable (no NUL, no lone surrogate: lib/trajectory/storable).
   await sql.query({ name: "insert_spans", text: INSERT_SQL, values: [JSON.stringify(b)] });
+}
+
+/** A span's row as rowJsonWithoutPlace made it (UTF-8 JSON text, lib/trajectory/span-rows.ts) and the place it is stored at. */
+export interface PlacedRowJson {
+  place: Omit<RowPlace, "jobId">;
+  /** `{"type":…,…}` without jobId, seq, nesting, parentSeq */
+  json: Uint8Array;
+}
+
+/**
+ * Inserts rows made as JSON text where they were decoded (a worker thread, for a large request) in batches, as
+ * insertSpans does: each statement's parameter is the rows' bytes with their place spliced in front, concatenated
+ * (memory copies outside the JavaScript heap) and sent as bytes (node-postgres sends a Buffer as is), so the main
+ * thread builds no row, no string and nothing to garbage-collect per byte of payload.
+ */
+export async function insertRowsJson(sql: Sql, jobId: string, rows: readonly PlacedRowJson[]): Promise<void> {
+  for (const b of boundedChunks(rows, (r) => r.json.byteLength + 100)) {
+    await sql.query({
+      name: "insert_spans",
+      text: INSERT_SQL,
+      values: [jsonArray(b.map((r) => ({ head: { jobId, ...r.place }, rest: r.json })))],
+    });
+  }
+}
+
+const OPEN = Buffer.from("[");
+const CLOSE = Buffer.from("]");
+
+/**
+ * A JSON array of objects as UTF-8 bytes: each `head`'s keys, then the keys of `rest` (a JSON object's text, whose
+ * opening brace is dropped), then `values` (JSON texts) under their keys. The bulk of the bytes is copied, never decoded.
+ */
+export function jsonArray(items: readonly { head: object; rest?: Uint8Array; values?: Record<string, Uint8Array> }[]): Buffer {
+  const parts: Uint8Array[] = [OPEN];
+  items.forEach((item, i) => {
+    const head = JSON.stringify(item.head);
+    let text = (i ? "," : "") + head.slice(0, -1);
+    let fields = head.length > 2;
+    for (const [key, value] of Object.entries(item.values ?? {})) {
+      parts.push(Buffer.from(`${text}${fields ? "," : ""}${JSON.stringify(key)}:`));
+      parts.push(value);
+      text = "";
+      fields = true;
+    }
+    const rest = item.rest && item.rest.byteLength > 2 ? item.rest.subarray(1) : null;
+    parts.push(Buffer.from(rest ? `${text}${fields ? "," : ""}` : `${text}}`));
+    if (rest) parts.push(rest);
+  });
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
 }

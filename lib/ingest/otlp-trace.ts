@@ -6,11 +6,11 @@ import "server-only";
 import type { Sql } from "@/lib/db/pool";
 import { inTransaction } from "@/lib/db/pool";
 import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
-import { spanToRow } from "@/lib/trajectory/span-rows";
+import { rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
 import type { Span } from "@/lib/trajectory/span";
 import { orderByParent, type Linked } from "@/lib/trajectory/tree";
 import { parseTimestampNs } from "@/lib/trajectory/time";
-import { boundedChunks, insertSpans } from "@/lib/ingest/insert-spans";
+import { boundedChunks, insertRowsJson, jsonArray } from "@/lib/ingest/insert-spans";
 import { recomputeJob } from "@/lib/ingest/recompute";
 import { uuidFrom } from "@/lib/ingest/save-run";
 
@@ -26,6 +26,28 @@ export interface TraceSpan {
   body: unknown;
   /** the workflow it names the run by when it is the trace's root */
   workflow: string;
+  /**
+   * The span's row (rowJsonWithoutPlace) and `body` as UTF-8 JSON, made where the request was decoded (a worker
+   * thread for a large one, lib/otlp/decode-request.ts): then `span` holds only its scalar fields and `body` is null.
+   * Spans without it are encoded here (encodedSpan).
+   */
+  encoded?: EncodedSpan;
+}
+
+/** A received span's row and its body as received, as UTF-8 JSON text (TraceSpan.encoded). */
+export interface EncodedSpan {
+  row: Uint8Array;
+  body: Uint8Array;
+}
+
+/** The span's row and body as UTF-8 JSON (what TraceSpan.encoded holds when the decoder made it). */
+export function encodedSpan(s: TraceSpan): EncodedSpan {
+  return (
+    s.encoded ?? {
+      row: Buffer.from(rowJsonWithoutPlace(s.span)),
+      body: Buffer.from(typeof s.body === "string" ? s.body : JSON.stringify(s.body)),
+    }
+  );
 }
 
 export interface TraceBatch {
@@ -144,30 +166,36 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
     );
   }
   const fresh = [...incoming.values()];
-  await insertSpans(
+  const encoded = new Map(fresh.map((s) => [s.spanId, encodedSpan(s)]));
+  await insertRowsJson(
     sql,
+    jobId,
     fresh.map((s) => {
       const o = order.get(s.spanId)!;
-      return spanToRow(jobId, { ...s.span, Seq: o.seq, Nesting: o.nesting } as Span, o.parentSeq);
+      return { place: { seq: o.seq, nesting: o.nesting, parentSeq: o.parentSeq }, json: encoded.get(s.spanId)!.row };
     }),
   );
-  // The spans as received, in statements of bounded size, each one JSON parameter (see insert-spans.ts).
-  const received = fresh.map((s) => ({
-    span_id: s.spanId,
-    parent_span_id: s.parentSpanId,
-    seq: order.get(s.spanId)!.seq,
-    start: String(s.startNs),
-    ended: s.ended,
-    body: typeof s.body === "string" ? s.body : JSON.stringify(s.body),
-  }));
-  for (const chunk of boundedChunks(received, (r) => r.body.length + 100)) {
+  // The spans as received, in statements of bounded size, each one JSON parameter of bytes (see insert-spans.ts).
+  for (const chunk of boundedChunks(fresh, (s) => encoded.get(s.spanId)!.body.byteLength + 100)) {
+    const param = jsonArray(
+      chunk.map((s) => ({
+        head: {
+          span_id: s.spanId,
+          parent_span_id: s.parentSpanId,
+          seq: order.get(s.spanId)!.seq,
+          start: String(s.startNs),
+          ended: s.ended,
+        },
+        values: { body: encoded.get(s.spanId)!.body },
+      })),
+    );
     await sql.query(
       `INSERT INTO otlp_spans (job_id, span_id, parent_span_id, seq, start_time_unix_nano, ended, body)
-       SELECT $1, u.span_id, u.parent_span_id, u.seq, u.start::bigint, u.ended, u.body::json
-       FROM json_to_recordset($2::json) AS u(span_id text, parent_span_id text, seq int, start text, ended boolean, body text)
+       SELECT $1, u.span_id, u.parent_span_id, u.seq, u.start::bigint, u.ended, u.body
+       FROM json_to_recordset($2::json) AS u(span_id text, parent_span_id text, seq int, start text, ended boolean, body json)
        ON CONFLICT (job_id, span_id) DO UPDATE SET parent_span_id = EXCLUDED.parent_span_id, seq = EXCLUDED.seq,
          start_time_unix_nano = EXCLUDED.start_time_unix_nano, ended = EXCLUDED.ended, body = EXCLUDED.body`,
-      [jobId, JSON.stringify(chunk)],
+      [jobId, param],
     );
   }
   // The trace's root (no parent id) names the run; before it arrives, the earliest top span of the first batch does.

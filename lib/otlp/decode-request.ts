@@ -5,9 +5,11 @@
 import { tooLarge, badRequest } from "@/lib/http/errors";
 import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
-import { splitPayload, withPreparedRow, type PreparedRow } from "@/lib/trajectory/span-rows";
+import { packTexts, rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
+import { movedWith } from "@/lib/workers/moved";
 import { checkedSpan, type TraceSpan } from "./check";
-import { OTLP_MAX_VALUES } from "@/lib/limits";
+import { OFF_THREAD_MIN_BYTES, OTLP_MAX_VALUES } from "@/lib/limits";
+import { inflateBody } from "./inflate";
 import {
   countProtobufValues,
   decodeJson,
@@ -78,17 +80,25 @@ function asHttpError(e: unknown): unknown {
 
 /** Bytes of JSON a protobuf value weighs when choosing where to decode: ~10 µs a value, as JSON does ~40 bytes. */
 const PROTOBUF_VALUE_WEIGHT = 16;
+/**
+ * Values of a protobuf body counted on the main thread at most: past them the body goes to a worker thread whatever
+ * its size, and is counted there in full as it is decoded (decodeProtobuf). Counting the largest legal body here
+ * (~490K values) and again on the thread was main-thread time proportional to the body.
+ */
+const PROTOBUF_MAIN_COUNT = Math.ceil(OFF_THREAD_MIN_BYTES / PROTOBUF_VALUE_WEIGHT);
 
 /**
  * How much work decoding a body is, in JSON bytes' worth, to choose inline or a worker thread (lib/workers runTask):
  * a JSON body's length; a protobuf body's values counted on the wire (countProtobufValues: one walk, no objects), as
- * two bytes make a value there. Throws HttpError 400/413 for a body that is not protobuf or is past OTLP_MAX_VALUES.
+ * two bytes make a value there, counted no further than PROTOBUF_MAIN_COUNT (Infinity past it: a thread's work).
+ * Throws HttpError 400 for a body that is not protobuf (as far as it was walked).
  */
 export function decodeWork(bytes: Uint8Array, format: OtlpFormat): number {
   if (format === "json") return bytes.length;
   try {
-    return Math.max(bytes.length, countProtobufValues(bytes) * PROTOBUF_VALUE_WEIGHT);
+    return Math.max(bytes.length, countProtobufValues(bytes, undefined, PROTOBUF_MAIN_COUNT) * PROTOBUF_VALUE_WEIGHT);
   } catch (e) {
+    if (e instanceof OtlpTooLargeError) return Infinity;
     throw asHttpError(e);
   }
 }
@@ -114,32 +124,44 @@ export function groupRecords(records: OtlpRecord[]): DecodedRequest {
   return { traces: [...traces.values()], rejectedSpans, reasons };
 }
 
-/** A trace's span as a worker hands it back: without its payload values, its row's text and received JSON beside it. */
-type HandedOverSpan = Omit<TraceSpan, "body"> & { body: string; row: PreparedRow };
-export type HandedOverRequest = Omit<DecodedRequest, "traces"> & { traces: (Omit<TraceGroup, "spans"> & { spans: HandedOverSpan[] })[] };
+/** The span fields the main thread reads of a span handed over (lib/ingest/otlp-trace.ts): its times, its kind. */
+type ScalarSpan = Pick<TraceSpan["span"], "Type" | "Name" | "Started" | "Finished" | "Model">;
 
-/** decodeRequest on a worker thread: each span's payload as its row's text (splitPayload), its received form as JSON text. */
-export function decodeRequestForHandOver(input: { bytes: Uint8Array; format: OtlpFormat }): HandedOverRequest {
-  const decoded = decodeRequest(input.bytes, input.format);
-  return {
+/**
+ * A request as decodeRequestForHandOver gives it: each span's row and received form as UTF-8 JSON (TraceSpan.encoded)
+ * in one buffer moved to the main thread (lib/workers/moved.ts), its span only the scalar fields beside them.
+ */
+export type HandedOverRequest = DecodedRequest;
+
+/** A request's body for decoding: as received (`gzip`: still compressed, inflated where it is decoded) or inflated. */
+export interface DecodeInput {
+  body: Uint8Array;
+  gzip: boolean;
+  format: OtlpFormat;
+}
+
+/**
+ * decodeRequest on a worker thread (or inline for a small body), the body inflated first when it is gzip
+ * (inflateBody: 413 past AGENT_MAX_PAYLOAD_BYTES): each span's payload as its row's text (splitPayload), its received
+ * form as JSON text.
+ */
+export function decodeRequestForHandOver(input: DecodeInput): HandedOverRequest {
+  const decoded = decodeRequest(input.gzip ? inflateBody(input.body) : input.body, input.format);
+  const spans = decoded.traces.flatMap((t) => t.spans);
+  // Row and body of every span, in one buffer: [row 0, body 0, row 1, body 1, …].
+  const { buffer, views } = packTexts(spans.flatMap((s) => [rowJsonWithoutPlace(s.span), JSON.stringify(s.body)]));
+  let i = 0;
+  const handed: HandedOverRequest = {
     ...decoded,
     traces: decoded.traces.map((t) => ({
       ...t,
       spans: t.spans.map((s) => {
-        const { span, row } = splitPayload(s.span);
-        return { ...s, span, row, body: JSON.stringify(s.body) };
+        const { Type, Name, Started, Finished, Model } = s.span;
+        const span: ScalarSpan = { Type, Name, Started, ...(Finished ? { Finished } : {}), ...(Model ? { Model } : {}) };
+        const encoded = { row: views[i++]!, body: views[i++]! };
+        return { ...s, span, body: null, encoded };
       }),
     })),
   };
-}
-
-/** Back on the main thread: the request as decodeRequest gives it, each span carrying its row (withPreparedRow). */
-export function joinHandedOver(handed: HandedOverRequest): DecodedRequest {
-  return {
-    ...handed,
-    traces: handed.traces.map((t) => ({
-      ...t,
-      spans: t.spans.map(({ row, ...s }) => ({ ...s, span: withPreparedRow(s.span, row) })),
-    })),
-  };
+  return movedWith(handed, [buffer]);
 }

@@ -76,6 +76,43 @@ export function withPreparedRow<T extends AnySpan>(span: T, row: PreparedRow): T
   return Object.assign(span, { [PREPARED]: row });
 }
 
+/** The row fields the write path decides where it stores a span (the run, its place in the tree), not the span itself. */
+export type RowPlace = Pick<SpanRow, "jobId" | "seq" | "nesting" | "parentSeq">;
+
+/**
+ * The span's row as JSON text without its place (RowPlace): `{"type":…,"name":…,…}`. Made where the span is decoded
+ * (a worker thread for a large request) so the write path only prefixes the place (lib/ingest/insert-spans.ts
+ * insertRowsJson) and never builds, stringifies or collects the row's strings on the main thread.
+ */
+export function rowJsonWithoutPlace(span: AnySpan): string {
+  const {
+    jobId: _job,
+    seq: _seq,
+    nesting: _nesting,
+    parentSeq: _parent,
+    ...rest
+  } = spanToRow("", { Seq: 0, Nesting: 0, ...span } as Span, null);
+  return JSON.stringify(rest);
+}
+
+/**
+ * Texts as UTF-8 in one ArrayBuffer of its own (movable to another thread whole, lib/workers/moved.ts), and a view of
+ * each text in it, in order.
+ */
+export function packTexts(texts: readonly string[]): { buffer: ArrayBuffer; views: Uint8Array[] } {
+  const lengths = texts.map((t) => Buffer.byteLength(t));
+  const buffer = new ArrayBuffer(lengths.reduce((a, n) => a + n, 0));
+  const bytes = Buffer.from(buffer);
+  let offset = 0;
+  const views = texts.map((t, i) => {
+    bytes.write(t, offset, lengths[i]!, "utf8");
+    const view = new Uint8Array(buffer, offset, lengths[i]!);
+    offset += lengths[i]!;
+    return view;
+  });
+  return { buffer, views };
+}
+
 /** The row of a validated span (its timestamps already checked by spanSchema); empty strings and zeros stored as NULL, as upstream does. */
 export function spanToRow(jobId: string, span: Span, parentSeq: number | null): SpanRow {
   const prepared = (span as { [PREPARED]?: PreparedRow })[PREPARED] ?? prepareRow(span);

@@ -5,7 +5,9 @@
 import path from "node:path";
 import { createRequire } from "node:module";
 import type { HttpError } from "@/lib/http/errors";
+import { Piscina } from "piscina";
 import type { TaskMessage, TaskResult } from "./pool";
+import { movedBuffers } from "./moved";
 
 /** The project's root: this file is lib/workers/worker.ts. */
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -20,11 +22,16 @@ function isHttpError(e: unknown): e is HttpError {
   return e instanceof Error && e.name === "HttpError" && typeof (e as HttpError).code === "string";
 }
 
-export default function run({ module, name, input, preload = [] }: TaskMessage): TaskResult {
+export default function run({ module, name, input, preload = [] }: TaskMessage): TaskResult | ReturnType<typeof Piscina.move> {
   for (const m of preload) load(m);
   const exports = load(module);
   try {
-    return { ok: true, value: exports[name]!(input) };
+    const value = exports[name]!(input);
+    // The output's large parts move to the main thread (./moved.ts): piscina sends a movable's transfer list along.
+    const buffers = movedBuffers(value);
+    const result: TaskResult = { ok: true, value };
+    if (!buffers.length) return result;
+    return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: result } as unknown as ArrayBuffer);
   } catch (e) {
     if (!isHttpError(e)) throw e;
     return { ok: false, error: { code: e.code, message: e.message, extra: e.extra, headers: e.headers } };

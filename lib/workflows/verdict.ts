@@ -95,6 +95,33 @@ export function mainVerdict(workflow: string, results: unknown, type?: string | 
   return { field, value, text: value ? yes : no, tone: value ? yesMeans : "neutral" };
 }
 
+/**
+ * All a verdict reads of Results (mainVerdict, every workflow's `read`): its top-level keys in order, the booleans,
+ * numbers and nulls among their values, and of the other values their kind and whether a string is blank. The rest
+ * is replaced by a stand-in of its kind ("" or "x", [], {}), so a large Results decoded on a worker thread is not
+ * copied back for its verdict (lib/agents/payload.ts). verdictOf gives the same for both (a test checks it).
+ */
+export function verdictInput(results: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (results === null) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(results)) {
+    const kept =
+      v === null || typeof v === "boolean" || typeof v === "number"
+        ? v
+        : typeof v === "string"
+          ? v.trim() === ""
+            ? ""
+            : "x"
+          : Array.isArray(v)
+            ? []
+            : typeof v === "object"
+              ? {}
+              : null;
+    Object.defineProperty(out, k, { value: kept, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /** The boolean stored on the job for lists and filters (jobs.verdict). */
 export function verdictOf(workflow: string, results: unknown, type?: string | null): boolean | null {
   return mainVerdict(workflow, results, type)?.value ?? null;

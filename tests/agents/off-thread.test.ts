@@ -4,13 +4,18 @@
 // stores them, and a refusal decided on a worker thread is the same 4xx reason as inline.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { db, disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
 import { addClient } from "@/lib/agents/keys";
 import { takeRunningJob } from "./agent-clients";
 import { encodeCall, postCall, type Reply } from "@/lib/agents/client";
-import { closeWorkers, startWorkers } from "@/lib/workers/pool";
+import { closeWorkers, runTask, startWorkers } from "@/lib/workers/pool";
+import { movedBuffers } from "@/lib/workers/moved";
+import { decodePayloadForHandOver } from "@/lib/agents/payload";
+import { DECODE_REQUEST_TASK } from "@/lib/otlp/handler";
+import { decodeRequestForHandOver, decodeWork } from "@/lib/otlp/decode-request";
+import { encodeRequest } from "@/lib/otlp/wire";
 import { MAX_JSON_VALUES, OFF_THREAD_MIN_BYTES } from "@/lib/limits";
 import { startReceiver, type Receiver } from "../otlp/receiver";
 
@@ -113,6 +118,30 @@ describe("large payloads are decoded off the main thread", () => {
   });
 });
 
+describe("a done's large Results are decoded off the main thread", () => {
+  it("are stored as sent and give the job its verdict, handed back as their JSON bytes (moved) and what the verdict reads", async () => {
+    const jobId = await runningJob();
+    // Over the hand-over size; the workflow is unknown, so its verdict is inferred from the first verdict-like boolean.
+    const results = { Files: Array.from({ length: 40_000 }, (_, i) => `file-${i}.c`), WorthFuzzing: true, Notes: "  " };
+    const payload = JSON.stringify({ ID: jobId, Error: "", Results: results });
+    expect(payload.length).toBeGreaterThan(OFF_THREAD_MIN_BYTES);
+    const handed = decodePayloadForHandOver({ method: "ai_job_done", bytes: Buffer.from(payload) });
+    // Before: the whole Results came back as values (40,000 strings deserialized, then stringified again, here).
+    expect(handed).toMatchObject({ method: "ai_job_done", data: { Results: { Files: [], WorthFuzzing: true, Notes: "" } } });
+    const json = (handed as { resultsJson: Uint8Array }).resultsJson;
+    expect(movedBuffers(handed)).toEqual([json.buffer]);
+    expect(Buffer.from(json).toString()).toBe(JSON.stringify(results));
+
+    const r = await call("ai_job_done", payload);
+    expect([r.outcome, r.text]).toEqual([200, ""]);
+    const { rows } = await pool().query<{ status: string; verdict: boolean; results: string }>(
+      `SELECT status::text, verdict, results::text FROM jobs WHERE id = $1`,
+      [jobId],
+    );
+    expect(rows[0]).toEqual({ status: "finished", verdict: true, results: JSON.stringify(results) });
+  });
+});
+
 describe("large OTLP requests are decoded off the main thread", () => {
   const auth = () => ({ authorization: `Bearer ${client}:${key}` });
   const traceId = randomUUID().replaceAll("-", "");
@@ -154,6 +183,83 @@ describe("large OTLP requests are decoded off the main thread", () => {
     );
     expect(rows[0]!.n).toBe(2000);
     expect(JSON.parse(rows[0]!.extra)).toEqual({ attributes: { "off.thread": `span 1 ${"v".repeat(200)}` } });
+  });
+
+  it("a gzip request past the hand-over size is stored exactly as the same spans sent in small requests decoded inline", async () => {
+    // The same 1,200 spans under two trace ids: once in one gzip body (inflated and decoded on a worker thread, each
+    // span's row and received form made there as UTF-8 JSON and spliced into the statements as bytes), once 40 at a
+    // time (each body under the hand-over size: inflated, decoded and encoded inline).
+    const big = request(1200);
+    const otherTrace = randomUUID().replaceAll("-", "");
+    const withTrace = (spans: ReturnType<typeof request>["resourceSpans"][0]["scopeSpans"][0]["spans"], id: string) => ({
+      resourceSpans: [{ ...big.resourceSpans[0]!, scopeSpans: [{ spans: spans.map((s) => ({ ...s, traceId: id })) }] }],
+    });
+    const large = gzipSync(JSON.stringify(withTrace(big.resourceSpans[0]!.scopeSpans[0]!.spans, otherTrace)));
+    const send = (body: Buffer, gzip: boolean) =>
+      fetch(`${server.url}/v1/traces`, {
+        method: "POST",
+        body: new Uint8Array(body),
+        headers: { "content-type": "application/json", ...(gzip ? { "content-encoding": "gzip" } : {}), ...auth() },
+      });
+    expect(gunzipSync(large).length).toBeGreaterThan(OFF_THREAD_MIN_BYTES);
+    expect((await send(large, true)).status).toBe(200);
+    const smallTrace = randomUUID().replaceAll("-", "");
+    const spans = big.resourceSpans[0]!.scopeSpans[0]!.spans;
+    for (let i = 0; i < spans.length; i += 40) {
+      const body = Buffer.from(JSON.stringify(withTrace(spans.slice(i, i + 40), smallTrace)));
+      expect(body.length).toBeLessThan(OFF_THREAD_MIN_BYTES);
+      expect((await send(body, false)).status).toBe(200);
+    }
+    const stored = async (trace: string) =>
+      (
+        await pool().query<{ spans: string; received: string }>(
+          `SELECT (SELECT json_agg(to_jsonb(s) - 'job_id' - 'created_at' ORDER BY s.seq)::text FROM spans s WHERE s.job_id = j.id) AS spans,
+             (SELECT json_agg(json_build_array(o.span_id, o.parent_span_id, o.seq, o.ended, o.body::jsonb #- '{span,traceId}') ORDER BY o.seq)::text
+              FROM otlp_spans o WHERE o.job_id = j.id) AS received
+           FROM jobs j WHERE j.otlp_trace_id = $1`,
+          [trace],
+        )
+      ).rows[0]!;
+    const [a, b] = [await stored(otherTrace), await stored(smallTrace)];
+    expect(JSON.parse(a.spans)).toHaveLength(1200);
+    expect(a.spans).toBe(b.spans);
+    expect(a.received).toBe(b.received);
+  });
+
+  it("a large body's memory is moved to the worker thread, and the rows come back in one moved buffer, nothing copied", async () => {
+    // Copying a 17 MB body into the thread's message held the event loop 150-550 ms (bench:hostile, load ~10), and
+    // the rows' strings copied back were seconds of garbage collection on the main thread.
+    const raw = gzipSync(JSON.stringify(request(300)));
+    const input = {
+      body: new Uint8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)),
+      gzip: true,
+      format: "json" as const,
+    };
+    const decoded = await runTask(DECODE_REQUEST_TASK, input, OFF_THREAD_MIN_BYTES, [input.body]);
+    expect(input.body.byteLength).toBe(0); // detached: moved, not copied
+    const spans = decoded.traces.flatMap((t) => t.spans);
+    expect(spans).toHaveLength(300);
+    // Every span's row and body are views into one buffer; the span itself only its scalar fields.
+    expect(new Set(spans.flatMap((s) => [s.encoded!.row.buffer, s.encoded!.body.buffer])).size).toBe(1);
+    expect(JSON.parse(Buffer.from(spans[1]!.encoded!.row).toString())).toMatchObject({
+      type: "tool",
+      extra: expect.stringContaining("off.thread"),
+    });
+    expect(spans[1]!.span).toEqual({ Type: "tool", Name: "execute_tool grep", Started: expect.any(String), Finished: expect.any(String) });
+    // And the task hands that buffer to the worker (lib/workers/worker.ts) to move, not copy, back.
+    const out = decodeRequestForHandOver({ ...input, body: new Uint8Array(raw) });
+    const moved = movedBuffers(out);
+    expect(moved).toHaveLength(1);
+    expect(out.traces[0]!.spans[1]!.encoded!.row.buffer).toBe(moved[0]);
+  });
+
+  it("a protobuf body is counted on the main thread only until it is known to be large: the thread counts the rest", () => {
+    // Past PROTOBUF_MAIN_COUNT values the count stops (the bytes after are not read here): a body whose tail is not
+    // protobuf is still a thread's work, and its 400 comes from the thread, which counts every value as it decodes.
+    const bytes = encodeRequest(request(1200) as Parameters<typeof encodeRequest>[0]);
+    const broken = Buffer.concat([bytes, Buffer.from([0xff, 0xff, 0xff])]);
+    expect(decodeWork(broken, "protobuf")).toBe(Infinity);
+    expect(() => decodeRequestForHandOver({ body: broken, gzip: false, format: "protobuf" })).toThrow(/not a protobuf/);
   });
 
   it("bytes that are not a protobuf request, past the hand-over size, are a 400 with the decoder's reason", async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { WORKFLOWS, workflowSpec } from "@/lib/workflows/catalog";
 import { FIELDS, fieldSpec } from "@/lib/workflows/fields";
-import { inputFields, mainVerdict, resultFields, resultsObject, verdictOf } from "@/lib/workflows/verdict";
+import { inputFields, mainVerdict, resultFields, resultsObject, verdictInput, verdictOf } from "@/lib/workflows/verdict";
 
 const DIFF = "diff --git a/fs/ext4/file.c b/fs/ext4/file.c\n--- a/fs/ext4/file.c\n+++ b/fs/ext4/file.c\n@@ -1 +1 @@\n-a\n+b\n";
 const PATCHING = {
@@ -246,5 +246,37 @@ describe("workflow names and unknown workflows", () => {
       "ReproSyzID",
       "ZArg",
     ]);
+  });
+});
+
+describe("what a verdict reads (verdictInput, a large done's Results decoded off the main thread)", () => {
+  it("gives every workflow the same verdict as the whole Results, for yes, no, blank and missing values", () => {
+    const variants = (r: Record<string, unknown>) => [
+      r,
+      ...Object.keys(r).flatMap((k) => [
+        { ...r, [k]: true },
+        { ...r, [k]: false },
+        { ...r, [k]: "  \n" },
+        { ...r, [k]: "text" },
+        { ...r, [k]: [1] },
+        { ...r, [k]: {} },
+        { ...r, [k]: null },
+      ]),
+      { ...r, NewField: true, WorthFuzzing: false },
+    ];
+    let checked = 0;
+    for (const [workflow, results] of CASES)
+      for (const spec of [...WORKFLOWS, { type: "unknown-workflow" }])
+        for (const r of variants(results)) {
+          expect([spec.type, workflow, verdictOf(spec.type, verdictInput(r))]).toEqual([spec.type, workflow, verdictOf(spec.type, r)]);
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(1000);
+    expect(verdictInput({ Files: ["a".repeat(1000)], PatchDiff: DIFF, Ok: true, N: 3 })).toEqual({
+      Files: [],
+      PatchDiff: "x",
+      Ok: true,
+      N: 3,
+    });
   });
 });
