@@ -96,6 +96,13 @@ class LiveRun {
       }
       this.set(patch);
     });
+    // The run ended while this page was away, far ahead of it: read the outline again rather than every span here.
+    events.addEventListener("reload", (e) => {
+      events.close();
+      const { status } = JSON.parse((e as MessageEvent<string>).data) as { status: string };
+      this.set({ status: forward(this.state.status, status), connected: false });
+      this.start();
+    });
   }
 
   private stop(): void {

@@ -103,6 +103,23 @@ describe("live updates with backpressure", () => {
     expect(got.ended).toBe("done");
   });
 
+  it("tells a watcher of a run that had already ended, more than a page behind, to reload instead of paging", async () => {
+    const id = await runningJob();
+    await insertSpans(id, 0, LIVE_CATCHUP_PAGE_SPANS + 10);
+    await db().job.update({ where: { id }, data: { status: "finished" } });
+    const res = await open(id);
+    expect(res.status).toBe(200);
+    const text = await new Response(res.body).text();
+    expect(text).toContain('event: reload\ndata: {"status":"finished"}');
+    // Not the outline (~1 KB a span here); a change the hub heard of the status may still come before the reload.
+    expect(text.length).toBeLessThan(LIVE_CATCHUP_PAGE_SPANS * 100);
+    // One page behind or less: the spans themselves, and the stream ends with the run.
+    const near = await open(id, `after=${LIVE_CATCHUP_PAGE_SPANS - 1}`);
+    const got = await readEvents(near.body!, () => false);
+    expect(got.seqs.size).toBe(10);
+    expect(got.ended).toBe("done");
+  });
+
   it("answers 404 for a run that does not exist", async () => {
     const res = await open(randomUUID());
     expect(res.status).toBe(404);
