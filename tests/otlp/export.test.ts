@@ -163,4 +163,14 @@ describe("OTLP export", () => {
     ]);
     expect((await otlpOf(back, "?original=1")).status).toBe(404);
   });
+
+  it("reads a run's received spans by (job, seq) on an index, as its pages join them, not by scanning every run's", async () => {
+    const plan = await db().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        "EXPLAIN SELECT span_id FROM otlp_spans WHERE job_id = '00000000-0000-4000-8000-000000000000' AND seq > 5 ORDER BY seq LIMIT 10",
+      );
+    });
+    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("otlp_spans_job_id_seq_idx");
+  });
 });
