@@ -146,6 +146,40 @@ test("Compare counts a step's model, tokens, thoughts and duration as difference
   await expect(facts.locator('[data-field="thoughts"]')).toBeVisible();
 });
 
+test("Compare of long runs draws a page of steps at a time, counting every step", async ({ page, request }) => {
+  const tag = `cmp-long-${randomUUID().slice(0, 8)}`;
+  // 600 tool steps each (the page draws COMPARE_ROWS_PER_PAGE = 250 rows); B's last step differs.
+  const long = (last: string) =>
+    run(tag, "patch-triage", (spans) => {
+      const base = spans.length;
+      const at = spans[0]!.Started;
+      for (let i = 0; i < 600; i++) {
+        spans.push({
+          Seq: base + i,
+          Nesting: 1,
+          Type: "tool",
+          Name: "grepper",
+          Started: at,
+          Finished: at,
+          Args: { Expression: `step ${i}` },
+          Results: { Output: i === 599 ? last : "same" },
+        });
+      }
+    });
+  const a = await importFile(request, `${tag}-a.json`, long("same"));
+  const b = await importFile(request, `${tag}-b.json`, long("different"));
+  await page.goto(`/compare?a=${a.id}&b=${b.id}`);
+  await expect(page.getByTestId("steps-differ")).toContainText("(1 of 605 differ: 1 in payload");
+  await expect(page.getByTestId("compare-steps").locator("tbody[data-status]")).toHaveCount(250);
+  await expect(page.getByTestId("compare-pages").first()).toContainText("Rows 1–250 of 605");
+  await page.getByTestId("compare-pages").first().getByRole("link", { name: "next 250 →" }).click();
+  await expect(page).toHaveURL(/from=250/);
+  await expect(page.getByTestId("compare-pages").first()).toContainText("Rows 251–500 of 605");
+  await page.getByTestId("compare-pages").first().getByRole("link", { name: "next 105 →" }).click();
+  await expect(page.getByTestId("compare-steps").locator("tbody[data-status]")).toHaveCount(105);
+  await expect(page.getByTestId("compare-steps").locator('tbody[data-status="changed"]')).toHaveCount(1);
+});
+
 test("Rerun says when no agent takes the workflow and queues only on confirmation; a run lacking a required input cannot be rerun", async ({
   page,
   request,

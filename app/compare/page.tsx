@@ -9,9 +9,9 @@ import { requireReader } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Compare runs" };
 
-export default async function ComparePage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
+export default async function ComparePage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string; from?: string }> }) {
   await connection();
-  const { a, b } = await searchParams;
+  const { a, b, from } = await searchParams;
   await requireReader(`/compare?${new URLSearchParams({ ...(a ? { a } : {}), ...(b ? { b } : {}) })}`);
   const reader = await readDb("expensive");
   const [ra, rb] = await Promise.all([a ? loadForCompare(reader, a) : null, b ? loadForCompare(reader, b) : null]);
@@ -26,5 +26,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       </div>
     );
   }
-  return <CompareView a={ra} b={rb} />;
+  // The first aligned step the table shows (components/compare/StepDiffTable.tsx pages them); anything else is 0.
+  const first = /^\d{1,7}$/.test(from ?? "") ? Number(from) : 0;
+  return <CompareView a={ra} b={rb} from={first} />;
 }

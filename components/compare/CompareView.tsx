@@ -53,7 +53,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
   );
 }
 
-export async function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) {
+export async function CompareView({ a, b, from = 0 }: { a: ComparedRun; b: ComparedRun; from?: number }) {
   const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType);
   const totals = compareTotals(
     {
@@ -159,7 +159,7 @@ export async function CompareView({ a, b }: { a: ComparedRun; b: ComparedRun }) 
           </tbody>
         </table>
       </section>
-      <StepDiffTable steps={steps} runs={{ a: a.id, b: b.id }} />
+      <StepDiffTable steps={steps} runs={{ a: a.id, b: b.id }} from={from} />
       {(a.spanCount > MAX_COMPARED_SPANS || b.spanCount > MAX_COMPARED_SPANS) && (
         <p className="text-sm text-amber-700">Only the first {formatCount(MAX_COMPARED_SPANS)} steps of each run are compared.</p>
       )}
