@@ -203,10 +203,12 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         <span className={`inline-block text-[10px] transition-transform ${p.expanded ? "rotate-90" : ""}`}>▶</span>
       </span>
       <SpanIcon type={type} />
-      <VisibleName text={o.names[o.name[index]!]!} className="min-w-[4rem] max-w-[18rem] shrink-0 truncate font-medium" />
-      {model && <VisibleName text={model} className="hidden min-w-0 shrink truncate font-mono text-xs text-slate-500 xl:inline" />}
+      {/* The name gives way (cut with an ellipsis, whole in the tooltip) so the figures on the right (tokens, duration)
+          stay on screen, but only once the model, calls, summary and error beside it (shrink-[1000]) are gone. */}
+      <VisibleName text={o.names[o.name[index]!]!} className="min-w-[4rem] max-w-[18rem] shrink truncate font-medium" titled />
+      {model && <VisibleName text={model} className="hidden min-w-0 shrink-[1000] truncate font-mono text-xs text-slate-500 xl:inline" />}
       {p.toolCalls && p.toolCalls.length > 0 && (
-        <span className="min-w-0 shrink truncate text-xs text-slate-500" title="tool calls this LLM call decided on">
+        <span className="min-w-0 shrink-[1000] truncate text-xs text-slate-500" title="tool calls this LLM call decided on">
           →{" "}
           {p.toolCalls.map((t, i) => (
             <span key={t}>
@@ -220,12 +222,12 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         // What the step did (a reply that is only its tool calls, "→ weather({…})", says what the calls' names beside
         // it say: left to the tool rows, which show their arguments); its main argument, its reply's head; from the
         // outline: no payload fetched per row.
-        <span className="min-w-0 shrink truncate font-mono text-xs text-slate-600" title={summary} data-summary>
+        <span className="min-w-0 shrink-[1000] truncate font-mono text-xs text-slate-600" title={summary} data-summary>
           {summary}
         </span>
       )}
       {error != null && (
-        <span className="flex min-w-0 shrink items-center gap-1" title={visibleText(error)}>
+        <span className="flex min-w-0 shrink-[1000] items-center gap-1" title={visibleText(error)}>
           <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" data-error-mark>
             ✕ error
           </span>
