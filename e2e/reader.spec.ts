@@ -142,6 +142,7 @@ test("an experiment says in words when nothing is timed (no empty chart, no 0 �
   await expect(page.getByTestId("metrics-table")).not.toContainText(/\b0(µs)? → 0/);
   await expect(page.getByTestId("histogram-duration").getByTestId("histogram-empty")).toBeVisible();
   await expect(page.getByTestId("histogram-duration").locator(".recharts-wrapper")).toHaveCount(0);
+  await expect(page.getByTestId("experiment-cost")).toContainText("Ended reruns so far: no cost yet");
 
   // At phone width the reruns stack: nothing scrolls sideways, and the row's figures are all on screen.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -34,10 +34,11 @@ export function MetricsTable({ metrics }: { metrics: MetricComparison[] }) {
       <thead className="text-[11px] uppercase text-slate-500">
         <tr>
           <th className="text-left">per run</th>
-          <th className="text-right">median (orig → rerun)</th>
-          <th className="text-right">p90 (orig → rerun)</th>
-          <th className="text-right">sum (orig → rerun)</th>
-          <th className="text-right">median Δ</th>
+          <th className="pl-3 text-right">median (orig → rerun)</th>
+          {/* On a phone the median and its delta only: five columns of "16m 23s → 1m 25s" would scroll sideways. */}
+          <th className="hidden pl-3 text-right sm:table-cell">p90 (orig → rerun)</th>
+          <th className="hidden pl-3 text-right sm:table-cell">sum (orig → rerun)</th>
+          <th className="pl-3 text-right">median Δ</th>
         </tr>
       </thead>
       <tbody>
@@ -59,15 +60,15 @@ export function MetricsTable({ metrics }: { metrics: MetricComparison[] }) {
                 )}
               </th>
               {!o && !r ? (
-                <td colSpan={4} className="text-right text-xs text-slate-500">
+                <td colSpan={4} className="pl-3 text-right text-xs text-slate-500">
                   {NOTHING[m.metric]}
                 </td>
               ) : (
                 <>
-                  <td className="text-right">{pair(m.original.median, m.rerun.median)}</td>
-                  <td className="text-right">{pair(m.original.p90, m.rerun.p90)}</td>
-                  <td className="text-right">{pair(m.original.sum, m.rerun.sum)}</td>
-                  <td className="text-right">
+                  <td className="pl-3 text-right">{pair(m.original.median, m.rerun.median)}</td>
+                  <td className="hidden pl-3 text-right sm:table-cell">{pair(m.original.p90, m.rerun.p90)}</td>
+                  <td className="hidden pl-3 text-right sm:table-cell">{pair(m.original.sum, m.rerun.sum)}</td>
+                  <td className="pl-3 text-right">
                     {o && r ? fmt(m.metric, m.medianDelta, true) : <span className="text-xs text-slate-500">{NOTHING[m.metric]}</span>}
                   </td>
                 </>

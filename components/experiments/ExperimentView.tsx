@@ -7,7 +7,7 @@ import type { Agreement, RerunCell, VerdictCell } from "@/lib/experiments/analys
 import type { ExperimentView as View } from "@/lib/experiments/view";
 import { formatUsd, formatUsdDelta } from "@/lib/costs/money";
 import { formatDuration } from "@/lib/format";
-import { Histogram, MetricsTable, money } from "@/components/experiments/ExperimentMetrics";
+import { hasFigures, Histogram, MetricsTable, money } from "@/components/experiments/ExperimentMetrics";
 import { RerunList } from "@/components/experiments/RerunList";
 
 /** How often the page asks for news while reruns are queued or running. */
@@ -190,8 +190,10 @@ export function ExperimentView({ initial }: { initial: View }) {
           </p>
           {cost && r.progress.done + r.progress.failed > 0 && (
             <p>
-              Ended reruns so far: <strong>{money(cost.rerun.sum)}</strong> against <strong>{money(cost.original.sum)}</strong> for their
-              originals ({formatUsdDelta(cost.sumDelta)})
+              {/* A side with no priced spend says so: "$0.00" and a delta of minus the other side would read as measured. */}
+              Ended reruns so far: <strong>{hasFigures(cost.rerun) ? money(cost.rerun.sum) : "no cost yet"}</strong> against{" "}
+              <strong>{hasFigures(cost.original) ? money(cost.original.sum) : "no cost"}</strong> for their originals
+              {hasFigures(cost.rerun) && hasFigures(cost.original) ? ` (${formatUsdDelta(cost.sumDelta)})` : ""}
               {cost.partial && cost.partial.rerun + cost.partial.original > 0 ? " — partial: some spans have no price" : ""}
             </p>
           )}
@@ -224,7 +226,7 @@ export function ExperimentView({ initial }: { initial: View }) {
             <tbody className="divide-y divide-slate-100">
               {r.flips.map((f) => (
                 <tr key={f.rerunId} data-testid="flip-row">
-                  <td className="py-1 pr-2">
+                  <td className="py-1 pr-2 wrap-anywhere">
                     <Link href={`/jobs/${f.originalId}`} className="text-sky-700 hover:underline">
                       {f.description || f.originalId}
                     </Link>
