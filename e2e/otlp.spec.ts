@@ -207,3 +207,58 @@ test("real OpenTelemetry producers report runs; unread attributes and unknown sp
     delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
   }
 });
+
+test("an OpenTelemetry run has no workflow results: its verdict card says so and jumps to the final LLM output", async ({
+  page,
+  request,
+}) => {
+  const tag = `otlp-final-${Date.now()}`;
+  const traceId = Buffer.from(tag.padEnd(16, "x").slice(-16)).toString("hex");
+  const at = (ms: number) => String(1_796_000_000_000_000_000n + BigInt(ms) * 1_000_000n);
+  const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+  const chat = (spanId: string, from: number, reply: string) => ({
+    traceId,
+    spanId,
+    parentSpanId: "00000000000000a1",
+    name: "chat gpt-x",
+    startTimeUnixNano: at(from),
+    endTimeUnixNano: at(from + 5),
+    attributes: [
+      attr("gen_ai.operation.name", "chat"),
+      attr("gen_ai.request.model", "gpt-x"),
+      attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: reply }] }])),
+    ],
+  });
+  const otlp = {
+    resourceSpans: [
+      {
+        resource: { attributes: [attr("service.name", tag)] },
+        scopeSpans: [
+          {
+            scope: { name: "hand-made" },
+            spans: [
+              {
+                traceId,
+                spanId: "00000000000000a1",
+                name: "invoke_agent triage",
+                startTimeUnixNano: at(0),
+                endTimeUnixNano: at(30),
+                attributes: [attr("gen_ai.operation.name", "invoke_agent"), attr("gen_ai.agent.name", "triage")],
+              },
+              chat("00000000000000b1", 1, "first thoughts"),
+              chat("00000000000000b2", 10, `final answer ${tag}`),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const job = await importFile(request, `${tag}.json`, JSON.stringify(otlp));
+  await page.goto(`/jobs/${job.id}`);
+  const verdict = page.getByTestId("verdict");
+  await expect(verdict.getByTestId("otlp-output")).toContainText("OpenTelemetry");
+  await expect(verdict).not.toContainText("No results recorded");
+  await verdict.getByTestId("otlp-final-output").click();
+  await expect(page.getByTestId("details")).toContainText(`final answer ${tag}`);
+  await expect(page).toHaveURL(/#span-\d+$/);
+});

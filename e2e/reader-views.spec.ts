@@ -288,8 +288,15 @@ test("history: 15+ runs above the fold at 1440×900, trends fold and stay folded
   await page.reload();
   await expect(page.getByTestId("trends-fold")).toHaveAttribute("data-open", "false");
 
+  await expect(page.getByTestId("columns-menu")).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByTestId("history-table")).toBeHidden();
+  // Cards have no columns to choose.
+  await expect(page.getByTestId("columns-menu")).toBeHidden();
+  // The header's role stays whole beside a cut email.
+  const role = page.getByTestId("signed-in-role");
+  await expect(role).toHaveText("operator");
+  expect(await role.evaluate((e) => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
   const card = page.getByTestId("history-card").first();
   await expect(card).toBeVisible();
   await expect(card.locator("[data-status], [data-verdict], a").first()).toBeVisible();

@@ -100,6 +100,64 @@ test("an experiment lists its reruns, failed first with the reason, linking run 
   expect(ids).toEqual([first.ID, second.ID].sort());
 });
 
+test("an experiment says in words when nothing is timed (no empty chart, no 0 → 0) and its reruns read on a phone", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  const tag = `notime-${randomUUID().slice(0, 8)}`;
+  // An original of one flow step that starts and ends at one instant and spent no tokens: nothing measured.
+  const flowOnly = (spans: Span[]) => {
+    spans.splice(1);
+    spans[0]!.Finished = spans[0]!.Started;
+  };
+  const original = await importFile(request, `${tag}.json`, run(tag, tag, flowOnly));
+  // A patch title with a long symbol in it, as real ones have: the widest thing a rerun row shows.
+  const title = `[PATCH] ext4: fix ext4_dio_write_iter_unaligned_tail_zeroing_${tag.replace(/-/g, "_")}`;
+  await withDb((c) => c.query("UPDATE jobs SET description = $1 WHERE id = $2", [title, original.id]));
+  const started = await request.post("/api/experiments", {
+    data: { selection: { ids: [original.id] }, setup: { kind: "label", value: "v2" }, name: `no timing ${tag}` },
+  });
+  expect(started.status(), await started.text()).toBe(201);
+  const experiment = ((await started.json()) as { id: string }).id;
+  await page.goto(`/experiments/${experiment}`);
+  await expect(page.getByTestId("metrics-none")).toBeVisible();
+  await expect(page.getByTestId("metrics-table")).toHaveCount(0);
+  // The queued rerun in the history has spent nothing yet: dashes, not zeros.
+  await page.goto(`/?experiment=${experiment}`);
+  const queued = page.getByTestId("history-row");
+  await expect(queued).toHaveCount(1);
+  for (const col of ["tokens", "cost", "llmCalls"]) await expect(queued.locator(`[data-col="${col}"]`)).toHaveText("—");
+  await page.goto(`/experiments/${experiment}`);
+
+  // The rerun ends the same way: one instant, no tokens.
+  const agent = await TestAgent.create(BASE, `reader-${tag}`);
+  const job = await agent.poll([tag]);
+  const at = new Date().toISOString();
+  await agent.log(job.ID, { Seq: 0, Nesting: 0, Type: "flow", Name: tag, Started: at, Finished: at });
+  expect((await agent.done(job.ID, { WorthFuzzing: true })).status).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("metric-duration")).toContainText("no timing yet");
+  await expect(page.getByTestId("metric-tokens")).toContainText("no tokens yet");
+  await expect(page.getByTestId("metrics-table")).not.toContainText(/\b0(µs)? → 0/);
+  await expect(page.getByTestId("histogram-duration").getByTestId("histogram-empty")).toBeVisible();
+  await expect(page.getByTestId("histogram-duration").locator(".recharts-wrapper")).toHaveCount(0);
+  await expect(page.getByTestId("experiment-cost")).toContainText("Ended reruns so far: no cost yet");
+
+  // At phone width the reruns stack: nothing scrolls sideways, and the row's figures are all on screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const list = page.getByTestId("experiment-reruns");
+  const row = list.getByTestId("rerun-row").first();
+  await expect(row.getByRole("link", { name: "Compare" })).toBeInViewport();
+  // The table's scroller: wider content would scroll it sideways.
+  const scroller = await list.evaluate((el) => {
+    const box = el.querySelector("table")!.parentElement!;
+    return box.scrollWidth - box.clientWidth;
+  });
+  expect(scroller).toBeLessThanOrEqual(0);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+});
+
 test("a bad parameter in a history link is reported and dropped alone: the other filters stay applied", async ({ page }) => {
   await page.goto("/?workflow=moderation&rerun=original");
   await expect(page.getByTestId("history-problem")).toContainText("rerun");

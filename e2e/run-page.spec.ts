@@ -266,3 +266,34 @@ test("search over a run of long repetitive text stops at its budget and says so;
   await expect(page.getByTestId("search-note")).toHaveText("· search stopped at 524 KB: spans from #2 on not searched in full");
   await expect(page.getByTestId("match-count")).toContainText("0 matches");
 });
+
+test("at phone width a long span name is cut with an ellipsis, whole in its tooltip; tokens and duration stay on screen", async ({
+  page,
+  request,
+}) => {
+  const name = `patch-evaluator-with-a-long-name-${"that-goes-on-".repeat(6)}end`;
+  const spans = [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: at(0), Finished: at(9000) },
+    { Seq: 1, Nesting: 1, Type: "agent", Name: name, Started: at(1000), Finished: at(8000) },
+    {
+      Seq: 2,
+      Nesting: 2,
+      Type: "llm",
+      Name: name,
+      Model: "gemini-3.1-pro-preview",
+      Started: at(2000),
+      Finished: at(7000),
+      InputTokens: 5066,
+    },
+  ];
+  const job = await importFile(request, "long-name.json", JSON.stringify(spans));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/jobs/${job.id}`);
+  await page.getByRole("button", { name: "Expand all" }).click();
+  const llm = row(page, 2);
+  await expect(llm.locator(`bdi[title="${name}"]`)).toBeVisible();
+  await expect(llm.locator("[data-duration]")).toHaveText("5.00s");
+  await expect(llm.locator("[data-duration]")).toBeInViewport({ ratio: 1 });
+  await expect(llm.getByText("5.07k tok")).toBeInViewport({ ratio: 1 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+});

@@ -27,8 +27,12 @@ export async function UserMenu() {
           Admin
         </Link>
       )}
-      <span className="min-w-0 truncate text-slate-700 max-sm:max-w-[9rem]" data-testid="signed-in-as" title={user.email}>
-        {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role}</span>
+      {/* On a phone the email gives way (cut, whole in the tooltip); the role stays whole beside it. */}
+      <span className="flex min-w-0 items-center gap-1 text-slate-700 max-sm:max-w-[11rem]" data-testid="signed-in-as" title={user.email}>
+        <span className="min-w-0 truncate">{user.email}</span>{" "}
+        <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" data-testid="signed-in-role">
+          {user.role}
+        </span>
       </span>
       {/* A plain form: React renders a function action as a javascript: URL until hydration, and the CSP test forbids those. */}
       <form method="post" action="/sign-out">

@@ -7,7 +7,7 @@ import type { Agreement, RerunCell, VerdictCell } from "@/lib/experiments/analys
 import type { ExperimentView as View } from "@/lib/experiments/view";
 import { formatUsd, formatUsdDelta } from "@/lib/costs/money";
 import { formatDuration } from "@/lib/format";
-import { Histogram, MetricsTable, money } from "@/components/experiments/ExperimentMetrics";
+import { hasFigures, Histogram, MetricsTable, money } from "@/components/experiments/ExperimentMetrics";
 import { RerunList } from "@/components/experiments/RerunList";
 
 /** How often the page asks for news while reruns are queued or running. */
@@ -52,7 +52,8 @@ function ProgressBar({ view }: { view: View }) {
           </span>
         ))}
         <span>of {p.total}</span>
-        {p.medianDurationMs !== null && <span>median rerun {formatDuration(p.medianDurationMs)}</span>}
+        {/* A zero median is no timing (reruns that logged nothing timed), not "0µs". */}
+        {!!p.medianDurationMs && <span>median rerun {formatDuration(p.medianDurationMs)}</span>}
         {p.queued + p.running > 0 ? (
           <span data-testid="experiment-eta">
             {p.etaMs !== null ? `about ${formatDuration(p.etaMs)} to go at this pace` : "ETA once the first rerun ends"}
@@ -187,10 +188,12 @@ export function ExperimentView({ initial }: { initial: View }) {
             Estimated at start:{" "}
             <strong>{e.estimateUsd === null ? "no price" : `${formatUsd(e.estimateUsd)}${e.estimatePartial ? " (partial)" : ""}`}</strong>
           </p>
-          {cost && (
+          {cost && r.progress.done + r.progress.failed > 0 && (
             <p>
-              Ended reruns so far: <strong>{money(cost.rerun.sum)}</strong> against <strong>{money(cost.original.sum)}</strong> for their
-              originals ({formatUsdDelta(cost.sumDelta)})
+              {/* A side with no priced spend says so: "$0.00" and a delta of minus the other side would read as measured. */}
+              Ended reruns so far: <strong>{hasFigures(cost.rerun) ? money(cost.rerun.sum) : "no cost yet"}</strong> against{" "}
+              <strong>{hasFigures(cost.original) ? money(cost.original.sum) : "no cost"}</strong> for their originals
+              {hasFigures(cost.rerun) && hasFigures(cost.original) ? ` (${formatUsdDelta(cost.sumDelta)})` : ""}
               {cost.partial && cost.partial.rerun + cost.partial.original > 0 ? " — partial: some spans have no price" : ""}
             </p>
           )}
@@ -198,12 +201,21 @@ export function ExperimentView({ initial }: { initial: View }) {
       </div>
       <section className="space-y-2 rounded border border-slate-200 bg-white p-3">
         <h2 className="text-sm font-semibold">Tokens, cost and duration of ended reruns and their originals</h2>
-        <MetricsTable metrics={r.metrics} />
-        <div className="grid gap-2 lg:grid-cols-3">
-          {(["tokens", "cost", "duration"] as const).map((m) => (
-            <Histogram key={m} metric={m} bins={view.histograms[m]} />
-          ))}
-        </div>
+        {r.progress.done + r.progress.failed === 0 ? (
+          // Nothing to measure yet: a sentence, not a table of dashes and three empty charts.
+          <p className="text-sm text-slate-500" data-testid="metrics-none">
+            No rerun has ended yet: tokens, cost and duration appear here as reruns end.
+          </p>
+        ) : (
+          <>
+            <MetricsTable metrics={r.metrics} />
+            <div className="grid gap-2 lg:grid-cols-3">
+              {r.metrics.map((m) => (
+                <Histogram key={m.metric} metric={m.metric} bins={view.histograms[m.metric]} comparison={m} />
+              ))}
+            </div>
+          </>
+        )}
       </section>
       <section className="rounded border border-slate-200 bg-white p-3" data-testid="flips">
         <h2 className="mb-2 text-sm font-semibold">Flipped verdicts ({r.flips.length})</h2>
@@ -214,7 +226,7 @@ export function ExperimentView({ initial }: { initial: View }) {
             <tbody className="divide-y divide-slate-100">
               {r.flips.map((f) => (
                 <tr key={f.rerunId} data-testid="flip-row">
-                  <td className="py-1 pr-2">
+                  <td className="py-1 pr-2 wrap-anywhere">
                     <Link href={`/jobs/${f.originalId}`} className="text-sky-700 hover:underline">
                       {f.description || f.originalId}
                     </Link>

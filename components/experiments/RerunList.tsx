@@ -25,42 +25,54 @@ export function RerunList({ experimentId, reruns }: { experimentId: string; reru
       {reruns.length === 0 ? (
         <p className="text-xs text-slate-500">No reruns.</p>
       ) : (
-        <div className="max-h-[32rem] overflow-auto">
-          <table className="w-full text-sm">
-            <thead className="sticky top-0 bg-white text-left text-[11px] uppercase text-slate-500">
+        // Below sm each rerun is a stacked card (the run on its own line, then status, verdicts and Compare wrapping
+        // beneath), so a phone reads it without sideways scrolling; from sm up, a table.
+        <div className="max-h-[32rem] overflow-y-auto sm:overflow-x-auto">
+          <table className="block w-full text-sm sm:table">
+            <thead className="sticky top-0 hidden bg-white text-left text-[11px] uppercase text-slate-500 sm:table-header-group">
               <tr>
                 <th className="py-1 pr-2 font-medium">run</th>
                 <th className="px-2 font-medium">status</th>
                 <th className="px-2 font-medium">verdict</th>
                 <th className="px-2 font-medium">original</th>
-                <th className="hidden px-2 font-medium sm:table-cell">reason</th>
+                <th className="px-2 font-medium">reason</th>
                 <th className="px-2" />
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="block divide-y divide-slate-100 sm:table-row-group">
               {reruns.map((r) => (
-                <tr key={r.rerunId} data-testid="rerun-row" data-state={r.state}>
-                  <td className="py-1 pr-2">
+                <tr
+                  key={r.rerunId}
+                  data-testid="rerun-row"
+                  data-state={r.state}
+                  className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5 sm:table-row sm:py-0"
+                >
+                  <td className="block w-full min-w-0 wrap-anywhere sm:table-cell sm:w-auto sm:py-1 sm:pr-2">
                     <Link href={`/jobs/${r.rerunId}`} className="text-sky-700 hover:underline">
                       {r.description || r.rerunId.slice(0, 8)}
                     </Link>
                     <span className="ml-2 text-xs text-slate-500">{r.workflow}</span>
-                    {/* On a phone the reason goes under the run: a fifth column would not fit. */}
-                    {r.error && <p className="text-xs text-red-800 wrap-anywhere sm:hidden">{r.error}</p>}
                   </td>
-                  <td className="px-2">
+                  <td className="block sm:table-cell sm:px-2">
                     <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[r.state]}`}>{r.status}</span>
                   </td>
                   <td
-                    className={`px-2 text-xs ${r.verdict !== null && r.verdict !== r.originalVerdict ? "font-semibold text-amber-800" : ""}`}
+                    className={`block text-xs sm:table-cell sm:px-2 ${r.verdict !== null && r.verdict !== r.originalVerdict ? "font-semibold text-amber-800" : ""}`}
                   >
+                    <span className="font-normal text-slate-500 sm:hidden">verdict </span>
                     {yesNo(r.verdict)}
                   </td>
-                  <td className="px-2 text-xs">{yesNo(r.originalVerdict)}</td>
-                  <td className="hidden max-w-[28rem] px-2 text-xs text-red-800 wrap-anywhere sm:table-cell" data-testid="rerun-error">
+                  <td className="block text-xs sm:table-cell sm:px-2">
+                    <span className="text-slate-500 sm:hidden">original </span>
+                    {yesNo(r.originalVerdict)}
+                  </td>
+                  <td
+                    className={`order-last w-full text-xs text-red-800 wrap-anywhere sm:table-cell sm:w-auto sm:max-w-[28rem] sm:px-2 ${r.error ? "block" : "hidden"}`}
+                    data-testid="rerun-error"
+                  >
                     {r.error}
                   </td>
-                  <td className="whitespace-nowrap px-2 text-right text-xs">
+                  <td className="ml-auto block whitespace-nowrap text-right text-xs sm:table-cell sm:px-2">
                     <Link href={`/compare?a=${r.originalId}&b=${r.rerunId}`} className="text-sky-700 hover:underline">
                       Compare
                     </Link>

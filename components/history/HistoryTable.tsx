@@ -92,7 +92,8 @@ export function HistoryTable({
           </span>
         )}
         {actions?.(picked)}
-        <details className="relative inline-block text-xs" data-testid="columns-menu">
+        {/* Below md the history is cards (HistoryCards), which have no columns to choose. */}
+        <details className="relative hidden text-xs md:inline-block" data-testid="columns-menu">
           <summary className="cursor-pointer select-none rounded px-2 py-1 text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100">
             Columns
           </summary>
@@ -174,6 +175,7 @@ export function HistoryTable({
                     {row.getVisibleCells().map((cell) => (
                       <td
                         key={cell.id}
+                        data-col={cell.column.id}
                         className={`px-2 py-1.5 ${NUMERIC_COLUMNS.has(cell.column.id) ? "whitespace-nowrap text-right tabular-nums" : ""}`}
                       >
                         <table.FlexRender cell={cell} />

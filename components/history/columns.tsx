@@ -64,6 +64,8 @@ export function Chip({
 }
 
 const short = (id: string) => id.slice(0, 8);
+/** A queued run has spent nothing yet: "—", not "0" and "$0.00" that read as measured. */
+const notStarted = (job: HistoryRow) => (job.status === "pending" ? <span className="text-slate-400">—</span> : null);
 /** Columns of numbers, right-aligned so digits line up. */
 export const NUMERIC_COLUMNS = new Set(["duration", "tokens", "cost", "llmCalls", "toolCalls", "toolErrors"]);
 
@@ -208,18 +210,23 @@ export function historyColumns(query: HistoryQuery) {
       cell: ({ row: { original: job } }) =>
         job.status === "running" && job.durationMs == null ? <span className="text-sky-700">running</span> : formatDuration(job.durationMs),
     }),
-    helper.accessor("totalTokens", { id: "tokens", header: "Tokens", cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("totalTokens", {
+      id: "tokens",
+      header: "Tokens",
+      cell: (c) => notStarted(c.row.original) ?? formatCount(c.getValue()),
+    }),
     helper.accessor("costUsd", {
       id: "cost",
       header: "Cost",
-      cell: ({ row: { original: job } }) => <RunCostCell usd={job.costUsd} unpriced={job.costUnpriced} />,
+      cell: ({ row: { original: job } }) => notStarted(job) ?? <RunCostCell usd={job.costUsd} unpriced={job.costUnpriced} />,
     }),
-    helper.accessor("llmCalls", { header: "LLM calls", cell: (c) => formatCount(c.getValue()) }),
-    helper.accessor("toolCalls", { header: "Tool calls", cell: (c) => formatCount(c.getValue()) }),
+    helper.accessor("llmCalls", { header: "LLM calls", cell: (c) => notStarted(c.row.original) ?? formatCount(c.getValue()) }),
+    helper.accessor("toolCalls", { header: "Tool calls", cell: (c) => notStarted(c.row.original) ?? formatCount(c.getValue()) }),
     helper.accessor("toolErrors", {
       header: "Tool errors",
       cell: (c) =>
-        c.getValue() > 0 ? <span className="text-red-700">{formatCount(c.getValue())}</span> : <span className="text-slate-400">0</span>,
+        notStarted(c.row.original) ??
+        (c.getValue() > 0 ? <span className="text-red-700">{formatCount(c.getValue())}</span> : <span className="text-slate-400">0</span>),
     }),
   ]);
 }

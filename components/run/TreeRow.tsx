@@ -203,37 +203,43 @@ export const TreeRow = memo(function TreeRow(p: RowProps) {
         <span className={`inline-block text-[10px] transition-transform ${p.expanded ? "rotate-90" : ""}`}>▶</span>
       </span>
       <SpanIcon type={type} />
-      <VisibleName text={o.names[o.name[index]!]!} className="min-w-[4rem] max-w-[18rem] shrink-0 truncate font-medium" />
-      {model && <VisibleName text={model} className="hidden min-w-0 shrink truncate font-mono text-xs text-slate-500 xl:inline" />}
-      {p.toolCalls && p.toolCalls.length > 0 && (
-        <span className="min-w-0 shrink truncate text-xs text-slate-500" title="tool calls this LLM call decided on">
-          →{" "}
-          {p.toolCalls.map((t, i) => (
-            <span key={t}>
-              {i > 0 && ", "}
-              <VisibleName text={o.names[o.name[t]!]!} />
+      {/* The name gives way (cut with an ellipsis, whole in the tooltip) so the figures on the right (tokens, duration)
+          stay on screen; only when the row is too narrow for it: what stands beside it takes the room left over. */}
+      <VisibleName text={o.names[o.name[index]!]!} className="min-w-[4rem] max-w-[18rem] shrink truncate font-medium" titled />
+      {/* Model, calls, summary and error share what the name and the figures leave (flex-basis 0: they never make the
+          name shrink), each cut by its own share as before. */}
+      <span className="flex min-w-0 flex-1 basis-0 items-center gap-1.5 overflow-hidden">
+        {model && <VisibleName text={model} className="hidden min-w-0 shrink truncate font-mono text-xs text-slate-500 xl:inline" />}
+        {p.toolCalls && p.toolCalls.length > 0 && (
+          <span className="min-w-0 shrink truncate text-xs text-slate-500" title="tool calls this LLM call decided on">
+            →{" "}
+            {p.toolCalls.map((t, i) => (
+              <span key={t}>
+                {i > 0 && ", "}
+                <VisibleName text={o.names[o.name[t]!]!} />
+              </span>
+            ))}
+          </span>
+        )}
+        {summary && !(p.toolCalls?.length && summary.startsWith("→ ")) && (
+          // What the step did (a reply that is only its tool calls, "→ weather({…})", says what the calls' names beside
+          // it say: left to the tool rows, which show their arguments); its main argument, its reply's head; from the
+          // outline: no payload fetched per row.
+          <span className="min-w-0 shrink truncate font-mono text-xs text-slate-600" title={summary} data-summary>
+            {summary}
+          </span>
+        )}
+        {error != null && (
+          <span className="flex min-w-0 shrink items-center gap-1" title={visibleText(error)}>
+            <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" data-error-mark>
+              ✕ error
             </span>
-          ))}
-        </span>
-      )}
-      {summary && !(p.toolCalls?.length && summary.startsWith("→ ")) && (
-        // What the step did (a reply that is only its tool calls, "→ weather({…})", says what the calls' names beside
-        // it say: left to the tool rows, which show their arguments); its main argument, its reply's head; from the
-        // outline: no payload fetched per row.
-        <span className="min-w-0 shrink truncate font-mono text-xs text-slate-600" title={summary} data-summary>
-          {summary}
-        </span>
-      )}
-      {error != null && (
-        <span className="flex min-w-0 shrink items-center gap-1" title={visibleText(error)}>
-          <span className="shrink-0 rounded bg-red-100 px-1 text-[11px] font-semibold text-red-700" data-error-mark>
-            ✕ error
+            <span className="min-w-0 truncate text-xs text-red-700" data-error-head>
+              {oneLine(error, 120)}
+            </span>
           </span>
-          <span className="min-w-0 truncate text-xs text-red-700" data-error-head>
-            {oneLine(error, 120)}
-          </span>
-        </span>
-      )}
+        )}
+      </span>
       {p.notes > 0 && (
         <span
           className="shrink-0 rounded bg-amber-100 px-1 text-[11px] text-amber-900"

@@ -81,9 +81,31 @@ interface Props {
   errorRedacted?: boolean;
   /** where the whole stored results can be read, linked from every cut value */
   rawHref?: string;
+  /** an OpenTelemetry trace (no workflow results): its final llm step's seq (null when it has none) */
+  otlp?: { finalLlmSeq: number | null };
 }
 
-export function VerdictCard({ workflow, workflowType, status, results, error, errorRedacted = false, rawHref }: Props) {
+/** What an OpenTelemetry run has instead of results: the model's last output, one click away. Nothing failed. */
+function OtlpOutput({ finalLlmSeq }: { finalLlmSeq: number | null }) {
+  return (
+    <p className="text-sm text-slate-600" data-testid="otlp-output">
+      This run came over OpenTelemetry: a trace carries no workflow results, so there is no verdict.{" "}
+      {finalLlmSeq === null ? (
+        "Its output is in its steps below."
+      ) : (
+        <>
+          Its output is the model&apos;s last reply:{" "}
+          <a href={`#span-${finalLlmSeq}`} className="text-sky-700 underline" data-testid="otlp-final-output">
+            jump to the final LLM output
+          </a>
+          .
+        </>
+      )}
+    </p>
+  );
+}
+
+export function VerdictCard({ workflow, workflowType, status, results, error, errorRedacted = false, rawHref, otlp }: Props) {
   const spec = workflowSpec(workflow, workflowType);
   const verdict = mainVerdict(workflow, results, workflowType);
   const { fields, missing } = resultFields(workflow, results, workflowType);
@@ -119,11 +141,14 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
       <div className="max-h-64 overflow-auto px-4 pb-3" tabIndex={0} aria-label="Verdict" role="region">
         {error && <RunError error={headText(error, DISPLAY_MAX_CHARS).text} redacted={errorRedacted} />}
         {fields.length === 0 ? (
-          !error && (
+          !error &&
+          (otlp && status !== "running" && status !== "pending" ? (
+            <OtlpOutput finalLlmSeq={otlp.finalLlmSeq} />
+          ) : (
             <p className="text-sm text-slate-500">
               {status === "running" || status === "pending" ? "The run is still going: no verdict yet." : "No results recorded."}
             </p>
-          )
+          ))
         ) : (
           <div className={error ? "mt-3" : ""}>
             {verdict && <Headline verdict={verdict} flags={flags} />}

@@ -2,10 +2,15 @@
 // (lib/text/visible.ts), and the whole isolated (<bdi>) so right-to-left text never reorders what stands beside it.
 import { nameSegments, visibleName } from "@/lib/text/visible";
 
-export function VisibleName({ text, className }: { text: string; className?: string }) {
+/** `titled`: the whole name as a tooltip, for a name that may be cut (truncated) where it stands. */
+export function VisibleName({ text, className, titled = false }: { text: string; className?: string; titled?: boolean }) {
   const segments = nameSegments(text);
   if (segments.length === 1 && "text" in segments[0]!) {
-    return <bdi className={className}>{text}</bdi>;
+    return (
+      <bdi className={className} title={titled ? text : undefined}>
+        {text}
+      </bdi>
+    );
   }
   return (
     <bdi className={className} title={visibleName(text)} data-hidden-chars>

@@ -46,6 +46,20 @@ export async function getRunHeader(db: Db, id: string) {
 
 export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;
 
+/** Sources whose runs are OpenTelemetry traces (received at /v1/traces or imported as OTLP JSON): no workflow results. */
+export const OTLP_SOURCES: readonly string[] = ["otlp", "otlp-file"];
+
+/**
+ * The seq of a run's final model output: its last llm step with a reply, else its last llm step; null when it has
+ * none. For runs without workflow results (OpenTelemetry traces), whose answer is the last thing the model said.
+ */
+export async function finalLlmSeq(db: Db, jobId: string): Promise<number | null> {
+  if (!isJobId(jobId)) return null;
+  const [row] = await db.$queryRaw<{ seq: number }[]>`
+    SELECT seq FROM spans WHERE job_id = ${jobId}::uuid AND type = 'llm' ORDER BY (reply IS NOT NULL) DESC, seq DESC LIMIT 1`;
+  return row ? row.seq : null;
+}
+
 /** What a run's page title names: its workflow and description; null when there is no such run. */
 export async function getRunTitle(db: Db, id: string): Promise<{ workflow: string; description: string } | null> {
   if (!isJobId(id)) return null;

@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { readDb } from "@/lib/db/read-your-writes";
-import { getOutlineHead, getRunHeader, getRunTitle } from "@/lib/runs/queries";
+import { finalLlmSeq, getOutlineHead, getRunHeader, getRunTitle, OTLP_SOURCES } from "@/lib/runs/queries";
 import { RunHeader } from "@/components/run/RunHeader";
 import { RunInputs } from "@/components/run/RunInputs";
 import { VerdictCard } from "@/components/run/VerdictCard";
@@ -40,7 +40,13 @@ export default async function RunPage({
   const run = await getRunHeader(await readDb(), id);
   if (!run) notFound();
   const reader = await readDb();
-  const [head, readiness] = await Promise.all([getOutlineHead(reader, run.id, HEAD_SPANS), rerunReadiness(reader, run)]);
+  // An OpenTelemetry trace has no workflow results: the verdict card points to the model's final output instead.
+  const otlp = OTLP_SOURCES.includes(run.source);
+  const [head, readiness, finalSeq] = await Promise.all([
+    getOutlineHead(reader, run.id, HEAD_SPANS),
+    rerunReadiness(reader, run),
+    otlp ? finalLlmSeq(reader, run.id) : null,
+  ]);
   return (
     <div className="space-y-3">
       {/* The browser fetches the outline while it loads the scripts, instead of after hydration
@@ -56,6 +62,7 @@ export default async function RunPage({
           error={run.error}
           errorRedacted={run.errorRedacted}
           rawHref={`/api/jobs/${run.id}`}
+          otlp={otlp ? { finalLlmSeq: finalSeq } : undefined}
         />
         <RunInputs
           args={run.args}
