@@ -5,39 +5,22 @@
 // (GET /api/jobs/<id>/conversation), so a 10,000-span run costs what the reader opens; the outermost blocks are drawn
 // a hundred at a time, so a 100,000-span run's page is as big as a small one's. Selection, search matches and
 // permalinks (#span-<seq>) are the tree's (TrajectoryPanel).
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { type Outline } from "@/lib/trajectory/outline";
-import { spanTokensAt } from "@/lib/trajectory/outline-tree";
 import { formatCount } from "@/lib/format";
 import type { SpanPayload } from "@/lib/trajectory/truncate";
 import type { ConversationPage } from "@/lib/runs/conversation";
 import { SpanIcon } from "@/components/run/SpanIcon";
 import { VisibleName } from "@/components/run/VisibleName";
 import { TextBlock, moreButton } from "@/components/run/TextBlock";
-import { JsonField, type Ctx } from "@/components/run/SpanFields";
-import { CopyButton, fetchWholeValue } from "@/components/run/CopyButton";
 import { StepNotes } from "@/components/notes/StepNotes";
 import { CONVERSATION_PAGE_SPANS } from "@/lib/limits";
 
-const Markdown = lazy(() => import("@/components/run/Markdown"));
+import { Head, Markdown, Step, stepClass } from "@/components/run/ConversationStep";
+import { blockOf, conversationBlocks, seqIndex } from "@/components/run/conversation-blocks";
 
 /** Agents open on arrival when the run is this small; bigger runs open an agent when asked (or linked to). */
 const OPEN_AGENTS_UP_TO = 500;
-
-type Block = { kind: "agent"; index: number } | { kind: "step"; index: number };
-
-/** The outline in reading order: each outermost agent as one block (its subtree), every other span as a line. */
-export function conversationBlocks(o: Outline): Block[] {
-  const agent = o.types.indexOf("agent");
-  const blocks: Block[] = [];
-  for (let i = 0; i < o.count;) {
-    if (o.type[i] === agent) {
-      blocks.push({ kind: "agent", index: i });
-      i = o.end[i]!;
-    } else blocks.push({ kind: "step", index: i++ });
-  }
-  return blocks;
-}
 
 interface Props {
   jobId: string;
@@ -48,129 +31,6 @@ interface Props {
   onSelect: (index: number) => void;
   /** open every agent (n > 0) or close them all (n < 0) when the number changes */
   openAll: number;
-}
-
-function Head({ o, index, children }: { o: Outline; index: number; children?: React.ReactNode }) {
-  const type = o.types[o.type[index]!]!;
-  const model = o.models[o.model[index]!];
-  const tokens = spanTokensAt(o, index);
-  return (
-    <div className="flex min-w-0 flex-wrap items-center gap-1.5 text-sm">
-      <SpanIcon type={type} />
-      <VisibleName text={o.names[o.name[index]!]!} className="font-medium" />
-      {model && <VisibleName text={model} className="font-mono text-xs text-slate-500" />}
-      {children}
-      <span className="ml-auto font-mono text-xs text-slate-400">#{o.seq[index]}</span>
-      {tokens > 0 && <span className="text-xs tabular-nums text-slate-500">{formatCount(tokens)} tok</span>}
-    </div>
-  );
-}
-
-function Fold({ label, children, open = false }: { label: string; children: React.ReactNode; open?: boolean }) {
-  return (
-    <details className="group/fold mt-1" open={open}>
-      <summary className="cursor-pointer text-xs font-medium text-slate-600 hover:text-slate-900">
-        <span aria-hidden className="chevron mr-1 inline-block text-[9px] transition-transform">
-          ▶
-        </span>
-        {label}
-      </summary>
-      <div className="mt-1 space-y-2">{children}</div>
-    </details>
-  );
-}
-
-/** One step with its payload: what it is decides what is shown, and what is folded. */
-function Step({
-  jobId,
-  o,
-  index,
-  payload,
-  toolCalls,
-  reply = true,
-}: {
-  jobId: string;
-  o: Outline;
-  index: number;
-  payload: SpanPayload;
-  toolCalls?: number[];
-  /** false for an agent's own span: its reply is the agent's answer, read after its steps (AgentSection) */
-  reply?: boolean;
-}) {
-  const { span, json } = payload;
-  const ctx: Ctx = { jobId, seq: span.Seq, truncated: payload.truncated };
-  // Args or Results the page left out whole (lib/runs/conversation.ts: too long for a page of steps).
-  const leftOut = payload.truncated.filter(
-    (t) => (t.path === "Args" && json.Args === undefined) || (t.path === "Results" && json.Results === undefined),
-  );
-  const type = o.types[o.type[index]!]!;
-  const summary = o.summaries.get(index);
-  return (
-    <>
-      <Head o={o} index={index}>
-        {type === "tool" && summary && <span className="min-w-0 truncate font-mono text-xs text-slate-600">{summary}</span>}
-        {toolCalls && toolCalls.length > 0 && (
-          <span className="text-xs text-slate-500">
-            → calls{" "}
-            {toolCalls.map((t, i) => (
-              <span key={t}>
-                {i > 0 && ", "}
-                <VisibleName text={o.names[o.name[t]!]!} />
-              </span>
-            ))}
-          </span>
-        )}
-      </Head>
-      {span.Error && (
-        <div className="mt-1 rounded border-l-4 border-red-500 bg-red-50 p-2" data-conv-error>
-          <TextBlock text={span.Error} tone="error" />
-        </div>
-      )}
-      {span.Instruction && (
-        <Fold label="Instruction">
-          <TextBlock text={span.Instruction} prose />
-        </Fold>
-      )}
-      {span.Prompt && (
-        <div className="mt-1 rounded bg-slate-50 p-2" data-conv-prompt>
-          <div className="mb-0.5 text-[11px] font-semibold uppercase tracking-wide text-slate-500">Prompt</div>
-          <TextBlock text={span.Prompt} prose />
-        </div>
-      )}
-      {span.Thoughts && (
-        <Fold label="Thoughts">
-          <Suspense fallback={<TextBlock text={span.Thoughts} prose />}>
-            <Markdown text={span.Thoughts} />
-          </Suspense>
-        </Fold>
-      )}
-      {reply && span.Reply && (
-        <div className="mt-1" data-conv-reply>
-          <Suspense fallback={<TextBlock text={span.Reply} prose />}>
-            <Markdown text={span.Reply} />
-          </Suspense>
-        </div>
-      )}
-      {(json.Args !== undefined || json.Results !== undefined || leftOut.length > 0) && (
-        <Fold label={type === "tool" ? "Arguments and result" : "Args and results"}>
-          {json.Args !== undefined && <JsonField ctx={ctx} field="Args" text={json.Args} />}
-          {json.Results !== undefined && <JsonField ctx={ctx} field="Results" text={json.Results} />}
-          {leftOut.map((t) => (
-            <p key={t.path} className="mt-1 text-xs text-slate-600" data-conv-left-out={t.path}>
-              {t.path}: {t.length.toLocaleString("en-US")} characters, too long to show here; open the step in the tree to read it.{" "}
-              <CopyButton load={() => fetchWholeValue(jobId, span.Seq, t.path)} length={t.length} label="Copy JSON" />
-            </p>
-          ))}
-        </Fold>
-      )}
-    </>
-  );
-}
-
-function stepClass(selected: boolean, match: boolean, error: boolean): string {
-  return `scroll-mt-16 rounded px-2 py-1.5 ${selected ? "bg-sky-50 ring-2 ring-sky-400" : match ? "bg-amber-50" : ""} ${
-    error ? "border-l-4 border-red-400" : ""
-  }`;
 }
 
 /** Steps of an agent loaded and drawn before the selected one when a reader jumps deep into it. */
@@ -364,28 +224,6 @@ function AgentSection(p: Props & { index: number; defaultOpen: boolean }) {
       )}
     </section>
   );
-}
-
-/** The first outline index in [lo, hi) whose Seq is ≥ `seq` (Seqs rise with the index), or hi. */
-function seqIndex(o: Outline, lo: number, hi: number, seq: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (o.seq[mid]! < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The last block that starts at or before outline index `i` (blocks are in outline order). */
-function blockOf(blocks: Block[], i: number): number {
-  let lo = 0;
-  let hi = blocks.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (blocks[mid]!.index <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 export function Conversation(p: Props) {
