@@ -296,4 +296,11 @@ test("at phone width a long span name is cut with an ellipsis, whole in its tool
   await expect(llm.locator("[data-duration]")).toBeInViewport({ ratio: 1 });
   await expect(llm.getByText("5.07k tok")).toBeInViewport({ ratio: 1 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  // The timeline would take half the phone's width from the names: from sm up only.
+  await expect(page.getByTestId("timeline-axis")).toBeHidden();
+  await expect(llm.locator("[data-timeline-bar]")).toBeHidden();
+  const nameWidth = await llm.locator(`bdi[title="${name}"]`).evaluate((e) => e.getBoundingClientRect().width);
+  expect(nameWidth).toBeGreaterThan(120);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.getByTestId("timeline-axis")).toBeVisible();
 });

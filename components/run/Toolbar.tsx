@@ -110,7 +110,7 @@ export function Toolbar({
         </span>
       )}
       <div className="ml-auto flex items-center gap-2">
-        <label className={`flex items-center gap-1 text-xs ${view === "tree" ? "" : "hidden"}`}>
+        <label className={`items-center gap-1 text-xs ${view === "tree" ? "hidden sm:flex" : "hidden"}`}>
           <input type="checkbox" checked={timeline} onChange={(e) => onTimeline(e.target.checked)} data-testid="timeline-toggle" />
           timeline
         </label>

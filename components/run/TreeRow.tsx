@@ -113,7 +113,8 @@ function Bar({
   }
   return (
     <div
-      className="relative h-full shrink-0 border-l border-slate-100"
+      // Below sm the timeline would take half a phone's width from the names: it is shown from sm up.
+      className="relative hidden h-full shrink-0 border-l border-slate-100 sm:block"
       style={{ width: TIMELINE_WIDTH }}
       data-timeline-bar
       title={code === NO_START ? "no real start time: not placed on the timeline" : undefined}

@@ -36,7 +36,7 @@ function Axis({ o, minutePrecision }: { o: Outline; minutePrecision: boolean }) 
   const label = "absolute top-0 max-w-[33%] truncate whitespace-nowrap";
   return (
     <div
-      className="relative h-full shrink-0 border-l border-slate-200 text-[10px] leading-5 text-slate-500"
+      className="relative hidden h-full shrink-0 border-l border-slate-200 text-[10px] leading-5 text-slate-500 sm:block"
       style={{ width: TIMELINE_WIDTH }}
       data-testid="timeline-axis"
     >
