@@ -231,7 +231,8 @@ test("Compare of long runs draws a page of steps at a time, counting every step"
   await expect(page.getByTestId("compare-steps").locator("tbody[data-status]")).toHaveCount(250);
   await expect(page.getByTestId("compare-pages").first()).toContainText("Rows 1–250 of 605");
   await page.getByTestId("compare-pages").first().getByRole("link", { name: "next 250 →" }).click();
-  await expect(page).toHaveURL(/from=250/);
+  await expect(page).toHaveURL(/from=250#steps$/);
+  await expect(page.getByTestId("compare-pages").first()).toBeInViewport();
   await expect(page.getByTestId("compare-pages").first()).toContainText("Rows 251–500 of 605");
   await page.getByTestId("compare-pages").first().getByRole("link", { name: "next 105 →" }).click();
   await expect(page.getByTestId("compare-steps").locator("tbody[data-status]")).toHaveCount(105);

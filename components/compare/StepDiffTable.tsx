@@ -111,7 +111,10 @@ function Pages({ from, total, runs }: { from: number; total: number; runs: { a: 
   if (total <= COMPARE_ROWS_PER_PAGE) return null;
   const to = Math.min(total, from + COMPARE_ROWS_PER_PAGE);
   const link = (start: number, label: string) => (
-    <a className="text-sky-700 hover:underline" href={`/compare?${new URLSearchParams({ a: runs.a, b: runs.b, from: String(start) })}`}>
+    <a
+      className="text-sky-700 hover:underline"
+      href={`/compare?${new URLSearchParams({ a: runs.a, b: runs.b, from: String(start) })}#steps`}
+    >
       {label}
     </a>
   );
@@ -131,7 +134,7 @@ export function StepDiffTable({ steps, runs, from = 0 }: { steps: Row[]; runs: {
   const start = Math.min(Math.max(0, from), Math.max(0, steps.length - 1));
   const shown = steps.slice(start, start + COMPARE_ROWS_PER_PAGE);
   return (
-    <section className="rounded border border-slate-200 bg-white p-4">
+    <section className="scroll-mt-2 rounded border border-slate-200 bg-white p-4" id="steps">
       <h2 className="mb-2 font-semibold">
         Steps{" "}
         <span className="text-sm font-normal text-slate-500">
