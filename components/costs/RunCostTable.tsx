@@ -6,6 +6,9 @@ import { formatCost, formatUsd } from "@/lib/costs/money";
 import type { RunCost } from "@/lib/costs/run-cost";
 import { formatCount } from "@/lib/format";
 
+/** Token columns from sm up: on a phone the table keeps agent, model, calls and money, and nothing runs off the side. */
+const TOKENS = "hidden text-right sm:table-cell";
+
 export function RunCostTable({ jobId, version }: { jobId: string; version: string }) {
   const [cost, setCost] = useState<RunCost | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -30,9 +33,9 @@ export function RunCostTable({ jobId, version }: { jobId: string; version: strin
               <th>Agent</th>
               <th>Model</th>
               <th className="text-right">Calls</th>
-              <th className="text-right">Input</th>
-              <th className="text-right">Output</th>
-              <th className="text-right">Thinking</th>
+              <th className={TOKENS}>Input</th>
+              <th className={TOKENS}>Output</th>
+              <th className={TOKENS}>Thinking</th>
               <th className="text-right">USD</th>
             </tr>
           </thead>
@@ -42,9 +45,9 @@ export function RunCostTable({ jobId, version }: { jobId: string; version: strin
                 <td>{r.agent}</td>
                 <td className="font-mono text-xs">{r.model ?? "—"}</td>
                 <td className="text-right">{formatCount(r.calls)}</td>
-                <td className="text-right">{formatCount(r.inputTokens)}</td>
-                <td className="text-right">{formatCount(r.outputTokens)}</td>
-                <td className="text-right">{formatCount(r.thoughtsTokens)}</td>
+                <td className={TOKENS}>{formatCount(r.inputTokens)}</td>
+                <td className={TOKENS}>{formatCount(r.outputTokens)}</td>
+                <td className={TOKENS}>{formatCount(r.thoughtsTokens)}</td>
                 <td className="text-right">
                   {r.usd === null ? (
                     <span className="text-amber-700">no price</span>
@@ -60,9 +63,9 @@ export function RunCostTable({ jobId, version }: { jobId: string; version: strin
               <tr data-testid="run-cost-rest" className="text-slate-600">
                 <td colSpan={2}>{formatCount(cost.rest.groups)} more agent and model pairs, summed</td>
                 <td className="text-right">{formatCount(cost.rest.calls)}</td>
-                <td className="text-right">{formatCount(cost.rest.inputTokens)}</td>
-                <td className="text-right">{formatCount(cost.rest.outputTokens)}</td>
-                <td className="text-right">{formatCount(cost.rest.thoughtsTokens)}</td>
+                <td className={TOKENS}>{formatCount(cost.rest.inputTokens)}</td>
+                <td className={TOKENS}>{formatCount(cost.rest.outputTokens)}</td>
+                <td className={TOKENS}>{formatCount(cost.rest.thoughtsTokens)}</td>
                 <td className="text-right">{formatCost(cost.rest)}</td>
               </tr>
             )}
