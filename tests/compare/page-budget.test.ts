@@ -96,5 +96,6 @@ describe("compare work budget (issue 21, finding 6)", () => {
     // comes in slices.
     expect(cpuMs).toBeLessThan(1500);
     expect(holdMs).toBeLessThan(5000);
-  });
+    // Wall time is not the bound here (the CPU and the hold are): storing 28 such steps took 35 s on a loaded machine.
+  }, 120_000);
 });
