@@ -28,6 +28,23 @@ export const AGENT_MAX_RESULTS_BYTES = 8 * MB;
 /** OTLP export requests (POST /v1/traces) one app process works on at once; more are answered 429 with Retry-After. */
 export const OTLP_MAX_CONCURRENT_REQUESTS = 8;
 /**
+ * OTLP requests one agent client works on at once in a process, half of OTLP_MAX_CONCURRENT_REQUESTS: a key whose bodies
+ * trickle in cannot hold every slot and lock the other agents out (429 with Retry-After past it). A BatchSpanProcessor
+ * exports one batch at a time, so an honest exporter needs one.
+ */
+export const OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT = 4;
+/**
+ * Seconds to receive an OTLP request's whole body (400 naming it past them): a slow sender holds its slot no longer. A
+ * full 16 MB body at 1 MB/s arrives in time; 1 byte a second never does.
+ */
+export const OTLP_BODY_READ_SECONDS = 20;
+/**
+ * Most spans in one OTLP export request (413 naming it, nothing written): storing costs main-thread time per span. Real
+ * exporters fit: the SDKs' BatchSpanProcessor sends at most 512 a request (maxExportBatchSize), the Collector's batch
+ * processor 8,192 (send_batch_size). 70,000 empty spans in 622 KB gzip were 5 s of event loop before it.
+ */
+export const OTLP_MAX_SPANS_PER_REQUEST = 8_192;
+/**
  * Inflated request bodies (agent payloads, OTLP requests) larger than this are decoded and checked on a worker thread
  * (lib/workers), so no one request holds the event loop for long; smaller ones (most: a span is a few KB) inline,
  * where a hand-over would cost more than the work. A 256 KB payload parses in a few ms.

@@ -125,6 +125,23 @@ async function otlp(body: Buffer | Uint8Array, contentType: string): Promise<str
   return `${res.status} ${text}`.trim();
 }
 
+/** One request of `n` spans of one new trace, no attributes (the cheapest to send): a root and its children. */
+function tinySpansRequest(n: number) {
+  const traceId = randomUUID().replaceAll("-", "");
+  const root = traceId.slice(0, 16);
+  const t0 = BigInt(Date.parse(T)) * 1_000_000n;
+  const spans = Array.from({ length: n }, (_, i) => ({
+    traceId,
+    spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
+    parentSpanId: i === 0 ? "" : root,
+    name: "s",
+    kind: 1,
+    startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
+    endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
+  }));
+  return { resourceSpans: [{ scopeSpans: [{ scope: { name: "t" }, spans }] }] };
+}
+
 /**
  * The largest OTLP request the caps take (lib/limits.ts): 1,200 spans of one new trace, each with 100 string
  * attributes no convention reads (kept in Span.Extra): ~490K values, 4 an attribute in either encoding (under
@@ -265,6 +282,16 @@ const KINDS: Kind[] = [
     name: "OTLP protobuf: the same request",
     prepare: async () => void (payload = gzipSync(encodeRequest(largestOtlpRequest() as Parameters<typeof encodeRequest>[0]))),
     run: () => otlp(payload as Buffer, "application/x-protobuf"),
+  },
+  {
+    name: "OTLP JSON: 8,192 empty spans (the span cap)",
+    prepare: async () => void (payload = gzipSync(JSON.stringify(tinySpansRequest(8_192)))),
+    run: () => otlp(payload as Buffer, "application/json"),
+  },
+  {
+    name: "OTLP JSON: 60,000 empty spans (past the span cap)",
+    prepare: async () => void (payload = gzipSync(JSON.stringify(tinySpansRequest(60_000)))),
+    run: () => otlp(payload as Buffer, "application/json"),
   },
   { name: "GET span of a 3.9M-element Args", run: () => readSpan(spanRun, 0) },
   {

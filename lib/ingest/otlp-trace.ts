@@ -5,7 +5,7 @@
 import "server-only";
 import type { Sql } from "@/lib/db/pool";
 import { inTransaction } from "@/lib/db/pool";
-import { AGENT_SPAN_GRACE_SECONDS } from "@/lib/limits";
+import { AGENT_SPAN_GRACE_SECONDS, MAX_NESTING } from "@/lib/limits";
 import { rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
 import type { Span } from "@/lib/trajectory/span";
 import { orderByParent, type Linked } from "@/lib/trajectory/tree";
@@ -60,12 +60,24 @@ export interface TraceBatch {
 }
 
 /** Null when stored, else why the trace's spans were refused (answered as partial success). */
-export type TraceRefusal = { kind: "not-owner" } | { kind: "taken" } | { kind: "ended"; status: string };
+export type TraceRefusal =
+  | { kind: "not-owner" }
+  | { kind: "taken" }
+  | { kind: "ended"; status: string }
+  /** a span would nest deeper than MAX_NESTING (a chain of parents): the trace's spans of the request are refused */
+  | { kind: "too-deep"; spanId: string; nesting: number };
 
 /** The run of a trace: a stable id per trace id. */
 export function traceJobId(traceId: string): string {
   return uuidFrom(`otlp:${traceId}`);
 }
+
+/**
+ * Spans handled between two yields of the event loop while a request is stored: a request holds up to
+ * OTLP_MAX_SPANS_PER_REQUEST spans, ~15 µs each here, and other requests are answered between slices.
+ */
+const YIELD_EVERY_SPANS = 1024;
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Known {
   span_id: string;
@@ -85,7 +97,19 @@ interface Known {
  */
 export async function storeTraceSpans(batch: TraceBatch): Promise<TraceRefusal | null> {
   const jobId = traceJobId(batch.traceId);
-  return inTransaction((sql) => storeInTransaction(sql, jobId, batch));
+  try {
+    return await inTransaction((sql) => storeInTransaction(sql, jobId, batch));
+  } catch (e) {
+    if (e instanceof Refused) return e.refusal;
+    throw e;
+  }
+}
+
+/** A refusal that must undo what the transaction wrote before it was found. */
+class Refused extends Error {
+  constructor(readonly refusal: TraceRefusal) {
+    super(refusal.kind);
+  }
 }
 
 async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): Promise<TraceRefusal | null> {
@@ -120,18 +144,28 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
   const incoming = new Map(batch.spans.map((s) => [s.spanId, s]));
   // End times at the µs the spans table keeps, on both sides, so a stored span and a fresh one compare alike.
   const linked = new Map<string, Linked>();
-  for (const k of known)
+  let done = 0;
+  for (const k of known) {
+    if (++done % YIELD_EVERY_SPANS === 0) await breathe();
     linked.set(k.span_id, {
       id: k.span_id,
       parent: k.parent_span_id,
       start: BigInt(k.start_time_unix_nano),
       end: k.end_us === null ? null : BigInt(k.end_us) * 1000n,
     });
+  }
   for (const s of incoming.values()) {
+    if (++done % YIELD_EVERY_SPANS === 0) await breathe();
     const endNs = s.span.Finished ? parseTimestampNs(s.span.Finished) : null;
     linked.set(s.spanId, { id: s.spanId, parent: s.parentSpanId, start: s.startNs, end: endNs === null ? null : (endNs / 1000n) * 1000n });
   }
+  await breathe();
   const order = orderByParent([...linked.values()]);
+  await breathe();
+  // The nesting cap every span of the run model keeps (spanSchema): a chain of parents past it would make a run that
+  // its own trajectory export cannot import. Stored spans were within it, so a span past it is new or moved by one.
+  // Thrown, so the transaction rolls back: a trace's first request writes no empty run either.
+  for (const [spanId, o] of order) if (o.nesting > MAX_NESTING) throw new Refused({ kind: "too-deep", spanId, nesting: o.nesting });
 
   // Spans sent again are replaced: their old rows go, the new copies are inserted below.
   const replaced = known.filter((k) => incoming.has(k.span_id));
@@ -167,16 +201,19 @@ async function storeInTransaction(sql: Sql, jobId: string, batch: TraceBatch): P
   }
   const fresh = [...incoming.values()];
   const encoded = new Map(fresh.map((s) => [s.spanId, encodedSpan(s)]));
-  await insertRowsJson(
-    sql,
-    jobId,
-    fresh.map((s) => {
-      const o = order.get(s.spanId)!;
-      return { place: { seq: o.seq, nesting: o.nesting, parentSeq: o.parentSeq }, json: encoded.get(s.spanId)!.row };
-    }),
-  );
+  // In slices, each its statements, so no one stretch of building them holds the event loop long.
+  for (let i = 0; i < fresh.length; i += YIELD_EVERY_SPANS) {
+    await insertRowsJson(
+      sql,
+      jobId,
+      fresh.slice(i, i + YIELD_EVERY_SPANS).map((s) => {
+        const o = order.get(s.spanId)!;
+        return { place: { seq: o.seq, nesting: o.nesting, parentSeq: o.parentSeq }, json: encoded.get(s.spanId)!.row };
+      }),
+    );
+  }
   // The spans as received, in statements of bounded size, each one JSON parameter of bytes (see insert-spans.ts).
-  for (const chunk of boundedChunks(fresh, (s) => encoded.get(s.spanId)!.body.byteLength + 100)) {
+  for (const chunk of boundedChunks(fresh, (s) => encoded.get(s.spanId)!.body.byteLength + 100, YIELD_EVERY_SPANS)) {
     const param = jsonArray(
       chunk.map((s) => ({
         head: {

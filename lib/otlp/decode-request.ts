@@ -8,7 +8,7 @@ import { describeProblem } from "@/lib/trajectory/storable";
 import { packTexts, rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
 import { movedWith } from "@/lib/workers/moved";
 import { checkedSpan, type TraceSpan } from "./check";
-import { OFF_THREAD_MIN_BYTES, OTLP_MAX_VALUES } from "@/lib/limits";
+import { OFF_THREAD_MIN_BYTES, OTLP_MAX_SPANS_PER_REQUEST, OTLP_MAX_VALUES } from "@/lib/limits";
 import { inflateBody } from "./inflate";
 import {
   countProtobufValues,
@@ -59,7 +59,7 @@ function decodeBody(bytes: Uint8Array, format: OtlpFormat): ExportTraceRequest {
 /**
  * The request's spans, mapped and checked, by trace in the order first seen. Throws HttpError 400 for a body that is
  * not an ExportTraceServiceRequest in `format` (the reason says where), 413 past the value budget (OTLP_MAX_VALUES,
- * MAX_JSON_KEYS_PER_OBJECT). A span that cannot be stored is not an error: it is counted with its reason.
+ * MAX_JSON_KEYS_PER_OBJECT) or OTLP_MAX_SPANS_PER_REQUEST spans. A span that cannot be stored is not an error: it is counted with its reason.
  */
 export function decodeRequest(bytes: Uint8Array, format: OtlpFormat): DecodedRequest {
   let records;
@@ -67,6 +67,12 @@ export function decodeRequest(bytes: Uint8Array, format: OtlpFormat): DecodedReq
     records = recordsOf(decodeBody(bytes, format));
   } catch (e) {
     throw asHttpError(e);
+  }
+  // Before a span is mapped: storing costs main-thread time per span, so a request holds a bounded number of them.
+  if (records.length > OTLP_MAX_SPANS_PER_REQUEST) {
+    throw tooLarge(
+      `request holds ${records.length} spans, the limit is ${OTLP_MAX_SPANS_PER_REQUEST} per request (OTLP_MAX_SPANS_PER_REQUEST): export smaller batches`,
+    );
   }
   return groupRecords(records);
 }
@@ -128,10 +134,37 @@ export function groupRecords(records: OtlpRecord[]): DecodedRequest {
 type ScalarSpan = Pick<TraceSpan["span"], "Type" | "Name" | "Started" | "Finished" | "Model">;
 
 /**
- * A request as decodeRequestForHandOver gives it: each span's row and received form as UTF-8 JSON (TraceSpan.encoded)
- * in one buffer moved to the main thread (lib/workers/moved.ts), its span only the scalar fields beside them.
+ * A request as decodeRequestForHandOver gives it, cheap to copy between threads: the spans with their scalar fields as
+ * one JSON text (`meta`: a DecodedRequest whose spans lack `encoded` and hold startNs as decimal text), and each span's
+ * row and received form as UTF-8 JSON in one moved buffer (lib/workers/moved.ts). Cloning 8,192 spans as objects, two
+ * views each, held the main thread ~200 ms; one string and two buffers cost it nothing. receivedHandOver rebuilds it.
  */
-export type HandedOverRequest = DecodedRequest;
+export interface HandedOverRequest {
+  meta: string;
+  /** [row 0, body 0, row 1, body 1, …] as UTF-8 JSON */
+  texts: ArrayBuffer;
+  /** where each of `texts` ends, in bytes */
+  ends: Uint32Array;
+}
+
+type MetaSpan = Omit<TraceSpan, "startNs" | "encoded"> & { startNs: string };
+
+/** The DecodedRequest of a HandedOverRequest: each span's `encoded` a view into `texts`. */
+export function receivedHandOver(h: HandedOverRequest): DecodedRequest {
+  const meta = JSON.parse(h.meta) as Omit<DecodedRequest, "traces"> & { traces: (Omit<TraceGroup, "spans"> & { spans: MetaSpan[] })[] };
+  let i = 0;
+  const view = () => {
+    const start = i ? h.ends[i - 1]! : 0;
+    return new Uint8Array(h.texts, start, h.ends[i++]! - start);
+  };
+  return {
+    ...meta,
+    traces: meta.traces.map((t) => ({
+      ...t,
+      spans: t.spans.map((s) => ({ ...s, startNs: BigInt(s.startNs), encoded: { row: view(), body: view() } })),
+    })),
+  };
+}
 
 /** A request's body for decoding: as received (`gzip`: still compressed, inflated where it is decoded) or inflated. */
 export interface DecodeInput {
@@ -150,18 +183,25 @@ export function decodeRequestForHandOver(input: DecodeInput): HandedOverRequest 
   const spans = decoded.traces.flatMap((t) => t.spans);
   // Row and body of every span, in one buffer: [row 0, body 0, row 1, body 1, …].
   const { buffer, views } = packTexts(spans.flatMap((s) => [rowJsonWithoutPlace(s.span), JSON.stringify(s.body)]));
-  let i = 0;
-  const handed: HandedOverRequest = {
+  const ends = new Uint32Array(views.map((v) => v.byteOffset + v.byteLength));
+  const meta = JSON.stringify({
     ...decoded,
     traces: decoded.traces.map((t) => ({
       ...t,
-      spans: t.spans.map((s) => {
+      spans: t.spans.map((s): MetaSpan => {
         const { Type, Name, Started, Finished, Model } = s.span;
         const span: ScalarSpan = { Type, Name, Started, ...(Finished ? { Finished } : {}), ...(Model ? { Model } : {}) };
-        const encoded = { row: views[i++]!, body: views[i++]! };
-        return { ...s, span, body: null, encoded };
+        return {
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId,
+          startNs: String(s.startNs),
+          ended: s.ended,
+          span,
+          body: null,
+          workflow: s.workflow,
+        };
       }),
     })),
-  };
-  return movedWith(handed, [buffer]);
+  });
+  return movedWith({ meta, texts: buffer, ends }, [buffer, ends.buffer as ArrayBuffer]);
 }

@@ -9,12 +9,18 @@ import { readBodyCapped } from "@/lib/http/body";
 import type { BodySource } from "@/lib/http/multipart";
 import { badRequest, tooManyRequests, unauthorized } from "@/lib/http/errors";
 import { failureOf } from "@/lib/api/rules";
-import { AGENT_MAX_REQUEST_BYTES, OFF_THREAD_MIN_BYTES, OTLP_MAX_CONCURRENT_REQUESTS } from "@/lib/limits";
+import {
+  AGENT_MAX_REQUEST_BYTES,
+  OFF_THREAD_MIN_BYTES,
+  OTLP_BODY_READ_SECONDS,
+  OTLP_MAX_CONCURRENT_REQUESTS,
+  OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT,
+} from "@/lib/limits";
 import { defineTask, runTask } from "@/lib/workers/pool";
 import { settleSoon } from "./settle";
 import { storeDecoded } from "./store";
 import { encodeResponse, encodeStatus } from "./wire";
-import { decodeRequestForHandOver, decodeWork, type DecodeInput, type OtlpFormat as Format } from "./decode-request";
+import { decodeRequestForHandOver, decodeWork, receivedHandOver, type DecodeInput, type OtlpFormat as Format } from "./decode-request";
 import { bodyEncoding, inflateUpTo } from "./inflate";
 
 /** Decoding a request, inline or on a worker thread (lib/workers). */
@@ -62,6 +68,43 @@ function failure(e: unknown, format: Format): Response {
 }
 
 let inFlight = 0;
+/** Requests in flight per agent client (OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT). */
+const inFlightByClient = new Map<string, number>();
+
+/**
+ * `req`'s body, whose chunks end in a 400 naming OTLP_BODY_READ_SECONDS when the whole body has not arrived `seconds`
+ * after the call: a sender that trickles bytes holds its slot no longer (the stream is cancelled).
+ */
+function withDeadline(req: Request | BodySource, seconds: number): BodySource {
+  const source = "chunks" in req ? req.chunks : (req.body as unknown as AsyncIterable<Uint8Array> | null);
+  const deadline = Date.now() + seconds * 1000;
+  return {
+    headers: req.headers,
+    chunks: {
+      async *[Symbol.asyncIterator]() {
+        if (!source) return;
+        const it = source[Symbol.asyncIterator]();
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          for (;;) {
+            const late = new Promise<never>((_, reject) => {
+              timer = setTimeout(
+                () => reject(badRequest(`body not received within ${seconds} s (OTLP_BODY_READ_SECONDS): send it faster`)),
+                Math.max(0, deadline - Date.now()),
+              );
+            });
+            const next = await Promise.race([it.next(), late]).finally(() => clearTimeout(timer));
+            if (next.done) return;
+            yield next.value;
+          }
+        } finally {
+          // A stalled read does not settle: the stream is let go without waiting for it.
+          void Promise.resolve(it.return?.()).catch(() => {});
+        }
+      },
+    },
+  };
+}
 
 /**
  * Answers one OTLP/HTTP export request: a body with its headers as the app's server passes it (lib/server/machine-routes.ts),
@@ -76,16 +119,26 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
   }
   if (inFlight >= OTLP_MAX_CONCURRENT_REQUESTS) return failure(tooManyRequests("too many OTLP requests at once: retry shortly", 1), format);
   inFlight++;
+  let client: string | null = null;
   try {
-    const client = await authenticateOtlp(req.headers.get("authorization"));
-    const raw = await readBodyCapped(req, AGENT_MAX_REQUEST_BYTES, "body");
+    const sender = await authenticateOtlp(req.headers.get("authorization"));
+    const mine = inFlightByClient.get(sender) ?? 0;
+    if (mine >= OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT) {
+      throw tooManyRequests(
+        `too many OTLP requests at once from agent client ${sender} (${OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT}, OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT): retry shortly`,
+        1,
+      );
+    }
+    client = sender;
+    inFlightByClient.set(client, mine + 1);
+    const raw = await readBodyCapped(withDeadline(req, OTLP_BODY_READ_SECONDS), AGENT_MAX_REQUEST_BYTES, "body");
     const gzip = bodyEncoding(raw, req.headers.get("content-encoding")) === "gzip";
     // Inflated, decoded, mapped and checked here when small; a large body goes to a worker thread as received (its
     // memory moved, not copied) and is inflated there (lib/workers, ./inflate.ts).
     const small = gzip ? inflateUpTo(raw, OFF_THREAD_MIN_BYTES) : raw;
     const inline = small !== null && decodeWork(small, format) < OFF_THREAD_MIN_BYTES;
     const input: DecodeInput = inline ? { body: small, gzip: false, format } : { body: raw, gzip, format };
-    const decoded = await runTask(DECODE_REQUEST_TASK, input, inline ? 0 : OFF_THREAD_MIN_BYTES, [raw]);
+    const decoded = receivedHandOver(await runTask(DECODE_REQUEST_TASK, input, inline ? 0 : OFF_THREAD_MIN_BYTES, [raw]));
     const outcome = await storeDecoded(client, decoded);
     settleSoon();
     const { body, contentType } = encodeResponse(format, outcome.rejected ? outcome : undefined);
@@ -94,5 +147,10 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
     return failure(e, format);
   } finally {
     inFlight--;
+    if (client !== null) {
+      const left = inFlightByClient.get(client)! - 1;
+      if (left) inFlightByClient.set(client, left);
+      else inFlightByClient.delete(client);
+    }
   }
 }

@@ -2,6 +2,7 @@
 // through lib/ingest/otlp-trace.ts. What cannot be stored is counted and said in the partial-success reply.
 import "server-only";
 import { storeTraceSpans } from "@/lib/ingest/otlp-trace";
+import { MAX_NESTING } from "@/lib/limits";
 import { groupRecords, type DecodedRequest } from "./decode-request";
 import type { OtlpRecord } from "./wire";
 
@@ -25,7 +26,9 @@ export async function storeDecoded(client: string, decoded: DecodedRequest): Pro
         ? `trace ${t.traceId} was sent by another agent client`
         : refusal.kind === "taken"
           ? `trace ${t.traceId} is stored as another run: it takes no more spans`
-          : `trace ${t.traceId} was settled as ${refusal.status}: it takes no more spans`,
+          : refusal.kind === "too-deep"
+            ? `trace ${t.traceId}: span ${refusal.spanId} would nest ${refusal.nesting} levels deep, past the limit of ${MAX_NESTING} (MAX_NESTING): the request's spans of this trace are refused`
+            : `trace ${t.traceId} was settled as ${refusal.status}: it takes no more spans`,
     );
   }
   const errorMessage = reasons.slice(0, 5).join("; ") + (reasons.length > 5 ? `; and ${reasons.length - 5} more` : "");

@@ -9,7 +9,7 @@ import { pool } from "@/lib/db/pool";
 import { addClient } from "@/lib/agents/keys";
 import { getTrajectory } from "@/lib/runs/export";
 import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
-import { OTLP_MAX_CONCURRENT_REQUESTS } from "@/lib/limits";
+import { OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT } from "@/lib/limits";
 import { encodeRequest, type ExportTraceRequest, type OtlpSpan } from "@/lib/otlp/wire";
 import { startReceiver, type Receiver } from "./receiver";
 
@@ -131,13 +131,14 @@ describe("POST /v1/traces", () => {
 
   it("requests that open one trace at once are all stored (a span processor exports spans concurrently)", async () => {
     // Each request's first insert of the run raced on the trace id's unique index: the losers answered 500.
-    // As many at once as the endpoint takes (OTLP_MAX_CONCURRENT_REQUESTS; more are 429, for the exporter to retry).
+    // As many at once as the endpoint takes from one client (OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT; more are 429,
+    // for the exporter to retry).
     for (let round = 0; round < 10; round++) {
       const traceId = hex(16);
       const root = hex(8);
       const spans = [
         span(traceId, root, null, "invoke_agent racer", 0, { "gen_ai.operation.name": "invoke_agent" }),
-        ...Array.from({ length: OTLP_MAX_CONCURRENT_REQUESTS - 1 }, (_, i) => span(traceId, hex(8), root, `step ${i}`, 1 + i)),
+        ...Array.from({ length: OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT - 1 }, (_, i) => span(traceId, hex(8), root, `step ${i}`, 1 + i)),
       ];
       const answers = await Promise.all(spans.map((s) => postJson(request([s]))));
       expect(answers.map((a) => a.status)).toEqual(spans.map(() => 200));
