@@ -150,7 +150,7 @@ export function StepDiffTable({ steps, runs, from = 0 }: { steps: Row[]; runs: {
           <tr>
             <th className="px-2 py-1">A</th>
             <th className="px-2 py-1">B</th>
-            <th className="w-56 px-2 py-1">change</th>
+            <th className="w-24 px-2 py-1 sm:w-56">change</th>
           </tr>
         </thead>
         {shown.map((row, i) => (

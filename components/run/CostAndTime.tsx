@@ -53,58 +53,61 @@ function UsageTable({
       {groups.length === 0 ? (
         <p className="text-sm text-slate-400">none</p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="border-b border-slate-200 text-xs text-slate-500">
-            <tr>
-              <th className="py-1 text-left font-medium">{keyLabel}</th>
-              <th className={th}>Calls</th>
-              {tokens ? (
-                <>
-                  <th className={th}>Input</th>
-                  <th className={th}>Output</th>
-                  <th className={th}>Thoughts</th>
-                  <th className={th}>Avg tokens</th>
-                </>
-              ) : (
-                <th className={th}>Errors</th>
-              )}
-              <th className={th}>Total time</th>
-              <th className={th}>Avg</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 tabular-nums">
-            {groups.map((g) => (
-              <tr key={g.key}>
-                <td className="py-1 font-mono text-xs">{g.key}</td>
-                <td className="py-1 pl-3 text-right">{formatCount(g.calls)}</td>
+        // On a phone the figures scroll inside their box instead of running off the page.
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="border-b border-slate-200 text-xs text-slate-500">
+              <tr>
+                <th className="py-1 text-left font-medium">{keyLabel}</th>
+                <th className={th}>Calls</th>
                 {tokens ? (
                   <>
-                    <td className="py-1 pl-3 text-right">{formatCount(g.inputTokens)}</td>
-                    <td className="py-1 pl-3 text-right">{formatCount(g.outputTokens)}</td>
-                    <td className="py-1 pl-3 text-right">{formatCount(g.thoughtsTokens)}</td>
-                    <td className="py-1 pl-3 text-right" data-testid="avg-tokens">
-                      {formatAverage(averageTokens(g))}
-                    </td>
+                    <th className={th}>Input</th>
+                    <th className={th}>Output</th>
+                    <th className={th}>Thoughts</th>
+                    <th className={th}>Avg tokens</th>
                   </>
                 ) : (
-                  <td className={`py-1 pl-3 text-right ${g.errors ? "text-red-700" : ""}`}>{formatCount(g.errors)}</td>
+                  <th className={th}>Errors</th>
                 )}
-                <td className="py-1 pl-3 text-right">{g.timedCalls ? formatDurationAtUs(g.totalUs, minutePrecision) : "—"}</td>
-                <td
-                  className="py-1 pl-3 text-right"
-                  title={g.timedCalls < g.calls ? `average of the ${g.timedCalls} calls with valid times` : undefined}
-                >
-                  {formatDurationAtUs(averageUs(g), minutePrecision)}
-                  {g.timedCalls < g.calls && (
-                    <span className="ml-1 text-amber-700" data-untimed={g.calls - g.timedCalls}>
-                      ({formatCount(g.calls - g.timedCalls)} untimed)
-                    </span>
-                  )}
-                </td>
+                <th className={th}>Total time</th>
+                <th className={th}>Avg</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100 tabular-nums">
+              {groups.map((g) => (
+                <tr key={g.key}>
+                  <td className="py-1 font-mono text-xs">{g.key}</td>
+                  <td className="py-1 pl-3 text-right">{formatCount(g.calls)}</td>
+                  {tokens ? (
+                    <>
+                      <td className="py-1 pl-3 text-right">{formatCount(g.inputTokens)}</td>
+                      <td className="py-1 pl-3 text-right">{formatCount(g.outputTokens)}</td>
+                      <td className="py-1 pl-3 text-right">{formatCount(g.thoughtsTokens)}</td>
+                      <td className="py-1 pl-3 text-right" data-testid="avg-tokens">
+                        {formatAverage(averageTokens(g))}
+                      </td>
+                    </>
+                  ) : (
+                    <td className={`py-1 pl-3 text-right ${g.errors ? "text-red-700" : ""}`}>{formatCount(g.errors)}</td>
+                  )}
+                  <td className="py-1 pl-3 text-right">{g.timedCalls ? formatDurationAtUs(g.totalUs, minutePrecision) : "—"}</td>
+                  <td
+                    className="py-1 pl-3 text-right"
+                    title={g.timedCalls < g.calls ? `average of the ${g.timedCalls} calls with valid times` : undefined}
+                  >
+                    {formatDurationAtUs(averageUs(g), minutePrecision)}
+                    {g.timedCalls < g.calls && (
+                      <span className="ml-1 text-amber-700" data-untimed={g.calls - g.timedCalls}>
+                        ({formatCount(g.calls - g.timedCalls)} untimed)
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
