@@ -1,7 +1,9 @@
 // Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
 import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
+import type pg from "pg";
 import type { Db } from "@/lib/db/client";
+import { readerPool } from "@/lib/db/pools";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ } from "@/lib/limits";
@@ -134,40 +136,85 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
  * getOutlineRows + encodeOutline: no 10 MB intermediate JSON, no row objects, no re-encoding in the app's one thread.
  * Dictionaries here are sorted (dense_rank), not in order of first use; the wire form allows either.
  */
-export async function getOutlineJson(db: Db, id: string): Promise<string | null> {
+export async function getOutlineJson(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<string | null> {
+  const bytes = await getOutlineBytes(db, id, opts);
+  return bytes && new TextDecoder().decode(bytes);
+}
+
+/**
+ * getOutlineJson's text as UTF-8 bytes, what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
+ * itself is built on the "outline" pool (lib/db/pools.ts), two connections of its own, so readers of huge outlines
+ * wait for each other, never for the history's connections. One build per run and version at a time: readers who
+ * come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
+ * run's until it changes (rerun, replace), a live run's until a span is added, renumbered or finishes.
+ */
+export async function getOutlineBytes(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
   if (!job) return null;
-  // A finished run no longer changes: its outline is kept for the next reader (the first one pays for the query).
-  const key = isLive(job.status) ? null : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
+  const key = isLive(job.status)
+    ? await liveVersion(db, id, job.status)
+    : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
   const cached = outlineCache.get(id);
-  if (key && cached?.key === key) {
+  if (cached?.key === key) {
     outlineCache.delete(id); // most recently used last
     outlineCache.set(id, cached);
-    return cached.json;
+    return cached.bytes;
   }
-  const json = await queryOutlineJson(db, id);
-  if (key) remember(id, key, json);
-  return json;
+  const flight = `${id}\n${key}`;
+  let building = outlineBuilds.get(flight);
+  if (!building) {
+    building = queryOutlineJson(readerPool("outline", opts), id)
+      .then((json) => {
+        const bytes = new TextEncoder().encode(json);
+        remember(id, key, bytes);
+        return bytes;
+      })
+      .finally(() => outlineBuilds.delete(flight));
+    outlineBuilds.set(flight, building);
+  }
+  return building;
 }
 
-/** Outlines of finished runs, least recently used first; bounded by their total length (UTF-16 units ≈ bytes here). */
-const outlineCache = new Map<string, { key: string; json: string }>();
-const OUTLINE_CACHE_CHARS = 64 * 1024 * 1024;
-let outlineCacheChars = 0;
+/**
+ * What a live run's outline is made of, in one short statement over its spans' primary key range: the number of
+ * spans, the highest seq, how many are open, and the latest start and finish. Any span added, renumbered or finished
+ * changes it; the outline built for it stays good while it holds.
+ */
+async function liveVersion(db: Db, id: string, status: string): Promise<string> {
+  const [v] = await db.$queryRaw<{ v: string }[]>`
+    SELECT concat_ws('/', count(*), max(seq), count(*) FILTER (WHERE finished_at IS NULL), sum(nesting),
+      ${epochMicros("max(started_at)")}, ${epochMicros("max(finished_at)")}) AS v
+    FROM spans WHERE job_id = ${id}::uuid`;
+  return `${status}/live/${v?.v ?? ""}`;
+}
 
-function remember(id: string, key: string, json: string): void {
+/** Outline builds under way, by run and version (single flight). */
+const outlineBuilds = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
+const outlineCache = new Map<string, { key: string; bytes: Uint8Array<ArrayBuffer> }>();
+export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
+let outlineCacheBytes = 0;
+
+function remember(id: string, key: string, bytes: Uint8Array<ArrayBuffer>): void {
   const old = outlineCache.get(id);
-  if (old) outlineCacheChars -= old.json.length;
+  if (old) outlineCacheBytes -= old.bytes.length;
   outlineCache.delete(id);
-  if (json.length > OUTLINE_CACHE_CHARS / 4) return;
-  outlineCache.set(id, { key, json });
-  outlineCacheChars += json.length;
+  if (bytes.length > OUTLINE_CACHE_BYTES) return;
+  outlineCache.set(id, { key, bytes });
+  outlineCacheBytes += bytes.length;
   for (const [oldest, entry] of outlineCache) {
-    if (outlineCacheChars <= OUTLINE_CACHE_CHARS) break;
+    if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
     outlineCache.delete(oldest);
-    outlineCacheChars -= entry.json.length;
+    outlineCacheBytes -= entry.bytes.length;
   }
+}
+
+/** Forgets every kept outline (tests). */
+export function forgetOutlines(): void {
+  outlineCache.clear();
+  outlineCacheBytes = 0;
 }
 
 /**
@@ -181,12 +228,12 @@ function realAfterSql(id: string): Prisma.Sql {
     FROM spans WHERE job_id = ${id}::uuid)`;
 }
 
-async function queryOutlineJson(db: Db, id: string): Promise<string> {
+async function queryOutlineJson(pool: pg.Pool, id: string): Promise<string> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
-  const [result] = await db.$queryRaw<{ outline: string | null }[]>`
+  const q = Prisma.sql`
     WITH s AS MATERIALIZED (
       SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
         ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
@@ -228,6 +275,7 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
     )::text AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
     HAVING count(*) > 0`;
+  const [result] = (await pool.query<{ outline: string | null }>(q.text, q.values)).rows;
   return result?.outline ?? JSON.stringify(encodeOutline([]));
 }
 
