@@ -137,18 +137,24 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
  * Dictionaries here are sorted (dense_rank), not in order of first use; the wire form allows either.
  */
 export async function getOutlineJson(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<string | null> {
-  const bytes = await getOutlineBytes(db, id, opts);
-  return bytes && new TextDecoder().decode(bytes);
+  const pieces = await getOutlineBytes(db, id, opts);
+  if (!pieces) return null;
+  const decoder = new TextDecoder();
+  return pieces.map((p, i) => decoder.decode(p, { stream: i < pieces.length - 1 })).join("");
 }
 
 /**
- * getOutlineJson's text as UTF-8 bytes, what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
+ * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
  * itself is built on the "outline" pool (lib/db/pools.ts), two connections of its own, so readers of huge outlines
  * wait for each other, never for the history's connections. One build per run and version at a time: readers who
  * come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
  * run's until it changes (rerun, replace), a live run's until a span is added, renumbered or finishes.
  */
-export async function getOutlineBytes(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function getOutlineBytes(
+  db: Db,
+  id: string,
+  opts: { primary?: boolean } = {},
+): Promise<readonly Uint8Array<ArrayBuffer>[] | null> {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
   if (!job) return null;
@@ -159,16 +165,15 @@ export async function getOutlineBytes(db: Db, id: string, opts: { primary?: bool
   if (cached?.key === key) {
     outlineCache.delete(id); // most recently used last
     outlineCache.set(id, cached);
-    return cached.bytes;
+    return cached.pieces;
   }
   const flight = `${id}\n${key}`;
   let building = outlineBuilds.get(flight);
   if (!building) {
     building = queryOutlineJson(readerPool("outline", opts), id)
-      .then((json) => {
-        const bytes = new TextEncoder().encode(json);
-        remember(id, key, bytes);
-        return bytes;
+      .then((pieces) => {
+        remember(id, key, pieces);
+        return pieces;
       })
       .finally(() => outlineBuilds.delete(flight));
     outlineBuilds.set(flight, building);
@@ -189,25 +194,29 @@ async function liveVersion(db: Db, id: string, status: string): Promise<string> 
   return `${status}/live/${v?.v ?? ""}`;
 }
 
+/** Characters of the outline's text per row its query answers (queryOutlineJson). */
+const OUTLINE_PIECE_CHARS = 1024 * 1024;
+
 /** Outline builds under way, by run and version (single flight). */
-const outlineBuilds = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+const outlineBuilds = new Map<string, Promise<readonly Uint8Array<ArrayBuffer>[]>>();
 
 /** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
-const outlineCache = new Map<string, { key: string; bytes: Uint8Array<ArrayBuffer> }>();
+const outlineCache = new Map<string, { key: string; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
 export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
 let outlineCacheBytes = 0;
 
-function remember(id: string, key: string, bytes: Uint8Array<ArrayBuffer>): void {
+function remember(id: string, key: string, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
   const old = outlineCache.get(id);
-  if (old) outlineCacheBytes -= old.bytes.length;
+  if (old) outlineCacheBytes -= old.bytes;
   outlineCache.delete(id);
-  if (bytes.length > OUTLINE_CACHE_BYTES) return;
-  outlineCache.set(id, { key, bytes });
-  outlineCacheBytes += bytes.length;
+  const bytes = pieces.reduce((n, p) => n + p.length, 0);
+  if (bytes > OUTLINE_CACHE_BYTES) return;
+  outlineCache.set(id, { key, pieces, bytes });
+  outlineCacheBytes += bytes;
   for (const [oldest, entry] of outlineCache) {
     if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
     outlineCache.delete(oldest);
-    outlineCacheBytes -= entry.bytes.length;
+    outlineCacheBytes -= entry.bytes;
   }
 }
 
@@ -228,11 +237,13 @@ function realAfterSql(id: string): Prisma.Sql {
     FROM spans WHERE job_id = ${id}::uuid)`;
 }
 
-async function queryOutlineJson(pool: pg.Pool, id: string): Promise<string> {
+async function queryOutlineJson(pool: pg.Pool, id: string): Promise<Uint8Array<ArrayBuffer>[]> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
+  // The text comes in pieces of OUTLINE_PIECE_CHARS characters, one row each: node-postgres decodes each as it
+  // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
   const q = Prisma.sql`
     WITH s AS MATERIALIZED (
       SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
@@ -253,8 +264,8 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<string> {
     t0 AS (SELECT coalesce(min(start) FILTER (WHERE is_real AND (finish IS NULL OR finish >= start)), min(start) FILTER (WHERE is_real), 0) AS t0 FROM s),
     ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
     nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
-    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x)
-    SELECT json_build_object(
+    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x),
+    o AS MATERIALIZED (SELECT json_build_object(
       'v', 2, 't0', (SELECT t0 FROM t0),
       'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
       'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
@@ -274,9 +285,18 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<string> {
       'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
     )::text AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
-    HAVING count(*) > 0`;
-  const [result] = (await pool.query<{ outline: string | null }>(q.text, q.values)).rows;
-  return result?.outline ?? JSON.stringify(encodeOutline([]));
+    HAVING count(*) > 0)
+    SELECT substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
+    FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g ORDER BY g`;
+  const { rows } = await pool.query<{ piece: string }>(q.text, q.values);
+  if (!rows.length) return [new TextEncoder().encode(JSON.stringify(encodeOutline([])))];
+  // Each piece encoded in a turn of its own: the event loop never holds the whole text's encoding.
+  const pieces: Uint8Array<ArrayBuffer>[] = [];
+  for (const r of rows) {
+    pieces.push(new TextEncoder().encode(r.piece));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return pieces;
 }
 
 /**
