@@ -6,6 +6,8 @@ import { dbFor } from "@/lib/db/pools";
 import { forgetOutlines, getOutlineBytes, getOutlineJson } from "@/lib/runs/queries";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { decodeOutline } from "@/lib/trajectory/outline";
+import { GET as outlineGET } from "@/app/api/jobs/[id]/outline/route";
+import { serveRoutes } from "../helpers/route-server";
 
 afterAll(disconnectDb);
 
@@ -114,6 +116,28 @@ describe("the outline of a 100,000-span run", () => {
     } finally {
       await db().$executeRaw`DELETE FROM spans WHERE job_id = ${big}::uuid AND seq = ${SPANS + 1}`;
       await db().$executeRaw`UPDATE jobs SET status = 'finished' WHERE id = ${big}::uuid`;
+    }
+  }, 120_000);
+
+  it("is sent over HTTP in pieces, whole, without holding the event loop", async () => {
+    const { base, close } = await serveRoutes([{ path: /^\/api\/jobs\/(?<id>[^/]+)\/outline$/, handlers: { GET: outlineGET } }]);
+    try {
+      forgetOutlines();
+      const { value: text, holdMs } = await longestHold(async () => {
+        const res = await fetch(`${base}/api/jobs/${big}/outline`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toBe("application/json");
+        const body = await res.arrayBuffer();
+        expect(Number(res.headers.get("content-length"))).toBe(body.byteLength);
+        return body.byteLength;
+      });
+      expect(text).toBeGreaterThan(16 * 1024 * 1024);
+      expect(holdMs).toBeLessThan(200);
+      const o = decodeOutline(await (await fetch(`${base}/api/jobs/${big}/outline`)).json());
+      expect(o.count).toBe(SPANS + 1);
+      expect((await fetch(`${base}/api/jobs/00000000-0000-4000-8000-000000000000/outline`)).status).toBe(404);
+    } finally {
+      await close();
     }
   }, 120_000);
 });
