@@ -146,8 +146,8 @@ export async function getOutlineJson(db: Db, id: string, opts: { primary?: boole
 /**
  * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
  * itself is built on the "outline" pool (lib/db/pools.ts), two connections of its own, so readers of huge outlines
- * wait for each other, never for the history's connections. One build per run and version at a time: readers who
- * come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
+ * wait for each other, never for the history's connections. One build per run and version at a time (per live run,
+ * whatever its version): readers who come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
  * run's until it changes (rerun, replace), a live run's until a span is added, renumbered or finishes.
  */
 export async function getOutlineBytes(
@@ -167,29 +167,39 @@ export async function getOutlineBytes(
     outlineCache.set(id, cached);
     return cached.pieces;
   }
-  const flight = `${id}\n${key}`;
-  let building = outlineBuilds.get(flight);
+  // A live run's reader joins the build under way whatever version it started from: the page follows the run's events
+  // from where its outline stands (components/live/live-run.ts), so one build at a time per live run is enough.
+  const under = outlineBuilds.get(id);
+  let building = under && (under.key === key || isLive(job.status)) ? under.pieces : undefined;
   if (!building) {
-    building = queryOutlineJson(readerPool("outline", opts), id)
+    const flight: { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
+      key,
+      pieces: queryOutlineJson(readerPool("outline", opts), id),
+    };
+    building = flight.pieces
       .then((pieces) => {
         remember(id, key, pieces);
         return pieces;
       })
-      .finally(() => outlineBuilds.delete(flight));
-    outlineBuilds.set(flight, building);
+      .finally(() => {
+        if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
+      });
+    flight.pieces = building;
+    outlineBuilds.set(id, flight);
   }
   return building;
 }
 
 /**
- * What a live run's outline is made of, in one short statement over its spans' primary key range: the number of
- * spans, the highest seq, how many are open, and the latest start and finish. Any span added, renumbered or finished
- * changes it; the outline built for it stays good while it holds.
+ * What a live run's outline is made of, in one statement over its spans (no payload read): their number, seqs,
+ * nestings, times and a hash of their names, models, error heads and summaries. A span added, renumbered, finished or
+ * changed changes it (but for a hash collision); the outline built for it stays good while it holds.
  */
 async function liveVersion(db: Db, id: string, status: string): Promise<string> {
   const [v] = await db.$queryRaw<{ v: string }[]>`
-    SELECT concat_ws('/', count(*), max(seq), count(*) FILTER (WHERE finished_at IS NULL), sum(nesting),
-      ${epochMicros("max(started_at)")}, ${epochMicros("max(finished_at)")}) AS v
+    SELECT concat_ws('/', count(*), max(seq), count(*) FILTER (WHERE finished_at IS NULL), sum(nesting), sum(seq),
+      sum(extract(epoch FROM started_at)), sum(extract(epoch FROM finished_at)), sum(hashtext(name)::int8),
+      sum(hashtext(coalesce(model, '') || coalesce(left(error, ${ERROR_HEAD}), '') || coalesce(summary, ''))::int8)) AS v
     FROM spans WHERE job_id = ${id}::uuid`;
   return `${status}/live/${v?.v ?? ""}`;
 }
@@ -197,8 +207,8 @@ async function liveVersion(db: Db, id: string, status: string): Promise<string> 
 /** Characters of the outline's text per row its query answers (queryOutlineJson). */
 const OUTLINE_PIECE_CHARS = 1024 * 1024;
 
-/** Outline builds under way, by run and version (single flight). */
-const outlineBuilds = new Map<string, Promise<readonly Uint8Array<ArrayBuffer>[]>>();
+/** The outline build under way of each run, with the version it builds (single flight). */
+const outlineBuilds = new Map<string, { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
 
 /** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
 const outlineCache = new Map<string, { key: string; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
