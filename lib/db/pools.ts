@@ -2,7 +2,9 @@
 // "write" (agents, imports, reruns, sign-in, the queue: the primary, long statement_timeout), "read" (the history, a
 // run's header and outline, a span: a replica when one is up and caught up, a timeout of seconds) or "expensive" (in-run
 // search, compare, exports, trends: the same targets through a small pool of their own, so ten slow searches cannot take
-// the connections the history and the agents need). The Prisma clients and the pg pools are all built here.
+// the connections the history and the agents need) or "outline" (a run's whole outline: up to tens of MB built by one
+// query, through a pool of two, so ten readers of 100,000-span runs cannot take the history's connections either).
+// The Prisma clients and the pg pools are all built here.
 import "server-only";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -14,7 +16,10 @@ import { ReplicaHealth } from "./replicas";
 export type Db = InstanceType<typeof PrismaClient>;
 
 /** The kinds of query, each with its pool size and statement_timeout (lib/config.ts: DB_*_TIMEOUT_SECONDS). */
-export type QueryClass = "write" | "read" | "expensive";
+export type QueryClass = "write" | "read" | "expensive" | "outline";
+
+/** Connections per process for whole outlines: each build is one query of seconds; more would only share the CPU. */
+const OUTLINE_CONNECTIONS = 2;
 
 /** The settings of a class's pool: connections per process and the statement_timeout in ms. */
 export function classSettings(cls: QueryClass | "ingest"): { max: number; statementTimeoutMs: number } {
@@ -27,6 +32,8 @@ export function classSettings(cls: QueryClass | "ingest"): { max: number; statem
       return { max: 10, statementTimeoutMs: c.DB_READ_TIMEOUT_SECONDS * 1000 };
     case "expensive":
       return { max: c.DB_EXPENSIVE_CONNECTIONS, statementTimeoutMs: c.DB_EXPENSIVE_TIMEOUT_SECONDS * 1000 };
+    case "outline":
+      return { max: OUTLINE_CONNECTIONS, statementTimeoutMs: c.DB_EXPENSIVE_TIMEOUT_SECONDS * 1000 };
   }
 }
 
@@ -73,7 +80,7 @@ function poolOn(s: State, url: string, cls: QueryClass | "ingest"): pg.Pool {
       statement_timeout: statementTimeoutMs,
       // A reader waits for a connection of its class (or for a new one to open) about as long as its query may run,
       // then answers 503, instead of piling up behind slow queries; the 2 s cover a connect on a loaded machine.
-      connectionTimeoutMillis: cls === "read" || cls === "expensive" ? statementTimeoutMs + 2000 : 0,
+      connectionTimeoutMillis: cls === "write" || cls === "ingest" ? 0 : statementTimeoutMs + 2000,
       application_name: `trajectory-viewer ${cls}`,
     });
     // An idle connection the server dropped (restart, failover) must not crash the process; the next query reconnects.
@@ -133,19 +140,36 @@ export function dbFor(cls: QueryClass, opts: { primary?: boolean } = {}): Db {
   const k = `${cls}${onPrimary ? "" : " routed"}`;
   let client = s.clients.get(k);
   if (!client) {
-    const primary = primaryUrl();
-    const health = s.health;
-    const pool =
-      onPrimary || !health
-        ? poolOn(s, primary, cls)
-        : new RoutedPool(
-            () => [...health.usable().map((url) => ({ url, pool: poolOn(s, url, cls) })), { url: primary, pool: poolOn(s, primary, cls) }],
-            (url) => health.markDown(url),
-          );
-    client = new PrismaClient({ adapter: new PrismaPg(pool) });
+    client = new PrismaClient({ adapter: new PrismaPg(pgPoolOf(s, cls, onPrimary)) });
     s.clients.set(k, client);
   }
   return client;
+}
+
+/** The pg pool of a class: the primary's, or one routed to a healthy replica first (see dbFor). */
+function pgPoolOf(s: State, cls: QueryClass, onPrimary: boolean): pg.Pool {
+  const health = s.health;
+  if (onPrimary || !health) return poolOn(s, primaryUrl(), cls);
+  const k = `${cls} routed`;
+  let p = s.pools.get(k);
+  if (!p) {
+    const primary = primaryUrl();
+    p = new RoutedPool(
+      () => [...health.usable().map((url) => ({ url, pool: poolOn(s, url, cls) })), { url: primary, pool: poolOn(s, primary, cls) }],
+      (url) => health.markDown(url),
+    );
+    s.pools.set(k, p);
+  }
+  return p;
+}
+
+/**
+ * The plain pg pool of a reader's class (no Prisma: a query whose one value is tens of MB of text reaches the caller as
+ * that text, without the client's per-row work), routed like dbFor's.
+ */
+export function readerPool(cls: Exclude<QueryClass, "write">, opts: { primary?: boolean } = {}): pg.Pool {
+  const s = state();
+  return pgPoolOf(s, cls, Boolean(opts.primary) || !s.health);
 }
 
 /** The primary's plain pg pool for the write path (lib/ingest: one statement per round trip, long transactions). */

@@ -59,11 +59,15 @@ export async function noteWrite(): Promise<void> {
  */
 export async function readDb(cls: "read" | "expensive" = "read"): Promise<Db> {
   if (!appConfig().DATABASE_READ_URL.length) return dbFor(cls);
-  let pinned = false;
+  return dbFor(cls, { primary: await readsPrimary() });
+}
+
+/** True when this request's browser wrote within DB_READ_YOUR_WRITES_SECONDS (its reads go to the primary). */
+export async function readsPrimary(): Promise<boolean> {
+  if (!appConfig().DATABASE_READ_URL.length) return false;
   try {
-    pinned = primaryUntil((await cookies()).get(READ_PRIMARY_COOKIE)?.value) > 0;
+    return primaryUntil((await cookies()).get(READ_PRIMARY_COOKIE)?.value) > 0;
   } catch {
-    // outside a request
+    return false; // outside a request
   }
-  return dbFor(cls, { primary: pinned });
 }

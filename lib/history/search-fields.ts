@@ -21,10 +21,27 @@ export interface SearchFieldsInput {
   spans: readonly Pick<Span, "Type" | "Name" | "Model" | "Error">[];
 }
 
-export function searchFields(run: SearchFieldsInput): { models: string[]; agents: string[]; searchText: string } {
+export function searchFields(
+  run: SearchFieldsInput,
+  words: readonly string[] = resultWords(run),
+): { models: string[]; agents: string[]; searchText: string } {
   // llm spans carry the concrete model; agent spans may only name a tier (best-expensive), which nobody filters by.
   const models = distinct(run.spans.filter((s) => s.Type === "llm").map((s) => s.Model ?? ""));
   const agents = distinct(run.spans.filter((s) => s.Type === "agent").map((s) => s.Name));
+  const parts = [
+    run.workflow,
+    run.description,
+    run.link,
+    ...words,
+    run.error ?? "",
+    distinct(run.spans.map((s) => s.Name)).join(" "),
+    distinct(run.spans.map((s) => s.Error ?? "")).join(" "),
+  ];
+  return { models, agents, searchText: parts.filter(Boolean).join(" ").slice(0, MAX_SEARCH_TEXT) };
+}
+
+/** What of a run's results its search text takes (searchFields' `words`). */
+export function resultWords(run: Pick<SearchFieldsInput, "workflow" | "description" | "link" | "results">): string[] {
   // The results' prose, short values and names (Reasoning, Explanation, a reproduced bug's title, FocusSymbols,
   // EnableConfigs, Reviewed-by): what people remember a run by. Code, diffs and crash reports would drown them.
   // Taken only while the text is short of MAX_SEARCH_TEXT (the rest would be cut): a done's list of 600,000 names
@@ -44,14 +61,12 @@ export function searchFields(run: SearchFieldsInput): { models: string[]; agents
         take(v);
       }
   }
-  const parts = [
-    run.workflow,
-    run.description,
-    run.link,
-    ...words,
-    run.error ?? "",
-    distinct(run.spans.map((s) => s.Name)).join(" "),
-    distinct(run.spans.map((s) => s.Error ?? "")).join(" "),
-  ];
-  return { models, agents, searchText: parts.filter(Boolean).join(" ").slice(0, MAX_SEARCH_TEXT) };
+  return words;
+}
+
+/** resultWords of results stored as JSON text (null: none), parsed where it runs: a worker thread for a large one (lib/ingest/recompute.ts). */
+export function resultWordsOfText(
+  run: Pick<SearchFieldsInput, "workflow" | "description" | "link"> & { resultsText: string | null },
+): string[] {
+  return resultWords({ ...run, results: run.resultsText == null ? null : JSON.parse(run.resultsText) });
 }

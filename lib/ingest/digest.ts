@@ -27,13 +27,13 @@ function fitting(names: readonly string[]): string[] {
   return cut.length > MAX_RUN_SUMMARY_NAMES ? cut.slice(0, MAX_RUN_SUMMARY_NAMES) : cut;
 }
 
-/** Totals and search fields of a run from its job fields and spans (any order). */
-export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[]): JobDigest {
+/** Totals and search fields of a run from its job fields and spans (any order); `words`: resultWords of its results, when known. */
+export function jobDigest(job: Omit<SearchFieldsInput, "spans">, spans: readonly SummarySpan[], words?: readonly string[]): JobDigest {
   const totals = runTotals(spans);
-  const search = searchFields({
-    ...job,
-    spans: spans.map((s) => ({ Type: s.type, Name: s.name, Model: s.model ?? undefined, Error: s.error ?? undefined })),
-  });
+  const search = searchFields(
+    { ...job, spans: spans.map((s) => ({ Type: s.type, Name: s.name, Model: s.model ?? undefined, Error: s.error ?? undefined })) },
+    words,
+  );
   return {
     ...totals,
     totalTokens: totals.inputTokens + totals.outputTokens + totals.thoughtsTokens,

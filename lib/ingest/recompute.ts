@@ -3,6 +3,12 @@ import "server-only";
 import type { Sql } from "@/lib/db/pool";
 import { jobDigest, writeDigest } from "@/lib/ingest/digest";
 import { parentSeqs } from "@/lib/trajectory/tree";
+import { resultWordsOfText } from "@/lib/history/search-fields";
+import { defineTask, runTask } from "@/lib/workers/pool";
+import { HttpError } from "@/lib/http/errors";
+
+/** What of the stored results the search text takes, from their JSON text: on a worker thread when they are large. */
+export const RESULT_WORDS_TASK = defineTask("lib/history/search-fields.ts", "resultWordsOfText", resultWordsOfText);
 
 interface SpanFacts {
   seq: number;
@@ -26,8 +32,21 @@ interface SpanFacts {
  */
 export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
   // The row lock orders concurrent recomputes of one job: the later one reads every span the earlier one did.
-  const job = (await sql.query(`SELECT workflow, description, link, results, error FROM jobs WHERE id = $1 FOR UPDATE`, [jobId])).rows[0];
+  // Results come as their JSON text (node-postgres would parse a 7 MB one on the event loop: ~750 ms at load ~10) and
+  // only the words the search text takes are read out of them, off the main thread when they are large.
+  const job = (
+    await sql.query<{ workflow: string; description: string; link: string; results: string | null; error: string | null }>(
+      `SELECT workflow, description, link, results::text AS results, error FROM jobs WHERE id = $1 FOR UPDATE`,
+      [jobId],
+    )
+  ).rows[0];
   if (!job) return;
+  const wordsInput = { workflow: job.workflow, description: job.description, link: job.link, resultsText: job.results };
+  const words = await runTask(RESULT_WORDS_TASK, wordsInput, job.results?.length ?? 0).catch((e: unknown) => {
+    // Every thread busy with large bodies: this run's results are read here rather than failing its end.
+    if (e instanceof HttpError && e.code === "TooManyRequests") return resultWordsOfText(wordsInput);
+    throw e;
+  });
   const { rows: spans } = await sql.query<SpanFacts>(
     `SELECT seq, nesting, parent_seq, type, name, model, started_at, finished_at, error, input_tokens, output_tokens, output_thoughts_tokens
      FROM spans WHERE job_id = $1 ORDER BY seq`,
@@ -42,7 +61,7 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
     );
   }
   const digest = jobDigest(
-    { workflow: job.workflow, description: job.description, link: job.link, results: job.results, error: job.error },
+    { workflow: job.workflow, description: job.description, link: job.link, results: null, error: job.error },
     spans.map((s) => ({
       seq: s.seq,
       nesting: s.nesting,
@@ -56,6 +75,7 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
       outputTokens: s.output_tokens,
       outputThoughtsTokens: s.output_thoughts_tokens,
     })),
+    words,
   );
   await writeDigest(sql, jobId, digest);
 }

@@ -1,7 +1,9 @@
 // Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
 import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
+import type pg from "pg";
 import type { Db } from "@/lib/db/client";
+import { readerPool } from "@/lib/db/pools";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ } from "@/lib/limits";
@@ -134,40 +136,104 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
  * getOutlineRows + encodeOutline: no 10 MB intermediate JSON, no row objects, no re-encoding in the app's one thread.
  * Dictionaries here are sorted (dense_rank), not in order of first use; the wire form allows either.
  */
-export async function getOutlineJson(db: Db, id: string): Promise<string | null> {
+export async function getOutlineJson(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<string | null> {
+  const pieces = await getOutlineBytes(db, id, opts);
+  if (!pieces) return null;
+  const decoder = new TextDecoder();
+  return pieces.map((p, i) => decoder.decode(p, { stream: i < pieces.length - 1 })).join("");
+}
+
+/**
+ * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
+ * itself is built on the "outline" pool (lib/db/pools.ts), two connections of its own, so readers of huge outlines
+ * wait for each other, never for the history's connections. One build per run and version at a time (per live run,
+ * whatever its version): readers who come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
+ * run's until it changes (rerun, replace), a live run's until a span is added, renumbered or finishes.
+ */
+export async function getOutlineBytes(
+  db: Db,
+  id: string,
+  opts: { primary?: boolean } = {},
+): Promise<readonly Uint8Array<ArrayBuffer>[] | null> {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
   if (!job) return null;
-  // A finished run no longer changes: its outline is kept for the next reader (the first one pays for the query).
-  const key = isLive(job.status) ? null : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
+  const key = isLive(job.status)
+    ? await liveVersion(db, id, job.status)
+    : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
   const cached = outlineCache.get(id);
-  if (key && cached?.key === key) {
+  if (cached?.key === key) {
     outlineCache.delete(id); // most recently used last
     outlineCache.set(id, cached);
-    return cached.json;
+    return cached.pieces;
   }
-  const json = await queryOutlineJson(db, id);
-  if (key) remember(id, key, json);
-  return json;
+  // A live run's reader joins the build under way whatever version it started from: the page follows the run's events
+  // from where its outline stands (components/live/live-run.ts), so one build at a time per live run is enough.
+  const under = outlineBuilds.get(id);
+  let building = under && (under.key === key || isLive(job.status)) ? under.pieces : undefined;
+  if (!building) {
+    const flight: { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
+      key,
+      pieces: queryOutlineJson(readerPool("outline", opts), id),
+    };
+    building = flight.pieces
+      .then((pieces) => {
+        remember(id, key, pieces);
+        return pieces;
+      })
+      .finally(() => {
+        if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
+      });
+    flight.pieces = building;
+    outlineBuilds.set(id, flight);
+  }
+  return building;
 }
 
-/** Outlines of finished runs, least recently used first; bounded by their total length (UTF-16 units ≈ bytes here). */
-const outlineCache = new Map<string, { key: string; json: string }>();
-const OUTLINE_CACHE_CHARS = 64 * 1024 * 1024;
-let outlineCacheChars = 0;
+/**
+ * What a live run's outline is made of, in one statement over its spans (no payload read): their number, seqs,
+ * nestings, times and a hash of their names, models, error heads and summaries. A span added, renumbered, finished or
+ * changed changes it (but for a hash collision); the outline built for it stays good while it holds.
+ */
+async function liveVersion(db: Db, id: string, status: string): Promise<string> {
+  const [v] = await db.$queryRaw<{ v: string }[]>`
+    SELECT concat_ws('/', count(*), max(seq), count(*) FILTER (WHERE finished_at IS NULL), sum(nesting), sum(seq),
+      sum(extract(epoch FROM started_at)), sum(extract(epoch FROM finished_at)), sum(hashtext(name)::int8),
+      sum(hashtext(coalesce(model, '') || coalesce(left(error, ${ERROR_HEAD}), '') || coalesce(summary, ''))::int8)) AS v
+    FROM spans WHERE job_id = ${id}::uuid`;
+  return `${status}/live/${v?.v ?? ""}`;
+}
 
-function remember(id: string, key: string, json: string): void {
+/** Characters of the outline's text per row its query answers (queryOutlineJson). */
+const OUTLINE_PIECE_CHARS = 1024 * 1024;
+
+/** The outline build under way of each run, with the version it builds (single flight). */
+const outlineBuilds = new Map<string, { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
+
+/** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
+const outlineCache = new Map<string, { key: string; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
+export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
+let outlineCacheBytes = 0;
+
+function remember(id: string, key: string, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
   const old = outlineCache.get(id);
-  if (old) outlineCacheChars -= old.json.length;
+  if (old) outlineCacheBytes -= old.bytes;
   outlineCache.delete(id);
-  if (json.length > OUTLINE_CACHE_CHARS / 4) return;
-  outlineCache.set(id, { key, json });
-  outlineCacheChars += json.length;
+  const bytes = pieces.reduce((n, p) => n + p.length, 0);
+  if (bytes > OUTLINE_CACHE_BYTES) return;
+  outlineCache.set(id, { key, pieces, bytes });
+  outlineCacheBytes += bytes;
   for (const [oldest, entry] of outlineCache) {
-    if (outlineCacheChars <= OUTLINE_CACHE_CHARS) break;
+    if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
     outlineCache.delete(oldest);
-    outlineCacheChars -= entry.json.length;
+    outlineCacheBytes -= entry.bytes;
   }
+}
+
+/** Forgets every kept outline (tests). */
+export function forgetOutlines(): void {
+  outlineCache.clear();
+  outlineCacheBytes = 0;
 }
 
 /**
@@ -181,12 +247,14 @@ function realAfterSql(id: string): Prisma.Sql {
     FROM spans WHERE job_id = ${id}::uuid)`;
 }
 
-async function queryOutlineJson(db: Db, id: string): Promise<string> {
+async function queryOutlineJson(pool: pg.Pool, id: string): Promise<Uint8Array<ArrayBuffer>[]> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
-  const [result] = await db.$queryRaw<{ outline: string | null }[]>`
+  // The text comes in pieces of OUTLINE_PIECE_CHARS characters, one row each: node-postgres decodes each as it
+  // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
+  const q = Prisma.sql`
     WITH s AS MATERIALIZED (
       SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
         ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
@@ -206,8 +274,8 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
     t0 AS (SELECT coalesce(min(start) FILTER (WHERE is_real AND (finish IS NULL OR finish >= start)), min(start) FILTER (WHERE is_real), 0) AS t0 FROM s),
     ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
     nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
-    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x)
-    SELECT json_build_object(
+    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x),
+    o AS MATERIALIZED (SELECT json_build_object(
       'v', 2, 't0', (SELECT t0 FROM t0),
       'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
       'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
@@ -227,8 +295,18 @@ async function queryOutlineJson(db: Db, id: string): Promise<string> {
       'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
     )::text AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
-    HAVING count(*) > 0`;
-  return result?.outline ?? JSON.stringify(encodeOutline([]));
+    HAVING count(*) > 0)
+    SELECT substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
+    FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g ORDER BY g`;
+  const { rows } = await pool.query<{ piece: string }>(q.text, q.values);
+  if (!rows.length) return [new TextEncoder().encode(JSON.stringify(encodeOutline([])))];
+  // Each piece encoded in a turn of its own: the event loop never holds the whole text's encoding.
+  const pieces: Uint8Array<ArrayBuffer>[] = [];
+  for (const r of rows) {
+    pieces.push(new TextEncoder().encode(r.piece));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return pieces;
 }
 
 /**

@@ -1,0 +1,81 @@
+// recomputeJob on a real PostgreSQL with 7 MB of stored results (issue 21): the search text is the same as reading the
+// parsed results would give, and the results' JSON is never parsed on the event loop.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/pool";
+import { recomputeJob } from "@/lib/ingest/recompute";
+import { saveImportedRun } from "@/lib/ingest/save-run";
+import { searchFields } from "@/lib/history/search-fields";
+import { closeWorkers, startWorkers } from "@/lib/workers/pool";
+import type { Span } from "@/lib/trajectory/span";
+
+beforeAll(startWorkers, 60_000);
+afterAll(async () => {
+  await closeWorkers();
+  await disconnectDb();
+});
+
+const spans: Span[] = [
+  { Seq: 0, Nesting: 0, Type: "flow", Name: "patching", Started: "2026-03-02T10:00:00Z", Finished: "2026-03-02T10:00:09Z" },
+  {
+    Seq: 1,
+    Nesting: 1,
+    Type: "tool",
+    Name: "grepper",
+    Started: "2026-03-02T10:00:01Z",
+    Finished: "2026-03-02T10:00:02Z",
+    Error: "no match",
+  },
+];
+
+/** Results of about 7 MB: prose, a long list of symbols and many small objects nobody searches. */
+const results = {
+  Reasoning: "the needle is in the reasoning",
+  FocusSymbols: ["needle", ...Array.from({ length: 50_000 }, (_, i) => `sym_${i}`)],
+  Notes: Array.from({ length: 400_000 }, (_, i) => ({ l: i, k: [i % 10] })),
+};
+
+/** The longest the event loop went without a turn while `work` ran (a 5 ms timer's lateness). */
+async function longestHold(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let hold = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    hold = Math.max(hold, now - last - 5);
+    last = now;
+  }, 5);
+  try {
+    await work();
+    return hold;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe("recomputeJob", () => {
+  it("keeps the same search text from 7 MB of results without parsing them on the event loop", async () => {
+    const { id } = await saveImportedRun({
+      job: { Workflow: "patching", Description: "recompute test" },
+      source: "trajectory-file",
+      minutePrecision: false,
+      spans,
+    });
+    const text = JSON.stringify(results);
+    expect(text.length).toBeGreaterThan(6_000_000);
+    await db().$executeRaw`UPDATE jobs SET results = ${text}::json, search_vector = NULL WHERE id = ${id}::uuid`;
+    const hold = await longestHold(() => inTransaction((sql) => recomputeJob(sql, id)));
+    const expected = searchFields({
+      workflow: "patching",
+      description: "recompute test",
+      link: "",
+      results,
+      error: null,
+      spans,
+    }).searchText;
+    const [row] = await db().$queryRaw<{ same: boolean; needle: boolean }[]>`
+      SELECT search_vector = to_tsvector('simple', ${expected}) AS same, search_vector @@ to_tsquery('simple', 'needle') AS needle
+      FROM jobs WHERE id = ${id}::uuid`;
+    expect(row).toEqual({ same: true, needle: true });
+    expect(hold).toBeLessThan(200);
+  }, 60_000);
+});
