@@ -8,6 +8,7 @@ import { saveImportedRun } from "@/lib/ingest/save-run";
 import { searchFields } from "@/lib/history/search-fields";
 import { closeWorkers, startWorkers } from "@/lib/workers/pool";
 import type { Span } from "@/lib/trajectory/span";
+import { measureHold } from "@/lib/load/hold";
 
 beforeAll(startWorkers, 60_000);
 afterAll(async () => {
@@ -35,23 +36,6 @@ const results = {
   Notes: Array.from({ length: 400_000 }, (_, i) => ({ l: i, k: [i % 10] })),
 };
 
-/** The longest the event loop went without a turn while `work` ran (a 5 ms timer's lateness). */
-async function longestHold(work: () => Promise<unknown>): Promise<number> {
-  let last = performance.now();
-  let hold = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    hold = Math.max(hold, now - last - 5);
-    last = now;
-  }, 5);
-  try {
-    await work();
-    return hold;
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 describe("recomputeJob", () => {
   it("keeps the same search text from 7 MB of results without parsing them on the event loop", async () => {
     const { id } = await saveImportedRun({
@@ -63,7 +47,7 @@ describe("recomputeJob", () => {
     const text = JSON.stringify(results);
     expect(text.length).toBeGreaterThan(6_000_000);
     await db().$executeRaw`UPDATE jobs SET results = ${text}::json, search_vector = NULL WHERE id = ${id}::uuid`;
-    const hold = await longestHold(() => inTransaction((sql) => recomputeJob(sql, id)));
+    const { holdMs: hold } = await measureHold(() => inTransaction((sql) => recomputeJob(sql, id)));
     const expected = searchFields({
       workflow: "patching",
       description: "recompute test",

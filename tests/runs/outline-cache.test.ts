@@ -8,6 +8,7 @@ import { saveImportedRun } from "@/lib/ingest/save-run";
 import { decodeOutline } from "@/lib/trajectory/outline";
 import { GET as outlineGET } from "@/app/api/jobs/[id]/outline/route";
 import { serveRoutes } from "../helpers/route-server";
+import { measureHold } from "@/lib/load/hold";
 
 afterAll(disconnectDb);
 
@@ -33,23 +34,6 @@ async function hugeRun(n: number): Promise<string> {
 }
 
 const size = (pieces: readonly Uint8Array[]) => pieces.reduce((n, p) => n + p.length, 0);
-
-/** The longest the event loop went without a turn while `work` ran (a 5 ms timer's lateness). */
-async function longestHold<T>(work: () => Promise<T>): Promise<{ value: T; holdMs: number }> {
-  let last = performance.now();
-  let holdMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    holdMs = Math.max(holdMs, now - last - 5);
-    last = now;
-  }, 5);
-  try {
-    const value = await work();
-    return { value, holdMs };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 beforeAll(async () => {
   big = await hugeRun(SPANS);
@@ -88,9 +72,9 @@ describe("the outline of a 100,000-span run", () => {
 
   it("never holds the event loop 200 ms, built or kept", async () => {
     forgetOutlines();
-    const cold = await longestHold(() => getOutlineBytes(db(), big));
-    const warm = await longestHold(() => getOutlineBytes(db(), big));
-    expect(size(cold.value!)).toBeGreaterThan(16 * 1024 * 1024);
+    const cold = await measureHold(() => getOutlineBytes(db(), big));
+    const warm = await measureHold(() => getOutlineBytes(db(), big));
+    expect(size(cold.result!)).toBeGreaterThan(16 * 1024 * 1024);
     expect(cold.holdMs).toBeLessThan(200);
     expect(warm.holdMs).toBeLessThan(200);
   }, 120_000);
@@ -133,7 +117,7 @@ describe("the outline of a 100,000-span run", () => {
     const { base, close } = await serveRoutes([{ path: /^\/api\/jobs\/(?<id>[^/]+)\/outline$/, handlers: { GET: outlineGET } }]);
     try {
       forgetOutlines();
-      const { value: text, holdMs } = await longestHold(async () => {
+      const { result: text, holdMs } = await measureHold(async () => {
         const res = await fetch(`${base}/api/jobs/${big}/outline`);
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toBe("application/json");
