@@ -155,11 +155,11 @@ export const appEnvSchema = z.object({
   DB_READ_TIMEOUT_SECONDS: env(seconds(30), {
     default: "`30`",
     meaning:
-      "`statement_timeout` of the readers' queries (history, a run's header and outline head, a span); past it the request answers 503 with the reason",
+      "`statement_timeout` of the readers' queries (history, a run's header and outline, a span); past it the request answers 503 with the reason",
   }),
   DB_EXPENSIVE_TIMEOUT_SECONDS: env(seconds(30), {
     default: "`30`",
-    meaning: "`statement_timeout` of the expensive readers' queries (in-run search, compare, exports, trends) and of a run's whole outline",
+    meaning: "`statement_timeout` of the expensive readers' queries (in-run search, compare, exports, trends)",
   }),
   DB_EXPENSIVE_CONNECTIONS: env(positiveInt(3), {
     default: "`3`",
