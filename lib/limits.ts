@@ -45,6 +45,13 @@ export const OTLP_BODY_READ_SECONDS = 20;
  */
 export const OTLP_MAX_SPANS_PER_REQUEST = 8_192;
 /**
+ * Largest trace (spans placed plus a request's) whose spans are placed in the run's tree within the request: placing
+ * reads and orders every span of the trace. Past it a request's spans wait in otlp_spans and are placed after it
+ * (lib/ingest/otlp-place.ts placePendingTraces), so one request's work does not grow with its trace: one span into a
+ * 100,000-span trace read and re-ordered all of them (1.4 s of event loop).
+ */
+export const OTLP_PLACE_IN_REQUEST_MAX_SPANS = 16_384;
+/**
  * Inflated request bodies (agent payloads, OTLP requests) larger than this are decoded and checked on a worker thread
  * (lib/workers), so no one request holds the event loop for long; smaller ones (most: a span is a few KB) inline,
  * where a hand-over would cost more than the work. A 256 KB payload parses in a few ms.

@@ -52,15 +52,26 @@ function rowChars(r: SpanRow): number {
   return n;
 }
 
-const INSERT_SQL = `INSERT INTO spans (job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
-   args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary)
- SELECT u."jobId", u.seq, u.nesting, u."parentSeq", u.type, u.name, u.model, u."startedAt", u."finishedAt", u.error,
-   u.args::json, u.results::json, u.instruction, u.prompt, u.reply, u.thoughts, u."inputTokens", u."outputTokens",
-   u."outputThoughtsTokens", u."searchText", u.extra::json, u.summary
- FROM json_to_recordset($1::json) AS u("jobId" uuid, seq int, nesting int, "parentSeq" int, type text, name text, model text,
-   "startedAt" timestamptz, "finishedAt" timestamptz, error text, args text, results text, instruction text, prompt text,
-   reply text, thoughts text, "inputTokens" int, "outputTokens" int, "outputThoughtsTokens" int, "searchText" text,
-   extra text, summary text)`;
+/** The spans columns a bulk insert writes, in the order INSERT_SQL's SELECT gives them. */
+export const INSERT_SPANS_COLUMNS = `job_id, seq, nesting, parent_seq, type, name, model, started_at, finished_at, error,
+   args, results, instruction, prompt, reply, thoughts, input_tokens, output_tokens, output_thoughts_tokens, search_text, extra, summary`;
+
+/**
+ * A row's fields past its place (jobId, seq, nesting, parentSeq), as a record of `u` reads them: `columns` defines
+ * `u` (json_to_record(set)'s column list), `select` lists them in INSERT_SPANS_COLUMNS' order. SpanRow's keys, and the
+ * JSON rowJsonWithoutPlace writes.
+ */
+export const INSERT_SPANS_RECORD = {
+  columns: `type text, name text, model text, "startedAt" timestamptz, "finishedAt" timestamptz, error text, args text,
+   results text, instruction text, prompt text, reply text, thoughts text, "inputTokens" int, "outputTokens" int,
+   "outputThoughtsTokens" int, "searchText" text, extra text, summary text`,
+  select: `u.type, u.name, u.model, u."startedAt", u."finishedAt", u.error, u.args::json, u.results::json, u.instruction,
+   u.prompt, u.reply, u.thoughts, u."inputTokens", u."outputTokens", u."outputThoughtsTokens", u."searchText", u.extra::json, u.summary`,
+};
+
+const INSERT_SQL = `INSERT INTO spans (${INSERT_SPANS_COLUMNS})
+ SELECT u."jobId", u.seq, u.nesting, u."parentSeq", ${INSERT_SPANS_RECORD.select}
+ FROM json_to_recordset($1::json) AS u("jobId" uuid, seq int, nesting int, "parentSeq" int, ${INSERT_SPANS_RECORD.columns})`;
 
 async function insertBatch(sql: Sql, b: SpanRow[]): Promise<void> {
   // SpanRow's own keys are the record's columns; text is storable (no NUL, no lone surrogate: lib/trajectory/storable).

@@ -4,7 +4,7 @@ import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
 import { makeStorable, describeProblem } from "@/lib/trajectory/storable";
 import { mapSpan } from "./conventions";
 import type { OtlpRecord } from "./wire";
-import type { TraceSpan } from "@/lib/ingest/otlp-trace";
+import type { TraceSpan } from "@/lib/ingest/otlp-span";
 
 export type { TraceSpan };
 

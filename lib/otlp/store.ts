@@ -4,6 +4,7 @@ import "server-only";
 import { storeTraceSpans } from "@/lib/ingest/otlp-trace";
 import { MAX_NESTING } from "@/lib/limits";
 import { groupRecords, type DecodedRequest } from "./decode-request";
+import { placeSoon } from "./settle";
 import type { OtlpRecord } from "./wire";
 
 export interface StoreOutcome {
@@ -18,7 +19,8 @@ export async function storeDecoded(client: string, decoded: DecodedRequest): Pro
   const reasons = [...decoded.reasons];
   let rejectedSpans = decoded.rejectedSpans;
   for (const t of decoded.traces) {
-    const refusal = await storeTraceSpans({ traceId: t.traceId, client, agentName: t.service ?? null, spans: t.spans });
+    const { refusal, waiting } = await storeTraceSpans({ traceId: t.traceId, client, agentName: t.service ?? null, spans: t.spans });
+    if (waiting) placeSoon();
     if (!refusal) continue;
     rejectedSpans += t.spans.length;
     reasons.push(

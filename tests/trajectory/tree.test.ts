@@ -194,4 +194,18 @@ describe("orderByParent", () => {
     ]);
     expect(["root", "z-tool", "a-llm", "b-open"].map((id) => order.get(id)!.seq)).toEqual([0, 1, 2, 3]);
   });
+
+  it("with maxNesting, a span that would nest deeper starts a root, its subtree under it, after the true roots' spans", () => {
+    // a → b → c → d → e, and f beside a: a cap of 1 cuts the chain into a–b, c–d, e.
+    const chain = ["a", "b", "c", "d", "e"].map((id, i, ids) => ({ id, parent: i ? ids[i - 1]! : null, start: BigInt(i) }));
+    const order = orderByParent([...chain, { id: "f", parent: null, start: 9n }], { maxNesting: 1 });
+    expect(["a", "b", "f", "c", "d", "e"].map((id) => [order.get(id)!.seq, order.get(id)!.nesting, order.get(id)!.parentSeq])).toEqual([
+      [0, 0, null],
+      [1, 1, 0],
+      [2, 0, null],
+      [3, 0, null],
+      [4, 1, 3],
+      [5, 0, null],
+    ]);
+  });
 });
