@@ -9,6 +9,7 @@ import { runChangeLoader, type RunDelta, type RunPosition } from "@/lib/live/run
 import { takeWatcherSlot } from "@/lib/live/watchers";
 import { LIVE_WATCHERS_ANONYMOUS, LIVE_WATCHERS_PER_ADDRESS, LIVE_WATCHERS_PER_KEY, LIVE_WATCHERS_PER_USER } from "@/lib/limits";
 import type { RunChange } from "@/lib/live/hub";
+import { measureHold } from "@/lib/load/hold";
 import { runningJob } from "./running-job";
 
 const hub = new LiveHub<RunPosition, RunDelta>(runChangeLoader);
@@ -54,6 +55,25 @@ describe("live hub", () => {
     await db().job.update({ where: { id }, data: { status: "finished" } });
     await next(changes, (c) => c.status === "finished");
     stop();
+  });
+
+  it("a change of a run of 100,000 open spans reads only what changed: the new and the newly finished spans", async () => {
+    const id = await runningJob();
+    await db().$executeRaw`
+      INSERT INTO spans (job_id, seq, nesting, type, name, started_at)
+      SELECT ${id}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 'grepper', now() FROM generate_series(0, 99999) AS s`;
+    const start = (await runChangeLoader.load(id, null))!.state;
+    expect(start.open).toHaveLength(100_000);
+    await insertSpans(id, [500, 100_000], true);
+    await insertSpans(id, [100_001], false);
+    // Every open span was read, mapped and dropped again in this process on each change: ~1 s of event loop.
+    const { result, holdMs } = await measureHold(() => runChangeLoader.load(id, start));
+    expect(result!.change.delta.seq.length).toBe(3);
+    expect(result!.state.maxSeq).toBe(100_001);
+    expect(result!.state.open).toHaveLength(100_000);
+    expect(result!.state.open.includes(500)).toBe(false);
+    expect(result!.state.open.at(-1)).toBe(100_001);
+    expect(holdMs).toBeLessThan(200);
   });
 
   it("loads each change once however many watch the run", async () => {
