@@ -2,11 +2,22 @@
 // (truncateSpan), so an agent with thousands of steps is read as it is scrolled, never all at once.
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { isoMicros } from "@/lib/db/sql";
 import { rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
 import { truncateSpan, type SpanPayload } from "@/lib/trajectory/truncate";
 import { CONVERSATION_JSON_CHARS, CONVERSATION_PAGE_SPANS, CONVERSATION_TEXT_CHARS } from "@/lib/limits";
+
+/** The span's text columns, cut in the query, and their field names in the span. */
+const TEXT_COLUMNS = [
+  ["error", "Error"],
+  ["instruction", "Instruction"],
+  ["prompt", "Prompt"],
+  ["reply", "Reply"],
+  ["thoughts", "Thoughts"],
+] as const;
+type TextLengths = { [K in (typeof TEXT_COLUMNS)[number][0] as `${K}Chars`]: number | null };
 
 export interface ConversationPage {
   spans: SpanPayload[];
@@ -24,27 +35,36 @@ export async function getConversationPage(db: Db, id: string, from: number, to: 
   const job = await db.job.findUnique({ where: { id }, select: { id: true } });
   if (!job) return null;
   // Args and Results over CONVERSATION_JSON_CHARS stay in the database: only their length comes (the text's
-  // characters, as JavaScript counts them, for "N characters" and the on-demand read).
-  const rows = await db.$queryRaw<(ExportedSpanRow & { argsChars: number | null; resultsChars: number | null })[]>`
+  // characters, as JavaScript counts them, for "N characters" and the on-demand read). The texts come cut to
+  // CONVERSATION_TEXT_CHARS, with their lengths: a page of 50 spans of 8 MB prompts read whole was 400 MB a request.
+  const cut = (column: string) =>
+    Prisma.sql`left(${Prisma.raw(column)}, ${CONVERSATION_TEXT_CHARS}) AS ${Prisma.raw(column)}, length(${Prisma.raw(column)}) AS ${Prisma.raw(`"${column}Chars"`)}`;
+  const rows = await db.$queryRaw<(ExportedSpanRow & { argsChars: number | null; resultsChars: number | null } & TextLengths)[]>`
     SELECT seq, nesting, type, name, model, ${isoMicros("started_at")} AS "startedAt", ${isoMicros("finished_at")} AS "finishedAt",
-      error, CASE WHEN length(t.a) <= ${CONVERSATION_JSON_CHARS} THEN t.a END AS args, length(t.a) AS "argsChars",
+      CASE WHEN length(t.a) <= ${CONVERSATION_JSON_CHARS} THEN t.a END AS args, length(t.a) AS "argsChars",
       CASE WHEN length(t.r) <= ${CONVERSATION_JSON_CHARS} THEN t.r END AS results, length(t.r) AS "resultsChars",
-      instruction, prompt, reply, thoughts,
+      ${Prisma.join(TEXT_COLUMNS.map(([column]) => cut(column)))},
       input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "outputThoughtsTokens"
     FROM spans s, LATERAL (SELECT s.args::text AS a, s.results::text AS r) t
     WHERE job_id = ${id}::uuid AND seq >= ${from} AND seq <= ${to}
     ORDER BY seq LIMIT ${CONVERSATION_PAGE_SPANS + 1}`;
   const more = rows.length > CONVERSATION_PAGE_SPANS;
   const spans = rows.slice(0, CONVERSATION_PAGE_SPANS).map((r) => {
-    const { args, results, argsChars, resultsChars, ...fields } = r;
+    const { args, results, argsChars, resultsChars, errorChars, instructionChars, promptChars, replyChars, thoughtsChars, ...fields } = r;
     const json: SpanPayload["json"] = {};
     const left: SpanPayload["truncated"] = [];
+    const chars = { errorChars, instructionChars, promptChars, replyChars, thoughtsChars };
+    for (const [column, path] of TEXT_COLUMNS) {
+      const length = chars[`${column}Chars`];
+      if (length !== null && length > CONVERSATION_TEXT_CHARS) left.push({ path, length });
+    }
     if (args != null && args !== "null") json.Args = args;
     else if (args == null && argsChars != null) left.push({ path: "Args", length: argsChars });
     if (results != null && results !== "null") json.Results = results;
     else if (results == null && resultsChars != null) left.push({ path: "Results", length: resultsChars });
     const payload = truncateSpan(rowToSpan({ ...fields, args: null, results: null }, String), json, CONVERSATION_TEXT_CHARS);
-    return { ...payload, truncated: [...left, ...payload.truncated] };
+    // A text cut here already (its length the whole text's) is not cut again under its shorter length.
+    return { ...payload, truncated: [...left, ...payload.truncated.filter((t) => !left.some((l) => l.path === t.path))] };
   });
   return { spans, next: more ? rows[CONVERSATION_PAGE_SPANS]!.seq : null };
 }

@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { getConversationPage } from "@/lib/runs/conversation";
-import { CONVERSATION_JSON_CHARS } from "@/lib/limits";
+import { CONVERSATION_JSON_CHARS, CONVERSATION_TEXT_CHARS } from "@/lib/limits";
+import { measureHold } from "@/lib/load/hold";
 import { saveRun, uniqueWorkflow } from "../history/seed";
 
 afterAll(async () => {
@@ -29,5 +30,32 @@ describe("conversation pages", () => {
     expect(span.json.Results).toBe('{"ok":true}');
     // The page's size is its spans', not the dense value's.
     expect(JSON.stringify(page).length).toBeLessThan(CONVERSATION_JSON_CHARS);
+  });
+
+  it("read long texts cut in the query, each with its whole length: 50 spans of 8 MB prompts were read whole per page", async () => {
+    const { id } = await saveRun(uniqueWorkflow("conv"), "conv-long", new Date(Date.UTC(2026, 5, 1)));
+    const long = 3_000_000;
+    await db().$executeRaw`UPDATE spans SET prompt = repeat('p', ${long}), reply = repeat('r', ${CONVERSATION_TEXT_CHARS}),
+      thoughts = repeat('t', ${CONVERSATION_TEXT_CHARS + 1}) WHERE job_id = ${id}::uuid AND seq = 1`;
+    const page = await getConversationPage(db(), id, 1, 1);
+    const span = page!.spans[0]!;
+    expect(span.span.Prompt).toBe("p".repeat(CONVERSATION_TEXT_CHARS));
+    expect(span.span.Reply).toBe("r".repeat(CONVERSATION_TEXT_CHARS));
+    expect(span.span.Thoughts?.length).toBe(CONVERSATION_TEXT_CHARS);
+    expect(span.truncated).toEqual([
+      { path: "Prompt", length: long },
+      { path: "Thoughts", length: CONVERSATION_TEXT_CHARS + 1 },
+    ]);
+    expect(JSON.stringify(page).length).toBeLessThan(5 * CONVERSATION_TEXT_CHARS);
+
+    // A page of 50 spans of 4 MB prompts: read whole, 200 MB of text came into this process: 1.1 s of CPU and +200 MB
+    // of heap a request (ten readers at once: +3 GB). Cut in the query: ~20 ms.
+    await db().$executeRaw`INSERT INTO spans (job_id, seq, nesting, type, name, started_at, prompt)
+      SELECT ${id}::uuid, 1000 + s, 0, 'llm', 'big', now(), repeat('p', 4000000) FROM generate_series(1, 50) AS s`;
+    const { result, holdMs, cpuMs } = await measureHold(() => getConversationPage(db(), id, 1001, 1050));
+    expect(result!.spans).toHaveLength(50);
+    expect(result!.spans.every((s) => s.truncated.some((t) => t.path === "Prompt" && t.length === 4_000_000))).toBe(true);
+    expect(holdMs).toBeLessThan(200);
+    expect(cpuMs).toBeLessThan(300);
   });
 });
