@@ -82,3 +82,8 @@ export function textAtPath(span: SpanFields, json: SpanPayload["json"], path: st
   if (at.end - at.start > INDENT_LIMIT) return text.slice(at.start, at.end);
   return indentJsonText(text, at.start, at.end, 2);
 }
+
+/** textAtPath with its arguments in one structured-cloneable object: a worker thread's task (lib/runs/span-text.ts). */
+export function textAtPathOf(input: { span: SpanFields; json: SpanPayload["json"]; path: string }): string | undefined {
+  return textAtPath(input.span, input.json, input.path);
+}

@@ -4,7 +4,8 @@ import { route } from "@/lib/api/route";
 import { spanParams } from "@/lib/api/params";
 import { readDb } from "@/lib/db/read-your-writes";
 import { getSpan } from "@/lib/runs/queries";
-import { textAtPath, truncateSpan, type SpanPayload } from "@/lib/trajectory/truncate";
+import { spanTextAtPath } from "@/lib/runs/span-text";
+import { truncateSpan, type SpanPayload } from "@/lib/trajectory/truncate";
 import { notFound } from "@/lib/http/errors";
 
 export const GET = route({ access: "viewer", params: spanParams }, async ({ req, params: { id, seq } }) => {
@@ -13,7 +14,7 @@ export const GET = route({ access: "viewer", params: spanParams }, async ({ req,
   const search = new URL(req.url).searchParams;
   const path = search.get("path");
   if (path) {
-    const text = textAtPath(found.span, found.json, path);
+    const text = await spanTextAtPath(found.span, found.json, path);
     if (text === undefined) throw notFound(`span ${seq} has no field ${path.slice(0, 200)}`);
     // text/plain (and nosniff, set for every answer): a payload shown in the browser can never run as a page.
     return new Response(text, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
