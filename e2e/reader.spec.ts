@@ -239,6 +239,24 @@ test("Compare of long runs draws a page of steps at a time, counting every step"
   await expect(page.getByTestId("compare-steps").locator('tbody[data-status="changed"]')).toHaveCount(1);
 });
 
+test("Compare shows a verdict field of a million items up to its display budget, linking to the run's page", async ({ page, request }) => {
+  const tag = `cmp-big-${randomUUID().slice(0, 8)}`;
+  // Rendered whole, a result of 990,000 strings made a 31 MB page.
+  const big = run(tag, "patch-triage", (spans) => {
+    spans[0]!.Results = { ...(spans[0]!.Results as object), FocusSymbols: Array.from({ length: 200_000 }, (_, i) => `sym_${i}`) };
+  });
+  const a = await importFile(request, `${tag}-a.json`, big);
+  const b = await importFile(request, `${tag}-b.json`, run(tag, "patch-triage"));
+  const res = await request.get(`/compare?a=${a.id}&b=${b.id}`);
+  expect(res.status()).toBe(200);
+  expect((await res.body()).length).toBeLessThan(1_000_000);
+  await page.goto(`/compare?a=${a.id}&b=${b.id}`);
+  const row = page.locator('tr[data-field="FocusSymbols"]');
+  await expect(row).toHaveAttribute("data-differs", "true");
+  await expect(row.locator('[data-more="json"]')).toContainText("shown up to 32,768 characters");
+  await expect(row.getByRole("link", { name: "the whole value on the run's page" })).toHaveAttribute("href", `/jobs/${a.id}`);
+});
+
 test("Rerun says when no agent takes the workflow and queues only on confirmation; a run lacking a required input cannot be rerun", async ({
   page,
   request,

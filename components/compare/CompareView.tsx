@@ -8,11 +8,39 @@ import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import { verdictWords } from "@/lib/workflows/verdict";
 import { StepDiffTable } from "@/components/compare/StepDiffTable";
 import { withFactDiffs } from "@/lib/compare/step-facts";
+import { headText, jsonHead } from "@/lib/text/budget";
+import { DISPLAY_MAX_JSON_CHARS } from "@/lib/limits";
 
-function show(v: unknown): string {
-  if (v === undefined) return "—";
-  if (typeof v === "boolean") return v ? "yes" : "no";
-  return typeof v === "string" ? v : JSON.stringify(v, null, 1);
+/**
+ * A verdict field's value as text within the display budget (lib/text/budget.ts): a result of a million strings
+ * rendered whole made a 31 MB page. `cut` says the text ends early.
+ */
+function shown(v: unknown): { text: string; cut: boolean } {
+  if (v === undefined) return { text: "—", cut: false };
+  if (typeof v === "boolean") return { text: v ? "yes" : "no", cut: false };
+  if (typeof v === "string") {
+    const h = headText(v, DISPLAY_MAX_JSON_CHARS);
+    return { text: h.text, cut: h.more > 0 };
+  }
+  return jsonHead(v, DISPLAY_MAX_JSON_CHARS);
+}
+
+/** One run's value of a verdict field, cut to its budget, with a link to the run's page where it is shown whole. */
+function VerdictValue({ value, run }: { value: unknown; run: ComparedRun }) {
+  const { text, cut } = shown(value);
+  return (
+    <td className="whitespace-pre-wrap wrap-anywhere py-1 pr-2 font-mono text-xs">
+      {text}
+      {cut && (
+        <div className="mt-1 font-sans text-slate-500" data-more="json">
+          shown up to {DISPLAY_MAX_JSON_CHARS.toLocaleString("en-US")} characters —{" "}
+          <Link className="text-sky-700 hover:underline" href={`/jobs/${run.id}`}>
+            the whole value on the run&apos;s page
+          </Link>
+        </div>
+      )}
+    </td>
+  );
 }
 
 const TOTAL_LABELS: Record<string, string> = {
@@ -127,8 +155,8 @@ export async function CompareView({ a, b, from = 0 }: { a: ComparedRun; b: Compa
                   {r.name}
                   {r.differs && <span className="ml-1 inline-block text-xs font-semibold text-amber-700">differs</span>}
                 </td>
-                <td className="whitespace-pre-wrap wrap-anywhere py-1 pr-2 font-mono text-xs">{show(r.a)}</td>
-                <td className="whitespace-pre-wrap wrap-anywhere py-1 font-mono text-xs">{show(r.b)}</td>
+                <VerdictValue value={r.a} run={a} />
+                <VerdictValue value={r.b} run={b} />
               </tr>
             ))}
           </tbody>
