@@ -26,25 +26,24 @@ export async function getOutlineJson(db: Db, id: string, opts: { primary?: boole
 }
 
 /**
- * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
- * itself is built on the "outline" pool (lib/db/pools.ts), two connections of its own, so readers of huge outlines
- * wait for each other, never for the history's connections. One build per run and version at a time (per live run,
- * whatever its version): readers who come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
- * run's until it changes (rerun, replace), a live run's until a span is added, renumbered or finishes.
+ * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET
+ * /api/jobs/<id>/outline sends. `db` looks the job and its spans' version up (runVersion: one row by primary key, O(1)
+ * whatever the run's size); the outline itself is built on the "outline" pool (lib/db/pools.ts), two connections of its
+ * own, so readers of huge outlines wait for each other, never for the history's connections. One build per run at a
+ * time for readers of its version or an older one (per live run, whatever its version): readers who come while it runs
+ * share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES, under the version its build read
+ * in the same statement as the spans, and given to every reader whose version is no newer: a replica that lags behind
+ * the outline's source gets a newer outline, never a stale one kept under a newer version.
  */
 export async function getOutlineBytes(
   db: Db,
   id: string,
   opts: { primary?: boolean } = {},
 ): Promise<readonly Uint8Array<ArrayBuffer>[] | null> {
-  if (!isJobId(id)) return null;
-  const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
+  const job = await runVersion(db, id);
   if (!job) return null;
-  const key = isLive(job.status)
-    ? await liveVersion(db, id, job.status)
-    : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
   const cached = outlineCache.get(id);
-  if (cached?.key === key) {
+  if (cached && cached.version >= job.version) {
     outlineCache.delete(id); // most recently used last
     outlineCache.set(id, cached);
     return cached.pieces;
@@ -52,20 +51,18 @@ export async function getOutlineBytes(
   // A live run's reader joins the build under way whatever version it started from: the page follows the run's events
   // from where its outline stands (components/live/live-run.ts), so one build at a time per live run is enough.
   const under = outlineBuilds.get(id);
-  let building = under && (under.key === key || isLive(job.status)) ? under.pieces : undefined;
+  let building = under && (under.from >= job.version || isLive(job.status)) ? under.pieces : undefined;
   if (!building) {
-    const flight: { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
-      key,
-      pieces: queryOutlineJson(readerPool("outline", opts), id),
-    };
-    building = flight.pieces
-      .then((pieces) => {
-        remember(id, key, pieces);
+    const flight: { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
+      from: job.version,
+      pieces: queryOutlineJson(readerPool("outline", opts), id).then(({ version, pieces }) => {
+        remember(id, version, pieces);
         return pieces;
-      })
-      .finally(() => {
-        if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
-      });
+      }),
+    };
+    building = flight.pieces.finally(() => {
+      if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
+    });
     flight.pieces = building;
     outlineBuilds.set(id, flight);
   }
@@ -73,37 +70,38 @@ export async function getOutlineBytes(
 }
 
 /**
- * What a live run's outline is made of, in one statement over its spans (no payload read): their number, seqs,
- * nestings, times and a hash of their names, models, error heads and summaries. A span added, renumbered, finished or
- * changed changes it (but for a hash collision); the outline built for it stays good while it holds.
+ * A run's status and its spans' version (span_versions, prisma/migrations/*_span_versions): a value of one global
+ * sequence that every statement inserting, updating (finish, renumbering, names, models, errors, summaries) or deleting
+ * spans of the run sets anew in its own transaction, so it grows with every committed change of them, in commit order,
+ * and is never used for another run. 0 when no span was written since the table exists. Null when there is no such run.
+ * One row by primary key.
  */
-async function liveVersion(db: Db, id: string, status: string): Promise<string> {
-  const [v] = await db.$queryRaw<{ v: string }[]>`
-    SELECT concat_ws('/', count(*), max(seq), count(*) FILTER (WHERE finished_at IS NULL), sum(nesting), sum(seq),
-      sum(extract(epoch FROM started_at)), sum(extract(epoch FROM finished_at)), sum(hashtext(name)::int8),
-      sum(hashtext(coalesce(model, '') || coalesce(left(error, ${ERROR_HEAD}), '') || coalesce(summary, ''))::int8)) AS v
-    FROM spans WHERE job_id = ${id}::uuid`;
-  return `${status}/live/${v?.v ?? ""}`;
+export async function runVersion(db: Db, id: string): Promise<{ status: string; version: bigint } | null> {
+  if (!isJobId(id)) return null;
+  const [job] = await db.$queryRaw<{ status: string; version: bigint | null }[]>`
+    SELECT j.status::text AS status, v.version FROM jobs j LEFT JOIN span_versions v ON v.job_id = j.id WHERE j.id = ${id}::uuid`;
+  return job ? { status: job.status, version: BigInt(job.version ?? 0) } : null;
 }
 
 /** Characters of the outline's text per row its query answers (queryOutlineJson). */
 const OUTLINE_PIECE_CHARS = 1024 * 1024;
 
-/** The outline build under way of each run, with the version it builds (single flight). */
-const outlineBuilds = new Map<string, { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
+/** The outline build under way of each run, with the version its first reader saw (single flight). */
+const outlineBuilds = new Map<string, { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
 
 /** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
-const outlineCache = new Map<string, { key: string; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
+const outlineCache = new Map<string, { version: bigint; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
 export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
 let outlineCacheBytes = 0;
 
-function remember(id: string, key: string, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
+/** Keeps `pieces`, the outline of `id` at `version`, evicting the least recently used outlines beyond OUTLINE_CACHE_BYTES. */
+function remember(id: string, version: bigint, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
   const old = outlineCache.get(id);
   if (old) outlineCacheBytes -= old.bytes;
   outlineCache.delete(id);
   const bytes = pieces.reduce((n, p) => n + p.length, 0);
   if (bytes > OUTLINE_CACHE_BYTES) return;
-  outlineCache.set(id, { key, pieces, bytes });
+  outlineCache.set(id, { version, pieces, bytes });
   outlineCacheBytes += bytes;
   for (const [oldest, entry] of outlineCache) {
     if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
@@ -118,13 +116,18 @@ export function forgetOutlines(): void {
   outlineCacheBytes = 0;
 }
 
-async function queryOutlineJson(pool: pg.Pool, id: string): Promise<Uint8Array<ArrayBuffer>[]> {
+/**
+ * Builds the outline of `id` in one statement: its UTF-8 pieces, and its spans' version (runVersion) read in the same
+ * statement, so in the same snapshot as the spans, on whichever database `pool` reached.
+ */
+async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: bigint; pieces: Uint8Array<ArrayBuffer>[] }> {
   // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
   // The text comes in pieces of OUTLINE_PIECE_CHARS characters, one row each: node-postgres decodes each as it
   // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
+  // The first row also carries the version (a run without spans: that row alone, its piece null).
   const q = Prisma.sql`
     WITH s AS MATERIALIZED (
       SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
@@ -166,16 +169,19 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<Uint8Array<A
       'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
     )::text AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
-    HAVING count(*) > 0)
-    SELECT substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
-    FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g ORDER BY g`;
-  const { rows } = await pool.query<{ piece: string }>(q.text, q.values);
-  if (!rows.length) return [new TextEncoder().encode(JSON.stringify(encodeOutline([])))];
+    HAVING count(*) > 0),
+    p AS (SELECT g, substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
+      FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g)
+    SELECT (SELECT version FROM span_versions WHERE job_id = ${id}::uuid)::text AS version, p.piece
+    FROM (VALUES (1)) one LEFT JOIN p ON true ORDER BY p.g`;
+  const { rows } = await pool.query<{ version: string | null; piece: string | null }>(q.text, q.values);
+  const version = BigInt(rows[0]?.version ?? 0);
+  if (rows[0]?.piece == null) return { version, pieces: [new TextEncoder().encode(JSON.stringify(encodeOutline([])))] };
   // Each piece encoded in a turn of its own: the event loop never holds the whole text's encoding.
   const pieces: Uint8Array<ArrayBuffer>[] = [];
   for (const r of rows) {
-    pieces.push(new TextEncoder().encode(r.piece));
+    pieces.push(new TextEncoder().encode(r.piece!));
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return pieces;
+  return { version, pieces };
 }
