@@ -9,6 +9,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { forgetOutlines, getOutlineBytes, getOutlineJson, runVersion } from "@/lib/runs/outline-cache";
 import { logSpans } from "@/lib/ingest/span-batch";
 import { decodeOutline } from "@/lib/trajectory/outline";
+import type { Span } from "@/lib/trajectory/span";
 
 afterAll(disconnectDb);
 
@@ -22,15 +23,18 @@ async function liveRun(): Promise<string> {
     data: { id: jobId, workflow: "patch-triage", status: "running", agentName: "a", agentClient: CLIENT, source: "agent" },
   });
   const t = (s: number) => `2026-03-02T10:00:0${s}Z`;
-  const refused = await logSpans(
-    [
-      { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0) },
-      { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: "m1", Started: t(1) },
-      { Seq: 2, Nesting: 1, Type: "tool", Name: "codesearch", Started: t(2), Finished: t(3) },
-    ].map((span) => ({ client: CLIENT, agentName: "a", jobId, span })),
-  );
-  expect(refused.filter(Boolean)).toEqual([]);
+  await log(jobId, [
+    { Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: t(0) },
+    { Seq: 1, Nesting: 1, Type: "llm", Name: "evaluator", Model: "m1", Started: t(1) },
+    { Seq: 2, Nesting: 1, Type: "tool", Name: "codesearch", Started: t(2), Finished: t(3) },
+  ]);
   return jobId;
+}
+
+/** Logs `spans` into `jobId` as its agent does (lib/ingest/span-batch.ts, the agent protocol's and OTLP's write path). */
+async function log(jobId: string, spans: Span[]): Promise<void> {
+  const refused = await logSpans(spans.map((span) => ({ client: CLIENT, agentName: "a", jobId, span })));
+  expect(refused.filter(Boolean)).toEqual([]);
 }
 
 const version = async (run = id, on: Db = db()) => (await runVersion(on, run))!.version;
@@ -54,34 +58,20 @@ describe("a run's spans' version", () => {
     expect(await version()).toBeGreaterThan(0n);
     const where = (seq: number) => Prisma.sql`job_id = ${id}::uuid AND seq = ${seq}`;
     // Added (the agent's path), finished (an upsert of the same seq), replaced, renumbered, re-nested, renamed, ….
+    expect(await moves(() => log(id, [{ Seq: 3, Nesting: 1, Type: "tool", Name: "t", Started: "2026-03-02T10:00:04Z" }]))).toBeGreaterThan(
+      0n,
+    );
     expect(
       await moves(() =>
-        logSpans([
+        log(id, [
           {
-            client: CLIENT,
-            agentName: "a",
-            jobId: id,
-            span: { Seq: 3, Nesting: 1, Type: "tool", Name: "t", Started: "2026-03-02T10:00:04Z" },
-          },
-        ]),
-      ),
-    ).toBeGreaterThan(0n);
-    expect(
-      await moves(() =>
-        logSpans([
-          {
-            client: CLIENT,
-            agentName: "a",
-            jobId: id,
-            span: {
-              Seq: 1,
-              Nesting: 1,
-              Type: "llm",
-              Name: "evaluator",
-              Model: "m1",
-              Started: "2026-03-02T10:00:01Z",
-              Finished: "2026-03-02T10:00:05Z",
-            },
+            Seq: 1,
+            Nesting: 1,
+            Type: "llm",
+            Name: "evaluator",
+            Model: "m1",
+            Started: "2026-03-02T10:00:01Z",
+            Finished: "2026-03-02T10:00:05Z",
           },
         ]),
       ),
@@ -162,14 +152,7 @@ describe("the outline kept for a run", () => {
       data: { id: empty, workflow: "patch-triage", status: "running", agentName: "a", agentClient: CLIENT, source: "agent" },
     });
     expect(decodeOutline(JSON.parse((await getOutlineJson(db(), empty))!)).count).toBe(0);
-    await logSpans([
-      {
-        client: CLIENT,
-        agentName: "a",
-        jobId: empty,
-        span: { Seq: 0, Nesting: 0, Type: "flow", Name: "f", Started: "2026-03-02T10:00:00Z" },
-      },
-    ]);
+    await log(empty, [{ Seq: 0, Nesting: 0, Type: "flow", Name: "f", Started: "2026-03-02T10:00:00Z" }]);
     expect(decodeOutline(JSON.parse((await getOutlineJson(db(), empty))!)).count).toBe(1);
   });
 });
