@@ -94,9 +94,13 @@ const outlineCache = new Map<string, { version: bigint; pieces: readonly Uint8Ar
 export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
 let outlineCacheBytes = 0;
 
-/** Keeps `pieces`, the outline of `id` at `version`, evicting the least recently used outlines beyond OUTLINE_CACHE_BYTES. */
+/**
+ * Keeps `pieces`, the outline of `id` at `version`, evicting the least recently used outlines beyond
+ * OUTLINE_CACHE_BYTES; a newer one kept already stays (a build that read a lagging replica may end last).
+ */
 function remember(id: string, version: bigint, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
   const old = outlineCache.get(id);
+  if (old && old.version > version) return;
   if (old) outlineCacheBytes -= old.bytes;
   outlineCache.delete(id);
   const bytes = pieces.reduce((n, p) => n + p.length, 0);
