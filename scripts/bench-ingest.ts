@@ -7,7 +7,7 @@
 //         logSpans) in this process: the OTLP shape without HTTP; HTTP_BATCH_PHASES adds the same over HTTP.
 // It prints calls/s, spans/s, p50/p99, the CPU of the app and the database (% of a core, and µs per acknowledged span,
 // from /proc: steadier than rates on a shared machine), the ratio to raw, and checks that every acknowledged span is
-// stored exactly once. --profile writes a V8 CPU profile of the (single) app and prints its hottest functions. Agents
+// stored exactly once (--skip-app: raw and batch only, no app built or started). --profile writes a V8 CPU profile of the (single) app and prints its hottest functions. Agents
 // keep their connection between calls as syz-agent's Go client does; --fresh-connections opens one a call.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -87,6 +87,8 @@ const { values: flags } = parseArgs({
     profile: { type: "boolean", default: false },
     "skip-two": { type: "boolean", default: false },
     "skip-otlp": { type: "boolean", default: false },
+    // raw and batch only: what the database's side of the write path costs, without building or starting the app.
+    "skip-app": { type: "boolean", default: false },
     // Agents keep their connection between calls by default, as syz-agent's Go client does (http.DefaultClient);
     // this sends each call on a fresh one (the built-in agent's way, and the bench's before).
     "fresh-connections": { type: "boolean", default: false },
@@ -206,9 +208,10 @@ try {
   await disconnectDb();
 
   const profDir = flags.profile ? mkdtempSync(path.join(os.tmpdir(), "ingest-prof-")) : undefined;
-  console.log("Starting the app (builds first when stale)…");
-  apps.push(await startApp({ env: { DATABASE_URL: database.url }, args: ["--no-agent", "--no-demo"] }));
-  if (profDir) {
+  const withApp = !flags["skip-app"];
+  if (withApp) console.log("Starting the app (builds first when stale)…");
+  if (withApp) apps.push(await startApp({ env: { DATABASE_URL: database.url }, args: ["--no-agent", "--no-demo"] }));
+  if (profDir && withApp) {
     // NODE_OPTIONS may not carry --cpu-prof: the built app's Next server is started directly under the profiler.
     await apps.pop()!.stop();
     apps.push(await startProfiledServer(database.url, profDir));
@@ -262,12 +265,13 @@ try {
     });
   };
 
-  console.log(
-    `app: ${agents} agents for ${seconds} s, ${flags["fresh-connections"] ? "a fresh connection a call" : "keep-alive connections (as Go's http.DefaultClient)"}…`,
-  );
-  await phase("app (1 instance)", [apps[0]!.url]);
-  if (!flags["skip-otlp"]) otlpRow = await otlpBench(apps[0]!, creds[0]!, postmaster, agents, seconds);
-  if (profDir) {
+  if (withApp)
+    console.log(
+      `app: ${agents} agents for ${seconds} s, ${flags["fresh-connections"] ? "a fresh connection a call" : "keep-alive connections (as Go's http.DefaultClient)"}…`,
+    );
+  if (withApp) await phase("app (1 instance)", [apps[0]!.url]);
+  if (withApp && !flags["skip-otlp"]) otlpRow = await otlpBench(apps[0]!, creds[0]!, postmaster, agents, seconds);
+  if (profDir && withApp) {
     await apps[0]!.stop();
     const profiles = readdirSync(profDir)
       .filter((f) => f.endsWith(".cpuprofile"))
@@ -282,7 +286,7 @@ try {
     apps.length = 0;
     apps.push(await startApp({ env: { DATABASE_URL: database.url }, args: ["--no-agent", "--no-demo"] }));
   }
-  if (!flags["skip-two"]) {
+  if (withApp && !flags["skip-two"]) {
     apps.push(await startApp({ env: { DATABASE_URL: database.url }, args: ["--no-agent", "--no-demo"] }));
     console.log(`app×2: ${agents} agents, two instances in turn, for ${seconds} s…`);
     await phase(
@@ -361,7 +365,7 @@ try {
     if (lost || doubled) process.exitCode = 1;
     await closePool();
   }
-  for (const p of HTTP_BATCH_PHASES) {
+  for (const p of withApp ? HTTP_BATCH_PHASES : []) {
     console.log(`${p.label}: ${agents} workers for ${seconds} s…`);
     await timedBatches(
       p.label,

@@ -1,5 +1,5 @@
 // Live runs, one listener per process: PostgreSQL announces every committed change of a run on `run_changes`
-// (triggers in prisma/migrations/*_live_notify), this hub follows it on the process's one LISTEN connection, and for each watched run loads
+// (triggers in prisma/migrations/*_live_notify, *_span_versions), this hub follows it on the process's one LISTEN connection, and for each watched run loads
 // what changed ONCE and hands it to every watcher of that run. Watchers never poll; 1,000 watchers of one run cost
 // one query per change, not 1,000 queries per second.
 import "server-only";

@@ -1,13 +1,11 @@
-// Queries of one run for the run page: its header, its outline (no payloads), one span, and search in its spans.
+// Queries of one run for the run page: its header, its outline's head and changed rows (no payloads; the whole outline is
+// lib/runs/outline-cache.ts), one span, and search in its spans.
 import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
-import type pg from "pg";
 import type { Db } from "@/lib/db/client";
-import { readerPool } from "@/lib/db/pools";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ } from "@/lib/limits";
-import { isLive } from "./status";
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } from "@/lib/trajectory/timing";
@@ -69,7 +67,7 @@ export async function getRunTitle(db: Db, id: string): Promise<{ workflow: strin
 }
 
 /** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
-const ERROR_HEAD = 300;
+export const ERROR_HEAD = 300;
 
 /** The outline as PostgreSQL aggregates it: one array per column, so 100,000 spans cross as one value, not 100,000 rows. */
 interface OutlineColumns {
@@ -131,182 +129,14 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
 }
 
 /**
- * The outline already in its wire form (lib/trajectory/outline.ts, OutlineJson), built by PostgreSQL and passed
- * through as text; null when the job does not exist. For 100,000 spans this is several times faster than
- * getOutlineRows + encodeOutline: no 10 MB intermediate JSON, no row objects, no re-encoding in the app's one thread.
- * Dictionaries here are sorted (dense_rank), not in order of first use; the wire form allows either.
- */
-export async function getOutlineJson(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<string | null> {
-  const pieces = await getOutlineBytes(db, id, opts);
-  if (!pieces) return null;
-  const decoder = new TextDecoder();
-  return pieces.map((p, i) => decoder.decode(p, { stream: i < pieces.length - 1 })).join("");
-}
-
-/**
- * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET /api/jobs/<id>/outline sends. `db` looks the job up; the outline
- * itself is built on the "outline" pool (lib/db/pools.ts), two connections of its own, so readers of huge outlines
- * wait for each other, never for the history's connections. One build per run and version at a time (per live run,
- * whatever its version): readers who come while it runs share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES: a finished
- * run's until it changes (rerun, replace), a live run's until a span is added, renumbered or finishes.
- */
-export async function getOutlineBytes(
-  db: Db,
-  id: string,
-  opts: { primary?: boolean } = {},
-): Promise<readonly Uint8Array<ArrayBuffer>[] | null> {
-  if (!isJobId(id)) return null;
-  const job = await db.job.findUnique({ where: { id }, select: { id: true, status: true, spanCount: true, finishedAt: true } });
-  if (!job) return null;
-  const key = isLive(job.status)
-    ? await liveVersion(db, id, job.status)
-    : `${job.status}/${job.spanCount}/${job.finishedAt?.getTime() ?? ""}`;
-  const cached = outlineCache.get(id);
-  if (cached?.key === key) {
-    outlineCache.delete(id); // most recently used last
-    outlineCache.set(id, cached);
-    return cached.pieces;
-  }
-  // A live run's reader joins the build under way whatever version it started from: the page follows the run's events
-  // from where its outline stands (components/live/live-run.ts), so one build at a time per live run is enough.
-  const under = outlineBuilds.get(id);
-  let building = under && (under.key === key || isLive(job.status)) ? under.pieces : undefined;
-  if (!building) {
-    const flight: { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
-      key,
-      pieces: queryOutlineJson(readerPool("outline", opts), id),
-    };
-    building = flight.pieces
-      .then((pieces) => {
-        remember(id, key, pieces);
-        return pieces;
-      })
-      .finally(() => {
-        if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
-      });
-    flight.pieces = building;
-    outlineBuilds.set(id, flight);
-  }
-  return building;
-}
-
-/**
- * What a live run's outline is made of, in one statement over its spans (no payload read): their number, seqs,
- * nestings, times and a hash of their names, models, error heads and summaries. A span added, renumbered, finished or
- * changed changes it (but for a hash collision); the outline built for it stays good while it holds.
- */
-async function liveVersion(db: Db, id: string, status: string): Promise<string> {
-  const [v] = await db.$queryRaw<{ v: string }[]>`
-    SELECT concat_ws('/', count(*), max(seq), count(*) FILTER (WHERE finished_at IS NULL), sum(nesting), sum(seq),
-      sum(extract(epoch FROM started_at)), sum(extract(epoch FROM finished_at)), sum(hashtext(name)::int8),
-      sum(hashtext(coalesce(model, '') || coalesce(left(error, ${ERROR_HEAD}), '') || coalesce(summary, ''))::int8)) AS v
-    FROM spans WHERE job_id = ${id}::uuid`;
-  return `${status}/live/${v?.v ?? ""}`;
-}
-
-/** Characters of the outline's text per row its query answers (queryOutlineJson). */
-const OUTLINE_PIECE_CHARS = 1024 * 1024;
-
-/** The outline build under way of each run, with the version it builds (single flight). */
-const outlineBuilds = new Map<string, { key: string; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
-
-/** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
-const outlineCache = new Map<string, { key: string; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
-export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
-let outlineCacheBytes = 0;
-
-function remember(id: string, key: string, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
-  const old = outlineCache.get(id);
-  if (old) outlineCacheBytes -= old.bytes;
-  outlineCache.delete(id);
-  const bytes = pieces.reduce((n, p) => n + p.length, 0);
-  if (bytes > OUTLINE_CACHE_BYTES) return;
-  outlineCache.set(id, { key, pieces, bytes });
-  outlineCacheBytes += bytes;
-  for (const [oldest, entry] of outlineCache) {
-    if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
-    outlineCache.delete(oldest);
-    outlineCacheBytes -= entry.bytes;
-  }
-}
-
-/** Forgets every kept outline (tests). */
-export function forgetOutlines(): void {
-  outlineCache.clear();
-  outlineCacheBytes = 0;
-}
-
-/**
  * The run's bound of real starts as a timestamptz, by realTimeAfter's rule (lib/trajectory/timing.ts): with any start
  * from 1970-01-02 on, earlier starts are placeholders; on a stub-clock run (every start before 1970) only the zero
  * time is. An uncorrelated subquery: PostgreSQL computes it once per statement.
  */
-function realAfterSql(id: string): Prisma.Sql {
+export function realAfterSql(id: string): Prisma.Sql {
   return Prisma.sql`(SELECT CASE WHEN max(started_at) >= ${REAL_TIME_FROM_ISO}::timestamptz
       THEN ${REAL_TIME_FROM_ISO}::timestamptz - interval '1 microsecond' ELSE ${ZERO_TIME_ISO}::timestamptz END
     FROM spans WHERE job_id = ${id}::uuid)`;
-}
-
-async function queryOutlineJson(pool: pg.Pool, id: string): Promise<Uint8Array<ArrayBuffer>[]> {
-  // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
-  // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
-  // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
-  // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
-  // The text comes in pieces of OUTLINE_PIECE_CHARS characters, one row each: node-postgres decodes each as it
-  // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
-  const q = Prisma.sql`
-    WITH s AS MATERIALIZED (
-      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
-        ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
-        started_at > ${realAfterSql(id)} AS is_real,
-        coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
-        coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
-          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
-          + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) AS size,
-        row_number() OVER w - 1 AS i,
-        seq - coalesce(lag(seq) OVER w, 0) AS dseq,
-        -- The start of the latest earlier span with a real start: the largest [seq, start] pair before this row.
-        (max(ARRAY[seq::int8, ${epochMicros("started_at")}]) FILTER (WHERE started_at > ${realAfterSql(id)})
-          OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))[2] AS prev_real_start
-      FROM spans WHERE job_id = ${id}::uuid
-      WINDOW w AS (ORDER BY seq)
-    ),
-    t0 AS (SELECT coalesce(min(start) FILTER (WHERE is_real AND (finish IS NULL OR finish >= start)), min(start) FILTER (WHERE is_real), 0) AS t0 FROM s),
-    ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
-    nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
-    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x),
-    o AS MATERIALIZED (SELECT json_build_object(
-      'v', 2, 't0', (SELECT t0 FROM t0),
-      'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
-      'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
-      'types', (SELECT json_agg(type ORDER BY code) FROM ty),
-      'type', array_to_json(array_agg(ty.code ORDER BY s.i)),
-      'names', (SELECT json_agg(name ORDER BY code) FROM nm),
-      'name', array_to_json(array_agg(nm.code ORDER BY s.i)),
-      'models', (SELECT array_to_json(array_prepend(''::text, coalesce(array_agg(model ORDER BY code), '{}'))) FROM md),
-      'model', array_to_json(array_agg(coalesce(md.code, 0) ORDER BY s.i)),
-      'start', array_to_json(array_agg(CASE WHEN s.is_real THEN s.start - coalesce(s.prev_real_start, (SELECT t0 FROM t0)) END ORDER BY s.i)),
-      'dur', array_to_json(array_agg(CASE WHEN s.is_real AND s.finish IS NOT NULL THEN s.finish - s.start END ORDER BY s.i)),
-      'tokIn', array_to_json(array_agg(s.tin ORDER BY s.i)),
-      'tokOut', array_to_json(array_agg(s.tout ORDER BY s.i)),
-      'tokThoughts', array_to_json(array_agg(s.tth ORDER BY s.i)),
-      'size', array_to_json(array_agg(s.size ORDER BY s.i)),
-      'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]'),
-      'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
-    )::text AS outline
-    FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
-    HAVING count(*) > 0)
-    SELECT substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
-    FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g ORDER BY g`;
-  const { rows } = await pool.query<{ piece: string }>(q.text, q.values);
-  if (!rows.length) return [new TextEncoder().encode(JSON.stringify(encodeOutline([])))];
-  // Each piece encoded in a turn of its own: the event loop never holds the whole text's encoding.
-  const pieces: Uint8Array<ArrayBuffer>[] = [];
-  for (const r of rows) {
-    pieces.push(new TextEncoder().encode(r.piece));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return pieces;
 }
 
 /**

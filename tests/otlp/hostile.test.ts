@@ -1,34 +1,19 @@
 // POST /v1/traces against hostile senders, over real HTTP on a real PostgreSQL (issue 21): a request of many tiny
 // spans is refused past OTLP_MAX_SPANS_PER_REQUEST and one at the cap keeps the event loop answering; a chain of parents
 // past MAX_NESTING is refused; one key's trickling bodies neither take every slot nor hold one past the read deadline.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import net from "node:net";
-import { randomBytes, randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { db, disconnectDb } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
-import { addClient } from "@/lib/agents/keys";
 import { traceJobId } from "@/lib/ingest/otlp-trace";
 import { MAX_NESTING, OTLP_BODY_READ_SECONDS, OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT, OTLP_MAX_SPANS_PER_REQUEST } from "@/lib/limits";
 import type { ExportTraceRequest, OtlpSpan } from "@/lib/otlp/wire";
-import { startReceiver, type Receiver } from "./receiver";
+import { hex, receiverFixture, T0 } from "./receiver";
 
-let receiver: Receiver;
-const clients = [`otlp-h1-${randomUUID().slice(0, 8)}`, `otlp-h2-${randomUUID().slice(0, 8)}`];
-const auth: string[] = [];
-
-beforeAll(async () => {
-  for (const c of clients) auth.push(`Bearer ${c}:${await addClient(db(), c)}`);
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-  await disconnectDb();
-});
-
-const hex = (bytes: number) => randomBytes(bytes).toString("hex");
-const T0 = 1_796_000_000_000_000_000n;
+// Two keys: the second is served while the first holds its whole share of the slots.
+const rx = receiverFixture("otlp-h1", "otlp-h2");
+const auth = (i: number) => rx.clients[i]!.bearer;
 
 /** A span with no attributes: the cheapest a sender can make. */
 function tiny(traceId: string, id: string, parent: string | null, i: number): OtlpSpan {
@@ -46,15 +31,15 @@ function tiny(traceId: string, id: string, parent: string | null, i: number): Ot
 
 const request = (spans: OtlpSpan[]): ExportTraceRequest => ({ resourceSpans: [{ scopeSpans: [{ scope: { name: "t" }, spans }] }] });
 
-async function postJson(value: unknown, authorization = auth[0]!) {
-  const res = await fetch(`${receiver.url}/v1/traces`, {
-    method: "POST",
-    body: gzipSync(JSON.stringify(value)),
-    headers: { "content-type": "application/json", "content-encoding": "gzip", authorization },
+async function postJson(value: unknown, authorization = auth(0)) {
+  const res = await rx.post(gzipSync(JSON.stringify(value)), {
+    "content-type": "application/json",
+    "content-encoding": "gzip",
+    authorization,
   });
   return {
     status: res.status,
-    body: (await res.json()) as { message?: string; partialSuccess?: { rejectedSpans?: string; errorMessage?: string } },
+    body: JSON.parse(res.text.toString()) as { message?: string; partialSuccess?: { rejectedSpans?: string; errorMessage?: string } },
   };
 }
 
@@ -91,11 +76,7 @@ describe("POST /v1/traces against hostile senders", () => {
     const body = gzipSync(JSON.stringify(request(spans)));
     const probe = monitorEventLoopDelay({ resolution: 10 });
     probe.enable();
-    const res = await fetch(`${receiver.url}/v1/traces`, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", "content-encoding": "gzip", authorization: auth[0]! },
-    });
+    const res = await rx.post(body, { "content-type": "application/json", "content-encoding": "gzip", authorization: auth(0) });
     probe.disable();
     expect(res.status).toBe(200);
     expect(await storedNesting(traceId)).toEqual({ n: OTLP_MAX_SPANS_PER_REQUEST, deepest: 1 });
@@ -129,7 +110,7 @@ describe("POST /v1/traces against hostile senders", () => {
   }, 120_000);
 
   it("one key's trickling bodies take at most its share of the slots, and each is cut at the read deadline", async () => {
-    const url = new URL(receiver.url);
+    const url = new URL(rx.receiver.url);
     const answers: Promise<string>[] = [];
     const sockets: net.Socket[] = [];
     // As many slow bodies as one key may have in flight, and one more: the extra one is 429 for that key only.
@@ -137,7 +118,7 @@ describe("POST /v1/traces against hostile senders", () => {
       const s = net.connect(Number(url.port), url.hostname);
       sockets.push(s);
       s.write(
-        `POST /v1/traces HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nAuthorization: ${auth[0]}\r\nContent-Length: 1000000\r\n\r\n{`,
+        `POST /v1/traces HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nAuthorization: ${auth(0)}\r\nContent-Length: 1000000\r\n\r\n{`,
       );
       answers.push(
         new Promise((resolve) => {
@@ -156,7 +137,7 @@ describe("POST /v1/traces against hostile senders", () => {
     try {
       const t = performance.now();
       // The other key is served at once, though the first holds its whole share.
-      const other = await postJson(request([tiny(hex(16), hex(8), null, 0)]), auth[1]);
+      const other = await postJson(request([tiny(hex(16), hex(8), null, 0)]), auth(1));
       expect(other.status).toBe(200);
       const all = await Promise.all(answers);
       const statuses = all.map((a) => a.split("\r\n")[0]);

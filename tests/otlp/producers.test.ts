@@ -3,7 +3,6 @@
 // POST /v1/traces handler on a real PostgreSQL; a stand-in model server on loopback answers their model calls (a tool
 // call first, then an answer). Each run's model, tokens (each call once), messages, tool calls and errors are checked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -11,34 +10,24 @@ import { generateText, stepCountIs } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { z } from "zod";
 import type OpenAI from "openai";
-import { db, disconnectDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
-import { addClient } from "@/lib/agents/keys";
 import { getTrajectory } from "@/lib/runs/export";
 import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
 import { spanSchema, type Span } from "@/lib/trajectory/span";
 import type { StandInModel } from "@/e2e/stand-in-model";
 import { done, instrumentedOpenAI, openAiWeatherTool, provider, weatherModel, weatherTool } from "@/e2e/otel-producers";
-import { startReceiver, type Receiver } from "./receiver";
+import { receiverFixture } from "./receiver";
 
-let receiver: Receiver;
+const rx = receiverFixture("otlp");
 let model: StandInModel;
 let modelUrl: string;
-let auth: string;
-const client = `otlp-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  const key = await addClient(db(), client);
-  auth = `Basic ${Buffer.from(`${client}:${key}`).toString("base64")}`;
-  receiver = await startReceiver();
   model = weatherModel();
   modelUrl = await model.start();
 });
-afterAll(async () => {
-  await receiver.close();
-  await model.stop();
-  await disconnectDb();
-});
+afterAll(() => model.stop());
 
 async function runOf(traceId: string): Promise<{ job: Record<string, unknown>; spans: Span[] }> {
   await settleQuietTraces(0, 28_800);
@@ -53,7 +42,10 @@ async function runOf(traceId: string): Promise<{ job: Record<string, unknown>; s
 
 describe("OTLP producers", () => {
   it("the Vercel AI SDK's telemetry through the protobuf exporter: a tool call, then an answer; tokens of each model call once", async () => {
-    const p = provider(new ProtoExporter({ url: `${receiver.url}/v1/traces`, headers: { Authorization: auth } }), "weather-service");
+    const p = provider(
+      new ProtoExporter({ url: `${rx.receiver.url}/v1/traces`, headers: { Authorization: rx.clients[0]!.basic } }),
+      "weather-service",
+    );
     const openai = createOpenAI({ baseURL: modelUrl, apiKey: "stand-in" });
     const n = model.requests.length;
     await generateText({
@@ -103,7 +95,10 @@ describe("OTLP producers", () => {
 
 describe("OTLP producers: OpenInference and GenAI", () => {
   it("OpenInference's OpenAI instrumentation through the JSON exporter, inside a hand-made agent span with a tool span", async () => {
-    const p = provider(new JsonExporter({ url: `${receiver.url}/v1/traces`, headers: { Authorization: auth } }), "oi-service");
+    const p = provider(
+      new JsonExporter({ url: `${rx.receiver.url}/v1/traces`, headers: { Authorization: rx.clients[0]!.basic } }),
+      "oi-service",
+    );
     // The stand-in counts 1000 + 100 × (its requests so far) input tokens.
     const n = model.requests.length;
     const { openai, tracer } = instrumentedOpenAI(p, modelUrl);
@@ -165,9 +160,12 @@ describe("OTLP producers: OpenInference and GenAI", () => {
   });
 
   it("hand-made GenAI spans, current form and v1.36 events, with a failing tool: status and exception become the error", async () => {
-    const p = provider(new ProtoExporter({ url: `${receiver.url}/v1/traces`, headers: { Authorization: auth } }), "genai-service");
+    const p = provider(
+      new ProtoExporter({ url: `${rx.receiver.url}/v1/traces`, headers: { Authorization: rx.clients[0]!.basic } }),
+      "genai-service",
+    );
     const tracer = p.getTracer("hand-made");
-    const before = receiver.requests;
+    const before = rx.receiver.requests;
     await tracer.startActiveSpan(
       "invoke_agent triage",
       { attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "triage" } },
@@ -224,7 +222,7 @@ describe("OTLP producers: OpenInference and GenAI", () => {
     );
     await done(p);
     // One request per span, children before their parent.
-    expect(receiver.requests - before).toBe(4);
+    expect(rx.receiver.requests - before).toBe(4);
     const { job, spans } = await runOf([...p.traces][0]!);
     expect(job.workflow).toBe("triage");
     expect(spans.map((s) => [s.Nesting, s.Type, s.Name])).toEqual([

@@ -1,35 +1,19 @@
 // POST /v1/traces over real HTTP on a real PostgreSQL: a trace split over requests in any order (children before
 // parents, a span twice) gives the tree of a trace sent at once; a wrong key stores nothing; malformed bodies are named;
 // a gzip bomb is refused before it is inflated; a span that cannot be stored is refused in partial_success.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes, randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
-import { db, disconnectDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
-import { addClient } from "@/lib/agents/keys";
 import { getTrajectory } from "@/lib/runs/export";
 import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
 import { OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT } from "@/lib/limits";
 import { encodeRequest, type ExportTraceRequest, type OtlpSpan } from "@/lib/otlp/wire";
-import { startReceiver, type Receiver } from "./receiver";
+import { agentCredentials, hex, receiverFixture, T0 } from "./receiver";
 
-let receiver: Receiver;
-let key: string;
-const client = `otlp-rx-${randomUUID().slice(0, 8)}`;
-let basic: string;
-
-beforeAll(async () => {
-  key = await addClient(db(), client);
-  basic = `Basic ${Buffer.from(`${client}:${key}`).toString("base64")}`;
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-  await disconnectDb();
-});
-
-const hex = (bytes: number) => randomBytes(bytes).toString("hex");
-const T0 = 1_796_000_000_000_000_000n;
+const rx = receiverFixture("otlp-rx");
+const { post } = rx;
+const me = () => rx.clients[0]!;
 
 function span(
   traceId: string,
@@ -65,17 +49,8 @@ function request(spans: OtlpSpan[]): ExportTraceRequest {
   };
 }
 
-async function post(body: BodyInit, headers: Record<string, string>) {
-  const res = await fetch(`${receiver.url}/v1/traces`, { method: "POST", body, headers });
-  return {
-    status: res.status,
-    type: res.headers.get("content-type"),
-    retry: res.headers.get("retry-after"),
-    text: Buffer.from(await res.arrayBuffer()),
-  };
-}
-
-const postJson = (value: unknown, auth = basic) => post(JSON.stringify(value), { "content-type": "application/json", authorization: auth });
+const postJson = (value: unknown, auth = me().basic) =>
+  post(JSON.stringify(value), { "content-type": "application/json", authorization: auth });
 
 /** A small agent trace: agent → (llm, tool, llm), the tool with a child. */
 function sample(traceId: string) {
@@ -107,7 +82,7 @@ describe("POST /v1/traces", () => {
     for (const [i, batch] of order.entries()) {
       const res =
         i % 2
-          ? await post(Buffer.from(encodeRequest(request(batch))), { "content-type": "application/x-protobuf", authorization: basic })
+          ? await post(Buffer.from(encodeRequest(request(batch))), { "content-type": "application/x-protobuf", authorization: me().basic })
           : await postJson(request(batch));
       expect(res.status).toBe(200);
     }
@@ -165,16 +140,16 @@ describe("POST /v1/traces", () => {
   });
 
   it("authenticates with Basic, Bearer client:key and Bearer key; a wrong key is 401 and stores nothing", async () => {
-    for (const auth of [`Bearer ${client}:${key}`, `Bearer ${key}`]) {
+    for (const auth of [`Bearer ${me().client}:${me().key}`, `Bearer ${me().key}`]) {
       const traceId = hex(16);
       expect((await postJson(request(sample(traceId)), auth)).status).toBe(200);
       expect(await stored(traceId)).toHaveLength(5);
     }
     for (const auth of [
       "",
-      `Basic ${Buffer.from(`${client}:wrong`).toString("base64")}`,
+      `Basic ${Buffer.from(`${me().client}:wrong`).toString("base64")}`,
       "Bearer wrong",
-      `Bearer ${client}:wrong`,
+      `Bearer ${me().client}:wrong`,
       "Digest x",
     ]) {
       const traceId = hex(16);
@@ -186,11 +161,10 @@ describe("POST /v1/traces", () => {
   });
 
   it("another client's trace: its spans are refused in partial_success", async () => {
-    const other = `otlp-other-${randomUUID().slice(0, 8)}`;
-    const otherKey = await addClient(db(), other);
+    const other = await agentCredentials("otlp-other");
     const traceId = hex(16);
     expect((await postJson(request(sample(traceId)))).status).toBe(200);
-    const res = await postJson(request([span(traceId, hex(8), null, "intruder", 5)]), `Bearer ${other}:${otherKey}`);
+    const res = await postJson(request([span(traceId, hex(8), null, "intruder", 5)]), other.bearer);
     expect(JSON.parse(res.text.toString()).partialSuccess.rejectedSpans).toBe("1");
     expect(await stored(traceId)).toHaveLength(5);
   });
@@ -198,18 +172,18 @@ describe("POST /v1/traces", () => {
   it("malformed protobuf and JSON are 400 naming the problem, in the request's encoding", async () => {
     const bad = await post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), {
       "content-type": "application/x-protobuf",
-      authorization: basic,
+      authorization: me().basic,
     });
     expect(bad.status).toBe(400);
     expect(bad.type).toBe("application/x-protobuf");
     expect(bad.text.toString("latin1")).toContain("body is not a protobuf ExportTraceServiceRequest");
-    const json = await post("{ not json", { "content-type": "application/json", authorization: basic });
+    const json = await post("{ not json", { "content-type": "application/json", authorization: me().basic });
     expect(json.status).toBe(400);
     expect(JSON.parse(json.text.toString())).toMatchObject({ code: 3, message: expect.stringMatching(/^body is not valid JSON/) });
     const shape = await postJson(request([{ ...sample(hex(16))[0]!, traceId: "xyz" }]));
     expect(shape.status).toBe(400);
     expect(JSON.parse(shape.text.toString()).message).toBe("resourceSpans.0.scopeSpans.0.spans.0.traceId: not 16 bytes in hex");
-    const type = await post("x", { "content-type": "text/plain", authorization: basic });
+    const type = await post("x", { "content-type": "text/plain", authorization: me().basic });
     expect(type.status).toBe(400);
     expect(JSON.parse(type.text.toString()).message).toMatch(/Content-Type must be application\/x-protobuf or application\/json/);
   });
@@ -226,7 +200,7 @@ describe("POST /v1/traces", () => {
     const pb = Buffer.from(encodeRequest(wide));
     expect(pb.length).toBeLessThan(2 * 1024 * 1024);
     const t = performance.now();
-    const refused = await post(pb, { "content-type": "application/x-protobuf", authorization: basic });
+    const refused = await post(pb, { "content-type": "application/x-protobuf", authorization: me().basic });
     expect(refused.status).toBe(413);
     expect(refused.text.toString("latin1")).toContain("body holds more than 500,000 values, the limit per request");
     // Counting is one walk of the bytes: far below decoding them (seconds, hundreds of MB), even on a busy machine.
@@ -242,9 +216,9 @@ describe("POST /v1/traces", () => {
         attributes: [{ key: "k", value: { arrayValue: { values: [{ intValue: "1" }, {}] } } }],
       },
     ]);
-    expect((await post(Buffer.from(encodeRequest(small)), { "content-type": "application/x-protobuf", authorization: basic })).status).toBe(
-      200,
-    );
+    expect(
+      (await post(Buffer.from(encodeRequest(small)), { "content-type": "application/x-protobuf", authorization: me().basic })).status,
+    ).toBe(200);
     expect(await stored(traceId)).toHaveLength(1);
   });
 
@@ -253,19 +227,19 @@ describe("POST /v1/traces", () => {
     const ok = await post(gzipSync(JSON.stringify(request(sample(traceId)))), {
       "content-type": "application/json",
       "content-encoding": "gzip",
-      authorization: basic,
+      authorization: me().basic,
     });
     expect(ok.status).toBe(200);
     expect(await stored(traceId)).toHaveLength(5);
     const bomb = gzipSync(Buffer.alloc(100 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(200 * 1024);
-    const refused = await post(bomb, { "content-type": "application/json", "content-encoding": "gzip", authorization: basic });
+    const refused = await post(bomb, { "content-type": "application/json", "content-encoding": "gzip", authorization: me().basic });
     expect(refused.status).toBe(413);
     expect(JSON.parse(refused.text.toString()).message).toBe("body decompresses to 100 MB, the limit is 20 MB");
     // The same bomb with a forged trailer (says 10 bytes) stops inflating at the 20 MB cap.
     const forged = Buffer.from(bomb);
     forged.writeUInt32LE(10, forged.length - 4);
-    const capped = await post(forged, { "content-type": "application/json", "content-encoding": "gzip", authorization: basic });
+    const capped = await post(forged, { "content-type": "application/json", "content-encoding": "gzip", authorization: me().basic });
     expect(capped.status).toBe(413);
     expect(JSON.parse(capped.text.toString()).message).toBe("body decompresses to more than the limit of 20 MB");
     // Without the key, not even the trailer is read.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { dbFor } from "@/lib/db/pools";
-import { forgetOutlines, getOutlineBytes, getOutlineJson } from "@/lib/runs/queries";
+import { forgetOutlines, getOutlineBytes, getOutlineJson } from "@/lib/runs/outline-cache";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { decodeOutline } from "@/lib/trajectory/outline";
 import { GET as outlineGET } from "@/app/api/jobs/[id]/outline/route";

@@ -1,7 +1,8 @@
 // The run page's queries on a real PostgreSQL: outline without payloads, one span, search in payloads.
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { getOutlineHead, getOutlineJson, getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/runs/queries";
+import { getOutlineHead, getOutlineRows, getRunHeader, getSpan, searchSpans } from "@/lib/runs/queries";
+import { getOutlineJson } from "@/lib/runs/outline-cache";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { decodeOutline, encodeOutline } from "@/lib/trajectory/outline";
 import type { ImportedRun } from "@/lib/trajectory/span";

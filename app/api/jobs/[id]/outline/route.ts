@@ -2,7 +2,7 @@
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
 import { readDb, readsPrimary } from "@/lib/db/read-your-writes";
-import { getOutlineBytes } from "@/lib/runs/queries";
+import { getOutlineBytes } from "@/lib/runs/outline-cache";
 import { noSuchRun } from "@/lib/http/errors";
 
 export const GET = route({ access: "viewer", params: runParams }, async ({ params: { id } }) => {

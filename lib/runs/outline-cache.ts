@@ -1,0 +1,191 @@
+// A run's whole outline for GET /api/jobs/<id>/outline: built by PostgreSQL in its wire form (lib/trajectory/outline.ts),
+// one build per run at a time for every reader meanwhile (single flight), and kept per run and version within
+// OUTLINE_CACHE_BYTES.
+import "server-only";
+import type pg from "pg";
+import type { Db } from "@/lib/db/client";
+import { readerPool } from "@/lib/db/pools";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { isJobId } from "@/lib/trajectory/job-id";
+import { encodeOutline } from "@/lib/trajectory/outline";
+import { epochMicros } from "@/lib/db/sql";
+import { isLive } from "./status";
+import { ERROR_HEAD, realAfterSql } from "./queries";
+
+/**
+ * The outline already in its wire form (lib/trajectory/outline.ts, OutlineJson), built by PostgreSQL and passed
+ * through as text; null when the job does not exist. For 100,000 spans this is several times faster than
+ * getOutlineRows + encodeOutline: no 10 MB intermediate JSON, no row objects, no re-encoding in the app's one thread.
+ * Dictionaries here are sorted (dense_rank), not in order of first use; the wire form allows either.
+ */
+export async function getOutlineJson(db: Db, id: string, opts: { primary?: boolean } = {}): Promise<string | null> {
+  const pieces = await getOutlineBytes(db, id, opts);
+  if (!pieces) return null;
+  const decoder = new TextDecoder();
+  return pieces.map((p, i) => decoder.decode(p, { stream: i < pieces.length - 1 })).join("");
+}
+
+/**
+ * getOutlineJson's text as UTF-8 bytes in pieces of about a MB (sent one after the other), what GET
+ * /api/jobs/<id>/outline sends. `db` looks the job and its spans' version up (runVersion: one row by primary key, O(1)
+ * whatever the run's size); the outline itself is built on the "outline" pool (lib/db/pools.ts), two connections of its
+ * own, so readers of huge outlines wait for each other, never for the history's connections. One build per run at a
+ * time for readers of its version or an older one (per live run, whatever its version): readers who come while it runs
+ * share it. Kept for the next reader, whatever its size, within OUTLINE_CACHE_BYTES, under the version its build read
+ * in the same statement as the spans, and given to every reader whose version is no newer: a replica that lags behind
+ * the outline's source gets a newer outline, never a stale one kept under a newer version.
+ */
+export async function getOutlineBytes(
+  db: Db,
+  id: string,
+  opts: { primary?: boolean } = {},
+): Promise<readonly Uint8Array<ArrayBuffer>[] | null> {
+  const job = await runVersion(db, id);
+  if (!job) return null;
+  const cached = outlineCache.get(id);
+  if (cached && cached.version >= job.version) {
+    outlineCache.delete(id); // most recently used last
+    outlineCache.set(id, cached);
+    return cached.pieces;
+  }
+  // A live run's reader joins the build under way whatever version it started from: the page follows the run's events
+  // from where its outline stands (components/live/live-run.ts), so one build at a time per live run is enough.
+  const under = outlineBuilds.get(id);
+  let building = under && (under.from >= job.version || isLive(job.status)) ? under.pieces : undefined;
+  if (!building) {
+    const flight: { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
+      from: job.version,
+      pieces: queryOutlineJson(readerPool("outline", opts), id).then(({ version, pieces }) => {
+        remember(id, version, pieces);
+        return pieces;
+      }),
+    };
+    building = flight.pieces.finally(() => {
+      if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
+    });
+    flight.pieces = building;
+    outlineBuilds.set(id, flight);
+  }
+  return building;
+}
+
+/**
+ * A run's status and its spans' version (span_versions, prisma/migrations/*_span_versions): a value of one global
+ * sequence that every statement inserting, updating (finish, renumbering, names, models, errors, summaries) or deleting
+ * spans of the run sets anew in its own transaction, so it grows with every committed change of them, in commit order,
+ * and is never used for another run. 0 when no span was written since the table exists. Null when there is no such run.
+ * One row by primary key.
+ */
+export async function runVersion(db: Db, id: string): Promise<{ status: string; version: bigint } | null> {
+  if (!isJobId(id)) return null;
+  const [job] = await db.$queryRaw<{ status: string; version: bigint | null }[]>`
+    SELECT j.status::text AS status, v.version FROM jobs j LEFT JOIN span_versions v ON v.job_id = j.id WHERE j.id = ${id}::uuid`;
+  return job ? { status: job.status, version: BigInt(job.version ?? 0) } : null;
+}
+
+/** Characters of the outline's text per row its query answers (queryOutlineJson). */
+const OUTLINE_PIECE_CHARS = 1024 * 1024;
+
+/** The outline build under way of each run, with the version its first reader saw (single flight). */
+const outlineBuilds = new Map<string, { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
+
+/** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
+const outlineCache = new Map<string, { version: bigint; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
+export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
+let outlineCacheBytes = 0;
+
+/**
+ * Keeps `pieces`, the outline of `id` at `version`, evicting the least recently used outlines beyond
+ * OUTLINE_CACHE_BYTES; a newer one kept already stays (a build that read a lagging replica may end last).
+ */
+function remember(id: string, version: bigint, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
+  const old = outlineCache.get(id);
+  if (old && old.version > version) return;
+  if (old) outlineCacheBytes -= old.bytes;
+  outlineCache.delete(id);
+  const bytes = pieces.reduce((n, p) => n + p.length, 0);
+  if (bytes > OUTLINE_CACHE_BYTES) return;
+  outlineCache.set(id, { version, pieces, bytes });
+  outlineCacheBytes += bytes;
+  for (const [oldest, entry] of outlineCache) {
+    if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
+    outlineCache.delete(oldest);
+    outlineCacheBytes -= entry.bytes;
+  }
+}
+
+/** Forgets every kept outline (tests). */
+export function forgetOutlines(): void {
+  outlineCache.clear();
+  outlineCacheBytes = 0;
+}
+
+/**
+ * Builds the outline of `id` in one statement: its UTF-8 pieces, and its spans' version (runVersion) read in the same
+ * statement, so in the same snapshot as the spans, on whichever database `pool` reached.
+ */
+async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: bigint; pieces: Uint8Array<ArrayBuffer>[] }> {
+  // One scan in seq order (the primary key's) numbers the spans and takes the deltas; the strings get their codes
+  // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
+  // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
+  // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
+  // The text comes in pieces of OUTLINE_PIECE_CHARS characters, one row each: node-postgres decodes each as it
+  // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
+  // The first row also carries the version (a run without spans: that row alone, its piece null).
+  const q = Prisma.sql`
+    WITH s AS MATERIALIZED (
+      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
+        ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
+        started_at > ${realAfterSql(id)} AS is_real,
+        coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
+        coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
+          + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
+          + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) AS size,
+        row_number() OVER w - 1 AS i,
+        seq - coalesce(lag(seq) OVER w, 0) AS dseq,
+        -- The start of the latest earlier span with a real start: the largest [seq, start] pair before this row.
+        (max(ARRAY[seq::int8, ${epochMicros("started_at")}]) FILTER (WHERE started_at > ${realAfterSql(id)})
+          OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))[2] AS prev_real_start
+      FROM spans WHERE job_id = ${id}::uuid
+      WINDOW w AS (ORDER BY seq)
+    ),
+    t0 AS (SELECT coalesce(min(start) FILTER (WHERE is_real AND (finish IS NULL OR finish >= start)), min(start) FILTER (WHERE is_real), 0) AS t0 FROM s),
+    ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
+    nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
+    md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x),
+    o AS MATERIALIZED (SELECT json_build_object(
+      'v', 2, 't0', (SELECT t0 FROM t0),
+      'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
+      'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
+      'types', (SELECT json_agg(type ORDER BY code) FROM ty),
+      'type', array_to_json(array_agg(ty.code ORDER BY s.i)),
+      'names', (SELECT json_agg(name ORDER BY code) FROM nm),
+      'name', array_to_json(array_agg(nm.code ORDER BY s.i)),
+      'models', (SELECT array_to_json(array_prepend(''::text, coalesce(array_agg(model ORDER BY code), '{}'))) FROM md),
+      'model', array_to_json(array_agg(coalesce(md.code, 0) ORDER BY s.i)),
+      'start', array_to_json(array_agg(CASE WHEN s.is_real THEN s.start - coalesce(s.prev_real_start, (SELECT t0 FROM t0)) END ORDER BY s.i)),
+      'dur', array_to_json(array_agg(CASE WHEN s.is_real AND s.finish IS NOT NULL THEN s.finish - s.start END ORDER BY s.i)),
+      'tokIn', array_to_json(array_agg(s.tin ORDER BY s.i)),
+      'tokOut', array_to_json(array_agg(s.tout ORDER BY s.i)),
+      'tokThoughts', array_to_json(array_agg(s.tth ORDER BY s.i)),
+      'size', array_to_json(array_agg(s.size ORDER BY s.i)),
+      'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]'),
+      'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
+    )::text AS outline
+    FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
+    HAVING count(*) > 0),
+    p AS (SELECT g, substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
+      FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g)
+    SELECT (SELECT version FROM span_versions WHERE job_id = ${id}::uuid)::text AS version, p.piece
+    FROM (VALUES (1)) one LEFT JOIN p ON true ORDER BY p.g`;
+  const { rows } = await pool.query<{ version: string | null; piece: string | null }>(q.text, q.values);
+  const version = BigInt(rows[0]?.version ?? 0);
+  if (rows[0]?.piece == null) return { version, pieces: [new TextEncoder().encode(JSON.stringify(encodeOutline([])))] };
+  // Each piece encoded in a turn of its own: the event loop never holds the whole text's encoding.
+  const pieces: Uint8Array<ArrayBuffer>[] = [];
+  for (const r of rows) {
+    pieces.push(new TextEncoder().encode(r.piece!));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { version, pieces };
+}

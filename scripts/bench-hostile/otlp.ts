@@ -1,0 +1,79 @@
+// bench:hostile's OpenTelemetry requests (POST /v1/traces): the largest legal one in both encodings, and requests of
+// many empty spans up to and past the span cap.
+import { randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { encodeRequest } from "@/lib/otlp/wire";
+import { T, type BenchAgent, type Kind } from "./harness";
+
+/** One request of `n` spans of one new trace, no attributes (the cheapest to send): a root and its children. */
+function tinySpansRequest(n: number) {
+  const traceId = randomUUID().replaceAll("-", "");
+  const root = traceId.slice(0, 16);
+  const t0 = BigInt(Date.parse(T)) * 1_000_000n;
+  const spans = Array.from({ length: n }, (_, i) => ({
+    traceId,
+    spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
+    parentSpanId: i === 0 ? "" : root,
+    name: "s",
+    kind: 1,
+    startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
+    endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
+  }));
+  return { resourceSpans: [{ scopeSpans: [{ scope: { name: "t" }, spans }] }] };
+}
+
+/**
+ * The largest OTLP request the caps take (lib/limits.ts): 1,200 spans of one new trace, each with 100 string
+ * attributes no convention reads (kept in Span.Extra): ~490K values, 4 an attribute in either encoding (under
+ * OTLP_MAX_VALUES), ~17 MB of JSON (under AGENT_MAX_PAYLOAD_BYTES inflated), gzip-compressed under AGENT_MAX_REQUEST_BYTES.
+ */
+function largestOtlpRequest() {
+  const traceId = randomUUID().replaceAll("-", "");
+  const root = traceId.slice(0, 16);
+  const t0 = BigInt(Date.parse(T)) * 1_000_000n;
+  const spans = Array.from({ length: 1200 }, (_, i) => ({
+    traceId,
+    spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
+    parentSpanId: i === 0 ? "" : root,
+    name: i === 0 ? "invoke_agent bench" : "execute_tool grep",
+    startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
+    endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
+    attributes: [
+      { key: "gen_ai.operation.name", value: { stringValue: i === 0 ? "invoke_agent" : "execute_tool" } },
+      ...Array.from({ length: 100 }, (_, k) => ({
+        key: `bench.attr.${k}`,
+        value: { stringValue: `value ${k} of span ${i} ${"v".repeat(70)}` },
+      })),
+    ],
+  }));
+  return {
+    resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "bench" } }] }, scopeSpans: [{ spans }] }],
+  };
+}
+
+/** The OTLP receiver's hostile requests; bodies are built and compressed in prepare, outside the measurement. */
+export function otlpKinds({ otlp }: BenchAgent): Kind[] {
+  let body = Buffer.alloc(0);
+  return [
+    {
+      name: "OTLP JSON: largest legal (1,200 spans, 17 MB)",
+      prepare: async () => void (body = gzipSync(JSON.stringify(largestOtlpRequest()))),
+      run: () => otlp(body, "application/json"),
+    },
+    {
+      name: "OTLP protobuf: the same request",
+      prepare: async () => void (body = gzipSync(encodeRequest(largestOtlpRequest() as Parameters<typeof encodeRequest>[0]))),
+      run: () => otlp(body, "application/x-protobuf"),
+    },
+    {
+      name: "OTLP JSON: 8,192 empty spans (the span cap)",
+      prepare: async () => void (body = gzipSync(JSON.stringify(tinySpansRequest(8_192)))),
+      run: () => otlp(body, "application/json"),
+    },
+    {
+      name: "OTLP JSON: 60,000 empty spans (past the span cap)",
+      prepare: async () => void (body = gzipSync(JSON.stringify(tinySpansRequest(60_000)))),
+      run: () => otlp(body, "application/json"),
+    },
+  ];
+}
