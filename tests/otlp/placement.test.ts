@@ -1,32 +1,15 @@
 // A large trace's spans are placed after the request (lib/ingest/otlp-place.ts): past OTLP_PLACE_IN_REQUEST_MAX_SPANS a
 // request only writes what it received, so its work does not grow with the trace (one span into a 100,000-span trace
 // read and re-ordered all of them); within seconds the spans are placed as if the trace had been sent at once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes, randomUUID } from "node:crypto";
-import { db, disconnectDb } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { pool } from "@/lib/db/pool";
-import { addClient } from "@/lib/agents/keys";
 import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
 import { MAX_NESTING, OTLP_MAX_SPANS_PER_REQUEST, OTLP_PLACE_IN_REQUEST_MAX_SPANS } from "@/lib/limits";
 import type { ExportTraceRequest, OtlpSpan } from "@/lib/otlp/wire";
 import { orderByParent } from "@/lib/trajectory/tree";
-import { startReceiver, type Receiver } from "./receiver";
+import { hex, receiverFixture, T0 } from "./receiver";
 
-let receiver: Receiver;
-let auth: string;
-
-beforeAll(async () => {
-  const client = `otlp-place-${randomUUID().slice(0, 8)}`;
-  auth = `Bearer ${client}:${await addClient(db(), client)}`;
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-  await disconnectDb();
-});
-
-const hex = (bytes: number) => randomBytes(bytes).toString("hex");
-const T0 = 1_796_000_000_000_000_000n;
+const rx = receiverFixture("otlp-place");
 const ns = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
 
 function span(traceId: string, spanId: string, parent: string | null, name: string, startMs: number, ended = true): OtlpSpan {
@@ -43,12 +26,8 @@ function span(traceId: string, spanId: string, parent: string | null, name: stri
 
 async function post(spans: OtlpSpan[]) {
   const body: ExportTraceRequest = { resourceSpans: [{ scopeSpans: [{ scope: { name: "t" }, spans }] }] };
-  const res = await fetch(`${receiver.url}/v1/traces`, {
-    method: "POST",
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", authorization: auth },
-  });
-  return { status: res.status, body: (await res.json()) as { partialSuccess?: { rejectedSpans?: string } } };
+  const res = await rx.post(JSON.stringify(body), { "content-type": "application/json", authorization: rx.clients[0]!.bearer });
+  return { status: res.status, body: JSON.parse(res.text.toString()) as { partialSuccess?: { rejectedSpans?: string } } };
 }
 
 /** Each stored span's place by its OTLP id, and whether any waits. */

@@ -7,7 +7,7 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { importFiles } from "@/lib/import/import-files";
 import { getOutlineHead, getRunHeader, getSpan, searchSpans } from "@/lib/runs/queries";
 import { getOutlineJson } from "@/lib/runs/outline-cache";
-import { getJobSummary } from "@/lib/runs/export";
+import { getJobSummary, jobSummaryResponse } from "@/lib/runs/export";
 import { decodeOutline } from "@/lib/trajectory/outline";
 import { END_BEFORE_START, NO_START, SKEWED, UNFINISHED, VALID } from "@/lib/trajectory/timing";
 import { textAtPath, truncateSpan, TEXT_LIMIT } from "@/lib/trajectory/truncate";
@@ -138,10 +138,12 @@ describe("payloads", async () => {
         `"Args":{"TargetArch":"amd64","KernelSrc":"/src/job-order","CodeRevision":"v6.1"},` +
         `"Results":{"WorthFuzzing":true,"NeedsKMSAN":false,"Reasoning":"job-order"}}]`,
     );
-    const job = (await getJobSummary(db(), runId))!;
+    // GET /api/jobs/<id>'s answer: the stored text spliced in as is.
+    const job = (await jobSummaryResponse((await getJobSummary(db(), runId))!).json()) as { args: object; results: object; id: string };
+    expect(job.id).toBe(runId);
     // jsonb would give KernelSrc first (shorter keys first), and Reasoning before NeedsKMSAN before WorthFuzzing.
-    expect(Object.keys(job.args as object)).toEqual(["TargetArch", "KernelSrc", "CodeRevision"]);
-    expect(Object.keys(job.results as object)).toEqual(["WorthFuzzing", "NeedsKMSAN", "Reasoning"]);
+    expect(Object.keys(job.args)).toEqual(["TargetArch", "KernelSrc", "CodeRevision"]);
+    expect(Object.keys(job.results)).toEqual(["WorthFuzzing", "NeedsKMSAN", "Reasoning"]);
   });
 
   it("cuts a long value for the page, and Copy gets all of it", async () => {
