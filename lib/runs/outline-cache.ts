@@ -10,7 +10,7 @@ import { isJobId } from "@/lib/trajectory/job-id";
 import { encodeOutline } from "@/lib/trajectory/outline";
 import { epochMicros } from "@/lib/db/sql";
 import { isLive } from "./status";
-import { ERROR_HEAD, realAfterSql } from "./queries";
+import { ERROR_HEAD, outlineNameSql, realAfterSql } from "./queries";
 
 /**
  * The outline already in its wire form (lib/trajectory/outline.ts, OutlineJson), built by PostgreSQL and passed
@@ -43,7 +43,11 @@ export async function getOutlineBytes(
   const job = await runVersion(db, id);
   if (!job) return null;
   const cached = outlineCache.get(id);
-  if (cached && cached.version >= job.version) {
+  // A live run's outline is rebuilt at most once per LIVE_REBUILD_FACTOR times its last build's duration: its readers
+  // follow the run's events from where the outline stands, and a run of 100,000 planted spans, fed a span at a time,
+  // took one of the outline pool's two connections for its whole build on every read.
+  const fresh = cached && isLive(job.status) && performance.now() - cached.builtAt < LIVE_REBUILD_FACTOR * cached.buildMs;
+  if (cached && (cached.version >= job.version || fresh)) {
     outlineCache.delete(id); // most recently used last
     outlineCache.set(id, cached);
     return cached.pieces;
@@ -53,10 +57,11 @@ export async function getOutlineBytes(
   const under = outlineBuilds.get(id);
   let building = under && (under.from >= job.version || isLive(job.status)) ? under.pieces : undefined;
   if (!building) {
+    const began = performance.now();
     const flight: { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
       from: job.version,
       pieces: queryOutlineJson(readerPool("outline", opts), id).then(({ version, pieces }) => {
-        remember(id, version, pieces);
+        remember(id, { version, pieces, builtAt: performance.now(), buildMs: performance.now() - began });
         return pieces;
       }),
     };
@@ -83,35 +88,51 @@ export async function runVersion(db: Db, id: string): Promise<{ status: string; 
   return job ? { status: job.status, version: BigInt(job.version ?? 0) } : null;
 }
 
-/** Characters of the outline's text per row its query answers (queryOutlineJson). */
-const OUTLINE_PIECE_CHARS = 1024 * 1024;
+/** Bytes of the outline's UTF-8 text per row its query answers (queryOutlineJson). */
+const OUTLINE_PIECE_BYTES = 1024 * 1024;
 
 /** The outline build under way of each run, with the version its first reader saw (single flight). */
 const outlineBuilds = new Map<string, { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
 
+/** How many times its last build's duration a live run's kept outline is served after a change (getOutlineBytes). */
+const LIVE_REBUILD_FACTOR = 10;
+
+/** A kept outline: its version, its pieces, when it was built and how long that took (performance.now() ms). */
+interface KeptOutline {
+  version: bigint;
+  pieces: readonly Uint8Array<ArrayBuffer>[];
+  builtAt: number;
+  buildMs: number;
+}
+
 /** Outlines, least recently used first; bounded by their total bytes, however large one is (a 100,000-span run of long names: 25 MB). */
-const outlineCache = new Map<string, { version: bigint; pieces: readonly Uint8Array<ArrayBuffer>[]; bytes: number }>();
+const outlineCache = new Map<string, KeptOutline & { bytes: number }>();
 export const OUTLINE_CACHE_BYTES = 128 * 1024 * 1024;
 let outlineCacheBytes = 0;
 
 /**
- * Keeps `pieces`, the outline of `id` at `version`, evicting the least recently used outlines beyond
+ * Keeps `kept`, the outline of `id` at its version, evicting the least recently used outlines beyond
  * OUTLINE_CACHE_BYTES; a newer one kept already stays (a build that read a lagging replica may end last).
  */
-function remember(id: string, version: bigint, pieces: readonly Uint8Array<ArrayBuffer>[]): void {
+function remember(id: string, kept: KeptOutline): void {
   const old = outlineCache.get(id);
-  if (old && old.version > version) return;
+  if (old && old.version > kept.version) return;
   if (old) outlineCacheBytes -= old.bytes;
   outlineCache.delete(id);
-  const bytes = pieces.reduce((n, p) => n + p.length, 0);
+  const bytes = kept.pieces.reduce((n, p) => n + p.length, 0);
   if (bytes > OUTLINE_CACHE_BYTES) return;
-  outlineCache.set(id, { version, pieces, bytes });
+  outlineCache.set(id, { ...kept, bytes });
   outlineCacheBytes += bytes;
   for (const [oldest, entry] of outlineCache) {
     if (outlineCacheBytes <= OUTLINE_CACHE_BYTES) break;
     outlineCache.delete(oldest);
     outlineCacheBytes -= entry.bytes;
   }
+}
+
+/** Makes every kept outline `ms` older (tests of the live rebuild's pace). */
+export function ageOutlines(ms: number): void {
+  for (const kept of outlineCache.values()) kept.builtAt -= ms;
 }
 
 /** Forgets every kept outline (tests). */
@@ -129,12 +150,14 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
-  // The text comes in pieces of OUTLINE_PIECE_CHARS characters, one row each: node-postgres decodes each as it
+  // The text comes as UTF-8 bytes in pieces of OUTLINE_PIECE_BYTES, one row each: node-postgres decodes each as it
   // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
+  // Bytes, not characters: substr of text walks the characters from the start for every piece (UTF-8), quadratic in
+  // the outline's length: 100,000 names of 1,000 quotes (a 200 MB outline) passed the readers' 30 s timeout.
   // The first row also carries the version (a run without spans: that row alone, its piece null).
   const q = Prisma.sql`
     WITH s AS MATERIALIZED (
-      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
+      SELECT seq, nesting, type, ${outlineNameSql} AS name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
         ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
         started_at > ${realAfterSql(id)} AS is_real,
         coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,
@@ -153,7 +176,7 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
     ty AS (SELECT type, row_number() OVER (ORDER BY type) - 1 AS code FROM (SELECT DISTINCT type FROM s) x),
     nm AS (SELECT name, row_number() OVER (ORDER BY name) - 1 AS code FROM (SELECT DISTINCT name FROM s) x),
     md AS (SELECT model, row_number() OVER (ORDER BY model) AS code FROM (SELECT DISTINCT model FROM s WHERE model IS NOT NULL) x),
-    o AS MATERIALIZED (SELECT json_build_object(
+    o AS MATERIALIZED (SELECT convert_to(json_build_object(
       'v', 2, 't0', (SELECT t0 FROM t0),
       'seq', array_to_json(array_agg(s.dseq ORDER BY s.i)),
       'nesting', array_to_json(array_agg(s.nesting ORDER BY s.i)),
@@ -171,20 +194,20 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
       'size', array_to_json(array_agg(s.size ORDER BY s.i)),
       'errors', coalesce(json_agg(json_build_array(s.i, s.error) ORDER BY s.i) FILTER (WHERE s.error IS NOT NULL), '[]'),
       'summaries', coalesce(json_agg(json_build_array(s.i, s.summary) ORDER BY s.i) FILTER (WHERE s.summary IS NOT NULL), '[]')
-    )::text AS outline
+    )::text, 'UTF8') AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
     HAVING count(*) > 0),
-    p AS (SELECT g, substr(o.outline, g * ${OUTLINE_PIECE_CHARS}::int + 1, ${OUTLINE_PIECE_CHARS}::int) AS piece
-      FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_CHARS}::int) g)
+    p AS (SELECT g, substring(o.outline FROM g * ${OUTLINE_PIECE_BYTES}::int + 1 FOR ${OUTLINE_PIECE_BYTES}::int) AS piece
+      FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_BYTES}::int) g)
     SELECT (SELECT version FROM span_versions WHERE job_id = ${id}::uuid)::text AS version, p.piece
     FROM (VALUES (1)) one LEFT JOIN p ON true ORDER BY p.g`;
-  const { rows } = await pool.query<{ version: string | null; piece: string | null }>(q.text, q.values);
+  const { rows } = await pool.query<{ version: string | null; piece: Buffer | null }>(q.text, q.values);
   const version = BigInt(rows[0]?.version ?? 0);
   if (rows[0]?.piece == null) return { version, pieces: [new TextEncoder().encode(JSON.stringify(encodeOutline([])))] };
-  // Each piece encoded in a turn of its own: the event loop never holds the whole text's encoding.
+  // Each piece copied into memory of its own in a turn of its own (node-postgres' Buffer may share its memory).
   const pieces: Uint8Array<ArrayBuffer>[] = [];
   for (const r of rows) {
-    pieces.push(new TextEncoder().encode(r.piece!));
+    pieces.push(new Uint8Array(r.piece!));
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { version, pieces };

@@ -17,11 +17,15 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-/** Spans with 1,000-character names (the cap), so 2,000 of them are ~2 MB of outline: more than one watcher's queue. */
+/**
+ * Spans of ~1,000 characters of outline each (a name of the outline's 200 characters, an error head of 300 and a
+ * summary of 500), so 2,000 of them are ~2 MB of outline: more than one watcher's queue.
+ */
 async function insertSpans(jobId: string, from: number, count: number) {
   await db().$executeRaw`
-    INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at)
-    SELECT ${jobId}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 'grepper-' || s || repeat('x', 990), now(), now()
+    INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at, error, summary)
+    SELECT ${jobId}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 'grepper-' || s || repeat('x', 190), now(), now(),
+      repeat('e', 300), repeat('s', 500)
     FROM generate_series(${from}::int, ${from + count - 1}::int) AS s`;
 }
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { dbFor } from "@/lib/db/pools";
-import { forgetOutlines, getOutlineBytes, getOutlineJson } from "@/lib/runs/outline-cache";
+import { ageOutlines, forgetOutlines, getOutlineBytes, getOutlineJson } from "@/lib/runs/outline-cache";
 import { saveImportedRun } from "@/lib/ingest/save-run";
 import { decodeOutline } from "@/lib/trajectory/outline";
 import { GET as outlineGET } from "@/app/api/jobs/[id]/outline/route";
@@ -79,7 +79,7 @@ describe("the outline of a 100,000-span run", () => {
     expect(warm.holdMs).toBeLessThan(200);
   }, 120_000);
 
-  it("of a live run is kept until a span is added or finishes, then built again", async () => {
+  it("of a live run is kept for ten times its build after a change, then built again once a span is added or finishes", async () => {
     await db().$executeRaw`UPDATE jobs SET status = 'running' WHERE id = ${big}::uuid`;
     try {
       forgetOutlines();
@@ -91,11 +91,15 @@ describe("the outline of a 100,000-span run", () => {
       const first = await building;
       expect((await meanwhile) === first).toBe(true);
       await db().$executeRaw`UPDATE spans SET finished_at = timestamptz '2026-03-02T10:00:01.003Z' WHERE job_id = ${big}::uuid AND seq = 1`;
+      // Changed, but built a moment ago: a reader follows the run's events from where the kept outline stands.
+      expect((await getOutlineBytes(db(), big)) === first).toBe(true);
+      ageOutlines(3_600_000);
       const again = await getOutlineBytes(db(), big);
       expect(again === first).toBe(false);
       expect((await getOutlineBytes(db(), big)) === again).toBe(true);
       await db().$executeRaw`INSERT INTO spans (job_id, seq, nesting, type, name, started_at)
         VALUES (${big}::uuid, ${SPANS + 1}, 1, 'tool', 'late', timestamptz '2026-03-02T11:00:00Z')`;
+      ageOutlines(3_600_000);
       const added = await getOutlineBytes(db(), big);
       expect(added === again).toBe(false);
       const o = decodeOutline(JSON.parse((await getOutlineJson(db(), big))!));
@@ -104,6 +108,7 @@ describe("the outline of a 100,000-span run", () => {
       expect((await getOutlineBytes(db(), big)) === added).toBe(true);
       await db()
         .$executeRaw`UPDATE spans SET finished_at = timestamptz '2026-03-02T11:00:01Z' WHERE job_id = ${big}::uuid AND seq = ${SPANS + 1}`;
+      ageOutlines(3_600_000);
       const finished = decodeOutline(JSON.parse((await getOutlineJson(db(), big))!));
       expect(finished.dur[SPANS + 1]).toBe(1_000_000);
     } finally {

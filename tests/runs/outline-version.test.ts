@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { forgetOutlines, getOutlineBytes, getOutlineJson, runVersion } from "@/lib/runs/outline-cache";
+import { ageOutlines, forgetOutlines, getOutlineBytes, getOutlineJson, runVersion } from "@/lib/runs/outline-cache";
 import { logSpans } from "@/lib/ingest/span-batch";
 import { decodeOutline } from "@/lib/trajectory/outline";
 import type { Span } from "@/lib/trajectory/span";
@@ -121,6 +121,8 @@ describe("the outline kept for a run", () => {
     await exec(Prisma.sql`UPDATE jobs SET last_seen_at = now() WHERE id = ${id}::uuid`);
     expect((await getOutlineBytes(db(), id)) === first).toBe(true);
     await exec(Prisma.sql`UPDATE spans SET summary = 'did y' WHERE job_id = ${id}::uuid AND seq = 2`);
+    // A live run's kept outline is served for ten times its build after a change (getOutlineBytes): past that.
+    ageOutlines(3_600_000);
     const second = await getOutlineBytes(db(), id);
     expect(second === first).toBe(false);
     const o = decodeOutline(JSON.parse((await getOutlineJson(db(), id))!));
@@ -135,6 +137,7 @@ describe("the outline kept for a run", () => {
         const lagging = tx as unknown as Db;
         const old = await version(id, lagging);
         await db().$executeRaw`UPDATE spans SET name = 'newer' WHERE job_id = ${id}::uuid AND seq = 2`;
+        ageOutlines(3_600_000);
         const newest = await getOutlineBytes(db(), id);
         expect(await version(id, lagging)).toBe(old);
         expect(await version()).toBeGreaterThan(old);
@@ -153,6 +156,7 @@ describe("the outline kept for a run", () => {
     });
     expect(decodeOutline(JSON.parse((await getOutlineJson(db(), empty))!)).count).toBe(0);
     await log(empty, [{ Seq: 0, Nesting: 0, Type: "flow", Name: "f", Started: "2026-03-02T10:00:00Z" }]);
+    ageOutlines(3_600_000);
     expect(decodeOutline(JSON.parse((await getOutlineJson(db(), empty))!)).count).toBe(1);
   });
 });
