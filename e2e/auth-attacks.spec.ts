@@ -305,6 +305,19 @@ test.describe("a second app process on the same database", () => {
   });
 });
 
+test("a sign-in with an address longer than any email is 400 naming the cap, before anything is counted", async () => {
+  // Random letters, which PostgreSQL cannot compress into the count's index row: that answered 500 (error 54000).
+  const letters = Array.from({ length: 5000 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join("");
+  const res = await signInOverHttp(BASE, `${letters}@x.test`, "whatever password");
+  expect(res.status).toBe(400);
+  expect(res.body).toContain("email: longer than 254 characters");
+  const counted = await withDb(
+    async (c) =>
+      (await c.query("SELECT count(*)::int AS n FROM sign_in_counts WHERE key LIKE $1", [`%${letters.slice(0, 50)}%`])).rows[0].n,
+  );
+  expect(counted).toBe(0);
+});
+
 test("better-auth's own writers are not served: a 2 MB name, a new email, a new password, a deleted user — 404, nothing changes", async () => {
   const user = await addUser("viewer", "profile");
   const { cookie } = await signInOverHttp(BASE, user.email, user.password);

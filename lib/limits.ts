@@ -300,3 +300,6 @@ export const MIRROR_MAX_DASHBOARDS = 20;
 
 /** Largest inputs export (`/ai_job?id=…&export=1`) an operator may start a job from: a job's Args, like ai_job_done's Results. */
 export const EXPORT_START_MAX_BYTES = AGENT_MAX_RESULTS_BYTES;
+
+/** Characters of an email address at most (RFC 5321's path limit): a user's, and a sign-in's before it is counted. */
+export const EMAIL_MAX_CHARS = 254;

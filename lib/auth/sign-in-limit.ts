@@ -13,6 +13,7 @@ import {
   SIGN_IN_KNOWN_ADDRESS_DAYS,
   SIGN_IN_MAX_WAIT_SECONDS,
   SIGN_IN_WINDOW_SECONDS,
+  EMAIL_MAX_CHARS,
 } from "@/lib/limits";
 import { clientAddress } from "./client-address";
 
@@ -211,8 +212,12 @@ function accountOf(body: unknown): string {
 /** better-auth "before" hook: counts each sign-in attempt before it runs and refuses it (429 with Retry-After) when over. */
 export const limitSignInAttempts = createAuthMiddleware(async (ctx) => {
   if (ctx.path !== SIGN_IN_PATH) return;
+  // Refused before it is counted: the count's key is the address, in a btree whose rows hold at most ~2.7 KB (a
+  // 5,000-character address answered 500).
+  const email = accountOf(ctx.body);
+  if (email.length > EMAIL_MAX_CHARS) throw new APIError("BAD_REQUEST", { message: `email: longer than ${EMAIL_MAX_CHARS} characters` });
   await purgeExpired(db());
-  const verdict = await countSignInAttempt(db(), accountOf(ctx.body), ctx.headers ? clientAddress(ctx.headers) : "unknown");
+  const verdict = await countSignInAttempt(db(), email, ctx.headers ? clientAddress(ctx.headers) : "unknown");
   if (!verdict.ok) {
     throw new APIError("TOO_MANY_REQUESTS", { message: verdict.message }, { "retry-after": String(verdict.retryAfterSeconds) });
   }

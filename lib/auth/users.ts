@@ -5,6 +5,7 @@ import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
+import { EMAIL_MAX_CHARS } from "@/lib/limits";
 import { ROLES, type Role } from "./roles";
 import { clearSignInCounts } from "./sign-in-limit";
 
@@ -18,7 +19,12 @@ export const PASSWORD_MAX_CHARS = 256;
  * app; should anything set it, only an http(s) URL of sensible length.
  */
 export const profileSchema = z.object({
-  email: z.string().trim().toLowerCase().email("email: not an email address").max(254, "email: longer than 254 characters"),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .email("email: not an email address")
+    .max(EMAIL_MAX_CHARS, `email: longer than ${EMAIL_MAX_CHARS} characters`),
   name: z.string().trim().max(100, "name: longer than 100 characters"),
   image: z
     .string()
