@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { pool } from "@/lib/db/pool";
 import { getTrajectory } from "@/lib/runs/export";
 import { settleQuietTraces, traceJobId } from "@/lib/ingest/otlp-trace";
-import { OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT } from "@/lib/limits";
+import { AGENT_MAX_NAME_CHARS, MAX_SHORT_FIELD_CHARS, OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT } from "@/lib/limits";
 import { encodeRequest, type ExportTraceRequest, type OtlpSpan } from "@/lib/otlp/wire";
 import { agentCredentials, hex, receiverFixture, T0 } from "./receiver";
 
@@ -256,5 +256,23 @@ describe("POST /v1/traces", () => {
     expect(reply.partialSuccess.rejectedSpans).toBe("1");
     expect(reply.partialSuccess.errorMessage).toMatch(new RegExp(`^span ${spans[1]!.spanId}: OutputTokens: `));
     expect(await stored(traceId)).toHaveLength(4);
+  });
+
+  it("a service.name and a root span name longer than a run's agent and workflow hold are cut to them, not a 500", async () => {
+    // Random letters (PostgreSQL cannot compress them into an index row): 3,000 answered 500 from the btree indexes.
+    const letters = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join("");
+    const traceId = hex(16);
+    const spans = sample(traceId);
+    // A root of no convention: its name names the run.
+    spans[0]!.name = letters(3000);
+    spans[0]!.attributes = [];
+    const body = request(spans);
+    body.resourceSpans![0]!.resource!.attributes = [{ key: "service.name", value: { stringValue: letters(8000) } }];
+    const res = await postJson(body);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text.toString())).toEqual({});
+    const job = (await pool().query(`SELECT length(workflow) AS w, length(agent_name) AS a FROM jobs WHERE id = $1`, [traceJobId(traceId)]))
+      .rows[0];
+    expect(job).toEqual({ w: MAX_SHORT_FIELD_CHARS, a: AGENT_MAX_NAME_CHARS });
   });
 });

@@ -3,7 +3,7 @@
 // with the span's resource, scope, kind and links, shown under the span. The original span is stored apart
 // (otlp_spans) for export back.
 import { formatTimestampNs } from "@/lib/trajectory/time";
-import { MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS } from "@/lib/limits";
+import { AGENT_MAX_NAME_CHARS, MAX_SHORT_FIELD_CHARS, MAX_SPAN_NAME_CHARS, MAX_TEXT_FIELD_CHARS } from "@/lib/limits";
 import type { Span } from "@/lib/trajectory/span";
 import { attributeObject, SpanReader, type SpanEvent } from "../attributes";
 import type { OtlpRecord } from "../wire";
@@ -110,8 +110,10 @@ export function mapSpan(record: OtlpRecord): MappedSpan {
   if (Object.keys(extra).length) mapped.Extra = extra;
   return {
     span: mapped,
-    workflow: workflow || span.name,
-    service,
+    // Cut to what a run's workflow and agent hold (the agent protocol's caps; each is in a btree index, whose rows
+    // hold ~2.7 KB: 3,000 characters answered 500); the span as received keeps them whole.
+    workflow: cut(workflow || span.name, MAX_SHORT_FIELD_CHARS)!,
+    service: cut(service, AGENT_MAX_NAME_CHARS),
     convention: convention?.name ?? "none",
     startNs,
     ended: endNs > 0n,
