@@ -19,9 +19,11 @@ export const DEFAULT_HIDDEN = ["agents", "worker", "toolCalls"];
 
 /** A value that filters the list when clicked: the link keeps every other filter. */
 /** Chips for a list value (models, agents), each filtering by itself. */
-function ChipList({ query, filter, values }: { query: HistoryQuery; filter: keyof HistoryQuery; values: string[] }) {
+function ChipList({ query, filter, values, count }: { query: HistoryQuery; filter: keyof HistoryQuery; values: string[]; count: number }) {
   // A run with hundreds of models shows the first few in its row (lib/limits.ts DISPLAY_MAX_ROW_CHIPS); its page has all.
-  const { items, more } = headItems(values, DISPLAY_MAX_ROW_CHIPS);
+  // The row carries only those (lib/history/sql.ts ROW_COLUMNS) and how many there are.
+  const { items } = headItems(values, DISPLAY_MAX_ROW_CHIPS);
+  const more = Math.max(0, count - items.length);
   return (
     <div className="flex flex-wrap gap-1">
       {items.map((v) => (
@@ -182,12 +184,12 @@ export function historyColumns(query: HistoryQuery) {
     helper.accessor("models", {
       header: "Models",
       enableSorting: false,
-      cell: ({ row: { original: job } }) => <ChipList query={query} filter="model" values={job.models} />,
+      cell: ({ row: { original: job } }) => <ChipList query={query} filter="model" values={job.models} count={job.modelCount} />,
     }),
     helper.accessor("agents", {
       header: "Agents",
       enableSorting: false,
-      cell: ({ row: { original: job } }) => <ChipList query={query} filter="agent" values={job.agents} />,
+      cell: ({ row: { original: job } }) => <ChipList query={query} filter="agent" values={job.agents} count={job.agentCount} />,
     }),
     helper.accessor("agentName", {
       id: "worker",

@@ -50,6 +50,9 @@ type RowFields = Pick<
 >;
 type StoredRow = RowFields & {
   sortValue: string | null;
+  /** how many models and agents the run has: `models` and `agents` hold the first DISPLAY_MAX_ROW_CHIPS of them */
+  modelCount: number;
+  agentCount: number;
   /** ids of the reruns of this run, oldest first (up to 20) */
   reruns: string[];
 };

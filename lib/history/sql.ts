@@ -4,7 +4,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { FILTER_KEYS, STATUSES, type HistoryFilters, type SortKey } from "@/lib/history/query";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { daysInMonth } from "@/lib/trajectory/time";
-import { PG_INT_MAX } from "@/lib/limits";
+import { DISPLAY_MAX_ROW_CHIPS, PG_INT_MAX } from "@/lib/limits";
 
 const { sql, raw, join } = Prisma;
 
@@ -148,14 +148,20 @@ export function searchQueryTextSql(q: string): Prisma.Sql {
 
 /**
  * The columns a history row shows; reads no payloads (the verdict's words come from the workflow). Reruns (up to 20,
- * oldest first) are a subquery on jobs_rerun_of_id_idx, run only for the rows of the page.
+ * oldest first) are a subquery on jobs_rerun_of_id_idx, run only for the rows of the page. Lists and texts come cut to
+ * what a row shows (the first DISPLAY_MAX_ROW_CHIPS models and agents with their counts, the description's head): a
+ * page of runs with 1,000 made-up models each was 10 MB.
  */
+/** Characters of a run's description a history row carries (the row shows a line of it; the run's page has it all). */
+const ROW_DESCRIPTION_CHARS = 1000;
+
 export const ROW_COLUMNS = sql`
-  id, workflow, workflow_type AS "workflowType", description, status, verdict, correct, error_redacted AS "errorRedacted", left(error, 400) AS error,
+  id, workflow, workflow_type AS "workflowType", left(description, ${ROW_DESCRIPTION_CHARS}) AS description, status, verdict, correct, error_redacted AS "errorRedacted", left(error, 400) AS error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
   total_tokens AS "totalTokens", input_tokens AS "inputTokens", output_tokens AS "outputTokens", thoughts_tokens AS "thoughtsTokens",
   llm_calls AS "llmCalls", tool_calls AS "toolCalls", tool_errors AS "toolErrors", span_count AS "spanCount",
-  models, agents, agent_name AS "agentName", source, rerun_of_id AS "rerunOfId", cost_usd AS "costUsd", cost_unpriced AS "costUnpriced",
+  models[1:${DISPLAY_MAX_ROW_CHIPS}] AS models, cardinality(models) AS "modelCount", agents[1:${DISPLAY_MAX_ROW_CHIPS}] AS agents,
+  cardinality(agents) AS "agentCount", agent_name AS "agentName", source, rerun_of_id AS "rerunOfId", cost_usd AS "costUsd", cost_unpriced AS "costUnpriced",
   ARRAY(SELECT r.id::text FROM jobs r WHERE r.rerun_of_id = jobs.id ORDER BY r.created_at, r.id LIMIT 20) AS reruns`;
 
 /**

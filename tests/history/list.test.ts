@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { findJobs, HistoryQueryError } from "@/lib/history/list";
+import { FACET_MAX_VALUES, forgetFacets, historyFacets } from "@/lib/history/stats";
+import { DISPLAY_MAX_ROW_CHIPS } from "@/lib/limits";
 import { SORT_KEYS, type HistoryQuery } from "@/lib/history/query";
 import { at, query, saveRun, uniqueWorkflow, type SeededRun } from "./seed";
 
@@ -83,6 +85,25 @@ describe("filters", () => {
     expect(foxtrot.rerunOfId).toBe(runs.yesPro!.id);
     expect(page.jobs.find((j) => j.id === runs.failed!.id)!.error).toContain("zulu-429");
     expect(alpha.verdictWords).toEqual({ field: "WorthFuzzing", value: true, text: "worth fuzzing", tone: "good" });
+  });
+});
+
+describe("a run of many names", () => {
+  it("a row carries its first models and agents with their counts, and the filter menus offer at most FACET_MAX_VALUES", async () => {
+    const workflow = uniqueWorkflow("many-names");
+    const { id } = await saveRun(workflow, "many", at(3));
+    const models = Array.from({ length: 150 }, (_, i) => `made-up-model-${i}-${"m".repeat(150)}`);
+    await db().$executeRaw`UPDATE jobs SET models = ${models}::text[], agents = ${models.slice(0, 12)}::text[],
+      description = ${"d".repeat(5000)} WHERE id = ${id}::uuid`;
+    const row = (await findJobs(db(), query(workflow))).jobs.find((j) => j.id === id)!;
+    expect(row.models).toEqual(models.slice(0, DISPLAY_MAX_ROW_CHIPS));
+    expect([row.modelCount, row.agentCount, row.agents.length]).toEqual([150, 12, DISPLAY_MAX_ROW_CHIPS]);
+    expect(row.description.length).toBe(1000);
+    forgetFacets();
+    const facets = await historyFacets(db());
+    expect(facets.models.length).toBeLessThanOrEqual(FACET_MAX_VALUES);
+    expect(facets.models.filter((m) => m.startsWith("made-up-model-")).length).toBeLessThanOrEqual(FACET_MAX_VALUES);
+    expect(facets.models).toEqual([...facets.models].sort());
   });
 });
 
