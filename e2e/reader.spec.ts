@@ -257,6 +257,19 @@ test("Compare shows a verdict field of a million items up to its display budget,
   await expect(row.getByRole("link", { name: "the whole value on the run's page" })).toHaveAttribute("href", `/jobs/${a.id}`);
 });
 
+test("a run's description is shown up to its display budget, with a link to the whole text", async ({ page, request }) => {
+  const tag = `desc-${randomUUID().slice(0, 8)}`;
+  const job = await importFile(request, `${tag}.json`, run(tag, "patch-triage"));
+  // Rendered whole, a 2.7 MB description made a 5.4 MB page.
+  await withDb((c) => c.query(`UPDATE jobs SET description = repeat('word ', 200000) WHERE id = $1`, [job.id]));
+  const res = await request.get(`/jobs/${job.id}`);
+  expect((await res.body()).length).toBeLessThan(1_000_000);
+  await page.goto(`/jobs/${job.id}`);
+  const more = page.locator('[data-more="description"]');
+  await expect(more).toContainText("934,464 more characters");
+  await expect(more.getByRole("link", { name: "the whole text in the run's JSON" })).toHaveAttribute("href", `/api/jobs/${job.id}`);
+});
+
 test("Rerun says when no agent takes the workflow and queues only on confirmation; a run lacking a required input cannot be rerun", async ({
   page,
   request,

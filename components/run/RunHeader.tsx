@@ -1,6 +1,8 @@
 // Title block of a run: workflow, status, verdict, times, totals and lineage.
 import Link from "next/link";
 import type { Run } from "@/lib/runs/queries";
+import { headText } from "@/lib/text/budget";
+import { DISPLAY_MAX_CHARS } from "@/lib/limits";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDurationAt, formatTime, safeHref } from "@/lib/format";
 import { verdictWords } from "@/lib/workflows/verdict";
@@ -65,6 +67,24 @@ function AgentIdentity({ run }: { run: Run }) {
  * A pending or running run (lib/runs/status.ts isLive) is followed: the header shows its live mark.
  * `role` is the reader's (null when anonymous): operators see Rerun and the review buttons enabled.
  */
+/** The run's description up to the display budget (a 2.7 MB description made a 5.4 MB page), saying what was left out. */
+function Description({ text, id }: { text: string; id: string }) {
+  const head = headText(text, DISPLAY_MAX_CHARS);
+  return (
+    <p className="whitespace-pre-wrap wrap-anywhere text-slate-700">
+      {head.text}
+      {head.more > 0 && (
+        <span className="ml-1 text-xs text-slate-500" data-more="description">
+          … {head.more.toLocaleString("en-US")} more characters —{" "}
+          <a className="text-sky-700 hover:underline" href={`/api/jobs/${id}`} rel="nofollow">
+            the whole text in the run&apos;s JSON
+          </a>
+        </span>
+      )}
+    </p>
+  );
+}
+
 export function RunHeader({ run, role, readiness }: { run: Run; role: Role | null; readiness?: RerunReadiness }) {
   const live = isLive(run.status);
   const href = run.link ? safeHref(run.link) : null;
@@ -121,7 +141,7 @@ export function RunHeader({ run, role, readiness }: { run: Run; role: Role | nul
           />
         )}
       </div>
-      {run.description && <p className="text-slate-700">{run.description}</p>}
+      {run.description && <Description text={run.description} id={run.id} />}
       <DashboardFields run={run} />
       {run.link &&
         (href ? (
