@@ -110,12 +110,25 @@ export async function listExperiments(db: Db, limit = 200): Promise<ExperimentLi
     ORDER BY e.created_at DESC, e.id DESC`);
 }
 
+/**
+ * Items of a list field (FocusSymbols, EnableConfigs) an experiment compares at most: a run's results may list a
+ * million (7 MB), and its pairs went whole into the JSON export (17 MB). Longer lists are compared by their first ones.
+ */
+export const EXPERIMENT_LIST_ITEMS = 1000;
+
+/** A JSON list value cut to its first EXPERIMENT_LIST_ITEMS items, in SQL; anything else as it is. */
+const listHead = (
+  value: Prisma.Sql,
+) => sql`CASE WHEN json_typeof(${value}) = 'array' AND json_array_length(${value}) > ${EXPERIMENT_LIST_ITEMS}
+  THEN (SELECT json_agg(e ORDER BY i) FROM json_array_elements(${value}) WITH ORDINALITY AS t(e, i) WHERE i <= ${EXPERIMENT_LIST_ITEMS})
+  ELSE ${value} END`;
+
 /** One side's columns, prefixed (o_id, r_status, …): flat columns read much faster than a JSON object per row. */
 const FACT_COLUMNS = (t: "o" | "r") => {
   const a = Prisma.raw(t);
   const p = (name: string) => Prisma.raw(`"${t}_${name}"`);
   return sql`${a}.id::text AS ${p("id")}, ${a}.status::text AS ${p("status")}, ${a}.verdict AS ${p("verdict")},
-    ${a}.results -> 'FocusSymbols' AS ${p("FocusSymbols")}, ${a}.results -> 'EnableConfigs' AS ${p("EnableConfigs")},
+    ${listHead(sql`${a}.results -> 'FocusSymbols'`)} AS ${p("FocusSymbols")}, ${listHead(sql`${a}.results -> 'EnableConfigs'`)} AS ${p("EnableConfigs")},
     ${a}.total_tokens::float8 AS ${p("totalTokens")}, ${a}.cost_usd AS ${p("costUsd")}, ${a}.cost_unpriced AS ${p("costUnpriced")},
     ${a}.duration_ms::float8 AS ${p("durationMs")}, ${a}.started_at AS ${p("startedAt")}, ${a}.finished_at AS ${p("finishedAt")},
     left(${a}.error, 300) AS ${p("error")}`;
@@ -162,7 +175,7 @@ export async function experimentPairs(db: Db, experimentId: string): Promise<Pai
     ), latest AS (
       SELECT DISTINCT ON (slot) slot, original, id FROM attempt ORDER BY slot, depth DESC, id
     )
-    SELECT o.workflow, o.description, o.correct AS "originalCorrect", r.correct AS "rerunCorrect",
+    SELECT o.workflow, left(o.description, 1000) AS description, o.correct AS "originalCorrect", r.correct AS "rerunCorrect",
       ${FACT_COLUMNS("o")}, ${FACT_COLUMNS("r")}
     FROM latest l JOIN jobs o ON o.id = l.original JOIN jobs r ON r.id = l.id
     ORDER BY o.created_at DESC, o.id DESC`);

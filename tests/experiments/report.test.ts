@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { loadExperiment } from "@/lib/experiments/report";
-import { experimentCsv } from "@/lib/experiments/export";
+import { experimentCsv, experimentJson } from "@/lib/experiments/export";
+import { EXPERIMENT_LIST_ITEMS } from "@/lib/experiments/queries";
 import type { JobStatus } from "@/lib/generated/prisma/client";
 
 afterAll(disconnectDb);
@@ -137,5 +138,33 @@ describe("an experiment's report", () => {
     const header = csv[0]!.split(",");
     const flipped = header.indexOf("flipped");
     expect(csv.slice(1).filter((l) => l.split(",")[flipped] === "true")).toHaveLength(3);
+  });
+
+  it("compares a list field by its first EXPERIMENT_LIST_ITEMS items, so a run of a million symbols exports in kilobytes", async () => {
+    const wf = `exp-big-${randomUUID().slice(0, 8)}`;
+    const experimentId = randomUUID();
+    await db().experiment.create({
+      data: {
+        id: experimentId,
+        name: "big lists",
+        setup: "replay",
+        setupKind: "builtin",
+        selection: {},
+        runCount: 1,
+        createdByLabel: "test",
+      },
+    });
+    const many = Array.from({ length: 200_000 }, (_, i) => `sym_${i}`);
+    const original = await job(wf, { status: "finished", verdict: true, focus: many }, { minute: 1 });
+    await job(
+      wf,
+      { status: "finished", verdict: true, focus: many.slice(0, EXPERIMENT_LIST_ITEMS) },
+      { minute: 2, experimentId, rerunOfId: original },
+    );
+    const data = (await loadExperiment(db(), experimentId, T0 + 300 * 60_000))!;
+    expect((data.pairs[0]!.original.lists.FocusSymbols as string[]).length).toBe(EXPERIMENT_LIST_ITEMS);
+    expect(data.report.fields.find((f) => f.field === "FocusSymbols")).toMatchObject({ compared: 1, meanJaccard: 1, identical: 1 });
+    // Whole, the pair's list alone was 2.6 MB of the export.
+    expect(experimentJson(data).length).toBeLessThan(200_000);
   });
 });
