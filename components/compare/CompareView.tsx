@@ -29,8 +29,8 @@ function shown(v: unknown): { text: string; cut: boolean } {
 function VerdictValue({ value, run }: { value: unknown; run: ComparedRun }) {
   const { text, cut } = shown(value);
   return (
-    <td className="whitespace-pre-wrap wrap-anywhere py-1 pr-2 font-mono text-xs">
-      {text}
+    <td className="py-1 pr-2 align-top font-mono text-xs">
+      <div className="max-h-80 overflow-auto whitespace-pre-wrap wrap-anywhere">{text}</div>
       {cut && (
         <div className="mt-1 font-sans text-slate-500" data-more="json">
           shown up to {DISPLAY_MAX_JSON_CHARS.toLocaleString("en-US")} characters —{" "}

@@ -67,21 +67,24 @@ function AgentIdentity({ run }: { run: Run }) {
  * A pending or running run (lib/runs/status.ts isLive) is followed: the header shows its live mark.
  * `role` is the reader's (null when anonymous): operators see Rerun and the review buttons enabled.
  */
-/** The run's description up to the display budget (a 2.7 MB description made a 5.4 MB page), saying what was left out. */
+/**
+ * The run's description up to the display budget (a 2.7 MB description made a 5.4 MB page), in a box that scrolls
+ * once it is long, saying what was left out below it.
+ */
 function Description({ text, id }: { text: string; id: string }) {
   const head = headText(text, DISPLAY_MAX_CHARS);
   return (
-    <p className="whitespace-pre-wrap wrap-anywhere text-slate-700">
-      {head.text}
+    <div>
+      <p className="max-h-40 overflow-auto whitespace-pre-wrap wrap-anywhere text-slate-700">{head.text}</p>
       {head.more > 0 && (
-        <span className="ml-1 text-xs text-slate-500" data-more="description">
-          … {head.more.toLocaleString("en-US")} more characters —{" "}
+        <p className="text-xs text-slate-500" data-more="description">
+          {head.more.toLocaleString("en-US")} more characters —{" "}
           <a className="text-sky-700 hover:underline" href={`/api/jobs/${id}`} rel="nofollow">
             the whole text in the run&apos;s JSON
           </a>
-        </span>
+        </p>
       )}
-    </p>
+    </div>
   );
 }
 
