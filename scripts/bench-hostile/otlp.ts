@@ -5,22 +5,30 @@ import { gzipSync } from "node:zlib";
 import { encodeRequest } from "@/lib/otlp/wire";
 import { T, type BenchAgent, type Kind } from "./harness";
 
-/** One request of `n` spans of one new trace, no attributes (the cheapest to send): a root and its children. */
-function tinySpansRequest(n: number) {
-  const traceId = randomUUID().replaceAll("-", "");
+/**
+ * One request of `n` spans of trace `traceId` (a new one by default), no attributes (the cheapest to send): the root
+ * (when `from` is 0) and children of it numbered from `from`.
+ */
+function tinySpansRequest(n: number, traceId = randomUUID().replaceAll("-", ""), from = 0) {
   const root = traceId.slice(0, 16);
   const t0 = BigInt(Date.parse(T)) * 1_000_000n;
-  const spans = Array.from({ length: n }, (_, i) => ({
-    traceId,
-    spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
-    parentSpanId: i === 0 ? "" : root,
-    name: "s",
-    kind: 1,
-    startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
-    endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
-  }));
+  const spans = Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return {
+      traceId,
+      spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
+      parentSpanId: i === 0 ? "" : root,
+      name: "s",
+      kind: 1,
+      startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
+      endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
+    };
+  });
   return { resourceSpans: [{ scopeSpans: [{ scope: { name: "t" }, spans }] }] };
 }
+
+/** Spans of the large trace of "one span into a 100,000-span trace". */
+const LARGE_TRACE_SPANS = 100_000;
 
 /**
  * The largest OTLP request the caps take (lib/limits.ts): 1,200 spans of one new trace, each with 100 string
@@ -54,6 +62,8 @@ function largestOtlpRequest() {
 /** The OTLP receiver's hostile requests; bodies are built and compressed in prepare, outside the measurement. */
 export function otlpKinds({ otlp }: BenchAgent): Kind[] {
   let body = Buffer.alloc(0);
+  let largeTrace = "";
+  let added = 0;
   return [
     {
       name: "OTLP JSON: largest legal (1,200 spans, 17 MB)",
@@ -68,6 +78,23 @@ export function otlpKinds({ otlp }: BenchAgent): Kind[] {
     {
       name: "OTLP JSON: 8,192 empty spans (the span cap)",
       prepare: async () => void (body = gzipSync(JSON.stringify(tinySpansRequest(8_192)))),
+      run: () => otlp(body, "application/json"),
+    },
+    {
+      // Each request read and re-ordered the whole trace (lib/ingest/otlp-place.ts places it after the request now).
+      name: "OTLP JSON: one span into a 100,000-span trace",
+      prepare: async () => {
+        if (!largeTrace) {
+          largeTrace = randomUUID().replaceAll("-", "");
+          for (let from = 0; from < LARGE_TRACE_SPANS; from += 8_000) {
+            await otlp(
+              gzipSync(JSON.stringify(tinySpansRequest(Math.min(8_000, LARGE_TRACE_SPANS - from), largeTrace, from))),
+              "application/json",
+            );
+          }
+        }
+        body = gzipSync(JSON.stringify(tinySpansRequest(1, largeTrace, LARGE_TRACE_SPANS + ++added)));
+      },
       run: () => otlp(body, "application/json"),
     },
     {
