@@ -275,4 +275,26 @@ describe("POST /v1/traces", () => {
       .rows[0];
     expect(job).toEqual({ w: MAX_SHORT_FIELD_CHARS, a: AGENT_MAX_NAME_CHARS });
   });
+
+  it("NUL and lone surrogates anywhere in a span are stored replaced, in JSON and protobuf alike, not a 500", async () => {
+    for (const protobuf of [false, true]) {
+      // Protobuf carries UTF-8, where a lone surrogate cannot be written (its bytes are refused with 400): NUL there.
+      const odd = protobuf ? "\u0000" : "\ud800";
+      const traceId = hex(16);
+      const spans = sample(traceId);
+      spans[0]!.name = `a\u0000b${odd}c`;
+      spans[0]!.attributes = [];
+      spans[1]!.attributes!.push({ key: "k\u0000", value: { stringValue: `v${odd}` } });
+      spans[2]!.status = { code: 2, message: "boom\u0000" };
+      const body = request(spans);
+      body.resourceSpans![0]!.resource!.attributes = [{ key: "service.name", value: { stringValue: `svc\u0000${odd}` } }];
+      const res = protobuf
+        ? await post(Buffer.from(encodeRequest(body)), { "content-type": "application/x-protobuf", authorization: me().basic })
+        : await postJson(body);
+      expect(res.status, res.text.toString()).toBe(200);
+      const job = (await pool().query(`SELECT workflow, agent_name FROM jobs WHERE id = $1`, [traceJobId(traceId)])).rows[0];
+      expect(job).toEqual({ workflow: "a\ufffdb\ufffdc", agent_name: "svc\ufffd\ufffd" });
+      expect(await stored(traceId)).toHaveLength(5);
+    }
+  });
 });
