@@ -2,7 +2,7 @@
 // file exporter's output). Each trace in it is one run, read by the same conventions as POST /v1/traces.
 import type { ImportedRun, Span } from "@/lib/trajectory/span";
 import { orderByParent } from "@/lib/trajectory/tree";
-import { checkedSpan, type TraceSpan } from "@/lib/otlp/check";
+import { checkedSpan, storableRequest, type TraceSpan } from "@/lib/otlp/check";
 import { checkRequest, OtlpDecodeError, recordsOf } from "@/lib/otlp/wire";
 import { ImportError } from "./errors";
 
@@ -17,7 +17,7 @@ export function isOtlpJson(data: unknown): boolean {
 export function parseOtlpFile(file: string, data: unknown): ImportedRun[] {
   let records;
   try {
-    records = recordsOf(checkRequest(data));
+    records = recordsOf(storableRequest(checkRequest(data)));
   } catch (e) {
     if (e instanceof OtlpDecodeError) throw new ImportError(file, `OTLP JSON: ${e.message}`);
     throw e;

@@ -3,7 +3,7 @@
 import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
 import { makeStorable, describeProblem } from "@/lib/trajectory/storable";
 import { mapSpan } from "./conventions";
-import type { OtlpRecord } from "./wire";
+import { OtlpDecodeError, type ExportTraceRequest, type OtlpRecord } from "./wire";
 import type { TraceSpan } from "@/lib/ingest/otlp-span";
 
 export type { TraceSpan };
@@ -39,4 +39,15 @@ export function checkedSpan(record: OtlpRecord): { ok: true; span: TraceSpan; se
       workflow: m.workflow,
     },
   };
+}
+
+/**
+ * The request with every string as PostgreSQL can store it (lib/trajectory/storable.ts: NUL and lone surrogates
+ * replaced, in place), the spans as received included: a NUL in one attribute answered 500 (json and text refuse it),
+ * and exporters retry a 500. Throws OtlpDecodeError naming a problem (two keys of an object that become one, nesting).
+ */
+export function storableRequest(request: ExportTraceRequest): ExportTraceRequest {
+  const storable = makeStorable(request, "body");
+  if (!storable.ok) throw new OtlpDecodeError(describeProblem(storable.problem));
+  return storable.value as ExportTraceRequest;
 }

@@ -4,10 +4,10 @@
 // its row's text and its received form into JSON text, so what comes back to the main thread is cheap to copy.
 import { tooLarge, badRequest } from "@/lib/http/errors";
 import { parseJson } from "@/lib/trajectory/raw-json";
-import { describeProblem, makeStorable } from "@/lib/trajectory/storable";
+import { describeProblem } from "@/lib/trajectory/storable";
 import { packTexts, rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
 import { movedWith } from "@/lib/workers/moved";
-import { checkedSpan, type TraceSpan } from "./check";
+import { checkedSpan, storableRequest, type TraceSpan } from "./check";
 import { OFF_THREAD_MIN_BYTES, OTLP_MAX_SPANS_PER_REQUEST, OTLP_MAX_VALUES } from "@/lib/limits";
 import { inflateBody } from "./inflate";
 import {
@@ -64,11 +64,7 @@ function decodeBody(bytes: Uint8Array, format: OtlpFormat): ExportTraceRequest {
 export function decodeRequest(bytes: Uint8Array, format: OtlpFormat): DecodedRequest {
   let records;
   try {
-    // Every string as PostgreSQL can store it (lib/trajectory/storable.ts: NUL and lone surrogates replaced), the span
-    // as received included: a NUL in one attribute answered 500 (json and text refuse it), and exporters retry a 500.
-    const storable = makeStorable(decodeBody(bytes, format), "body");
-    if (!storable.ok) throw badRequest(`body: ${describeProblem(storable.problem)}`);
-    records = recordsOf(storable.value as ExportTraceRequest);
+    records = recordsOf(storableRequest(decodeBody(bytes, format)));
   } catch (e) {
     throw asHttpError(e);
   }

@@ -173,4 +173,35 @@ describe("OTLP export", () => {
     });
     expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("otlp_spans_job_id_seq_idx");
   });
+
+  it("an OTLP JSON file whose strings hold NUL or a lone surrogate imports with them replaced, not a 500", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    const file: ExportTraceRequest = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "svc\u0000" } }] },
+          scopeSpans: [
+            {
+              scope: { name: "t" },
+              spans: [
+                {
+                  traceId,
+                  spanId: randomBytes(8).toString("hex"),
+                  parentSpanId: "",
+                  name: "odd\u0000name\ud800",
+                  kind: 1,
+                  startTimeUnixNano: "1796000000000000000",
+                  endTimeUnixNano: "1796000001000000000",
+                  attributes: [{ key: "k\u0000", value: { stringValue: "v\udfff" } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const id = await importOne(`odd-${randomUUID().slice(0, 8)}.json`, JSON.stringify(file));
+    const spans = JSON.parse((await getTrajectory(db(), id))!) as { Name: string }[];
+    expect(spans[0]!.Name).toBe("odd\ufffdname\ufffd");
+  });
 });
