@@ -10,7 +10,7 @@ import { isJobId } from "@/lib/trajectory/job-id";
 import { encodeOutline } from "@/lib/trajectory/outline";
 import { epochMicros } from "@/lib/db/sql";
 import { isLive } from "./status";
-import { ERROR_HEAD, outlineNameSql, realAfterSql } from "./queries";
+import { ERROR_HEAD, realAfterSql } from "./queries";
 
 /**
  * The outline already in its wire form (lib/trajectory/outline.ts, OutlineJson), built by PostgreSQL and passed
@@ -157,7 +157,7 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
   // The first row also carries the version (a run without spans: that row alone, its piece null).
   const q = Prisma.sql`
     WITH s AS MATERIALIZED (
-      SELECT seq, nesting, type, ${outlineNameSql} AS name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
+      SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
         ${epochMicros("started_at")} AS start, ${epochMicros("finished_at")} AS finish,
         started_at > ${realAfterSql(id)} AS is_real,
         coalesce(input_tokens, 0) AS tin, coalesce(output_tokens, 0) AS tout, coalesce(output_thoughts_tokens, 0) AS tth,

@@ -69,15 +69,6 @@ export async function getRunTitle(db: Db, id: string): Promise<{ workflow: strin
 /** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
 export const ERROR_HEAD = 300;
 
-/**
- * Characters of a span's name kept in the outline (the span's details read the whole name): names are capped at
- * MAX_SPAN_NAME_CHARS, and 100,000 names of 1,000 quotes made a 200 MB outline. A longer name ends with "…".
- */
-export const NAME_HEAD = 200;
-
-/** A span's name as the outline keeps it (NAME_HEAD), in SQL over a row of spans. */
-export const outlineNameSql = Prisma.sql`CASE WHEN length(name) > ${NAME_HEAD} THEN left(name, ${NAME_HEAD - 1}) || '…' ELSE name END`;
-
 /** The outline as PostgreSQL aggregates it: one array per column, so 100,000 spans cross as one value, not 100,000 rows. */
 interface OutlineColumns {
   seq: number[];
@@ -210,7 +201,7 @@ async function outlineRows(db: Db, id: string, where: Prisma.Sql, limit?: number
       summary: string | null;
     }[]
   >`
-    SELECT seq, nesting, type, ${outlineNameSql} AS name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
+    SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
       ${epochMicros("started_at")}::float8 AS start, ${epochMicros("finished_at")}::float8 AS finish,
       input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
       (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)

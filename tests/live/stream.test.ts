@@ -18,8 +18,7 @@ afterAll(async () => {
 });
 
 /**
- * Spans of ~1,000 characters of outline each (a name of the outline's 200 characters, an error head of 300 and a
- * summary of 500), so 2,000 of them are ~2 MB of outline: more than one watcher's queue.
+ * Spans of ~1,000 characters of outline each (a name of 200 characters, an error head of 300 and a summary of 500), so 2,000 of them are ~2 MB of outline: more than one watcher's queue.
  */
 async function insertSpans(jobId: string, from: number, count: number) {
   await db().$executeRaw`
