@@ -23,7 +23,7 @@ export interface EventStream {
   /**
    * Queues one event; false when it did not fit: the watcher was too far behind and was cut (the stream has ended).
    * `pulled`: the event answers the watcher's read (a catch-up page from `more`), which comes only when its queue has
-   * room, so it is always queued: the queue then holds at most its limit and one page.
+   * room, so it is always queued and counts apart from pushed changes (see `fits`).
    */
   send(event: string, data: Uint8Array | string, pulled?: boolean): boolean;
   /** Queues a comment line (a heartbeat), only when the queue is empty. */
@@ -42,6 +42,11 @@ export function eventStream(options: { more?: () => Promise<boolean>; onClose?: 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let counted = 0;
+  /**
+   * An upper bound of the bytes of pushed changes (the hub's, not catch-up pages) still in the queue: the queue is
+   * first in, first out, so no more of them can be queued than the queue holds.
+   */
+  let pushed = 0;
   let moreLeft = options.more !== undefined;
   /** Bytes in this stream's queue now (the strategy counts bytes; desiredSize is highWaterMark minus them). */
   const queued = () => (closed ? 0 : Math.max(0, limit - (controller.desiredSize ?? limit)));
@@ -74,9 +79,11 @@ export function eventStream(options: { more?: () => Promise<boolean>; onClose?: 
   };
   const fits = (bytes: number) => {
     recount();
-    const mine = queued();
-    // An empty queue always takes one change: a watcher that reads is never cut for one big batch.
-    return mine === 0 || (mine + bytes <= limit && queuedInProcess + bytes <= LIVE_QUEUED_BYTES_PER_PROCESS);
+    pushed = Math.min(pushed, queued());
+    // An empty queue always takes one change: a watcher that reads is never cut for one big batch. Pushed changes
+    // have their own `limit` beside the catch-up pages the watcher asked for (a page read while a status change came
+    // must not cut a watcher that reads), so a watcher holds at most twice its limit and one page.
+    return pushed === 0 || (pushed + bytes <= limit && queuedInProcess + bytes <= LIVE_QUEUED_BYTES_PER_PROCESS);
   };
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -99,6 +106,7 @@ export function eventStream(options: { more?: () => Promise<boolean>; onClose?: 
       const bytes = frame(event, data);
       if (pulled || fits(bytes.length)) {
         controller.enqueue(bytes);
+        if (!pulled) pushed += bytes.length;
         recount();
         return true;
       }

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
 import { closeListener } from "@/lib/db/listen";
 import { GET } from "@/app/api/jobs/[id]/events/route";
-import { liveQueuedBytes } from "@/lib/live/stream";
+import { eventStream, liveQueuedBytes } from "@/lib/live/stream";
 import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
 import { LIVE_CATCHUP_PAGE_SPANS, LIVE_WATCHER_QUEUE_BYTES } from "@/lib/limits";
 import { runningJob } from "./running-job";
@@ -121,6 +121,26 @@ describe("live updates with backpressure", () => {
     const got = await readEvents(near.body!, () => false);
     expect(got.seqs.size).toBe(10);
     expect(got.ended).toBe("done");
+  });
+
+  it("does not cut a watcher whose queue is full of the catch-up pages it asked for when a small change comes", async () => {
+    const page = "x".repeat(600 * 1024);
+    let pages = 0;
+    const events = eventStream({
+      queueBytes: 1024 * 1024,
+      more: async () => {
+        events.send("change", page, true);
+        return ++pages < 3;
+      },
+    });
+    // Not read yet: the stream pulls pages until its queue passes the limit (two of 600 KB).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pages).toBe(2);
+    // A status change from the hub still fits beside them; a flood of pushed changes past the limit cuts.
+    expect(events.send("change", '{"status":"finished"}')).toBe(true);
+    expect(events.send("change", "y".repeat(900 * 1024))).toBe(true);
+    expect(events.send("change", "z".repeat(200 * 1024))).toBe(false);
+    expect(events.closed).toBe(true);
   });
 
   it("answers 404 for a run that does not exist", async () => {
