@@ -1,5 +1,6 @@
 // Lines up two runs for comparison: verdict fields, totals with deltas, and trajectories step by step.
 import { diffArrays } from "diff";
+import { nextTurn } from "@/lib/load/turn";
 import { resultFields } from "@/lib/workflows/verdict";
 import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
 import { layoutLineCount } from "@/lib/text/json-scan";
@@ -87,8 +88,6 @@ export interface CompareBudget {
   chars?: number;
   lines?: number;
 }
-
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * Aligns steps by (nesting, type, name) with a shortest-edit diff (at most COMPARE_ALIGN_MS: past it, A's are listed

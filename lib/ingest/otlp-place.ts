@@ -8,6 +8,7 @@ import "server-only";
 import type { Sql } from "@/lib/db/pool";
 import { inTransaction, pool } from "@/lib/db/pool";
 import { MAX_NESTING } from "@/lib/limits";
+import { nextTurn } from "@/lib/load/turn";
 import { orderColumns, type OrderColumns } from "@/lib/trajectory/tree";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { defineTask, runTask } from "@/lib/workers/pool";
@@ -27,7 +28,6 @@ export class TooDeep extends Error {
 
 /** Spans handled between two yields of the event loop: other requests are answered between slices. */
 const YIELD_EVERY_SPANS = 1024;
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A span of the trace as stored: placed (seq, nesting) or waiting (pending), or both when a new copy waits. */
 interface Stored {
@@ -79,7 +79,7 @@ export async function placeTrace(sql: Sql, jobId: string, incoming: readonly Tra
     input.parents.push(parent);
     input.starts[i] = start;
     input.ends[i] = endNs === null ? -1n : (endNs / 1000n) * 1000n;
-    if (i % YIELD_EVERY_SPANS === YIELD_EVERY_SPANS - 1) return breathe();
+    if (i % YIELD_EVERY_SPANS === YIELD_EVERY_SPANS - 1) return nextTurn();
   };
   for (const k of stored) {
     if (fresh.has(k.span_id)) continue;
@@ -98,7 +98,7 @@ export async function placeTrace(sql: Sql, jobId: string, incoming: readonly Tra
   const index = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     index.set(ids[i]!, i);
-    if (i % YIELD_EVERY_SPANS === YIELD_EVERY_SPANS - 1) await breathe();
+    if (i % YIELD_EVERY_SPANS === YIELD_EVERY_SPANS - 1) await nextTurn();
   }
   const placeOf = (id: string) => {
     const i = index.get(id)!;
@@ -125,11 +125,11 @@ export async function placeTrace(sql: Sql, jobId: string, incoming: readonly Tra
   // Every moved span leaves before any takes its new seq: a new seq may be another moved span's old one.
   const parts = [...boundedChunks(moved, () => 1, 5000)];
   for (const part of parts) {
-    await breathe();
+    await nextTurn();
     await sql.query(`UPDATE spans SET seq = -1 - seq WHERE job_id = $1 AND seq = ANY($2::int[])`, [jobId, part.map((k) => k.seq!)]);
   }
   for (const part of parts) {
-    await breathe();
+    await nextTurn();
     const olds = part.map((k) => k.seq!);
     const places = part.map((k) => placeOf(k.span_id));
     await sql.query(
@@ -146,7 +146,7 @@ export async function placeTrace(sql: Sql, jobId: string, incoming: readonly Tra
   // Waiting spans: their rows go from otlp_spans.row to spans in PostgreSQL, never through this process.
   const waiting = stored.filter((k) => k.pending && !fresh.has(k.span_id));
   for (const part of boundedChunks(waiting, () => 1, 5000)) {
-    await breathe();
+    await nextTurn();
     const places = part.map((k) => placeOf(k.span_id));
     const params = [
       jobId,

@@ -6,14 +6,13 @@ import { digestOfFacts } from "@/lib/ingest/job-digest";
 import { resultWordsOfText } from "@/lib/history/search-fields";
 import { defineTask, runTask } from "@/lib/workers/pool";
 import { HttpError } from "@/lib/http/errors";
+import { bytePieces, intArrayLiteral } from "@/lib/db/sql";
+import { nextTurn } from "@/lib/load/turn";
 
 /** What of the stored results the search text takes, from their JSON text: on a worker thread when they are large. */
 export const RESULT_WORDS_TASK = defineTask("lib/history/search-fields.ts", "resultWordsOfText", resultWordsOfText);
 /** A run's parents and digest from its spans' facts: on a worker thread for a large run. */
 export const DIGEST_TASK = defineTask("lib/ingest/job-digest.ts", "digestOfFacts", digestOfFacts);
-
-/** Bytes of the facts' JSON per row of their query (recomputeJob). */
-const PIECE_BYTES = 1024 * 1024;
 
 /** A time column as µs since the epoch, to the millisecond (as node-postgres reads it into a Date: the digest's precision). */
 const MS_AS_US = (column: string) => `(floor(extract(epoch FROM ${column}) * 1000) * 1000)::float8`;
@@ -47,8 +46,7 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
     `WITH f AS (SELECT convert_to(json_agg(json_build_array(seq, nesting, parent_seq, type, name, model, ${MS_AS_US("started_at")},
          ${MS_AS_US("finished_at")}, error, input_tokens, output_tokens, output_thoughts_tokens) ORDER BY seq)::text, 'UTF8') AS t
        FROM spans WHERE job_id = $1)
-     SELECT substring(f.t FROM g * ${PIECE_BYTES} + 1 FOR ${PIECE_BYTES}) AS piece
-     FROM f, generate_series(0, greatest(length(f.t) - 1, 0) / ${PIECE_BYTES}) g WHERE f.t IS NOT NULL ORDER BY g`,
+     SELECT piece FROM (${bytePieces("f", "t")}) p WHERE piece IS NOT NULL ORDER BY g`,
     [jobId],
   );
   const factsJson = rows.length ? await joinPieces(rows.map((r) => r.piece!)) : null;
@@ -67,8 +65,7 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
   if (changedSeqs.length) {
     await sql.query(
       `UPDATE spans s SET parent_seq = u.parent FROM unnest($2::int[], $3::int[]) AS u(seq, parent) WHERE s.job_id = $1 AND s.seq = u.seq`,
-      // Array literals: node-postgres escapes an array parameter element by element, ~100 ms per 200,000 on the event loop.
-      [jobId, `{${changedSeqs.join(",")}}`, `{${changedParents.map((p) => p ?? "NULL").join(",")}}`],
+      [jobId, intArrayLiteral(changedSeqs), intArrayLiteral(changedParents)],
     );
   }
   await writeDigest(sql, jobId, digest);
@@ -81,7 +78,7 @@ async function joinPieces(pieces: readonly Uint8Array[]): Promise<Uint8Array<Arr
   for (const p of pieces) {
     out.set(p, at);
     at += p.byteLength;
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return out;
 }

@@ -8,7 +8,8 @@ import { readerPool } from "@/lib/db/pools";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { encodeOutline } from "@/lib/trajectory/outline";
-import { epochMicros } from "@/lib/db/sql";
+import { bytePieces, epochMicros } from "@/lib/db/sql";
+import { nextTurn } from "@/lib/load/turn";
 import { isLive } from "./status";
 import { ERROR_HEAD, realAfterSql } from "./queries";
 
@@ -88,9 +89,6 @@ export async function runVersion(db: Db, id: string): Promise<{ status: string; 
   return job ? { status: job.status, version: BigInt(job.version ?? 0) } : null;
 }
 
-/** Bytes of the outline's UTF-8 text per row its query answers (queryOutlineJson). */
-const OUTLINE_PIECE_BYTES = 1024 * 1024;
-
 /** The outline build under way of each run, with the version its first reader saw (single flight). */
 const outlineBuilds = new Map<string, { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();
 
@@ -150,10 +148,8 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
   // from small dictionaries by hash join, so no sort ever carries 100,000 wide rows. models[0] is "" for
   // "no model", so the models seen are coded from 1. array_to_json writes no spaces, unlike json_agg.
   // Times are µs; start deltas chain through real starts only (zero-time starts are null), as encodeOutline does.
-  // The text comes as UTF-8 bytes in pieces of OUTLINE_PIECE_BYTES, one row each: node-postgres decodes each as it
-  // arrives, so a 25 MB outline never holds the event loop for its whole length (one value of 25 MB held it ~200 ms).
-  // Bytes, not characters: substr of text walks the characters from the start for every piece (UTF-8), quadratic in
-  // the outline's length: 100,000 names of 1,000 quotes (a 200 MB outline) passed the readers' 30 s timeout.
+  // The text comes as UTF-8 bytes in pieces, one row each (bytePieces): a 200 MB outline of 100,000 names of 1,000
+  // quotes is read within the readers' 30 s timeout and never holds the event loop for its whole length.
   // The first row also carries the version (a run without spans: that row alone, its piece null).
   const q = Prisma.sql`
     WITH s AS MATERIALIZED (
@@ -197,8 +193,7 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
     )::text, 'UTF8') AS outline
     FROM s JOIN ty ON ty.type = s.type JOIN nm ON nm.name = s.name LEFT JOIN md ON md.model = s.model
     HAVING count(*) > 0),
-    p AS (SELECT g, substring(o.outline FROM g * ${OUTLINE_PIECE_BYTES}::int + 1 FOR ${OUTLINE_PIECE_BYTES}::int) AS piece
-      FROM o, generate_series(0, (length(o.outline) - 1) / ${OUTLINE_PIECE_BYTES}::int) g)
+    p AS (${Prisma.raw(bytePieces("o", "outline"))})
     SELECT (SELECT version FROM span_versions WHERE job_id = ${id}::uuid)::text AS version, p.piece
     FROM (VALUES (1)) one LEFT JOIN p ON true ORDER BY p.g`;
   const { rows } = await pool.query<{ version: string | null; piece: Buffer | null }>(q.text, q.values);
@@ -208,7 +203,7 @@ async function queryOutlineJson(pool: pg.Pool, id: string): Promise<{ version: b
   const pieces: Uint8Array<ArrayBuffer>[] = [];
   for (const r of rows) {
     pieces.push(new Uint8Array(r.piece!));
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return { version, pieces };
 }

@@ -9,7 +9,7 @@ import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ } from "@
 import { searchPattern } from "@/lib/text/search";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } from "@/lib/trajectory/timing";
-import { epochMicros, isoMicros } from "@/lib/db/sql";
+import { epochMicros, intArrayLiteral, isoMicros } from "@/lib/db/sql";
 import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
 import { rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
 
@@ -178,7 +178,7 @@ export async function getOutlineRowsChanged(
   if (!isJobId(id)) return [];
   const finished = opts.finishedOnly ? Prisma.sql`AND finished_at IS NOT NULL` : Prisma.empty;
   // The seqs as one array literal: a run may have 100,000 open spans, and an array parameter costs Prisma ~2 µs an element.
-  const list = `{${seqs.join(",")}}`;
+  const list = intArrayLiteral(seqs);
   return outlineRows(db, id, Prisma.sql`(seq > ${afterSeq} OR (seq = ANY(${list}::int[]) ${finished}))`, opts.limit);
 }
 
