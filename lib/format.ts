@@ -135,3 +135,8 @@ export function safeHref(link: string): string | null {
     return null;
   }
 }
+
+/** A text's size as shown: "12,345 characters", or "7.6 MB" when `unit` says `length` counts UTF-8 bytes. */
+export function formatTextSize(length: number, unit?: "bytes"): string {
+  return unit === "bytes" ? formatBytes(length) : `${formatCount(length)} characters`;
+}

@@ -5,7 +5,7 @@
 import { lazy, Suspense } from "react";
 import { type Outline } from "@/lib/trajectory/outline";
 import { spanTokensAt } from "@/lib/trajectory/outline-tree";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatTextSize } from "@/lib/format";
 import type { SpanPayload } from "@/lib/trajectory/truncate";
 import { SpanIcon } from "@/components/run/SpanIcon";
 import { VisibleName } from "@/components/run/VisibleName";
@@ -123,8 +123,8 @@ export function Step({
           {json.Results !== undefined && <JsonField ctx={ctx} field="Results" text={json.Results} />}
           {leftOut.map((t) => (
             <p key={t.path} className="mt-1 text-xs text-slate-600" data-conv-left-out={t.path}>
-              {t.path}: {t.length.toLocaleString("en-US")} characters, too long to show here; open the step in the tree to read it.{" "}
-              <CopyButton load={() => fetchWholeValue(jobId, span.Seq, t.path)} length={t.length} label="Copy JSON" />
+              {t.path}: {formatTextSize(t.length, t.unit)}, too long to show here; open the step in the tree to read it.{" "}
+              <CopyButton load={() => fetchWholeValue(jobId, span.Seq, t.path)} length={t.unit ? undefined : t.length} label="Copy JSON" />
             </p>
           ))}
         </Fold>

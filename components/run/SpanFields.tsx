@@ -3,7 +3,7 @@
 // shows it, prose in its own direction, thoughts as markdown, the error up front; every Copy copies the whole value.
 import { lazy, Suspense, useMemo, useState } from "react";
 import type { JsonField, SpanPayload, Truncation } from "@/lib/trajectory/truncate";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatTextSize } from "@/lib/format";
 import { JsonTextError, parseJsonText, stringifyJson, type JsonNode } from "@/lib/text/json";
 import { visibleText } from "@/lib/text/search";
 import { JsonView } from "@/components/run/JsonView";
@@ -52,7 +52,11 @@ export interface Ctx {
 /** Copy for a text field: as shown when whole, else the whole value fetched by its path. */
 function CopyText({ ctx, path, text }: { ctx: Ctx; path: string; text: string }) {
   const cut = ctx.truncated.find((t) => t.path === path);
-  return cut ? <CopyButton load={() => fetchWholeValue(ctx.jobId, ctx.seq, path)} length={cut.length} /> : <CopyButton text={text} />;
+  return cut ? (
+    <CopyButton load={() => fetchWholeValue(ctx.jobId, ctx.seq, path)} length={cut.unit ? undefined : cut.length} />
+  ) : (
+    <CopyButton text={text} />
+  );
 }
 
 function Thoughts({ ctx, text }: { ctx: Ctx; text: string }) {
@@ -167,7 +171,7 @@ export function SpanFields({ jobId, payload }: { jobId: string; payload: SpanPay
           <ul className="mt-1 space-y-0.5">
             {truncated.map((t) => (
               <li key={t.path}>
-                <span className="font-mono">{t.path}</span> ({formatCount(t.length)} characters) —{" "}
+                <span className="font-mono">{t.path}</span> ({formatTextSize(t.length, t.unit)}) —{" "}
                 <a
                   className="font-medium text-sky-700 underline"
                   href={fullTextHref(jobId, span.Seq, t.path)}

@@ -9,8 +9,11 @@ export const TEXT_LIMIT = 200_000;
 /** A value at a path longer than this (characters of stored JSON) is given as stored, not indented: no work beyond a copy. */
 export const INDENT_LIMIT = 2_000_000;
 
-/** Where a text was cut: "Results.PatchDiff", "Thoughts"; `length` is the whole text's, in UTF-16 units. */
-export type Truncation = Cut;
+/**
+ * Where a text was cut: "Results.PatchDiff", "Thoughts"; `length` is the whole text's, in UTF-16 units, or in UTF-8
+ * bytes when `unit` is "bytes" (a stored text too long to count its characters cheaply: lib/runs/conversation.ts).
+ */
+export type Truncation = Cut & { unit?: "bytes" };
 
 const TEXT_FIELDS = ["Error", "Instruction", "Prompt", "Reply", "Thoughts"] as const;
 // Extra: the keys a producer sent beyond the span model (Span.Extra), shown as "Other fields".
