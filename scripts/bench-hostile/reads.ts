@@ -52,6 +52,23 @@ async function largeRun(n: number, variant: number): Promise<string> {
 
 const LARGE = 100_000;
 
+/** A finished run of 52 llm spans of a 4 MB Prompt and a 3.9 MB Reply each (compressible: 8 KB gzip a span on the wire). */
+async function fatRun(): Promise<string> {
+  const id = randomUUID();
+  await pool().query(
+    `INSERT INTO jobs (id, workflow, workflow_type, description, link, status, source, span_count, finished_at)
+     VALUES ($1, 'bench-fat', 'bench-fat', '', '', 'finished', 'agent', 52, now())`,
+    [id],
+  );
+  await pool().query(
+    `INSERT INTO spans (job_id, seq, nesting, type, name, model, started_at, finished_at, prompt, reply)
+     SELECT $1, i, 0, 'llm', 'ask', 'model-a', $2::timestamptz, $2::timestamptz, repeat('prompt ' || i || ' ', 400000), repeat('reply ' || i || ' ', 390000)
+     FROM generate_series(0, 51) AS i`,
+    [id, T],
+  );
+  return id;
+}
+
 /** The read kinds; their small runs are written here, the two large ones before the first kind that reads them. */
 export async function readKinds(): Promise<Kind[]> {
   const bigArgs = `{"Files":[${"0,".repeat(3_900_000)}"${"L".repeat(300_000)}"],"Tail":"t"}`;
@@ -59,6 +76,7 @@ export async function readKinds(): Promise<Kind[]> {
   const dense = (v: number) => JSON.stringify({ Out: Array.from({ length: 99_000 }, () => v) });
   const compareA = await storedRun(Array.from({ length: 25 }, () => ({ args: null, results: dense(1) })));
   const compareB = await storedRun(Array.from({ length: 25 }, () => ({ args: null, results: dense(2) })));
+  const fat = await fatRun();
   let largeA = "";
   let largeB = "";
   // In prepare, outside the measurement.
@@ -93,6 +111,14 @@ export async function readKinds(): Promise<Kind[]> {
         forgetOutlines();
       },
       run: async () => `200 (${(((await getOutlineJson(db(), largeA)) ?? "").length / 1e6).toFixed(1)} MB)`,
+    },
+    {
+      // Wall time is mostly PostgreSQL's, holding a reader connection: counting a cut text's characters decompressed it.
+      name: "conversation: GET a page of 52 spans of 8 MB texts",
+      run: async () => {
+        const page = await getConversationPage(db(), fat, 0, MAX_URL_SEQ);
+        return `200 (${page!.spans.length} spans, ${(JSON.stringify(page).length / 1e3).toFixed(0)} KB)`;
+      },
     },
     {
       name: "conversation: GET a page of a 100,000-span run",
