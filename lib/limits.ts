@@ -183,6 +183,11 @@ export const LIVE_MIN_REFRESH_MS = 250;
 /** Spans of one page of a watcher's catch-up (what changed before it connected), read as the watcher reads. */
 export const LIVE_CATCHUP_PAGE_SPANS = 500;
 /**
+ * Catch-up pages a process reads at once, whatever the number of watchers: the others wait their turn. Twenty watchers
+ * catching up at once landed twenty pages in one turn of the event loop (holds of 220-570 ms, issue 21).
+ */
+export const LIVE_CATCHUP_PAGES_AT_ONCE = 2;
+/**
  * Bytes queued for one watcher that has not read them; a change past it cuts the watcher (its browser reconnects and
  * catches up), so a stalled watcher holds at most this much.
  */

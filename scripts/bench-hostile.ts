@@ -42,10 +42,11 @@ const { agentKinds, tinyKind } = await import("./bench-hostile/agent");
 const { importKinds } = await import("./bench-hostile/import");
 const { otlpKinds } = await import("./bench-hostile/otlp");
 const { readKinds } = await import("./bench-hostile/reads");
+const { liveKinds } = await import("./bench-hostile/live");
 
 const agent = await benchAgent();
 /** The yardstick first: every other kind is compared with it. */
-const KINDS = [tinyKind(agent), ...agentKinds(agent), ...importKinds(), ...otlpKinds(agent), ...(await readKinds())];
+const KINDS = [tinyKind(agent), ...agentKinds(agent), ...importKinds(), ...otlpKinds(agent), ...(await readKinds()), ...liveKinds()];
 
 interface Row {
   name: string;

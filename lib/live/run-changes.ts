@@ -3,9 +3,11 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { getOutlineRowsChanged } from "@/lib/runs/queries";
+import { intsOfList } from "@/lib/db/sql";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { LiveHub, type ChangeLoader, type RunChange } from "./hub";
-import { LIVE_CATCHUP_PAGE_SPANS } from "@/lib/limits";
+import pLimit from "p-limit";
+import { LIVE_CATCHUP_PAGE_SPANS, LIVE_CATCHUP_PAGES_AT_ONCE } from "@/lib/limits";
 
 /** Where a watcher (or the hub) stands: the highest span seq it has, and the seqs it has that had not finished. */
 export interface RunPosition {
@@ -42,10 +44,10 @@ export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
     const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
     if (!job) return null;
     if (since === null) {
-      const [row] = await db().$queryRaw<{ max: number | null; open: number[] | null }[]>`
-        SELECT max(seq) AS max, array_agg(seq ORDER BY seq) FILTER (WHERE finished_at IS NULL) AS open
+      const [row] = await db().$queryRaw<{ max: number | null; open: string | null }[]>`
+        SELECT max(seq) AS max, string_agg(seq::text, ',' ORDER BY seq) FILTER (WHERE finished_at IS NULL) AS open
         FROM spans WHERE job_id = ${jobId}::uuid`;
-      const state = { status: job.status, maxSeq: row?.max ?? -1, open: row?.open ?? [] };
+      const state = { status: job.status, maxSeq: row?.max ?? -1, open: intsOfList(row?.open ?? null) };
       return { state, change: { status: job.status, delta: encodeOutline([]) } };
     }
     // Spans still open as they were are not news: only new spans and spans that have since finished are read and sent
@@ -61,10 +63,21 @@ export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
  * Each page reads at most a page of rows by the primary key, so a watcher that connects with `after=-1` to a run of
  * 100,000 spans costs the server one page per page it reads, never the whole outline at once.
  */
-export async function loadCatchUpPage(
+export function loadCatchUpPage(
   jobId: string,
   since: RunPosition,
   limit = LIVE_CATCHUP_PAGE_SPANS,
+): Promise<{ change: RunChange<RunDelta>; next: RunPosition; more: boolean } | null> {
+  return catchUpTurns(() => readCatchUpPage(jobId, since, limit));
+}
+
+/** The process's catch-up pages, LIVE_CATCHUP_PAGES_AT_ONCE at a time (p-limit: a kept queue, first come first served). */
+const catchUpTurns = pLimit(LIVE_CATCHUP_PAGES_AT_ONCE);
+
+async function readCatchUpPage(
+  jobId: string,
+  since: RunPosition,
+  limit: number,
 ): Promise<{ change: RunChange<RunDelta>; next: RunPosition; more: boolean } | null> {
   const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
   if (!job) return null;
