@@ -18,7 +18,8 @@ export interface TraceSpan {
   workflow: string;
   /**
    * The span's row (rowJsonWithoutPlace) and `body` as UTF-8 JSON, made where the request was decoded (a worker
-   * thread for a large one, lib/otlp/decode-request.ts): then `span` holds only its scalar fields and `body` is null.
+   * thread for a large one, lib/otlp/decode-request.ts): then `span` holds only Type, Started and Finished (the rest is
+   * in the row) and `body` is null.
    * Spans without it are encoded here (encodedSpan).
    */
   encoded?: EncodedSpan;

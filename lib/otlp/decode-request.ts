@@ -7,6 +7,7 @@ import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
 import { packTexts, rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
 import { movedWith } from "@/lib/workers/moved";
+import { nextTurn } from "@/lib/load/turn";
 import { checkedSpan, storableRequest, type TraceSpan } from "./check";
 import { OFF_THREAD_MIN_BYTES, OTLP_MAX_SPANS_PER_REQUEST, OTLP_MAX_VALUES } from "@/lib/limits";
 import { inflateBody } from "./inflate";
@@ -130,40 +131,57 @@ export function groupRecords(records: OtlpRecord[]): DecodedRequest {
   return { traces: [...traces.values()], rejectedSpans, reasons };
 }
 
-/** The span fields the main thread reads of a span handed over (lib/ingest/otlp-trace.ts): its times, its kind. */
-type ScalarSpan = Pick<TraceSpan["span"], "Type" | "Name" | "Started" | "Finished" | "Model">;
+/**
+ * The span fields the main thread reads of a span handed over (lib/ingest/otlp-trace.ts, otlp-place.ts): its times,
+ * its kind. Not its name or model (in its row): 8,000 names of 1,000 characters made on the main thread cost its
+ * garbage collector 150 ms.
+ */
+type ScalarSpan = Pick<TraceSpan["span"], "Type" | "Started" | "Finished">;
 
 /**
- * A request as decodeRequestForHandOver gives it, cheap to copy between threads: the spans with their scalar fields as
- * one JSON text (`meta`: a DecodedRequest whose spans lack `encoded` and hold startNs as decimal text), and each span's
- * row and received form as UTF-8 JSON in one moved buffer (lib/workers/moved.ts). Cloning 8,192 spans as objects, two
- * views each, held the main thread ~200 ms; one string and two buffers cost it nothing. receivedHandOver rebuilds it.
+ * A request as decodeRequestForHandOver gives it, cheap to copy between threads: the request without its spans as one
+ * JSON text (`meta`), the spans' scalar fields as JSON texts of HANDOVER_SLICE_SPANS spans each (`spans`, in the order
+ * of the traces: MetaSpans, which lack `encoded` and hold startNs as decimal text), and each span's row and received
+ * form as UTF-8 JSON in one moved buffer (lib/workers/moved.ts). Cloning 8,192 spans as objects, two views each, held
+ * the main thread ~200 ms; strings and two buffers cost it nothing. receivedHandOver rebuilds it, a slice a turn.
  */
 export interface HandedOverRequest {
+  /** the DecodedRequest with each trace's spans replaced by their count */
   meta: string;
+  spans: string[];
   /** [row 0, body 0, row 1, body 1, …] as UTF-8 JSON */
   texts: ArrayBuffer;
   /** where each of `texts` ends, in bytes */
   ends: Uint32Array;
 }
 
-type MetaSpan = Omit<TraceSpan, "startNs" | "encoded"> & { startNs: string };
+type MetaSpan = Omit<TraceSpan, "startNs" | "encoded" | "span"> & { startNs: string; span: ScalarSpan };
+type MetaRequest = Omit<DecodedRequest, "traces"> & { traces: (Omit<TraceGroup, "spans"> & { spans: number })[] };
 
-/** The DecodedRequest of a HandedOverRequest: each span's `encoded` a view into `texts`. */
-export function receivedHandOver(h: HandedOverRequest): DecodedRequest {
-  const meta = JSON.parse(h.meta) as Omit<DecodedRequest, "traces"> & { traces: (Omit<TraceGroup, "spans"> & { spans: MetaSpan[] })[] };
+/**
+ * Spans per JSON text of a HandedOverRequest: 8,000 spans of 1,000-character names were one 16 MB text whose parse
+ * held the main thread 140 ms; a slice of 512 such spans is ~1 MB.
+ */
+const HANDOVER_SLICE_SPANS = 512;
+
+/** The DecodedRequest of a HandedOverRequest, its span texts parsed a slice a turn: each span's `encoded` a view into `texts`. */
+export async function receivedHandOver(h: HandedOverRequest): Promise<DecodedRequest> {
+  const meta = JSON.parse(h.meta) as MetaRequest;
+  const spans: TraceSpan[] = [];
   let i = 0;
   const view = () => {
     const start = i ? h.ends[i - 1]! : 0;
     return new Uint8Array(h.texts, start, h.ends[i++]! - start);
   };
-  return {
-    ...meta,
-    traces: meta.traces.map((t) => ({
-      ...t,
-      spans: t.spans.map((s) => ({ ...s, startNs: BigInt(s.startNs), encoded: { row: view(), body: view() } })),
-    })),
-  };
+  for (const [k, slice] of h.spans.entries()) {
+    if (k > 0) await nextTurn();
+    for (const s of JSON.parse(slice) as MetaSpan[]) {
+      // The rest of the span is in its row (encoded), which is what is stored (TraceSpan.encoded).
+      spans.push({ ...s, span: s.span as TraceSpan["span"], startNs: BigInt(s.startNs), encoded: { row: view(), body: view() } });
+    }
+  }
+  let at = 0;
+  return { ...meta, traces: meta.traces.map((t) => ({ ...t, spans: spans.slice(at, (at += t.spans)) })) };
 }
 
 /** A request's body for decoding: as received (`gzip`: still compressed, inflated where it is decoded) or inflated. */
@@ -184,24 +202,23 @@ export function decodeRequestForHandOver(input: DecodeInput): HandedOverRequest 
   // Row and body of every span, in one buffer: [row 0, body 0, row 1, body 1, …].
   const { buffer, views } = packTexts(spans.flatMap((s) => [rowJsonWithoutPlace(s.span), JSON.stringify(s.body)]));
   const ends = new Uint32Array(views.map((v) => v.byteOffset + v.byteLength));
-  const meta = JSON.stringify({
-    ...decoded,
-    traces: decoded.traces.map((t) => ({
-      ...t,
-      spans: t.spans.map((s): MetaSpan => {
-        const { Type, Name, Started, Finished, Model } = s.span;
-        const span: ScalarSpan = { Type, Name, Started, ...(Finished ? { Finished } : {}), ...(Model ? { Model } : {}) };
-        return {
-          spanId: s.spanId,
-          parentSpanId: s.parentSpanId,
-          startNs: String(s.startNs),
-          ended: s.ended,
-          span,
-          body: null,
-          workflow: s.workflow,
-        };
-      }),
-    })),
+  const meta = JSON.stringify({ ...decoded, traces: decoded.traces.map((t) => ({ ...t, spans: t.spans.length })) } satisfies MetaRequest);
+  const metaSpans = spans.map((s): MetaSpan => {
+    const { Type, Started, Finished } = s.span;
+    const span: ScalarSpan = { Type, Started, ...(Finished ? { Finished } : {}) };
+    return {
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      startNs: String(s.startNs),
+      ended: s.ended,
+      span,
+      body: null,
+      workflow: s.workflow,
+    };
   });
-  return movedWith({ meta, texts: buffer, ends }, [buffer, ends.buffer as ArrayBuffer]);
+  const slices: string[] = [];
+  for (let at = 0; at < metaSpans.length; at += HANDOVER_SLICE_SPANS) {
+    slices.push(JSON.stringify(metaSpans.slice(at, at + HANDOVER_SLICE_SPANS)));
+  }
+  return movedWith({ meta, spans: slices, texts: buffer, ends }, [buffer, ends.buffer as ArrayBuffer]);
 }

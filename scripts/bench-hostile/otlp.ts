@@ -9,7 +9,7 @@ import { T, type BenchAgent, type Kind } from "./harness";
  * One request of `n` spans of trace `traceId` (a new one by default), no attributes (the cheapest to send): the root
  * (when `from` is 0) and children of it numbered from `from`.
  */
-function tinySpansRequest(n: number, traceId = randomUUID().replaceAll("-", ""), from = 0) {
+function tinySpansRequest(n: number, traceId = randomUUID().replaceAll("-", ""), from = 0, name = (_i: number) => "s") {
   const root = traceId.slice(0, 16);
   const t0 = BigInt(Date.parse(T)) * 1_000_000n;
   const spans = Array.from({ length: n }, (_, k) => {
@@ -18,7 +18,7 @@ function tinySpansRequest(n: number, traceId = randomUUID().replaceAll("-", ""),
       traceId,
       spanId: i === 0 ? root : (i + 1).toString(16).padStart(16, "0"),
       parentSpanId: i === 0 ? "" : root,
-      name: "s",
+      name: name(i),
       kind: 1,
       startTimeUnixNano: String(t0 + BigInt(i) * 1000n),
       endTimeUnixNano: String(t0 + BigInt(i) * 1000n + 500n),
@@ -95,6 +95,12 @@ export function otlpKinds({ otlp }: BenchAgent): Kind[] {
         }
         body = gzipSync(JSON.stringify(tinySpansRequest(1, largeTrace, LARGE_TRACE_SPANS + ++added)));
       },
+      run: () => otlp(body, "application/json"),
+    },
+    {
+      // Quotes: each is escaped in every JSON text the name passes through.
+      name: 'OTLP JSON: 8,000 spans of 1,000-character names (")',
+      prepare: async () => void (body = gzipSync(JSON.stringify(tinySpansRequest(8_000, undefined, 0, (i) => `${i}-`.padEnd(1000, '"'))))),
       run: () => otlp(body, "application/json"),
     },
     {
