@@ -4,12 +4,11 @@
 //         some out of order) and finishing jobs, against one app instance;
 //   app×2 the same against two app instances taken in turn (round-robin in the agents);
 //   batch N agents each storing 100 spans a call through the write path's group commit (lib/ingest/span-batch.ts
-//         logSpans) in this process: the OTLP shape without HTTP; HTTP_BATCH_PHASES adds the same over HTTP.
+//         logSpans) in this process: the OTLP shape without HTTP (bench-ingest-otlp.ts: over HTTP).
 // It prints calls/s, spans/s, p50/p99, the CPU of the app and the database (% of a core, and µs per acknowledged span,
 // from /proc: steadier than rates on a shared machine), the ratio to raw, and checks that every acknowledged span is
 // stored exactly once (--skip-app: raw and batch only, no app built or started). --profile writes a V8 CPU profile of the (single) app and prints its hottest functions. Agents
 // keep their connection between calls as syz-agent's Go client does; --fresh-connections opens one a call.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -24,60 +23,13 @@ import { applyMigrations } from "@/lib/db/schema-engine";
 import { logSpanQuery } from "@/lib/ingest/log-span";
 import { batchStats, logSpans } from "@/lib/ingest/span-batch";
 import { closePool, pool } from "@/lib/db/pool";
-import { freePort, startApp, type AppProcess } from "@/lib/load/app";
+import { startApp, startProfiledApp, type AppProcess } from "@/lib/load/app";
 import { cpuSeconds, topFunctions } from "@/lib/load/cpu";
 import { otlpBench, printOtlp, type OtlpRow } from "./bench-ingest-otlp";
 import type { Credentials } from "@/lib/load/http";
 import { Ledger } from "@/lib/load/ledger";
 import { runPhase } from "@/lib/load/run";
 import { makeTrajectory, rng, sendOrder } from "@/lib/load/trajectory";
-
-/** The app's server (scripts/serve.ts, as npm start runs it) under `node --cpu-prof`; the profile is written on SIGTERM. */
-async function startProfiledServer(databaseUrl: string, dir: string): Promise<AppProcess> {
-  const port = await freePort();
-  const root = path.resolve(import.meta.dirname, "..");
-  const child = spawn(
-    process.execPath,
-    ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "serve.ts")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        NEXT_TELEMETRY_DISABLED: "1",
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-      },
-      stdio: "ignore",
-    },
-  );
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${url}/api/jobs/00000000-0000-0000-0000-000000000000`).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, databaseUrl, pid: child.pid!, output: () => "", stop: async () => (child.kill("SIGTERM"), await exited) };
-}
-
-/**
- * A phase that stores batches of spans (OTLP's shape: 100 spans a request) over HTTP. `send` stores one batch of
- * `worker`'s and resolves with the spans the app acknowledged; `check` then says how many of all acknowledged spans
- * are missing from the database or stored twice. The OTLP endpoint's bench adds its phase to HTTP_BATCH_PHASES.
- */
-interface HttpBatchPhase {
-  label: string;
-  send(appUrl: string, worker: number): Promise<number>;
-  check(db: pg.Client): Promise<{ lost: number; doubled: number }>;
-}
-const HTTP_BATCH_PHASES: HttpBatchPhase[] = [];
 
 const { values: flags } = parseArgs({
   options: {
@@ -214,7 +166,7 @@ try {
   if (profDir && withApp) {
     // NODE_OPTIONS may not carry --cpu-prof: the built app's Next server is started directly under the profiler.
     await apps.pop()!.stop();
-    apps.push(await startProfiledServer(database.url, profDir));
+    apps.push(await startProfiledApp(database.url, profDir));
   }
 
   const phase = async (label: string, urls: string[]) => {
@@ -296,7 +248,7 @@ try {
   }
 
   // ---- batches: 100 spans a call, the OTLP shape. In this process through logSpans (the write path's API, group
-  // commit included), then any HTTP phases (HTTP_BATCH_PHASES). Each worker stores whole trajectories of jobs it owns.
+  // commit included). Each worker stores whole trajectories of jobs it owns.
   const batchChecks: string[] = [];
   const timedBatches = async (label: string, cpuPids: number[], step: (worker: number) => Promise<number>) => {
     const latencies: number[] = [];
@@ -364,17 +316,6 @@ try {
     );
     if (lost || doubled) process.exitCode = 1;
     await closePool();
-  }
-  for (const p of withApp ? HTTP_BATCH_PHASES : []) {
-    console.log(`${p.label}: ${agents} workers for ${seconds} s…`);
-    await timedBatches(
-      p.label,
-      apps.slice(0, 1).map((a) => a.pid),
-      (worker) => p.send(apps[0]!.url, worker),
-    );
-    const c = await p.check(admin);
-    batchChecks.push(`${p.label}: lost ${c.lost}, doubled ${c.doubled}`);
-    if (c.lost || c.doubled) process.exitCode = 1;
   }
 
   const verdict = await ledger.verify(admin);

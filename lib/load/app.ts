@@ -88,3 +88,37 @@ export async function startApp(o: StartAppOptions = {}): Promise<AppProcess> {
   const databaseUrl = o.env?.DATABASE_URL ?? readFileSync(urlFile, "utf8").trim();
   return { url, databaseUrl, pid: child.pid!, output: () => out, stop };
 }
+
+/** The app's server (scripts/serve.ts, as npm start runs it) under `node --cpu-prof`; the profile is written on SIGTERM. */
+export async function startProfiledApp(databaseUrl: string, dir: string): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", "serve.ts")],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+      },
+      stdio: "ignore",
+    },
+  );
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (
+      await fetch(`${url}/api/jobs/00000000-0000-0000-0000-000000000000`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, databaseUrl, pid: child.pid!, output: () => "", stop: async () => (child.kill("SIGTERM"), await exited) };
+}
