@@ -6,14 +6,12 @@ import { digestOfFacts } from "@/lib/ingest/job-digest";
 import { resultWordsOfText } from "@/lib/history/search-fields";
 import { defineTask, runTask } from "@/lib/workers/pool";
 import { HttpError } from "@/lib/http/errors";
+import { joinPieces, PIECE_BYTES } from "@/lib/db/utf8-pieces";
 
 /** What of the stored results the search text takes, from their JSON text: on a worker thread when they are large. */
 export const RESULT_WORDS_TASK = defineTask("lib/history/search-fields.ts", "resultWordsOfText", resultWordsOfText);
 /** A run's parents and digest from its spans' facts: on a worker thread for a large run. */
 export const DIGEST_TASK = defineTask("lib/ingest/job-digest.ts", "digestOfFacts", digestOfFacts);
-
-/** Bytes of the facts' JSON per row of their query (recomputeJob). */
-const PIECE_BYTES = 1024 * 1024;
 
 /** A time column as µs since the epoch, to the millisecond (as node-postgres reads it into a Date: the digest's precision). */
 const MS_AS_US = (column: string) => `(floor(extract(epoch FROM ${column}) * 1000) * 1000)::float8`;
@@ -72,16 +70,4 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
     );
   }
   await writeDigest(sql, jobId, digest);
-}
-
-/** The pieces in one buffer of their own (movable to a thread whole), copied a piece a turn. */
-async function joinPieces(pieces: readonly Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.byteLength;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return out;
 }
