@@ -3,6 +3,7 @@ import { diffArrays } from "diff";
 import { resultFields } from "@/lib/workflows/verdict";
 import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
 import { layoutLineCount } from "@/lib/text/json-scan";
+import { holdsCut } from "@/lib/text/budget";
 
 /** The span fields a comparison reads; Args and Results are the JSON text stored. */
 export interface ComparableSpan extends PayloadFields {
@@ -64,8 +65,8 @@ const stable = (v: unknown) => JSON.stringify(v ?? null, null, 2);
 
 /**
  * The results of two runs of one workflow field by field, in the workflow's order (lib/workflows), fields only
- * one run has included; `differs` compares values as JSON, or by the digests of the whole stored values when both are
- * given (field → digest; lib/compare/runs.ts reads them, as the values it reads are cut to the display budget).
+ * one run has included; `differs` compares values as JSON, or, where a value was read cut (lib/text/budget.ts
+ * holdsCut), by the digests of the whole stored values (field → digest of its stored text; lib/compare/runs.ts).
  */
 export function compareVerdicts(
   workflow: string,
@@ -82,7 +83,9 @@ export function compareVerdicts(
   // The workflow's order of the first run, then fields only the second has, in its order.
   const names = [...new Set([...fa.map((f) => f.spec.name), ...fb.map((f) => f.spec.name)])];
   const differs = (name: string) =>
-    digestsA && digestsB ? (digestsA[name] ?? null) !== (digestsB[name] ?? null) : stable(ra.get(name)) !== stable(rb.get(name));
+    digestsA && digestsB && (holdsCut(ra.get(name)) || holdsCut(rb.get(name)))
+      ? (digestsA[name] ?? null) !== (digestsB[name] ?? null)
+      : stable(ra.get(name)) !== stable(rb.get(name));
   return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: differs(name) }));
 }
 

@@ -61,7 +61,7 @@ export async function loadForCompare(db: Db, id: string) {
   const [[stored], [results]] = await Promise.all([
     db.$queryRaw<{ digests: Record<string, string> | null }[]>`
     SELECT CASE WHEN json_typeof(results) = 'object' THEN (
-        SELECT json_object_agg(key, md5(value::jsonb::text)) FROM json_each(results) WITH ORDINALITY AS f(key, value, i)
+        SELECT json_object_agg(key, md5(value::text)) FROM json_each(results) WITH ORDINALITY AS f(key, value, i)
         WHERE json_typeof(value) <> 'null' AND (i <= ${DISPLAY_MAX_ITEMS} OR key = ANY(${keep}::text[]))) END AS digests
     FROM jobs WHERE id = ${id}::uuid`,
     readJobJson(id, ["results"], [displayBudget(keep)], "expensive"),

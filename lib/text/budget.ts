@@ -22,6 +22,13 @@ export function storedCount(value: object): number {
   return storedCounts.get(value) ?? (Array.isArray(value) ? value.length : Object.keys(value).length);
 }
 
+/** True when `value` or any list or object within it was read cut (markCut): equal cut values may differ as stored. */
+export function holdsCut(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (storedCounts.has(value)) return true;
+  return Object.values(value).some(holdsCut);
+}
+
 /** Items of a list (members of an object) left out when it was read cut (markCut); 0 for anything read whole. */
 export function unreadCount(value: unknown): number {
   if (value === null || typeof value !== "object") return 0;
