@@ -10,6 +10,7 @@ import { defineTask, runTask } from "@/lib/workers/pool";
 import { readerPool } from "@/lib/db/pools";
 import { readsPrimary } from "@/lib/db/read-your-writes";
 import { readUtf8 } from "@/lib/db/utf8-pieces";
+import { HttpError } from "@/lib/http/errors";
 import { DISPLAY_MAX_ITEMS, DISPLAY_MAX_READ_VALUES } from "@/lib/limits";
 
 export const BUDGET_JSON_TASK = defineTask("lib/text/json-scan.ts", "budgetJsonBytes", budgetJsonBytes);
@@ -23,8 +24,9 @@ export const displayBudget = (keep: readonly string[] = []): JsonBudget => ({
 
 /**
  * A job's JSON columns ("args", "results") as the values a page shows, each read within its budget; null for a SQL
- * NULL. Read on the reader's pool of class `cls` (lib/db/pools.ts), off the main thread when the texts pass
- * OFF_THREAD_MIN_BYTES; throws HttpError TooManyRequests when every thread is busy and the queue is full.
+ * NULL. Read on the reader's pool of class `cls` (lib/db/pools.ts), cut off the main thread when the texts pass
+ * OFF_THREAD_MIN_BYTES (here when every thread is busy and the queue is full: a page is not refused for it, and the
+ * scan is one pass that builds nothing per skipped element).
  */
 export async function readJobJson(
   id: string,
@@ -40,11 +42,15 @@ export async function readJobJson(
     [id],
   );
   const size = bytes.reduce((n, b) => n + (b?.byteLength ?? 0), 0);
+  const input = { bytes, budgets };
   const cut = await runTask(
     BUDGET_JSON_TASK,
-    { bytes, budgets },
+    input,
     size,
     bytes.filter((b) => b !== null),
-  );
+  ).catch((e: unknown) => {
+    if (e instanceof HttpError && e.code === "TooManyRequests") return budgetJsonBytes(input);
+    throw e;
+  });
   return cut.map((c) => (c == null ? null : parseBudgeted(c)));
 }
