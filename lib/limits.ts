@@ -210,6 +210,14 @@ export const DISPLAY_MAX_ITEM_CHARS = 1000;
 /** Characters of a value shown as JSON (a field whose shape is not what its workflow says). */
 export const DISPLAY_MAX_JSON_CHARS = 32 * 1024;
 /**
+ * JSON values of a run's Args or Results a page reads (lib/text/json-scan.ts budgetJsonText): every list or object
+ * read up to DISPLAY_MAX_ITEMS, and at most this many values in all, the rest counted. Results of 990,000 strings
+ * parsed whole for a 326 KB page held the event loop 267-381 ms.
+ */
+export const DISPLAY_MAX_READ_VALUES = DISPLAY_MAX_FIELDS * DISPLAY_MAX_ITEMS;
+/** Characters of a step's name Compare's step list shows (names are capped at MAX_SPAN_NAME_CHARS); a longer one ends with "…". */
+export const DISPLAY_MAX_NAME_CHARS = 200;
+/**
  * Longest text the browser renders as markdown (a model's Thoughts); a longer one is shown as plain text. With the
  * shape budget below it keeps remark's worst cases (unmatched emphasis, deep quotes) to about a second on a busy machine.
  */

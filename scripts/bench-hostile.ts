@@ -3,7 +3,8 @@
 // waits at least that long), against a tiny request (a poll offering no workflow). The requests go through the real
 // route handlers and library entry points in this process, on a throwaway PostgreSQL, so the figures are the app's own
 // work without Next's. The kinds live in scripts/bench-hostile/ by what they call: agent.ts (POST /api), import.ts,
-// otlp.ts (POST /v1/traces) and reads.ts (spans, compare, outline, conversation); harness.ts has what they share.
+// otlp.ts (POST /v1/traces), reads.ts (spans, compare, outline, conversation) and results.ts (a run's Results read by
+// its page, Compare and experiments); harness.ts has what they share.
 import { parseArgs } from "node:util";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
@@ -42,11 +43,20 @@ const { agentKinds, tinyKind } = await import("./bench-hostile/agent");
 const { importKinds } = await import("./bench-hostile/import");
 const { otlpKinds } = await import("./bench-hostile/otlp");
 const { readKinds } = await import("./bench-hostile/reads");
+const { resultsKinds } = await import("./bench-hostile/results");
 const { liveKinds } = await import("./bench-hostile/live");
 
 const agent = await benchAgent();
 /** The yardstick first: every other kind is compared with it. */
-const KINDS = [tinyKind(agent), ...agentKinds(agent), ...importKinds(), ...otlpKinds(agent), ...(await readKinds()), ...liveKinds()];
+const KINDS = [
+  tinyKind(agent),
+  ...agentKinds(agent),
+  ...importKinds(),
+  ...otlpKinds(agent),
+  ...(await readKinds()),
+  ...(await resultsKinds()),
+  ...liveKinds(),
+];
 
 interface Row {
   name: string;

@@ -82,7 +82,7 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
 }
 
 export async function CompareView({ a, b, from = 0 }: { a: ComparedRun; b: ComparedRun; from?: number }) {
-  const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType);
+  const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType, a.resultDigests, b.resultDigests);
   const totals = compareTotals(
     {
       tokens: a.inputTokens + a.outputTokens + a.thoughtsTokens,

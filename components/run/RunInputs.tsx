@@ -2,7 +2,7 @@
 // and kernel configs folded, programs highlighted. Inputs from a dashboard job page are its printed text.
 import { More } from "@/components/workflows/FieldValue";
 import { FieldList } from "@/components/workflows/FieldList";
-import { headItems } from "@/lib/text/budget";
+import { headItems, unreadCount } from "@/lib/text/budget";
 import { DISPLAY_MAX_FIELDS } from "@/lib/limits";
 import { inputFields } from "@/lib/workflows/verdict";
 
@@ -17,7 +17,9 @@ interface Props {
 }
 
 export function RunInputs({ args, workflow, workflowType, printed = false, rawHref }: Props) {
-  const { items: fields, more } = headItems(inputFields(workflow, args, workflowType), DISPLAY_MAX_FIELDS);
+  const { items: fields, more: moreShown } = headItems(inputFields(workflow, args, workflowType), DISPLAY_MAX_FIELDS);
+  // Inputs not read (lib/runs/stored-json.ts reads an object's first members) are counted too.
+  const more = moreShown + unreadCount(args);
   return (
     // Folded until asked for; opened, it takes the page's full width (lg:open:col-span-full), so a crash report or a
     // kernel config unfolds in a readable column, not the verdict's narrow neighbour.

@@ -3,7 +3,7 @@
 // order shown for what it is. A failed run shows its error (or that the dashboard hid it); partial results still show.
 import { More } from "@/components/workflows/FieldValue";
 import { FieldList } from "@/components/workflows/FieldList";
-import { headItems, headText } from "@/lib/text/budget";
+import { headItems, headText, unreadCount } from "@/lib/text/budget";
 import { DISPLAY_MAX_CHARS, DISPLAY_MAX_FIELDS } from "@/lib/limits";
 import { workflowSpec } from "@/lib/workflows/catalog";
 import { mainVerdict, resultFields, type MainVerdict, type ShownField } from "@/lib/workflows/verdict";
@@ -115,8 +115,10 @@ export function VerdictCard({ workflow, workflowType, status, results, error, er
     ? fields.filter((f) => f.spec.kind === "bool" && typeof f.value === "boolean" && f.spec.name !== verdict.field)
     : [];
   const all = verdict ? fields.filter((f) => !flags.includes(f) && !(f.spec.name === verdict.field && f.spec.kind === "bool")) : fields;
-  // Results with thousands of keys show the first fields (lib/limits.ts DISPLAY_MAX_FIELDS) and say how many more.
-  const { items: rest, more: moreFields } = headItems(all, DISPLAY_MAX_FIELDS);
+  // Results with thousands of keys show the first fields (lib/limits.ts DISPLAY_MAX_FIELDS) and say how many more,
+  // counting those not read (lib/runs/stored-json.ts reads an object's first members).
+  const { items: rest, more } = headItems(all, DISPLAY_MAX_FIELDS);
+  const moreFields = more + unreadCount(results);
   return (
     // Collapsible (a native <details>: no script), so a reader who knows the verdict gives the trajectory the screen.
     <details

@@ -10,7 +10,7 @@ import { TextBlock } from "@/components/run/TextBlock";
 import { CodeBlock } from "@/components/workflows/CodeBlock";
 import { PrintedText } from "@/components/workflows/PrintedText";
 import { printedText } from "@/lib/trajectory/printed";
-import { headItems, headText, headTexts, jsonHead } from "@/lib/text/budget";
+import { headItems, headText, headTexts, jsonHead, storedCount } from "@/lib/text/budget";
 import { DISPLAY_MAX_CHARS, DISPLAY_MAX_ITEMS, DISPLAY_MAX_ITEM_CHARS, DISPLAY_MAX_JSON_CHARS } from "@/lib/limits";
 import type { FieldSpec } from "@/lib/workflows/fields";
 
@@ -74,7 +74,7 @@ function None() {
 }
 
 function Chips({ values, prefix = "", rawHref }: { values: string[]; prefix?: string; rawHref?: string }) {
-  if (values.length === 0) return <None />;
+  if (storedCount(values) === 0) return <None />;
   const { items, more } = headItems(values, DISPLAY_MAX_ITEMS);
   return (
     <div>
@@ -149,7 +149,7 @@ function isRecipients(v: unknown): v is Recipient[] {
 }
 
 function Recipients({ list: all, rawHref }: { list: Recipient[]; rawHref?: string }) {
-  if (all.length === 0) return <None />;
+  if (storedCount(all) === 0) return <None />;
   const { items: list, more } = headItems(all, DISPLAY_MAX_ITEMS);
   const line = (to: boolean) => list.filter((r) => Boolean(r.To) === to).map((r) => person(str(r.Name), r.Email));
   const to = line(true);
@@ -188,7 +188,7 @@ function Fixes({ fix }: { fix: Record<string, unknown> }) {
 }
 
 function Tags({ tag, values, rawHref }: { tag: string; values: string[]; rawHref?: string }) {
-  if (values.length === 0) return <None />;
+  if (storedCount(values) === 0) return <None />;
   const { items, more } = headItems(values, DISPLAY_MAX_ITEMS);
   return (
     <div className="font-mono text-xs">
@@ -204,7 +204,7 @@ function Tags({ tag, values, rawHref }: { tag: string; values: string[]; rawHref
 }
 
 function Replies({ replies: all, rawHref }: { replies: Record<string, unknown>[]; rawHref?: string }) {
-  if (all.length === 0) return <None />;
+  if (storedCount(all) === 0) return <None />;
   const { items: replies, more } = headItems(all, DISPLAY_MAX_ITEMS);
   const cut = sharedCut(DISPLAY_MAX_CHARS);
   return (
@@ -228,7 +228,7 @@ function Replies({ replies: all, rawHref }: { replies: Record<string, unknown>[]
 }
 
 function PatchHistory({ versions: all, rawHref }: { versions: Record<string, unknown>[]; rawHref?: string }) {
-  if (all.length === 0) return <None />;
+  if (storedCount(all) === 0) return <None />;
   const { items: versions, more } = headItems(all, DISPLAY_MAX_ITEMS);
   const cut = sharedCut(DISPLAY_MAX_CHARS);
   return (
@@ -240,8 +240,8 @@ function PatchHistory({ versions: all, rawHref }: { versions: Record<string, unk
               <summary className="cursor-pointer">
                 v{typeof v.Version === "number" ? v.Version : i + 1}
                 {str(v.ChangeLog) && <span className="ml-2 text-slate-500">{item(str(v.ChangeLog).split("\n", 1)[0]!)}</span>}
-                {Array.isArray(v.Comments) && v.Comments.length > 0 && (
-                  <span className="ml-2 text-xs text-slate-400">{v.Comments.length} comments</span>
+                {Array.isArray(v.Comments) && storedCount(v.Comments) > 0 && (
+                  <span className="ml-2 text-xs text-slate-400">{storedCount(v.Comments).toLocaleString("en-US")} comments</span>
                 )}
               </summary>
               <div className="mt-2 space-y-2">
@@ -310,14 +310,14 @@ export function FieldValue({ spec, value, rawHref }: { spec: FieldSpec; value: u
     case "configs":
       // Kernel configs come without their CONFIG_ prefix; a reader pastes them with it.
       if (isStrings(value)) {
-        const shown = headItems(value, DISPLAY_MAX_ITEMS).items;
+        const { items: shown, more } = headItems(value, DISPLAY_MAX_ITEMS);
         return (
           <div className="flex flex-wrap items-center gap-2">
             <Chips values={value} prefix="CONFIG_" rawHref={rawHref} />
-            {value.length > 0 && (
+            {shown.length > 0 && (
               <CopyButton
                 text={shown.map((c) => `CONFIG_${c}=y`).join("\n")}
-                label={shown.length < value.length ? `Copy the first ${shown.length} as .config` : "Copy as .config"}
+                label={more > 0 ? `Copy the first ${shown.length} as .config` : "Copy as .config"}
               />
             )}
           </div>
@@ -326,7 +326,7 @@ export function FieldValue({ spec, value, rawHref }: { spec: FieldSpec; value: u
       break;
     case "folded-list":
       if (isStrings(value)) {
-        if (value.length === 0) return <None />;
+        if (storedCount(value) === 0) return <None />;
         const { items, more } = headItems(value, DISPLAY_MAX_ITEMS);
         // The texts together stay within one text's budget: the first ones whole, then none.
         const cuts = headTexts(items, DISPLAY_MAX_CHARS);

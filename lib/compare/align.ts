@@ -4,13 +4,17 @@ import { nextTurn } from "@/lib/load/turn";
 import { resultFields } from "@/lib/workflows/verdict";
 import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
 import { layoutLineCount } from "@/lib/text/json-scan";
+import { holdsCut } from "@/lib/text/budget";
 
 /** The span fields a comparison reads; Args and Results are the JSON text stored. */
 export interface ComparableSpan extends PayloadFields {
   seq: number;
   nesting: number;
   type: string;
+  /** the step's name as shown, cut to DISPLAY_MAX_NAME_CHARS (lib/compare/runs.ts) */
   name: string;
+  /** a digest of the whole name when it was cut (null otherwise): steps align by their whole names */
+  nameDigest?: string | null;
   /** a digest of the whole payload (lib/compare/runs.ts): equal digests are the same payload */
   digest?: string;
   /** set when a payload field was too long to load (its length in characters); the fields are then null */
@@ -62,16 +66,28 @@ const stable = (v: unknown) => JSON.stringify(v ?? null, null, 2);
 
 /**
  * The results of two runs of one workflow field by field, in the workflow's order (lib/workflows), fields only
- * one run has included; `differs` compares values as JSON.
+ * one run has included; `differs` compares values as JSON, or, where a value was read cut (lib/text/budget.ts
+ * holdsCut), by the digests of the whole stored values (field → digest of its stored text; lib/compare/runs.ts).
  */
-export function compareVerdicts(workflow: string, a: unknown, b: unknown, type?: string | null): VerdictRow[] {
+export function compareVerdicts(
+  workflow: string,
+  a: unknown,
+  b: unknown,
+  type?: string | null,
+  digestsA?: Record<string, string>,
+  digestsB?: Record<string, string>,
+): VerdictRow[] {
   const fa = resultFields(workflow, a, type).fields;
   const fb = resultFields(workflow, b, type).fields;
   const ra = new Map(fa.map((f) => [f.spec.name, f.value]));
   const rb = new Map(fb.map((f) => [f.spec.name, f.value]));
   // The workflow's order of the first run, then fields only the second has, in its order.
   const names = [...new Set([...fa.map((f) => f.spec.name), ...fb.map((f) => f.spec.name)])];
-  return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: stable(ra.get(name)) !== stable(rb.get(name)) }));
+  const differs = (name: string) =>
+    digestsA && digestsB && (holdsCut(ra.get(name)) || holdsCut(rb.get(name)))
+      ? (digestsA[name] ?? null) !== (digestsB[name] ?? null)
+      : stable(ra.get(name)) !== stable(rb.get(name));
+  return names.map((name) => ({ name, a: ra.get(name), b: rb.get(name), differs: differs(name) }));
 }
 
 /**
@@ -100,7 +116,7 @@ export async function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budge
   const budgetChars = budget.chars ?? COMPARE_PAGE_DIFF_CHARS;
   const budgetLines = budget.lines ?? COMPARE_PAGE_DIFF_LINES;
   const deadline = Date.now() + budgetMs;
-  const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
+  const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}\u0000${s.nameDigest ?? ""}`;
   const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: Math.min(budgetMs, COMPARE_ALIGN_MS) }) ?? [
     { value: a, added: false, removed: true, count: a.length },
     { value: b, added: true, removed: false, count: b.length },

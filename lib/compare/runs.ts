@@ -1,11 +1,14 @@
 // Loads two runs for the compare page: job fields, totals and the span fields a step comparison reads (Args and
 // Results as the JSON text stored, so the comparison sees the agent's key order and number text).
-import { jobNumbers } from "@/lib/db/sql";
+import { jobNumbers, textHeadSql } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { COMPARE_PAGE_DIFF_CHARS, type ComparableSpan } from "@/lib/compare/align";
 import type { StepFacts } from "@/lib/compare/step-facts";
+import { workflowSpec } from "@/lib/workflows/catalog";
+import { displayBudget, readJobJson } from "@/lib/runs/stored-json";
+import { DISPLAY_MAX_ITEMS, DISPLAY_MAX_NAME_CHARS } from "@/lib/limits";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
@@ -33,7 +36,6 @@ export async function loadForCompare(db: Db, id: string) {
       status: true,
       source: true,
       description: true,
-      results: true,
       error: true,
       verdict: true,
       createdAt: true,
@@ -51,11 +53,25 @@ export async function loadForCompare(db: Db, id: string) {
     },
   });
   if (!job) return null;
+  // Results as the page shows them (lib/runs/stored-json.ts: cut to the display budget before parsing; 990,000 strings
+  // parsed whole held the event loop up to 381 ms), with a digest of each shown field's whole value, so a field that
+  // differs past what is shown still differs. A JSON null is no value, as an absent field.
+  const spec = workflowSpec(job.workflow, job.workflowType);
+  const keep = spec?.outputs ?? [];
+  const [[stored], [results]] = await Promise.all([
+    db.$queryRaw<{ digests: Record<string, string> | null }[]>`
+    SELECT CASE WHEN json_typeof(results) = 'object' THEN (
+        SELECT json_object_agg(key, md5(value::text)) FROM json_each(results) WITH ORDINALITY AS f(key, value, i)
+        WHERE json_typeof(value) <> 'null' AND (i <= ${DISPLAY_MAX_ITEMS} OR key = ANY(${keep}::text[]))) END AS digests
+    FROM jobs WHERE id = ${id}::uuid`,
+    readJobJson(id, ["results"], [displayBudget(keep)], "expensive"),
+  ]);
   // The digest covers the whole fields; a field over the cap is left out (null) and its length kept; so are the fields of
   // every step once the steps before it loaded COMPARE_LOAD_CHARS (`unloaded`): memory per request stays bounded.
   // Model, tokens, thoughts (by digest) and duration: what a step differs in besides its payload (./step-facts.ts).
   const spans = await db.$queryRaw<(ComparableSpan & StepFacts)[]>`
-    SELECT seq, nesting, type, name,
+    SELECT seq, nesting, type, ${textHeadSql("name", DISPLAY_MAX_NAME_CHARS)} AS name,
+      CASE WHEN length(name) > ${DISPLAY_MAX_NAME_CHARS} THEN md5(name) END AS "nameDigest",
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.error END AS error,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.args END AS args,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.results END AS results,
@@ -75,7 +91,7 @@ export async function loadForCompare(db: Db, id: string) {
         FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}
       ) q
     ) p ORDER BY seq`;
-  return { ...jobNumbers(job), spans };
+  return { ...jobNumbers(job), results, resultDigests: stored?.digests ?? {}, spans };
 }
 
 export type ComparedRun = NonNullable<Awaited<ReturnType<typeof loadForCompare>>>;

@@ -8,8 +8,8 @@ export interface RunFacts {
   status: string;
   /** the workflow's main yes/no (jobs.verdict); null when the run gave none */
   verdict: boolean | null;
-  /** the list fields of the results (FocusSymbols, EnableConfigs), raw as stored */
-  lists: Record<string, unknown>;
+  /** how many items each list field of the results (LIST_FIELDS) holds as stored; null when it is not a list */
+  lists: Record<string, number | null>;
   totalTokens: number;
   /** USD of the priced spans; null = spent tokens but nothing had a price */
   costUsd: number | null;
@@ -29,12 +29,23 @@ export interface Pair {
   originalCorrect: boolean | null;
   /** the mark of the rerun, when someone marked it */
   rerunCorrect: boolean | null;
+  /**
+   * each list field's Jaccard index (jaccard) of the two runs' lists over their first EXPERIMENT_LIST_ITEMS items,
+   * computed where they are stored (lib/experiments/queries.ts); null when either run's value is not a list
+   */
+  listJaccard: Record<string, number | null>;
   original: RunFacts;
   rerun: RunFacts;
 }
 
 /** The list fields compared by Jaccard index (patch-triage's outputs). */
 export const LIST_FIELDS = ["FocusSymbols", "EnableConfigs"] as const;
+
+/**
+ * Items of a list field an experiment compares at most: a run's results may list a million (7 MB), and its pairs went
+ * whole into the JSON export (17 MB). Longer lists are compared by their first ones; the pairs carry each list's count.
+ */
+export const EXPERIMENT_LIST_ITEMS = 1000;
 
 // ---- Progress
 
@@ -165,12 +176,6 @@ export function accuracy(pairs: readonly Pair[]): Accuracy {
 
 // ---- List fields
 
-/** The strings of a list field, or null when the value is not a list (absent, or another shape). */
-export function stringList(v: unknown): string[] | null {
-  if (!Array.isArray(v)) return null;
-  return v.filter((x): x is string => typeof x === "string");
-}
-
 /** |A ∩ B| / |A ∪ B| over distinct elements; two empty lists agree fully (1). */
 export function jaccard(a: readonly string[], b: readonly string[]): number {
   const A = new Set(a);
@@ -198,10 +203,8 @@ export function fieldAgreement(pairs: readonly Pair[], fields: readonly string[]
     let identical = 0;
     for (const p of pairs) {
       if (rerunState(p.rerun.status) !== "done") continue;
-      const a = stringList(p.original.lists[field]);
-      const b = stringList(p.rerun.lists[field]);
-      if (!a || !b) continue;
-      const j = jaccard(a, b);
+      const j = p.listJaccard[field];
+      if (j == null) continue;
       sum += j;
       compared++;
       if (j === 1) identical++;

@@ -1,6 +1,6 @@
 // An experiment as a file: CSV with one line per (original, rerun) pair, or JSON with the experiment, its analysis and
 // the pairs. Pure.
-import { jaccard, LIST_FIELDS, rerunCell, stringList, type ExperimentReport, type Pair } from "@/lib/experiments/analysis";
+import { EXPERIMENT_LIST_ITEMS, LIST_FIELDS, rerunCell, type ExperimentReport, type Pair } from "@/lib/experiments/analysis";
 
 /**
  * One CSV field: quoted when it holds a comma, a semicolon, a tab, a quote or a line break — a spreadsheet whose list
@@ -43,9 +43,8 @@ function csvLine(p: Pair): string {
   const cell = rerunCell(p.rerun);
   const flipped = p.original.verdict !== null && (cell === "yes" || cell === "no") ? (cell === "yes") !== p.original.verdict : null;
   const lists = LIST_FIELDS.map((f) => {
-    const a = stringList(p.original.lists[f]);
-    const b = stringList(p.rerun.lists[f]);
-    return a && b && cell !== "pending" ? Number(jaccard(a, b).toFixed(4)) : null;
+    const j = p.listJaccard[f];
+    return j != null && cell !== "pending" ? Number(j.toFixed(4)) : null;
   });
   const partial = (c: Pair["original"]) => c.totalTokens > 0 && (c.costUsd === null || c.costUnpriced > 0);
   return [
@@ -84,6 +83,12 @@ export interface ExperimentExport<E> {
   pairs: readonly Pair[];
 }
 
+/**
+ * The experiment, its analysis and its pairs as JSON. A pair carries what was compared, not the runs' lists: each
+ * list's item count (`lists`) and the pair's Jaccard index over their first `listItemsCompared` items (`listJaccard`);
+ * the lists themselves are in each run's JSON (GET /api/jobs/<id>). Carrying them made 1,000 pairs a 60 MB file
+ * written in one piece; now its size follows the pairs alone (a few hundred bytes each).
+ */
 export function experimentJson<E>(data: ExperimentExport<E>): string {
-  return JSON.stringify(data, null, 2);
+  return JSON.stringify({ ...data, listItemsCompared: EXPERIMENT_LIST_ITEMS }, null, 2);
 }

@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { filterWhere } from "@/lib/history/list";
 import type { HistoryFilters } from "@/lib/history/query";
 import { RERUNNABLE_STATUSES } from "@/lib/runs/status";
-import type { Pair, RunFacts } from "@/lib/experiments/analysis";
+import { EXPERIMENT_LIST_ITEMS, LIST_FIELDS, type Pair, type RunFacts } from "@/lib/experiments/analysis";
 
 const { sql } = Prisma;
 
@@ -110,29 +110,50 @@ export async function listExperiments(db: Db, limit = 200): Promise<ExperimentLi
     ORDER BY e.created_at DESC, e.id DESC`);
 }
 
-/**
- * Items of a list field (FocusSymbols, EnableConfigs) an experiment compares at most: a run's results may list a
- * million (7 MB), and its pairs went whole into the JSON export (17 MB). Longer lists are compared by their first ones.
- */
-export const EXPERIMENT_LIST_ITEMS = 1000;
+/** Items of a list field (FocusSymbols, EnableConfigs) an experiment compares: lib/experiments/analysis.ts. */
+export { EXPERIMENT_LIST_ITEMS };
 
-/** A JSON list value cut to its first EXPERIMENT_LIST_ITEMS items, in SQL; anything else as it is. */
-const listHead = (
-  value: Prisma.Sql,
-) => sql`CASE WHEN json_typeof(${value}) = 'array' AND json_array_length(${value}) > ${EXPERIMENT_LIST_ITEMS}
-  THEN (SELECT json_agg(e ORDER BY i) FROM json_array_elements(${value}) WITH ORDINALITY AS t(e, i) WHERE i <= ${EXPERIMENT_LIST_ITEMS})
-  ELSE ${value} END`;
+/** A list field's value of one side, read once per row (OFFSET 0 keeps PostgreSQL from re-reading it per use). */
+const listColumn = (t: "o" | "r", field: string) => Prisma.raw(`"${t}_list_${field}"`);
+
+/** The items of a JSON list as stored (null when the value is not a list). */
+const listCount = (v: Prisma.Sql) => sql`CASE WHEN json_typeof(${v}) = 'array' THEN json_array_length(${v}) END`;
+
+/**
+ * The Jaccard index (lib/experiments/analysis.ts jaccard: distinct strings, two empty lists agree fully) of two JSON
+ * lists' first EXPERIMENT_LIST_ITEMS items, computed by PostgreSQL: only the number crosses to the app, never the
+ * lists (1,000 pairs of such lists held the event loop for their parse). Null when either is not a list.
+ */
+const listJaccard = (a: Prisma.Sql, b: Prisma.Sql) => sql`CASE WHEN json_typeof(${a}) = 'array' AND json_typeof(${b}) = 'array' THEN (
+    SELECT CASE WHEN count(*) = 0 THEN 1 ELSE (count(*) FILTER (WHERE in_a AND in_b))::float8 / count(*) END
+    FROM (SELECT e, bool_or(side) AS in_a, bool_or(NOT side) AS in_b FROM (
+        SELECT x.v #>> '{}' AS e, true AS side FROM json_array_elements(${a}) WITH ORDINALITY AS x(v, i)
+        WHERE x.i <= ${EXPERIMENT_LIST_ITEMS} AND json_typeof(x.v) = 'string'
+        UNION ALL
+        SELECT y.v #>> '{}', false FROM json_array_elements(${b}) WITH ORDINALITY AS y(v, i)
+        WHERE y.i <= ${EXPERIMENT_LIST_ITEMS} AND json_typeof(y.v) = 'string') u
+      GROUP BY e) g) END`;
 
 /** One side's columns, prefixed (o_id, r_status, …): flat columns read much faster than a JSON object per row. */
 const FACT_COLUMNS = (t: "o" | "r") => {
   const a = Prisma.raw(t);
   const p = (name: string) => Prisma.raw(`"${t}_${name}"`);
-  return sql`${a}.id::text AS ${p("id")}, ${a}.status::text AS ${p("status")}, ${a}.verdict AS ${p("verdict")},
-    ${listHead(sql`${a}.results -> 'FocusSymbols'`)} AS ${p("FocusSymbols")}, ${listHead(sql`${a}.results -> 'EnableConfigs'`)} AS ${p("EnableConfigs")},
+  const counts = LIST_FIELDS.map((f) => sql`${listCount(sql`v.${listColumn(t, f)}`)} AS ${p(f)}`);
+  return sql`${a}.id::text AS ${p("id")}, ${a}.status::text AS ${p("status")}, ${a}.verdict AS ${p("verdict")}, ${Prisma.join(counts)},
     ${a}.total_tokens::float8 AS ${p("totalTokens")}, ${a}.cost_usd AS ${p("costUsd")}, ${a}.cost_unpriced AS ${p("costUnpriced")},
     ${a}.duration_ms::float8 AS ${p("durationMs")}, ${a}.started_at AS ${p("startedAt")}, ${a}.finished_at AS ${p("finishedAt")},
     left(${a}.error, 300) AS ${p("error")}`;
 };
+
+/** Each side's list fields, read once per pair. */
+const LIST_VALUES = sql`CROSS JOIN LATERAL (SELECT ${Prisma.join(
+  LIST_FIELDS.flatMap((f) => [sql`o.results -> ${f} AS ${listColumn("o", f)}`, sql`r.results -> ${f} AS ${listColumn("r", f)}`]),
+)} OFFSET 0) v`;
+
+/** The pair's Jaccard index of each list field, as "j_<field>". */
+const JACCARD_COLUMNS = Prisma.join(
+  LIST_FIELDS.map((f) => sql`${listJaccard(sql`v.${listColumn("o", f)}`, sql`v.${listColumn("r", f)}`)} AS ${Prisma.raw(`"j_${f}"`)}`),
+);
 
 type FlatRow = { workflow: string; description: string; originalCorrect: boolean | null; rerunCorrect: boolean | null } & Record<
   string,
@@ -146,7 +167,7 @@ function factsOf(row: FlatRow, t: "o" | "r"): RunFacts {
     id: f("id") as string,
     status: f("status") as string,
     verdict: f("verdict") as boolean | null,
-    lists: { FocusSymbols: f("FocusSymbols"), EnableConfigs: f("EnableConfigs") },
+    lists: Object.fromEntries(LIST_FIELDS.map((l) => [l, f(l) as number | null])),
     totalTokens: f("totalTokens") as number,
     costUsd: f("costUsd") as number | null,
     costUnpriced: f("costUnpriced") as number,
@@ -176,14 +197,15 @@ export async function experimentPairs(db: Db, experimentId: string): Promise<Pai
       SELECT DISTINCT ON (slot) slot, original, id FROM attempt ORDER BY slot, depth DESC, id
     )
     SELECT o.workflow, left(o.description, 1000) AS description, o.correct AS "originalCorrect", r.correct AS "rerunCorrect",
-      ${FACT_COLUMNS("o")}, ${FACT_COLUMNS("r")}
-    FROM latest l JOIN jobs o ON o.id = l.original JOIN jobs r ON r.id = l.id
+      ${FACT_COLUMNS("o")}, ${FACT_COLUMNS("r")}, ${JACCARD_COLUMNS}
+    FROM latest l JOIN jobs o ON o.id = l.original JOIN jobs r ON r.id = l.id ${LIST_VALUES}
     ORDER BY o.created_at DESC, o.id DESC`);
   return rows.map((row) => ({
     workflow: row.workflow,
     description: row.description,
     originalCorrect: row.originalCorrect,
     rerunCorrect: row.rerunCorrect,
+    listJaccard: Object.fromEntries(LIST_FIELDS.map((f) => [f, row[`j_${f}`] as number | null])),
     original: factsOf(row, "o"),
     rerun: factsOf(row, "r"),
   }));

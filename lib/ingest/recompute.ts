@@ -7,7 +7,7 @@ import { resultWordsOfText } from "@/lib/history/search-fields";
 import { defineTask, runTask } from "@/lib/workers/pool";
 import { HttpError } from "@/lib/http/errors";
 import { bytePieces, intArrayLiteral } from "@/lib/db/sql";
-import { nextTurn } from "@/lib/load/turn";
+import { joinPieces } from "@/lib/db/utf8-pieces";
 
 /** What of the stored results the search text takes, from their JSON text: on a worker thread when they are large. */
 export const RESULT_WORDS_TASK = defineTask("lib/history/search-fields.ts", "resultWordsOfText", resultWordsOfText);
@@ -69,16 +69,4 @@ export async function recomputeJob(sql: Sql, jobId: string): Promise<void> {
     );
   }
   await writeDigest(sql, jobId, digest);
-}
-
-/** The pieces in one buffer of their own (movable to a thread whole), copied a piece a turn. */
-async function joinPieces(pieces: readonly Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.byteLength;
-    await nextTurn();
-  }
-  return out;
 }

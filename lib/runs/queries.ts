@@ -12,6 +12,8 @@ import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } f
 import { epochMicros, intArrayLiteral, intsOfList, isoMicros } from "@/lib/db/sql";
 import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
 import { rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
+import { workflowSpec } from "@/lib/workflows/catalog";
+import { displayBudget, readJobJson } from "@/lib/runs/stored-json";
 
 /** One run with its whole trajectory (imports and tests compare what was stored). */
 export async function getRun(db: Db, id: string) {
@@ -29,11 +31,16 @@ export async function getRun(db: Db, id: string) {
   return jobNumbers(job);
 }
 
-/** One run without its spans: the page header reads the totals kept on the job, never the spans. */
+/**
+ * One run without its spans: the page header reads the totals kept on the job, never the spans. Args and Results are
+ * what the page shows of them (lib/runs/stored-json.ts): each list and object read up to the display budget, cut ones
+ * marked with their stored counts, the workflow's fields always read; the whole values are at GET /api/jobs/<id>.
+ */
 export async function getRunHeader(db: Db, id: string) {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({
     where: { id },
+    omit: { args: true, results: true },
     include: {
       rerunOf: { select: { id: true } },
       reruns: { select: { id: true, createdAt: true }, orderBy: { createdAt: "asc" } },
@@ -41,7 +48,9 @@ export async function getRunHeader(db: Db, id: string) {
     },
   });
   if (!job) return null;
-  return jobNumbers(job);
+  const spec = workflowSpec(job.workflow, job.workflowType);
+  const [args, results] = await readJobJson(id, ["args", "results"], [displayBudget(spec?.inputs), displayBudget(spec?.outputs)]);
+  return jobNumbers({ ...job, args, results });
 }
 
 export type Run = NonNullable<Awaited<ReturnType<typeof getRunHeader>>>;

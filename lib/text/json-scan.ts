@@ -222,3 +222,97 @@ export function layoutLineCount(text: string): number {
   }
   return lines;
 }
+
+/** A list or object budgetJsonText read cut: its path from the root (keys and indexes) and how many it held. */
+export interface JsonCut {
+  path: (string | number)[];
+  total: number;
+}
+
+export interface JsonBudget {
+  /** items of a list (members of an object) read; the rest are counted */
+  items: number;
+  /** values read in all, depth first; past it no more items are read (their lists and objects count them) */
+  values: number;
+  /** keys of the root object read wherever they stand, past both budgets (a workflow's fields) */
+  keep?: readonly string[];
+}
+
+/**
+ * The JSON text cut to what a page can show: each list's first `items` items, each object's first `items` members
+ * (and the root's `keep` keys wherever they stand), at most `values` values in all, every string and number as
+ * written; `cuts` lists each list or object read short with the count it had. One pass over the text that builds
+ * nothing per skipped element, so Results of a million strings cost a scan, not a parse (the caller parses the cut
+ * text: lib/text/budget.ts parseBudgeted). Throws JsonTextError for text that is not JSON.
+ */
+export function budgetJsonText(text: string, budget: JsonBudget): { text: string; cuts: JsonCut[] } {
+  const out: string[] = [];
+  const cuts: JsonCut[] = [];
+  const keep = new Set(budget.keep ?? []);
+  const path: (string | number)[] = [];
+  let left = budget.values;
+  const read = (i: number, depth: number): number => {
+    const c = text.charCodeAt(i);
+    left--;
+    if (c !== 123 && c !== 91) {
+      const end = valueEnd(text, i);
+      out.push(text.slice(i, end));
+      return end;
+    }
+    const array = c === 91;
+    const close = array ? 93 : 125;
+    out.push(array ? "[" : "{");
+    let j = skipSpace(text, i + 1);
+    let count = 0;
+    let kept = 0;
+    if (text.charCodeAt(j) !== close) {
+      for (;;) {
+        let key: string | null = null;
+        let keyToken = "";
+        if (!array) {
+          const keyEnd = stringEnd(text, j);
+          keyToken = text.slice(j, keyEnd);
+          j = skipSpace(text, keyEnd);
+          if (text.charCodeAt(j) !== 58) throw new JsonTextError(`not JSON (no ":" at character ${j})`);
+          j = skipSpace(text, j + 1);
+        }
+        let take = kept < budget.items && left > 0;
+        if (!array && (take || (depth === 0 && keep.size))) {
+          key = decodeString(keyToken);
+          take ||= keep.has(key);
+        }
+        if (take) {
+          out.push(kept ? "," : "", keyToken, keyToken ? ":" : "");
+          path.push(array ? count : key!);
+          j = read(j, depth + 1);
+          path.pop();
+          kept++;
+        } else j = valueEnd(text, j);
+        count++;
+        j = skipSpace(text, j);
+        if (text.charCodeAt(j) !== 44) break;
+        j = skipSpace(text, j + 1);
+      }
+    }
+    if (text.charCodeAt(j) !== close) throw new JsonTextError(`not JSON (no "${String.fromCharCode(close)}" at character ${j})`);
+    out.push(array ? "]" : "}");
+    if (kept < count) cuts.push({ path: [...path], total: count });
+    return j + 1;
+  };
+  const start = skipSpace(text, 0);
+  if (start >= text.length) throw new JsonTextError("not JSON (empty)");
+  read(start, 0);
+  return { text: out.join(""), cuts };
+}
+
+/**
+ * budgetJsonText of each UTF-8 JSON text (a null stays null): one worker task for a run's Args and Results
+ * (lib/runs/stored-json.ts), whose bytes are moved to the thread and decoded there.
+ */
+export function budgetJsonBytes(input: {
+  bytes: (Uint8Array | null)[];
+  budgets: JsonBudget[];
+}): ({ text: string; cuts: JsonCut[] } | null)[] {
+  const decoder = new TextDecoder();
+  return input.bytes.map((b, i) => (b == null ? null : budgetJsonText(decoder.decode(b), input.budgets[i]!)));
+}

@@ -26,7 +26,7 @@ async function readSpan(id: string, seq: number, path?: string): Promise<string>
  * each with small Args and Results; `variant` changes every tenth step's Results, so two variants compare as runs of
  * one agent that went a little differently.
  */
-async function largeRun(n: number, variant: number): Promise<string> {
+async function largeRun(n: number, variant: number, nameChars = 0): Promise<string> {
   const id = randomUUID();
   await pool().query(
     `INSERT INTO jobs (id, workflow, workflow_type, description, link, status, source, span_count, finished_at)
@@ -38,14 +38,15 @@ async function largeRun(n: number, variant: number): Promise<string> {
      SELECT $1, i, CASE WHEN i = 0 THEN 0 WHEN i % 3 = 1 THEN 1 ELSE 2 END,
        CASE WHEN i = 0 THEN NULL WHEN i % 3 = 1 THEN 0 ELSE i - (i - 1) % 3 END,
        CASE WHEN i = 0 THEN 'flow' WHEN i % 3 = 1 THEN 'llm' ELSE 'tool' END,
-       CASE WHEN i = 0 THEN 'bench' WHEN i % 3 = 1 THEN 'agent' WHEN i % 3 = 2 THEN 'read-file' ELSE 'grep' END,
+       (SELECT rpad(k, greatest($5, length(k)), '"')
+        FROM (SELECT CASE WHEN i = 0 THEN 'bench' WHEN i % 3 = 1 THEN 'agent' WHEN i % 3 = 2 THEN 'read-file' ELSE 'grep' END AS k) n),
        CASE WHEN i % 3 = 1 THEN 'model-a' END,
        $3::timestamptz + i * interval '1 millisecond', $3::timestamptz + i * interval '1 millisecond' + interval '500 microseconds',
        json_build_object('path', 'fs/file-' || i || '.c'),
        json_build_object('out', 'line ' || i || E'\nsecond line ' || CASE WHEN i % 10 = 0 THEN $4::int ELSE 0 END),
        'step ' || i
      FROM generate_series(0, $2 - 1) AS i`,
-    [id, n, T, variant],
+    [id, n, T, variant, nameChars],
   );
   return id;
 }
@@ -83,6 +84,12 @@ export async function readKinds(): Promise<Kind[]> {
   const largeRuns = async () => {
     if (!largeA) [largeA, largeB] = [await largeRun(LARGE, 1), await largeRun(LARGE, 2)];
   };
+  // Names of 1,000 quotes (the name cap), each 6 characters of HTML.
+  let namedA = "";
+  let namedB = "";
+  const namedRuns = async () => {
+    if (!namedA) [namedA, namedB] = [await largeRun(LARGE, 1, 1000), await largeRun(LARGE, 2, 1000)];
+  };
   return [
     { name: "GET span of a 3.9M-element Args", run: () => readSpan(spanRun, 0) },
     { name: "GET span ?path=Args.Tail", run: () => readSpan(spanRun, 0, "Args.Tail") },
@@ -101,6 +108,16 @@ export async function readKinds(): Promise<Kind[]> {
         const [a, b] = await Promise.all([loadForCompare(db(), largeA), loadForCompare(db(), largeB)]);
         const rows = withFactDiffs(await alignSteps(a!.spans, b!.spans));
         return `${rows.length} steps, ${rows.filter((r) => r.diff).length} diffed, ${rows.filter((r) => r.undiffed).length} not`;
+      },
+    },
+    {
+      name: "compare: two 100,000-span runs of 1,000-char names",
+      prepare: namedRuns,
+      run: async () => {
+        const [a, b] = await Promise.all([loadForCompare(db(), namedA), loadForCompare(db(), namedB)]);
+        const rows = withFactDiffs(await alignSteps(a!.spans, b!.spans));
+        const names = rows.reduce((n, r) => n + (r.a?.name.length ?? 0) + (r.b?.name.length ?? 0), 0);
+        return `${rows.length} steps, names ${(names / 1e6).toFixed(1)}M chars`;
       },
     },
     {

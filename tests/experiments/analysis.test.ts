@@ -24,6 +24,7 @@ function facts(over: Partial<RunFacts>): RunFacts {
 const pair = (o: Partial<RunFacts>, r: Partial<RunFacts>): Pair => ({
   workflow: "w",
   description: "d",
+  listJaccard: {},
   originalCorrect: null,
   rerunCorrect: null,
   original: facts(o),

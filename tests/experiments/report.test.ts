@@ -162,9 +162,16 @@ describe("an experiment's report", () => {
       { minute: 2, experimentId, rerunOfId: original },
     );
     const data = (await loadExperiment(db(), experimentId, T0 + 300 * 60_000))!;
-    expect((data.pairs[0]!.original.lists.FocusSymbols as string[]).length).toBe(EXPERIMENT_LIST_ITEMS);
+    // The pair carries the lists' counts as stored and their Jaccard index, never the lists.
+    expect(data.pairs[0]!.original.lists.FocusSymbols).toBe(200_000);
+    expect(data.pairs[0]!.rerun.lists.FocusSymbols).toBe(EXPERIMENT_LIST_ITEMS);
+    expect(data.pairs[0]!.listJaccard).toEqual({ FocusSymbols: 1, EnableConfigs: null });
     expect(data.report.fields.find((f) => f.field === "FocusSymbols")).toMatchObject({ compared: 1, meanJaccard: 1, identical: 1 });
-    // Whole, the pair's list alone was 2.6 MB of the export.
-    expect(experimentJson(data).length).toBeLessThan(200_000);
+    // Whole, the pair's list alone was 2.6 MB of the export; it now says how much of each list was compared.
+    const json = experimentJson(data);
+    expect(json.length).toBeLessThan(200_000);
+    expect(JSON.parse(json)).toMatchObject({ listItemsCompared: EXPERIMENT_LIST_ITEMS, pairs: [{ listJaccard: { FocusSymbols: 1 } }] });
+    const [head, line] = experimentCsv(data.pairs).split("\r\n");
+    expect(line!.split(",")[head!.split(",").indexOf("FocusSymbols_jaccard")]).toBe("1");
   });
 });
