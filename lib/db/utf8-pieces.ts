@@ -3,7 +3,7 @@
 // 100-400 ms on a loaded machine), and the bytes, joined into one buffer, can be moved to a worker thread whole.
 import "server-only";
 import type { Sql } from "@/lib/db/pool";
-import { bytePieces, TEXT_PIECE_BYTES } from "@/lib/db/sql";
+import { bytePieces } from "@/lib/db/sql";
 import { nextTurn } from "@/lib/load/turn";
 
 /**
