@@ -1,6 +1,6 @@
 // Lines up two runs for comparison: verdict fields, totals with deltas, and trajectories step by step.
 import { diffArrays } from "diff";
-import { nextTurn } from "@/lib/load/turn";
+import { nextTurn } from "@/lib/turn";
 import { resultFields } from "@/lib/workflows/verdict";
 import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
 import { layoutLineCount } from "@/lib/text/json-scan";

@@ -4,7 +4,7 @@
 import "server-only";
 import type { Sql } from "@/lib/db/pool";
 import { bytePieces } from "@/lib/db/sql";
-import { nextTurn } from "@/lib/load/turn";
+import { nextTurn } from "@/lib/turn";
 
 /**
  * Each of `columns` (trusted SQL text expressions over the rows `from` selects: one row) as UTF-8 bytes, read in

@@ -8,7 +8,7 @@ import "server-only";
 import type { Sql } from "@/lib/db/pool";
 import { inTransaction, pool } from "@/lib/db/pool";
 import { MAX_NESTING } from "@/lib/limits";
-import { nextTurn } from "@/lib/load/turn";
+import { nextTurn } from "@/lib/turn";
 import { orderColumns, type OrderColumns } from "@/lib/trajectory/tree";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { defineTask, runTask } from "@/lib/workers/pool";

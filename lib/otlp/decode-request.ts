@@ -7,7 +7,7 @@ import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
 import { packTexts, rowJsonWithoutPlace } from "@/lib/trajectory/span-rows";
 import { movedWith } from "@/lib/workers/moved";
-import { nextTurn } from "@/lib/load/turn";
+import { nextTurn } from "@/lib/turn";
 import { checkedSpan, storableRequest, type TraceSpan } from "./check";
 import { OFF_THREAD_MIN_BYTES, OTLP_MAX_SPANS_PER_REQUEST, OTLP_MAX_VALUES } from "@/lib/limits";
 import { inflateBody } from "./inflate";

@@ -9,7 +9,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { encodeOutline } from "@/lib/trajectory/outline";
 import { bytePieces, epochMicros } from "@/lib/db/sql";
-import { nextTurn } from "@/lib/load/turn";
+import { nextTurn } from "@/lib/turn";
 import { isLive } from "./status";
 import { ERROR_HEAD, realAfterSql } from "./queries";
 

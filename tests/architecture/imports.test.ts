@@ -75,8 +75,9 @@ describe("lib/ layout", () => {
     expect(findCycle(graph)).toBeNull();
   });
 
-  it("lib/db imports no topic folder (only configuration, limits and the generated client)", () => {
-    expect([...(graph.get("db") ?? [])].filter((u) => !["config", "limits"].includes(u))).toEqual([]);
+  it("lib/db imports no topic folder (only configuration, limits, the generated client and lib/turn.ts)", () => {
+    // lib/turn.ts imports nothing: yielding the event loop between slices of a long read is no topic.
+    expect([...(graph.get("db") ?? [])].filter((u) => !["config", "limits", "turn"].includes(u))).toEqual([]);
   });
 
   it("sees the folders it checks (the scan is not empty)", () => {
