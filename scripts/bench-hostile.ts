@@ -3,7 +3,8 @@
 // waits at least that long), against a tiny request (a poll offering no workflow). The requests go through the real
 // route handlers and library entry points in this process, on a throwaway PostgreSQL, so the figures are the app's own
 // work without Next's. The kinds live in scripts/bench-hostile/ by what they call: agent.ts (POST /api), import.ts,
-// otlp.ts (POST /v1/traces) and reads.ts (spans, compare, outline, conversation); harness.ts has what they share.
+// otlp.ts (POST /v1/traces), reads.ts (spans, compare, outline, conversation) and exports.ts (whole-run exports and whole
+// spans of fat spans); harness.ts has what they share.
 import { parseArgs } from "node:util";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
@@ -42,10 +43,11 @@ const { agentKinds, tinyKind } = await import("./bench-hostile/agent");
 const { importKinds } = await import("./bench-hostile/import");
 const { otlpKinds } = await import("./bench-hostile/otlp");
 const { readKinds } = await import("./bench-hostile/reads");
+const { exportKinds } = await import("./bench-hostile/exports");
 
 const agent = await benchAgent();
 /** The yardstick first: every other kind is compared with it. */
-const KINDS = [tinyKind(agent), ...agentKinds(agent), ...importKinds(), ...otlpKinds(agent), ...(await readKinds())];
+const KINDS = [tinyKind(agent), ...agentKinds(agent), ...importKinds(), ...otlpKinds(agent), ...(await readKinds()), ...exportKinds()];
 
 interface Row {
   name: string;
