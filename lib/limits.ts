@@ -253,6 +253,13 @@ export const MAX_SPAN_SEARCH_WORK = 256 * MB;
  */
 export const EXPORT_PAGE_SPANS = 1000;
 export const EXPORT_PAGE_BYTES = 4 * MB;
+/**
+ * A span's text over EXPORT_SLICE_BYTES is not read with its page (or its span, for ?full=1) but apart, as UTF-8
+ * pieces of EXPORT_SLICE_BYTES, each decoded, escaped and written in a turn of its own (lib/db/span-texts.ts): one
+ * span of a 4 MB Prompt and a 3.9 MB Reply written at once held the event loop 200-500 ms; escaping a slice of
+ * hostile text costs ~5 ms.
+ */
+export const EXPORT_SLICE_BYTES = 256 * 1024;
 /** Whole-run exports one app process streams at once; more are answered 429 with Retry-After. */
 export const EXPORT_MAX_CONCURRENT = 4;
 /** Largest span Seq in a URL: PostgreSQL's int. */

@@ -3,8 +3,9 @@
 // waits at least that long), against a tiny request (a poll offering no workflow). The requests go through the real
 // route handlers and library entry points in this process, on a throwaway PostgreSQL, so the figures are the app's own
 // work without Next's. The kinds live in scripts/bench-hostile/ by what they call: agent.ts (POST /api), import.ts,
-// otlp.ts (POST /v1/traces), reads.ts (spans, compare, outline, conversation) and results.ts (a run's Results read by
-// its page, Compare and experiments); harness.ts has what they share.
+// otlp.ts (POST /v1/traces), reads.ts (spans, compare, outline, conversation), results.ts (a run's Results read by
+// its page, Compare and experiments), exports.ts (whole-run exports and whole spans of fat spans) and live.ts (live
+// watchers' catch-up); harness.ts has what they share.
 import { parseArgs } from "node:util";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
@@ -44,6 +45,7 @@ const { importKinds } = await import("./bench-hostile/import");
 const { otlpKinds } = await import("./bench-hostile/otlp");
 const { readKinds } = await import("./bench-hostile/reads");
 const { resultsKinds } = await import("./bench-hostile/results");
+const { exportKinds } = await import("./bench-hostile/exports");
 const { liveKinds } = await import("./bench-hostile/live");
 
 const agent = await benchAgent();
@@ -55,6 +57,7 @@ const KINDS = [
   ...otlpKinds(agent),
   ...(await readKinds()),
   ...(await resultsKinds()),
+  ...exportKinds(),
   ...liveKinds(),
 ];
 

@@ -6,7 +6,8 @@ import "server-only";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { cookies } from "next/headers";
 import { appConfig } from "@/lib/config";
-import { dbFor, type Db } from "./pools";
+import type pg from "pg";
+import { dbFor, readerPool, type Db } from "./pools";
 
 export const READ_PRIMARY_COOKIE = "tv-read-primary";
 
@@ -60,6 +61,11 @@ export async function noteWrite(): Promise<void> {
 export async function readDb(cls: "read" | "expensive" = "read"): Promise<Db> {
   if (!appConfig().DATABASE_READ_URL.length) return dbFor(cls);
   return dbFor(cls, { primary: await readsPrimary() });
+}
+
+/** The plain pg pool (lib/db/pools.ts readerPool) of a reader's class, on the database readDb's client would use. */
+export async function readPool(cls: "read" | "expensive" = "read"): Promise<pg.Pool> {
+  return readerPool(cls, { primary: await readsPrimary() });
 }
 
 /** True when this request's browser wrote within DB_READ_YOUR_WRITES_SECONDS (its reads go to the primary). */

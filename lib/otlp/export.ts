@@ -3,7 +3,9 @@
 // run: a run received over OTLP keeps its trace and span ids; any other run's trace id is its job id, and each span's
 // id is the job id's first 8 hex digits and its seq (sibling order survives equal start times).
 import "server-only";
+import type pg from "pg";
 import type { Db } from "@/lib/db/client";
+import { readerPool } from "@/lib/db/pools";
 import { isoMicros } from "@/lib/db/sql";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { parseTimestampNs } from "@/lib/trajectory/time";
@@ -12,10 +14,12 @@ import { ARGS_ATTRIBUTE, EXTRA_PREFIX, RESULTS_ATTRIBUTE, SPAN_TYPE_ATTRIBUTE } 
 import type { KeyValue, OtlpSpan } from "./wire";
 import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS } from "@/lib/limits";
 import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
+import { inSlices, markTexts, spanTextsSql, withTexts, type Placement, type SpanTexts, type TextColumn } from "@/lib/db/span-texts";
 
 const OPERATION: Record<string, string> = { llm: "chat", tool: "execute_tool", agent: "invoke_agent", flow: "invoke_workflow" };
 
-interface Row {
+/** A span as the export reads it, its large texts left out to be read in slices (lib/db/span-texts.ts). */
+interface Row extends SpanTexts {
   seq: number;
   parent_seq: number | null;
   type: string;
@@ -23,13 +27,6 @@ interface Row {
   model: string | null;
   started: string;
   finished: string | null;
-  error: string | null;
-  args: string | null;
-  results: string | null;
-  instruction: string | null;
-  prompt: string | null;
-  reply: string | null;
-  thoughts: string | null;
   input_tokens: number | null;
   output_tokens: number | null;
   output_thoughts_tokens: number | null;
@@ -40,6 +37,20 @@ interface Row {
   /** the parent's OTLP span id, when it came over OTLP */
   parent_span_id: string | null;
 }
+
+/**
+ * Where an exported span has its texts: the messages' contents are strings inside the JSON text of a string attribute,
+ * Args, Results and the error message string values.
+ */
+const OTLP_TEXTS: Record<TextColumn, Placement> = {
+  error: "string",
+  args: "string",
+  results: "string",
+  instruction: "string-in-string",
+  prompt: "string-in-string",
+  reply: "string-in-string",
+  thoughts: "string-in-string",
+};
 
 const ns = (t: string) => String(parseTimestampNs(t) ?? 0n);
 
@@ -94,11 +105,12 @@ function eventsOf(r: Row): OtlpSpan["events"] {
 
 /**
  * The run `id` as OTLP JSON text (an ExportTraceServiceRequest, the same bytes as JSON.stringify of the whole
- * request), or null for no such run. Its text comes in chunks, a page of spans each (lib/runs/span-pages.ts), read from
- * the database as the caller takes them: the whole run is never held. A span's parent id is read with its page (a
- * parent is found wherever it is in the run; none when the parent seq has no span).
+ * request), or null for no such run. Its text comes in chunks of about EXPORT_SLICE_BYTES, read from the database a
+ * page of spans at a time (lib/db/span-pages.ts) as the caller takes them, a span's large texts in slices
+ * (lib/db/span-texts.ts, from `pool`): the whole run, or one whole span, is never held. A span's parent id is read
+ * with its page (a parent is found wherever it is in the run; none when the parent seq has no span).
  */
-export async function runAsOtlpChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
+export async function runAsOtlpChunks(db: Db, id: string, pool: pg.Pool = readerPool("expensive")): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
   const job = await db.job.findUnique({ where: { id }, select: { agentName: true, otlpTraceId: true } });
   if (!job) return null;
@@ -108,8 +120,7 @@ export async function runAsOtlpChunks(db: Db, id: string): Promise<AsyncGenerato
   const load = (after: number) => db.$queryRaw<Row[]>`
     WITH ${spanPageCte(id, after)}
     SELECT s.seq, s.parent_seq, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS started, ${isoMicros("s.finished_at")} AS finished,
-      s.error, s.args::text AS args, s.results::text AS results, s.instruction, s.prompt, s.reply, s.thoughts,
-      s.input_tokens, s.output_tokens, s.output_thoughts_tokens, s.extra, o.span_id,
+      ${spanTextsSql("s")}, s.input_tokens, s.output_tokens, s.output_thoughts_tokens, s.extra, o.span_id,
       (p.seq IS NOT NULL) AS parent_stored, po.span_id AS parent_span_id
     FROM page JOIN spans s ON s.job_id = ${id}::uuid AND s.seq = page.seq
       LEFT JOIN otlp_spans o ON o.job_id = s.job_id AND o.seq = s.seq
@@ -134,16 +145,21 @@ export async function runAsOtlpChunks(db: Db, id: string): Promise<AsyncGenerato
   const resource: { attributes: KeyValue[] } = {
     attributes: job.agentName ? [{ key: "service.name", value: { stringValue: job.agentName } }] : [],
   };
-  return (async function* () {
-    // JSON.stringify({resourceSpans: [{resource, scopeSpans: [{spans}]}]}), written a page of spans at a time.
-    yield `{"resourceSpans":[{"resource":${JSON.stringify(resource)},"scopeSpans":[{"spans":[`;
-    let first = true;
-    for await (const rows of spanPages(load)) {
-      yield (first ? "" : ",") + rows.map((r) => JSON.stringify(spanOf(r))).join(",");
-      first = false;
-    }
-    yield "]}]}]}";
-  })();
+  return inSlices(
+    (async function* () {
+      // JSON.stringify({resourceSpans: [{resource, scopeSpans: [{spans}]}]}), written a span (its large texts a slice) at a time.
+      yield `{"resourceSpans":[{"resource":${JSON.stringify(resource)},"scopeSpans":[{"spans":[`;
+      let first = true;
+      for await (const rows of spanPages(load)) {
+        for (const r of rows) {
+          if (!first) yield ",";
+          first = false;
+          yield* withTexts(JSON.stringify(spanOf(markTexts(r))), r, OTLP_TEXTS, { pool, jobId: id, seq: r.seq });
+        }
+      }
+      yield "]}]}]}";
+    })(),
+  );
 }
 
 /** The run as OTLP JSON text (runAsOtlpChunks joined), or null: for tests and tools. */

@@ -1,11 +1,17 @@
 // One job as the API gives it: the job with its verdict and totals, and its trajectory in the trajectory-file shape.
 import "server-only";
+import type pg from "pg";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
-import { exportedSpanJson, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
+import { readerPool } from "@/lib/db/pools";
+import { exportedSpanJson, rowToSpan, type ExportedSpanRow } from "@/lib/trajectory/span-rows";
+import type { SpanPayload } from "@/lib/trajectory/truncate";
 import { isoMicros, jobNumbers } from "@/lib/db/sql";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { verdictWords } from "@/lib/workflows/verdict";
+import { MAX_URL_SEQ } from "@/lib/limits";
 import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
+import { inSlices, markTexts, spanTextsSql, withTexts, type Placement, type SpanTexts, type TextColumn } from "@/lib/db/span-texts";
 
 /**
  * The job without its spans: fields, verdict, totals, and its rerun lineage. `verdict` is the main yes/no;
@@ -39,32 +45,92 @@ export function jobSummaryResponse(summary: NonNullable<Awaited<ReturnType<typeo
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 }
 
+/** A span as the exports read it: ExportedSpanRow, its large texts left out to be read in slices (lib/db/span-texts.ts). */
+type Row = ExportedSpanRow & SpanTexts;
+
+/** The columns of Row, for span alias `s`. */
+const rowColumns = Prisma.sql`s.seq, s.nesting, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS "startedAt",
+  ${isoMicros("s.finished_at")} AS "finishedAt", ${spanTextsSql("s")},
+  s.input_tokens AS "inputTokens", s.output_tokens AS "outputTokens", s.output_thoughts_tokens AS "outputThoughtsTokens",
+  s.extra::text AS extra`;
+
+/** Where a trajectory file's span has its texts: Args and Results the JSON text stored, the others strings. */
+const TRAJECTORY_TEXTS: Record<TextColumn, Placement> = {
+  error: "string",
+  args: "json",
+  results: "json",
+  instruction: "string",
+  prompt: "string",
+  reply: "string",
+  thoughts: "string",
+};
+
 /**
  * The stored trajectory as a trajectory file (formats doc §1) in JSON text: spans by Seq, empty keys left out, times
  * with microseconds in Go's RFC3339Nano form, Args/Results as the JSON text that was stored (never reparsed: key order,
- * integer-like keys and big integers come back as sent). Null for an unknown job; else its text in chunks, one page of
- * spans each (lib/runs/span-pages.ts), read from the database as the caller takes them: the whole run is never held.
+ * integer-like keys and big integers come back as sent). Null for an unknown job; else its text in chunks of about
+ * EXPORT_SLICE_BYTES, read from the database a page of spans at a time (lib/db/span-pages.ts) as the caller takes them,
+ * a span's large texts in slices (lib/db/span-texts.ts, from `pool`): the whole run, or one whole span, is never held.
  */
-export async function trajectoryChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
+export async function trajectoryChunks(
+  db: Db,
+  id: string,
+  pool: pg.Pool = readerPool("expensive"),
+): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
   const exists = await db.job.findUnique({ where: { id }, select: { id: true } });
   if (!exists) return null;
-  const load = (after: number) => db.$queryRaw<ExportedSpanRow[]>`
+  const load = (after: number) => db.$queryRaw<Row[]>`
     WITH ${spanPageCte(id, after)}
-    SELECT s.seq, s.nesting, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS "startedAt", ${isoMicros("s.finished_at")} AS "finishedAt",
-      s.error, s.args::text AS args, s.results::text AS results, s.instruction, s.prompt, s.reply, s.thoughts,
-      s.input_tokens AS "inputTokens", s.output_tokens AS "outputTokens", s.output_thoughts_tokens AS "outputThoughtsTokens",
-      s.extra::text AS extra
+    SELECT ${rowColumns}
     FROM page JOIN spans s ON s.job_id = ${id}::uuid AND s.seq = page.seq ORDER BY s.seq`;
-  return (async function* () {
-    yield "[";
-    let first = true;
-    for await (const rows of spanPages(load)) {
-      yield (first ? "" : ",") + rows.map(exportedSpanJson).join(",");
-      first = false;
-    }
-    yield "]";
-  })();
+  return inSlices(
+    (async function* () {
+      yield "[";
+      let first = true;
+      for await (const rows of spanPages(load)) {
+        for (const r of rows) {
+          if (!first) yield ",";
+          first = false;
+          yield* withTexts(exportedSpanJson(markTexts(r)), r, TRAJECTORY_TEXTS, { pool, jobId: id, seq: r.seq });
+        }
+      }
+      yield "]";
+    })(),
+  );
+}
+
+/**
+ * One whole span as GET /api/jobs/<id>/spans/<seq>?full=1 answers it: the JSON text of getSpan's `{span, json}` with
+ * `truncated: []`, the same bytes, written in chunks of about EXPORT_SLICE_BYTES with its large texts read in slices
+ * (lib/db/span-texts.ts, from `pool`). Null when there is no such span.
+ */
+export async function spanJsonChunks(
+  db: Db,
+  id: string,
+  seq: number,
+  pool: pg.Pool = readerPool("read"),
+): Promise<AsyncGenerator<string> | null> {
+  // spans.seq is an int: a larger number in the URL is no span, not a database error.
+  if (!isJobId(id) || !Number.isInteger(seq) || seq < 0 || seq > MAX_URL_SEQ) return null;
+  const [r] = await db.$queryRaw<Row[]>`SELECT ${rowColumns} FROM spans s WHERE s.job_id = ${id}::uuid AND s.seq = ${seq}`;
+  if (!r) return null;
+  // getSpan's shape: Args, Results and Extra travel apart, as the JSON text stored; a JSON null is no value.
+  const { args, results, extra, ...fields } = markTexts(r);
+  const span = rowToSpan({ ...fields, args: null, results: null }, String);
+  const json: SpanPayload["json"] = {};
+  const texts: Partial<Record<TextColumn, Placement>> = {
+    error: "string",
+    instruction: "string",
+    prompt: "string",
+    reply: "string",
+    thoughts: "string",
+  };
+  if (args != null && r.args !== "null") [json.Args, texts.args] = [args, "string"];
+  if (results != null && r.results !== "null") [json.Results, texts.results] = [results, "string"];
+  if (extra != null && extra !== "null") json.Extra = extra;
+  const payload: SpanPayload = { span, json, truncated: [] };
+  return inSlices(withTexts(JSON.stringify(payload), r, texts, { pool, jobId: id, seq }));
 }
 
 /** The trajectory file's whole text (trajectoryChunks joined), or null: for tests and tools, on runs of any size that fit. */

@@ -3,7 +3,7 @@
 // Streamed a page of spans at a time as the client reads (lib/db/span-pages.ts), a few such exports per process.
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
-import { readDb } from "@/lib/db/read-your-writes";
+import { readDb, readPool } from "@/lib/db/read-your-writes";
 import { originalOtlpChunks, runAsOtlpChunks } from "@/lib/otlp/export";
 import { streamedExport } from "@/lib/http/text-stream";
 import { notFound, noSuchRun } from "@/lib/http/errors";
@@ -15,7 +15,8 @@ export const GET = route({ access: "viewer", params: runParams }, async ({ req, 
   if (search.get("download") === "1")
     headers["content-disposition"] = `attachment; filename="otlp-${id}${original ? "-original" : ""}.json"`;
   const db = await readDb("expensive");
-  const res = await streamedExport(() => (original ? originalOtlpChunks(db, id) : runAsOtlpChunks(db, id)), headers);
+  const pool = await readPool("expensive");
+  const res = await streamedExport(() => (original ? originalOtlpChunks(db, id) : runAsOtlpChunks(db, id, pool)), headers);
   if (res !== null) return res;
   if (original && (await db.job.count({ where: { id } })) > 0) throw notFound(`run ${id} was not received over OTLP`);
   throw noSuchRun(id);

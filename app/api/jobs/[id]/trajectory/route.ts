@@ -2,7 +2,7 @@
 // page of spans at a time as the client reads (lib/db/span-pages.ts), a few such exports per process at once.
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
-import { readDb } from "@/lib/db/read-your-writes";
+import { readDb, readPool } from "@/lib/db/read-your-writes";
 import { trajectoryChunks } from "@/lib/runs/export";
 import { streamedExport } from "@/lib/http/text-stream";
 import { noSuchRun } from "@/lib/http/errors";
@@ -13,7 +13,8 @@ export const GET = route({ access: "viewer", params: runParams }, async ({ req, 
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (download) headers["content-disposition"] = `attachment; filename="trajectory-${id}.json"`;
   const db = await readDb("expensive");
-  const res = await streamedExport(() => trajectoryChunks(db, id), headers);
+  const pool = await readPool("expensive");
+  const res = await streamedExport(() => trajectoryChunks(db, id, pool), headers);
   if (res === null) throw noSuchRun(id);
   return res;
 });
