@@ -3,6 +3,7 @@
 // OUTLINE_CACHE_BYTES.
 import "server-only";
 import type pg from "pg";
+import pLimit from "p-limit";
 import type { Db } from "@/lib/db/client";
 import { readerPool } from "@/lib/db/pools";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -58,13 +59,19 @@ export async function getOutlineBytes(
   const under = outlineBuilds.get(id);
   let building = under && (under.from >= job.version || isLive(job.status)) ? under.pieces : undefined;
   if (!building) {
-    const began = performance.now();
-    const flight: { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
-      from: job.version,
-      pieces: queryOutlineJson(readerPool("outline", opts), id).then(({ version, pieces }) => {
+    // A large build waits for the one under way, so the outline pool always has a connection left for the others:
+    // two planted runs of 100,000 long names, rebuilt while live, made a small run's first reader wait 8.5 s.
+    const large = job.spanCount > OUTLINE_LARGE_SPANS || (cached?.buildMs ?? 0) > OUTLINE_LARGE_BUILD_MS;
+    const build = () => {
+      const began = performance.now();
+      return queryOutlineJson(readerPool("outline", opts), id).then(({ version, pieces }) => {
         remember(id, { version, pieces, builtAt: performance.now(), buildMs: performance.now() - began });
         return pieces;
-      }),
+      });
+    };
+    const flight: { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> } = {
+      from: job.version,
+      pieces: large ? largeBuilds(build) : build(),
     };
     building = flight.pieces.finally(() => {
       if (outlineBuilds.get(id) === flight) outlineBuilds.delete(id);
@@ -82,12 +89,18 @@ export async function getOutlineBytes(
  * and is never used for another run. 0 when no span was written since the table exists. Null when there is no such run.
  * One row by primary key.
  */
-export async function runVersion(db: Db, id: string): Promise<{ status: string; version: bigint } | null> {
+export async function runVersion(db: Db, id: string): Promise<{ status: string; version: bigint; spanCount: number } | null> {
   if (!isJobId(id)) return null;
-  const [job] = await db.$queryRaw<{ status: string; version: bigint | null }[]>`
-    SELECT j.status::text AS status, v.version FROM jobs j LEFT JOIN span_versions v ON v.job_id = j.id WHERE j.id = ${id}::uuid`;
-  return job ? { status: job.status, version: BigInt(job.version ?? 0) } : null;
+  const [job] = await db.$queryRaw<{ status: string; version: bigint | null; span_count: number }[]>`
+    SELECT j.status::text AS status, v.version, j.span_count FROM jobs j LEFT JOIN span_versions v ON v.job_id = j.id WHERE j.id = ${id}::uuid`;
+  return job ? { status: job.status, version: BigInt(job.version ?? 0), spanCount: job.span_count } : null;
 }
+
+/** A run past this many spans (jobs.span_count) or whose last build took longer than OUTLINE_LARGE_BUILD_MS is built in turn. */
+const OUTLINE_LARGE_SPANS = 20_000;
+const OUTLINE_LARGE_BUILD_MS = 1000;
+/** Large builds, one at a time (p-limit): the outline pool's other connection stays for the small ones. */
+const largeBuilds = pLimit(1);
 
 /** The outline build under way of each run, with the version its first reader saw (single flight). */
 const outlineBuilds = new Map<string, { from: bigint; pieces: Promise<readonly Uint8Array<ArrayBuffer>[]> }>();

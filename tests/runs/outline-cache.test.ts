@@ -19,7 +19,7 @@ let big = "";
 /** A run of `n` spans besides its root, each with its own ~150-character name and ~100-character model (gen.py's uniq100k). */
 async function hugeRun(n: number): Promise<string> {
   const { id } = await saveImportedRun({
-    job: { Workflow: "patch-triage", Description: "outline-cache test" },
+    job: { Workflow: "patch-triage", Description: `outline-cache test of ${n} spans` },
     source: "trajectory-file",
     minutePrecision: false,
     spans: [{ Seq: 0, Nesting: 0, Type: "flow", Name: "patch-triage", Started: "2026-03-02T10:00:00Z", Finished: "2026-03-02T12:00:00Z" }],
@@ -117,6 +117,22 @@ describe("the outline of a 100,000-span run", () => {
       await db().$executeRaw`UPDATE spans SET finished_at = timestamptz '2026-03-02T10:00:01.002Z' WHERE job_id = ${big}::uuid AND seq = 1`;
       await db().$executeRaw`UPDATE jobs SET status = 'finished' WHERE id = ${big}::uuid`;
     }
+  }, 120_000);
+
+  it("of a small run is built while two large runs' outlines are built in turn, not behind both", async () => {
+    forgetOutlines();
+    const other = await hugeRun(60_000);
+    const small = await hugeRun(10);
+    const done: string[] = [];
+    const large = [big, other].map((id) => getOutlineBytes(db(), id).then(() => done.push(id === big ? "big" : "other")));
+    // Both large builds under way (each takes seconds) before the small run's reader comes.
+    await new Promise((r) => setTimeout(r, 300));
+    await getOutlineBytes(db(), small);
+    done.push("small");
+    await Promise.all(large);
+    // Both large builds at once would take both of the outline pool's connections; the small one would wait for one.
+    expect(done[0]).toBe("small");
+    expect(done).toHaveLength(3);
   }, 120_000);
 
   it("is sent over HTTP in pieces, whole, without holding the event loop", async () => {
