@@ -144,7 +144,9 @@ test("axe finds nothing serious or critical on the history, a run, compare, an e
 });
 
 test("the conversation view reads each agent's turns in order, folds payloads, keeps search and permalinks", async ({ page, request }) => {
-  const reply = { Seq: 5, Nesting: 2, Type: "llm", Name: "patch-evaluator", Started: "2026-06-29T12:05:41Z", Reply: "Worth **fuzzing**" };
+  // A reply past what a page of steps carries (CONVERSATION_TEXT_CHARS): cut, and said so with its size.
+  const long = `Worth **fuzzing** ${"é".repeat(12_000)}`;
+  const reply = { Seq: 5, Nesting: 2, Type: "llm", Name: "patch-evaluator", Started: "2026-06-29T12:05:41Z", Reply: long };
   const job = await importFile(request, "conversation.json", triageTrajectory("conv", [reply]));
   await page.goto(`/jobs/${job.id}`);
   await page.getByTestId("view-conversation").click();
@@ -159,6 +161,8 @@ test("the conversation view reads each agent's turns in order, folds payloads, k
   await expect(agent.getByText("thoughts conv")).toBeVisible();
   await expect(agent.locator('[data-conv-span="4"] [data-conv-error]')).toContainText("no matches conv");
   await expect(agent.locator('[data-conv-span="5"] [data-conv-reply] strong')).toHaveText("fuzzing");
+  await expect(agent.locator('[data-conv-span="5"] [data-conv-cut="Reply"]')).toContainText("Reply is cut here (23 KB in all)");
+  await expect(agent.locator('[data-conv-span="2"] [data-conv-cut]')).toHaveCount(0);
   // The agent's own reply is its answer: after its steps, not between its prompt and its first turn.
   await expect(agent.locator('[data-conv-span="2"] [data-conv-reply]')).toHaveCount(0);
   await expect(agent.locator("li").last()).toHaveAttribute("data-conv-answer");

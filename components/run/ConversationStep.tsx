@@ -46,6 +46,21 @@ function Fold({ label, children, open = false }: { label: string; children: Reac
   );
 }
 
+/**
+ * Under a text the page cut (lib/runs/conversation.ts: its first CONVERSATION_TEXT_CHARS characters): how much there
+ * is, where to read it whole, and Copy of the whole text.
+ */
+function CutNote({ jobId, seq, payload, path }: { jobId: string; seq: number; payload: SpanPayload; path: string }) {
+  const cut = payload.truncated.find((t) => t.path === path);
+  if (!cut) return null;
+  return (
+    <p className="mt-1 text-xs text-amber-800" data-conv-cut={path}>
+      {path} is cut here ({formatTextSize(cut.length, cut.unit)} in all); open the step in the tree to read it whole.{" "}
+      <CopyButton load={() => fetchWholeValue(jobId, seq, path)} length={cut.unit ? undefined : cut.length} />
+    </p>
+  );
+}
+
 /** One step with its payload: what it is decides what is shown, and what is folded. */
 export function Step({
   jobId,
@@ -90,17 +105,20 @@ export function Step({
       {span.Error && (
         <div className="mt-1 rounded border-l-4 border-red-500 bg-red-50 p-2" data-conv-error>
           <TextBlock text={span.Error} tone="error" />
+          <CutNote jobId={jobId} seq={span.Seq} payload={payload} path="Error" />
         </div>
       )}
       {span.Instruction && (
         <Fold label="Instruction">
           <TextBlock text={span.Instruction} prose />
+          <CutNote jobId={jobId} seq={span.Seq} payload={payload} path="Instruction" />
         </Fold>
       )}
       {span.Prompt && (
         <div className="mt-1 rounded bg-slate-50 p-2" data-conv-prompt>
           <div className="mb-0.5 text-[11px] font-semibold uppercase tracking-wide text-slate-500">Prompt</div>
           <TextBlock text={span.Prompt} prose />
+          <CutNote jobId={jobId} seq={span.Seq} payload={payload} path="Prompt" />
         </div>
       )}
       {span.Thoughts && (
@@ -108,6 +126,7 @@ export function Step({
           <Suspense fallback={<TextBlock text={span.Thoughts} prose />}>
             <Markdown text={span.Thoughts} />
           </Suspense>
+          <CutNote jobId={jobId} seq={span.Seq} payload={payload} path="Thoughts" />
         </Fold>
       )}
       {reply && span.Reply && (
@@ -115,6 +134,7 @@ export function Step({
           <Suspense fallback={<TextBlock text={span.Reply} prose />}>
             <Markdown text={span.Reply} />
           </Suspense>
+          <CutNote jobId={jobId} seq={span.Seq} payload={payload} path="Reply" />
         </div>
       )}
       {(json.Args !== undefined || json.Results !== undefined || leftOut.length > 0) && (
