@@ -188,6 +188,13 @@ export const LIVE_CATCHUP_PAGE_SPANS = 500;
  */
 export const LIVE_CATCHUP_PAGES_AT_ONCE = 2;
 /**
+ * Requests Next works on at once per process (lib/server/admission.ts); the others wait their turn. 200 page loads
+ * at once held the event loop 600-760 ms.
+ */
+export const NEXT_MAX_CONCURRENT = 16;
+/** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
+export const NEXT_MAX_WAITING = 2000;
+/**
  * Bytes queued for one watcher that has not read them; a change past it cuts the watcher (its browser reconnects and
  * catches up), so a stalled watcher holds at most this much.
  */

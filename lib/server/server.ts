@@ -1,12 +1,14 @@
 // The app's HTTP server (npm start, npm run dev, the end-to-end tests): one Node server on one port. Every request
 // passes the front door first (lib/server/front-door.ts: the connection's address, TRACE, the log line, and the machine
 // routes — POST /api — answered with plain Node HTTP, never through Next's request routing); every other request goes
-// to Next through its documented custom-server API (next({ dev, dir, hostname, port }).getRequestHandler()).
+// to Next through its documented custom-server API (next({ dev, dir, hostname, port }).getRequestHandler()), a few at
+// a time (lib/server/admission.ts).
 import "server-only";
 import http from "node:http";
 import next from "next";
 import { appConfig } from "@/lib/config";
 import { startRollupCompaction } from "@/lib/history/rollups";
+import { admission } from "./admission";
 import { answerBusyPagesAs503 } from "./busy-pages";
 import { frontDoor } from "./front-door";
 import { MACHINE_ROUTES } from "./machine-routes";
@@ -33,14 +35,17 @@ export async function startServer(o: ServerOptions): Promise<http.Server> {
   // start, not the first large request.
   await Promise.all([app.prepare(), startWorkers()]);
   const door = frontDoor(MACHINE_ROUTES, requestLogger(appConfig().LOG_FORMAT));
+  const turns = admission();
   const server = http.createServer((req, res) => {
     if (door(req, res)) return;
     answerBusyPagesAs503(req, res);
-    handle(req, res).catch((e: unknown) => {
-      console.error(`${req.method} ${req.url?.split("?")[0]}:`, e);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      res.end();
-    });
+    turns
+      .admit(req, res, () => handle(req, res))
+      .catch((e: unknown) => {
+        console.error(`${req.method} ${req.url?.split("?")[0]}:`, e);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        res.end();
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

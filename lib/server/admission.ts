@@ -1,0 +1,40 @@
+// How many requests Next works on at once in this process. Every request Next renders or routes is work on the one
+// event loop; 200 anonymous page loads at once ran their renders' continuations back to back and held it 600-760 ms
+// (issue 21). Past NEXT_MAX_CONCURRENT the others wait their turn, first come first served (p-limit's queue); past
+// NEXT_MAX_WAITING the server answers 503 with Retry-After at once rather than queue without end. Long-lived answers
+// that have caps of their own (a live run's event stream: lib/live/watchers.ts; whole-run exports:
+// lib/http/text-stream.ts), Next's static files and the liveness check pass by: a stream would hold a turn for its
+// whole life, and a load balancer must hear the process answer while it is busy.
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import pLimit from "p-limit";
+import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING } from "@/lib/limits";
+
+/** Paths whose requests do not take a turn: streams with caps of their own, static files, liveness. */
+const PASS_BY = [/^\/api\/jobs\/[^/]+\/(events|trajectory|otlp)$/, /^\/_next\/static\//, /^\/api\/health$/];
+
+/** Seconds a client refused for a full queue is asked to wait. */
+const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Admission for Next's requests: `admit(req, res, handle)` runs `handle` (Next's request handler for this request)
+ * now or when a turn is free, or answers 503 (plain text, Retry-After) when NEXT_MAX_WAITING requests already wait.
+ * `limits` are for tests. The returned `stats` say how many run and wait.
+ */
+export function admission(limits = { concurrent: NEXT_MAX_CONCURRENT, waiting: NEXT_MAX_WAITING }) {
+  const turns = pLimit(limits.concurrent);
+  return {
+    admit(req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
+      const path = (req.url ?? "/").split("?")[0]!;
+      if (PASS_BY.some((p) => p.test(path))) return handle();
+      if (turns.pendingCount >= limits.waiting) {
+        res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(RETRY_AFTER_SECONDS) });
+        res.end(`the server is busy: ${limits.waiting} requests wait already; retry in ${RETRY_AFTER_SECONDS} s\n`);
+        return Promise.resolve();
+      }
+      // A client that went away while waiting is not rendered for.
+      return turns(() => (req.destroyed || res.writableEnded ? Promise.resolve() : handle()));
+    },
+    stats: () => ({ running: turns.activeCount, waiting: turns.pendingCount }),
+  };
+}

@@ -1,0 +1,68 @@
+// Admission of Next's requests (lib/server/admission.ts) over real HTTP: a few at once, the rest in turn, 503 with
+// Retry-After past the queue, and the streams and liveness check that pass by. Next itself is stood in for by a
+// handler that answers when the test lets it (the server's other parts are tested through Next in e2e/).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, describe, expect, it } from "vitest";
+import { admission } from "@/lib/server/admission";
+
+const turns = admission({ concurrent: 2, waiting: 3 });
+/** Requests the stand-in is working on, and how to let each answer. */
+const open: { path: string; finish: () => void }[] = [];
+const server = http.createServer((req, res) => {
+  void turns.admit(req, res, () => {
+    return new Promise<void>((resolve) => {
+      open.push({
+        path: req.url!,
+        finish: () => {
+          res.end(`done ${req.url}`);
+          resolve();
+        },
+      });
+    });
+  });
+});
+await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const until = async (ok: () => boolean) => {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(ok()).toBe(true);
+};
+
+describe("admission of Next's requests", () => {
+  it("works on a few at once, queues the next in order, answers 503 with Retry-After past the queue", async () => {
+    const answers = ["/a", "/b", "/c", "/d", "/e"].map((p) => fetch(base + p, { headers: { connection: "close" } }));
+    await until(() => turns.stats().running === 2 && turns.stats().waiting === 3);
+    expect(open.map((o) => o.path)).toEqual(["/a", "/b"]);
+    const refused = await fetch(`${base}/f`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("2");
+    expect(await refused.text()).toContain("3 requests wait already");
+    // A live run's event stream, an export and the liveness check pass by a full queue.
+    for (const path of ["/api/jobs/x/events", "/api/jobs/x/trajectory", "/api/health"]) {
+      const passing = fetch(base + path);
+      await until(() => open.some((o) => o.path === path));
+      open
+        .splice(
+          open.findIndex((o) => o.path === path),
+          1,
+        )[0]!
+        .finish();
+      expect(await (await passing).text()).toBe(`done ${path}`);
+    }
+    // In turn, first come first served.
+    open.shift()!.finish();
+    await until(() => open.some((o) => o.path === "/c"));
+    expect(open.map((o) => o.path)).toEqual(["/b", "/c"]);
+    // /b, /c, then /d and /e as turns come free.
+    for (let left = 4; left > 0; left--) {
+      await until(() => open.length > 0);
+      open.shift()!.finish();
+    }
+    const texts = await Promise.all(answers.map(async (a) => (await a).text()));
+    expect(texts).toEqual(["/a", "/b", "/c", "/d", "/e"].map((p) => `done ${p}`));
+    expect(turns.stats()).toEqual({ running: 0, waiting: 0 });
+  });
+});
