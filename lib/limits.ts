@@ -188,10 +188,11 @@ export const LIVE_CATCHUP_PAGE_SPANS = 500;
  */
 export const LIVE_CATCHUP_PAGES_AT_ONCE = 2;
 /**
- * Requests Next works on at once per process (lib/server/admission.ts); the others wait their turn. 200 page loads
- * at once held the event loop 600-760 ms.
+ * Requests Next works on at once per process (lib/server/admission.ts); the others wait their turn. 200 page loads of
+ * the history at once held the event loop 600-760 ms; 16 at a time 261-275 ms, 8 at a time 148-184 ms with the same
+ * throughput (the renders share one core either way), 4 at a time no better and fewer requests waiting on the database.
  */
-export const NEXT_MAX_CONCURRENT = 16;
+export const NEXT_MAX_CONCURRENT = 8;
 /** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
 export const NEXT_MAX_WAITING = 2000;
 /**
