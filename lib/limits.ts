@@ -193,6 +193,8 @@ export const LIVE_CATCHUP_PAGES_AT_ONCE = 2;
  * throughput (the renders share one core either way), 4 at a time no better and fewer requests waiting on the database.
  */
 export const NEXT_MAX_CONCURRENT = 8;
+/** Password hashes (sign-in, a user added or reset) at once per process (lib/auth/password-turns.ts); the rest wait. */
+export const PASSWORD_CHECKS_AT_ONCE = 2;
 /** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
 export const NEXT_MAX_WAITING = 2000;
 /**

@@ -7,6 +7,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { db, type Db } from "@/lib/db/client";
 import { authSecret } from "./secret";
+import { passwordHashing } from "./password-turns";
 import { limitSignInAttempts, recordSuccessfulSignIn } from "./sign-in-limit";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, profileSchema } from "./users";
@@ -38,7 +39,13 @@ function createAuth(prisma: Db, secret: string) {
     },
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     // Admins add people (npm run user:add, /admin); nobody signs themselves up.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: PASSWORD_MIN_CHARS, maxPasswordLength: PASSWORD_MAX_CHARS },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: PASSWORD_MIN_CHARS,
+      maxPasswordLength: PASSWORD_MAX_CHARS,
+      password: passwordHashing,
+    },
     user: { additionalFields: { role: { type: "string", input: false, defaultValue: "viewer" } } },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     telemetry: { enabled: false },

@@ -1,7 +1,7 @@
 // People who may sign in: adding them with a password, changing their role, resetting passwords, removing them — each audited.
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import { hashPassword } from "better-auth/crypto";
+import { passwordHashing } from "./password-turns";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type Actor } from "@/lib/audit/log";
@@ -56,7 +56,7 @@ export async function addUser(db: Db, input: NewUser, actor: Actor): Promise<{ i
   if (!parsed.success) throw new UserError(parsed.error.issues.map((i) => i.message).join("; "));
   const { email, name, role, password } = parsed.data;
   // scrypt (N=16384, r=16: 32 MiB per hash), memory-hard, the same hash better-auth checks at sign-in.
-  const hash = await hashPassword(password);
+  const hash = await passwordHashing.hash(password);
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email }, select: { id: true } })) throw new UserError(`a user ${email} already exists`);
     const id = randomUUID();
@@ -93,7 +93,7 @@ export async function setRole(db: Db, userId: string, role: Role, actor: Actor):
 export async function resetPassword(db: Db, userId: string, password: string, actor: Actor): Promise<void> {
   const ok = newUserSchema.shape.password.safeParse(password);
   if (!ok.success) throw new UserError(ok.error.issues[0]!.message);
-  const hash = await hashPassword(password);
+  const hash = await passwordHashing.hash(password);
   await db.$transaction(async (tx) => {
     const user = await userOrThrow(tx, userId);
     await tx.account.updateMany({ where: { userId, providerId: "credential" }, data: { password: hash } });

@@ -10,8 +10,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import pLimit from "p-limit";
 import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING } from "@/lib/limits";
 
-/** Paths whose requests do not take a turn: streams with caps of their own, static files, liveness. */
-const PASS_BY = [/^\/api\/jobs\/[^/]+\/(events|trajectory|otlp)$/, /^\/_next\/static\//, /^\/api\/health$/];
+/**
+ * Paths whose requests do not take a turn: streams with caps of their own, static files, liveness, and signing in
+ * (better-auth's routes and the sign-in form's post), which waits on password hashing's own turns
+ * (lib/auth/password-turns.ts) and must not hold the pages' turns meanwhile.
+ */
+const PASS_BY = [/^\/api\/jobs\/[^/]+\/(events|trajectory|otlp)$/, /^\/_next\/static\//, /^\/api\/health$/, /^\/api\/auth\//];
+const PASS_BY_POST = ["/sign-in"];
 
 /** Seconds a client refused for a full queue is asked to wait. */
 const RETRY_AFTER_SECONDS = 2;
@@ -26,7 +31,7 @@ export function admission(limits = { concurrent: NEXT_MAX_CONCURRENT, waiting: N
   return {
     admit(req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
       const path = (req.url ?? "/").split("?")[0]!;
-      if (PASS_BY.some((p) => p.test(path))) return handle();
+      if (PASS_BY.some((p) => p.test(path)) || (req.method === "POST" && PASS_BY_POST.includes(path))) return handle();
       if (turns.pendingCount >= limits.waiting) {
         res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(RETRY_AFTER_SECONDS) });
         res.end(`the server is busy: ${limits.waiting} requests wait already; retry in ${RETRY_AFTER_SECONDS} s\n`);

@@ -1,0 +1,22 @@
+// Password hashing a few at a time (lib/auth/password-turns.ts): a storm of sign-ins waits its turn instead of taking
+// every libuv thread, and the hashes stay better-auth's own (what a stored password is checked against).
+import { describe, expect, it } from "vitest";
+import { hashPassword } from "better-auth/crypto";
+import { passwordChecks, passwordHashing } from "@/lib/auth/password-turns";
+import { PASSWORD_CHECKS_AT_ONCE } from "@/lib/limits";
+
+describe("password hashing", () => {
+  it("runs PASSWORD_CHECKS_AT_ONCE hashes at once, the rest in turn, with better-auth's format", async () => {
+    const stored = await hashPassword("correct horse battery");
+    const checks = Array.from({ length: 10 }, (_, i) =>
+      passwordHashing.verify({ hash: stored, password: i === 3 ? "correct horse battery" : `wrong ${i}` }),
+    );
+    expect(passwordChecks()).toEqual({ running: PASSWORD_CHECKS_AT_ONCE, waiting: 10 - PASSWORD_CHECKS_AT_ONCE });
+    const results = await Promise.all(checks);
+    expect(results.map((ok, i) => (ok ? i : -1)).filter((i) => i >= 0)).toEqual([3]);
+    expect(passwordChecks()).toEqual({ running: 0, waiting: 0 });
+    // What the admin form stores is checked by better-auth's own verify.
+    const mine = await passwordHashing.hash("another password");
+    expect(await passwordHashing.verify({ hash: mine, password: "another password" })).toBe(true);
+  });
+});
