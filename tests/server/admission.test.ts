@@ -52,6 +52,17 @@ describe("admission of Next's requests", () => {
         .finish();
       expect(await (await passing).text()).toBe(`done ${path}`);
     }
+    // Signing in has turns of its own: a full queue of pages does not hold it up (nor it the pages).
+    const signIn = fetch(`${base}/api/auth/sign-in/email`, { method: "POST", body: "{}" });
+    await until(() => open.some((o) => o.path === "/api/auth/sign-in/email"));
+    expect(turns.stats()).toEqual({ running: 2, waiting: 3 });
+    open
+      .splice(
+        open.findIndex((o) => o.path === "/api/auth/sign-in/email"),
+        1,
+      )[0]!
+      .finish();
+    expect((await signIn).status).toBe(200);
     // In turn, first come first served.
     open.shift()!.finish();
     await until(() => open.some((o) => o.path === "/c"));
