@@ -229,8 +229,6 @@ export const DISPLAY_MAX_JSON_CHARS = 32 * 1024;
  * parsed whole for a 326 KB page held the event loop 267-381 ms.
  */
 export const DISPLAY_MAX_READ_VALUES = DISPLAY_MAX_FIELDS * DISPLAY_MAX_ITEMS;
-/** Characters of a step's name Compare's step list shows (names are capped at MAX_SPAN_NAME_CHARS); a longer one ends with "…". */
-export const DISPLAY_MAX_NAME_CHARS = 200;
 /**
  * Longest text the browser renders as markdown (a model's Thoughts); a longer one is shown as plain text. With the
  * shape budget below it keeps remark's worst cases (unmatched emphasis, deep quotes) to about a second on a busy machine.

@@ -11,10 +11,11 @@ export interface ComparableSpan extends PayloadFields {
   seq: number;
   nesting: number;
   type: string;
-  /** the step's name as shown, cut to DISPLAY_MAX_NAME_CHARS (lib/compare/runs.ts) */
+  /**
+   * the step's name, whole (up to MAX_SPAN_NAME_CHARS): Compare shows it as text, and a name of 200-1,000 characters
+   * cut here would be shown whole nowhere on the page
+   */
   name: string;
-  /** a digest of the whole name when it was cut (null otherwise): steps align by their whole names */
-  nameDigest?: string | null;
   /** a digest of the whole payload (lib/compare/runs.ts): equal digests are the same payload */
   digest?: string;
   /** set when a payload field was too long to load (its length in characters); the fields are then null */
@@ -116,7 +117,7 @@ export async function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budge
   const budgetChars = budget.chars ?? COMPARE_PAGE_DIFF_CHARS;
   const budgetLines = budget.lines ?? COMPARE_PAGE_DIFF_LINES;
   const deadline = Date.now() + budgetMs;
-  const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}\u0000${s.nameDigest ?? ""}`;
+  const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
   const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: Math.min(budgetMs, COMPARE_ALIGN_MS) }) ?? [
     { value: a, added: false, removed: true, count: a.length },
     { value: b, added: true, removed: false, count: b.length },

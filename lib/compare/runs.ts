@@ -1,6 +1,6 @@
 // Loads two runs for the compare page: job fields, totals and the span fields a step comparison reads (Args and
 // Results as the JSON text stored, so the comparison sees the agent's key order and number text).
-import { jobNumbers, textHeadSql } from "@/lib/db/sql";
+import { jobNumbers } from "@/lib/db/sql";
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isJobId } from "@/lib/trajectory/job-id";
@@ -8,7 +8,7 @@ import { COMPARE_PAGE_DIFF_CHARS, type ComparableSpan } from "@/lib/compare/alig
 import type { StepFacts } from "@/lib/compare/step-facts";
 import { workflowSpec } from "@/lib/workflows/catalog";
 import { displayBudget, readJobJson } from "@/lib/runs/stored-json";
-import { DISPLAY_MAX_ITEMS, DISPLAY_MAX_NAME_CHARS } from "@/lib/limits";
+import { DISPLAY_MAX_ITEMS } from "@/lib/limits";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
@@ -70,8 +70,7 @@ export async function loadForCompare(db: Db, id: string) {
   // every step once the steps before it loaded COMPARE_LOAD_CHARS (`unloaded`): memory per request stays bounded.
   // Model, tokens, thoughts (by digest) and duration: what a step differs in besides its payload (./step-facts.ts).
   const spans = await db.$queryRaw<(ComparableSpan & StepFacts)[]>`
-    SELECT seq, nesting, type, ${textHeadSql("name", DISPLAY_MAX_NAME_CHARS)} AS name,
-      CASE WHEN length(name) > ${DISPLAY_MAX_NAME_CHARS} THEN md5(name) END AS "nameDigest",
+    SELECT seq, nesting, type, name,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.error END AS error,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.args END AS args,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.results END AS results,

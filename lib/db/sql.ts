@@ -16,16 +16,6 @@ export function epochMicros(column: string): Prisma.Sql {
   return Prisma.raw(`(extract(epoch FROM ${column}) * 1000000)::int8`);
 }
 
-/**
- * A text column cut to `max` characters as a page shows it (lib/text/budget.ts headText's rule, in SQL): a longer
- * text keeps its first `max - 1` characters and ends with "…". `column` is trusted SQL, never user input.
- */
-export function textHeadSql(column: string, max: number): Prisma.Sql {
-  return Prisma.raw(
-    `CASE WHEN length(${column}) > ${Math.floor(max)} THEN left(${column}, ${Math.floor(max) - 1}) || '…' ELSE ${column} END`,
-  );
-}
-
 /** The job columns stored as int8 (BigInt in Prisma): duration in ms and the token totals. */
 const JOB_INT8_COLUMNS = ["durationMs", "inputTokens", "outputTokens", "thoughtsTokens", "totalTokens"] as const;
 type JobInt8Column = (typeof JOB_INT8_COLUMNS)[number];

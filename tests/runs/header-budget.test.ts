@@ -11,7 +11,7 @@ import { loadForCompare } from "@/lib/compare/runs";
 import { alignSteps, compareVerdicts } from "@/lib/compare/align";
 import { mainVerdict, resultFields } from "@/lib/workflows/verdict";
 import { headItems, jsonHead, unreadCount } from "@/lib/text/budget";
-import { DISPLAY_MAX_ITEMS, DISPLAY_MAX_NAME_CHARS } from "@/lib/limits";
+import { DISPLAY_MAX_ITEMS } from "@/lib/limits";
 
 afterAll(disconnectDb);
 
@@ -71,7 +71,7 @@ describe("a run's Results read within the display budget", () => {
     expect(shown.text).toContain(`… ${(N - DISPLAY_MAX_ITEMS).toLocaleString("en-US")} more items`);
   });
 
-  it("Compare's steps carry names cut to DISPLAY_MAX_NAME_CHARS, aligned by their whole names", async () => {
+  it("Compare's steps carry their names whole (within MAX_SPAN_NAME_CHARS), and align by them", async () => {
     const run = async (first: string) => {
       const id = randomUUID();
       await pool().query(
@@ -90,8 +90,8 @@ describe("a run's Results read within the display budget", () => {
       loadForCompare(db(), await run("x".repeat(999) + "A")),
       loadForCompare(db(), await run("x".repeat(999) + "B")),
     ]);
-    expect(a!.spans.map((s) => s.name.length)).toEqual([DISPLAY_MAX_NAME_CHARS, DISPLAY_MAX_NAME_CHARS]);
-    expect(a!.spans[0]!.name).toBe("x".repeat(DISPLAY_MAX_NAME_CHARS - 1) + "…");
+    expect(a!.spans.map((s) => s.name.length)).toEqual([1000, 999]);
+    expect(a!.spans[0]!.name).toBe("x".repeat(999) + "A");
     const steps = await alignSteps(a!.spans, b!.spans);
     expect(steps.map((r) => r.status).sort()).toEqual(["only-a", "only-b", "same"]);
   });
