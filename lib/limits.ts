@@ -241,6 +241,21 @@ export const MARKDOWN_MAX_NESTING = 32;
  * remark matches emphasis in time quadratic in them (198K characters of `*a_` took Chromium 119 s; 2,000 marks ~1 s).
  */
 export const MARKDOWN_MAX_DELIMITERS = 1_000;
+/**
+ * Steps (both runs together, after their common head and tail and steps whose name the other run lacks are set
+ * aside) Compare aligns inline; more go to a worker thread (lib/compare/align.ts). A shortest-edit diff costs length ×
+ * differences: 500 against 500 reversed is a few ms, while 5,000 against 5,000 held the event loop 150 ms (its time
+ * cap) on every GET of the page (issue 21, F4).
+ */
+export const COMPARE_ALIGN_INLINE_STEPS = 1_000;
+/**
+ * Comparisons of two runs kept for their next reader (lib/compare/comparison.ts), and for how long (ms): the pages of
+ * one comparison's steps (250 rows each) and readers who open it at once share one load and alignment (10 GETs at
+ * once of two runs of 5,000 and 9,000 steps each loaded and aligned both). Each holds up to COMPARE_PAGE_DIFF_CHARS of
+ * payload and its diffs: four keep memory to tens of MB; a minute covers reading through the pages.
+ */
+export const COMPARE_KEEP_COMPARISONS = 4;
+export const COMPARE_KEEP_MS = 60_000;
 
 // ---- GET /api/jobs…
 

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { readDb } from "@/lib/db/read-your-writes";
-import { loadForCompare } from "@/lib/compare/runs";
+import { compareRuns } from "@/lib/compare/comparison";
 import { CompareView } from "@/components/compare/CompareView";
 import { requireReader } from "@/lib/auth/session";
 
@@ -14,8 +14,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const { a, b, from } = await searchParams;
   await requireReader(`/compare?${new URLSearchParams({ ...(a ? { a } : {}), ...(b ? { b } : {}) })}`);
   const reader = await readDb("expensive");
-  const [ra, rb] = await Promise.all([a ? loadForCompare(reader, a) : null, b ? loadForCompare(reader, b) : null]);
-  if (!ra || !rb) {
+  const { a: ra, b: rb, steps } = await compareRuns(reader, a ?? "", b ?? "");
+  if (!ra || !rb || !steps) {
     return (
       <div className="rounded border border-amber-300 bg-amber-50 p-4 text-sm">
         Pick two runs to compare: <code>/compare?a=&lt;run id&gt;&amp;b=&lt;run id&gt;</code>. {a && !ra && <span>No run {a}. </span>}
@@ -28,5 +28,5 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   }
   // The first aligned step the table shows (components/compare/StepDiffTable.tsx pages them); anything else is 0.
   const first = /^\d{1,7}$/.test(from ?? "") ? Number(from) : 0;
-  return <CompareView a={ra} b={rb} from={first} />;
+  return <CompareView a={ra} b={rb} steps={steps} from={first} />;
 }

@@ -2,7 +2,8 @@
 import Link from "next/link";
 import type { ComparedRun } from "@/lib/compare/runs";
 import { MAX_COMPARED_SPANS } from "@/lib/compare/runs";
-import { alignSteps, compareTotals, compareVerdicts } from "@/lib/compare/align";
+import { compareTotals, compareVerdicts } from "@/lib/compare/align";
+import type { Comparison } from "@/lib/compare/comparison";
 import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import { verdictWords } from "@/lib/workflows/verdict";
@@ -81,7 +82,18 @@ function RunTitle({ run, side }: { run: ComparedRun; side: "A" | "B" }) {
   );
 }
 
-export async function CompareView({ a, b, from = 0 }: { a: ComparedRun; b: ComparedRun; from?: number }) {
+export function CompareView({
+  a,
+  b,
+  steps: compared,
+  from = 0,
+}: {
+  a: ComparedRun;
+  b: ComparedRun;
+  /** the steps compared (lib/compare/comparison.ts) */
+  steps: NonNullable<Comparison["steps"]>;
+  from?: number;
+}) {
   const verdict = compareVerdicts(a.workflow, a.results, b.results, a.workflowType, a.resultDigests, b.resultDigests);
   const totals = compareTotals(
     {
@@ -100,7 +112,8 @@ export async function CompareView({ a, b, from = 0 }: { a: ComparedRun; b: Compa
     },
     ["tokens", "llmCalls", "toolCalls", "toolErrors", "durationMs"],
   );
-  const steps = withFactDiffs(await alignSteps(a.spans, b.spans));
+  const { rows, alignment } = compared;
+  const steps = withFactDiffs(rows);
   const fmt = (name: string, v: number | null) => (name === "durationMs" ? formatDuration(v) : formatCount(v));
   return (
     <div className="space-y-4">
@@ -187,7 +200,7 @@ export async function CompareView({ a, b, from = 0 }: { a: ComparedRun; b: Compa
           </tbody>
         </table>
       </section>
-      <StepDiffTable steps={steps} runs={{ a: a.id, b: b.id }} from={from} />
+      <StepDiffTable steps={steps} runs={{ a: a.id, b: b.id }} from={from} alignment={alignment} />
       {(a.spanCount > MAX_COMPARED_SPANS || b.spanCount > MAX_COMPARED_SPANS) && (
         <p className="text-sm text-amber-700">Only the first {formatCount(MAX_COMPARED_SPANS)} steps of each run are compared.</p>
       )}

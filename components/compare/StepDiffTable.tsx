@@ -1,7 +1,7 @@
 // The two trajectories aligned step by step; a changed step opens, under its row and across the table's width, to the
 // line diff of its Args, Results and Error (multi-line strings line by line), saying when only line endings or
 // trailing whitespace differ. Long lines wrap: nothing runs off the page sideways.
-import type { StepRow } from "@/lib/compare/align";
+import { COMPARE_ALIGN_MS, type Alignment, type StepRow } from "@/lib/compare/align";
 import type { ComparedRun } from "@/lib/compare/runs";
 import type { PayloadDiff } from "@/lib/compare/payload";
 import { differenceCounts, type FactDiff } from "@/lib/compare/step-facts";
@@ -129,7 +129,32 @@ function Pages({ from, total, runs }: { from: number; total: number; runs: { a: 
   );
 }
 
-export function StepDiffTable({ steps, runs, from = 0 }: { steps: Row[]; runs: { a: string; b: string }; from?: number }) {
+/** Why steps are listed one run after the other instead of lined up, or nothing when they were lined up. */
+function NotAligned({ alignment }: { alignment: Alignment }) {
+  if (alignment === "aligned") return null;
+  const why =
+    alignment === "busy"
+      ? "the server is busy aligning other comparisons"
+      : `they differ too much to line up within ${COMPARE_ALIGN_MS} ms`;
+  return (
+    <p className="my-2 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="compare-unaligned">
+      Steps are not lined up one by one: {why}. Past their common beginning and end, the steps of A are listed, then those of B
+      {alignment === "busy" ? "; reload to try again" : ""}.
+    </p>
+  );
+}
+
+export function StepDiffTable({
+  steps,
+  runs,
+  from = 0,
+  alignment = "aligned",
+}: {
+  steps: Row[];
+  runs: { a: string; b: string };
+  from?: number;
+  alignment?: Alignment;
+}) {
   const { any: changed, payload, factsOnly, unaligned } = differenceCounts(steps);
   const start = Math.min(Math.max(0, from), Math.max(0, steps.length - 1));
   const shown = steps.slice(start, start + COMPARE_ROWS_PER_PAGE);
@@ -144,6 +169,7 @@ export function StepDiffTable({ steps, runs, from = 0 }: { steps: Row[]; runs: {
           </span>
         </span>
       </h2>
+      <NotAligned alignment={alignment} />
       <Pages from={start} total={steps.length} runs={runs} />
       <table className="w-full table-fixed text-sm" data-testid="compare-steps">
         <thead className="text-left text-xs text-slate-500">

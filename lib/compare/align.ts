@@ -1,6 +1,9 @@
 // Lines up two runs for comparison: verdict fields, totals with deltas, and trajectories step by step.
-import { diffArrays } from "diff";
 import { nextTurn } from "@/lib/turn";
+import { alignKeys } from "@/lib/compare/align-keys";
+import { defineTask, runTask } from "@/lib/workers/pool";
+import { HttpError } from "@/lib/http/errors";
+import { COMPARE_ALIGN_INLINE_STEPS, OFF_THREAD_MIN_BYTES } from "@/lib/limits";
 import { resultFields } from "@/lib/workflows/verdict";
 import { comparePayloads, payloadText, type PayloadDiff, type PayloadFields } from "@/lib/compare/payload";
 import { layoutLineCount } from "@/lib/text/json-scan";
@@ -106,33 +109,116 @@ export interface CompareBudget {
   lines?: number;
 }
 
+/** How the steps were lined up: by the shortest-edit alignment, or listed one run after the other (and why). */
+export type Alignment = "aligned" | "too-different" | "busy";
+
+/** A run of rows of one kind: `n` steps only in A, only in B, or aligned pairs. */
+interface Segment {
+  op: "a" | "b" | "=";
+  n: number;
+}
+
+const ALIGN_TASK = defineTask("lib/compare/align-keys.ts", "alignKeys", alignKeys);
+
 /**
- * Aligns steps by (nesting, type, name) with a shortest-edit diff (at most COMPARE_ALIGN_MS: past it, A's are listed
- * as only in A and B's as only in B), then compares payloads of aligned pairs within the budget (time, characters and
- * lines, each counted before a step is parsed): past it a changed step is marked `undiffed: "budget"`. Works in slices
- * of COMPARE_SLICE_MS, letting other requests run between them, so no comparison holds the event loop for long.
+ * The plan of rows for two step lists aligned by (nesting, type, name). Linear work on the main thread: keys are
+ * interned as integers (a 1,000-character name is hashed once, not built and compared per diff cell), steps whose key
+ * the other run lacks are set aside (they can align with nothing: two runs of other step names leave nothing to diff),
+ * and a common head and tail are matched directly. The rest is diffed (lib/compare/align-keys.ts) inline when at most
+ * COMPARE_ALIGN_INLINE_STEPS, else on a worker thread, at most COMPARE_ALIGN_MS: past it, or when the pool is full, the
+ * steps are listed one run after the other (`alignment` says why).
  */
-export async function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budget: CompareBudget = {}): Promise<StepRow<S>[]> {
+async function alignmentPlan<S extends ComparableSpan>(a: S[], b: S[], ms: number): Promise<{ plan: Segment[]; alignment: Alignment }> {
+  const ids = new Map<string, number>();
+  const intern = (s: S) => {
+    const key = `${s.nesting}\u0000${s.type}\u0000${s.name}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
+  const ka = Int32Array.from(a, intern);
+  const kb = Int32Array.from(b, intern);
+  const inA = new Uint8Array(ids.size);
+  const inB = new Uint8Array(ids.size);
+  for (const k of ka) inA[k] = 1;
+  for (const k of kb) inB[k] = 1;
+  // The steps that may align, by their index in a and b.
+  const ia = Int32Array.from(ka.keys()).filter((i) => inB[ka[i]!] === 1);
+  const ib = Int32Array.from(kb.keys()).filter((j) => inA[kb[j]!] === 1);
+  let head = 0;
+  while (head < ia.length && head < ib.length && ka[ia[head]!] === kb[ib[head]!]) head++;
+  let tail = 0;
+  while (tail < ia.length - head && tail < ib.length - head && ka[ia[ia.length - 1 - tail]!] === kb[ib[ib.length - 1 - tail]!]) tail++;
+  const midA = ia.subarray(head, ia.length - tail).map((i) => ka[i]!);
+  const midB = ib.subarray(head, ib.length - tail).map((j) => kb[j]!);
+  let mid: Int32Array | null = new Int32Array();
+  let alignment: Alignment = "aligned";
+  if (midA.length && midB.length) {
+    // runTask's size: past the inline bound, enough to send it to a thread.
+    const size = midA.length + midB.length > COMPARE_ALIGN_INLINE_STEPS ? OFF_THREAD_MIN_BYTES : 0;
+    try {
+      mid = await runTask(ALIGN_TASK, { a: midA, b: midB, ms }, size, [midA, midB]);
+    } catch (e) {
+      if (!(e instanceof HttpError && e.code === "TooManyRequests")) throw e;
+      mid = null;
+      alignment = "busy";
+    }
+    if (!mid && alignment === "aligned") alignment = "too-different";
+  }
+  // The aligned pairs by index in a and b, ascending in both; a common head and tail stay paired when the middle could
+  // not be aligned.
+  const pairs: number[] = [];
+  for (let k = 0; k < head; k++) pairs.push(ia[k]!, ib[k]!);
+  for (let k = 0; mid && k < mid.length; k += 2) pairs.push(ia[head + mid[k]!]!, ib[head + mid[k + 1]!]!);
+  for (let k = tail; k > 0; k--) pairs.push(ia[ia.length - k]!, ib[ib.length - k]!);
+  const plan: Segment[] = [];
+  const push = (op: Segment["op"], n: number) => {
+    if (n <= 0) return;
+    const last = plan[plan.length - 1];
+    if (last?.op === op) last.n += n;
+    else plan.push({ op, n });
+  };
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < pairs.length; k += 2) {
+    push("a", pairs[k]! - i);
+    push("b", pairs[k + 1]! - j);
+    push("=", 1);
+    i = pairs[k]! + 1;
+    j = pairs[k + 1]! + 1;
+  }
+  push("a", a.length - i);
+  push("b", b.length - j);
+  return { plan, alignment };
+}
+
+/**
+ * Aligns steps by (nesting, type, name) (alignmentPlan: linear on the main thread, the diff of what remains inline
+ * or on a worker thread, at most COMPARE_ALIGN_MS: past it, A's are listed as only in A and B's as only in B), then
+ * compares payloads of aligned pairs within the budget (time, characters and lines, each counted before a step is
+ * parsed): past it a changed step is marked `undiffed: "budget"`. Works in slices of COMPARE_SLICE_MS, letting other
+ * requests run between them, so no comparison holds the event loop for long. `alignment` says how steps were lined up.
+ */
+export async function compareSteps<S extends ComparableSpan>(
+  a: S[],
+  b: S[],
+  budget: CompareBudget = {},
+): Promise<{ rows: StepRow<S>[]; alignment: Alignment }> {
   const budgetMs = budget.ms ?? COMPARE_DIFF_BUDGET_MS;
   const budgetChars = budget.chars ?? COMPARE_PAGE_DIFF_CHARS;
   const budgetLines = budget.lines ?? COMPARE_PAGE_DIFF_LINES;
   const deadline = Date.now() + budgetMs;
-  const key = (s: S) => `${s.nesting}\u0000${s.type}\u0000${s.name}`;
-  const changes = diffArrays(a, b, { comparator: (x, y) => key(x) === key(y), timeout: Math.min(budgetMs, COMPARE_ALIGN_MS) }) ?? [
-    { value: a, added: false, removed: true, count: a.length },
-    { value: b, added: true, removed: false, count: b.length },
-  ];
+  const { plan, alignment } = await alignmentPlan(a, b, Math.min(budgetMs, COMPARE_ALIGN_MS));
   const rows: StepRow<S>[] = [];
   let chars = 0;
   let lines = 0;
   let ia = 0;
   let ib = 0;
   let sliceEnd = Date.now() + COMPARE_SLICE_MS;
-  for (const c of changes) {
-    const n = c.value.length;
-    if (c.removed) {
+  for (const { op, n } of plan) {
+    if (op === "a") {
       for (let i = 0; i < n; i++) rows.push({ a: a[ia++]!, b: null, status: "only-a" });
-    } else if (c.added) {
+    } else if (op === "b") {
       for (let i = 0; i < n; i++) rows.push({ a: null, b: b[ib++]!, status: "only-b" });
     } else {
       for (let i = 0; i < n; i++) {
@@ -171,7 +257,12 @@ export async function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budge
       }
     }
   }
-  return rows;
+  return { rows, alignment };
+}
+
+/** compareSteps' rows alone (for callers that do not say how the steps were lined up). */
+export async function alignSteps<S extends ComparableSpan>(a: S[], b: S[], budget: CompareBudget = {}): Promise<StepRow<S>[]> {
+  return (await compareSteps(a, b, budget)).rows;
 }
 
 const payloadLines = (s: PayloadFields) =>

@@ -9,7 +9,8 @@ import { getConversationPage } from "@/lib/runs/conversation";
 import { textAtPath, truncateSpan } from "@/lib/trajectory/truncate";
 import { loadForCompare } from "@/lib/compare/runs";
 import { alignSteps } from "@/lib/compare/align";
-import { withFactDiffs } from "@/lib/compare/step-facts";
+import { compareRuns, forgetComparisons } from "@/lib/compare/comparison";
+import { differenceCounts, withFactDiffs } from "@/lib/compare/step-facts";
 import { MAX_URL_SEQ } from "@/lib/limits";
 import { T, storedRun, type Kind } from "./harness";
 
@@ -26,7 +27,7 @@ async function readSpan(id: string, seq: number, path?: string): Promise<string>
  * each with small Args and Results; `variant` changes every tenth step's Results, so two variants compare as runs of
  * one agent that went a little differently.
  */
-async function largeRun(n: number, variant: number, nameChars = 0): Promise<string> {
+async function largeRun(n: number, variant: number, nameChars = 0, prefix = ""): Promise<string> {
   const id = randomUUID();
   await pool().query(
     `INSERT INTO jobs (id, workflow, workflow_type, description, link, status, source, span_count, finished_at)
@@ -39,14 +40,14 @@ async function largeRun(n: number, variant: number, nameChars = 0): Promise<stri
        CASE WHEN i = 0 THEN NULL WHEN i % 3 = 1 THEN 0 ELSE i - (i - 1) % 3 END,
        CASE WHEN i = 0 THEN 'flow' WHEN i % 3 = 1 THEN 'llm' ELSE 'tool' END,
        (SELECT rpad(k, greatest($5, length(k)), '"')
-        FROM (SELECT CASE WHEN i = 0 THEN 'bench' WHEN i % 3 = 1 THEN 'agent' WHEN i % 3 = 2 THEN 'read-file' ELSE 'grep' END AS k) n),
+        FROM (SELECT $6 || CASE WHEN i = 0 THEN 'bench' WHEN i % 3 = 1 THEN 'agent' WHEN i % 3 = 2 THEN 'read-file' ELSE 'grep' END AS k) n),
        CASE WHEN i % 3 = 1 THEN 'model-a' END,
        $3::timestamptz + i * interval '1 millisecond', $3::timestamptz + i * interval '1 millisecond' + interval '500 microseconds',
        json_build_object('path', 'fs/file-' || i || '.c'),
        json_build_object('out', 'line ' || i || E'\nsecond line ' || CASE WHEN i % 10 = 0 THEN $4::int ELSE 0 END),
        'step ' || i
      FROM generate_series(0, $2 - 1) AS i`,
-    [id, n, T, variant, nameChars],
+    [id, n, T, variant, nameChars, prefix],
   );
   return id;
 }
@@ -90,6 +91,22 @@ export async function readKinds(): Promise<Kind[]> {
   const namedRuns = async () => {
     if (!namedA) [namedA, namedB] = [await largeRun(LARGE, 1, 1000), await largeRun(LARGE, 2, 1000)];
   };
+  // F4's pair: a run of 5,149 steps (an OTLP import: other step names) and one of 9,000 tiny steps, no step alike;
+  // and ten other pairs of such runs (three of 5,149 steps against four of 9,000 in either order).
+  const mixed: { a: string[]; b: string[] } = { a: [], b: [] };
+  const mixedRuns = async () => {
+    forgetComparisons();
+    if (mixed.a.length) return;
+    for (let i = 0; i < 3; i++) mixed.a.push(await largeRun(5_149, 1, 0, "chat "));
+    for (let i = 0; i < 4; i++) mixed.b.push(await largeRun(9_000, 2 + i));
+  };
+  const mixedPairs = () => mixed.a.flatMap((a) => mixed.b.flatMap((b) => [[a, b] as const, [b, a] as const])).slice(0, 10);
+  /** The compare page's work for two runs: load both, align, facts and counts (what app/compare renders from). */
+  const comparePage = async (a: string, b: string) => {
+    const { steps } = await compareRuns(db(), a, b);
+    const rows = withFactDiffs(steps!.rows);
+    return { rows, counts: differenceCounts(rows) };
+  };
   return [
     { name: "GET span of a 3.9M-element Args", run: () => readSpan(spanRun, 0) },
     { name: "GET span ?path=Args.Tail", run: () => readSpan(spanRun, 0, "Args.Tail") },
@@ -118,6 +135,30 @@ export async function readKinds(): Promise<Kind[]> {
         const rows = withFactDiffs(await alignSteps(a!.spans, b!.spans));
         const names = rows.reduce((n, r) => n + (r.a?.name.length ?? 0) + (r.b?.name.length ?? 0), 0);
         return `${rows.length} steps, names ${(names / 1e6).toFixed(1)}M chars`;
+      },
+    },
+    {
+      name: "compare: two runs of 5,000 and 9,000 steps",
+      prepare: mixedRuns,
+      run: async () => {
+        const { rows, counts } = await comparePage(mixed.a[0]!, mixed.b[0]!);
+        return `${rows.length} rows, ${counts.unaligned} in one run only`;
+      },
+    },
+    {
+      name: "compare: two runs of 5,000 and 9,000 steps, 10 at once",
+      prepare: mixedRuns,
+      run: async () => {
+        const all = await Promise.all(Array.from({ length: 10 }, () => comparePage(mixed.a[0]!, mixed.b[0]!)));
+        return `${all.length} × ${all[0]!.rows.length} rows`;
+      },
+    },
+    {
+      name: "compare: 10 other pairs of 5,000 and 9,000 steps at once",
+      prepare: mixedRuns,
+      run: async () => {
+        const all = await Promise.all(mixedPairs().map(([a, b]) => comparePage(a, b)));
+        return `${all.length} × ${all[0]!.rows.length} rows`;
       },
     },
     {
