@@ -239,6 +239,28 @@ test("Compare of long runs draws a page of steps at a time, counting every step"
   await expect(page.getByTestId("compare-steps").locator('tbody[data-status="changed"]')).toHaveCount(1);
 });
 
+test("Compare says when steps differ too much to line up in time, listing them one run after the other", async ({ page, request }) => {
+  const tag = `cmp-order-${randomUUID().slice(0, 8)}`;
+  // 3,000 steps of distinct names, B's in the reverse order: a shortest-edit alignment of them takes seconds.
+  const order = (reversed: boolean) =>
+    run(tag, "patch-triage", (spans) => {
+      const base = spans.length;
+      const at = spans[0]!.Started;
+      for (let i = 0; i < 3000; i++) {
+        const k = reversed ? 2999 - i : i;
+        spans.push({ Seq: base + i, Nesting: 1, Type: "tool", Name: `step-${k}`, Started: at, Finished: at });
+      }
+    });
+  const a = await importFile(request, `${tag}-a.json`, order(false));
+  const b = await importFile(request, `${tag}-b.json`, order(true));
+  await page.goto(`/compare?a=${a.id}&b=${b.id}`);
+  await expect(page.getByTestId("compare-unaligned")).toContainText(
+    "Steps are not lined up one by one: they differ too much to line up within",
+  );
+  await expect(page.getByTestId("steps-differ")).toContainText("6000 in one run only");
+  await expect(page.getByTestId("compare-steps").locator('tbody[data-status="only-a"]').first()).toContainText("step-0");
+});
+
 test("Compare shows a verdict field of a million items up to its display budget, linking to the run's page", async ({ page, request }) => {
   const tag = `cmp-big-${randomUUID().slice(0, 8)}`;
   // Rendered whole, a result of 990,000 strings made a 31 MB page.
