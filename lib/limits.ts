@@ -256,6 +256,11 @@ export const COMPARE_ALIGN_INLINE_STEPS = 1_000;
  */
 export const COMPARE_KEEP_COMPARISONS = 4;
 export const COMPARE_KEEP_MS = 60_000;
+/**
+ * Steps one query of Compare's load reads (lib/compare/runs.ts; MAX_COMPARED_SPANS in pages of these): a query's rows
+ * become objects in one piece of the event loop, and 5,000 steps of 1,000-character names in one took tens of ms.
+ */
+export const COMPARE_LOAD_PAGE_ROWS = 1_000;
 
 // ---- GET /api/jobs…
 

@@ -8,7 +8,7 @@ import { COMPARE_PAGE_DIFF_CHARS, type ComparableSpan } from "@/lib/compare/alig
 import type { StepFacts } from "@/lib/compare/step-facts";
 import { workflowSpec } from "@/lib/workflows/catalog";
 import { displayBudget, readJobJson } from "@/lib/runs/stored-json";
-import { DISPLAY_MAX_ITEMS } from "@/lib/limits";
+import { COMPARE_LOAD_PAGE_ROWS, DISPLAY_MAX_ITEMS } from "@/lib/limits";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
@@ -69,7 +69,13 @@ export async function loadForCompare(db: Db, id: string) {
   // The digest covers the whole fields; a field over the cap is left out (null) and its length kept; so are the fields of
   // every step once the steps before it loaded COMPARE_LOAD_CHARS (`unloaded`): memory per request stays bounded.
   // Model, tokens, thoughts (by digest) and duration: what a step differs in besides its payload (./step-facts.ts).
-  const spans = await db.$queryRaw<(ComparableSpan & StepFacts)[]>`
+  // In pages of COMPARE_LOAD_PAGE_ROWS steps (by seq), each page's loaded characters counted on from the last: the
+  // rows of one query are turned into objects in one piece of the event loop (5,000 steps: tens of ms, more under load).
+  const spans: (ComparableSpan & StepFacts)[] = [];
+  let after = -1;
+  let loadedBefore = 0;
+  while (spans.length < MAX_COMPARED_SPANS) {
+    const rows = await db.$queryRaw<(ComparableSpan & StepFacts & { loaded: number })[]>`
     SELECT seq, nesting, type, name,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.error END AS error,
       CASE WHEN p.chars > ${COMPARE_FIELD_CHARS} OR p.loaded > ${COMPARE_LOAD_CHARS} THEN NULL ELSE p.args END AS args,
@@ -79,17 +85,24 @@ export async function loadForCompare(db: Db, id: string) {
       p.chars <= ${COMPARE_FIELD_CHARS} AND p.loaded > ${COMPARE_LOAD_CHARS} AS unloaded,
       model, input_tokens AS "inputTokens", output_tokens AS "outputTokens", output_thoughts_tokens AS "thoughtsTokens",
       CASE WHEN thoughts IS NULL OR thoughts = '' THEN NULL ELSE md5(thoughts) END AS "thoughtsDigest",
-      CASE WHEN finished_at >= started_at AND started_at > '1971-01-01' THEN (extract(epoch FROM finished_at - started_at) * 1000000)::float8 END AS "durationUs"
+      CASE WHEN finished_at >= started_at AND started_at > '1971-01-01' THEN (extract(epoch FROM finished_at - started_at) * 1000000)::float8 END AS "durationUs",
+      p.loaded::float8 AS loaded
     FROM (
-      SELECT q.*, sum(CASE WHEN q.chars > ${COMPARE_FIELD_CHARS} THEN 0 ELSE q.total END) OVER (ORDER BY q.seq) AS loaded
+      SELECT q.*, ${loadedBefore}::bigint + sum(CASE WHEN q.chars > ${COMPARE_FIELD_CHARS} THEN 0 ELSE q.total END) OVER (ORDER BY q.seq) AS loaded
       FROM (
         SELECT seq, nesting, type, name, error, nullif(args::text, 'null') AS args, nullif(results::text, 'null') AS results,
           model, input_tokens, output_tokens, output_thoughts_tokens, thoughts, started_at, finished_at,
           greatest(coalesce(length(error), 0), coalesce(length(args::text), 0), coalesce(length(results::text), 0)) AS chars,
           coalesce(length(error), 0) + coalesce(length(args::text), 0) + coalesce(length(results::text), 0) AS total
-        FROM spans WHERE job_id = ${id}::uuid ORDER BY seq LIMIT ${MAX_COMPARED_SPANS}
+        FROM spans WHERE job_id = ${id}::uuid AND seq > ${after}
+        ORDER BY seq LIMIT ${Math.min(COMPARE_LOAD_PAGE_ROWS, MAX_COMPARED_SPANS - spans.length)}
       ) q
     ) p ORDER BY seq`;
+    for (const { loaded: _loaded, ...span } of rows) spans.push(span);
+    if (rows.length < COMPARE_LOAD_PAGE_ROWS) break;
+    after = rows[rows.length - 1]!.seq;
+    loadedBefore = rows[rows.length - 1]!.loaded;
+  }
   return { ...jobNumbers(job), results, resultDigests: stored?.digests ?? {}, spans };
 }
 

@@ -98,4 +98,23 @@ describe("compare work budget (issue 21, finding 6)", () => {
     expect(holdMs).toBeLessThan(5000);
     // Wall time is not the bound here (the CPU and the hold are): storing 28 such steps took 35 s on a loaded machine.
   }, 120_000);
+
+  it("counts the load budget across the pages a long run is read in", async () => {
+    const tag = randomUUID().slice(0, 8);
+    // 1,500 steps of ~2,000 characters (3M in all, 1,000 steps a query): the budget runs out in the second page.
+    const id = await run(
+      tag,
+      "a",
+      Array.from({ length: 1500 }, (_, i) => `${i} ${"x".repeat(2000)}`),
+    );
+    const a = await loadForCompare(db(), id);
+    expect(a!.spans).toHaveLength(1501);
+    expect(a!.spans.map((s) => s.seq)).toEqual(Array.from({ length: 1501 }, (_, i) => i));
+    const firstUnloaded = a!.spans.findIndex((s) => s.unloaded);
+    // Each step's Results is `{"Out":"<i> xxx…"}`: about 2,014 characters.
+    expect(firstUnloaded).toBeGreaterThan(COMPARE_LOAD_CHARS / 2020);
+    expect(firstUnloaded).toBeLessThan(COMPARE_LOAD_CHARS / 2000 + 2);
+    expect(a!.spans.slice(firstUnloaded).every((s) => s.unloaded && s.results === null)).toBe(true);
+    expect(a!.spans[firstUnloaded - 1]!.results).toContain("xxx");
+  }, 60_000);
 });
