@@ -7,7 +7,12 @@ import { intsOfList } from "@/lib/db/sql";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { LiveHub, type ChangeLoader, type RunChange } from "./hub";
 import pLimit from "p-limit";
-import { LIVE_CATCHUP_PAGE_SPANS, LIVE_CATCHUP_PAGES_AT_ONCE, LIVE_CATCHUP_SHARED_BYTES } from "@/lib/limits";
+import {
+  LIVE_CATCHUP_PAGE_SPANS,
+  LIVE_CATCHUP_PAGES_AT_ONCE,
+  LIVE_CATCHUP_SHARED_BYTES,
+  LIVE_DELIVER_LISTENERS_PER_TURN,
+} from "@/lib/limits";
 
 /** Where a watcher (or the hub) stands: the highest span seq it has, and the seqs it has that had not finished. */
 export interface RunPosition {
@@ -91,7 +96,7 @@ export function loadCatchUpPage(
     // Most recently used last: the oldest are dropped first.
     sharedPages.delete(key);
     sharedPages.set(key, shared);
-    return shared.page.then((page) => page && { ...page, next: { ...page.next, open: [...page.next.open] } });
+    return handOut(shared.page);
   }
   if (shared) forget(key, shared);
   const entry: SharedPage = { generation, bytes: 0, page: catchUpTurns(() => readCatchUpPage(jobId, since, limit)) };
@@ -110,7 +115,40 @@ export function loadCatchUpPage(
     },
     () => forget(key, entry),
   );
-  return entry.page.then((page) => page && { ...page, next: { ...page.next, open: [...page.next.open] } });
+  return handOut(entry.page);
+}
+
+/**
+ * A shared page for one watcher, in turns of LIVE_DELIVER_LISTENERS_PER_TURN watchers: a shared page costs no read,
+ * so without them 200 watchers ran through a whole catch-up of 32 kept pages (127 MB framed and written to their
+ * sockets) in one turn of the event loop (held 2.4-3.2 s over HTTP).
+ */
+async function handOut(shared: Promise<CatchUpPage | null>): Promise<CatchUpPage | null> {
+  const page = await shared;
+  await takeTurn();
+  return page && { ...page, next: { ...page.next, open: [...page.next.open] } };
+}
+
+/** Watchers waiting for their turn to be handed a shared page, first come first served. */
+const waiting: (() => void)[] = [];
+let releasing = false;
+
+/** Resolves in a later turn of the event loop, with at most LIVE_DELIVER_LISTENERS_PER_TURN others per turn. */
+function takeTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!releasing) {
+      releasing = true;
+      setImmediate(releaseTurn);
+    }
+  });
+}
+
+function releaseTurn(): void {
+  // Their continuations run once this callback returns, before the next turn's I/O.
+  for (const resolve of waiting.splice(0, LIVE_DELIVER_LISTENERS_PER_TURN)) resolve();
+  if (waiting.length) setImmediate(releaseTurn);
+  else releasing = false;
 }
 
 interface SharedPage {

@@ -11,7 +11,7 @@ import { eventStream } from "@/lib/live/stream";
 import { watchRun } from "@/lib/live/watch-run";
 import { measureHold } from "@/lib/load/hold";
 import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
-import { LIVE_CATCHUP_PAGE_SPANS } from "@/lib/limits";
+import { LIVE_CATCHUP_PAGE_SPANS, LIVE_DELIVER_LISTENERS_PER_TURN } from "@/lib/limits";
 import { runningJob } from "./running-job";
 
 afterAll(async () => {
@@ -95,6 +95,32 @@ describe("what watchers of a run share", () => {
     const c = (await loadCatchUpPage(id, start(), LIVE_CATCHUP_PAGE_SPANS, hub))!;
     expect(decodeOutline(c.change.delta).count).toBe(12);
     stopC();
+  });
+
+  it("hands a shared page to a few watchers per turn of the event loop, not to all of them at once", async () => {
+    const hub = new LiveHub<RunPosition, RunDelta>(runChangeLoader);
+    const id = await runningJob();
+    await openSpans(id, 0, 10);
+    const stop = await hub.watch(id, () => {});
+    await loadCatchUpPage(id, start(), LIVE_CATCHUP_PAGE_SPANS, hub);
+    // Turns counted by a callback of each turn's check phase, as the hand-out's own.
+    let turn = 0;
+    let counting = true;
+    const tick = () => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const perTurn = new Map<number, number>();
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        loadCatchUpPage(id, start(), LIVE_CATCHUP_PAGE_SPANS, hub).then(() => perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1)),
+      ),
+    );
+    counting = false;
+    stop();
+    expect([...perTurn.values()].reduce((a, b) => a + b, 0)).toBe(200);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(LIVE_DELIVER_LISTENERS_PER_TURN);
   });
 
   it("reads each page of a run once for 50 watchers connecting from the start, and each gets every span", async () => {
