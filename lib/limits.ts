@@ -188,6 +188,19 @@ export const LIVE_CATCHUP_PAGE_SPANS = 500;
  */
 export const LIVE_CATCHUP_PAGES_AT_ONCE = 2;
 /**
+ * Bytes of catch-up pages kept to share among watchers that read the same page of a run (lib/live/run-changes.ts):
+ * 200 watchers connecting from the start of a run of 16,000 open spans read 6,400 pages (19 s of CPU) where 32 serve
+ * them all. 32 MB holds the 32 pages of such a run many times over; a page is at most ~1 MB (500 spans of the longest
+ * names, error heads and summaries), so at least 32 pages of the largest kind.
+ */
+export const LIVE_CATCHUP_SHARED_BYTES = 32 * MB;
+/**
+ * Watchers handed one change (lib/live/hub.ts) or one shared catch-up page (lib/live/run-changes.ts) per turn of the
+ * event loop: their streams write to their sockets between other requests' turns rather than 200 at once (200
+ * watchers handed 32 shared pages each without turns held the event loop 2.4-3.2 s).
+ */
+export const LIVE_DELIVER_LISTENERS_PER_TURN = 20;
+/**
  * Requests Next works on at once per process (lib/server/admission.ts); the others wait their turn. 200 page loads of
  * the history at once held the event loop 600-760 ms; 16 at a time 261-275 ms, 8 at a time 148-184 ms with the same
  * throughput (the renders share one core either way), 4 at a time no better and fewer requests waiting on the database.

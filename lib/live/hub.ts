@@ -4,7 +4,8 @@
 // one query per change, not 1,000 queries per second.
 import "server-only";
 import { listen } from "@/lib/db/listen";
-import { LIVE_MIN_REFRESH_MS } from "@/lib/limits";
+import { LIVE_DELIVER_LISTENERS_PER_TURN, LIVE_MIN_REFRESH_MS } from "@/lib/limits";
+import { nextTurn } from "@/lib/turn";
 
 /** What a watcher is told: the run's status and the spans that are new or changed since it last heard. */
 export interface RunChange<D> {
@@ -27,7 +28,16 @@ interface Watched<S, D> {
   busy: boolean;
   again: boolean;
   lastRefresh: number;
+  /**
+   * Changes since this token were not all handed to this run's listeners: a new token (process-wide, never reused,
+   * also when a run stops being watched and is watched again) before each delivery. What was read for a watcher under
+   * one token may be shared with a watcher that registered later only while the token is the same (run-changes.ts).
+   */
+  generation: number;
 }
+
+/** The last delivery token handed out (Watched.generation). */
+let generations = 0;
 
 /** Counters for tests and benchmarks: how much work the hub did. */
 export interface HubStats {
@@ -59,7 +69,7 @@ export class LiveHub<S, D> {
     await this.listen();
     let run = this.runs.get(jobId);
     if (!run) {
-      run = { listeners: new Set(), state: null, busy: false, again: false, lastRefresh: 0 };
+      run = { listeners: new Set(), state: null, busy: false, again: false, lastRefresh: 0, generation: ++generations };
       this.runs.set(jobId, run);
       // The hub's own starting point; changes from here on come as deltas to every listener.
       const first = await this.loader.load(jobId, null).catch(() => null);
@@ -75,6 +85,15 @@ export class LiveHub<S, D> {
       if (r.listeners.size === 0) this.runs.delete(jobId);
       this.stats.runs = this.runs.size;
     };
+  }
+
+  /**
+   * The delivery token of watched run `jobId` (undefined when no one watches it): it changes before each change is
+   * handed to the run's listeners. A read begun under a token holds everything a listener registered later has not
+   * been handed only while the token has not changed since the read began.
+   */
+  generation(jobId: string): number | undefined {
+    return this.runs.get(jobId)?.generation;
   }
 
   /** How many watchers follow runs in this process. */
@@ -124,7 +143,14 @@ export class LiveHub<S, D> {
         const loaded = await this.loader.load(jobId, run.state).catch(() => null);
         if (!loaded) continue;
         run.state = loaded.state;
-        for (const listener of run.listeners) listener(loaded.change);
+        run.generation = ++generations;
+        // Handed over a few listeners a turn: 200 watchers' streams then write to their sockets between other requests.
+        let n = 0;
+        for (const listener of [...run.listeners]) {
+          if (!run.listeners.has(listener)) continue;
+          listener(loaded.change);
+          if (++n % LIVE_DELIVER_LISTENERS_PER_TURN === 0) await nextTurn();
+        }
       } while (run.again && this.runs.get(jobId) === run);
     } finally {
       run.busy = false;

@@ -7,7 +7,12 @@ import { intsOfList } from "@/lib/db/sql";
 import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { LiveHub, type ChangeLoader, type RunChange } from "./hub";
 import pLimit from "p-limit";
-import { LIVE_CATCHUP_PAGE_SPANS, LIVE_CATCHUP_PAGES_AT_ONCE } from "@/lib/limits";
+import {
+  LIVE_CATCHUP_PAGE_SPANS,
+  LIVE_CATCHUP_PAGES_AT_ONCE,
+  LIVE_CATCHUP_SHARED_BYTES,
+  LIVE_DELIVER_LISTENERS_PER_TURN,
+} from "@/lib/limits";
 
 /** Where a watcher (or the hub) stands: the highest span seq it has, and the seqs it has that had not finished. */
 export interface RunPosition {
@@ -57,28 +62,126 @@ export const runChangeLoader: ChangeLoader<RunPosition, RunDelta> = {
   },
 };
 
+/** A page of a watcher's catch-up: the change to send, the position after it, and whether more may follow. */
+export interface CatchUpPage {
+  change: RunChange<RunDelta>;
+  next: RunPosition;
+  more: boolean;
+}
+
 /**
  * One page of a watcher's catch-up: the first LIVE_CATCHUP_PAGE_SPANS spans that changed since `since` (new, or open
  * then and finished now), the position after them, and whether more may follow. Null when the run does not exist.
  * Each page reads at most a page of rows by the primary key, so a watcher that connects with `after=-1` to a run of
  * 100,000 spans costs the server one page per page it reads, never the whole outline at once.
+ *
+ * Watchers of a run that `hub` follows share pages: watchers from the same position (all those from `after=-1`) walk
+ * the same positions, so a page is read and encoded once for all of them (changeBytes of its change is computed
+ * once) while `hub` has handed no change of the run to its listeners since the read began. Call it only after the
+ * watcher registered with `hub`: then a change delivered before it registered is either in a page read after that
+ * delivery or the page is not shared across it (a page read earlier may lack it, and the watcher would never hear of
+ * it). Shared pages are kept up to LIVE_CATCHUP_SHARED_BYTES per process, the oldest dropped first.
  */
 export function loadCatchUpPage(
   jobId: string,
   since: RunPosition,
   limit = LIVE_CATCHUP_PAGE_SPANS,
-): Promise<{ change: RunChange<RunDelta>; next: RunPosition; more: boolean } | null> {
-  return catchUpTurns(() => readCatchUpPage(jobId, since, limit));
+  hub: Pick<LiveHub<RunPosition, RunDelta>, "generation"> = liveHub(),
+): Promise<CatchUpPage | null> {
+  const generation = hub.generation(jobId);
+  if (generation === undefined) return catchUpTurns(() => readCatchUpPage(jobId, since, limit));
+  const key = `${jobId}:${limit}:${since.maxSeq}:${since.open.join(",")}`;
+  const shared = sharedPages.get(key);
+  if (shared && shared.generation === generation) {
+    // Most recently used last: the oldest are dropped first.
+    sharedPages.delete(key);
+    sharedPages.set(key, shared);
+    return handOut(shared.page);
+  }
+  if (shared) forget(key, shared);
+  const entry: SharedPage = { generation, bytes: 0, page: catchUpTurns(() => readCatchUpPage(jobId, since, limit)) };
+  sharedPages.set(key, entry);
+  entry.page.then(
+    (page) => {
+      if (sharedPages.get(key) !== entry) return;
+      // A missing run is not kept: it may be created (imports name their ids) and must not stay missing.
+      if (!page) return forget(key, entry);
+      entry.bytes = changeBytes(page.change).byteLength + key.length + 8 * page.next.open.length;
+      sharedBytes += entry.bytes;
+      for (const [k, e] of sharedPages) {
+        if (sharedBytes <= LIVE_CATCHUP_SHARED_BYTES) break;
+        forget(k, e);
+      }
+    },
+    () => forget(key, entry),
+  );
+  return handOut(entry.page);
+}
+
+/**
+ * A shared page for one watcher, in turns of LIVE_DELIVER_LISTENERS_PER_TURN watchers: a shared page costs no read,
+ * so without them 200 watchers ran through a whole catch-up of 32 kept pages (127 MB framed and written to their
+ * sockets) in one turn of the event loop (held 2.4-3.2 s over HTTP).
+ */
+async function handOut(shared: Promise<CatchUpPage | null>): Promise<CatchUpPage | null> {
+  const page = await shared;
+  await takeTurn();
+  return page && { ...page, next: { ...page.next, open: [...page.next.open] } };
+}
+
+/** Watchers waiting for their turn to be handed a shared page, first come first served. */
+const waiting: (() => void)[] = [];
+let releasing = false;
+
+/** Resolves in a later turn of the event loop, with at most LIVE_DELIVER_LISTENERS_PER_TURN others per turn. */
+function takeTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!releasing) {
+      releasing = true;
+      setImmediate(releaseTurn);
+    }
+  });
+}
+
+function releaseTurn(): void {
+  // Their continuations run once this callback returns, before the next turn's I/O.
+  for (const resolve of waiting.splice(0, LIVE_DELIVER_LISTENERS_PER_TURN)) resolve();
+  if (waiting.length) setImmediate(releaseTurn);
+  else releasing = false;
+}
+
+interface SharedPage {
+  /** the hub's delivery token of the run when the read began */
+  generation: number;
+  /** bytes counted in sharedBytes once read (0 while reading) */
+  bytes: number;
+  page: Promise<CatchUpPage | null>;
+}
+
+/** Catch-up pages shared among watchers, by run, page size and position; oldest first. */
+const sharedPages = new Map<string, SharedPage>();
+let sharedBytes = 0;
+
+function forget(key: string, entry: SharedPage): void {
+  if (sharedPages.get(key) !== entry) return;
+  sharedPages.delete(key);
+  sharedBytes -= entry.bytes;
+}
+
+/** Catch-up pages this process has read from the database (shared or not). */
+let reads = 0;
+
+/** For tests and benchmarks: the shared catch-up pages this process keeps, their bytes, and the pages read so far. */
+export function sharedCatchUp(): { pages: number; bytes: number; reads: number } {
+  return { pages: sharedPages.size, bytes: sharedBytes, reads };
 }
 
 /** The process's catch-up pages, LIVE_CATCHUP_PAGES_AT_ONCE at a time (p-limit: a kept queue, first come first served). */
 const catchUpTurns = pLimit(LIVE_CATCHUP_PAGES_AT_ONCE);
 
-async function readCatchUpPage(
-  jobId: string,
-  since: RunPosition,
-  limit: number,
-): Promise<{ change: RunChange<RunDelta>; next: RunPosition; more: boolean } | null> {
+async function readCatchUpPage(jobId: string, since: RunPosition, limit: number): Promise<CatchUpPage | null> {
+  reads++;
   const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
   if (!job) return null;
   const page = await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open, { limit });
@@ -86,7 +189,10 @@ async function readCatchUpPage(
   // Spans still open as they were are not news.
   const rows = page.filter((r) => r.seq > since.maxSeq || r.finishUs != null);
   const next = { status: job.status, maxSeq: Math.max(since.maxSeq, last), open: since.open.filter((s) => s > last) };
-  return { change: { status: job.status, delta: encodeOutline(rows) }, next, more: page.length === limit };
+  const change = { status: job.status, delta: encodeOutline(rows) };
+  // Encoded here, once, for every watcher the page is shared with.
+  changeBytes(change);
+  return { change, next, more: page.length === limit };
 }
 
 /** A change as its server-sent event's data, encoded once however many watchers it goes to. */
