@@ -215,6 +215,11 @@ export const PASSWORD_CHECKS_AT_ONCE = 2;
 /** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
 export const NEXT_MAX_WAITING = 2000;
 /**
+ * The longest a stream (a live run's events, an export) holds its admission turn before its head is written: their
+ * first page is read before they answer, in tens of ms; a stream that is slow to start gives its turn back anyway.
+ */
+export const STREAM_HEAD_TURN_MS = 2000;
+/**
  * Bytes queued for one watcher that has not read them; a change past it cuts the watcher (its browser reconnects and
  * catches up), so a stalled watcher holds at most this much.
  */

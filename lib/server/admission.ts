@@ -3,15 +3,46 @@
 // (issue 21). Past NEXT_MAX_CONCURRENT the others wait their turn, first come first served (p-limit's queue); past
 // NEXT_MAX_WAITING the server answers 503 with Retry-After at once rather than queue without end. Long-lived answers
 // that have caps of their own (a live run's event stream: lib/live/watchers.ts; whole-run exports:
-// lib/http/text-stream.ts), Next's static files and the liveness check pass by: a stream would hold a turn for its
-// whole life, and a load balancer must hear the process answer while it is busy.
+// lib/http/text-stream.ts) take a turn only until their head is written: a stream would hold a turn for its whole
+// life, but its start (authentication, the first page read) is a page's work, and 200 live watchers connecting at once
+// unqueued held the event loop 0.6-1.4 s. Next's static files and the liveness check pass by: a load balancer must
+// hear the process answer while it is busy.
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pLimit from "p-limit";
-import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING } from "@/lib/limits";
+import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING, STREAM_HEAD_TURN_MS } from "@/lib/limits";
 
-/** Paths whose requests do not take a turn: streams with caps of their own, static files, liveness. */
-const PASS_BY = [/^\/api\/jobs\/[^/]+\/(events|trajectory|otlp)$/, /^\/_next\/static\//, /^\/api\/health$/];
+/** Paths whose requests do not take a turn: static files, liveness. */
+const PASS_BY = [/^\/_next\/static\//, /^\/api\/health$/];
+
+/** Streams with caps of their own: they hold a turn only until their head is written (see `headWritten`). */
+const STREAMS = /^\/api\/jobs\/[^/]+\/(events|trajectory|otlp)$/;
+
+/**
+ * Resolves once `res`'s head is written (Node writes it through `writeHead`, also when Next flushes it or writes a
+ * first chunk), the answer ends or the connection closes, or after STREAM_HEAD_TURN_MS at the latest: a stream that
+ * is slow to start must not keep a turn from the pages.
+ */
+function headWritten(res: ServerResponse): Promise<void> {
+  if (res.headersSent || res.writableEnded) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, STREAM_HEAD_TURN_MS);
+    const writeHead = res.writeHead;
+    function done() {
+      clearTimeout(timer);
+      res.off("finish", done);
+      res.off("close", done);
+      resolve();
+    }
+    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+      res.writeHead = writeHead;
+      done();
+      return writeHead.apply(this, args);
+    } as ServerResponse["writeHead"];
+    res.once("finish", done);
+    res.once("close", done);
+  });
+}
 
 /**
  * Signing in (better-auth's routes, the sign-in form's post) takes turns of its own: it waits on password hashing's
@@ -42,7 +73,15 @@ export function admission(limits = { concurrent: NEXT_MAX_CONCURRENT, waiting: N
         return Promise.resolve();
       }
       // A client that went away while waiting is not rendered for.
-      return lane(() => (req.destroyed || res.writableEnded ? Promise.resolve() : handle()));
+      if (!STREAMS.test(path)) return lane(() => (req.destroyed || res.writableEnded ? Promise.resolve() : handle()));
+      // A stream: its turn ends with its head, its answer goes on outside the turns.
+      let answered!: Promise<void>;
+      return lane(() => {
+        if (req.destroyed || res.writableEnded) return Promise.resolve();
+        const head = headWritten(res);
+        answered = handle();
+        return Promise.race([head, answered]);
+      }).then(() => answered);
     },
     stats: () => ({ running: turns.activeCount, waiting: turns.pendingCount }),
   };

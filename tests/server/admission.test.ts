@@ -1,6 +1,7 @@
 // Admission of Next's requests (lib/server/admission.ts) over real HTTP: a few at once, the rest in turn, 503 with
-// Retry-After past the queue, and the streams and liveness check that pass by. Next itself is stood in for by a
-// handler that answers when the test lets it (the server's other parts are tested through Next in e2e/).
+// Retry-After past the queue, the liveness check that passes by, and streams that hold a turn only until their head.
+// Next itself is stood in for by a handler that answers when the test lets it (the server's other parts are tested
+// through Next in e2e/).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,11 +9,15 @@ import { admission } from "@/lib/server/admission";
 
 const turns = admission({ concurrent: 2, waiting: 3 });
 /** Requests the stand-in is working on, and how to let each answer. */
-const open: { path: string; finish: () => void }[] = [];
+const open: { path: string; finish: () => void; head?: () => void }[] = [];
 const server = http.createServer((req, res) => {
   void turns.admit(req, res, () => {
     return new Promise<void>((resolve) => {
       open.push({
+        head: () => {
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.write("head ");
+        },
         path: req.url!,
         finish: () => {
           res.end(`done ${req.url}`);
@@ -40,18 +45,16 @@ describe("admission of Next's requests", () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("2");
     expect(await refused.text()).toContain("3 requests wait already");
-    // A live run's event stream, an export and the liveness check pass by a full queue.
-    for (const path of ["/api/jobs/x/events", "/api/jobs/x/trajectory", "/api/health"]) {
-      const passing = fetch(base + path);
-      await until(() => open.some((o) => o.path === path));
-      open
-        .splice(
-          open.findIndex((o) => o.path === path),
-          1,
-        )[0]!
-        .finish();
-      expect(await (await passing).text()).toBe(`done ${path}`);
-    }
+    // The liveness check passes by a full queue.
+    const health = fetch(`${base}/api/health`);
+    await until(() => open.some((o) => o.path === "/api/health"));
+    open
+      .splice(
+        open.findIndex((o) => o.path === "/api/health"),
+        1,
+      )[0]!
+      .finish();
+    expect(await (await health).text()).toBe("done /api/health");
     // Signing in has turns of its own: a full queue of pages does not hold it up (nor it the pages).
     const signIn = fetch(`${base}/api/auth/sign-in/email`, { method: "POST", body: "{}" });
     await until(() => open.some((o) => o.path === "/api/auth/sign-in/email"));
@@ -75,5 +78,33 @@ describe("admission of Next's requests", () => {
     const texts = await Promise.all(answers.map(async (a) => (await a).text()));
     expect(texts).toEqual(["/a", "/b", "/c", "/d", "/e"].map((p) => `done ${p}`));
     expect(turns.stats()).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it("gives a stream (a live run's events, an export) a turn until its head is written, then the turn is free", async () => {
+    const pages = ["/p", "/q"].map((p) => fetch(base + p));
+    await until(() => turns.stats().running === 2);
+    // With every turn taken, streams wait like pages (200 watchers connecting at once held the loop unqueued).
+    const events = fetch(`${base}/api/jobs/x/events`);
+    const exported = fetch(`${base}/api/jobs/x/trajectory`);
+    await until(() => turns.stats().waiting === 2);
+    expect(open.some((o) => o.path.startsWith("/api/jobs/"))).toBe(false);
+    open.shift()!.finish();
+    await until(() => open.some((o) => o.path === "/api/jobs/x/events"));
+    // The stream's head frees its turn while its answer goes on: the export gets the turn.
+    open.find((o) => o.path === "/api/jobs/x/events")!.head!();
+    await until(() => open.some((o) => o.path === "/api/jobs/x/trajectory"));
+    expect(turns.stats()).toEqual({ running: 2, waiting: 0 });
+    const take = (path: string) =>
+      open.splice(
+        open.findIndex((o) => o.path === path),
+        1,
+      )[0]!;
+    take("/api/jobs/x/trajectory").finish();
+    take("/api/jobs/x/events").finish();
+    take("/q").finish();
+    expect(await (await events).text()).toBe("head done /api/jobs/x/events");
+    expect(await (await exported).text()).toBe("done /api/jobs/x/trajectory");
+    await Promise.all(pages.map(async (a) => (await a).text()));
+    await until(() => turns.stats().running === 0);
   });
 });
