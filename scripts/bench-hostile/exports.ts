@@ -7,8 +7,10 @@ import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/client";
 import { streamedExport, textStream } from "@/lib/http/text-stream";
 import { spanJsonChunks, trajectoryChunks } from "@/lib/runs/export";
-import { runAsOtlpChunks } from "@/lib/otlp/export";
-import { T, type Kind } from "./harness";
+import { originalOtlpChunks, runAsOtlpChunks } from "@/lib/otlp/export";
+import { gzipSync } from "node:zlib";
+import { BOMB_EVENTS, eventBombRequest } from "./otlp";
+import { T, type BenchAgent, type Kind } from "./harness";
 
 /** Fat spans in the bench's run: enough for many slices, few enough to keep the bench within minutes. */
 const FAT_SPANS = 16;
@@ -56,8 +58,21 @@ async function fullSpan(id: string, seq: number): Promise<Response | null> {
   return chunks && new Response(textStream(chunks));
 }
 
+/** A run received over OTLP of one span with BOMB_EVENTS events, half exceptions, half kept in Extra: its id. */
+async function eventfulRun(agent: BenchAgent): Promise<string> {
+  const { traceId, request } = eventBombRequest(true);
+  const answer = await agent.otlp(gzipSync(JSON.stringify(request)), "application/json");
+  if (!answer.startsWith("200")) throw new Error(`the eventful run was refused: ${answer}`);
+  const job = await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } });
+  return job.id;
+}
+
 /** The export kinds; the fat run is written before the first of them runs. */
-export function exportKinds(): Kind[] {
+export function exportKinds(agent: BenchAgent): Kind[] {
+  let eventful = "";
+  const prepareEventful = async () => {
+    if (!eventful) eventful = await eventfulRun(agent);
+  };
   let id = "";
   const prepare = async () => {
     if (!id) id = await fatRun(FAT_SPANS);
@@ -67,5 +82,20 @@ export function exportKinds(): Kind[] {
     { name: `export: /trajectory, ${name}`, prepare, run: () => download(streamedExport(() => trajectoryChunks(db(), id), {})) },
     { name: `export: /otlp, ${name}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), id), {})) },
     { name: "export: span ?full=1, 7.9 MB text", prepare, run: () => download(fullSpan(id, 1)) },
+    {
+      name: `export: ?original=1 of a span with ${BOMB_EVENTS.toLocaleString("en")} events`,
+      prepare: prepareEventful,
+      run: () => download(streamedExport(() => originalOtlpChunks(db(), eventful), {})),
+    },
+    {
+      name: `export: /otlp of a span with ${BOMB_EVENTS.toLocaleString("en")} events`,
+      prepare: prepareEventful,
+      run: () => download(streamedExport(() => runAsOtlpChunks(db(), eventful), {})),
+    },
+    {
+      name: `export: /trajectory of a span with ${BOMB_EVENTS.toLocaleString("en")} events`,
+      prepare: prepareEventful,
+      run: () => download(streamedExport(() => trajectoryChunks(db(), eventful), {})),
+    },
   ];
 }
