@@ -6,6 +6,8 @@
 // start for every piece; each cut moved to a character's start), each escaped and written in a turn of its own; the
 // answer's bytes are the same as writing the whole text at once.
 //
+// The same reading serves any long text of a span's rows (textPieces: a span as received over OTLP, lib/otlp/export.ts).
+//
 // How a writer uses it: select the texts with `spanTextsSql` (the small ones inline, the names of the large ones in
 // `sliced`), make the span's JSON as before from `markTexts(row)` (every text replaced by a marker), and hand that JSON
 // to `withTexts`, which writes each text where its marker is, escaped as the `Placement` says.
@@ -72,19 +74,39 @@ const PLACEMENTS: Record<Placement, { render: (m: string) => string; write: (s: 
 };
 
 /**
- * Reads the `columns` of span (`jobId`, `seq`) as pieces of EXPORT_SLICE_BYTES of UTF-8 (up to 3 bytes more: each
- * ends where a character does), one row each, in one statement (so in one snapshot); node-postgres decodes each
- * piece as it arrives. Resolves to each column's pieces in the order asked; throws when the span or a column is gone
- * (changed since its row was read).
+ * Reads the `columns` of span (`jobId`, `seq`) in pieces (textPieces). Throws when the span or a column is gone.
  */
-async function readPieces(pool: pg.Pool, jobId: string, seq: number, columns: TextColumn[]): Promise<string[][]> {
-  const texts = columns.map((c, i) => `convert_to(${COLUMNS[c]}, 'UTF8') AS t${i}`).join(", ");
-  const values = columns.map((_, i) => `(${i}, s.t${i})`).join(", ");
+function readPieces(pool: pg.Pool, jobId: string, seq: number, columns: TextColumn[]): Promise<string[][]> {
+  return textPieces(
+    pool,
+    { table: "spans", jobId, seq },
+    columns.map((c) => ({ name: c, sql: COLUMNS[c] })),
+  );
+}
+
+/** A row texts are read from in pieces: a span's (spans) or the span as received over OTLP (otlp_spans), by run and seq. */
+export interface PieceSource {
+  table: "spans" | "otlp_spans";
+  jobId: string;
+  seq: number;
+}
+
+/**
+ * Reads `texts` (SQL text expressions over the row's columns, written by the caller, never from a request) of the
+ * row `source` as pieces of EXPORT_SLICE_BYTES of UTF-8 (up to 3 bytes more: each ends where a character does), one
+ * row each, in one statement (so in one snapshot); node-postgres decodes each piece as it arrives. Resolves to each
+ * text's pieces in the order asked; throws naming the text when the row or a text is gone (changed since it was
+ * listed).
+ */
+export async function textPieces(pool: pg.Pool, source: PieceSource, texts: { name: string; sql: string }[]): Promise<string[][]> {
+  const { table, jobId, seq } = source;
+  const selected = texts.map((t, i) => `convert_to(${t.sql}, 'UTF8') AS t${i}`).join(", ");
+  const values = texts.map((_, i) => `(${i}, s.t${i})`).join(", ");
   // Cut as bytes, each cut moved past continuation bytes (10xxxxxx) to a character's start, and sent as text: bytea
   // would come as hex (twice the bytes, decoded twice: a third of an export's CPU), and node-postgres reads a binary
   // result's values as UTF-8 text, breaking a character a cut goes through.
   const { rows } = await pool.query<{ i: number; piece: string }>(
-    `WITH s AS MATERIALIZED (SELECT ${texts} FROM spans WHERE job_id = $1::uuid AND seq = $2),
+    `WITH s AS MATERIALIZED (SELECT ${selected} FROM ${table} WHERE job_id = $1::uuid AND seq = $2),
      c AS (SELECT c.i, c.bytes, length(c.bytes) AS n FROM s, LATERAL (VALUES ${values}) AS c(i, bytes) WHERE c.bytes IS NOT NULL)
      SELECT c.i, convert_from(substring(c.bytes FROM cut.at + 1 FOR cut.next - cut.at), 'UTF8') AS piece
      FROM c, LATERAL (
@@ -98,10 +120,10 @@ async function readPieces(pool: pg.Pool, jobId: string, seq: number, columns: Te
      WHERE cut.next > cut.at ORDER BY c.i, cut.g`,
     [jobId, seq, EXPORT_SLICE_BYTES],
   );
-  const pieces: string[][] = columns.map(() => []);
+  const pieces: string[][] = texts.map(() => []);
   for (const r of rows) pieces[r.i]!.push(r.piece);
-  const gone = columns.find((_, i) => pieces[i]!.length === 0);
-  if (gone) throw new Error(`span ${seq} of run ${jobId} changed while it was written: its ${gone} is gone`);
+  const gone = texts.find((_, i) => pieces[i]!.length === 0);
+  if (gone) throw new Error(`span ${seq} of run ${jobId} changed while it was written: its ${gone.name} is gone`);
   return pieces;
 }
 

@@ -12,9 +12,18 @@ import { parseTimestampNs } from "@/lib/trajectory/time";
 import { toAnyValue, toAttributes } from "./attributes";
 import { ARGS_ATTRIBUTE, EXTRA_PREFIX, RESULTS_ATTRIBUTE, SPAN_TYPE_ATTRIBUTE } from "./conventions/syzkaller";
 import type { KeyValue, OtlpSpan } from "./wire";
-import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS } from "@/lib/limits";
+import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS, EXPORT_SLICE_BYTES } from "@/lib/limits";
 import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
-import { inSlices, markTexts, spanTextsSql, withTexts, type Placement, type SpanTexts, type TextColumn } from "@/lib/db/span-texts";
+import {
+  inSlices,
+  markTexts,
+  spanTextsSql,
+  textPieces,
+  withTexts,
+  type Placement,
+  type SpanTexts,
+  type TextColumn,
+} from "@/lib/db/span-texts";
 
 const OPERATION: Record<string, string> = { llm: "chat", tool: "execute_tool", agent: "invoke_agent", flow: "invoke_workflow" };
 
@@ -167,16 +176,32 @@ export async function runAsOtlp(db: Db, id: string): Promise<string | null> {
   return collectText(await runAsOtlpChunks(db, id));
 }
 
+/** A span as received, as ?original=1 reads it: texts of its stored JSON, never parsed here. */
+interface BodyRow {
+  seq: number;
+  /** the JSON texts of the body's resource and scope (null when absent) */
+  resource: string | null;
+  scope: string | null;
+  /** the JSON text of the span as received; null when the body is over EXPORT_SLICE_BYTES: read in pieces */
+  span: string | null;
+}
+
 /**
  * The spans of a run received over OTLP exactly as they came (with their resource and scope): the same text as
- * JSON.stringify({resourceSpans}) with consecutive spans of one resource and scope grouped, in chunks of a page of
- * spans as the caller reads; null when the run has no span received over OTLP.
+ * JSON.stringify({resourceSpans}) with consecutive spans of one resource and scope grouped, in chunks of about
+ * EXPORT_SLICE_BYTES as the caller reads (inSlices), or null when the run has no span received over OTLP. Each span
+ * is the JSON text stored (otlp_spans.body is json: its parts are the text received, as the decoder wrote it), never
+ * parsed or written again here; a span over EXPORT_SLICE_BYTES is read in pieces from `pool` (lib/db/span-texts.ts
+ * textPieces): one of 62,000 events was one 8 MB parse and stringify (the event loop held 750 ms).
  */
-export async function originalOtlpChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
+export async function originalOtlpChunks(
+  db: Db,
+  id: string,
+  pool: pg.Pool = readerPool("expensive"),
+): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
   const any = await db.$queryRaw<unknown[]>`SELECT 1 FROM otlp_spans WHERE job_id = ${id}::uuid LIMIT 1`;
   if (any.length === 0) return null;
-  type BodyRow = { seq: number; body: { resource: unknown; scope: unknown; span: unknown } };
   const load = (after: number) => db.$queryRaw<BodyRow[]>`
     WITH page AS (
       SELECT seq FROM (
@@ -186,29 +211,40 @@ export async function originalOtlpChunks(db: Db, id: string): Promise<AsyncGener
         ) sized
       ) t WHERE before < ${EXPORT_PAGE_BYTES}
     )
-    SELECT o.seq, o.body FROM page JOIN otlp_spans o ON o.job_id = ${id}::uuid AND o.seq = page.seq ORDER BY o.seq`;
-  return (async function* () {
-    yield `{"resourceSpans":[`;
-    let last: string | null = null;
-    let firstSpan = true;
-    for await (const rows of spanPages(load)) {
-      let out = "";
-      for (const { body } of rows) {
-        const key = JSON.stringify([body.resource, body.scope]);
-        if (key !== last) {
-          // A new group: {"resource":…,"scopeSpans":[{"scope":…,"spans":[ (its closing comes with the next group or the end)
-          const open = JSON.stringify({ resource: body.resource, scopeSpans: [{ scope: body.scope, spans: [] }] }).slice(0, -4);
-          out += `${last === null ? "" : "]}]},"}${open}`;
-          firstSpan = true;
-          last = key;
+    SELECT o.seq, (o.body->'resource')::text AS resource, (o.body->'scope')::text AS scope,
+      CASE WHEN octet_length(o.body::text) <= ${EXPORT_SLICE_BYTES} THEN (o.body->'span')::text END AS span
+    FROM page JOIN otlp_spans o ON o.job_id = ${id}::uuid AND o.seq = page.seq ORDER BY o.seq`;
+  return inSlices(
+    (async function* () {
+      yield `{"resourceSpans":[`;
+      let last: string | null = null;
+      let firstSpan = true;
+      for await (const rows of spanPages(load)) {
+        for (const r of rows) {
+          // NUL is in no JSON text; "-" (absent) and "+" (present) tell an absent part from a JSON null.
+          const key = `${r.resource === null ? "-" : `+${r.resource}`}\u0000${r.scope === null ? "-" : `+${r.scope}`}`;
+          if (key !== last) {
+            // A new group: {"resource":…,"scopeSpans":[{"scope":…,"spans":[ (its closing comes with the next group or the end)
+            const resource = r.resource === null ? "" : `"resource":${r.resource},`;
+            const scope = r.scope === null ? "" : `"scope":${r.scope},`;
+            yield `${last === null ? "" : "]}]},"}{${resource}"scopeSpans":[{${scope}"spans":[`;
+            firstSpan = true;
+            last = key;
+          }
+          if (!firstSpan) yield ",";
+          firstSpan = false;
+          if (r.span !== null) yield r.span;
+          else {
+            const [pieces] = await textPieces(pool, { table: "otlp_spans", jobId: id, seq: r.seq }, [
+              { name: "span as received", sql: "(body->'span')::text" },
+            ]);
+            yield* pieces!;
+          }
         }
-        out += (firstSpan ? "" : ",") + JSON.stringify(body.span);
-        firstSpan = false;
       }
-      yield out;
-    }
-    yield last === null ? "]}" : "]}]}]}";
-  })();
+      yield last === null ? "]}" : "]}]}]}";
+    })(),
+  );
 }
 
 /** The spans as received (originalOtlpChunks joined), or null: for tests and tools. */

@@ -10,6 +10,8 @@ import { spanJsonChunks, trajectoryChunks } from "@/lib/runs/export";
 import { originalOtlpChunks, runAsOtlpChunks } from "@/lib/otlp/export";
 import { gzipSync } from "node:zlib";
 import { BOMB_EVENTS, eventBombRequest } from "./otlp";
+import { mapSpan } from "@/lib/otlp/conventions";
+import { storeTraceSpans } from "@/lib/ingest/otlp-trace";
 import { T, type BenchAgent, type Kind } from "./harness";
 
 /** Fat spans in the bench's run: enough for many slices, few enough to keep the bench within minutes. */
@@ -58,11 +60,41 @@ async function fullSpan(id: string, seq: number): Promise<Response | null> {
   return chunks && new Response(textStream(chunks));
 }
 
-/** A run received over OTLP of one span with BOMB_EVENTS events, half exceptions, half kept in Extra: its id. */
+/**
+ * A run received over OTLP of a span with BOMB_EVENTS events, half exceptions, half kept in Extra (stored as a version
+ * before OTLP_MAX_EVENTS_PER_SPAN stored it: mapped and written past the receiver's check), and a span with one 4 MB
+ * attribute no convention reads (received as any span is): its id.
+ */
 async function eventfulRun(agent: BenchAgent): Promise<string> {
   const { traceId, request } = eventBombRequest(true);
-  const answer = await agent.otlp(gzipSync(JSON.stringify(request)), "application/json");
-  if (!answer.startsWith("200")) throw new Error(`the eventful run was refused: ${answer}`);
+  const record = { resource: {}, scope: {}, span: request.resourceSpans[0]!.scopeSpans[0]!.spans[0]! };
+  const m = mapSpan(record);
+  const { refusal } = await storeTraceSpans({
+    traceId,
+    client: agent.client,
+    agentName: null,
+    spans: [
+      {
+        spanId: record.span.spanId,
+        parentSpanId: null,
+        startNs: m.startNs,
+        ended: m.ended,
+        span: m.span,
+        body: record,
+        workflow: m.workflow,
+      },
+    ],
+  });
+  if (refusal) throw new Error(`the eventful span was refused: ${refusal.kind}`);
+  const fat = {
+    ...record.span,
+    spanId: "00000000000000f1",
+    parentSpanId: record.span.spanId,
+    events: [],
+    attributes: [{ key: "bench.fat", value: { stringValue: `"é\\\n${"x".repeat(4_000_000)}` } }],
+  };
+  const answer = await agent.otlp(gzipSync(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [fat] }] }] })), "application/json");
+  if (!answer.startsWith("200")) throw new Error(`the fat span was refused: ${answer}`);
   const job = await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } });
   return job.id;
 }
@@ -70,6 +102,7 @@ async function eventfulRun(agent: BenchAgent): Promise<string> {
 /** The export kinds; the fat run is written before the first of them runs. */
 export function exportKinds(agent: BenchAgent): Kind[] {
   let eventful = "";
+  const eventfulName = `spans of ${BOMB_EVENTS.toLocaleString("en")} events and a 4 MB attribute`;
   const prepareEventful = async () => {
     if (!eventful) eventful = await eventfulRun(agent);
   };
@@ -83,17 +116,17 @@ export function exportKinds(agent: BenchAgent): Kind[] {
     { name: `export: /otlp, ${name}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), id), {})) },
     { name: "export: span ?full=1, 7.9 MB text", prepare, run: () => download(fullSpan(id, 1)) },
     {
-      name: `export: ?original=1 of a span with ${BOMB_EVENTS.toLocaleString("en")} events`,
+      name: `export: ?original=1 of ${eventfulName}`,
       prepare: prepareEventful,
       run: () => download(streamedExport(() => originalOtlpChunks(db(), eventful), {})),
     },
     {
-      name: `export: /otlp of a span with ${BOMB_EVENTS.toLocaleString("en")} events`,
+      name: `export: /otlp of ${eventfulName}`,
       prepare: prepareEventful,
       run: () => download(streamedExport(() => runAsOtlpChunks(db(), eventful), {})),
     },
     {
-      name: `export: /trajectory of a span with ${BOMB_EVENTS.toLocaleString("en")} events`,
+      name: `export: /trajectory of ${eventfulName}`,
       prepare: prepareEventful,
       run: () => download(streamedExport(() => trajectoryChunks(db(), eventful), {})),
     },
