@@ -127,30 +127,44 @@ export async function textPieces(pool: pg.Pool, source: PieceSource, texts: { na
   return pieces;
 }
 
-/** Slices of an inline text of at most EXPORT_SLICE_BYTES UTF-16 units, never splitting a surrogate pair. */
-function* stringSlices(s: string): Generator<string> {
-  for (let i = 0; i < s.length;) {
-    let end = Math.min(s.length, i + EXPORT_SLICE_BYTES);
+/** Slices of `s` from `from` to `to` of at most EXPORT_SLICE_BYTES UTF-16 units, never splitting a surrogate pair. */
+function* stringSlices(s: string, from = 0, to = s.length): Generator<string> {
+  for (let i = from; i < to;) {
+    let end = Math.min(to, i + EXPORT_SLICE_BYTES);
     const last = s.charCodeAt(end - 1);
-    if (end < s.length && last >= 0xd800 && last <= 0xdbff) end--;
+    if (end < to && last >= 0xd800 && last <= 0xdbff) end--;
     yield s.slice(i, end);
     i = end;
   }
 }
 
 /**
+ * Another text of a span's JSON than its columns' (a writer's own, e.g. a large value of its Extra): the JSON text
+ * `rendered` (unique in the JSON: a writer's marker) is replaced by `parts`, written as they are, each a part of its own.
+ */
+export interface MoreText {
+  rendered: string;
+  parts: () => AsyncIterable<string> | Iterable<string>;
+}
+
+/** A marker of a writer's own for a MoreText (see `marker`): `\u0000<nonce>more<n>\u0000`. */
+export const moreMarker = (n: number) => `\u0000${NONCE}more${n}\u0000`;
+
+/**
  * The span's JSON: `json` (made of `markTexts(row)`) with each text of `placements` written where its marker is, a
  * slice at a time (the inline ones from `row`, the sliced ones read from `pool`, from the span `jobId`/`seq`). Yields
  * parts of at most about EXPORT_SLICE_BYTES of text each; `inSlices` joins them into turns. Throws when a marked text
- * has no marker in `json` (a writer's mistake) or when a sliced text is gone (see readPieces).
+ * has no marker in `json` (a writer's mistake) or when a sliced text is gone (see readPieces). `more`: the writer's
+ * own texts, written where their markers are.
  */
 export async function* withTexts(
   json: string,
   row: SpanTexts,
   placements: Partial<Record<TextColumn, Placement>>,
   source: { pool: pg.Pool; jobId: string; seq: number },
+  more: MoreText[] = [],
 ): AsyncGenerator<string> {
-  const holes: { c: TextColumn; at: number; length: number; write: (s: string) => string }[] = [];
+  const holes: { c: TextColumn | MoreText; at: number; length: number; write: (s: string) => string }[] = [];
   for (const c of Object.keys(placements) as TextColumn[]) {
     if (!row.sliced.includes(c) && (row[c] === null || row[c] === "")) continue;
     const p = PLACEMENTS[placements[c]!];
@@ -159,17 +173,28 @@ export async function* withTexts(
     if (at < 0) throw new Error(`the span's JSON has no place for its ${c}`);
     holes.push({ c, at, length: rendered.length, write: p.write });
   }
+  for (const m of more) {
+    const at = json.indexOf(m.rendered);
+    if (at < 0) throw new Error("the span's JSON has no place for one of its texts");
+    holes.push({ c: m, at, length: m.rendered.length, write: (s) => s });
+  }
+  // The JSON between the texts is written in slices too: a span's Extra (unread attributes and events) may be
+  // megabytes, and a whole span in one part was one chunk encoded and written in one turn.
   if (holes.length === 0) {
-    yield json;
+    yield* stringSlices(json);
     return;
   }
   holes.sort((a, b) => a.at - b.at);
-  const large = holes.filter((h) => row.sliced.includes(h.c)).map((h) => h.c);
+  const large = holes.flatMap((h) => (typeof h.c === "string" && row.sliced.includes(h.c) ? [h.c] : []));
   const pieces = large.length ? await readPieces(source.pool, source.jobId, source.seq, large) : [];
   let from = 0;
   for (const h of holes) {
-    yield json.slice(from, h.at);
+    yield* stringSlices(json, from, h.at);
     from = h.at + h.length;
+    if (typeof h.c !== "string") {
+      yield* h.c.parts();
+      continue;
+    }
     const inline = row[h.c];
     if (!row.sliced.includes(h.c)) {
       for (const s of stringSlices(inline!)) yield h.write(s);
@@ -178,7 +203,7 @@ export async function* withTexts(
     const own = pieces[large.indexOf(h.c)]!;
     while (own.length) yield h.write(own.shift()!);
   }
-  yield json.slice(from);
+  yield* stringSlices(json, from);
 }
 
 /**

@@ -61,50 +61,49 @@ async function fullSpan(id: string, seq: number): Promise<Response | null> {
 }
 
 /**
- * A run received over OTLP of a span with BOMB_EVENTS events, half exceptions, half kept in Extra (stored as a version
- * before OTLP_MAX_EVENTS_PER_SPAN stored it: mapped and written past the receiver's check), and a span with one 4 MB
- * attribute no convention reads (received as any span is): its id.
+ * A run received over OTLP of one span with BOMB_EVENTS events, half exceptions, half kept in Extra (stored as a
+ * version before OTLP_MAX_EVENTS_PER_SPAN did: mapped and written past the receiver's check): its id.
  */
 async function eventfulRun(agent: BenchAgent): Promise<string> {
   const { traceId, request } = eventBombRequest(true);
   const record = { resource: {}, scope: {}, span: request.resourceSpans[0]!.scopeSpans[0]!.spans[0]! };
   const m = mapSpan(record);
-  const { refusal } = await storeTraceSpans({
-    traceId,
-    client: agent.client,
-    agentName: null,
-    spans: [
-      {
-        spanId: record.span.spanId,
-        parentSpanId: null,
-        startNs: m.startNs,
-        ended: m.ended,
-        span: m.span,
-        body: record,
-        workflow: m.workflow,
-      },
-    ],
-  });
+  const { spanId } = record.span;
+  const span = { spanId, parentSpanId: null, startNs: m.startNs, ended: m.ended, span: m.span, body: record, workflow: m.workflow };
+  const { refusal } = await storeTraceSpans({ traceId, client: agent.client, agentName: null, spans: [span] });
   if (refusal) throw new Error(`the eventful span was refused: ${refusal.kind}`);
-  const fat = {
-    ...record.span,
-    spanId: "00000000000000f1",
-    parentSpanId: record.span.spanId,
-    events: [],
-    attributes: [{ key: "bench.fat", value: { stringValue: `"é\\\n${"x".repeat(4_000_000)}` } }],
-  };
+  return (await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } })).id;
+}
+
+/** A run received over OTLP (POST /v1/traces) of one span with one 4 MB attribute no convention reads: its id. */
+async function fatAttributeRun(agent: BenchAgent): Promise<string> {
+  const { traceId, request } = eventBombRequest();
+  const span = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+  const fat = { ...span, events: [], attributes: [{ key: "bench.fat", value: { stringValue: `"é\\\n${"x".repeat(4_000_000)}` } }] };
   const answer = await agent.otlp(gzipSync(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [fat] }] }] })), "application/json");
   if (!answer.startsWith("200")) throw new Error(`the fat span was refused: ${answer}`);
-  const job = await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } });
-  return job.id;
+  return (await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } })).id;
 }
 
 /** The export kinds; the fat run is written before the first of them runs. */
 export function exportKinds(agent: BenchAgent): Kind[] {
-  let eventful = "";
-  const eventfulName = `spans of ${BOMB_EVENTS.toLocaleString("en")} events and a 4 MB attribute`;
-  const prepareEventful = async () => {
-    if (!eventful) eventful = await eventfulRun(agent);
+  const runs: Record<string, string> = {};
+  /** The three exports of a run made by `make`, written before the first of them. */
+  const exportsOf = (what: string, make: (agent: BenchAgent) => Promise<string>): Kind[] => {
+    const prepare = async () => void (runs[what] ??= await make(agent));
+    return [
+      {
+        name: `export: ?original=1 of ${what}`,
+        prepare,
+        run: () => download(streamedExport(() => originalOtlpChunks(db(), runs[what]!), {})),
+      },
+      { name: `export: /otlp of ${what}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), runs[what]!), {})) },
+      {
+        name: `export: /trajectory of ${what}`,
+        prepare,
+        run: () => download(streamedExport(() => trajectoryChunks(db(), runs[what]!), {})),
+      },
+    ];
   };
   let id = "";
   const prepare = async () => {
@@ -115,20 +114,7 @@ export function exportKinds(agent: BenchAgent): Kind[] {
     { name: `export: /trajectory, ${name}`, prepare, run: () => download(streamedExport(() => trajectoryChunks(db(), id), {})) },
     { name: `export: /otlp, ${name}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), id), {})) },
     { name: "export: span ?full=1, 7.9 MB text", prepare, run: () => download(fullSpan(id, 1)) },
-    {
-      name: `export: ?original=1 of ${eventfulName}`,
-      prepare: prepareEventful,
-      run: () => download(streamedExport(() => originalOtlpChunks(db(), eventful), {})),
-    },
-    {
-      name: `export: /otlp of ${eventfulName}`,
-      prepare: prepareEventful,
-      run: () => download(streamedExport(() => runAsOtlpChunks(db(), eventful), {})),
-    },
-    {
-      name: `export: /trajectory of ${eventfulName}`,
-      prepare: prepareEventful,
-      run: () => download(streamedExport(() => trajectoryChunks(db(), eventful), {})),
-    },
+    ...exportsOf(`a span with ${BOMB_EVENTS.toLocaleString("en")} events`, eventfulRun),
+    ...exportsOf("a span with a 4 MB attribute", fatAttributeRun),
   ];
 }
