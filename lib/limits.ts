@@ -45,6 +45,15 @@ export const OTLP_BODY_READ_SECONDS = 20;
  */
 export const OTLP_MAX_SPANS_PER_REQUEST = 8_192;
 /**
+ * Most events in one OTLP span (the span is refused past it, named in the answer's partial_success; the request's other
+ * spans are stored). The SDKs keep 128 a span (OTEL_SPAN_EVENT_COUNT_LIMIT's default) and drop the rest; GenAI's
+ * message events (gen_ai.user.message, …, v1.36) are one a message, so 2,000 is a conversation far longer than the
+ * SDKs send. Each event is mapped, stored in the span's body and Extra, and read back by every export: 62,000 exception
+ * events in one span (185 KB of gzip, within the value budget) were 8 MB of text copied on the main thread in one
+ * statement, and one export of it held the event loop 730 ms.
+ */
+export const OTLP_MAX_EVENTS_PER_SPAN = 2_000;
+/**
  * Largest trace (spans placed plus a request's) whose spans are placed in the run's tree within the request: placing
  * reads and orders every span of the trace. Past it a request's spans wait in otlp_spans and are placed after it
  * (lib/ingest/otlp-place.ts placePendingTraces), so one request's work does not grow with its trace: one span into a

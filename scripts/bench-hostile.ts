@@ -57,7 +57,7 @@ const KINDS = [
   ...otlpKinds(agent),
   ...(await readKinds()),
   ...(await resultsKinds()),
-  ...exportKinds(),
+  ...exportKinds(agent),
   ...liveKinds(),
 ];
 

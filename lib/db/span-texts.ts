@@ -6,6 +6,8 @@
 // start for every piece; each cut moved to a character's start), each escaped and written in a turn of its own; the
 // answer's bytes are the same as writing the whole text at once.
 //
+// The same reading serves any long text of a span's rows (textPieces: a span as received over OTLP, lib/otlp/export.ts).
+//
 // How a writer uses it: select the texts with `spanTextsSql` (the small ones inline, the names of the large ones in
 // `sliced`), make the span's JSON as before from `markTexts(row)` (every text replaced by a marker), and hand that JSON
 // to `withTexts`, which writes each text where its marker is, escaped as the `Placement` says.
@@ -72,19 +74,39 @@ const PLACEMENTS: Record<Placement, { render: (m: string) => string; write: (s: 
 };
 
 /**
- * Reads the `columns` of span (`jobId`, `seq`) as pieces of EXPORT_SLICE_BYTES of UTF-8 (up to 3 bytes more: each
- * ends where a character does), one row each, in one statement (so in one snapshot); node-postgres decodes each
- * piece as it arrives. Resolves to each column's pieces in the order asked; throws when the span or a column is gone
- * (changed since its row was read).
+ * Reads the `columns` of span (`jobId`, `seq`) in pieces (textPieces). Throws when the span or a column is gone.
  */
-async function readPieces(pool: pg.Pool, jobId: string, seq: number, columns: TextColumn[]): Promise<string[][]> {
-  const texts = columns.map((c, i) => `convert_to(${COLUMNS[c]}, 'UTF8') AS t${i}`).join(", ");
-  const values = columns.map((_, i) => `(${i}, s.t${i})`).join(", ");
+function readPieces(pool: pg.Pool, jobId: string, seq: number, columns: TextColumn[]): Promise<string[][]> {
+  return textPieces(
+    pool,
+    { table: "spans", jobId, seq },
+    columns.map((c) => ({ name: c, sql: COLUMNS[c] })),
+  );
+}
+
+/** A row texts are read from in pieces: a span's (spans) or the span as received over OTLP (otlp_spans), by run and seq. */
+export interface PieceSource {
+  table: "spans" | "otlp_spans";
+  jobId: string;
+  seq: number;
+}
+
+/**
+ * Reads `texts` (SQL text expressions over the row's columns, written by the caller, never from a request) of the
+ * row `source` as pieces of EXPORT_SLICE_BYTES of UTF-8 (up to 3 bytes more: each ends where a character does), one
+ * row each, in one statement (so in one snapshot); node-postgres decodes each piece as it arrives. Resolves to each
+ * text's pieces in the order asked; throws naming the text when the row or a text is gone (changed since it was
+ * listed).
+ */
+export async function textPieces(pool: pg.Pool, source: PieceSource, texts: { name: string; sql: string }[]): Promise<string[][]> {
+  const { table, jobId, seq } = source;
+  const selected = texts.map((t, i) => `convert_to(${t.sql}, 'UTF8') AS t${i}`).join(", ");
+  const values = texts.map((_, i) => `(${i}, s.t${i})`).join(", ");
   // Cut as bytes, each cut moved past continuation bytes (10xxxxxx) to a character's start, and sent as text: bytea
   // would come as hex (twice the bytes, decoded twice: a third of an export's CPU), and node-postgres reads a binary
   // result's values as UTF-8 text, breaking a character a cut goes through.
   const { rows } = await pool.query<{ i: number; piece: string }>(
-    `WITH s AS MATERIALIZED (SELECT ${texts} FROM spans WHERE job_id = $1::uuid AND seq = $2),
+    `WITH s AS MATERIALIZED (SELECT ${selected} FROM ${table} WHERE job_id = $1::uuid AND seq = $2),
      c AS (SELECT c.i, c.bytes, length(c.bytes) AS n FROM s, LATERAL (VALUES ${values}) AS c(i, bytes) WHERE c.bytes IS NOT NULL)
      SELECT c.i, convert_from(substring(c.bytes FROM cut.at + 1 FOR cut.next - cut.at), 'UTF8') AS piece
      FROM c, LATERAL (
@@ -98,37 +120,51 @@ async function readPieces(pool: pg.Pool, jobId: string, seq: number, columns: Te
      WHERE cut.next > cut.at ORDER BY c.i, cut.g`,
     [jobId, seq, EXPORT_SLICE_BYTES],
   );
-  const pieces: string[][] = columns.map(() => []);
+  const pieces: string[][] = texts.map(() => []);
   for (const r of rows) pieces[r.i]!.push(r.piece);
-  const gone = columns.find((_, i) => pieces[i]!.length === 0);
-  if (gone) throw new Error(`span ${seq} of run ${jobId} changed while it was written: its ${gone} is gone`);
+  const gone = texts.find((_, i) => pieces[i]!.length === 0);
+  if (gone) throw new Error(`span ${seq} of run ${jobId} changed while it was written: its ${gone.name} is gone`);
   return pieces;
 }
 
-/** Slices of an inline text of at most EXPORT_SLICE_BYTES UTF-16 units, never splitting a surrogate pair. */
-function* stringSlices(s: string): Generator<string> {
-  for (let i = 0; i < s.length;) {
-    let end = Math.min(s.length, i + EXPORT_SLICE_BYTES);
+/** Slices of `s` from `from` to `to` of at most EXPORT_SLICE_BYTES UTF-16 units, never splitting a surrogate pair. */
+function* stringSlices(s: string, from = 0, to = s.length): Generator<string> {
+  for (let i = from; i < to;) {
+    let end = Math.min(to, i + EXPORT_SLICE_BYTES);
     const last = s.charCodeAt(end - 1);
-    if (end < s.length && last >= 0xd800 && last <= 0xdbff) end--;
+    if (end < to && last >= 0xd800 && last <= 0xdbff) end--;
     yield s.slice(i, end);
     i = end;
   }
 }
 
 /**
+ * Another text of a span's JSON than its columns' (a writer's own, e.g. a large value of its Extra): the JSON text
+ * `rendered` (unique in the JSON: a writer's marker) is replaced by `parts`, written as they are, each a part of its own.
+ */
+export interface MoreText {
+  rendered: string;
+  parts: () => AsyncIterable<string> | Iterable<string>;
+}
+
+/** A marker of a writer's own for a MoreText (see `marker`): `\u0000<nonce>more<n>\u0000`. */
+export const moreMarker = (n: number) => `\u0000${NONCE}more${n}\u0000`;
+
+/**
  * The span's JSON: `json` (made of `markTexts(row)`) with each text of `placements` written where its marker is, a
  * slice at a time (the inline ones from `row`, the sliced ones read from `pool`, from the span `jobId`/`seq`). Yields
  * parts of at most about EXPORT_SLICE_BYTES of text each; `inSlices` joins them into turns. Throws when a marked text
- * has no marker in `json` (a writer's mistake) or when a sliced text is gone (see readPieces).
+ * has no marker in `json` (a writer's mistake) or when a sliced text is gone (see readPieces). `more`: the writer's
+ * own texts, written where their markers are.
  */
 export async function* withTexts(
   json: string,
   row: SpanTexts,
   placements: Partial<Record<TextColumn, Placement>>,
   source: { pool: pg.Pool; jobId: string; seq: number },
+  more: MoreText[] = [],
 ): AsyncGenerator<string> {
-  const holes: { c: TextColumn; at: number; length: number; write: (s: string) => string }[] = [];
+  const holes: { c: TextColumn | MoreText; at: number; length: number; write: (s: string) => string }[] = [];
   for (const c of Object.keys(placements) as TextColumn[]) {
     if (!row.sliced.includes(c) && (row[c] === null || row[c] === "")) continue;
     const p = PLACEMENTS[placements[c]!];
@@ -137,17 +173,28 @@ export async function* withTexts(
     if (at < 0) throw new Error(`the span's JSON has no place for its ${c}`);
     holes.push({ c, at, length: rendered.length, write: p.write });
   }
+  for (const m of more) {
+    const at = json.indexOf(m.rendered);
+    if (at < 0) throw new Error("the span's JSON has no place for one of its texts");
+    holes.push({ c: m, at, length: m.rendered.length, write: (s) => s });
+  }
+  // The JSON between the texts is written in slices too: a span's Extra (unread attributes and events) may be
+  // megabytes, and a whole span in one part was one chunk encoded and written in one turn.
   if (holes.length === 0) {
-    yield json;
+    yield* stringSlices(json);
     return;
   }
   holes.sort((a, b) => a.at - b.at);
-  const large = holes.filter((h) => row.sliced.includes(h.c)).map((h) => h.c);
+  const large = holes.flatMap((h) => (typeof h.c === "string" && row.sliced.includes(h.c) ? [h.c] : []));
   const pieces = large.length ? await readPieces(source.pool, source.jobId, source.seq, large) : [];
   let from = 0;
   for (const h of holes) {
-    yield json.slice(from, h.at);
+    yield* stringSlices(json, from, h.at);
     from = h.at + h.length;
+    if (typeof h.c !== "string") {
+      yield* h.c.parts();
+      continue;
+    }
     const inline = row[h.c];
     if (!row.sliced.includes(h.c)) {
       for (const s of stringSlices(inline!)) yield h.write(s);
@@ -156,7 +203,7 @@ export async function* withTexts(
     const own = pieces[large.indexOf(h.c)]!;
     while (own.length) yield h.write(own.shift()!);
   }
-  yield json.slice(from);
+  yield* stringSlices(json, from);
 }
 
 /**

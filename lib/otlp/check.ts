@@ -2,6 +2,7 @@
 // span is. Used by POST /v1/traces and by the import of OTLP JSON files alike.
 import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
 import { makeStorable, describeProblem } from "@/lib/trajectory/storable";
+import { OTLP_MAX_EVENTS_PER_SPAN } from "@/lib/limits";
 import { mapSpan } from "./conventions";
 import { OtlpDecodeError, type ExportTraceRequest, type OtlpRecord } from "./wire";
 import type { TraceSpan } from "@/lib/ingest/otlp-span";
@@ -10,9 +11,18 @@ export type { TraceSpan };
 
 /**
  * The span as it will be stored, or why not: mapped, then held to spanSchema's caps (text lengths, token counts, times)
- * and made storable (NUL and lone surrogates replaced), Extra included.
+ * and made storable (NUL and lone surrogates replaced), Extra included. A span of more than OTLP_MAX_EVENTS_PER_SPAN
+ * events is refused before it is mapped.
  */
 export function checkedSpan(record: OtlpRecord): { ok: true; span: TraceSpan; service?: string } | { ok: false; reason: string } {
+  // Counted before the events are mapped: that work grows with them.
+  const events = record.span.events?.length ?? 0;
+  if (events > OTLP_MAX_EVENTS_PER_SPAN) {
+    return {
+      ok: false,
+      reason: `span ${record.span.spanId} has ${events} events, the limit is ${OTLP_MAX_EVENTS_PER_SPAN} per span (OTLP_MAX_EVENTS_PER_SPAN)`,
+    };
+  }
   const m = mapSpan(record);
   const storable = makeStorable({ ...m.span, Seq: 0, Nesting: 0 });
   if (!storable.ok) return { ok: false, reason: `span ${record.span.spanId}: ${describeProblem(storable.problem)}` };

@@ -8,13 +8,25 @@ import type { Db } from "@/lib/db/client";
 import { readerPool } from "@/lib/db/pools";
 import { isoMicros } from "@/lib/db/sql";
 import { isJobId } from "@/lib/trajectory/job-id";
+import { nextTurn } from "@/lib/turn";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { toAnyValue, toAttributes } from "./attributes";
 import { ARGS_ATTRIBUTE, EXTRA_PREFIX, RESULTS_ATTRIBUTE, SPAN_TYPE_ATTRIBUTE } from "./conventions/syzkaller";
 import type { KeyValue, OtlpSpan } from "./wire";
-import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS } from "@/lib/limits";
+import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS, EXPORT_SLICE_BYTES } from "@/lib/limits";
 import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
-import { inSlices, markTexts, spanTextsSql, withTexts, type Placement, type SpanTexts, type TextColumn } from "@/lib/db/span-texts";
+import {
+  inSlices,
+  markTexts,
+  moreMarker,
+  spanTextsSql,
+  textPieces,
+  withTexts,
+  type MoreText,
+  type Placement,
+  type SpanTexts,
+  type TextColumn,
+} from "@/lib/db/span-texts";
 
 const OPERATION: Record<string, string> = { llm: "chat", tool: "execute_tool", agent: "invoke_agent", flow: "invoke_workflow" };
 
@@ -30,7 +42,9 @@ interface Row extends SpanTexts {
   input_tokens: number | null;
   output_tokens: number | null;
   output_thoughts_tokens: number | null;
+  /** null when absent, or over EXPORT_SLICE_BYTES (`extra_large`: read a member at a time, largeExtra) */
   extra: Record<string, unknown> | null;
+  extra_large: boolean;
   span_id: string | null;
   /** the parent seq has a span (else the span has no parent id) */
   parent_stored: boolean;
@@ -103,6 +117,90 @@ function eventsOf(r: Row): OtlpSpan["events"] {
   }));
 }
 
+/** Events of a span with a large Extra written in one part: a few hundred KB of JSON. */
+const EVENTS_PER_PART = 1000;
+
+/** A member of a large Extra, as largeExtra reads it. */
+interface ExtraPart {
+  key: string;
+  /** "whole": the member `key`; "attribute": the attribute `name` of Extra.attributes (the `n`th); "event": an event */
+  kind: "whole" | "attribute" | "event";
+  name: string | null;
+  n: number;
+  /** its JSON text; null for a string attribute over EXPORT_SLICE_BYTES, written from its pieces */
+  value: string | null;
+}
+
+/** Defines `key` on `o` as an own property, whatever the key (JSON.parse does so; "__proto__" included). */
+const define = (o: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+
+/**
+ * A span's Extra over EXPORT_SLICE_BYTES read a member at a time, each parsed apart (a turn after every
+ * EXPORT_SLICE_BYTES of them): its attributes and its events one by one, the others whole. A string attribute over
+ * EXPORT_SLICE_BYTES is not read here: the Extra holds a marker for it, and `more` writes its JSON text stored (the same
+ * bytes as JSON.stringify of it) in pieces (textPieces). Parsing and writing a 4 MB attribute at once held the event
+ * loop ~190 ms (bench:hostile, load ~6).
+ */
+async function largeExtra(source: {
+  pool: pg.Pool;
+  jobId: string;
+  seq: number;
+}): Promise<{ extra: Record<string, unknown>; more: MoreText[] }> {
+  const { pool, jobId, seq } = source;
+  const { rows } = await pool.query<ExtraPart>(
+    `WITH x AS MATERIALIZED (SELECT extra FROM spans WHERE job_id = $1::uuid AND seq = $2 AND json_typeof(extra) = 'object'),
+     k AS (SELECT k.key, k.value, k.ord, (k.key = 'attributes' AND json_typeof(k.value) = 'object') AS attributes,
+             (k.key = 'events' AND json_typeof(k.value) = 'array') AS events
+           FROM x, json_each(x.extra) WITH ORDINALITY AS k(key, value, ord))
+     SELECT ord, key, 'whole' AS kind, NULL AS name, 0 AS n, value::text AS value FROM k WHERE NOT attributes AND NOT events
+     UNION ALL
+     SELECT k.ord, k.key, 'attribute', a.key, a.n::int,
+       CASE WHEN json_typeof(a.value) <> 'string' OR octet_length(a.value::text) <= $3 THEN a.value::text END
+     FROM k, json_each(CASE WHEN k.attributes THEN k.value ELSE '{}' END) WITH ORDINALITY AS a(key, value, n)
+     UNION ALL
+     SELECT k.ord, k.key, 'event', NULL, e.n::int, e.value::text
+     FROM k, json_array_elements(CASE WHEN k.events THEN k.value ELSE '[]' END) WITH ORDINALITY AS e(value, n)
+     ORDER BY 1, 5`,
+    [jobId, seq, EXPORT_SLICE_BYTES],
+  );
+  const extra: Record<string, unknown> = {};
+  const more: MoreText[] = [];
+  let parsed = 0;
+  for (const p of rows) {
+    if (parsed > EXPORT_SLICE_BYTES) {
+      await nextTurn();
+      parsed = 0;
+    }
+    parsed += p.value?.length ?? 0;
+    if (p.kind === "whole") define(extra, p.key, JSON.parse(p.value!));
+    else if (p.kind === "event") {
+      if (!Object.hasOwn(extra, p.key)) define(extra, p.key, []);
+      (extra[p.key] as unknown[]).push(JSON.parse(p.value!));
+    } else {
+      if (!Object.hasOwn(extra, p.key)) define(extra, p.key, {});
+      const attributes = extra[p.key] as Record<string, unknown>;
+      if (p.value !== null) {
+        define(attributes, p.name!, JSON.parse(p.value));
+        continue;
+      }
+      const m = moreMarker(more.length);
+      define(attributes, p.name!, m);
+      const n = Number(p.n);
+      if (!Number.isSafeInteger(n)) throw new Error(`span ${seq} of run ${jobId}: no attribute number ${p.n}`);
+      more.push({
+        rendered: JSON.stringify(m),
+        async *parts() {
+          const sql = `(SELECT a.value::text FROM json_each(extra->'attributes') WITH ORDINALITY AS a(key, value, n) WHERE a.n = ${n})`;
+          const [pieces] = await textPieces(pool, { table: "spans", jobId, seq }, [{ name: `Extra attribute ${n}`, sql }]);
+          yield* pieces!;
+        },
+      });
+    }
+  }
+  return { extra, more };
+}
+
 /**
  * The run `id` as OTLP JSON text (an ExportTraceServiceRequest, the same bytes as JSON.stringify of the whole
  * request), or null for no such run. Its text comes in chunks of about EXPORT_SLICE_BYTES, read from the database a
@@ -120,7 +218,9 @@ export async function runAsOtlpChunks(db: Db, id: string, pool: pg.Pool = reader
   const load = (after: number) => db.$queryRaw<Row[]>`
     WITH ${spanPageCte(id, after)}
     SELECT s.seq, s.parent_seq, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS started, ${isoMicros("s.finished_at")} AS finished,
-      ${spanTextsSql("s")}, s.input_tokens, s.output_tokens, s.output_thoughts_tokens, s.extra, o.span_id,
+      ${spanTextsSql("s")}, s.input_tokens, s.output_tokens, s.output_thoughts_tokens,
+      CASE WHEN octet_length(s.extra::text) <= ${EXPORT_SLICE_BYTES} THEN s.extra END AS extra,
+      coalesce(octet_length(s.extra::text) > ${EXPORT_SLICE_BYTES}, false) AS extra_large, o.span_id,
       (p.seq IS NOT NULL) AS parent_stored, po.span_id AS parent_span_id
     FROM page JOIN spans s ON s.job_id = ${id}::uuid AND s.seq = page.seq
       LEFT JOIN otlp_spans o ON o.job_id = s.job_id AND o.seq = s.seq
@@ -154,7 +254,33 @@ export async function runAsOtlpChunks(db: Db, id: string, pool: pg.Pool = reader
         for (const r of rows) {
           if (!first) yield ",";
           first = false;
-          yield* withTexts(JSON.stringify(spanOf(markTexts(r))), r, OTLP_TEXTS, { pool, jobId: id, seq: r.seq });
+          const source = { pool, jobId: id, seq: r.seq };
+          if (!r.extra_large) {
+            yield* withTexts(JSON.stringify(spanOf(markTexts(r))), r, OTLP_TEXTS, source);
+            continue;
+          }
+          const { extra, more } = await largeExtra(source);
+          const span = spanOf(markTexts({ ...r, extra }));
+          // Its events written a part at a time, where a marker of their own is.
+          const events = span.events ?? [];
+          if (events.length > EVENTS_PER_PART) {
+            const m = moreMarker(more.length);
+            span.events = [m as unknown as (typeof events)[number]];
+            more.push({
+              rendered: JSON.stringify(m),
+              *parts() {
+                for (let i = 0; i < events.length; i += EVENTS_PER_PART)
+                  yield (
+                    (i ? "," : "") +
+                    events
+                      .slice(i, i + EVENTS_PER_PART)
+                      .map((e) => JSON.stringify(e))
+                      .join(",")
+                  );
+              },
+            });
+          }
+          yield* withTexts(JSON.stringify(span), r, OTLP_TEXTS, source, more);
         }
       }
       yield "]}]}]}";
@@ -167,16 +293,32 @@ export async function runAsOtlp(db: Db, id: string): Promise<string | null> {
   return collectText(await runAsOtlpChunks(db, id));
 }
 
+/** A span as received, as ?original=1 reads it: texts of its stored JSON, never parsed here. */
+interface BodyRow {
+  seq: number;
+  /** the JSON texts of the body's resource and scope (null when absent) */
+  resource: string | null;
+  scope: string | null;
+  /** the JSON text of the span as received; null when the body is over EXPORT_SLICE_BYTES: read in pieces */
+  span: string | null;
+}
+
 /**
  * The spans of a run received over OTLP exactly as they came (with their resource and scope): the same text as
- * JSON.stringify({resourceSpans}) with consecutive spans of one resource and scope grouped, in chunks of a page of
- * spans as the caller reads; null when the run has no span received over OTLP.
+ * JSON.stringify({resourceSpans}) with consecutive spans of one resource and scope grouped, in chunks of about
+ * EXPORT_SLICE_BYTES as the caller reads (inSlices), or null when the run has no span received over OTLP. Each span
+ * is the JSON text stored (otlp_spans.body is json: its parts are the text received, as the decoder wrote it), never
+ * parsed or written again here; a span over EXPORT_SLICE_BYTES is read in pieces from `pool` (lib/db/span-texts.ts
+ * textPieces): one of 62,000 events was one 8 MB parse and stringify (the event loop held 750 ms).
  */
-export async function originalOtlpChunks(db: Db, id: string): Promise<AsyncGenerator<string> | null> {
+export async function originalOtlpChunks(
+  db: Db,
+  id: string,
+  pool: pg.Pool = readerPool("expensive"),
+): Promise<AsyncGenerator<string> | null> {
   if (!isJobId(id)) return null;
   const any = await db.$queryRaw<unknown[]>`SELECT 1 FROM otlp_spans WHERE job_id = ${id}::uuid LIMIT 1`;
   if (any.length === 0) return null;
-  type BodyRow = { seq: number; body: { resource: unknown; scope: unknown; span: unknown } };
   const load = (after: number) => db.$queryRaw<BodyRow[]>`
     WITH page AS (
       SELECT seq FROM (
@@ -186,29 +328,40 @@ export async function originalOtlpChunks(db: Db, id: string): Promise<AsyncGener
         ) sized
       ) t WHERE before < ${EXPORT_PAGE_BYTES}
     )
-    SELECT o.seq, o.body FROM page JOIN otlp_spans o ON o.job_id = ${id}::uuid AND o.seq = page.seq ORDER BY o.seq`;
-  return (async function* () {
-    yield `{"resourceSpans":[`;
-    let last: string | null = null;
-    let firstSpan = true;
-    for await (const rows of spanPages(load)) {
-      let out = "";
-      for (const { body } of rows) {
-        const key = JSON.stringify([body.resource, body.scope]);
-        if (key !== last) {
-          // A new group: {"resource":…,"scopeSpans":[{"scope":…,"spans":[ (its closing comes with the next group or the end)
-          const open = JSON.stringify({ resource: body.resource, scopeSpans: [{ scope: body.scope, spans: [] }] }).slice(0, -4);
-          out += `${last === null ? "" : "]}]},"}${open}`;
-          firstSpan = true;
-          last = key;
+    SELECT o.seq, (o.body->'resource')::text AS resource, (o.body->'scope')::text AS scope,
+      CASE WHEN octet_length(o.body::text) <= ${EXPORT_SLICE_BYTES} THEN (o.body->'span')::text END AS span
+    FROM page JOIN otlp_spans o ON o.job_id = ${id}::uuid AND o.seq = page.seq ORDER BY o.seq`;
+  return inSlices(
+    (async function* () {
+      yield `{"resourceSpans":[`;
+      let last: string | null = null;
+      let firstSpan = true;
+      for await (const rows of spanPages(load)) {
+        for (const r of rows) {
+          // NUL is in no JSON text; "-" (absent) and "+" (present) tell an absent part from a JSON null.
+          const key = `${r.resource === null ? "-" : `+${r.resource}`}\u0000${r.scope === null ? "-" : `+${r.scope}`}`;
+          if (key !== last) {
+            // A new group: {"resource":…,"scopeSpans":[{"scope":…,"spans":[ (its closing comes with the next group or the end)
+            const resource = r.resource === null ? "" : `"resource":${r.resource},`;
+            const scope = r.scope === null ? "" : `"scope":${r.scope},`;
+            yield `${last === null ? "" : "]}]},"}{${resource}"scopeSpans":[{${scope}"spans":[`;
+            firstSpan = true;
+            last = key;
+          }
+          if (!firstSpan) yield ",";
+          firstSpan = false;
+          if (r.span !== null) yield r.span;
+          else {
+            const [pieces] = await textPieces(pool, { table: "otlp_spans", jobId: id, seq: r.seq }, [
+              { name: "span as received", sql: "(body->'span')::text" },
+            ]);
+            yield* pieces!;
+          }
         }
-        out += (firstSpan ? "" : ",") + JSON.stringify(body.span);
-        firstSpan = false;
       }
-      yield out;
-    }
-    yield last === null ? "]}" : "]}]}]}";
-  })();
+      yield last === null ? "]}" : "]}]}]}";
+    })(),
+  );
 }
 
 /** The spans as received (originalOtlpChunks joined), or null: for tests and tools. */

@@ -138,7 +138,7 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
     const small = gzip ? inflateUpTo(raw, OFF_THREAD_MIN_BYTES) : raw;
     const inline = small !== null && decodeWork(small, format) < OFF_THREAD_MIN_BYTES;
     const input: DecodeInput = inline ? { body: small, gzip: false, format } : { body: raw, gzip, format };
-    const decoded = await receivedHandOver(await runTask(DECODE_REQUEST_TASK, input, inline ? 0 : OFF_THREAD_MIN_BYTES, [raw]));
+    const decoded = await receivedHandOver(await runTask(DECODE_REQUEST_TASK, input, inline ? 0 : OFF_THREAD_MIN_BYTES, [raw], client));
     const outcome = await storeDecoded(client, decoded);
     settleSoon();
     const { body, contentType } = encodeResponse(format, outcome.rejected ? outcome : undefined);

@@ -9,9 +9,20 @@ import type { SpanPayload } from "@/lib/trajectory/truncate";
 import { isoMicros, jobNumbers } from "@/lib/db/sql";
 import { isJobId } from "@/lib/trajectory/job-id";
 import { verdictWords } from "@/lib/workflows/verdict";
-import { MAX_URL_SEQ } from "@/lib/limits";
+import { EXPORT_SLICE_BYTES, MAX_URL_SEQ } from "@/lib/limits";
 import { collectText, spanPageCte, spanPages } from "@/lib/db/span-pages";
-import { inSlices, markTexts, spanTextsSql, withTexts, type Placement, type SpanTexts, type TextColumn } from "@/lib/db/span-texts";
+import {
+  inSlices,
+  markTexts,
+  moreMarker,
+  spanTextsSql,
+  textPieces,
+  withTexts,
+  type MoreText,
+  type Placement,
+  type SpanTexts,
+  type TextColumn,
+} from "@/lib/db/span-texts";
 
 /**
  * The job without its spans: fields, verdict, totals, and its rerun lineage. `verdict` is the main yes/no;
@@ -46,13 +57,50 @@ export function jobSummaryResponse(summary: NonNullable<Awaited<ReturnType<typeo
 }
 
 /** A span as the exports read it: ExportedSpanRow, its large texts left out to be read in slices (lib/db/span-texts.ts). */
-type Row = ExportedSpanRow & SpanTexts;
+type Row = ExportedSpanRow & SpanTexts & { extraLarge: boolean };
 
 /** The columns of Row, for span alias `s`. */
 const rowColumns = Prisma.sql`s.seq, s.nesting, s.type, s.name, s.model, ${isoMicros("s.started_at")} AS "startedAt",
   ${isoMicros("s.finished_at")} AS "finishedAt", ${spanTextsSql("s")},
   s.input_tokens AS "inputTokens", s.output_tokens AS "outputTokens", s.output_thoughts_tokens AS "outputThoughtsTokens",
-  s.extra::text AS extra`;
+  CASE WHEN octet_length(s.extra::text) <= ${EXPORT_SLICE_BYTES} THEN s.extra::text END AS extra,
+  coalesce(octet_length(s.extra::text) > ${EXPORT_SLICE_BYTES}, false) AS "extraLarge"`;
+
+/**
+ * A span's Extra over EXPORT_SLICE_BYTES (read as null, `extraLarge`): a stand-in for its JSON text in the span's JSON
+ * and the text that replaces it, read in pieces (lib/db/span-texts.ts textPieces), so no turn parses, holds or escapes
+ * it whole: "members", its members after the span's own (exportedSpanJson: the text without its braces); "string",
+ * its JSON text as a string value (getSpan's `json.Extra`).
+ */
+function largeExtra(source: { pool: pg.Pool; jobId: string; seq: number }, as: "members" | "string"): { stand: string; more: MoreText } {
+  const read = async (sql: string) =>
+    (await textPieces(source.pool, { table: "spans", jobId: source.jobId, seq: source.seq }, [{ name: "Extra", sql }]))[0]!;
+  if (as === "string") {
+    const rendered = JSON.stringify(moreMarker(0));
+    return {
+      stand: moreMarker(0),
+      more: {
+        rendered,
+        async *parts() {
+          yield '"';
+          for (const piece of await read("extra::text")) yield JSON.stringify(piece).slice(1, -1);
+          yield '"';
+        },
+      },
+    };
+  }
+  // The members as exportedSpanJson writes them: the text without its braces and the whitespace around them.
+  const rendered = `${JSON.stringify(moreMarker(0))}:0`;
+  return {
+    stand: `{${rendered}}`,
+    more: {
+      rendered,
+      async *parts() {
+        yield* await read(String.raw`regexp_replace(extra::text, '^\s*\{\s*|\s*\}\s*$', '', 'g')`);
+      },
+    },
+  };
+}
 
 /** Where a trajectory file's span has its texts: Args and Results the JSON text stored, the others strings. */
 const TRAJECTORY_TEXTS: Record<TextColumn, Placement> = {
@@ -92,7 +140,11 @@ export async function trajectoryChunks(
         for (const r of rows) {
           if (!first) yield ",";
           first = false;
-          yield* withTexts(exportedSpanJson(markTexts(r)), r, TRAJECTORY_TEXTS, { pool, jobId: id, seq: r.seq });
+          const source = { pool, jobId: id, seq: r.seq };
+          const { extraLarge, ...marked } = markTexts(r);
+          const large = extraLarge ? largeExtra(source, "members") : null;
+          const json = exportedSpanJson(large ? { ...marked, extra: large.stand } : marked);
+          yield* withTexts(json, r, TRAJECTORY_TEXTS, source, large ? [large.more] : []);
         }
       }
       yield "]";
@@ -116,7 +168,8 @@ export async function spanJsonChunks(
   const [r] = await db.$queryRaw<Row[]>`SELECT ${rowColumns} FROM spans s WHERE s.job_id = ${id}::uuid AND s.seq = ${seq}`;
   if (!r) return null;
   // getSpan's shape: Args, Results and Extra travel apart, as the JSON text stored; a JSON null is no value.
-  const { args, results, extra, ...fields } = markTexts(r);
+  const { args, results, extra, extraLarge, ...fields } = markTexts(r);
+  const large = extraLarge ? largeExtra({ pool, jobId: id, seq }, "string") : null;
   const span = rowToSpan({ ...fields, args: null, results: null }, String);
   const json: SpanPayload["json"] = {};
   const texts: Partial<Record<TextColumn, Placement>> = {
@@ -128,9 +181,10 @@ export async function spanJsonChunks(
   };
   if (args != null && r.args !== "null") [json.Args, texts.args] = [args, "string"];
   if (results != null && r.results !== "null") [json.Results, texts.results] = [results, "string"];
-  if (extra != null && extra !== "null") json.Extra = extra;
+  if (large) json.Extra = large.stand;
+  else if (extra != null && extra !== "null") json.Extra = extra;
   const payload: SpanPayload = { span, json, truncated: [] };
-  return inSlices(withTexts(JSON.stringify(payload), r, texts, { pool, jobId: id, seq }));
+  return inSlices(withTexts(JSON.stringify(payload), r, texts, { pool, jobId: id, seq }, large ? [large.more] : []));
 }
 
 /** The trajectory file's whole text (trajectoryChunks joined), or null: for tests and tools, on runs of any size that fit. */

@@ -7,8 +7,12 @@ import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/client";
 import { streamedExport, textStream } from "@/lib/http/text-stream";
 import { spanJsonChunks, trajectoryChunks } from "@/lib/runs/export";
-import { runAsOtlpChunks } from "@/lib/otlp/export";
-import { T, type Kind } from "./harness";
+import { originalOtlpChunks, runAsOtlpChunks } from "@/lib/otlp/export";
+import { gzipSync } from "node:zlib";
+import { BOMB_EVENTS, eventBombRequest } from "./otlp";
+import { mapSpan } from "@/lib/otlp/conventions";
+import { storeTraceSpans } from "@/lib/ingest/otlp-trace";
+import { T, type BenchAgent, type Kind } from "./harness";
 
 /** Fat spans in the bench's run: enough for many slices, few enough to keep the bench within minutes. */
 const FAT_SPANS = 16;
@@ -56,8 +60,51 @@ async function fullSpan(id: string, seq: number): Promise<Response | null> {
   return chunks && new Response(textStream(chunks));
 }
 
+/**
+ * A run received over OTLP of one span with BOMB_EVENTS events, half exceptions, half kept in Extra (stored as a
+ * version before OTLP_MAX_EVENTS_PER_SPAN did: mapped and written past the receiver's check): its id.
+ */
+async function eventfulRun(agent: BenchAgent): Promise<string> {
+  const { traceId, request } = eventBombRequest(true);
+  const record = { resource: {}, scope: {}, span: request.resourceSpans[0]!.scopeSpans[0]!.spans[0]! };
+  const m = mapSpan(record);
+  const { spanId } = record.span;
+  const span = { spanId, parentSpanId: null, startNs: m.startNs, ended: m.ended, span: m.span, body: record, workflow: m.workflow };
+  const { refusal } = await storeTraceSpans({ traceId, client: agent.client, agentName: null, spans: [span] });
+  if (refusal) throw new Error(`the eventful span was refused: ${refusal.kind}`);
+  return (await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } })).id;
+}
+
+/** A run received over OTLP (POST /v1/traces) of one span with one 4 MB attribute no convention reads: its id. */
+async function fatAttributeRun(agent: BenchAgent): Promise<string> {
+  const { traceId, request } = eventBombRequest();
+  const span = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+  const fat = { ...span, events: [], attributes: [{ key: "bench.fat", value: { stringValue: `"é\\\n${"x".repeat(4_000_000)}` } }] };
+  const answer = await agent.otlp(gzipSync(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [fat] }] }] })), "application/json");
+  if (!answer.startsWith("200")) throw new Error(`the fat span was refused: ${answer}`);
+  return (await db().job.findUniqueOrThrow({ where: { otlpTraceId: traceId }, select: { id: true } })).id;
+}
+
 /** The export kinds; the fat run is written before the first of them runs. */
-export function exportKinds(): Kind[] {
+export function exportKinds(agent: BenchAgent): Kind[] {
+  const runs: Record<string, string> = {};
+  /** The three exports of a run made by `make`, written before the first of them. */
+  const exportsOf = (what: string, make: (agent: BenchAgent) => Promise<string>): Kind[] => {
+    const prepare = async () => void (runs[what] ??= await make(agent));
+    return [
+      {
+        name: `export: ?original=1 of ${what}`,
+        prepare,
+        run: () => download(streamedExport(() => originalOtlpChunks(db(), runs[what]!), {})),
+      },
+      { name: `export: /otlp of ${what}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), runs[what]!), {})) },
+      {
+        name: `export: /trajectory of ${what}`,
+        prepare,
+        run: () => download(streamedExport(() => trajectoryChunks(db(), runs[what]!), {})),
+      },
+    ];
+  };
   let id = "";
   const prepare = async () => {
     if (!id) id = await fatRun(FAT_SPANS);
@@ -67,5 +114,7 @@ export function exportKinds(): Kind[] {
     { name: `export: /trajectory, ${name}`, prepare, run: () => download(streamedExport(() => trajectoryChunks(db(), id), {})) },
     { name: `export: /otlp, ${name}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), id), {})) },
     { name: "export: span ?full=1, 7.9 MB text", prepare, run: () => download(fullSpan(id, 1)) },
+    ...exportsOf(`a span with ${BOMB_EVENTS.toLocaleString("en")} events`, eventfulRun),
+    ...exportsOf("a span with a 4 MB attribute", fatAttributeRun),
   ];
 }

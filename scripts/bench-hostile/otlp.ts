@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { encodeRequest } from "@/lib/otlp/wire";
-import { T, type BenchAgent, type Kind } from "./harness";
+import { startWorkers } from "@/lib/workers/pool";
+import { benchAgent, T, type BenchAgent, type Kind } from "./harness";
 
 /**
  * One request of `n` spans of trace `traceId` (a new one by default), no attributes (the cheapest to send): the root
@@ -59,12 +60,59 @@ function largestOtlpRequest() {
   };
 }
 
+/** Events in the span of an "exception bomb" (attack5 A9): 185 KB of gzip, ~8 MB inflated. */
+export const BOMB_EVENTS = 62_000;
+
+/**
+ * One request of one span (a new trace) with BOMB_EVENTS events of distinct messages: all exceptions, or (`mixed`)
+ * every other one an event no convention reads (kept in Span.Extra).
+ */
+export function eventBombRequest(mixed = false) {
+  const traceId = randomUUID().replaceAll("-", "");
+  const t0 = String(BigInt(Date.parse(T)) * 1_000_000n);
+  const events = Array.from({ length: BOMB_EVENTS }, (_, i) => ({
+    name: mixed && i % 2 ? "log" : "exception",
+    timeUnixNano: t0,
+    attributes: [{ key: "exception.message", value: { stringValue: `e${i}` } }],
+  }));
+  const span = { traceId, spanId: traceId.slice(0, 16), name: "root", startTimeUnixNano: t0, endTimeUnixNano: t0, events };
+  return { traceId, request: { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] } };
+}
+
 /** The OTLP receiver's hostile requests; bodies are built and compressed in prepare, outside the measurement. */
 export function otlpKinds({ otlp }: BenchAgent): Kind[] {
   let body = Buffer.alloc(0);
   let largeTrace = "";
   let added = 0;
+  let bombs: Buffer[] = [];
+  let other: BenchAgent | null = null;
+  let honestMs = 0;
+  /** The honest request of another key: 2,000 empty spans, ~380 KB inflated (decoded on a worker thread). */
+  const honest = async () => {
+    other ??= await benchAgent();
+    const t = performance.now();
+    const answer = await other.otlp(gzipSync(JSON.stringify(tinySpansRequest(2_000))), "application/json");
+    honestMs = performance.now() - t;
+    return answer;
+  };
   return [
+    {
+      name: "otlp: an honest 2,000-span request alone",
+      // Its threads started first, as the app's server starts them: the first large body would wait for them.
+      prepare: startWorkers,
+      run: async () => `${await honest()} in ${honestMs.toFixed(0)} ms`,
+    },
+    {
+      name: "otlp: 4 exception bombs + an honest 2,000-span request from another key",
+      prepare: async () => void (bombs = Array.from({ length: 4 }, () => gzipSync(JSON.stringify(eventBombRequest().request)))),
+      run: async () => {
+        const sent = bombs.map((b) => otlp(b, "application/json"));
+        await new Promise((r) => setTimeout(r, 300));
+        const answer = await honest();
+        const answers = await Promise.all(sent);
+        return `honest ${answer.slice(0, 3)} in ${honestMs.toFixed(0)} ms; bombs ${answers.map((a) => a.slice(0, 3)).join(" ")}`;
+      },
+    },
     {
       name: "OTLP JSON: largest legal (1,200 spans, 17 MB)",
       prepare: async () => void (body = gzipSync(JSON.stringify(largestOtlpRequest()))),

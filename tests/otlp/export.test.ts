@@ -5,11 +5,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { randomBytes, randomUUID } from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
+import { pool } from "@/lib/db/pool";
 import { COMMAND_LINE } from "@/lib/audit/log";
 import { importFiles } from "@/lib/import/import-files";
 import { getTrajectory } from "@/lib/runs/export";
 import { storeRecords } from "@/lib/otlp/store";
-import { recordsOf, type ExportTraceRequest } from "@/lib/otlp/wire";
+import { recordsOf, type ExportTraceRequest, type KeyValue } from "@/lib/otlp/wire";
+import { EXPORT_SLICE_BYTES } from "@/lib/limits";
 import { traceJobId } from "@/lib/ingest/otlp-trace";
 import { addClient } from "@/lib/agents/keys";
 import { GET } from "@/app/api/jobs/[id]/otlp/route";
@@ -162,6 +164,118 @@ describe("OTLP export", () => {
       request.resourceSpans![0]!.scopeSpans![0]!.spans![0],
     ]);
     expect((await otlpOf(back, "?original=1")).status).toBe(404);
+  });
+
+  it("?original=1 writes the texts stored, the same bytes as parsing and writing each span again, a large span in pieces", async () => {
+    const client = `otlp-orig-${tag}`;
+    await addClient(db(), client);
+    const traceId = randomBytes(16).toString("hex");
+    const root = randomBytes(8).toString("hex");
+    const at = (ms: number) => String(1_796_000_000_000_000_000n + BigInt(ms) * 1_000_000n);
+    const span = (i: number, attributes: KeyValue[] = []) => ({
+      traceId,
+      spanId: i ? randomBytes(8).toString("hex") : root,
+      parentSpanId: i ? root : "",
+      name: `s${i} "é" 😀`,
+      startTimeUnixNano: at(i),
+      endTimeUnixNano: at(i + 1),
+      attributes,
+    });
+    // Past EXPORT_SLICE_BYTES (read in pieces): escapes, two- and four-byte characters across the cuts.
+    const large = `${'é"\\\n😀x'.repeat(60_000)}`;
+    const resource = (name: string) => ({ attributes: [{ key: "service.name", value: { stringValue: name } }] });
+    const request: ExportTraceRequest = {
+      resourceSpans: [
+        {
+          resource: resource("orig"),
+          scopeSpans: [
+            { scope: { name: "a", version: "1" }, spans: [span(0), span(1, [{ key: "n", value: { doubleValue: 0.1 } }])] },
+            { scope: { name: "b" }, spans: [span(2, [{ key: "big", value: { stringValue: large } }]), span(3)] },
+          ],
+        },
+        { resource: resource("other"), scopeSpans: [{ spans: [span(4)] }] },
+      ],
+    };
+    expect(await storeRecords(client, recordsOf(request))).toMatchObject({ rejected: false });
+    const id = traceJobId(traceId);
+    // What ?original=1 wrote before: each body read parsed and written again, grouped by resource and scope.
+    const bodies = await db().$queryRaw<{ body: { resource: unknown; scope: unknown; span: unknown } }[]>`
+      SELECT body FROM otlp_spans WHERE job_id = ${id}::uuid ORDER BY seq`;
+    let before = `{"resourceSpans":[`;
+    let last: string | null = null;
+    for (const [i, { body }] of bodies.entries()) {
+      const key = JSON.stringify([body.resource, body.scope]);
+      if (key !== last) {
+        const open = JSON.stringify({ resource: body.resource, scopeSpans: [{ scope: body.scope, spans: [] }] }).slice(0, -4);
+        before += `${last === null ? "" : "]}]},"}${open}`;
+        last = key;
+      } else if (i > 0) before += ",";
+      before += JSON.stringify(body.span);
+    }
+    before += "]}]}]}";
+    const res = await otlpOf(id, "?original=1");
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(2 * EXPORT_SLICE_BYTES);
+    expect(text).toBe(before);
+    expect(recordsOf(JSON.parse(text) as ExportTraceRequest).map((r) => r.span.name)).toEqual([0, 1, 2, 3, 4].map((i) => `s${i} "é" 😀`));
+  });
+
+  it("a span whose Extra is over EXPORT_SLICE_BYTES goes out a member at a time and comes back the same", async () => {
+    const client = `otlp-extra-${tag}`;
+    await addClient(db(), client);
+    const traceId = randomBytes(16).toString("hex");
+    const at = (ms: number) => String(1_796_000_000_000_000_000n + BigInt(ms) * 1_000_000n);
+    const big = 'é"\\\n😀x'.repeat(60_000);
+    const request: ExportTraceRequest = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "extra" } }] },
+          scopeSpans: [
+            {
+              scope: { name: "lib" },
+              spans: [
+                {
+                  traceId,
+                  spanId: randomBytes(8).toString("hex"),
+                  name: "work",
+                  kind: 1,
+                  startTimeUnixNano: at(0),
+                  endTimeUnixNano: at(1),
+                  attributes: [
+                    { key: "small", value: { intValue: "7" } },
+                    { key: "big", value: { stringValue: big } },
+                    { key: "obj", value: { kvlistValue: { values: [{ key: "k", value: { doubleValue: 0.5 } }] } } },
+                    { key: "big2", value: { stringValue: `${big}2` } },
+                  ],
+                  events: Array.from({ length: 1_500 }, (_, i) => ({
+                    name: i % 3 ? "log" : "exception",
+                    timeUnixNano: at(i),
+                    attributes: [{ key: "exception.message", value: { stringValue: `m${i}` } }],
+                  })),
+                  links: [{ traceId, spanId: randomBytes(8).toString("hex") }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(await storeRecords(client, recordsOf(request))).toMatchObject({ rejected: false });
+    const id = traceJobId(traceId);
+    const { rows } = await pool().query<{ size: number }>(`SELECT octet_length(extra::text) AS size FROM spans WHERE job_id = $1`, [id]);
+    expect(rows[0]!.size).toBeGreaterThan(2 * EXPORT_SLICE_BYTES);
+    const text = await (await otlpOf(id)).text();
+    // Written as JSON.stringify writes the whole request.
+    expect(JSON.stringify(JSON.parse(text))).toBe(text);
+    const [span] = recordsOf(JSON.parse(text) as ExportTraceRequest).map((r) => r.span);
+    const attribute = (key: string) => span!.attributes!.find((a) => a.key === key)?.value;
+    expect(attribute("big")).toEqual({ stringValue: big });
+    expect(attribute("big2")).toEqual({ stringValue: `${big}2` });
+    expect(attribute("obj")).toEqual({ kvlistValue: { values: [{ key: "k", value: { doubleValue: 0.5 } }] } });
+    expect(span!.events!.map((e) => e.name)).toEqual(Array.from({ length: 1_000 }, () => "log"));
+    const back = await importOne(`otlp-extra-${tag}.json`, text);
+    expect(await getTrajectory(db(), back)).toBe(await getTrajectory(db(), id));
   });
 
   it("reads a run's received spans by (job, seq) on an index, as its pages join them, not by scanning every run's", async () => {

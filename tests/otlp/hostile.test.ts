@@ -1,6 +1,7 @@
 // POST /v1/traces against hostile senders, over real HTTP on a real PostgreSQL (issue 21): a request of many tiny
 // spans is refused past OTLP_MAX_SPANS_PER_REQUEST and one at the cap keeps the event loop answering; a chain of parents
-// past MAX_NESTING is refused; one key's trickling bodies neither take every slot nor hold one past the read deadline.
+// past MAX_NESTING is refused, and a span of more than OTLP_MAX_EVENTS_PER_SPAN events; one key's trickling bodies
+// neither take every slot nor hold one past the read deadline.
 import { HOLD_BOUND_MS } from "../helpers/hold-bound";
 import { describe, expect, it } from "vitest";
 import net from "node:net";
@@ -8,7 +9,13 @@ import { gzipSync } from "node:zlib";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pool } from "@/lib/db/pool";
 import { traceJobId } from "@/lib/ingest/otlp-trace";
-import { MAX_NESTING, OTLP_BODY_READ_SECONDS, OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT, OTLP_MAX_SPANS_PER_REQUEST } from "@/lib/limits";
+import {
+  MAX_NESTING,
+  OTLP_BODY_READ_SECONDS,
+  OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT,
+  OTLP_MAX_EVENTS_PER_SPAN,
+  OTLP_MAX_SPANS_PER_REQUEST,
+} from "@/lib/limits";
 import type { ExportTraceRequest, OtlpSpan } from "@/lib/otlp/wire";
 import { hex, receiverFixture, T0 } from "./receiver";
 
@@ -83,6 +90,34 @@ describe("POST /v1/traces against hostile senders", () => {
     expect(await storedNesting(traceId)).toEqual({ n: OTLP_MAX_SPANS_PER_REQUEST, deepest: 1 });
     // The receiver runs in this process: its longest hold of the loop is what the probe saw late.
     expect(probe.max / 1e6).toBeLessThan(HOLD_BOUND_MS);
+  });
+
+  it(`a span of more than ${OTLP_MAX_EVENTS_PER_SPAN} events is refused in partial_success naming the cap; the others are stored`, async () => {
+    const traceId = hex(16);
+    const root = hex(8);
+    const withEvents = (i: number, n: number): OtlpSpan => ({
+      ...tiny(traceId, hex(8), root, i),
+      events: Array.from({ length: n }, (_, k) => ({
+        name: k % 2 ? "log" : "exception",
+        timeUnixNano: String(T0),
+        attributes: [{ key: "exception.message", value: { stringValue: `e${k}` } }],
+      })),
+    });
+    const bomb = withEvents(1, OTLP_MAX_EVENTS_PER_SPAN + 1);
+    const res = await postJson(request([tiny(traceId, root, null, 0), bomb, withEvents(2, OTLP_MAX_EVENTS_PER_SPAN)]));
+    expect(res.status).toBe(200);
+    expect(res.body.partialSuccess?.rejectedSpans).toBe("1");
+    expect(res.body.partialSuccess?.errorMessage).toBe(
+      `span ${bomb.spanId} has ${OTLP_MAX_EVENTS_PER_SPAN + 1} events, the limit is ${OTLP_MAX_EVENTS_PER_SPAN} per span (OTLP_MAX_EVENTS_PER_SPAN)`,
+    );
+    expect(await storedNesting(traceId)).toEqual({ n: 2, deepest: 1 });
+    // The span at the cap keeps every event: the exceptions in its Error, the others in its Extra.
+    const { rows } = await pool().query<{ errors: number; kept: number }>(
+      `SELECT array_length(string_to_array(error, E'\n\n'), 1) AS errors, json_array_length(extra->'events') AS kept
+       FROM spans WHERE job_id = $1 AND seq = 1`,
+      [traceJobId(traceId)],
+    );
+    expect(rows[0]).toEqual({ errors: OTLP_MAX_EVENTS_PER_SPAN / 2, kept: OTLP_MAX_EVENTS_PER_SPAN / 2 });
   });
 
   it(`a chain of parents past MAX_NESTING (${MAX_NESTING}) is refused in partial_success, writing nothing of it`, async () => {

@@ -38,7 +38,14 @@ const error = repeatTo(1.1 * MB);
 const args = `{"File":"${repeatTo(1.5 * MB, 'x\\u00e9\\"é\\n😀 ')}","Lines":[1, 2,3]}`;
 const results = `{ "Out" : "${repeatTo(1.2 * MB, "ok é\\t")}" }`;
 
-/** A run: an llm span of fat texts, an empty Prompt, a tool span of fat Args, Results and Error, and a small span. */
+/** An Extra over EXPORT_SLICE_BYTES as an agent may send it: whitespace around its braces and inside. */
+const extraInner = `"Big" : ${JSON.stringify(repeatTo(1.1 * MB))}, "n": [1, 2]`;
+const extra = ` {\n ${extraInner} \n} `;
+
+/**
+ * A run: an llm span of fat texts, an empty Prompt, a tool span of fat Args, Results and Error, a small span, and one
+ * with a fat Extra.
+ */
 async function fatRun(): Promise<string> {
   const id = randomUUID();
   await db().$executeRaw`
@@ -56,6 +63,9 @@ async function fatRun(): Promise<string> {
   await db().$executeRaw`
     INSERT INTO spans (job_id, seq, nesting, type, name, started_at, args, results)
     VALUES (${id}::uuid, 3, 1, 'tool', 'small', ${t}::timestamptz, '{"a":1}'::json, 'null'::json)`;
+  await db().$executeRaw`
+    INSERT INTO spans (job_id, seq, nesting, type, name, started_at, extra)
+    VALUES (${id}::uuid, 4, 1, 'action', 'fat-extra', ${t}::timestamptz, ${extra}::json)`;
   return id;
 }
 
@@ -123,6 +133,7 @@ describe("fat spans leave in slices", () => {
     expect(spans[2]!.Error === error).toBe(true);
     expect(JSON.stringify(spans[2]!.Args) === JSON.stringify(JSON.parse(args))).toBe(true);
     expect(spans[2]!.Note).toBe("kept");
+    expect(spans[4]!.Big === JSON.parse(`{${extraInner}}`).Big).toBe(true);
 
     // Structure: the large texts come from the database in pieces of about EXPORT_SLICE_BYTES, and the answer in
     // chunks of about a slice, never a whole fat span (one chunk held all 5 MB of span 0's texts before).
@@ -130,7 +141,7 @@ describe("fat spans leave in slices", () => {
     const { sizes, text: again } = await chunksOf(await trajectoryChunks(db(), id, pool));
     expect(again === expected).toBe(true);
     const bytes = (s: string) => Buffer.byteLength(s);
-    const sliced = [prompt, reply, error, args, results].map(bytes);
+    const sliced = [prompt, reply, error, args, results, extraInner].map(bytes);
     expect(pieces.length).toBe(sliced.reduce((n, b) => n + Math.ceil(b / EXPORT_SLICE_BYTES), 0));
     // Each piece ends where a character does: up to 3 bytes past the slice (the emoji the first Prompt piece cuts).
     expect(Math.max(...pieces)).toBeLessThanOrEqual(EXPORT_SLICE_BYTES + 3);
@@ -161,6 +172,7 @@ describe("fat spans leave in slices", () => {
     expect(attr(1, "gen_ai.input.messages")).toBeUndefined();
     expect(attr(2, "gen_ai.tool.call.arguments") === args && attr(2, "gen_ai.tool.call.result") === results).toBe(true);
     expect(spans[2]!.status!.message === error).toBe(true);
+    expect(attr(4, "syzkaller.extra.Big") === JSON.stringify(JSON.parse(`{${extraInner}}`).Big)).toBe(true);
 
     const { pool, pieces } = recordingPool();
     const { sizes } = await chunksOf(await runAsOtlpChunks(db(), id, pool));
@@ -170,7 +182,7 @@ describe("fat spans leave in slices", () => {
 
   it("GET span ?full=1 is byte for byte the whole span's JSON, streamed; an unknown span is still 404", async () => {
     const id = await fatRun();
-    for (const seq of [0, 1, 2, 3]) {
+    for (const seq of [0, 1, 2, 3, 4]) {
       const found = await getSpan(db(), id, seq);
       const res = await spanGET(request(`/api/jobs/${id}/spans/${seq}?full=1`), { params: Promise.resolve({ id, seq: String(seq) }) });
       expect(res.status).toBe(200);
@@ -178,7 +190,7 @@ describe("fat spans leave in slices", () => {
       const { sizes, text } = await bodyOf(res);
       expect(text === JSON.stringify({ ...found, truncated: [] })).toBe(true);
       // Streamed in chunks of about a slice, not the 5 MB span's JSON made at once.
-      if (seq === 0) expect(Math.max(...sizes)).toBeLessThan(4 * EXPORT_SLICE_BYTES);
+      if (seq === 0 || seq === 4) expect(Math.max(...sizes)).toBeLessThan(4 * EXPORT_SLICE_BYTES);
     }
     const missing = await spanGET(request(`/api/jobs/${id}/spans/9?full=1`), { params: Promise.resolve({ id, seq: "9" }) });
     expect(missing.status).toBe(404);

@@ -16,7 +16,7 @@ export const GET = route({ access: "viewer", params: runParams }, async ({ req, 
     headers["content-disposition"] = `attachment; filename="otlp-${id}${original ? "-original" : ""}.json"`;
   const db = await readDb("expensive");
   const pool = await readPool("expensive");
-  const res = await streamedExport(() => (original ? originalOtlpChunks(db, id) : runAsOtlpChunks(db, id, pool)), headers);
+  const res = await streamedExport(() => (original ? originalOtlpChunks(db, id, pool) : runAsOtlpChunks(db, id, pool)), headers);
   if (res !== null) return res;
   if (original && (await db.job.count({ where: { id } })) > 0) throw notFound(`run ${id} was not received over OTLP`);
   throw noSuchRun(id);
