@@ -26,6 +26,7 @@ import { parseJson } from "@/lib/trajectory/raw-json";
 import { describeProblem } from "@/lib/trajectory/storable";
 import { keepPrinted } from "@/lib/trajectory/printed";
 import { trimEnd, trimStart } from "@/lib/text/trim";
+import { setOwn } from "@/lib/text/own-key";
 
 export type GoReading = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -57,10 +58,6 @@ function exactNumber(text: string): number | null {
   const [d1, e1] = decimal(text);
   const [d2, e2] = decimal(Math.abs(n).toExponential());
   return d1 === d2 && e1 === e2 ? n : null;
-}
-
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const utf8 = new TextEncoder();

@@ -11,6 +11,7 @@ import { spansFromRaw } from "./merge";
 import { HIDDEN_ERROR_NOTE, isHiddenError } from "./redaction";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { makeStorable } from "@/lib/trajectory/storable";
+import { setOwn } from "@/lib/text/own-key";
 
 const STRING_FIELDS = [
   "ID",
@@ -33,10 +34,6 @@ const JOB_PAGE_LINK = /^\/ai_job\?id=/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** True for a parsed JSON value that is a job page (an object holding a Trajectory). */

@@ -1,6 +1,7 @@
 // Finds where a JSON / JavaScript literal ends and reads JS object literals without eval, for reports JSON.parse rejects.
 
 import { IMPORT_MAX_JSON_VALUES } from "@/lib/limits";
+import { setOwn } from "@/lib/text/own-key";
 
 const MAX_DEPTH = 1000;
 
@@ -155,7 +156,7 @@ class Reader {
       if (this.s[this.i] !== ":") this.fail('expected ":"');
       this.i++;
       // defineProperty: a "__proto__" key must become data, never the object's prototype.
-      Object.defineProperty(out, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+      setOwn(out, key, this.value(depth + 1));
       this.ws();
       if (this.s[this.i] === ",") this.i++;
       else if (this.s[this.i] !== "}") this.fail('expected "," or "}"');

@@ -4,6 +4,7 @@ import { oversizeSpan, spanSchema, type Span } from "@/lib/trajectory/span";
 import { IMPORT_MAX_SPAN_ENTRIES } from "@/lib/limits";
 import { makeStorable } from "@/lib/trajectory/storable";
 import { ImportError } from "./errors";
+import { setOwn } from "@/lib/text/own-key";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -33,7 +34,7 @@ export function validateSpan(file: string, raw: unknown, index: number): Span {
     throw new ImportError(file, `${spanLabel(index)} is ${kind}, expected an object with span fields`);
   }
   const clean: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== null && v !== undefined) clean[k] = v;
+  for (const [k, v] of Object.entries(raw)) if (v !== null && v !== undefined) setOwn(clean, k, v);
   // Before zod: deep nesting would fail later in recursion, NUL characters and lone surrogates in PostgreSQL.
   const storable = makeStorable(clean);
   if (!storable.ok) throw new ImportError(file, `${spanLabel(index, clean)} field "${storable.problem.path}": ${storable.problem.reason}`);

@@ -1,6 +1,7 @@
 // OTLP attribute values (common.proto AnyValue) as plain JSON values and back, and the reader the conventions use: it
 // remembers which attributes and events a mapping read, so everything no mapping read is kept (Span.Extra).
 import type { AnyValue, KeyValue } from "./wire";
+import { getOwn, setOwn } from "@/lib/text/own-key";
 
 /** An AnyValue as JSON: strings, booleans, numbers (64-bit integers past 2^53 as their decimal text), arrays, objects. */
 export function fromAnyValue(v: AnyValue | undefined): unknown {
@@ -31,8 +32,7 @@ export function toAnyValue(v: unknown): AnyValue {
 /** Attributes as an object, in the order sent (a key sent twice: the last value, as the spec's "last one wins"). */
 export function attributeObject(list: KeyValue[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const kv of list ?? [])
-    Object.defineProperty(out, kv.key, { value: fromAnyValue(kv.value), enumerable: true, writable: true, configurable: true });
+  for (const kv of list ?? []) setOwn(out, kv.key, fromAnyValue(kv.value));
   return out;
 }
 
@@ -140,7 +140,7 @@ export class SpanReader {
 
   unreadAttributes(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this.attributes)) if (!this.read.has(k)) out[k] = v;
+    for (const [k, v] of Object.entries(this.attributes)) if (!this.read.has(k)) setOwn(out, k, v);
     return out;
   }
 
@@ -163,11 +163,11 @@ export function unflatten(entries: [string, unknown][]): Record<string, unknown>
       const last = i === parts.length - 1;
       const index = /^\d+$/.test(p) ? Number(p) : p;
       const container = node as Record<string | number, unknown>;
+      // Own keys only: "0.__proto__.x" is a key named "__proto__", never a way to Object.prototype.
       if (last) {
-        container[index] = value;
+        setOwn(container, index, value);
       } else {
-        const nextIsIndex = /^\d+$/.test(parts[i + 1]!);
-        container[index] ??= nextIsIndex ? [] : {};
+        if (getOwn(container, index) == null) setOwn(container, index, /^\d+$/.test(parts[i + 1]!) ? [] : {});
         node = container[index] as Record<string, unknown> | unknown[];
       }
     }

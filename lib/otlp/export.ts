@@ -11,6 +11,7 @@ import { isJobId } from "@/lib/trajectory/job-id";
 import { nextTurn } from "@/lib/turn";
 import { parseTimestampNs } from "@/lib/trajectory/time";
 import { toAnyValue, toAttributes } from "./attributes";
+import { setOwn } from "@/lib/text/own-key";
 import { ARGS_ATTRIBUTE, EXTRA_PREFIX, RESULTS_ATTRIBUTE, SPAN_TYPE_ATTRIBUTE } from "./conventions/syzkaller";
 import type { KeyValue, OtlpSpan } from "./wire";
 import { EXPORT_PAGE_BYTES, EXPORT_PAGE_SPANS, EXPORT_SLICE_BYTES } from "@/lib/limits";
@@ -131,10 +132,6 @@ interface ExtraPart {
   value: string | null;
 }
 
-/** Defines `key` on `o` as an own property, whatever the key (JSON.parse does so; "__proto__" included). */
-const define = (o: Record<string, unknown>, key: string, value: unknown) =>
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-
 /**
  * A span's Extra over EXPORT_SLICE_BYTES read a member at a time, each parsed apart (a turn after every
  * EXPORT_SLICE_BYTES of them): its attributes and its events one by one, the others whole. A string attribute over
@@ -173,19 +170,19 @@ async function largeExtra(source: {
       parsed = 0;
     }
     parsed += p.value?.length ?? 0;
-    if (p.kind === "whole") define(extra, p.key, JSON.parse(p.value!));
+    if (p.kind === "whole") setOwn(extra, p.key, JSON.parse(p.value!));
     else if (p.kind === "event") {
-      if (!Object.hasOwn(extra, p.key)) define(extra, p.key, []);
+      if (!Object.hasOwn(extra, p.key)) setOwn(extra, p.key, []);
       (extra[p.key] as unknown[]).push(JSON.parse(p.value!));
     } else {
-      if (!Object.hasOwn(extra, p.key)) define(extra, p.key, {});
+      if (!Object.hasOwn(extra, p.key)) setOwn(extra, p.key, {});
       const attributes = extra[p.key] as Record<string, unknown>;
       if (p.value !== null) {
-        define(attributes, p.name!, JSON.parse(p.value));
+        setOwn(attributes, p.name!, JSON.parse(p.value));
         continue;
       }
       const m = moreMarker(more.length);
-      define(attributes, p.name!, m);
+      setOwn(attributes, p.name!, m);
       const n = Number(p.n);
       if (!Number.isSafeInteger(n)) throw new Error(`span ${seq} of run ${jobId}: no attribute number ${p.n}`);
       more.push({

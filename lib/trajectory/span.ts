@@ -14,6 +14,7 @@ import {
 } from "@/lib/limits";
 import { isZeroTime, parseTimestampNs } from "@/lib/trajectory/time";
 import { formatBytes } from "@/lib/format";
+import { setOwn } from "@/lib/text/own-key";
 
 /** Span types the viewer knows; any other string is accepted, stored and shown neutrally. */
 export const KNOWN_SPAN_TYPES = ["flow", "action", "agent", "llm", "tool", "agent-candidates", "loop", "iteration"] as const;
@@ -74,8 +75,8 @@ export const spanSchema = knownSpanSchema.catchall(z.unknown()).transform((raw) 
   const known: Record<string, unknown> = {};
   let extra: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(raw)) {
-    if (k in knownSpanSchema.shape) known[k] = v;
-    else if (v !== undefined) Object.defineProperty((extra ??= {}), k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (Object.hasOwn(knownSpanSchema.shape, k)) known[k] = v;
+    else if (v !== undefined) setOwn((extra ??= {}), k, v);
   }
   const span = known as z.infer<typeof knownSpanSchema> & { Extra?: Record<string, unknown> };
   if (extra) span.Extra = extra;

@@ -1,5 +1,6 @@
 // Makes a parsed JSON value storable: bounded nesting, and text PostgreSQL cannot hold (NUL, lone surrogates) replaced.
 import { MAX_JSON_DEPTH } from "@/lib/limits";
+import { setOwn } from "@/lib/text/own-key";
 
 export interface StorableProblem {
   /** where in the value, as "Span.Args.files[3]" ("" for the value itself) */
@@ -11,11 +12,6 @@ export type Storable = { ok: true; value: unknown; replaced: number } | { ok: fa
 
 /** What a NUL or a lone surrogate is stored as: U+FFFD, the replacement character, as toWellFormed() writes. */
 export const REPLACEMENT_CHARACTER = "\uFFFD";
-
-/** Sets an own property, even one named "__proto__" (JSON.parse makes those; plain assignment would not). */
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** Where a value sits: `Span.Args.files[3]`; keys that are not plain names are quoted (first 40 characters). */
 export function jsonPath(path: string, key: string | number): string {

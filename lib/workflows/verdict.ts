@@ -3,6 +3,7 @@
 import { printedText } from "@/lib/trajectory/printed";
 import { workflowSpec, type MainVerdictSpec, type WorkflowSpec } from "./catalog";
 import { fieldSpec, type FieldSpec } from "./fields";
+import { setOwn } from "@/lib/text/own-key";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -20,7 +21,7 @@ export function resultsObject(results: unknown): Record<string, unknown> | null 
     for (const item of results) {
       if (!isRecord(item)) continue;
       const name = typeof item.Name === "string" ? item.Name : typeof item.Key === "string" ? item.Key : null;
-      if (name !== null) Object.defineProperty(out, name, { value: item.Value, enumerable: true, writable: true, configurable: true });
+      if (name !== null) setOwn(out, name, item.Value);
     }
     return Object.keys(out).length ? out : null;
   }
@@ -117,7 +118,7 @@ export function verdictInput(results: Record<string, unknown> | null): Record<st
             : typeof v === "object"
               ? {}
               : null;
-    Object.defineProperty(out, k, { value: kept, enumerable: true, writable: true, configurable: true });
+    setOwn(out, k, kept);
   }
   return out;
 }

@@ -120,6 +120,24 @@ describe("POST /v1/traces against hostile senders", () => {
     expect(rows[0]).toEqual({ errors: OTLP_MAX_EVENTS_PER_SPAN / 2, kept: OTLP_MAX_EVENTS_PER_SPAN / 2 });
   });
 
+  it("an attribute named __proto__ is kept like any other, at the top and inside a kvlist", async () => {
+    const traceId = hex(16);
+    const span: OtlpSpan = {
+      ...tiny(traceId, hex(8), null, 0),
+      attributes: [
+        { key: "__proto__", value: { stringValue: "top" } },
+        { key: "nested", value: { kvlistValue: { values: [{ key: "__proto__", value: { intValue: "7" } }] } } },
+      ],
+    };
+    expect((await postJson(request([span]))).status).toBe(200);
+    const { rows } = await pool().query<{ top: string; nested: string }>(
+      `SELECT extra->'attributes'->>'__proto__' AS top, extra->'attributes'->'nested'->>'__proto__' AS nested
+       FROM spans WHERE job_id = $1`,
+      [traceJobId(traceId)],
+    );
+    expect(rows).toEqual([{ top: "top", nested: "7" }]);
+  });
+
   it(`a chain of parents past MAX_NESTING (${MAX_NESTING}) is refused in partial_success, writing nothing of it`, async () => {
     const traceId = hex(16);
     const ids = Array.from({ length: MAX_NESTING + 2 }, () => hex(8));

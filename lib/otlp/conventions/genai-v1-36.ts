@@ -6,6 +6,7 @@
 import { parseMaybeJson, unflatten, type SpanEvent, type SpanReader } from "../attributes";
 import { reasoningText, replyText, splitInput, toMessages, type Message } from "../messages";
 import { setTokens, type Mapped } from "./types";
+import { setOwn } from "@/lib/text/own-key";
 
 const ROLE_OF_EVENT: Record<string, string> = {
   "gen_ai.system.message": "system",
@@ -19,7 +20,7 @@ function eventBody(e: SpanEvent): Record<string, unknown> {
   const body = parseMaybeJson(e.attributes["gen_ai.event.content"] ?? e.attributes["body"]);
   const o = body && typeof body === "object" && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(e.attributes))
-    if (!(k in o) && k !== "gen_ai.event.content" && k !== "body") o[k] = parseMaybeJson(v);
+    if (!Object.hasOwn(o, k) && k !== "gen_ai.event.content" && k !== "body") setOwn(o, k, parseMaybeJson(v));
   return o;
 }
 

@@ -3,6 +3,7 @@
 // and Results of spans that are not tool calls, and the fields a producer sent beyond the span model (Span.Extra).
 import { parseMaybeJson, type SpanReader } from "../attributes";
 import type { Mapped } from "./types";
+import { setOwn } from "@/lib/text/own-key";
 
 export const SPAN_TYPE_ATTRIBUTE = "syzkaller.span.type";
 export const ARGS_ATTRIBUTE = "syzkaller.span.args";
@@ -24,7 +25,7 @@ export function mapSyzkaller(r: SpanReader, out: Mapped): Record<string, unknown
     } catch {
       // Not JSON text: kept as the text it is.
     }
-    Object.defineProperty(extra, k, { value, enumerable: true, writable: true, configurable: true });
+    setOwn(extra, k, value);
   }
   return extra;
 }
