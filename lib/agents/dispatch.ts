@@ -16,12 +16,15 @@ const METHODS = new Set<string>(["ai_job_poll", "ai_trajectory_log", "ai_job_don
 /** Decoding a payload, inline or on a worker thread (lib/workers). */
 export const DECODE_PAYLOAD_TASK = defineTask("lib/agents/payload.ts", "decodePayloadForHandOver", decodePayloadForHandOver);
 
-/** The call's payload as a checked request: inflated, then decoded inline or, when large, on a worker thread. */
-async function decode(method: DecodedPayload["method"], raw: Buffer | undefined): Promise<DecodedPayload> {
+/**
+ * The call's payload as a checked request: inflated, then decoded inline or, when large, on a worker thread shared
+ * fairly between agent clients (`client`: one client's large payloads do not hold every thread from another's).
+ */
+async function decode(method: DecodedPayload["method"], raw: Buffer | undefined, client: string): Promise<DecodedPayload> {
   if (raw === undefined) throw badRequest(`${method} needs a payload`);
   const bytes = await inflatePayload(raw);
   // A large payload's memory is moved to the thread, not copied (lib/workers runTask): it is not read here after.
-  return joinHandedOver(await runTask(DECODE_PAYLOAD_TASK, { method, bytes }, bytes.length, [bytes]));
+  return joinHandedOver(await runTask(DECODE_PAYLOAD_TASK, { method, bytes }, bytes.length, [bytes], client));
 }
 
 /**
@@ -32,7 +35,7 @@ async function decode(method: DecodedPayload["method"], raw: Buffer | undefined)
 export async function runAgentCall(req: Request | BodySource): Promise<PollReply | null> {
   const call = await readCall(req, authenticate);
   if (!METHODS.has(call.method)) throw badRequest(`unknown method "${call.method.slice(0, 100)}"`);
-  const decoded = await decode(call.method as DecodedPayload["method"], call.payload);
+  const decoded = await decode(call.method as DecodedPayload["method"], call.payload, call.client);
   switch (decoded.method) {
     case "ai_job_poll":
       return pollJob(call.client, decoded.data);
