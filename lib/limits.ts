@@ -224,6 +224,17 @@ export const PASSWORD_CHECKS_AT_ONCE = 2;
 /** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
 export const NEXT_MAX_WAITING = 2000;
 /**
+ * Turns one client address holds at once (lib/server/admission.ts): half of them, so one address (eight anonymous
+ * slow uploads, attack6 G1) cannot take every turn; the others' requests get the next free turns first.
+ */
+export const NEXT_TURNS_PER_CLIENT = Math.max(1, Math.floor(NEXT_MAX_CONCURRENT / 2));
+/**
+ * The longest a request holds its turn: an honest page is done in well under a second here; past this the request
+ * goes on outside the turns, so a client that trickles its body or stops reading an answer holds a turn this long
+ * at most (it held them for Node's 300 s request timeout, attack6 G1, G2).
+ */
+export const NEXT_TURN_MAX_MS = 5000;
+/**
  * The longest a stream (a live run's events, an export) holds its admission turn before its head is written: their
  * first page is read before they answer, in tens of ms; a stream that is slow to start gives its turn back anyway.
  */

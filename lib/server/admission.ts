@@ -1,48 +1,31 @@
 // How many requests Next works on at once in this process. Every request Next renders or routes is work on the one
 // event loop; 200 anonymous page loads at once ran their renders' continuations back to back and held it 600-760 ms
-// (issue 21). Past NEXT_MAX_CONCURRENT the others wait their turn, first come first served (p-limit's queue); past
-// NEXT_MAX_WAITING the server answers 503 with Retry-After at once rather than queue without end. Long-lived answers
-// that have caps of their own (a live run's event stream: lib/live/watchers.ts; whole-run exports:
+// (issue 21). Past NEXT_MAX_CONCURRENT the others wait their turn; past NEXT_MAX_WAITING the server answers 503 with
+// Retry-After at once rather than queue without end.
+//
+// A turn is work on the event loop, not a lease a client can keep (attack6 G1, G2: eight anonymous sockets that
+// trickled a POST body, or stopped reading a large answer, held every turn for 300 s, and turns whose client had gone
+// were never given back). So the turns are shared fairly between client addresses (lib/fair-turns.ts: one address
+// holds at most NEXT_TURNS_PER_CLIENT, and a freed turn goes to the waiting address that holds the fewest), and a turn
+// ends when its answer ends, when its connection closes, or after NEXT_TURN_MAX_MS, whichever comes first: the request
+// goes on outside the turns.
+//
+// Long-lived answers that have caps of their own (a live run's event stream: lib/live/watchers.ts; whole-run exports:
 // lib/http/text-stream.ts) take a turn only until their head is written: a stream would hold a turn for its whole
 // life, but its start (authentication, the first page read) is a page's work, and 200 live watchers connecting at once
 // unqueued held the event loop 0.6-1.4 s. Next's static files and the liveness check pass by: a load balancer must
 // hear the process answer while it is busy.
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import pLimit from "p-limit";
-import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING, STREAM_HEAD_TURN_MS } from "@/lib/limits";
+import { FairTurns } from "@/lib/fair-turns";
+import { clientAddress } from "@/lib/auth/client-address";
+import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING, NEXT_TURN_MAX_MS, NEXT_TURNS_PER_CLIENT, STREAM_HEAD_TURN_MS } from "@/lib/limits";
 
 /** Paths whose requests do not take a turn: static files, liveness. */
 const PASS_BY = [/^\/_next\/static\//, /^\/api\/health$/];
 
 /** Streams with caps of their own: they hold a turn only until their head is written (see `headWritten`). */
 const STREAMS = /^\/api\/jobs\/[^/]+\/(events|trajectory|otlp)$/;
-
-/**
- * Resolves once `res`'s head is written (Node writes it through `writeHead`, also when Next flushes it or writes a
- * first chunk), the answer ends or the connection closes, or after STREAM_HEAD_TURN_MS at the latest: a stream that
- * is slow to start must not keep a turn from the pages.
- */
-function headWritten(res: ServerResponse): Promise<void> {
-  if (res.headersSent || res.writableEnded) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(done, STREAM_HEAD_TURN_MS);
-    const writeHead = res.writeHead;
-    function done() {
-      clearTimeout(timer);
-      res.off("finish", done);
-      res.off("close", done);
-      resolve();
-    }
-    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
-      res.writeHead = writeHead;
-      done();
-      return writeHead.apply(this, args);
-    } as ServerResponse["writeHead"];
-    res.once("finish", done);
-    res.once("close", done);
-  });
-}
 
 /**
  * Signing in (better-auth's routes, the sign-in form's post) takes turns of its own: it waits on password hashing's
@@ -55,34 +38,80 @@ const signingIn = (method: string | undefined, path: string) => path.startsWith(
 const RETRY_AFTER_SECONDS = 2;
 
 /**
+ * Resolves once `res`'s head is written (Node writes it through `writeHead`, also when Next flushes it or writes a
+ * first chunk); `ended` resolves on the others (answer ended, connection closed, time cap).
+ */
+function headWritten(res: ServerResponse): Promise<void> {
+  if (res.headersSent) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+      res.writeHead = writeHead;
+      resolve();
+      return writeHead.apply(this, args);
+    } as ServerResponse["writeHead"];
+  });
+}
+
+/** Resolves when the answer has ended or its connection closed (a client that left, or one cut by the server). */
+function ended(res: ServerResponse): Promise<void> {
+  if (res.writableEnded || res.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    res.once("finish", () => resolve());
+    res.once("close", () => resolve());
+  });
+}
+
+/** The client's address as the app counts it (lib/auth/client-address.ts), from a Node request. */
+function addressOf(req: IncomingMessage): string {
+  const pick = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(",") : (v ?? "");
+  };
+  return clientAddress(new Headers({ "x-forwarded-for": pick("x-forwarded-for"), "x-peer-address": pick("x-peer-address") }));
+}
+
+/**
  * Admission for Next's requests: `admit(req, res, handle)` runs `handle` (Next's request handler for this request)
- * now or when a turn is free, or answers 503 (plain text, Retry-After) when NEXT_MAX_WAITING requests already wait.
+ * now or when a turn is free for the client's address, or answers 503 (plain text, Retry-After) when NEXT_MAX_WAITING
+ * requests already wait. The returned promise settles with `handle`'s; the turn may have ended before (see above).
  * `limits` are for tests. The returned `stats` say how many run and wait.
  */
-export function admission(limits = { concurrent: NEXT_MAX_CONCURRENT, waiting: NEXT_MAX_WAITING }) {
-  const turns = pLimit(limits.concurrent);
-  const signInTurns = pLimit(limits.concurrent);
+export function admission(
+  limits = {
+    concurrent: NEXT_MAX_CONCURRENT,
+    waiting: NEXT_MAX_WAITING,
+    perClient: NEXT_TURNS_PER_CLIENT,
+    turnMs: NEXT_TURN_MAX_MS,
+    streamHeadMs: STREAM_HEAD_TURN_MS,
+  },
+) {
+  const turns = new FairTurns(limits.concurrent, limits.perClient);
+  const signInTurns = new FairTurns(limits.concurrent, limits.perClient);
   return {
-    admit(req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
+    async admit(req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
       const path = (req.url ?? "/").split("?")[0]!;
       if (PASS_BY.some((p) => p.test(path))) return handle();
       const lane = signingIn(req.method, path) ? signInTurns : turns;
-      if (lane.pendingCount >= limits.waiting) {
+      if (lane.pending >= limits.waiting) {
         res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(RETRY_AFTER_SECONDS) });
         res.end(`the server is busy: ${limits.waiting} requests wait already; retry in ${RETRY_AFTER_SECONDS} s\n`);
-        return Promise.resolve();
+        return;
       }
+      const release = await lane.take(addressOf(req));
       // A client that went away while waiting is not rendered for.
-      if (!STREAMS.test(path)) return lane(() => (req.destroyed || res.writableEnded ? Promise.resolve() : handle()));
-      // A stream: its turn ends with its head, its answer goes on outside the turns.
-      let answered!: Promise<void>;
-      return lane(() => {
-        if (req.destroyed || res.writableEnded) return Promise.resolve();
-        const head = headWritten(res);
-        answered = handle();
-        return Promise.race([head, answered]);
-      }).then(() => answered);
+      if (req.destroyed || res.writableEnded) return release();
+      const stream = STREAMS.test(path);
+      const head = stream ? headWritten(res) : null;
+      let timer: NodeJS.Timeout | undefined;
+      const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, stream ? limits.streamHeadMs : limits.turnMs)));
+      const answered = handle();
+      void Promise.race([answered.catch(() => undefined), ended(res), capped, ...(head ? [head] : [])]).then(() => {
+        clearTimeout(timer);
+        release();
+      });
+      return answered;
     },
-    stats: () => ({ running: turns.activeCount, waiting: turns.pendingCount }),
+    stats: () => ({ running: turns.active, waiting: turns.pending }),
   };
 }

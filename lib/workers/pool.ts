@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { Piscina } from "piscina";
 import { HttpError, type ErrorCode } from "@/lib/http/errors";
 import { OFF_THREAD_MAX_QUEUE, OFF_THREAD_MIN_BYTES } from "@/lib/limits";
+import { FairTurns } from "@/lib/fair-turns";
 
 /**
  * A kind of work that may run off the main thread: a pure, synchronous function of structured-cloneable input to
@@ -99,7 +100,7 @@ function movable(views: readonly ArrayBufferView[]): ArrayBuffer[] {
 /**
  * Runs `task` on `input`: inline when `bytes` (the input's size) is under OFF_THREAD_MIN_BYTES, else on a worker
  * thread, the threads shared fairly between `sender`s (an agent client; "" for the app's own work: see
- * THREADS_PER_SENDER). Throws the task's HttpError either way (the same status and reason), and HttpError TooManyRequests with
+ * threadTurns). Throws the task's HttpError either way (the same status and reason), and HttpError TooManyRequests with
  * Retry-After when OFF_THREAD_MAX_QUEUE large bodies already wait for a thread.
  *
  * `transfer`: views in `input` whose memory is handed to the thread rather than copied (see movable): copying a 17 MB
@@ -115,17 +116,17 @@ export async function runTask<I, O>(
 ): Promise<O> {
   if (bytes < OFF_THREAD_MIN_BYTES) return task.run(input);
   const p = workerPool();
-  if (waiting.length >= OFF_THREAD_MAX_QUEUE)
+  if (threadTurns.pending >= OFF_THREAD_MAX_QUEUE)
     throw new HttpError("TooManyRequests", "the server is busy decoding large requests: retry shortly", undefined, {
       "retry-after": String(BUSY_RETRY_SECONDS),
     });
-  await turnOnThread(sender);
+  const release = await threadTurns.take(sender);
   let result: TaskResult;
   try {
     const message: TaskMessage = { module: task.module, name: task.name, input };
     result = (await p.run(message, { transferList: movable(transfer) })) as TaskResult;
   } finally {
-    leaveThread(sender);
+    release();
   }
   if (result.ok) return result.value as O;
   const { code, message: reason, extra, headers } = result.error;
@@ -133,54 +134,13 @@ export async function runTask<I, O>(
 }
 
 /**
- * Threads one sender's tasks may hold at once: all but one (when there are two or more), so one agent key's large
- * requests never take every thread and another key's request starts at once instead of behind them. Four OTLP requests
- * of 62,000 exception events each from one key (attack5 A9) held both threads for seconds, and another key's honest
- * 2,000-span request waited behind them in the pool's one queue: 8.6 s where it takes 0.7 s alone.
+ * The threads, shared fairly between senders (lib/fair-turns.ts): one sender's tasks hold at most all threads but one
+ * (when there are two or more), so one agent key's large requests never take every thread and another key's request
+ * starts at once instead of behind them. Four OTLP requests of 62,000 exception events each from one key (attack5 A9)
+ * held both threads for seconds, and another key's honest 2,000-span request waited behind them in the pool's one
+ * queue: 8.6 s where it takes 0.7 s alone.
  */
-const THREADS_PER_SENDER = Math.max(1, THREADS - 1);
-/** Tasks on threads (or handed to the pool), in all and per sender. */
-let onThreads = 0;
-const onThreadsBySender = new Map<string, number>();
-/** Tasks waiting for a thread, in the order they came. */
-const waiting: { sender: string; start: () => void }[] = [];
-
-/**
- * Resolves when the sender's task may go to a thread: at once when a thread is free and the sender holds fewer than
- * THREADS_PER_SENDER; else when its turn comes (leaveThread): the waiting task of the sender holding the fewest
- * threads goes first, the earliest of equals, so the threads are shared fairly between senders.
- */
-function turnOnThread(sender: string): Promise<void> {
-  return new Promise((start) => {
-    waiting.push({ sender, start });
-    startWaiting();
-  });
-}
-
-/** A sender's task has left its thread: the next waiting one starts. */
-function leaveThread(sender: string): void {
-  onThreads--;
-  const left = onThreadsBySender.get(sender)! - 1;
-  if (left) onThreadsBySender.set(sender, left);
-  else onThreadsBySender.delete(sender);
-  startWaiting();
-}
-
-function startWaiting(): void {
-  while (onThreads < THREADS) {
-    let next = -1;
-    let fewest = THREADS_PER_SENDER;
-    for (const [i, w] of waiting.entries()) {
-      const held = onThreadsBySender.get(w.sender) ?? 0;
-      if (held < fewest) [next, fewest] = [i, held];
-    }
-    if (next < 0) return;
-    const [w] = waiting.splice(next, 1);
-    onThreads++;
-    onThreadsBySender.set(w!.sender, fewest + 1);
-    w!.start();
-  }
-}
+const threadTurns = new FairTurns(THREADS, Math.max(1, THREADS - 1));
 
 /**
  * Starts the pool and waits until every thread has started, so the first large body does not wait for one: the app's

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { admission } from "@/lib/server/admission";
 
-const turns = admission({ concurrent: 2, waiting: 3 });
+const turns = admission({ concurrent: 2, waiting: 3, perClient: 2, turnMs: 60_000, streamHeadMs: 60_000 });
 /** Requests the stand-in is working on, and how to let each answer. */
 const open: { path: string; finish: () => void; head?: () => void }[] = [];
 const server = http.createServer((req, res) => {
@@ -106,5 +106,51 @@ describe("admission of Next's requests", () => {
     expect(await (await exported).text()).toBe("done /api/jobs/x/trajectory");
     await Promise.all(pages.map(async (a) => (await a).text()));
     await until(() => turns.stats().running === 0);
+  });
+
+  it("shares the turns between client addresses, and a turn ends when its client leaves or after its time", async () => {
+    // Its own admission: 2 turns, 1 per address, a turn of at most 400 ms.
+    const fair = admission({ concurrent: 2, waiting: 10, perClient: 1, turnMs: 400, streamHeadMs: 400 });
+    const held: { path: string; finish: () => void }[] = [];
+    const srv = http.createServer((req, res) => {
+      void fair.admit(
+        req,
+        res,
+        () => new Promise<void>((resolve) => held.push({ path: req.url!, finish: () => (res.end("ok"), resolve()) })),
+      );
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as AddressInfo).port;
+    // Requests that hold their turn and never finish: each socket can be cut by the test (a client that leaves).
+    const hold = (path: string, address: string) => {
+      const req = http.get({ port, host: "127.0.0.1", path, headers: { "x-forwarded-for": address }, agent: false });
+      req.on("error", () => {});
+      return req;
+    };
+    try {
+      // Address A sends three requests, then B one: A holds one turn at most, so B's goes before A's second.
+      const a1 = hold("/a1", "10.0.0.1");
+      await until(() => held.length === 1);
+      const a2 = hold("/a2", "10.0.0.1");
+      const a3 = hold("/a3", "10.0.0.1");
+      await until(() => fair.stats().waiting === 2);
+      const b1 = hold("/b1", "10.0.0.2");
+      await until(() => held.length === 2);
+      expect(held.map((h) => h.path)).toEqual(["/a1", "/b1"]);
+      // A client that leaves gives its turn back at once (they were kept for good): A's next request starts.
+      a1.destroy();
+      await until(() => held.length === 3);
+      expect(held[2]!.path).toBe("/a2");
+      // A turn held past its time ends; the request goes on outside the turns, and the waiting one starts.
+      const started = performance.now();
+      await until(() => held.length === 4);
+      expect(held[3]!.path).toBe("/a3");
+      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+      for (const r of [a2, a3, b1]) r.destroy();
+      await until(() => fair.stats().running === 0 && fair.stats().waiting === 0);
+    } finally {
+      for (const h of held) h.finish();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 });
