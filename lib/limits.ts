@@ -235,6 +235,11 @@ export const NEXT_TURNS_PER_CLIENT = Math.max(1, Math.floor(NEXT_MAX_CONCURRENT 
  */
 export const NEXT_TURN_MAX_MS = 5000;
 /**
+ * A client that takes no byte of its answer for this long is cut (lib/server/abandoned-writes.ts), as nginx's
+ * send_timeout (60 s by default): 4 stalled readers held every whole-run export slot for good (attack6 G3).
+ */
+export const SEND_TIMEOUT_MS = 60_000;
+/**
  * The longest a stream (a live run's events, an export) holds its admission turn before its head is written: their
  * first page is read before they answer, in tens of ms; a stream that is slow to start gives its turn back anyway.
  */
@@ -332,6 +337,8 @@ export const EXPORT_PAGE_BYTES = 4 * MB;
 export const EXPORT_SLICE_BYTES = 256 * 1024;
 /** Whole-run exports one app process streams at once; more are answered 429 with Retry-After. */
 export const EXPORT_MAX_CONCURRENT = 4;
+/** Whole-run exports one signed-in user or client address streams at once: 4 stalled readers held every slot (attack6 G3). */
+export const EXPORTS_PER_CLIENT = 2;
 /** Largest span Seq in a URL: PostgreSQL's int. */
 export const MAX_URL_SEQ = PG_INT_MAX;
 

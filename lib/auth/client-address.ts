@@ -38,3 +38,11 @@ export function clientAddress(headers: Headers): string {
   }
   return normalizeIP(peer);
 }
+
+/**
+ * Whose share a request counts against (a per-client cap): the signed-in user's (`user:<id>`), else the client
+ * address's (`address:<clientAddress>`).
+ */
+export function requesterOf(headers: Headers, userId: string | null): string {
+  return userId ? `user:${userId}` : `address:${clientAddress(headers)}`;
+}

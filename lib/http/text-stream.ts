@@ -2,7 +2,7 @@
 // what the server holds is one chunk, and the event loop is free between chunks. Whole-run exports use it, so a run
 // of 100,000 spans is never built, nor stringified, at once.
 import "server-only";
-import { EXPORT_MAX_CONCURRENT } from "@/lib/limits";
+import { EXPORT_MAX_CONCURRENT, EXPORTS_PER_CLIENT } from "@/lib/limits";
 import { tooManyRequests } from "./errors";
 
 const encoder = new TextEncoder();
@@ -51,40 +51,65 @@ export function textStream(chunks: AsyncIterator<string>, onClose: () => void = 
 }
 
 /**
- * A per-process cap on concurrent work of one kind: `take()` returns the release function (call it once), or throws
- * what `refuse(held)` makes (a 429 with Retry-After) when `max` are held.
+ * A per-process cap on concurrent work of one kind: `take(key)` returns the release function (call it once), or throws
+ * what `refuse(held)` makes (a 429 with Retry-After) when `max` are held, or what `perKey.refuse(mine)` makes when
+ * `key` (a user, a client address) holds `perKey.max` already: one client does not take every slot.
  */
-export function concurrencyGate(max: number, refuse: (held: number) => Error): { take(): () => void; held(): number } {
+export function concurrencyGate(
+  max: number,
+  refuse: (held: number) => Error,
+  perKey: { max: number; refuse: (mine: number) => Error } = { max, refuse },
+): { take(key?: string): () => void; held(): number } {
   let held = 0;
+  const byKey = new Map<string, number>();
   return {
-    take() {
+    take(key = "") {
       if (held >= max) throw refuse(held);
+      const mine = byKey.get(key) ?? 0;
+      if (mine >= perKey.max) throw perKey.refuse(mine);
       held++;
+      byKey.set(key, mine + 1);
       let released = false;
       return () => {
         if (released) return;
         released = true;
         held--;
+        const left = byKey.get(key)! - 1;
+        if (left) byKey.set(key, left);
+        else byKey.delete(key);
       };
     },
     held: () => held,
   };
 }
 
-const exports_ = concurrencyGate(EXPORT_MAX_CONCURRENT, (held) =>
-  tooManyRequests(`this server is streaming ${held} whole-run exports, its limit (${EXPORT_MAX_CONCURRENT}); try again shortly`, 5),
+const exports_ = concurrencyGate(
+  EXPORT_MAX_CONCURRENT,
+  (held) =>
+    tooManyRequests(`this server is streaming ${held} whole-run exports, its limit (${EXPORT_MAX_CONCURRENT}); try again shortly`, 5),
+  {
+    max: EXPORTS_PER_CLIENT,
+    refuse: (mine) =>
+      tooManyRequests(
+        `you are downloading ${mine} whole-run exports already, the limit is ${EXPORTS_PER_CLIENT} at once; try again when one ends`,
+        5,
+      ),
+  },
 );
 
 /**
- * A whole-run export as a streamed answer: takes one of the process's EXPORT_MAX_CONCURRENT export slots (throws
- * HttpError 429 with Retry-After past it), then `open()`'s chunks as the client reads them; the slot is held until the
- * answer ends or the client goes. Null (slot given back) when `open` finds no such run.
+ * A whole-run export as a streamed answer: takes one of the process's EXPORT_MAX_CONCURRENT export slots, at most
+ * EXPORTS_PER_CLIENT of them for `requester` (lib/auth/client-address.ts requesterOf; throws HttpError 429 with
+ * Retry-After past either), then `open()`'s chunks as the client reads them; the slot is held until the answer ends or
+ * the client goes (a client that stops reading is cut: lib/server/abandoned-writes.ts). Null (slot given back) when
+ * `open` finds no such run.
  */
 export async function streamedExport(
   open: () => Promise<AsyncGenerator<string> | null>,
   headers: Record<string, string>,
+  requester: string,
 ): Promise<Response | null> {
-  const release = exports_.take();
+  const release = exports_.take(requester);
   try {
     const chunks = await open();
     if (chunks === null) {

@@ -10,7 +10,7 @@ import { appConfig } from "@/lib/config";
 import { startRollupCompaction } from "@/lib/history/rollups";
 import { admission } from "./admission";
 import { answerBusyPagesAs503 } from "./busy-pages";
-import { settleWritesAfterClose } from "./abandoned-writes";
+import { guardWrites } from "./abandoned-writes";
 import { frontDoor } from "./front-door";
 import { MACHINE_ROUTES } from "./machine-routes";
 import { requestLogger } from "./request-log";
@@ -40,7 +40,7 @@ export async function startServer(o: ServerOptions): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (door(req, res)) return;
     answerBusyPagesAs503(req, res);
-    settleWritesAfterClose(res);
+    guardWrites(res);
     turns
       .admit(req, res, () => handle(req, res))
       .catch((e: unknown) => {

@@ -95,13 +95,17 @@ export function exportKinds(agent: BenchAgent): Kind[] {
       {
         name: `export: ?original=1 of ${what}`,
         prepare,
-        run: () => download(streamedExport(() => originalOtlpChunks(db(), runs[what]!), {})),
+        run: () => download(streamedExport(() => originalOtlpChunks(db(), runs[what]!), {}, "bench")),
       },
-      { name: `export: /otlp of ${what}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), runs[what]!), {})) },
+      {
+        name: `export: /otlp of ${what}`,
+        prepare,
+        run: () => download(streamedExport(() => runAsOtlpChunks(db(), runs[what]!), {}, "bench")),
+      },
       {
         name: `export: /trajectory of ${what}`,
         prepare,
-        run: () => download(streamedExport(() => trajectoryChunks(db(), runs[what]!), {})),
+        run: () => download(streamedExport(() => trajectoryChunks(db(), runs[what]!), {}, "bench")),
       },
     ];
   };
@@ -111,8 +115,8 @@ export function exportKinds(agent: BenchAgent): Kind[] {
   };
   const name = `${FAT_SPANS} spans of 7.9 MB text`;
   return [
-    { name: `export: /trajectory, ${name}`, prepare, run: () => download(streamedExport(() => trajectoryChunks(db(), id), {})) },
-    { name: `export: /otlp, ${name}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), id), {})) },
+    { name: `export: /trajectory, ${name}`, prepare, run: () => download(streamedExport(() => trajectoryChunks(db(), id), {}, "bench")) },
+    { name: `export: /otlp, ${name}`, prepare, run: () => download(streamedExport(() => runAsOtlpChunks(db(), id), {}, "bench")) },
     { name: "export: span ?full=1, 7.9 MB text", prepare, run: () => download(fullSpan(id, 1)) },
     ...exportsOf(`a span with ${BOMB_EVENTS.toLocaleString("en")} events`, eventfulRun),
     ...exportsOf("a span with a 4 MB attribute", fatAttributeRun),

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
 import { COMMAND_LINE } from "@/lib/audit/log";
 import { importFiles } from "@/lib/import/import-files";
-import { EXPORT_MAX_CONCURRENT, EXPORT_PAGE_SPANS } from "@/lib/limits";
+import { EXPORT_MAX_CONCURRENT, EXPORT_PAGE_SPANS, EXPORTS_PER_CLIENT } from "@/lib/limits";
 import { GET as trajectoryGET } from "@/app/api/jobs/[id]/trajectory/route";
 import { GET as otlpGET } from "@/app/api/jobs/[id]/otlp/route";
 import { serveRoutes } from "../helpers/route-server";
@@ -110,13 +110,22 @@ describe("whole-run exports", () => {
     }
   });
 
-  it("are capped per process: past EXPORT_MAX_CONCURRENT the answer is 429 with Retry-After, and a slot comes back", async () => {
+  it("are capped per process and per client: past EXPORT_MAX_CONCURRENT or EXPORTS_PER_CLIENT the answer is 429 with Retry-After, and a slot comes back", async () => {
     const id = await bigRun(300, 100_000);
     const held: http.ClientRequest[] = [];
-    // Readers that take the first bytes and stop reading hold their slots.
+    // Readers that take the first bytes and stop reading hold their slots, EXPORTS_PER_CLIENT from each address.
+    const address = (i: number) => `10.9.0.${1 + Math.floor(i / EXPORTS_PER_CLIENT)}`;
     for (let i = 0; i < EXPORT_MAX_CONCURRENT; i++) {
+      if (i === EXPORTS_PER_CLIENT) {
+        // One client's next export is refused while the process has slots left: one client does not take them all.
+        const mine = await fetch(`${base}/api/jobs/${id}/otlp`, { headers: { "x-forwarded-for": address(0) } });
+        expect(mine.status).toBe(429);
+        expect((await mine.json()).error).toBe(
+          `you are downloading ${EXPORTS_PER_CLIENT} whole-run exports already, the limit is ${EXPORTS_PER_CLIENT} at once; try again when one ends`,
+        );
+      }
       await new Promise<void>((resolve, reject) => {
-        const req = http.get(`${base}/api/jobs/${id}/trajectory`, (res) => {
+        const req = http.get(`${base}/api/jobs/${id}/trajectory`, { headers: { "x-forwarded-for": address(i) } }, (res) => {
           expect(res.statusCode).toBe(200);
           res.once("data", () => {
             res.pause();
@@ -128,14 +137,14 @@ describe("whole-run exports", () => {
         setTimeout(() => reject(new Error("no first bytes")), 10_000);
       });
     }
-    const refused = await fetch(`${base}/api/jobs/${id}/otlp`);
+    const refused = await fetch(`${base}/api/jobs/${id}/otlp`, { headers: { "x-forwarded-for": "10.9.1.1" } });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await refused.json()).error).toMatch(/whole-run exports/);
     // A reader that goes gives its slot back.
     held.pop()!.destroy();
     await new Promise((r) => setTimeout(r, 300));
-    const again = await fetch(`${base}/api/jobs/${id}/trajectory`);
+    const again = await fetch(`${base}/api/jobs/${id}/trajectory`, { headers: { "x-forwarded-for": "10.9.1.1" } });
     expect(again.status).toBe(200);
     expect(((await again.json()) as unknown[]).length).toBe(301);
     for (const r of held) r.destroy();

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 // Next's internal module: the writer every streamed answer of Next goes through.
 import { pipeToNodeResponse } from "next/dist/server/pipe-readable";
-import { settleWritesAfterClose } from "@/lib/server/abandoned-writes";
+import { guardWrites } from "@/lib/server/abandoned-writes";
 
 /** Serves one big streamed answer through Next's pipe; resolves with whether the pipe settled within `ms` after the client left. */
 async function pipeSettlesAfterAbort(fix: boolean, ms: number): Promise<boolean> {
@@ -15,7 +15,7 @@ async function pipeSettlesAfterAbort(fix: boolean, ms: number): Promise<boolean>
   let closed!: () => void;
   const left = new Promise<void>((r) => (closed = r));
   const server = http.createServer((req, res) => {
-    if (fix) settleWritesAfterClose(res);
+    if (fix) guardWrites(res);
     res.once("close", () => closed());
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -49,5 +49,42 @@ describe("a client that leaves a backpressured answer", () => {
     expect(await pipeSettlesAfterAbort(true, 3000)).toBe(true);
     // Next's writer alone waits for good. When this fails, Next has fixed it and lib/server/abandoned-writes.ts can go.
     expect(await pipeSettlesAfterAbort(false, 1000)).toBe(false);
+  });
+
+  it("cuts a client that stays connected and takes nothing of its answer for the send timeout, not one that reads slowly", async () => {
+    const closedAfter = async (readEveryMs: number | null): Promise<boolean> => {
+      let closed = false;
+      const server = http.createServer((req, res) => {
+        guardWrites(res, 1000);
+        res.once("close", () => (closed = !res.writableFinished));
+        res.writeHead(200);
+        // 32 MB, written as the socket takes it: backpressured at once when the client does not read.
+        let left = 128;
+        const more = () => {
+          while (left > 0) {
+            left--;
+            if (!res.write(new Uint8Array(256 * 1024))) return void res.once("drain", more);
+          }
+          res.end();
+        };
+        more();
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+      socket.on("error", () => {});
+      socket.write("GET / HTTP/1.1\r\nhost: x\r\n\r\n");
+      await new Promise<void>((r) => socket.once("data", () => (socket.pause(), r())));
+      // A slow reader takes a little every `readEveryMs`; a stalled one nothing.
+      const reading = readEveryMs === null ? undefined : setInterval(() => socket.read(64 * 1024), readEveryMs);
+      await new Promise((r) => setTimeout(r, 3500));
+      clearInterval(reading);
+      const cut = closed;
+      socket.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      return cut;
+    };
+    expect(await closedAfter(null)).toBe(true);
+    expect(await closedAfter(20)).toBe(false);
   });
 });

@@ -7,8 +7,9 @@ import { readDb, readPool } from "@/lib/db/read-your-writes";
 import { originalOtlpChunks, runAsOtlpChunks } from "@/lib/otlp/export";
 import { streamedExport } from "@/lib/http/text-stream";
 import { notFound, noSuchRun } from "@/lib/http/errors";
+import { requesterOf } from "@/lib/auth/client-address";
 
-export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id } }) => {
+export const GET = route({ access: "viewer", params: runParams }, async ({ req, params: { id }, user }) => {
   const search = new URL(req.url).searchParams;
   const original = search.get("original") === "1";
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -16,7 +17,11 @@ export const GET = route({ access: "viewer", params: runParams }, async ({ req, 
     headers["content-disposition"] = `attachment; filename="otlp-${id}${original ? "-original" : ""}.json"`;
   const db = await readDb("expensive");
   const pool = await readPool("expensive");
-  const res = await streamedExport(() => (original ? originalOtlpChunks(db, id, pool) : runAsOtlpChunks(db, id, pool)), headers);
+  const res = await streamedExport(
+    () => (original ? originalOtlpChunks(db, id, pool) : runAsOtlpChunks(db, id, pool)),
+    headers,
+    requesterOf(req.headers, user?.id ?? null),
+  );
   if (res !== null) return res;
   if (original && (await db.job.count({ where: { id } })) > 0) throw notFound(`run ${id} was not received over OTLP`);
   throw noSuchRun(id);
