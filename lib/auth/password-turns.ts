@@ -2,21 +2,34 @@
 // libuv's four shared threads, which also read Next's static files and inflate bodies: 100 wrong sign-ins at once
 // (allowed: 100 per address per 15 minutes, and addresses are cheap) held every thread ~20 s, a 4 ms static file took
 // 20 s, and the sign-in limiter's own transaction timed out (500). Here at most PASSWORD_CHECKS_AT_ONCE hashes run at
-// once per process; the others wait their turn (p-limit's queue), so sign-ins slow down under a storm and nothing else does.
+// once per process; the others wait their turn, so sign-ins slow down under a storm and nothing else does. The turns
+// are shared between client addresses (lib/fair-turns.ts): one address's 100 wrong sign-ins (its allowance) held a
+// correct sign-in from another address 20.7 s in one first-come queue (attack6 G4); now it goes next.
 import "server-only";
-import pLimit from "p-limit";
 import { hashPassword, verifyPassword } from "better-auth/crypto";
+import { FairTurns } from "@/lib/fair-turns";
+import { servedClientAddress } from "@/lib/auth/client-address";
 import { PASSWORD_CHECKS_AT_ONCE } from "@/lib/limits";
 
-const turns = pLimit(PASSWORD_CHECKS_AT_ONCE);
+const turns = new FairTurns(PASSWORD_CHECKS_AT_ONCE, Math.max(1, PASSWORD_CHECKS_AT_ONCE - 1));
+
+/** `work` in a turn of the served client's address. */
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const release = await turns.take(servedClientAddress());
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
 
 /** better-auth's own hash and verify (its stored format), a few at a time: emailAndPassword.password in lib/auth/auth.ts. */
 export const passwordHashing = {
-  hash: (password: string): Promise<string> => turns(() => hashPassword(password)),
-  verify: (data: { hash: string; password: string }): Promise<boolean> => turns(() => verifyPassword(data)),
+  hash: (password: string): Promise<string> => inTurn(() => hashPassword(password)),
+  verify: (data: { hash: string; password: string }): Promise<boolean> => inTurn(() => verifyPassword(data)),
 };
 
 /** How many password hashes run and wait in this process (tests). */
 export function passwordChecks(): { running: number; waiting: number } {
-  return { running: turns.activeCount, waiting: turns.pendingCount };
+  return { running: turns.active, waiting: turns.pending };
 }

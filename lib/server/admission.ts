@@ -18,7 +18,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FairTurns } from "@/lib/fair-turns";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, servingClient } from "@/lib/auth/client-address";
 import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING, NEXT_TURN_MAX_MS, NEXT_TURNS_PER_CLIENT, STREAM_HEAD_TURN_MS } from "@/lib/limits";
 
 /** Paths whose requests do not take a turn: static files, liveness. */
@@ -98,14 +98,15 @@ export function admission(
         res.end(`the server is busy: ${limits.waiting} requests wait already; retry in ${RETRY_AFTER_SECONDS} s\n`);
         return;
       }
-      const release = await lane.take(addressOf(req));
+      const address = addressOf(req);
+      const release = await lane.take(address);
       // A client that went away while waiting is not rendered for.
       if (req.destroyed || res.writableEnded) return release();
       const stream = STREAMS.test(path);
       const head = stream ? headWritten(res) : null;
       let timer: NodeJS.Timeout | undefined;
       const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, stream ? limits.streamHeadMs : limits.turnMs)));
-      const answered = handle();
+      const answered = servingClient(address, handle);
       void Promise.race([answered.catch(() => undefined), ended(res), capped, ...(head ? [head] : [])]).then(() => {
         clearTimeout(timer);
         release();
