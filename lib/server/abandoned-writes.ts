@@ -18,30 +18,34 @@ import { SEND_TIMEOUT_MS } from "@/lib/limits";
 export function guardWrites(res: ServerResponse, sendTimeoutMs = SEND_TIMEOUT_MS): void {
   const write = res.write;
   let timer: NodeJS.Timeout | undefined;
-  /** Bytes of the answer written to `res`, and of those the client had taken at the last look. */
+  /** Bytes of the answer written to `res`; of those, the client had taken `taken` when last seen taking some, at `at`. */
   let written = 0;
   let taken = 0;
+  let at = 0;
   const takenNow = () => written - res.writableLength;
+  /** Notes whether the client took some since the last look (it reads, however slowly). */
+  const look = () => {
+    const now = takenNow();
+    if (now > taken) [taken, at] = [now, performance.now()];
+  };
   const check = () => {
-    if (res.destroyed || res.writableLength === 0) timer = undefined;
-    else if (takenNow() > taken) {
-      // The client took some of it since the last look: it reads, however slowly.
-      taken = takenNow();
-      timer = setTimeout(check, sendTimeoutMs);
-    } else {
-      timer = undefined;
-      res.destroy(new Error(`the client took nothing of its answer for ${sendTimeoutMs} ms`));
-    }
+    timer = undefined;
+    if (res.destroyed || res.writableLength === 0) return;
+    look();
+    const idle = performance.now() - at;
+    if (idle < sendTimeoutMs) timer = setTimeout(check, sendTimeoutMs - idle);
+    else res.destroy(new Error(`the client took nothing of its answer for ${sendTimeoutMs} ms`));
   };
   res.write = function (this: ServerResponse, ...args: Parameters<ServerResponse["write"]>) {
     const [chunk, encoding] = args;
+    if (timer !== undefined) look();
     written +=
       typeof chunk === "string"
         ? Buffer.byteLength(chunk, typeof encoding === "string" ? encoding : "utf8")
         : (chunk as Uint8Array).byteLength;
     const ok = write.apply(this, args) as boolean;
     if (!ok && !this.destroyed && timer === undefined) {
-      taken = takenNow();
+      [taken, at] = [takenNow(), performance.now()];
       timer = setTimeout(check, sendTimeoutMs);
     }
     return ok || this.destroyed;
