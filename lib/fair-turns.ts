@@ -9,6 +9,8 @@ export type Release = () => void;
 export class FairTurns {
   private running = 0;
   private readonly held = new Map<string, number>();
+  /** Waiting turns per party. */
+  private readonly waiting = new Map<string, number>();
   /** Parties waiting for a turn, in the order they came. */
   private readonly queue: { key: string; start: (release: Release) => void }[] = [];
 
@@ -28,6 +30,11 @@ export class FairTurns {
     return this.queue.length;
   }
 
+  /** Turns `key` waits for now (admission refuses a party past its share of the queue). */
+  pendingFor(key: string): number {
+    return this.waiting.get(key) ?? 0;
+  }
+
   /**
    * Resolves with the release of a turn for `key`: at once when a turn is free and `key` holds fewer than `perKey`,
    * else when one frees and `key` is the waiting party holding the fewest. Waits as long as it takes: callers bound
@@ -36,6 +43,7 @@ export class FairTurns {
   take(key: string): Promise<Release> {
     return new Promise((start) => {
       this.queue.push({ key, start });
+      this.waiting.set(key, this.pendingFor(key) + 1);
       this.startWaiting();
     });
   }
@@ -50,6 +58,9 @@ export class FairTurns {
       }
       if (next < 0) return;
       const [w] = this.queue.splice(next, 1);
+      const left = this.pendingFor(w!.key) - 1;
+      if (left) this.waiting.set(w!.key, left);
+      else this.waiting.delete(w!.key);
       this.running++;
       this.held.set(w!.key, fewest + 1);
       let released = false;

@@ -224,6 +224,12 @@ export const PASSWORD_CHECKS_AT_ONCE = 2;
 /** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
 export const NEXT_MAX_WAITING = 2000;
 /**
+ * Requests one client address may have waiting for a turn (lib/server/admission.ts); past it that address gets 429
+ * with Retry-After. Without it one anonymous client's burst of 2,000 page loads filled the whole queue and every
+ * other client got 503 (attack6 F1). A browser loading a page with its prefetches asks for a few dozen at most.
+ */
+export const NEXT_WAITING_PER_CLIENT = 64;
+/**
  * Turns one client address holds at once (lib/server/admission.ts): half of them, so one address (eight anonymous
  * slow uploads, attack6 G1) cannot take every turn; the others' requests get the next free turns first.
  */

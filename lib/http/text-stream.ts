@@ -3,6 +3,7 @@
 // of 100,000 spans is never built, nor stringified, at once.
 import "server-only";
 import { EXPORT_MAX_CONCURRENT, EXPORTS_PER_CLIENT } from "@/lib/limits";
+import { concurrencyGate } from "./concurrency-gate";
 import { tooManyRequests } from "./errors";
 
 const encoder = new TextEncoder();
@@ -48,39 +49,6 @@ export function textStream(chunks: AsyncIterator<string>, onClose: () => void = 
     // One chunk read ahead at most: the source runs at the client's pace.
     { highWaterMark: 1 },
   );
-}
-
-/**
- * A per-process cap on concurrent work of one kind: `take(key)` returns the release function (call it once), or throws
- * what `refuse(held)` makes (a 429 with Retry-After) when `max` are held, or what `perKey.refuse(mine)` makes when
- * `key` (a user, a client address) holds `perKey.max` already: one client does not take every slot.
- */
-export function concurrencyGate(
-  max: number,
-  refuse: (held: number) => Error,
-  perKey: { max: number; refuse: (mine: number) => Error } = { max, refuse },
-): { take(key?: string): () => void; held(): number } {
-  let held = 0;
-  const byKey = new Map<string, number>();
-  return {
-    take(key = "") {
-      if (held >= max) throw refuse(held);
-      const mine = byKey.get(key) ?? 0;
-      if (mine >= perKey.max) throw perKey.refuse(mine);
-      held++;
-      byKey.set(key, mine + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        held--;
-        const left = byKey.get(key)! - 1;
-        if (left) byKey.set(key, left);
-        else byKey.delete(key);
-      };
-    },
-    held: () => held,
-  };
 }
 
 const exports_ = concurrencyGate(

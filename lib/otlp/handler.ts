@@ -6,6 +6,7 @@
 import "server-only";
 import { authenticate, clientOfKey } from "@/lib/agents/keys";
 import { readBodyCapped } from "@/lib/http/body";
+import { concurrencyGate } from "@/lib/http/concurrency-gate";
 import type { BodySource } from "@/lib/http/multipart";
 import { badRequest, tooManyRequests, unauthorized } from "@/lib/http/errors";
 import { failureOf } from "@/lib/api/rules";
@@ -67,9 +68,19 @@ function failure(e: unknown, format: Format): Response {
   return new Response(body, { status: error.status, headers: { ...error.headers, "content-type": contentType } });
 }
 
-let inFlight = 0;
-/** Requests in flight per agent client (OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT). */
-const inFlightByClient = new Map<string, number>();
+/** OTLP requests in flight in this process (OTLP_MAX_CONCURRENT_REQUESTS), taken before the key is checked. */
+const requestsAtOnce = concurrencyGate(OTLP_MAX_CONCURRENT_REQUESTS, () =>
+  tooManyRequests("too many OTLP requests at once: retry shortly", 1),
+);
+/** OTLP requests in flight per agent client (OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT), taken once the key is known. */
+const requestsPerClient = concurrencyGate(Infinity, () => new Error("unreachable: no total cap"), {
+  max: OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT,
+  refuse: (_, client) =>
+    tooManyRequests(
+      `too many OTLP requests at once from agent client ${client} (${OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT}, OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT): retry shortly`,
+      1,
+    ),
+});
 
 /**
  * `req`'s body, whose chunks end in a 400 naming OTLP_BODY_READ_SECONDS when the whole body has not arrived `seconds`
@@ -117,20 +128,16 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
   } catch (e) {
     return failure(e, "json");
   }
-  if (inFlight >= OTLP_MAX_CONCURRENT_REQUESTS) return failure(tooManyRequests("too many OTLP requests at once: retry shortly", 1), format);
-  inFlight++;
-  let client: string | null = null;
+  let releaseRequest: () => void;
   try {
-    const sender = await authenticateOtlp(req.headers.get("authorization"));
-    const mine = inFlightByClient.get(sender) ?? 0;
-    if (mine >= OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT) {
-      throw tooManyRequests(
-        `too many OTLP requests at once from agent client ${sender} (${OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT}, OTLP_MAX_CONCURRENT_REQUESTS_PER_CLIENT): retry shortly`,
-        1,
-      );
-    }
-    client = sender;
-    inFlightByClient.set(client, mine + 1);
+    releaseRequest = requestsAtOnce.take();
+  } catch (e) {
+    return failure(e, format);
+  }
+  let releaseClient = () => {};
+  try {
+    const client = await authenticateOtlp(req.headers.get("authorization"));
+    releaseClient = requestsPerClient.take(client);
     const raw = await readBodyCapped(withDeadline(req, OTLP_BODY_READ_SECONDS), AGENT_MAX_REQUEST_BYTES, "body");
     const gzip = bodyEncoding(raw, req.headers.get("content-encoding")) === "gzip";
     // Inflated, decoded, mapped and checked here when small; a large body goes to a worker thread as received (its
@@ -146,11 +153,7 @@ export async function handleOtlpRequest(req: Request | BodySource): Promise<Resp
   } catch (e) {
     return failure(e, format);
   } finally {
-    inFlight--;
-    if (client !== null) {
-      const left = inFlightByClient.get(client)! - 1;
-      if (left) inFlightByClient.set(client, left);
-      else inFlightByClient.delete(client);
-    }
+    releaseRequest();
+    releaseClient();
   }
 }

@@ -1,7 +1,8 @@
 // How many requests Next works on at once in this process. Every request Next renders or routes is work on the one
 // event loop; 200 anonymous page loads at once ran their renders' continuations back to back and held it 600-760 ms
 // (issue 21). Past NEXT_MAX_CONCURRENT the others wait their turn; past NEXT_MAX_WAITING the server answers 503 with
-// Retry-After at once rather than queue without end.
+// Retry-After at once rather than queue without end, and past NEXT_WAITING_PER_CLIENT waiting from one address that
+// address gets 429, so one client's burst cannot fill the queue for everyone.
 //
 // A turn is work on the event loop, not a lease a client can keep (attack6 G1, G2: eight anonymous sockets that
 // trickled a POST body, or stopped reading a large answer, held every turn for 300 s, and turns whose client had gone
@@ -19,7 +20,14 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FairTurns } from "@/lib/fair-turns";
 import { clientAddress, servingClient } from "@/lib/auth/client-address";
-import { NEXT_MAX_CONCURRENT, NEXT_MAX_WAITING, NEXT_TURN_MAX_MS, NEXT_TURNS_PER_CLIENT, STREAM_HEAD_TURN_MS } from "@/lib/limits";
+import {
+  NEXT_MAX_CONCURRENT,
+  NEXT_MAX_WAITING,
+  NEXT_TURN_MAX_MS,
+  NEXT_TURNS_PER_CLIENT,
+  NEXT_WAITING_PER_CLIENT,
+  STREAM_HEAD_TURN_MS,
+} from "@/lib/limits";
 
 /** Paths whose requests do not take a turn: static files, liveness. */
 const PASS_BY = [/^\/_next\/static\//, /^\/api\/health$/];
@@ -71,10 +79,16 @@ function addressOf(req: IncomingMessage): string {
   return clientAddress(new Headers({ "x-forwarded-for": pick("x-forwarded-for"), "x-peer-address": pick("x-peer-address") }));
 }
 
+/** Answers at once with `status`, a plain-text reason and Retry-After (RETRY_AFTER_SECONDS). */
+function refuse(res: ServerResponse, status: number, reason: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "retry-after": String(RETRY_AFTER_SECONDS) });
+  res.end(`${reason}; retry in ${RETRY_AFTER_SECONDS} s\n`);
+}
+
 /**
  * Admission for Next's requests: `admit(req, res, handle)` runs `handle` (Next's request handler for this request)
  * now or when a turn is free for the client's address, or answers 503 (plain text, Retry-After) when NEXT_MAX_WAITING
- * requests already wait. The returned promise settles with `handle`'s; the turn may have ended before (see above).
+ * requests already wait, or 429 when `perClientWaiting` (NEXT_WAITING_PER_CLIENT) of this address's already wait. The returned promise settles with `handle`'s; the turn may have ended before (see above).
  * `limits` are for tests. The returned `stats` say how many run and wait.
  */
 export function admission(
@@ -82,6 +96,7 @@ export function admission(
     concurrent: NEXT_MAX_CONCURRENT,
     waiting: NEXT_MAX_WAITING,
     perClient: NEXT_TURNS_PER_CLIENT,
+    perClientWaiting: NEXT_WAITING_PER_CLIENT,
     turnMs: NEXT_TURN_MAX_MS,
     streamHeadMs: STREAM_HEAD_TURN_MS,
   },
@@ -93,12 +108,11 @@ export function admission(
       const path = (req.url ?? "/").split("?")[0]!;
       if (PASS_BY.some((p) => p.test(path))) return handle();
       const lane = signingIn(req.method, path) ? signInTurns : turns;
-      if (lane.pending >= limits.waiting) {
-        res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(RETRY_AFTER_SECONDS) });
-        res.end(`the server is busy: ${limits.waiting} requests wait already; retry in ${RETRY_AFTER_SECONDS} s\n`);
-        return;
-      }
+      if (lane.pending >= limits.waiting) return refuse(res, 503, `the server is busy: ${limits.waiting} requests wait already`);
       const address = addressOf(req);
+      if (lane.pendingFor(address) >= limits.perClientWaiting) {
+        return refuse(res, 429, `too many requests at once: ${limits.perClientWaiting} of yours wait already (NEXT_WAITING_PER_CLIENT)`);
+      }
       const release = await lane.take(address);
       // A client that went away while waiting is not rendered for.
       if (req.destroyed || res.writableEnded) return release();

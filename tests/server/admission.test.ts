@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { admission } from "@/lib/server/admission";
 
-const turns = admission({ concurrent: 2, waiting: 3, perClient: 2, turnMs: 60_000, streamHeadMs: 60_000 });
+const turns = admission({ concurrent: 2, waiting: 3, perClient: 2, perClientWaiting: 3, turnMs: 60_000, streamHeadMs: 60_000 });
 /** Requests the stand-in is working on, and how to let each answer. */
 const open: { path: string; finish: () => void; head?: () => void }[] = [];
 const server = http.createServer((req, res) => {
@@ -110,7 +110,7 @@ describe("admission of Next's requests", () => {
 
   it("shares the turns between client addresses, and a turn ends when its client leaves or after its time", async () => {
     // Its own admission: 2 turns, 1 per address, a turn of at most 400 ms.
-    const fair = admission({ concurrent: 2, waiting: 10, perClient: 1, turnMs: 400, streamHeadMs: 400 });
+    const fair = admission({ concurrent: 2, waiting: 10, perClient: 1, perClientWaiting: 10, turnMs: 400, streamHeadMs: 400 });
     const held: { path: string; finish: () => void }[] = [];
     const srv = http.createServer((req, res) => {
       void fair.admit(
@@ -150,6 +150,42 @@ describe("admission of Next's requests", () => {
       await until(() => fair.stats().running === 0 && fair.stats().waiting === 0);
     } finally {
       for (const h of held) h.finish();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
+  it("answers 429 to an address past its share of the queue, while other addresses still wait their turn", async () => {
+    // Its own admission: 1 turn, 10 waiting in all, 2 waiting per address.
+    const capped = admission({ concurrent: 1, waiting: 10, perClient: 1, perClientWaiting: 2, turnMs: 60_000, streamHeadMs: 60_000 });
+    const held: (() => void)[] = [];
+    const srv = http.createServer((req, res) => {
+      void capped.admit(req, res, () => new Promise<void>((resolve) => held.push(() => (res.end(`ok ${req.url}`), resolve()))));
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as AddressInfo).port;
+    const get = (path: string, address: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { headers: { "x-forwarded-for": address, connection: "close" } });
+    try {
+      const running = get("/a1", "10.0.0.1");
+      await until(() => held.length === 1);
+      const waiting = [get("/a2", "10.0.0.1"), get("/a3", "10.0.0.1")];
+      await until(() => capped.stats().waiting === 2);
+      // A's third waiting request is refused at once, naming the limit; the queue had room (10).
+      const refused = await get("/a4", "10.0.0.1");
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe("2");
+      expect(await refused.text()).toContain("2 of yours wait already (NEXT_WAITING_PER_CLIENT)");
+      // Another address is not refused: it waits its turn like A's.
+      const other = get("/b1", "10.0.0.2");
+      await until(() => capped.stats().waiting === 3);
+      for (let left = 4; left > 0; left--) {
+        await until(() => held.length === 1);
+        held.shift()!();
+      }
+      const texts = await Promise.all([running, ...waiting, other].map(async (a) => (await a).text()));
+      expect(texts).toEqual(["ok /a1", "ok /a2", "ok /a3", "ok /b1"]);
+    } finally {
+      for (const h of held) h();
       await new Promise<void>((r) => srv.close(() => r()));
     }
   });
