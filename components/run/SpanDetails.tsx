@@ -104,6 +104,7 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
   const code = shownTiming(o, index, minutePrecision);
   const label = timingLabel(code, live, code === SKEWED ? skewOf(o, index) : undefined);
   const { data, error } = useSpan(jobId, seq);
+  const fullName = data && data.span.Name !== o.names[o.name[index]!] ? data.span.Name : null;
   const link = typeof window === "undefined" ? "" : `${window.location.origin}/jobs/${jobId}#span-${seq}`;
   // Until the span arrives, times come from the outline (µs); then from the span itself, every stored digit.
   const started = data
@@ -118,8 +119,9 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
         <Breadcrumb o={o} index={index} onSelect={onSelect} />
         <div className="flex items-center gap-2">
           <SpanIcon type={type} />
-          <h2 className="min-w-0 truncate text-base font-semibold">
-            <VisibleName text={o.names[o.name[index]!]!} />
+          {/* The outline carries a head of a long name (outlineHead); the span read has the whole, shown wrapped. */}
+          <h2 className={`min-w-0 text-base font-semibold ${fullName ? "[overflow-wrap:anywhere]" : "truncate"}`} data-testid="span-name">
+            <VisibleName text={fullName ?? o.names[o.name[index]!]!} />
           </h2>
           <span className={`rounded px-1.5 text-xs font-medium ${spanTypeStyle(type).className}`}>{type}</span>
           <span className="font-mono text-xs text-slate-400">#{seq}</span>
