@@ -3,6 +3,11 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { confirmRerunIfAsked, importFile } from "./helpers";
 import { hostile, hostileObject, hostileRun, JS_URL, markdown, SHORT, TAG } from "./hostile-run";
 import { expectInert, watch } from "./inert";
+import { OUTLINE_CUT_MARK } from "@/lib/trajectory/outline";
+import { OUTLINE_TEXT_HEAD_CHARS } from "@/lib/limits";
+
+/** What the outline (the tree, the cost tab) shows of a longer name: its head, marked (lib/trajectory/outline.ts). */
+const outlineHead = (s: string) => (s.length > OUTLINE_TEXT_HEAD_CHARS ? s.slice(0, OUTLINE_TEXT_HEAD_CHARS) + OUTLINE_CUT_MARK : s);
 
 async function importRun(request: APIRequestContext, side: "A" | "B") {
   return importFile(request, `hostile-${side}.json`, hostileRun(side));
@@ -63,7 +68,8 @@ test("every field of two hostile runs, in every view, is shown as text and runs 
     // The tree, all open; every row's name (and the odd type) as text.
     await page.getByRole("button", { name: "Expand all" }).click();
     await expect(page.locator("[data-trajectory] [data-span-row]")).toHaveCount(6);
-    await expect(row(page, 4)).toContainText(hostile("tool Name"));
+    // A name past the outline's display head shows its head, marked; the details pane below shows the whole.
+    await expect(row(page, 4)).toContainText(outlineHead(hostile("tool Name")));
 
     // The timeline tooltip of each span names it as text.
     for (const seq of [0, 2, 4, 5]) {
@@ -131,8 +137,9 @@ test("every field of two hostile runs, in every view, is shown as text and runs 
     // Cost and time: names and models in tables and charts.
     await page.getByRole("tab", { name: "Cost and time" }).click();
     const cost = page.getByTestId("cost");
-    await expect(cost.getByTestId("summary-tool")).toContainText(hostile("tool Name"));
-    await expect(cost.getByTestId("summary-model")).toContainText(hostile("llm Model"));
+    // Read from the outline: heads of names and models past its display budget, marked.
+    await expect(cost.getByTestId("summary-tool")).toContainText(outlineHead(hostile("tool Name")));
+    await expect(cost.getByTestId("summary-model")).toContainText(outlineHead(hostile("llm Model")));
     for (const bar of await cost.locator(".recharts-bar-rectangle").all()) await bar.hover();
     await expectInert(page, `run ${side}: cost and time`);
   }

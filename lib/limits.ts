@@ -130,6 +130,20 @@ export const MAX_TOKENS_PER_SPAN = 100_000_000;
 export const MIN_TIMESTAMP = "0001-01-01T00:00:00Z";
 export const MAX_TIMESTAMP = "9999-12-31T23:59:59.999999999Z";
 
+/**
+ * Characters of each string the run outline carries (names, types, models, summaries; lib/trajectory/outline.ts
+ * `outlineHead`): a longer one is cut to this head and marked with a trailing "…". The outline is a display form —
+ * a tree row shows ~40 characters — and 100,000 spans of unique 1,000-character names of `"` (2 bytes each in JSON)
+ * made a 200 MB outline whose build never finished within the readers' 30 s (attack6 N7): nobody could read the run.
+ * The span's own read (its details pane) has the whole name.
+ */
+export const OUTLINE_TEXT_HEAD_CHARS = 120;
+/**
+ * Bytes of catch-up one live watcher is streamed span by span (lib/live/watch-run.ts): a watcher further behind is
+ * sent `reload` and loads the outline (cached, built once for every reader, gzip-able), then follows from where it
+ * stands. 20 anonymous watchers of a live run of 100,000 long names were each sent its whole ~170 MB (attack6 N6).
+ */
+export const LIVE_CATCHUP_MAX_BYTES = 4 * MB;
 /** Characters of a span's one-line summary kept in the outline (lib/trajectory/step-summary.ts): a row's width, no more. */
 export const SPAN_SUMMARY_CHARS = 160;
 /** Spans in one page of the conversation view (GET /api/jobs/<id>/conversation): loaded per agent, as it is opened. */

@@ -34,6 +34,10 @@ class LiveRun {
   private readonly listeners = new Set<() => void>();
   private events: EventSource | null = null;
   private abort: AbortController | null = null;
+  /** Reloads told by the server in a row (each within RELOAD_RESET_MS of the last), and when the last came. */
+  private reloads = 0;
+  private lastReload = 0;
+  private reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly jobId: string,
@@ -96,22 +100,36 @@ class LiveRun {
       }
       this.set(patch);
     });
-    // The run ended while this page was away, far ahead of it: read the outline again rather than every span here.
+    // Far behind the run (it ended while this page was away, or its catch-up would pass the server's byte budget):
+    // read the outline again rather than every span here, then follow from where it stands. A live run's outline may
+    // be kept a little behind it, so reloads in a row wait longer each time (1 s, 2 s, … 30 s) rather than loop.
     events.addEventListener("reload", (e) => {
       events.close();
       const { status } = JSON.parse((e as MessageEvent<string>).data) as { status: string };
       this.set({ status: forward(this.state.status, status), connected: false });
-      this.start();
+      const now = Date.now();
+      this.reloads = now - this.lastReload > RELOAD_RESET_MS ? 1 : this.reloads + 1;
+      this.lastReload = now;
+      const wait = this.reloads > 1 ? Math.min(RELOAD_MAX_WAIT_MS, 1000 * 2 ** (this.reloads - 2)) : 0;
+      this.reloadTimer = setTimeout(() => {
+        this.reloadTimer = null;
+        if (this.listeners.size > 0) this.start();
+      }, wait);
     });
   }
 
   private stop(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.abort?.abort();
     this.events?.close();
     this.events = null;
     runs.delete(this.jobId);
   }
 }
+
+/** A reload this long after the last one starts the waits again; reloads in a row wait up to RELOAD_MAX_WAIT_MS. */
+const RELOAD_RESET_MS = 60_000;
+const RELOAD_MAX_WAIT_MS = 30_000;
 
 const runs = new Map<string, LiveRun>();
 

@@ -100,10 +100,13 @@ interface Props {
 export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecision, live, onSelect }: Props) {
   const seq = o.seq[index]!;
   const type = o.types[o.type[index]!]!;
-  const model = o.models[o.model[index]!];
+  const outlineModel = o.models[o.model[index]!];
   const code = shownTiming(o, index, minutePrecision);
   const label = timingLabel(code, live, code === SKEWED ? skewOf(o, index) : undefined);
   const { data, error } = useSpan(jobId, seq);
+  const fullName = data && data.span.Name !== o.names[o.name[index]!] ? data.span.Name : null;
+  // The model too: the outline's is a head of a long one.
+  const model = data ? data.span.Model : outlineModel;
   const link = typeof window === "undefined" ? "" : `${window.location.origin}/jobs/${jobId}#span-${seq}`;
   // Until the span arrives, times come from the outline (µs); then from the span itself, every stored digit.
   const started = data
@@ -118,8 +121,8 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
         <Breadcrumb o={o} index={index} onSelect={onSelect} />
         <div className="flex items-center gap-2">
           <SpanIcon type={type} />
-          <h2 className="min-w-0 truncate text-base font-semibold">
-            <VisibleName text={o.names[o.name[index]!]!} />
+          <h2 className="min-w-0 truncate text-base font-semibold" data-testid="span-name">
+            <VisibleName text={fullName ?? o.names[o.name[index]!]!} titled />
           </h2>
           <span className={`rounded px-1.5 text-xs font-medium ${spanTypeStyle(type).className}`}>{type}</span>
           <span className="font-mono text-xs text-slate-400">#{seq}</span>
@@ -128,6 +131,12 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
             <CopyButton text={link} label="Copy link" />
           </span>
         </div>
+        {/* The outline carries a head of a long name (outlineHead); the span read has the whole, shown here in full. */}
+        {fullName && (
+          <p className="max-h-32 overflow-auto text-sm [overflow-wrap:anywhere]" data-testid="span-full-name">
+            <VisibleName text={fullName} />
+          </p>
+        )}
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs" data-testid="span-times">
           <dt className="text-slate-500">Started</dt>
           <dd className="font-mono" data-testid="span-started">
@@ -146,7 +155,7 @@ export function SpanDetails({ jobId, outline: o, index, toolCalls, minutePrecisi
           {model && (
             <>
               <dt className="text-slate-500">Model</dt>
-              <dd className="font-mono">
+              <dd className="font-mono [overflow-wrap:anywhere]">
                 <VisibleName text={model} />
               </dd>
             </>

@@ -67,6 +67,8 @@ export interface CatchUpPage {
   change: RunChange<RunDelta>;
   next: RunPosition;
   more: boolean;
+  /** the run's highest span seq when the page was read (-1: none): how far behind a watcher is */
+  lastSeq: number;
 }
 
 /**
@@ -182,7 +184,8 @@ const catchUpTurns = pLimit(LIVE_CATCHUP_PAGES_AT_ONCE);
 
 async function readCatchUpPage(jobId: string, since: RunPosition, limit: number): Promise<CatchUpPage | null> {
   reads++;
-  const job = await db().job.findUnique({ where: { id: jobId }, select: { status: true } });
+  const [job] = await db().$queryRaw<{ status: string; last: number | null }[]>`
+    SELECT status::text AS status, (SELECT max(seq) FROM spans WHERE job_id = ${jobId}::uuid) AS last FROM jobs WHERE id = ${jobId}::uuid`;
   if (!job) return null;
   const page = await getOutlineRowsChanged(db(), jobId, since.maxSeq, since.open, { limit });
   const last = page.length ? page[page.length - 1]!.seq : since.maxSeq;
@@ -192,7 +195,7 @@ async function readCatchUpPage(jobId: string, since: RunPosition, limit: number)
   const change = { status: job.status, delta: encodeOutline(rows) };
   // Encoded here, once, for every watcher the page is shared with.
   changeBytes(change);
-  return { change, next, more: page.length === limit };
+  return { change, next, more: page.length === limit, lastSeq: job.last ?? -1 };
 }
 
 /** A change as its server-sent event's data, encoded once however many watchers it goes to. */

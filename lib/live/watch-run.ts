@@ -1,13 +1,15 @@
 // One watcher of a live run, as GET /api/jobs/<id>/events serves it: its slot (lib/live/watchers.ts), its place among
 // the hub's listeners (hub.ts), its catch-up from its position a page at a time as it reads, and its bounded stream
 // (stream.ts). `reload` ({status}) instead of the catch-up when the run had ended before the watcher came and it is
-// more than a page behind (the outline serves that).
+// more than a page behind, or when its catch-up would pass LIVE_CATCHUP_MAX_BYTES (the outline serves that: cached,
+// built once for all its readers, gzip-able; the page then follows from where the outline stands).
 import "server-only";
 import { noSuchRun } from "@/lib/http/errors";
 import { changeBytes, liveHub, loadCatchUpPage, type RunChange, type RunDelta, type RunPosition } from "./run-changes";
 import { eventStream } from "./stream";
 import { takeWatcherSlot, type Watcher } from "./watchers";
 import { isLive } from "@/lib/runs/status";
+import { LIVE_CATCHUP_MAX_BYTES } from "@/lib/limits";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -35,20 +37,33 @@ export async function watchRun(
   let firstRead!: () => void;
   const first = new Promise<void>((resolve) => (firstRead = resolve));
   let connecting = true;
+  /** Bytes of catch-up pages sent to this watcher so far. */
+  let caughtUp = 0;
+  const reload = (status: string) => {
+    catchingUp = false;
+    events.send("reload", JSON.stringify({ status }), true);
+    events.close();
+    return false;
+  };
   const nextPage = async (): Promise<boolean> => {
     const page = await loadCatchUpPage(jobId, position);
     if (!page) {
       missing = true;
       return (catchingUp = false);
     }
-    if (connecting && page.more && !isLive(page.change.status)) {
-      // A run that had ended before the watcher came: more than a page behind, the watcher reloads its outline (one
-      // request, cached) instead of being paged through it here (100,000 spans: ~6 s of CPU per watcher, issue 21).
-      catchingUp = false;
-      events.send("reload", JSON.stringify({ status: page.change.status }), true);
-      events.close();
-      return false;
-    }
+    // A run that had ended before the watcher came: more than a page behind, the watcher reloads its outline (one
+    // request, cached) instead of being paged through it here (100,000 spans: ~6 s of CPU per watcher, issue 21).
+    if (connecting && page.more && !isLive(page.change.status)) return reload(page.change.status);
+    // A catch-up past LIVE_CATCHUP_MAX_BYTES is not streamed span by span either: 20 anonymous watchers of a live run
+    // of 100,000 long names were each sent its ~170 MB (attack6 N6). Judged on the first page by its bytes per span
+    // times the seqs behind (the run's highest less the watcher's: one read of the primary key), and on every page by
+    // the bytes sent so far.
+    const bytes = changeBytes(page.change).byteLength;
+    const rows = page.change.delta.seq.length;
+    const behind = Math.max(0, page.lastSeq - position.maxSeq);
+    if (connecting && page.more && rows > 0 && (bytes / rows) * behind > LIVE_CATCHUP_MAX_BYTES) return reload(page.change.status);
+    if (caughtUp + bytes > LIVE_CATCHUP_MAX_BYTES) return reload(page.change.status);
+    caughtUp += bytes;
     position = page.next;
     catchingUp = page.more;
     send(page.change, true);

@@ -5,9 +5,9 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isJobId } from "@/lib/trajectory/job-id";
-import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ } from "@/lib/limits";
+import { MAX_SPAN_SEARCH_SCAN_BYTES, MAX_SPAN_SEARCH_WORK, MAX_URL_SEQ, OUTLINE_TEXT_HEAD_CHARS } from "@/lib/limits";
 import { searchPattern } from "@/lib/text/search";
-import { encodeOutline, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
+import { encodeOutline, OUTLINE_CUT_MARK, type OutlineJson, type OutlineRow } from "@/lib/trajectory/outline";
 import { REAL_TIME_AFTER_US, REAL_TIME_FROM_ISO, ZERO_TIME_ISO, ZERO_TIME_US } from "@/lib/trajectory/timing";
 import { epochMicros, intArrayLiteral, intsOfList, isoMicros } from "@/lib/db/sql";
 import type { SpanFields, SpanPayload } from "@/lib/trajectory/truncate";
@@ -78,6 +78,18 @@ export async function getRunTitle(db: Db, id: string): Promise<{ workflow: strin
 /** Characters of an error kept in the outline: enough for a tooltip and for search by error text. */
 export const ERROR_HEAD = 300;
 
+/**
+ * SQL of `column` (a trusted column name or expression) as the outline carries it, by outlineHead's rule
+ * (lib/trajectory/outline.ts): its first OUTLINE_TEXT_HEAD_CHARS characters and OUTLINE_CUT_MARK when it is longer.
+ * Every query that makes outline rows cuts names, types, models and summaries here, so no reader is sent (and no
+ * build aggregates) more than a display head of each (a run of 100,000 unique 1,000-character names: attack6 N7).
+ */
+export function outlineHeadSql(column: string): Prisma.Sql {
+  const c = Prisma.raw(column);
+  return Prisma.sql`(CASE WHEN char_length(${c}) > ${OUTLINE_TEXT_HEAD_CHARS}::int
+    THEN left(${c}, ${OUTLINE_TEXT_HEAD_CHARS}::int) || ${OUTLINE_CUT_MARK}::text ELSE ${c} END)`;
+}
+
 /** The outline as PostgreSQL aggregates it: one array per column, so 100,000 spans cross as one value, not 100,000 rows. */
 interface OutlineColumns {
   seq: number[];
@@ -105,7 +117,8 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
   const [result] = await db.$queryRaw<{ outline: string | null }[]>`
     SELECT json_build_object(
       'seq', json_agg(seq ORDER BY seq), 'nesting', json_agg(nesting ORDER BY seq),
-      'type', json_agg(type ORDER BY seq), 'name', json_agg(name ORDER BY seq), 'model', json_agg(model ORDER BY seq),
+      'type', json_agg(${outlineHeadSql("type")} ORDER BY seq), 'name', json_agg(${outlineHeadSql("name")} ORDER BY seq),
+      'model', json_agg(${outlineHeadSql("model")} ORDER BY seq),
       'start', json_agg(${epochMicros("started_at")} ORDER BY seq),
       'finish', json_agg(${epochMicros("finished_at")} ORDER BY seq),
       'error', json_agg(left(error, ${ERROR_HEAD}) ORDER BY seq),
@@ -114,7 +127,7 @@ export async function getOutlineRows(db: Db, id: string): Promise<OutlineRow[] |
       'size', json_agg(coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)
         + coalesce(octet_length(instruction), 0) + coalesce(octet_length(prompt), 0) + coalesce(octet_length(reply), 0)
         + coalesce(octet_length(thoughts), 0) + coalesce(octet_length(error), 0) ORDER BY seq),
-      'summary', json_agg(summary ORDER BY seq)
+      'summary', json_agg(${outlineHeadSql("summary")} ORDER BY seq)
     )::text AS outline
     FROM spans WHERE job_id = ${id}::uuid`;
   if (!result?.outline) return [];
@@ -219,7 +232,9 @@ async function outlineRows(db: Db, spans: Prisma.Sql, limit?: number): Promise<O
       summary: string | null;
     }[]
   >`
-    SELECT seq, nesting, type, name, nullif(model, '') AS model, left(error, ${ERROR_HEAD}) AS error, nullif(summary, '') AS summary,
+    SELECT seq, nesting, ${outlineHeadSql("type")} AS type, ${outlineHeadSql("name")} AS name,
+      ${outlineHeadSql("nullif(model, '')")} AS model, left(error, ${ERROR_HEAD}) AS error,
+      ${outlineHeadSql("nullif(summary, '')")} AS summary,
       ${epochMicros("started_at")}::float8 AS start, ${epochMicros("finished_at")}::float8 AS finish,
       input_tokens AS tin, output_tokens AS tout, output_thoughts_tokens AS tth,
       (coalesce(pg_column_size(args), 0) + coalesce(pg_column_size(results), 0)

@@ -2,6 +2,22 @@
 // Times are microseconds (what PostgreSQL keeps); each span's timing is judged by the time model (./timing.ts).
 import { classifyTimings, isRealTime, realTimeAfter, ZERO_TIME_US } from "@/lib/trajectory/timing";
 import { parentIndices } from "@/lib/trajectory/tree";
+import { OUTLINE_TEXT_HEAD_CHARS } from "@/lib/limits";
+
+/** What ends a string the outline carries cut (outlineHead): a reader sees it was cut. */
+export const OUTLINE_CUT_MARK = "…";
+
+/**
+ * `s` as the outline carries it: its first OUTLINE_TEXT_HEAD_CHARS characters (code points, as PostgreSQL's left()
+ * counts them) followed by OUTLINE_CUT_MARK when it is longer, else `s` itself. Idempotent: a head cut again is the
+ * same head. The SQL that builds outlines applies the same rule (lib/runs/queries.ts `outlineHeadSql`).
+ */
+export function outlineHead(s: string): string {
+  if (s.length <= OUTLINE_TEXT_HEAD_CHARS) return s;
+  let i = 0;
+  for (let n = 0; n < OUTLINE_TEXT_HEAD_CHARS && i < s.length; n++) i += s.codePointAt(i)! > 0xffff ? 2 : 1;
+  return i >= s.length ? s : s.slice(0, i) + OUTLINE_CUT_MARK;
+}
 
 /** One span of the outline as the database gives it (sizes in bytes, times in µs since the Unix epoch). */
 export interface OutlineRow {
@@ -147,9 +163,9 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
     out.seq.push(r.seq - prevSeq);
     prevSeq = r.seq;
     out.nesting.push(r.nesting);
-    out.type.push(types.code(r.type));
-    out.name.push(names.code(r.name));
-    out.model.push(models.code(r.model ?? ""));
+    out.type.push(types.code(outlineHead(r.type)));
+    out.name.push(names.code(outlineHead(r.name)));
+    out.model.push(models.code(r.model == null ? "" : outlineHead(r.model)));
     const real = isRealTime(r.startUs, window.after);
     out.start.push(real ? r.startUs - prevStart : null);
     if (real) prevStart = r.startUs;
@@ -159,7 +175,7 @@ export function encodeOutline(input: readonly OutlineRow[], run?: { t0: number; 
     out.tokThoughts.push(r.thoughtsTokens ?? 0);
     out.size.push(r.size);
     if (r.error != null) out.errors.push([i, r.error]);
-    if (r.summary) out.summaries!.push([i, r.summary]);
+    if (r.summary) out.summaries!.push([i, outlineHead(r.summary)]);
   });
   if (run) out.t1 = run.t1;
   return out;

@@ -9,7 +9,7 @@ import { closeListener } from "@/lib/db/listen";
 import { GET } from "@/app/api/jobs/[id]/events/route";
 import { eventStream, liveQueuedBytes } from "@/lib/live/stream";
 import { decodeOutline, type OutlineJson } from "@/lib/trajectory/outline";
-import { LIVE_CATCHUP_PAGE_SPANS, LIVE_WATCHER_QUEUE_BYTES } from "@/lib/limits";
+import { LIVE_CATCHUP_MAX_BYTES, LIVE_CATCHUP_PAGE_SPANS, LIVE_WATCHER_QUEUE_BYTES } from "@/lib/limits";
 import { runningJob } from "./running-job";
 
 afterAll(async () => {
@@ -25,6 +25,15 @@ async function insertSpans(jobId: string, from: number, count: number) {
     INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at, error, summary)
     SELECT ${jobId}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 'grepper-' || s || repeat('x', 190), now(), now(),
       repeat('e', 300), repeat('s', 500)
+    FROM generate_series(${from}::int, ${from + count - 1}::int) AS s`;
+}
+
+/** Spans whose outline rows are as large as the display heads let them be (~1.2 KB each: quotes are 2 bytes in JSON). */
+async function insertQuoted(jobId: string, from: number, count: number) {
+  await db().$executeRaw`
+    INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at, error, summary)
+    SELECT ${jobId}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', s || repeat('"', 990), now(), now(),
+      repeat('"', 300), repeat('"', 150)
     FROM generate_series(${from}::int, ${from + count - 1}::int) AS s`;
 }
 
@@ -121,6 +130,38 @@ describe("live updates with backpressure", () => {
     const got = await readEvents(near.body!, () => false);
     expect(got.seqs.size).toBe(10);
     expect(got.ended).toBe("done");
+  });
+
+  it("tells a watcher of a live run whose catch-up would pass LIVE_CATCHUP_MAX_BYTES to reload; one near its end gets the spans", async () => {
+    const id = await runningJob();
+    // ~1.2 KB of outline a span (a 120-character head of quotes, 2 bytes each in JSON, an error head of 300 quotes and a
+    // summary head): 10,000 of them are ~12 MB of catch-up, past the budget.
+    await insertQuoted(id, 0, 10_000);
+    const res = await open(id);
+    expect(res.status).toBe(200);
+    const text = await new Response(res.body).text();
+    expect(text).toContain('event: reload\ndata: {"status":"running"}');
+    // Judged on the first page: not even that page is sent.
+    expect(text.length).toBeLessThan(LIVE_CATCHUP_PAGE_SPANS * 100);
+    const near = await open(id, `after=${10_000 - 301}`);
+    const got = await readEvents(near.body!, (seqs) => seqs.size === 300, 10_000);
+    expect(got.seqs.size).toBe(300);
+    await near.body!.cancel();
+  });
+
+  it("tells a watcher to reload once the catch-up it was sent reaches LIVE_CATCHUP_MAX_BYTES, though its first page was small", async () => {
+    const id = await runningJob();
+    await db().$executeRaw`
+      INSERT INTO spans (job_id, seq, nesting, type, name, started_at, finished_at)
+      SELECT ${id}::uuid, s, CASE WHEN s = 0 THEN 0 ELSE 1 END, 'tool', 't' || s, now(), now()
+      FROM generate_series(0, ${LIVE_CATCHUP_PAGE_SPANS - 1}::int) AS s`;
+    await insertQuoted(id, LIVE_CATCHUP_PAGE_SPANS, 8_000);
+    const res = await open(id);
+    const text = await new Response(res.body).text();
+    expect(text).toContain("event: reload");
+    // Pages were sent until the next would pass the budget.
+    expect(text.length).toBeGreaterThan(LIVE_CATCHUP_MAX_BYTES / 2);
+    expect(text.length).toBeLessThan(LIVE_CATCHUP_MAX_BYTES + 10_000);
   });
 
   it("does not cut a watcher whose queue is full of the catch-up pages it asked for when a small change comes", async () => {

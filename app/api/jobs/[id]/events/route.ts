@@ -1,6 +1,7 @@
 // GET /api/jobs/<id>/events?after=<seq>&open=<seq,…>: server-sent events of a live run — its status and the spans
 // that are new or changed since the watcher's position; `reload` ({status}) instead when the run had ended before the
-// watcher came and it is more than a page behind (the outline serves that). lib/live/watch-run.ts serves the stream.
+// watcher came and it is more than a page behind, or its catch-up would pass LIVE_CATCHUP_MAX_BYTES (the outline serves
+// that). lib/live/watch-run.ts serves the stream.
 import { z } from "zod";
 import { route } from "@/lib/api/route";
 import { runParams } from "@/lib/api/params";
