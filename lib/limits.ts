@@ -324,6 +324,12 @@ export const COMPARE_KEEP_MS = 60_000;
  * become objects in one piece of the event loop, and 5,000 steps of 1,000-character names in one took tens of ms.
  */
 export const COMPARE_LOAD_PAGE_ROWS = 1_000;
+/**
+ * Comparisons not kept that are built at once (lib/compare/comparison.ts): load, alignment and step facts of each run in
+ * slices, the rest waiting their turn without holding the event loop, one at a time per client address. Ten cold
+ * pairs of 5,149 and 9,000 steps built at once held the event loop 0.57-1.57 s (issue 21, attack6 F4).
+ */
+export const COMPARE_BUILDS_AT_ONCE = 2;
 
 // ---- GET /api/jobs…
 

@@ -7,6 +7,7 @@
 // its page, Compare and experiments), exports.ts (whole-run exports and whole spans of fat spans) and live.ts (live
 // watchers' catch-up); harness.ts has what they share.
 import { parseArgs } from "node:util";
+import { loadavg } from "node:os";
 import { resolveDatabase } from "@/lib/db/database-url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { measureHold } from "@/lib/load/hold";
@@ -123,7 +124,9 @@ try {
     );
   }
   console.log(
-    `\nmedian of ${repeat} by event-loop hold; CPU is this process's (user + system) during the request (its worker threads' included), the database's excluded; tiny p50: the median time from due to answer of tiny requests due every 20 ms meanwhile; the machine is shared.`,
+    `\nmedian of ${repeat} by event-loop hold; CPU is this process's (user + system) during the request (its worker threads' included), the database's excluded; tiny p50: the median time from due to answer of tiny requests due every 20 ms meanwhile; the machine is shared (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}).`,
   );
 } finally {
   await disconnectDb();

@@ -8,7 +8,6 @@ import { StatusBadge, VerdictBadge } from "@/components/jobs/badges";
 import { formatCount, formatDuration, formatTime } from "@/lib/format";
 import { verdictWords } from "@/lib/workflows/verdict";
 import { StepDiffTable } from "@/components/compare/StepDiffTable";
-import { withFactDiffs } from "@/lib/compare/step-facts";
 import { headText, jsonHead } from "@/lib/text/budget";
 import { DISPLAY_MAX_JSON_CHARS } from "@/lib/limits";
 
@@ -112,8 +111,8 @@ export function CompareView({
     },
     ["tokens", "llmCalls", "toolCalls", "toolErrors", "durationMs"],
   );
-  const { rows, alignment } = compared;
-  const steps = withFactDiffs(rows);
+  // The facts were added once, as the comparison was built (lib/compare/comparison.ts), not on every render.
+  const { rows: steps, alignment } = compared;
   const fmt = (name: string, v: number | null) => (name === "durationMs" ? formatDuration(v) : formatCount(v));
   return (
     <div className="space-y-4">

@@ -9,6 +9,7 @@ import type { StepFacts } from "@/lib/compare/step-facts";
 import { workflowSpec } from "@/lib/workflows/catalog";
 import { displayBudget, readJobJson } from "@/lib/runs/stored-json";
 import { COMPARE_LOAD_PAGE_ROWS, DISPLAY_MAX_ITEMS } from "@/lib/limits";
+import { nextTurn } from "@/lib/turn";
 
 /** Beyond this many steps a comparison is cut, so two huge runs cannot stall the page. */
 export const MAX_COMPARED_SPANS = 5000;
@@ -102,6 +103,7 @@ export async function loadForCompare(db: Db, id: string) {
     if (rows.length < COMPARE_LOAD_PAGE_ROWS) break;
     after = rows[rows.length - 1]!.seq;
     loadedBefore = rows[rows.length - 1]!.loaded;
+    await nextTurn(); // the next page's rows become objects in another piece of the event loop
   }
   return { ...jobNumbers(job), results, resultDigests: stored?.digests ?? {}, spans };
 }

@@ -104,7 +104,7 @@ export async function readKinds(): Promise<Kind[]> {
   /** The compare page's work for two runs: load both, align, facts and counts (what app/compare renders from). */
   const comparePage = async (a: string, b: string) => {
     const { steps } = await compareRuns(db(), a, b);
-    const rows = withFactDiffs(steps!.rows);
+    const rows = steps!.rows;
     return { rows, counts: differenceCounts(rows) };
   };
   return [
