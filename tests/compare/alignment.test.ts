@@ -2,25 +2,19 @@
 // tail matched directly, the rest diffed on a worker thread past COMPARE_ALIGN_INLINE_STEPS; past its time the steps
 // are listed one run after the other and the page is told so. One comparison per pair and version (single flight).
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diffArrays } from "diff";
 import { HOLD_BOUND_MS } from "../helpers/hold-bound";
-import { closeWorkers, startWorkers } from "@/lib/workers/pool";
+import { withWorkersAndDb } from "../helpers/workers";
 import { measureHold } from "@/lib/load/hold";
 import { compareSteps } from "@/lib/compare/align";
 import { compareRuns, forgetComparisons } from "@/lib/compare/comparison";
 import { COMMAND_LINE } from "@/lib/audit/log";
-import { db, disconnectDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { importFiles } from "@/lib/import/import-files";
 import { COMPARE_ALIGN_INLINE_STEPS } from "@/lib/limits";
 
-beforeAll(async () => {
-  await startWorkers();
-}, 60_000);
-afterAll(async () => {
-  await closeWorkers();
-  await disconnectDb();
-});
+withWorkersAndDb();
 
 const step = (seq: number, name: string) => ({ seq, nesting: 1, type: "tool", name, args: null, results: null, error: null });
 const steps = (names: string[]) => names.map((n, i) => step(i, n));

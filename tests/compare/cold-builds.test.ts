@@ -1,22 +1,16 @@
 // Cold comparisons at once (issue 21, attack6 F4): at most COMPARE_BUILDS_AT_ONCE are built at once and one per client
 // address, the rest wait their turn; readers of one pair still share one build; the facts are added as it is built.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeWorkers, startWorkers } from "@/lib/workers/pool";
+import { describe, expect, it } from "vitest";
+import { withWorkersAndDb } from "../helpers/workers";
 import { compareRuns, comparisonBuilds, forgetComparisons } from "@/lib/compare/comparison";
 import { servingClient } from "@/lib/auth/client-address";
 import { COMMAND_LINE } from "@/lib/audit/log";
-import { db, disconnectDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { importFiles } from "@/lib/import/import-files";
 import { COMPARE_BUILDS_AT_ONCE } from "@/lib/limits";
 
-beforeAll(async () => {
-  await startWorkers();
-}, 60_000);
-afterAll(async () => {
-  await closeWorkers();
-  await disconnectDb();
-});
+withWorkersAndDb();
 
 async function run(tag: string, side: number): Promise<string> {
   const spans = [
