@@ -255,6 +255,18 @@ export const NEXT_TURNS_PER_CLIENT = Math.max(1, Math.floor(NEXT_MAX_CONCURRENT 
  */
 export const NEXT_TURN_MAX_MS = 5000;
 /**
+ * How long a request's body may take to arrive before the request takes a turn (lib/server/admission.ts); past it the
+ * answer is 408. A body waits outside the turns: 200 addresses that each trickled one POST's body held every turn for
+ * its 5 s in turn, and another client waited 56 s (attack7 G1b). A body larger than Node's buffer is admitted as soon
+ * as the buffer is full (its client sends as fast as it is read).
+ */
+export const NEXT_BODY_WAIT_MS = 10_000;
+/**
+ * How often a turn looks whether its request only waits on its client (a body that stopped coming, an answer the client
+ * does not read) and ends the turn then: such a request does no work on the event loop (attack7 G1b, G2).
+ */
+export const NEXT_TURN_IDLE_CHECK_MS = 250;
+/**
  * A client that takes no byte of its answer for this long is cut (lib/server/abandoned-writes.ts), as nginx's
  * send_timeout (60 s by default): 4 stalled readers held every whole-run export slot for good (attack6 G3).
  */

@@ -7,7 +7,16 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { admission } from "@/lib/server/admission";
 
-const turns = admission({ concurrent: 2, waiting: 3, perClient: 2, perClientWaiting: 3, turnMs: 60_000, streamHeadMs: 60_000 });
+const turns = admission({
+  concurrent: 2,
+  waiting: 3,
+  perClient: 2,
+  perClientWaiting: 3,
+  turnMs: 60_000,
+  streamHeadMs: 60_000,
+  bodyWaitMs: 60_000,
+  idleCheckMs: 60_000,
+});
 /** Requests the stand-in is working on, and how to let each answer. */
 const open: { path: string; finish: () => void; head?: () => void }[] = [];
 const server = http.createServer((req, res) => {
@@ -110,7 +119,16 @@ describe("admission of Next's requests", () => {
 
   it("shares the turns between client addresses, and a turn ends when its client leaves or after its time", async () => {
     // Its own admission: 2 turns, 1 per address, a turn of at most 400 ms.
-    const fair = admission({ concurrent: 2, waiting: 10, perClient: 1, perClientWaiting: 10, turnMs: 400, streamHeadMs: 400 });
+    const fair = admission({
+      concurrent: 2,
+      waiting: 10,
+      perClient: 1,
+      perClientWaiting: 10,
+      turnMs: 400,
+      streamHeadMs: 400,
+      bodyWaitMs: 60_000,
+      idleCheckMs: 60_000,
+    });
     const held: { path: string; finish: () => void }[] = [];
     const srv = http.createServer((req, res) => {
       void fair.admit(
@@ -156,7 +174,16 @@ describe("admission of Next's requests", () => {
 
   it("answers 429 to an address past its share of the queue, while other addresses still wait their turn", async () => {
     // Its own admission: 1 turn, 10 waiting in all, 2 waiting per address.
-    const capped = admission({ concurrent: 1, waiting: 10, perClient: 1, perClientWaiting: 2, turnMs: 60_000, streamHeadMs: 60_000 });
+    const capped = admission({
+      concurrent: 1,
+      waiting: 10,
+      perClient: 1,
+      perClientWaiting: 2,
+      turnMs: 60_000,
+      streamHeadMs: 60_000,
+      bodyWaitMs: 60_000,
+      idleCheckMs: 60_000,
+    });
     const held: (() => void)[] = [];
     const srv = http.createServer((req, res) => {
       void capped.admit(req, res, () => new Promise<void>((resolve) => held.push(() => (res.end(`ok ${req.url}`), resolve()))));
@@ -186,6 +213,83 @@ describe("admission of Next's requests", () => {
       expect(texts).toEqual(["ok /a1", "ok /a2", "ok /a3", "ok /b1"]);
     } finally {
       for (const h of held) h();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
+  it("lets a body arrive outside the turns (408 past its time), and ends a turn whose request only waits on its client", async () => {
+    // Its own admission: 1 turn, bodies wait 600 ms at most, a turn looks every 100 ms whether it waits on its client.
+    const bodies = admission({
+      concurrent: 1,
+      waiting: 10,
+      perClient: 1,
+      perClientWaiting: 10,
+      turnMs: 60_000,
+      streamHeadMs: 60_000,
+      bodyWaitMs: 600,
+      idleCheckMs: 100,
+    });
+    const started: string[] = [];
+    const srv = http.createServer((req, res) => {
+      void bodies.admit(req, res, async () => {
+        started.push(req.url!);
+        let bytes = 0;
+        try {
+          for await (const chunk of req) bytes += (chunk as Buffer).length;
+        } catch {
+          return; // the test cut the client
+        }
+        res.end(`read ${bytes}`);
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as AddressInfo).port;
+    /** A POST that announces `length` bytes and sends `first` of them, then nothing (a client that trickles). */
+    const trickle = (path: string, address: string, length: number, first: number) => {
+      const req = http.request({
+        port,
+        host: "127.0.0.1",
+        path,
+        method: "POST",
+        headers: { "x-forwarded-for": address, "content-length": String(length) },
+        agent: false,
+      });
+      req.on("error", () => {});
+      req.write(Buffer.alloc(first, 97));
+      return {
+        req,
+        answer: new Promise<{ status: number; text: string }>((resolve) =>
+          req.on("response", (res) => {
+            let text = "";
+            res.on("data", (d: Buffer) => (text += d.toString()));
+            res.on("end", () => resolve({ status: res.statusCode!, text }));
+          }),
+        ),
+      };
+    };
+    const post = (address: string) =>
+      fetch(`http://127.0.0.1:${port}/ok`, { method: "POST", body: "hello", headers: { "x-forwarded-for": address } });
+    try {
+      // A body that does not come takes no turn: another address's POST is served meanwhile, then the trickler gets 408.
+      const slow = trickle("/slow", "10.0.0.1", 100, 1);
+      await new Promise((r) => setTimeout(r, 50));
+      const t = performance.now();
+      const honest = await post("10.0.0.2");
+      expect(await honest.text()).toBe("read 5");
+      expect(performance.now() - t).toBeLessThan(500);
+      const refused = await slow.answer;
+      expect(refused.status).toBe(408);
+      expect(refused.text).toContain("did not arrive within 0.6 s (NEXT_BODY_WAIT_MS)");
+      expect(started).toEqual(["/ok"]);
+      // A body larger than Node's buffer takes its turn at once; when it stops coming, the turn ends though the handler
+      // still reads, and the next request gets the turn long before turnMs.
+      const big = trickle("/big", "10.0.0.3", 4 * 1024 * 1024, 1024 * 1024);
+      await until(() => started.includes("/big"));
+      const t2 = performance.now();
+      expect(await (await post("10.0.0.4")).text()).toBe("read 5");
+      expect(performance.now() - t2).toBeLessThan(2_000);
+      big.req.destroy();
+    } finally {
       await new Promise<void>((r) => srv.close(() => r()));
     }
   });
