@@ -235,6 +235,11 @@ export const NEXT_MAX_CONCURRENT = 8;
  * 20 s and 18-24 s); one at a time frees no more of the event loop and makes sign-ins half as fast.
  */
 export const PASSWORD_CHECKS_AT_ONCE = 2;
+/**
+ * Password hashes at once, beside those, for sign-ins from an address the account signed in from lately
+ * (lib/auth/password-turns.ts): a storm of wrong sign-ins from many new addresses does not hold a returning user's.
+ */
+export const PASSWORD_CHECKS_KNOWN_ADDRESSES = 1;
 /** Requests that may wait for a turn per process; past it the answer is 503 with Retry-After. */
 export const NEXT_MAX_WAITING = 2000;
 /**

@@ -48,12 +48,12 @@ export function requesterOf(headers: Headers, userId: string | null): string {
   return userId ? `user:${userId}` : `address:${clientAddress(headers)}`;
 }
 
-/** The address of the request being served, for work deep below it that shares a resource per client (see below). */
-const servedClient = new AsyncLocalStorage<string>();
+/** The request being served, for work deep below it that shares a resource per client (see below). */
+const servedClient = new AsyncLocalStorage<{ address: string; knownSignIn: boolean }>();
 
 /** Runs `fn` (a request's handling, lib/server/admission.ts) with `address` as the client it serves. */
 export function servingClient<T>(address: string, fn: () => T): T {
-  return servedClient.run(address, fn);
+  return servedClient.run({ address, knownSignIn: false }, fn);
 }
 
 /**
@@ -62,5 +62,20 @@ export function servingClient<T>(address: string, fn: () => T): T {
  * request.
  */
 export function servedClientAddress(): string {
-  return servedClient.getStore() ?? "";
+  return servedClient.getStore()?.address ?? "";
+}
+
+/**
+ * Marks the request being served as a sign-in at an account from an address it signed in from before
+ * (lib/auth/sign-in-limit.ts): its password check takes a lane of its own (lib/auth/password-turns.ts). Nothing
+ * outside a served request.
+ */
+export function markKnownSignIn(): void {
+  const store = servedClient.getStore();
+  if (store) store.knownSignIn = true;
+}
+
+/** True when the request being served is a sign-in from an address its account signed in from before (markKnownSignIn). */
+export function servingKnownSignIn(): boolean {
+  return servedClient.getStore()?.knownSignIn ?? false;
 }

@@ -15,7 +15,7 @@ import {
   SIGN_IN_WINDOW_SECONDS,
   EMAIL_MAX_CHARS,
 } from "@/lib/limits";
-import { clientAddress } from "./client-address";
+import { clientAddress, markKnownSignIn } from "./client-address";
 
 /** A count: at most `max` attempts per window, then refused until the window ends. */
 interface Cap {
@@ -115,7 +115,8 @@ async function isKnownAddress(prisma: Db, email: string, address: string): Promi
   return (await prisma.signInAddress.count({ where: { email, address, lastSignInAt: { gt: since } } })) > 0;
 }
 
-export type SignInVerdict = { ok: true } | { ok: false; message: string; retryAfterSeconds: number };
+/** `known`: the address is one the account signed in from lately (only a slowdown applies to it). */
+export type SignInVerdict = { ok: true; known: boolean } | { ok: false; message: string; retryAfterSeconds: number };
 
 function waitText(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
@@ -132,7 +133,8 @@ function waitText(ms: number): string {
  * attempts (from any app process) are counted one after the other.
  */
 export async function countSignInAttempt(prisma: Db, email: string, address: string): Promise<SignInVerdict> {
-  const rules = rulesFor(email, address, await isKnownAddress(prisma, email, address));
+  const known = await isKnownAddress(prisma, email, address);
+  const rules = rulesFor(email, address, known);
   const keys = rules.map((r) => r.key).sort();
   return prisma.$transaction(async (tx) => {
     // Rows first (an expired placeholder), so that the lock below holds also for the very first attempts.
@@ -163,7 +165,7 @@ export async function countSignInAttempt(prisma: Db, email: string, address: str
                   ${updates.map((u) => u.windowEnd)}::timestamptz[], ${updates.map((u) => u.notBefore)}::timestamptz[])
         AS u(key, attempts, window_end, not_before)
       WHERE c.key = u.key`;
-    return { ok: true };
+    return { ok: true, known };
   });
 }
 
@@ -221,6 +223,8 @@ export const limitSignInAttempts = createAuthMiddleware(async (ctx) => {
   if (!verdict.ok) {
     throw new APIError("TOO_MANY_REQUESTS", { message: verdict.message }, { "retry-after": String(verdict.retryAfterSeconds) });
   }
+  // Its password check goes in the known addresses' lane: a storm of attempts from new addresses does not hold it.
+  if (verdict.known) markKnownSignIn();
 });
 
 /** better-auth "after" hook: a successful sign-in is recorded (see recordSignIn). */
