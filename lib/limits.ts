@@ -380,6 +380,12 @@ export const EXPORT_PAGE_BYTES = 4 * MB;
 export const EXPORT_SLICE_BYTES = 256 * 1024;
 /** Whole-run exports one app process streams at once; more are answered 429 with Retry-After. */
 export const EXPORT_MAX_CONCURRENT = 4;
+/**
+ * When every export slot is taken and another client asks for one, an export whose client has read nothing for this
+ * long is cut and its slot given to the newcomer (lib/http/text-stream.ts): stalled readers from two addresses kept
+ * everyone else's exports refused, reconnecting each SEND_TIMEOUT_MS (attack7 G3).
+ */
+export const EXPORT_STALLED_CUT_MS = 5000;
 /** Whole-run exports one signed-in user or client address streams at once: 4 stalled readers held every slot (attack6 G3). */
 export const EXPORTS_PER_CLIENT = 2;
 /** Largest span Seq in a URL: PostgreSQL's int. */

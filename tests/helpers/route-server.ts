@@ -3,7 +3,7 @@
 // stream's pulls). For tests of what a client sees on the wire: status, headers, a streamed body, concurrency.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -36,8 +36,8 @@ export async function serveRoutes(routes: ServedRoute[]): Promise<{ base: string
         res.writeHead(answer.status, Object.fromEntries(answer.headers));
         if (!answer.body) return void res.end();
         const body = Readable.fromWeb(answer.body as import("node:stream/web").ReadableStream<Uint8Array>, { highWaterMark: 1 });
-        res.on("close", () => body.destroy());
-        body.pipe(res);
+        // A body that fails cuts the connection, as Next's writer does (res.destroy).
+        pipeline(body, res, () => {});
         return;
       }
       res.writeHead(404).end();

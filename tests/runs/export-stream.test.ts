@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { db, disconnectDb } from "@/lib/db/client";
 import { COMMAND_LINE } from "@/lib/audit/log";
 import { importFiles } from "@/lib/import/import-files";
-import { EXPORT_MAX_CONCURRENT, EXPORT_PAGE_SPANS, EXPORTS_PER_CLIENT } from "@/lib/limits";
+import { EXPORT_MAX_CONCURRENT, EXPORT_PAGE_SPANS, EXPORT_STALLED_CUT_MS, EXPORTS_PER_CLIENT } from "@/lib/limits";
 import { GET as trajectoryGET } from "@/app/api/jobs/[id]/trajectory/route";
 import { GET as otlpGET } from "@/app/api/jobs/[id]/otlp/route";
 import { serveRoutes } from "../helpers/route-server";
@@ -149,4 +149,37 @@ describe("whole-run exports", () => {
     expect(((await again.json()) as unknown[]).length).toBe(301);
     for (const r of held) r.destroy();
   });
+
+  it("cut the reader that has read nothing longest, once it has stalled EXPORT_STALLED_CUT_MS, when every slot is taken and another client asks", async () => {
+    const id = await bigRun(300, 100_000);
+    const stalled: { res: http.IncomingMessage; req: http.ClientRequest; outcome: Promise<string> }[] = [];
+    for (let i = 0; i < EXPORT_MAX_CONCURRENT; i++) {
+      await new Promise<void>((resolve, reject) => {
+        let settle: (how: string) => void = () => {};
+        const outcome = new Promise<string>((r) => (settle = r));
+        const req = http.get(`${base}/api/jobs/${id}/trajectory`, { headers: { "x-forwarded-for": `10.9.2.${i}` } }, (res) => {
+          res.once("data", () => {
+            res.pause();
+            stalled.push({ res, req, outcome });
+            resolve();
+          });
+          res.on("end", () => settle("whole"));
+          res.on("error", () => settle("cut"));
+          res.on("aborted", () => settle("cut"));
+        });
+        req.on("error", () => settle("cut"));
+        setTimeout(() => reject(new Error("no first bytes")), 10_000);
+      });
+    }
+    // Stalled, but not yet long: the newcomer is refused.
+    expect((await fetch(`${base}/api/jobs/${id}/otlp`, { headers: { "x-forwarded-for": "10.9.3.1" } })).status).toBe(429);
+    await new Promise((r) => setTimeout(r, EXPORT_STALLED_CUT_MS + 300));
+    // Now the stalled reader left unread longest is cut, and the newcomer gets its slot and its whole answer.
+    const got = await fetch(`${base}/api/jobs/${id}/trajectory`, { headers: { "x-forwarded-for": "10.9.3.1" } });
+    expect(got.status).toBe(200);
+    expect(((await got.json()) as unknown[]).length).toBe(301);
+    // When the stalled readers read on, the cut one's answer breaks off; the others get theirs whole.
+    for (const s of stalled) s.res.resume();
+    expect((await Promise.all(stalled.map((s) => s.outcome))).sort()).toEqual(["cut", "whole", "whole", "whole"]);
+  }, 60_000);
 });
