@@ -1,7 +1,13 @@
 // Turns shared fairly between parties: at most `total` at once, at most `perKey` for one party (an agent client, a
-// client address), and when a turn frees, the waiting party that holds the fewest goes first (the earliest of equals).
+// client address), and when a turn frees, the waiting party that holds the fewest goes first; of equals, the one served
+// longest ago (never served first), then the earliest come. Without that last rule the parties holding none were
+// served first come: 250 addresses flooding pages made a new reader wait 17 s behind all of them, round after round
+// (attack7 F1); now a party that has not been served lately goes before those that just were.
 // One FIFO queue let one party's requests take every turn and everyone else wait behind them: four OTLP bombs from one
 // key held both worker threads (attack5 A9), eight anonymous slow uploads held every page turn (attack6 G1).
+
+/** Parties whose last turn is remembered (a forgotten one counts as never served, so it only goes sooner). */
+const REMEMBERED = 10_000;
 
 /** A turn taken: call it once when the work is done (calling it again does nothing). */
 export type Release = () => void;
@@ -11,6 +17,9 @@ export class FairTurns {
   private readonly held = new Map<string, number>();
   /** Waiting turns per party. */
   private readonly waiting = new Map<string, number>();
+  /** When each party was last given a turn (a count of turns given), oldest first; the oldest forgotten past REMEMBERED. */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
   /** Parties waiting for a turn, in the order they came. */
   private readonly queue: { key: string; start: (release: Release) => void }[] = [];
 
@@ -48,15 +57,26 @@ export class FairTurns {
     });
   }
 
+  /** Notes that `key` is served now; past REMEMBERED parties the one served longest ago is forgotten. */
+  private remember(key: string): void {
+    this.lastServed.delete(key);
+    this.lastServed.set(key, this.served++);
+    if (this.lastServed.size > REMEMBERED) this.lastServed.delete(this.lastServed.keys().next().value!);
+  }
+
   private startWaiting(): void {
     while (this.running < this.total) {
       let next = -1;
       let fewest = this.perKey;
-      for (let i = 0; i < this.queue.length && fewest > 0; i++) {
-        const held = this.held.get(this.queue[i]!.key) ?? 0;
-        if (held < fewest) [next, fewest] = [i, held];
+      let longestAgo = Infinity;
+      for (let i = 0; i < this.queue.length && !(fewest === 0 && longestAgo === -1); i++) {
+        const key = this.queue[i]!.key;
+        const held = this.held.get(key) ?? 0;
+        const servedAt = this.lastServed.get(key) ?? -1;
+        if (held < fewest || (held === fewest && next >= 0 && servedAt < longestAgo)) [next, fewest, longestAgo] = [i, held, servedAt];
       }
       if (next < 0) return;
+      this.remember(this.queue[next]!.key);
       const [w] = this.queue.splice(next, 1);
       const left = this.pendingFor(w!.key) - 1;
       if (left) this.waiting.set(w!.key, left);
