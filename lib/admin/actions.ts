@@ -1,5 +1,6 @@
 "use server";
 // The admin page's actions: users and agent keys. Each checks the admin role on the server and is audited.
+import { asFormData } from "@/lib/http/form-data";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { asAdmin as gate, type AdminResult } from "./as-admin";
@@ -15,11 +16,12 @@ const userId = z.string().min(1).max(100);
 
 export async function addUserAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
   return asAdmin(async (actor) => {
+    const fields = asFormData(form);
     const password = generatePassword();
-    const role = z.enum(ROLES).catch("viewer").parse(form.get("role"));
+    const role = z.enum(ROLES).catch("viewer").parse(fields.get("role"));
     const user = await addUser(
       db(),
-      { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), role, password },
+      { email: String(fields.get("email") ?? ""), name: String(fields.get("name") ?? ""), role, password },
       actor,
     );
     return { ok: true, message: `Added ${user.email} as ${user.role}. Their password (shown once):`, secret: password };
@@ -52,7 +54,8 @@ export async function removeUserAction(id: string): Promise<AdminResult> {
 
 export async function addAgentKeyAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
   return asAdmin(async (actor) => {
-    const name = String(form.get("name") ?? "").trim();
+    const fields = asFormData(form);
+    const name = String(fields.get("name") ?? "").trim();
     if (!CLIENT_NAME_RE.test(name)) return { ok: false, reason: "name: 1-100 letters, digits, '.', '_' or '-'" };
     const key = await addAgentKey(db(), name, actor);
     return { ok: true, message: `Key for client "${name}" (shown once; an older key of this client no longer works):`, secret: key };

@@ -1,6 +1,7 @@
 "use server";
 // The admin page's actions on mirrored dashboards (lib/mirror/dashboards.ts): add one, follow or not, sync at the next
 // tick, remove. Each checks the admin role on the server and is audited.
+import { asFormData } from "@/lib/http/form-data";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { addDashboard, removeDashboard, setDashboard } from "@/lib/mirror/dashboards";
@@ -12,8 +13,9 @@ const idSchema = z.number().int().positive();
 
 export async function addDashboardAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
   return asAdmin(async (actor) => {
-    const baseUrl = String(form.get("baseUrl") ?? "");
-    const namespace = String(form.get("namespace") ?? "");
+    const fields = asFormData(form);
+    const baseUrl = String(fields.get("baseUrl") ?? "");
+    const namespace = String(fields.get("namespace") ?? "");
     try {
       await addDashboard(db(), { baseUrl, namespace, follow: true }, actor);
     } catch (e) {

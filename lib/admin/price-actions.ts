@@ -1,6 +1,7 @@
 "use server";
 // The admin page's actions on the model price table: add or replace a price, remove one. Each checks the admin role on
 // the server and is audited (lib/costs/prices.ts).
+import { asFormData } from "@/lib/http/form-data";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { priceInputSchema, removePrice, setPrice } from "@/lib/costs/prices";
@@ -10,9 +11,13 @@ const asAdmin = (task: Parameters<typeof gate>[1]) => gate("only admins change p
 
 export async function setPriceAction(_prev: AdminResult | null, form: FormData): Promise<AdminResult> {
   return asAdmin(async (actor) => {
+    const fields = asFormData(form);
     const parsed = priceInputSchema.safeParse(
       Object.fromEntries(
-        ["model", "inputPerMtok", "outputPerMtok", "thinkingPerMtok", "effectiveFrom", "source"].map((k) => [k, form.get(k) ?? undefined]),
+        ["model", "inputPerMtok", "outputPerMtok", "thinkingPerMtok", "effectiveFrom", "source"].map((k) => [
+          k,
+          fields.get(k) ?? undefined,
+        ]),
       ),
     );
     if (!parsed.success)

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { getAuth } from "./auth";
 import { actionWriteRefusal } from "./csrf";
 import { safeNext } from "./safe-next";
+import { asFormData } from "@/lib/http/form-data";
 
 export type SignInState = { error: string | null; email: string };
 
@@ -15,7 +16,13 @@ const signInSchema = z.object({
   password: z.string().min(1, "Enter your password").max(256, "That password is too long"),
 });
 
-export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+export async function signInAction(_prev: SignInState, received: FormData): Promise<SignInState> {
+  let form: FormData;
+  try {
+    form = asFormData(received);
+  } catch (e) {
+    return { error: (e as Error).message, email: "" };
+  }
   const email = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
   const refusal = await actionWriteRefusal();
   if (refusal) return { error: `Not signed in: ${refusal}`, email };
