@@ -3,11 +3,8 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { confirmRerunIfAsked, importFile } from "./helpers";
 import { hostile, hostileObject, hostileRun, JS_URL, markdown, SHORT, TAG } from "./hostile-run";
 import { expectInert, watch } from "./inert";
-import { OUTLINE_CUT_MARK } from "@/lib/trajectory/outline";
-import { OUTLINE_TEXT_HEAD_CHARS } from "@/lib/limits";
-
-/** What the outline (the tree, the cost tab) shows of a longer name: its head, marked (lib/trajectory/outline.ts). */
-const outlineHead = (s: string) => (s.length > OUTLINE_TEXT_HEAD_CHARS ? s.slice(0, OUTLINE_TEXT_HEAD_CHARS) + OUTLINE_CUT_MARK : s);
+// What the tree, the cost tab and Compare show of a longer name: its head, marked (outlineHead).
+import { outlineHead } from "@/lib/trajectory/outline";
 
 async function importRun(request: APIRequestContext, side: "A" | "B") {
   return importFile(request, `hostile-${side}.json`, hostileRun(side));
@@ -150,7 +147,7 @@ test("every field of two hostile runs, in every view, is shown as text and runs 
   await expect(page.getByTestId("compare-verdict")).toContainText(hostile("Reasoning A"));
   await expect(page.getByTestId("compare-verdict")).toContainText(hostile("Reasoning B"));
   await expect(page.locator("main")).toContainText(hostile("job Error"));
-  await expect(page.getByTestId("compare-steps")).toContainText(hostile("tool Name"));
+  await expect(page.getByTestId("compare-steps")).toContainText(outlineHead(hostile("tool Name")));
   const summaries = page.getByTestId("compare-steps").locator("summary");
   expect(await summaries.count()).toBeGreaterThan(0);
   for (const s of await summaries.all()) await s.click();
