@@ -50,11 +50,7 @@ export class FairTurns {
    * the queue (`pending`) themselves.
    */
   take(key: string): Promise<Release> {
-    return new Promise((start) => {
-      this.queue.push({ key, start });
-      this.waiting.set(key, this.pendingFor(key) + 1);
-      this.startWaiting();
-    });
+    return new Promise((start) => this.enqueue({ key, start }));
   }
 
   /** Notes that `key` is served now; past REMEMBERED parties the one served longest ago is forgotten. */
@@ -62,6 +58,44 @@ export class FairTurns {
     this.lastServed.delete(key);
     this.lastServed.set(key, this.served++);
     if (this.lastServed.size > REMEMBERED) this.lastServed.delete(this.lastServed.keys().next().value!);
+  }
+
+  /**
+   * As `take`, but gives up after `ms`: the promise rejects with `late()` and the party leaves the queue (a caller
+   * whose client would time out anyway, as a database connection's wait does).
+   */
+  takeWithin(key: string, ms: number, late: () => Error): Promise<Release> {
+    return new Promise((resolve, reject) => {
+      const entry = {
+        key,
+        start: (release: Release) => {
+          clearTimeout(timer);
+          resolve(release);
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = this.queue.indexOf(entry);
+        if (i < 0) return;
+        this.unqueue(i);
+        reject(late());
+      }, ms);
+      this.enqueue(entry);
+    });
+  }
+
+  private enqueue(entry: { key: string; start: (release: Release) => void }): void {
+    this.queue.push(entry);
+    this.waiting.set(entry.key, this.pendingFor(entry.key) + 1);
+    this.startWaiting();
+  }
+
+  /** Takes the i-th waiting party out of the queue and returns it. */
+  private unqueue(i: number): { key: string; start: (release: Release) => void } {
+    const [w] = this.queue.splice(i, 1);
+    const left = this.pendingFor(w!.key) - 1;
+    if (left) this.waiting.set(w!.key, left);
+    else this.waiting.delete(w!.key);
+    return w!;
   }
 
   private startWaiting(): void {
@@ -76,21 +110,18 @@ export class FairTurns {
         if (held < fewest || (held === fewest && next >= 0 && servedAt < longestAgo)) [next, fewest, longestAgo] = [i, held, servedAt];
       }
       if (next < 0) return;
-      this.remember(this.queue[next]!.key);
-      const [w] = this.queue.splice(next, 1);
-      const left = this.pendingFor(w!.key) - 1;
-      if (left) this.waiting.set(w!.key, left);
-      else this.waiting.delete(w!.key);
+      const w = this.unqueue(next);
+      this.remember(w.key);
       this.running++;
-      this.held.set(w!.key, fewest + 1);
+      this.held.set(w.key, fewest + 1);
       let released = false;
-      w!.start(() => {
+      w.start(() => {
         if (released) return;
         released = true;
         this.running--;
-        const left = this.held.get(w!.key)! - 1;
-        if (left) this.held.set(w!.key, left);
-        else this.held.delete(w!.key);
+        const left = this.held.get(w.key)! - 1;
+        if (left) this.held.set(w.key, left);
+        else this.held.delete(w.key);
         this.startWaiting();
       });
     }

@@ -12,6 +12,8 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { appConfig } from "@/lib/config";
 import { isDatabaseUnavailable } from "./unavailable";
 import { ReplicaHealth } from "./replicas";
+import { FairPool } from "./fair-pool";
+import { FairTurns } from "@/lib/fair-turns";
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -45,6 +47,8 @@ interface State {
   pools: Map<string, pg.Pool>;
   clients: Map<string, Db>;
   health: ReplicaHealth | null;
+  /** The expensive readers' turns, one set for the process whichever database serves them (./fair-pool.ts). */
+  expensiveTurns?: FairTurns;
 }
 
 const globalForPools = globalThis as unknown as { trajectoryPools?: State };
@@ -149,8 +153,24 @@ export function dbFor(cls: QueryClass, opts: { primary?: boolean } = {}): Db {
   return client;
 }
 
-/** The pg pool of a class: the primary's, or one routed to a healthy replica first (see dbFor). */
+/**
+ * The pg pool of a class: the primary's, or one routed to a healthy replica first (see dbFor); the expensive readers'
+ * behind turns shared fairly between clients (./fair-pool.ts).
+ */
 function pgPoolOf(s: State, cls: QueryClass, onPrimary: boolean): pg.Pool {
+  if (cls !== "expensive") return plainPoolOf(s, cls, onPrimary);
+  const k = `${cls} fair${onPrimary ? "" : " routed"}`;
+  let p = s.pools.get(k);
+  if (!p) {
+    const { max, statementTimeoutMs } = classSettings(cls);
+    s.expensiveTurns ??= new FairTurns(max, Math.max(1, max - 1));
+    p = new FairPool(plainPoolOf(s, cls, onPrimary), s.expensiveTurns, statementTimeoutMs + 2000);
+    s.pools.set(k, p);
+  }
+  return p;
+}
+
+function plainPoolOf(s: State, cls: QueryClass, onPrimary: boolean): pg.Pool {
   const health = s.health;
   if (onPrimary || !health) return poolOn(s, primaryUrl(), cls);
   const k = `${cls} routed`;

@@ -6,6 +6,7 @@ import { closePools, dbFor, replicaStatus } from "@/lib/db/pools";
 import { primaryUntil, readPrimaryCookie } from "@/lib/db/read-your-writes";
 import { queryLimitReason } from "@/lib/db/unavailable";
 import { failureResponse } from "@/lib/api/route";
+import { servingClient } from "@/lib/auth/client-address";
 
 const SETTINGS = ["DB_READ_TIMEOUT_SECONDS", "DB_EXPENSIVE_TIMEOUT_SECONDS", "DB_EXPENSIVE_CONNECTIONS", "DATABASE_READ_URL"];
 const saved = Object.fromEntries(SETTINGS.map((k) => [k, process.env[k]]));
@@ -56,6 +57,23 @@ describe("time limits per class", () => {
     await holding;
     expect(queryLimitReason(waited)).toMatch(/busy/);
     expect(failureResponse(waited).status).toBe(503);
+  });
+});
+
+describe("expensive readers' turns", () => {
+  it("one client holds all connections but one; another client's query goes before its next ones", async () => {
+    process.env.DB_EXPENSIVE_CONNECTIONS = "3";
+    const done: string[] = [];
+    const sleep = (client: string, tag: string) =>
+      // Awaited inside: a Prisma query runs when awaited, and takes the address of where that is.
+      servingClient(client, async () => await dbFor("expensive").$queryRaw`SELECT pg_sleep(0.4)::text AS s`).then(() => done.push(tag));
+    const flood = ["a1", "a2", "a3", "a4"].map((tag) => sleep("10.0.0.1", tag));
+    await new Promise((r) => setTimeout(r, 100));
+    const other = sleep("10.0.0.2", "b");
+    await Promise.all([...flood, other]);
+    // a1 and a2 ran first (two of three connections); b took the third at once, before a3 and a4.
+    expect(done.indexOf("b")).toBeLessThan(done.indexOf("a3"));
+    expect(done.indexOf("b")).toBeLessThan(done.indexOf("a4"));
   });
 });
 
