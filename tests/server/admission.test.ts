@@ -7,16 +7,20 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { admission } from "@/lib/server/admission";
 
-const turns = admission({
-  concurrent: 2,
-  waiting: 3,
-  perClient: 2,
-  perClientWaiting: 3,
+/** Admission limits for a test: 1 turn, 10 waiting, 1 and 10 per address, times long enough never to end a turn; `o` overrides. */
+const limits = (o: Partial<Parameters<typeof admission>[0]>) => ({
+  concurrent: 1,
+  waiting: 10,
+  perClient: 1,
+  perClientWaiting: 10,
   turnMs: 60_000,
   streamHeadMs: 60_000,
   bodyWaitMs: 60_000,
   idleCheckMs: 60_000,
+  ...o,
 });
+
+const turns = admission(limits({ concurrent: 2, waiting: 3, perClient: 2, perClientWaiting: 3 }));
 /** Requests the stand-in is working on, and how to let each answer. */
 const open: { path: string; finish: () => void; head?: () => void }[] = [];
 const server = http.createServer((req, res) => {
@@ -119,16 +123,7 @@ describe("admission of Next's requests", () => {
 
   it("shares the turns between client addresses, and a turn ends when its client leaves or after its time", async () => {
     // Its own admission: 2 turns, 1 per address, a turn of at most 400 ms.
-    const fair = admission({
-      concurrent: 2,
-      waiting: 10,
-      perClient: 1,
-      perClientWaiting: 10,
-      turnMs: 400,
-      streamHeadMs: 400,
-      bodyWaitMs: 60_000,
-      idleCheckMs: 60_000,
-    });
+    const fair = admission(limits({ concurrent: 2, turnMs: 400, streamHeadMs: 400 }));
     const held: { path: string; finish: () => void }[] = [];
     const srv = http.createServer((req, res) => {
       void fair.admit(
@@ -174,16 +169,7 @@ describe("admission of Next's requests", () => {
 
   it("answers 429 to an address past its share of the queue, while other addresses still wait their turn", async () => {
     // Its own admission: 1 turn, 10 waiting in all, 2 waiting per address.
-    const capped = admission({
-      concurrent: 1,
-      waiting: 10,
-      perClient: 1,
-      perClientWaiting: 2,
-      turnMs: 60_000,
-      streamHeadMs: 60_000,
-      bodyWaitMs: 60_000,
-      idleCheckMs: 60_000,
-    });
+    const capped = admission(limits({ perClientWaiting: 2 }));
     const held: (() => void)[] = [];
     const srv = http.createServer((req, res) => {
       void capped.admit(req, res, () => new Promise<void>((resolve) => held.push(() => (res.end(`ok ${req.url}`), resolve()))));
@@ -219,16 +205,7 @@ describe("admission of Next's requests", () => {
 
   it("lets a body arrive outside the turns (408 past its time), and ends a turn whose request only waits on its client", async () => {
     // Its own admission: 1 turn, bodies wait 600 ms at most, a turn looks every 100 ms whether it waits on its client.
-    const bodies = admission({
-      concurrent: 1,
-      waiting: 10,
-      perClient: 1,
-      perClientWaiting: 10,
-      turnMs: 60_000,
-      streamHeadMs: 60_000,
-      bodyWaitMs: 600,
-      idleCheckMs: 100,
-    });
+    const bodies = admission(limits({ bodyWaitMs: 600, idleCheckMs: 100 }));
     const started: string[] = [];
     const srv = http.createServer((req, res) => {
       void bodies.admit(req, res, async () => {
