@@ -164,7 +164,7 @@ export const appEnvSchema = z.object({
   DB_EXPENSIVE_CONNECTIONS: env(positiveInt(3), {
     default: "`3`",
     meaning:
-      "connections per process (per database) of the expensive readers' own pool, so they cannot starve the history and the agents; a request that waits longer than its timeout for one answers 503",
+      "connections per process (per database) of the expensive readers' own pool, so they cannot starve the history and the agents; they are shared fairly between client addresses (one holds all but one at most, one not served lately goes first); a request that waits longer than its timeout for one answers 503",
   }),
   DB_WRITE_TIMEOUT_SECONDS: env(seconds(300), {
     default: "`300`",

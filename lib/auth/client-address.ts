@@ -1,7 +1,6 @@
 // The address a request comes from, as sign-in limits and better-auth count it: the connection's own address, or,
 // when that is a trusted reverse proxy (TRUSTED_PROXIES), the client address the proxies put in x-forwarded-for.
 import { getIPFromHeader, normalizeIP } from "@better-auth/core/utils/ip";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { appConfig } from "@/lib/config";
 
 /** Set by proxy.ts on every request (any value a client sent is replaced); better-auth reads it. */
@@ -46,36 +45,4 @@ export function clientAddress(headers: Headers): string {
  */
 export function requesterOf(headers: Headers, userId: string | null): string {
   return userId ? `user:${userId}` : `address:${clientAddress(headers)}`;
-}
-
-/** The request being served, for work deep below it that shares a resource per client (see below). */
-const servedClient = new AsyncLocalStorage<{ address: string; knownSignIn: boolean }>();
-
-/** Runs `fn` (a request's handling, lib/server/admission.ts) with `address` as the client it serves. */
-export function servingClient<T>(address: string, fn: () => T): T {
-  return servedClient.run({ address, knownSignIn: false }, fn);
-}
-
-/**
- * The client address of the request this work serves (set by the app's server around each request), "" outside one:
- * password checks take turns per client with it (lib/auth/password-turns.ts), which better-auth calls without the
- * request.
- */
-export function servedClientAddress(): string {
-  return servedClient.getStore()?.address ?? "";
-}
-
-/**
- * Marks the request being served as a sign-in at an account from an address it signed in from before
- * (lib/auth/sign-in-limit.ts): its password check takes a lane of its own (lib/auth/password-turns.ts). Nothing
- * outside a served request.
- */
-export function markKnownSignIn(): void {
-  const store = servedClient.getStore();
-  if (store) store.knownSignIn = true;
-}
-
-/** True when the request being served is a sign-in from an address its account signed in from before (markKnownSignIn). */
-export function servingKnownSignIn(): boolean {
-  return servedClient.getStore()?.knownSignIn ?? false;
 }

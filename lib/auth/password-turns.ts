@@ -11,7 +11,7 @@
 import "server-only";
 import { hashPassword, verifyPassword } from "better-auth/crypto";
 import { FairTurns } from "@/lib/fair-turns";
-import { servedClientAddress, servingKnownSignIn } from "@/lib/auth/client-address";
+import { servedClientAddress, servingKnownSignIn } from "@/lib/served-client";
 import { PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_KNOWN_ADDRESSES } from "@/lib/limits";
 
 const turns = new FairTurns(PASSWORD_CHECKS_AT_ONCE, Math.max(1, PASSWORD_CHECKS_AT_ONCE - 1));

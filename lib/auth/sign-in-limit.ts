@@ -15,7 +15,8 @@ import {
   SIGN_IN_WINDOW_SECONDS,
   EMAIL_MAX_CHARS,
 } from "@/lib/limits";
-import { clientAddress, markKnownSignIn } from "./client-address";
+import { clientAddress } from "./client-address";
+import { markKnownSignIn } from "@/lib/served-client";
 
 /** A count: at most `max` attempts per window, then refused until the window ends. */
 interface Cap {

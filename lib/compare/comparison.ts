@@ -7,7 +7,7 @@ import { runVersion } from "@/lib/runs/outline-cache";
 import { compareSteps, type Alignment, type StepRow } from "@/lib/compare/align";
 import { loadForCompare, type ComparedRun } from "@/lib/compare/runs";
 import { withFactDiffs, type FactDiff } from "@/lib/compare/step-facts";
-import { servedClientAddress } from "@/lib/auth/client-address";
+import { servedClientAddress } from "@/lib/served-client";
 import { FairTurns } from "@/lib/fair-turns";
 import { nextTurn } from "@/lib/turn";
 import { COMPARE_BUILDS_AT_ONCE, COMPARE_KEEP_COMPARISONS, COMPARE_KEEP_MS } from "@/lib/limits";

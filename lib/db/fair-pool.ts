@@ -6,7 +6,7 @@
 import "server-only";
 import pg from "pg";
 import { FairTurns, type Release } from "@/lib/fair-turns";
-import { servedClientAddress } from "@/lib/auth/client-address";
+import { servedClientAddress } from "@/lib/served-client";
 
 /**
  * A pg pool in front of `inner` whose queries and checked-out clients each hold a turn of `turns`, keyed by the served

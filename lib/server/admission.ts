@@ -21,7 +21,8 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FairTurns } from "@/lib/fair-turns";
-import { clientAddress, servingClient } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/auth/client-address";
+import { servingClient } from "@/lib/served-client";
 import {
   NEXT_BODY_WAIT_MS,
   NEXT_MAX_CONCURRENT,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "better-auth/crypto";
 import { passwordChecks, passwordHashing } from "@/lib/auth/password-turns";
-import { markKnownSignIn, servingClient } from "@/lib/auth/client-address";
+import { markKnownSignIn, servingClient } from "@/lib/served-client";
 import { PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_KNOWN_ADDRESSES } from "@/lib/limits";
 
 describe("password hashing", () => {

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { withWorkersAndDb } from "../helpers/workers";
 import { compareRuns, comparisonBuilds, forgetComparisons } from "@/lib/compare/comparison";
-import { servingClient } from "@/lib/auth/client-address";
+import { servingClient } from "@/lib/served-client";
 import { COMMAND_LINE } from "@/lib/audit/log";
 import { db } from "@/lib/db/client";
 import { importFiles } from "@/lib/import/import-files";

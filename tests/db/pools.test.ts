@@ -6,7 +6,7 @@ import { closePools, dbFor, replicaStatus } from "@/lib/db/pools";
 import { primaryUntil, readPrimaryCookie } from "@/lib/db/read-your-writes";
 import { queryLimitReason } from "@/lib/db/unavailable";
 import { failureResponse } from "@/lib/api/route";
-import { servingClient } from "@/lib/auth/client-address";
+import { servingClient } from "@/lib/served-client";
 
 const SETTINGS = ["DB_READ_TIMEOUT_SECONDS", "DB_EXPENSIVE_TIMEOUT_SECONDS", "DB_EXPENSIVE_CONNECTIONS", "DATABASE_READ_URL"];
 const saved = Object.fromEntries(SETTINGS.map((k) => [k, process.env[k]]));
